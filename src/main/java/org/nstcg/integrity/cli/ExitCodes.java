@@ -1,0 +1,18 @@
+package org.nstcg.integrity.cli;
+
+/** Exit codes of the CLI, documented in README.md. */
+public final class ExitCodes {
+
+    public static final int OK = 0;
+    /** A server is unreachable or refuses us, or the engine is not healthy. */
+    public static final int UNAVAILABLE = 2;
+    /** The command line itself is wrong. */
+    public static final int USAGE = 64;
+    /** A configuration value is malformed. */
+    public static final int CONFIG = 78;
+    /** A bug: details are in the log file. */
+    public static final int INTERNAL = 70;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,136 @@
+package org.nstcg.integrity.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.nstcg.integrity.engine.config.ConfigException;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.config.ConfigRequest;
+import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.ServerUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The single entry point of the jar: no sub-command opens the console, a sub-command is the operator CLI.
+ * Every {@link ConfigKey} is a flag here ({@code --db-url}, {@code --redis-url}, …), valid before or after the
+ * sub-command, so flags, environment and config file always name a setting the same way.
+ */
+@Command(name = "integrity-console", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Integrity Console: keeps the sign-up platform's data consistent.%n"
+                + "Without a command it opens the console window.")
+public final class IntegrityCli implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(IntegrityCli.class);
+
+    /** Starts the console window with the given configuration request; returns its exit code. */
+    @FunctionalInterface
+    public interface ConsoleStarter {
+        int start(ConfigRequest request);
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Config file (default: ~/.config/integrity-console/config.properties).")
+    Path configFile;
+
+    private final ConsoleStarter consoleStarter;
+
+    private IntegrityCli(ConsoleStarter consoleStarter) {
+        this.consoleStarter = consoleStarter;
+    }
+
+    /** Builds the command line: annotated commands plus one inherited flag per {@link ConfigKey}. */
+    public static CommandLine commandLine(ConsoleStarter consoleStarter, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new IntegrityCli(consoleStarter));
+        for (ConfigKey key : ConfigKey.values()) {
+            cl.getCommandSpec().addOption(OptionSpec.builder(key.flag())
+                    .paramLabel(key.secret() ? "SECRET" : "VALUE")
+                    .type(String.class)
+                    .scopeType(ScopeType.INHERIT)
+                    .description(key.description() + " [" + key.environmentVariable() + "]")
+                    .build());
+        }
+        // Sub-commands are added after the generated flags: inherited options are copied when a sub-command is added.
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        cl.addSubcommand(new StatusCommand());
+        CommandLine rebuilt = cl;
+        rebuilt.setOut(out);
+        rebuilt.setErr(err);
+        rebuilt.setExecutionExceptionHandler(IntegrityCli::handleExecutionException);
+        rebuilt.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Run with --help for usage.");
+            return ExitCodes.USAGE;
+        });
+        return rebuilt;
+    }
+
+    /** Runs the jar's command line and returns the process exit code. */
+    public static int run(String[] args, ConsoleStarter consoleStarter) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        return commandLine(consoleStarter, out, err).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        return consoleStarter.start(configRequest(spec));
+    }
+
+    /** Collects {@code --config} and the setting flags from this command and its parents (the innermost wins). */
+    static ConfigRequest configRequest(CommandSpec spec) {
+        Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+        Optional<Path> file = Optional.empty();
+        java.util.List<ParseResult> chain = new java.util.ArrayList<>();
+        for (CommandSpec s = spec; s != null; s = s.parent()) {
+            ParseResult pr = s.commandLine().getParseResult();
+            if (pr != null) {
+                chain.add(0, pr);
+            }
+        }
+        for (ParseResult pr : chain) {
+            for (ConfigKey key : ConfigKey.values()) {
+                if (pr.hasMatchedOption(key.flag())) {
+                    flags.put(key, pr.matchedOptionValue(key.flag(), ""));
+                }
+            }
+            if (pr.hasMatchedOption("--config")) {
+                file = Optional.of(pr.matchedOptionValue("--config", Path.of("")));
+            }
+        }
+        return new ConfigRequest(file, flags);
+    }
+
+    private static int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
+        PrintWriter err = cl.getErr();
+        if (ex instanceof ConfigException) {
+            err.println("error: " + ex.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        if (ex instanceof ServerUnavailableException) {
+            err.println("error: " + ex.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
+        if (ex instanceof EngineException) {
+            err.println("error: " + ex.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
+        log.error("Unexpected failure of '{}'", String.join(" ", parseResult.originalArgs()), ex);
+        err.println("error: an unexpected problem stopped the command (" + ex.getClass().getSimpleName()
+                + "). Details are in the log file; please report it.");
+        return ExitCodes.INTERNAL;
+    }
+}

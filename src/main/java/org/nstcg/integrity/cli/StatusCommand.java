@@ -1,0 +1,116 @@
+package org.nstcg.integrity.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nstcg.integrity.engine.EngineHealth;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.ServerHealth;
+import org.nstcg.integrity.engine.config.ConfigLoader;
+import org.nstcg.integrity.engine.config.EngineConfig;
+import org.nstcg.integrity.engine.store.PlatformFigures;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.engine.support.ServerUnavailableException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code status}: mode, server versions, schema version, counts and health. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Shows the connection mode, server versions, schema version, counts and health.%n"
+                + "Exit code 0 when healthy, 2 when a server is unreachable.")
+final class StatusCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        EngineConfig config = IntegrityCli.configRequest(spec).load(ConfigLoader.forThisProcess());
+        IntegrityEngine engine;
+        try {
+            engine = IntegrityEngine.start(config, ProgressListener.NONE);
+        } catch (ServerUnavailableException e) {
+            if (json) {
+                ObjectNode root = JSON.createObjectNode();
+                root.put("state", EngineHealth.State.DOWN.name());
+                root.put("error", e.getMessage());
+                root.put("setting", e.setting());
+                root.put("endpoint", e.endpoint());
+                out.println(JSON.writeValueAsString(root));
+            }
+            throw e;
+        }
+        try (engine) {
+            EngineHealth health = engine.health();
+            PlatformFigures figures = health.database().up() ? engine.figures() : null;
+            if (json) {
+                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(engine, health, figures)));
+            } else {
+                printText(out, engine, health, figures);
+            }
+            health.redis().problem().ifPresent(p -> spec.commandLine().getErr().println("warning: " + p));
+            return health.state() == EngineHealth.State.HEALTHY ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
+        }
+    }
+
+    private static ObjectNode toJson(IntegrityEngine engine, EngineHealth health, PlatformFigures figures) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("state", health.state().name());
+        root.put("version", VersionProvider.version());
+        root.put("instance", engine.instanceId());
+        engine.embeddedServers().ifPresent(e -> {
+            ObjectNode emb = root.putObject("embedded");
+            emb.put("dataDir", e.dataDir().toString());
+            emb.put("owner", e.owner());
+            emb.put("ownerPid", e.ownerPid());
+        });
+        server(root.putObject("database"), health.database());
+        health.schemaVersion().ifPresent(v -> root.put("schemaVersion", v));
+        server(root.putObject("redis"), health.redis());
+        if (figures != null) {
+            ObjectNode f = root.putObject("figures");
+            f.put("users", figures.users());
+            f.put("activeUsers", figures.activeUsers());
+            f.put("referralCodesIssued", figures.referralCodesIssued());
+            figures.lastUpdate().ifPresentOrElse(t -> f.put("lastUpdate", t.toString()), () -> f.putNull("lastUpdate"));
+        }
+        root.put("checkedAt", health.checkedAt().toString());
+        return root;
+    }
+
+    private static void server(ObjectNode node, ServerHealth s) {
+        node.put("up", s.up());
+        node.put("mode", s.mode().name().toLowerCase(Locale.ROOT));
+        node.put("endpoint", s.endpoint());
+        s.version().ifPresent(v -> node.put("version", v));
+        s.problem().ifPresent(p -> node.put("problem", p));
+    }
+
+    private static void printText(PrintWriter out, IntegrityEngine engine, EngineHealth health, PlatformFigures figures) {
+        out.printf("Integrity Console %s: %s%n", VersionProvider.version(), health.state());
+        printServer(out, health.database(), health.schemaVersion().map(v -> "schema v" + v).orElse("no schema"));
+        printServer(out, health.redis(), "key prefix " + engine.redis().settings().keyPrefix());
+        engine.embeddedServers().ifPresent(e -> out.printf("%-11s %s%s%n", "Data", e.dataDir(),
+                e.owner() ? "" : " (servers of process " + e.ownerPid() + ")"));
+        if (figures != null) {
+            out.printf("%-11s %,d (%,d active), %,d referral codes issued, last update %s%n", "Users",
+                    figures.users(), figures.activeUsers(), figures.referralCodesIssued(),
+                    figures.lastUpdate().map(Object::toString).orElse("never"));
+        }
+    }
+
+    private static void printServer(PrintWriter out, ServerHealth s, String extra) {
+        out.printf("%-11s %-5s %-9s %-9s %-21s %s%n", s.name(), s.up() ? "up" : "DOWN", s.version().orElse("-"),
+                s.mode().name().toLowerCase(Locale.ROOT), s.endpoint(), s.up() ? extra : s.problem().orElse(""));
+    }
+}

@@ -1,0 +1,223 @@
+package org.nstcg.integrity.engine;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.nstcg.integrity.engine.cache.RedisConnection;
+import org.nstcg.integrity.engine.cache.RedisSettings;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.config.EmbeddedServers;
+import org.nstcg.integrity.engine.config.EngineConfig;
+import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
+import org.nstcg.integrity.engine.store.Database;
+import org.nstcg.integrity.engine.store.DatabaseSettings;
+import org.nstcg.integrity.engine.store.PlatformFigures;
+import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.engine.support.ServerUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data-integrity engine: builds and wires everything from an {@link EngineConfig}. Every face (console, CLI)
+ * calls the same engine. Start with {@link #start}, finish with {@link #close()}.
+ *
+ * <p>PostgreSQL is required: if it cannot be reached the start fails with a {@link ServerUnavailableException}
+ * that names the setting to fix. Redis is not: if it is down the engine starts {@code DEGRADED} and recovers by
+ * itself when Redis returns.
+ */
+public final class IntegrityEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(IntegrityEngine.class);
+    /** The database the embedded PostgreSQL holds our tables in. */
+    static final String EMBEDDED_DATABASE = "integrity";
+
+    private final EngineConfig config;
+    private final Clock clock;
+    private final String instanceId;
+    private final EmbeddedServers embedded;
+    private final Database database;
+    private final RedisConnection redis;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+
+    private IntegrityEngine(EngineConfig config, Clock clock, EmbeddedServers embedded, Database database, RedisConnection redis) {
+        this.config = config;
+        this.clock = clock;
+        this.instanceId = UUID.randomUUID().toString().substring(0, 8) + "@" + ProcessHandle.current().pid();
+        this.embedded = embedded;
+        this.database = database;
+        this.redis = redis;
+        this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts the engine; embedded servers are started (or attached to) for whatever is not configured. */
+    public static IntegrityEngine start(EngineConfig config, ProgressListener progress) {
+        return start(config, Clock.systemUTC(), progress);
+    }
+
+    public static IntegrityEngine start(EngineConfig config, Clock clock, ProgressListener progress) {
+        boolean embeddedDb = config.databaseMode() == ServerMode.EMBEDDED;
+        boolean embeddedRedis = config.redisMode() == ServerMode.EMBEDDED;
+        EmbeddedServers embedded = embeddedDb || embeddedRedis
+                ? EmbeddedServers.startOrAttach(config.dataDir(), embeddedDb, embeddedRedis, progress)
+                : null;
+        Database database = null;
+        try {
+            if (embeddedDb) {
+                EmbeddedDatabases.ensureExists(embedded.postgresJdbcUrl().orElseThrow(), EMBEDDED_DATABASE);
+            }
+            database = Database.open(databaseSettings(config, embedded), progress);
+            RedisConnection redis = new RedisConnection(redisSettings(config, embedded));
+            progress.step("Checking Redis…");
+            try {
+                redis.ping();
+            } catch (ServerUnavailableException e) {
+                log.warn("Starting DEGRADED: {}", e.getMessage());
+            }
+            IntegrityEngine engine = new IntegrityEngine(config, clock, embedded, database, redis);
+            log.info("Engine {} started: PostgreSQL {} ({}), Redis {} ({})", engine.instanceId,
+                    database.settings().endpoint(), config.databaseMode(), redis.settings().endpoint(), config.redisMode());
+            return engine;
+        } catch (RuntimeException e) {
+            if (database != null) {
+                database.close();
+            }
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    static DatabaseSettings databaseSettings(EngineConfig config, EmbeddedServers embedded) {
+        if (config.databaseMode() == ServerMode.EMBEDDED) {
+            int port = embedded.postgresPort().orElseThrow();
+            return new DatabaseSettings("jdbc:postgresql://127.0.0.1:" + port + "/" + EMBEDDED_DATABASE, "postgres", "",
+                    config.dbSchema(), config.dbPoolSize(), config.dbConnectTimeout(), "127.0.0.1:" + port,
+                    "the embedded PostgreSQL in " + config.dataDir());
+        }
+        return new DatabaseSettings(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword(), config.dbSchema(),
+                config.dbPoolSize(), config.dbConnectTimeout(), config.dbEndpoint().orElseThrow().toString(),
+                config.describe(ConfigKey.DB_URL));
+    }
+
+    static RedisSettings redisSettings(EngineConfig config, EmbeddedServers embedded) {
+        if (config.redisMode() == ServerMode.EMBEDDED) {
+            return new RedisSettings("127.0.0.1", embedded.redisPort().orElseThrow(), null, null, 0, false,
+                    config.redisKeyPrefix(), config.redisTimeout(), "the embedded Redis in " + config.dataDir());
+        }
+        URI uri = config.redisUrl().orElseThrow();
+        String user = null;
+        String password = null;
+        if (uri.getRawUserInfo() != null) {
+            String[] parts = uri.getRawUserInfo().split(":", 2);
+            if (parts.length == 2) {
+                user = parts[0].isEmpty() ? null : decode(parts[0]);
+                password = decode(parts[1]);
+            } else {
+                password = decode(parts[0]);
+            }
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath().replace("/", "");
+        int db = path.isEmpty() ? 0 : Integer.parseInt(path);
+        return new RedisSettings(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), user, password, db,
+                "rediss".equalsIgnoreCase(uri.getScheme()), config.redisKeyPrefix(), config.redisTimeout(),
+                config.describe(ConfigKey.REDIS_URL));
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** A short id of this engine instance, unique among instances sharing the servers. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public RedisConnection redis() {
+        return redis;
+    }
+
+    /** The embedded servers, when any server is embedded. */
+    public Optional<EmbeddedServers> embeddedServers() {
+        return Optional.ofNullable(embedded);
+    }
+
+    /** Checks both servers now. Never throws: a server that does not answer is reported down with the reason. */
+    public EngineHealth health() {
+        ServerHealth db;
+        Optional<String> schemaVersion = Optional.empty();
+        String dbEndpoint = database.settings().endpoint();
+        try {
+            db = ServerHealth.up("PostgreSQL", config.databaseMode(), dbEndpoint, database.serverVersion());
+            schemaVersion = database.schemaVersion();
+        } catch (SQLException | RuntimeException e) {
+            db = ServerHealth.down("PostgreSQL", config.databaseMode(), dbEndpoint,
+                    "PostgreSQL at " + dbEndpoint + " does not answer (" + firstLine(e) + "). Check the server chosen by "
+                            + database.settings().setting() + ".");
+        }
+        ServerHealth r;
+        try {
+            r = ServerHealth.up("Redis", config.redisMode(), redis.settings().endpoint(), redis.ping());
+        } catch (ServerUnavailableException e) {
+            r = ServerHealth.down("Redis", config.redisMode(), redis.settings().endpoint(), e.getMessage());
+        }
+        return EngineHealth.of(db, r, schemaVersion, clock.instant());
+    }
+
+    /** The platform's headline figures. */
+    public PlatformFigures figures() {
+        try {
+            return database.figures();
+        } catch (SQLException e) {
+            throw new EngineException("Cannot read figures from PostgreSQL at " + database.settings().endpoint()
+                    + ": " + firstLine(e) + ".", e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Stops the engine and, if this process owns them, the embedded servers. Safe to call more than once. */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        redis.close();
+        database.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+        log.info("Engine {} stopped", instanceId);
+    }
+}

@@ -1,0 +1,118 @@
+package org.nstcg.integrity.engine.cache;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.nstcg.integrity.engine.support.ServerUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The engine's Redis client. Redis is an accelerator that may vanish at any moment: this class never fails the
+ * engine's start, reports availability through {@link #ping()}, and logs an outage once, not per request.
+ */
+public final class RedisConnection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
+
+    private final RedisSettings settings;
+    private final RedisClient client;
+    private final AtomicBoolean down = new AtomicBoolean(false);
+
+    public RedisConnection(RedisSettings settings) {
+        this.settings = settings;
+        int timeout = (int) settings.timeout().toMillis();
+        DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .database(settings.database())
+                .ssl(settings.ssl())
+                .clientName("integrity-console");
+        if (settings.user() != null) {
+            cfg.user(settings.user());
+        }
+        if (settings.password() != null) {
+            cfg.password(settings.password());
+        }
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(32);
+        pool.setMaxIdle(8);
+        pool.setMinIdle(0);
+        pool.setMaxWait(settings.timeout());
+        pool.setJmxEnabled(false);
+        this.client = RedisClient.builder()
+                .hostAndPort(settings.host(), settings.port())
+                .clientConfig(cfg.build())
+                .poolConfig(pool)
+                .build();
+    }
+
+    public RedisSettings settings() {
+        return settings;
+    }
+
+    /** The pooled client; every key it is given must start with {@link #key(String)}. */
+    public RedisClient client() {
+        return client;
+    }
+
+    /** Prefixes a key or channel name with this engine's namespace. */
+    public String key(String name) {
+        return settings.keyPrefix() + name;
+    }
+
+    /**
+     * Checks that Redis answers.
+     *
+     * @return the server's version, e.g. "7.0.15"
+     * @throws ServerUnavailableException naming redis.url and the endpoint when it does not answer
+     */
+    public String ping() {
+        try {
+            client.ping();
+            String info = client.info("server");
+            String version = info.lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+                    .map(l -> l.substring("redis_version:".length()).trim()).orElse("unknown");
+            if (down.compareAndSet(true, false)) {
+                log.info("Redis at {} is reachable again", settings.endpoint());
+            }
+            return version;
+        } catch (JedisException e) {
+            if (down.compareAndSet(false, true)) {
+                log.warn("Redis at {} is unreachable ({}); the engine continues on PostgreSQL alone", settings.endpoint(), e.getMessage());
+            }
+            throw unavailable(e);
+        }
+    }
+
+    /** Whether the last contact with Redis failed. */
+    public boolean isDown() {
+        return down.get();
+    }
+
+    private ServerUnavailableException unavailable(JedisException e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String lower = reason.toLowerCase(java.util.Locale.ROOT);
+        String message;
+        if (lower.contains("noauth") || lower.contains("wrongpass") || lower.contains("auth")) {
+            message = "Redis at " + settings.endpoint() + " refused our credentials (" + reason + "). Check the user and password in "
+                    + settings.setting() + ".";
+        } else {
+            message = "Cannot reach Redis at " + settings.endpoint() + " (" + reason + "). Start Redis or correct "
+                    + settings.setting() + "; meanwhile the engine works on PostgreSQL alone.";
+        }
+        return new ServerUnavailableException("redis.url", settings.endpoint(), message, e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (RuntimeException e) {
+            log.debug("Closing the Redis client: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.nstcg.integrity.engine.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every setting the engine reads. Each key has one spelling in files ({@code db.url}), one environment variable
+ * ({@code INTEGRITY_DB_URL}) and one flag ({@code --db-url}), derived from the key so they never drift apart.
+ */
+public enum ConfigKey {
+    DB_URL("db.url", "", "JDBC URL of an external PostgreSQL, e.g. jdbc:postgresql://host:5432/integrity (empty: embedded)"),
+    DB_USER("db.user", "postgres", "PostgreSQL user name"),
+    DB_PASSWORD("db.password", "", "PostgreSQL password"),
+    DB_SCHEMA("db.schema", "public", "PostgreSQL schema holding the tables"),
+    DB_POOL_SIZE("db.pool.size", "10", "maximum PostgreSQL connections of this instance, 1 to 200"),
+    DB_CONNECT_TIMEOUT("db.connect-timeout", "5s", "how long to wait for PostgreSQL, e.g. 5s or 1500ms"),
+    REDIS_URL("redis.url", "", "URL of an external Redis, e.g. redis://host:6379/0 (empty: embedded)"),
+    REDIS_KEY_PREFIX("redis.key-prefix", "ic:", "prefix of every Redis key and channel this engine uses"),
+    REDIS_TIMEOUT("redis.timeout", "2s", "Redis connect and read timeout, e.g. 2s"),
+    DATA_DIR("data.dir", "", "directory for embedded servers' data (empty: ~/.local/share/integrity-console)"),
+    CONSOLE_REFRESH("console.refresh", "5s", "how often the console refreshes live figures, 1s to 1h");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** {@code db.connect-timeout} → {@code INTEGRITY_DB_CONNECT_TIMEOUT}. */
+    public String environmentVariable() {
+        return "INTEGRITY_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** {@code db.pool.size} → {@code --db-pool-size}. */
+    public String flag() {
+        return "--" + key.replace('.', '-');
+    }
+
+    /** Values of secret keys are never printed. */
+    public boolean secret() {
+        return this == DB_PASSWORD;
+    }
+
+    public static Optional<ConfigKey> byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+}

@@ -1,0 +1,266 @@
+package org.nstcg.integrity.engine.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The engine's settings, validated eagerly and immutable.
+ *
+ * <p>Design notes: every value is checked when the config is built (as HikariCP's {@code validate()} does), so a
+ * bad value fails at start with a message naming its key, where it came from and the form expected, never later
+ * inside a connection pool. Each value remembers its {@link ConfigSource} so error messages can say which file,
+ * variable or flag to edit. There are no setters: {@link #with(ConfigKey, String, ConfigSource)} returns a copy.
+ */
+public final class EngineConfig {
+
+    /** How a server is provided. */
+    public enum ServerMode { EMBEDDED, EXTERNAL }
+
+    /** A raw value and where it came from. */
+    public record Value(String raw, ConfigSource source) {
+    }
+
+    /** A parsed external PostgreSQL address, for messages and health. */
+    public record Endpoint(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    private static final Pattern JDBC_URL = Pattern.compile(
+            "jdbc:postgresql://(\\[[0-9a-fA-F:]+]|[^/:?\\[\\]]+)(?::(\\d{1,5}))?/([^?/\\s]+)(\\?.*)?");
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
+
+    private final Map<ConfigKey, Value> values;
+    private final Endpoint dbEndpoint;
+    private final URI redisUri;
+    private final int poolSize;
+    private final Duration connectTimeout;
+    private final Duration redisTimeout;
+    private final Duration consoleRefresh;
+    private final Path dataDir;
+
+    private EngineConfig(Map<ConfigKey, Value> values, Path defaultDataDir) {
+        EnumMap<ConfigKey, Value> all = new EnumMap<>(ConfigKey.class);
+        for (ConfigKey k : ConfigKey.values()) {
+            Value v = values.get(k);
+            all.put(k, v == null ? new Value(k.defaultValue(), ConfigSource.DEFAULT) : new Value(v.raw().trim(), v.source()));
+        }
+        this.values = Collections.unmodifiableMap(all);
+        this.dbEndpoint = parseJdbcUrl();
+        this.redisUri = parseRedisUrl();
+        this.poolSize = parseInt(ConfigKey.DB_POOL_SIZE, 1, 200);
+        this.connectTimeout = parseDuration(ConfigKey.DB_CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10));
+        this.redisTimeout = parseDuration(ConfigKey.REDIS_TIMEOUT, Duration.ofMillis(50), Duration.ofMinutes(1));
+        this.consoleRefresh = parseDuration(ConfigKey.CONSOLE_REFRESH, Duration.ofSeconds(1), Duration.ofHours(1));
+        this.dataDir = parseDataDir(defaultDataDir);
+        String schema = raw(ConfigKey.DB_SCHEMA);
+        if (!SCHEMA.matcher(schema).matches()) {
+            throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
+        }
+        String prefix = raw(ConfigKey.REDIS_KEY_PREFIX);
+        if (prefix.isEmpty() || prefix.length() > 64 || prefix.chars().anyMatch(c -> c <= ' ' || c == '*' || c == '?')) {
+            throw invalid(ConfigKey.REDIS_KEY_PREFIX, "1 to 64 visible characters without * or ?, such as ic:");
+        }
+    }
+
+    /** Builds and validates a config from explicit values; keys absent from the map take their defaults. */
+    public static EngineConfig of(Map<ConfigKey, Value> values, Path defaultDataDir) {
+        return new EngineConfig(values, defaultDataDir);
+    }
+
+    /** A copy with one value replaced (validated again). */
+    public EngineConfig with(ConfigKey key, String raw, ConfigSource source) {
+        EnumMap<ConfigKey, Value> copy = new EnumMap<>(values);
+        copy.put(key, new Value(raw == null ? "" : raw, source));
+        return new EngineConfig(copy, dataDir);
+    }
+
+    public Value value(ConfigKey key) {
+        return values.get(key);
+    }
+
+    public String raw(ConfigKey key) {
+        return values.get(key).raw();
+    }
+
+    /** "db.url (set by the environment variable INTEGRITY_DB_URL)". */
+    public String describe(ConfigKey key) {
+        return key.key() + " (set by " + values.get(key).source().describe() + ")";
+    }
+
+    public ServerMode databaseMode() {
+        return dbEndpoint == null ? ServerMode.EMBEDDED : ServerMode.EXTERNAL;
+    }
+
+    public ServerMode redisMode() {
+        return redisUri == null ? ServerMode.EMBEDDED : ServerMode.EXTERNAL;
+    }
+
+    /** The external database's JDBC URL; empty in embedded mode. */
+    public Optional<String> dbUrl() {
+        return dbEndpoint == null ? Optional.empty() : Optional.of(raw(ConfigKey.DB_URL));
+    }
+
+    public Optional<Endpoint> dbEndpoint() {
+        return Optional.ofNullable(dbEndpoint);
+    }
+
+    public String dbUser() {
+        return raw(ConfigKey.DB_USER);
+    }
+
+    public String dbPassword() {
+        return raw(ConfigKey.DB_PASSWORD);
+    }
+
+    public String dbSchema() {
+        return raw(ConfigKey.DB_SCHEMA);
+    }
+
+    public int dbPoolSize() {
+        return poolSize;
+    }
+
+    public Duration dbConnectTimeout() {
+        return connectTimeout;
+    }
+
+    /** The external Redis URL; empty in embedded mode. */
+    public Optional<URI> redisUrl() {
+        return Optional.ofNullable(redisUri);
+    }
+
+    public String redisKeyPrefix() {
+        return raw(ConfigKey.REDIS_KEY_PREFIX);
+    }
+
+    public Duration redisTimeout() {
+        return redisTimeout;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Duration consoleRefresh() {
+        return consoleRefresh;
+    }
+
+    private Endpoint parseJdbcUrl() {
+        String url = raw(ConfigKey.DB_URL);
+        if (url.isEmpty()) {
+            return null;
+        }
+        Matcher m = JDBC_URL.matcher(url);
+        if (!m.matches()) {
+            throw invalid(ConfigKey.DB_URL, "jdbc:postgresql://HOST[:PORT]/DATABASE, e.g. jdbc:postgresql://127.0.0.1:5432/integrity");
+        }
+        int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+        if (port < 1 || port > 65535) {
+            throw invalid(ConfigKey.DB_URL, "a port from 1 to 65535");
+        }
+        return new Endpoint(m.group(1), port);
+    }
+
+    private URI parseRedisUrl() {
+        String url = raw(ConfigKey.REDIS_URL);
+        if (url.isEmpty()) {
+            return null;
+        }
+        String expected = "redis://[USER:PASSWORD@]HOST[:PORT][/DB], e.g. redis://127.0.0.1:6379/0";
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw invalid(ConfigKey.REDIS_URL, expected);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("redis") || scheme.equals("rediss")) || uri.getHost() == null) {
+            throw invalid(ConfigKey.REDIS_URL, expected);
+        }
+        if (uri.getPort() > 65535) {
+            throw invalid(ConfigKey.REDIS_URL, "a port from 1 to 65535");
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (!path.isEmpty() && !path.equals("/") && !path.matches("/\\d{1,2}")) {
+            throw invalid(ConfigKey.REDIS_URL, "a database number after the port, such as /0, or none");
+        }
+        return uri;
+    }
+
+    private int parseInt(ConfigKey key, int min, int max) {
+        try {
+            int v = Integer.parseInt(raw(key));
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, "a whole number from " + min + " to " + max);
+    }
+
+    private Duration parseDuration(ConfigKey key, Duration min, Duration max) {
+        String raw = raw(key).toLowerCase(Locale.ROOT);
+        Duration d = null;
+        Matcher m = DURATION.matcher(raw);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        } else if (raw.startsWith("pt")) {
+            try {
+                d = Duration.parse(raw);
+            } catch (RuntimeException e) {
+                // reported below
+            }
+        }
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw invalid(key, "a duration from " + min.toMillis() + "ms to " + max.toSeconds() + "s, written like 5s, 1500ms or 2m");
+        }
+        return d;
+    }
+
+    private Path parseDataDir(Path defaultDataDir) {
+        String raw = raw(ConfigKey.DATA_DIR);
+        if (raw.isEmpty()) {
+            return defaultDataDir;
+        }
+        try {
+            return Path.of(raw).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw invalid(ConfigKey.DATA_DIR, "a directory path");
+        }
+    }
+
+    private ConfigException invalid(ConfigKey key, String expected) {
+        Value v = values.get(key);
+        String shown = key.secret() ? "(hidden)" : "'" + v.raw() + "'";
+        return new ConfigException(key.key(), "The setting " + key.key() + " = " + shown + " from "
+                + v.source().describe() + " is not valid: expected " + expected + ".");
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("EngineConfig{");
+        values.forEach((k, v) -> sb.append(k.key()).append('=').append(k.secret() && !v.raw().isEmpty() ? "****" : v.raw()).append(", "));
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,55 @@
+package org.nstcg.integrity.engine.store;
+
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import org.nstcg.integrity.engine.support.ServerUnavailableException;
+
+/** Turns a failed PostgreSQL connection into a sentence that says what to fix. */
+final class ConnectionFailures {
+
+    private ConnectionFailures() {
+    }
+
+    static ServerUnavailableException translate(SQLException e, DatabaseSettings s) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String where = "PostgreSQL at " + s.endpoint();
+        String message;
+        if (state.equals("28P01") || (state.equals("28000") && mentions(e, "password"))) {
+            message = where + " refused the password for user '" + s.user() + "'. Check db.user and db.password"
+                    + " (the server was chosen by " + s.setting() + ").";
+        } else if (state.startsWith("28")) {
+            message = where + " does not accept user '" + s.user() + "': " + firstLine(e)
+                    + ". Check db.user (the server was chosen by " + s.setting() + ").";
+        } else if (state.equals("3D000")) {
+            message = where + " has no such database: " + firstLine(e) + ". Create it, or correct the database name in "
+                    + s.setting() + ".";
+        } else if (causedBy(e, UnknownHostException.class)) {
+            message = "The host in " + s.setting() + " cannot be resolved (" + s.endpoint() + "). Correct the host name.";
+        } else if (state.startsWith("08") || state.isEmpty()) {
+            message = "Cannot reach " + where + " (" + firstLine(e) + "). Start the server, or correct " + s.setting() + ".";
+        } else {
+            message = where + " refused the connection: " + firstLine(e) + " (SQL state " + state + "). Check " + s.setting() + ".";
+        }
+        return new ServerUnavailableException("db.url", s.endpoint(), message, e);
+    }
+
+    private static boolean mentions(SQLException e, String word) {
+        return e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains(word);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        m = nl < 0 ? m : m.substring(0, nl);
+        return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
+    }
+}
