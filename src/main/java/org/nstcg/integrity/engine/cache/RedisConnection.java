@@ -94,7 +94,10 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     private ServerUnavailableException unavailable(JedisException e) {
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        if (reason.endsWith(".")) {
+            reason = reason.substring(0, reason.length() - 1);
+        }
         String lower = reason.toLowerCase(java.util.Locale.ROOT);
         String message;
         if (lower.contains("noauth") || lower.contains("wrongpass") || lower.contains("auth")) {

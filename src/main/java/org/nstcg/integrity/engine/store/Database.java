@@ -146,7 +146,9 @@ public final class Database implements AutoCloseable {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT current_setting('server_version')")) {
             rs.next();
-            return rs.getString(1);
+            String v = rs.getString(1).trim();
+            int space = v.indexOf(' '); // "15.20 (Debian 15.20-0+deb12u1)" → "15.20"
+            return space < 0 ? v : v.substring(0, space);
         }
     }
 

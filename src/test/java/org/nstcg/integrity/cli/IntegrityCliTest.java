@@ -1,0 +1,73 @@
+package org.nstcg.integrity.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.config.ConfigRequest;
+
+/** The jar's command line: no sub-command opens the console, setting flags work anywhere, bad input is one line. */
+class IntegrityCliTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final AtomicReference<ConfigRequest> consoleRequest = new AtomicReference<>();
+
+    private int run(String... args) {
+        return IntegrityCli.commandLine(request -> {
+            consoleRequest.set(request);
+            return 0;
+        }, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void noSubCommandOpensTheConsoleWithTheGivenFlags() {
+        int code = run("--db-url", "jdbc:postgresql://h:5432/d", "--config", "/tmp/x.properties", "--console-refresh", "2s");
+
+        assertThat(code).isZero();
+        assertThat(consoleRequest.get()).isNotNull();
+        assertThat(consoleRequest.get().flags())
+                .containsEntry(ConfigKey.DB_URL, "jdbc:postgresql://h:5432/d")
+                .containsEntry(ConfigKey.CONSOLE_REFRESH, "2s");
+        assertThat(consoleRequest.get().configFile()).contains(Path.of("/tmp/x.properties"));
+    }
+
+    @Test
+    void aSubCommandDoesNotOpenTheConsole() {
+        run("status", "--help");
+
+        assertThat(consoleRequest.get()).isNull();
+        assertThat(out.toString()).contains("status").contains("--json").contains("--db-url");
+    }
+
+    @Test
+    void malformedSettingOnStatusIsOneLineNamingTheKeyWithExitCode78() {
+        int code = run("status", "--db-pool-size", "0");
+
+        assertThat(code).isEqualTo(ExitCodes.CONFIG);
+        assertThat(err.toString().strip()).hasLineCount(1)
+                .startsWith("error: The setting db.pool.size = '0' from the command-line flag --db-pool-size");
+        assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void settingFlagsAreAcceptedBeforeTheSubCommandToo() {
+        int code = run("--db-pool-size", "0", "status");
+
+        assertThat(code).isEqualTo(ExitCodes.CONFIG);
+        assertThat(err.toString()).contains("db.pool.size");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        int code = run("bogus");
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("bogus").contains("--help");
+        assertThat(consoleRequest.get()).isNull();
+    }
+}
