@@ -1,5 +1,8 @@
 -- Integrity Console core schema. Flyway owns all DDL; Hibernate only validates against it.
 -- Invariants live here first: the engine's code is the second line of defence.
+-- Trigger functions that read or write tables pin search_path to this schema: a trigger runs with the caller's
+-- search_path, so without the pin a session whose path names another schema (an operator's psql using qualified
+-- names, another Integrity Console schema in the same database) would hit that schema's tables, or none.
 
 -- A trigger function shared by every append-only table: history is written once and never changed.
 CREATE FUNCTION refuse_change_to_append_only() RETURNS trigger
@@ -70,7 +73,9 @@ CREATE TABLE referral_codes (
 CREATE INDEX referral_codes_user_ix ON referral_codes (user_id);
 
 CREATE FUNCTION register_referral_code() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET search_path = "${flyway:defaultSchema}", pg_temp
+AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.referral_code = OLD.referral_code THEN
         RETURN NEW;
@@ -91,7 +96,7 @@ CREATE TRIGGER users_register_referral_code
 CREATE FUNCTION refuse_referral_code_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE' OR NEW.code <> OLD.code OR NEW.user_id <> OLD.user_id THEN
+    IF TG_OP IN ('DELETE', 'TRUNCATE') OR NEW.code <> OLD.code OR NEW.user_id <> OLD.user_id THEN
         RAISE EXCEPTION 'referral codes are issued forever: % of a code is not allowed', TG_OP
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
@@ -102,6 +107,9 @@ $$;
 CREATE TRIGGER referral_codes_forever
     BEFORE UPDATE OR DELETE ON referral_codes
     FOR EACH ROW EXECUTE FUNCTION refuse_referral_code_change();
+CREATE TRIGGER referral_codes_no_truncate
+    BEFORE TRUNCATE ON referral_codes
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_referral_code_change();
 
 -- Gamification --------------------------------------------------------------------------------------------------
 CREATE TABLE gamification_profiles (
@@ -143,7 +151,9 @@ CREATE TRIGGER points_ledger_no_truncate
 
 -- Checked at commit, so a profile and its ledger entries can be written in either order within one transaction.
 CREATE FUNCTION check_points_match_ledger() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET search_path = "${flyway:defaultSchema}", pg_temp
+AS $$
 DECLARE
     uid      BIGINT;
     expected BIGINT;
@@ -220,6 +230,9 @@ CREATE TABLE saga_events (
 CREATE TRIGGER saga_events_append_only
     BEFORE UPDATE OR DELETE ON saga_events
     FOR EACH ROW EXECUTE FUNCTION refuse_change_to_append_only();
+CREATE TRIGGER saga_events_no_truncate
+    BEFORE TRUNCATE ON saga_events
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_change_to_append_only();
 
 -- Transactional outbox: events written in the same transaction as the change that makes them true.
 CREATE TABLE outbox_events (

@@ -1,0 +1,105 @@
+package org.nstcg.integrity.engine.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.support.TestDatabase;
+
+/**
+ * Proves that the Flyway migrations build the whole schema in an empty database schema, that Hibernate validates
+ * its entities against it, that a second start migrates nothing, and that a schema drifted from the entities
+ * stops the engine with a sentence, not a stack trace.
+ */
+class MigrationIT {
+
+    private static final List<String> TABLES = List.of("users", "referral_codes", "gamification_profiles",
+            "points_ledger", "sagas", "saga_events", "outbox_events", "audit_log", "integrity_check_runs",
+            "integrity_findings");
+
+    private TestDatabase db;
+
+    @BeforeEach
+    void createSchema() {
+        db = TestDatabase.create();
+    }
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        db.close();
+    }
+
+    @Test
+    void migratesAnEmptySchemaToVersionOneAndStartsHibernate() throws SQLException {
+        try (IntegrityEngine engine = db.startEngine()) {
+            assertThat(engine.database().sessionFactory().isOpen()).isTrue();
+            assertThat(engine.database().schemaVersion()).contains("1");
+        }
+        assertThat(appliedMigrations()).containsExactly("1:true");
+        assertThat(tablesInSchema()).containsAll(TABLES);
+    }
+
+    @Test
+    void secondStartOnTheSameSchemaMigratesNothing() throws SQLException {
+        try (IntegrityEngine first = db.startEngine()) {
+            assertThat(first.database().sessionFactory().isOpen()).isTrue();
+        }
+        List<String> historyAfterFirstStart = historyRows();
+
+        try (IntegrityEngine second = db.startEngine()) {
+            assertThat(second.database().schemaVersion()).contains("1");
+        }
+        assertThat(historyRows()).isEqualTo(historyAfterFirstStart);
+        assertThat(appliedMigrations()).containsExactly("1:true");
+    }
+
+    @Test
+    void driftedSchemaStopsTheStartWithASentence() throws SQLException {
+        db.startEngine().close();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE users DROP COLUMN last_name");
+        }
+
+        assertThatThrownBy(db::startEngine)
+                .isInstanceOf(EngineException.class)
+                .hasMessageContaining("does not match this version of Integrity Console")
+                .hasMessageContaining("last_name")
+                .hasMessageContaining(db.schema())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotStartWith("org.hibernate")
+                        .doesNotContain("Exception:").doesNotContain("\n\tat "));
+    }
+
+    /** Versioned SQL migrations as "version:success", in the order they were applied. */
+    private List<String> appliedMigrations() throws SQLException {
+        return query("SELECT version || ':' || success FROM flyway_schema_history WHERE type = 'SQL' ORDER BY installed_rank");
+    }
+
+    private List<String> historyRows() throws SQLException {
+        return query("SELECT installed_rank || '|' || coalesce(version, '') || '|' || type || '|' || installed_on"
+                + " FROM flyway_schema_history ORDER BY installed_rank");
+    }
+
+    private List<String> tablesInSchema() throws SQLException {
+        return query("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + db.schema() + "'");
+    }
+
+    private List<String> query(String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+}
