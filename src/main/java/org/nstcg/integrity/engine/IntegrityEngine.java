@@ -14,7 +14,16 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.EmbeddedServers;
 import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
+import org.nstcg.integrity.engine.cache.RedisCacheInvalidator;
+import org.nstcg.integrity.engine.email.EmailNormalizer;
+import org.nstcg.integrity.engine.referral.Blocklist;
+import org.nstcg.integrity.engine.referral.FeistelPermutation;
+import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
+import org.nstcg.integrity.engine.referral.ReferralCodes;
+import org.nstcg.integrity.engine.registration.RegistrationService;
 import org.nstcg.integrity.engine.store.Database;
+import org.nstcg.integrity.engine.store.EngineSecrets;
+import org.nstcg.integrity.engine.store.RegistrationStore;
 import org.nstcg.integrity.engine.store.DatabaseSettings;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -43,16 +52,27 @@ public final class IntegrityEngine implements AutoCloseable {
     private final EmbeddedServers embedded;
     private final Database database;
     private final RedisConnection redis;
+    private final EmailNormalizer emails;
+    private final RegistrationService registration;
+    private final ReferralCodes referralCodes;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
-    private IntegrityEngine(EngineConfig config, Clock clock, EmbeddedServers embedded, Database database, RedisConnection redis) {
+    private IntegrityEngine(EngineConfig config, Clock clock, EmbeddedServers embedded, Database database, RedisConnection redis,
+                            byte[] referralKey) {
         this.config = config;
         this.clock = clock;
         this.instanceId = UUID.randomUUID().toString().substring(0, 8) + "@" + ProcessHandle.current().pid();
         this.embedded = embedded;
         this.database = database;
         this.redis = redis;
+        this.emails = EmailNormalizer.withBuiltInRules();
+        RegistrationStore registrationStore = new RegistrationStore(database.dataSource());
+        ReferralCodeGenerator generator = new ReferralCodeGenerator(new FeistelPermutation(referralKey), Blocklist.builtIn(),
+                config.referralPrefix());
+        this.registration = new RegistrationService(registrationStore, emails, generator, redis, new RedisCacheInvalidator(redis),
+                database.settings().endpoint());
+        this.referralCodes = new ReferralCodes(registrationStore);
         this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -74,14 +94,15 @@ public final class IntegrityEngine implements AutoCloseable {
                 EmbeddedDatabases.ensureExists(embedded.postgresJdbcUrl().orElseThrow(), EMBEDDED_DATABASE);
             }
             database = Database.open(databaseSettings(config, embedded), progress);
-            RedisConnection redis = new RedisConnection(redisSettings(config, embedded));
+            RedisConnection redis = new RedisConnection(redisSettings(config, embedded), clock);
             progress.step("Checking Redis…");
             try {
                 redis.ping();
             } catch (ServerUnavailableException e) {
                 log.warn("Starting DEGRADED: {}", e.getMessage());
             }
-            IntegrityEngine engine = new IntegrityEngine(config, clock, embedded, database, redis);
+            byte[] referralKey = referralKey(database);
+            IntegrityEngine engine = new IntegrityEngine(config, clock, embedded, database, redis, referralKey);
             log.info("Engine {} started: PostgreSQL {} ({}), Redis {} ({})", engine.instanceId,
                     database.settings().endpoint(), config.databaseMode(), redis.settings().endpoint(), config.redisMode());
             return engine;
@@ -93,6 +114,15 @@ public final class IntegrityEngine implements AutoCloseable {
                 embedded.close();
             }
             throw e;
+        }
+    }
+
+    private static byte[] referralKey(Database database) {
+        try {
+            return EngineSecrets.getOrCreate(database.dataSource(), "referral-key");
+        } catch (SQLException e) {
+            throw new EngineException("Cannot read the referral key from PostgreSQL at " + database.settings().endpoint()
+                    + ": " + firstLine(e) + ".", e);
         }
     }
 
@@ -155,6 +185,21 @@ public final class IntegrityEngine implements AutoCloseable {
 
     public RedisConnection redis() {
         return redis;
+    }
+
+    /** Email validation and normalisation. */
+    public EmailNormalizer emails() {
+        return emails;
+    }
+
+    /** Sign-up of new users. */
+    public RegistrationService registration() {
+        return registration;
+    }
+
+    /** Look-up of typed referral codes. */
+    public ReferralCodes referralCodes() {
+        return referralCodes;
     }
 
     /** The embedded servers, when any server is embedded. */

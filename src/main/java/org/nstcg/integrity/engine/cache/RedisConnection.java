@@ -1,6 +1,11 @@
 package org.nstcg.integrity.engine.cache;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import org.slf4j.Logger;
@@ -13,6 +18,10 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The engine's Redis client. Redis is an accelerator that may vanish at any moment: this class never fails the
  * engine's start, reports availability through {@link #ping()}, and logs an outage once, not per request.
+ *
+ * <p>Design notes: {@link #tryCall} is a small circuit breaker. After a failure it answers "unavailable" at once
+ * for {@link #RETRY_INTERVAL} instead of letting every request wait for a connect timeout, then lets one call
+ * through to probe; the first success closes it again. Callers always have a PostgreSQL-only path.
  */
 public final class RedisConnection implements AutoCloseable {
 
@@ -20,10 +29,16 @@ public final class RedisConnection implements AutoCloseable {
 
     private final RedisSettings settings;
     private final RedisClient client;
-    private final AtomicBoolean down = new AtomicBoolean(false);
+    /** How long an open breaker answers "unavailable" before letting a call probe Redis again. */
+    public static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
-    public RedisConnection(RedisSettings settings) {
+    private final AtomicBoolean down = new AtomicBoolean(false);
+    private final AtomicLong lastFailureMillis = new AtomicLong();
+    private final Clock clock;
+
+    public RedisConnection(RedisSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
         int timeout = (int) settings.timeout().toMillis();
         DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout)
@@ -76,15 +91,43 @@ public final class RedisConnection implements AutoCloseable {
             String info = client.info("server");
             String version = info.lines().filter(l -> l.startsWith("redis_version:")).findFirst()
                     .map(l -> l.substring("redis_version:".length()).trim()).orElse("unknown");
-            if (down.compareAndSet(true, false)) {
-                log.info("Redis at {} is reachable again", settings.endpoint());
-            }
+            markUp();
             return version;
         } catch (JedisException e) {
-            if (down.compareAndSet(false, true)) {
-                log.warn("Redis at {} is unreachable ({}); the engine continues on PostgreSQL alone", settings.endpoint(), e.getMessage());
-            }
+            markDown(e);
             throw unavailable(e);
+        }
+    }
+
+    /**
+     * Runs one Redis call if Redis is available.
+     *
+     * @return the call's result, or empty when Redis is down (the breaker is open, or this call failed)
+     */
+    public <T> Optional<T> tryCall(Function<RedisClient, T> call) {
+        if (down.get() && clock.millis() - lastFailureMillis.get() < RETRY_INTERVAL.toMillis()) {
+            return Optional.empty();
+        }
+        try {
+            T result = call.apply(client);
+            markUp();
+            return Optional.ofNullable(result);
+        } catch (JedisException e) {
+            markDown(e);
+            return Optional.empty();
+        }
+    }
+
+    private void markUp() {
+        if (down.compareAndSet(true, false)) {
+            log.info("Redis at {} is reachable again", settings.endpoint());
+        }
+    }
+
+    private void markDown(JedisException e) {
+        lastFailureMillis.set(clock.millis());
+        if (down.compareAndSet(false, true)) {
+            log.warn("Redis at {} is unreachable ({}); the engine continues on PostgreSQL alone", settings.endpoint(), e.getMessage());
         }
     }
 

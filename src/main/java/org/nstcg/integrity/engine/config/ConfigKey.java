@@ -18,6 +18,7 @@ public enum ConfigKey {
     REDIS_URL("redis.url", "", "URL of an external Redis, e.g. redis://host:6379/0 (empty: embedded)"),
     REDIS_KEY_PREFIX("redis.key-prefix", "ic:", "prefix of every Redis key and channel this engine uses"),
     REDIS_TIMEOUT("redis.timeout", "2s", "Redis connect and read timeout, e.g. 2s"),
+    REFERRAL_PREFIX("referral.prefix", "true", "whether new referral codes start with four letters of the first name (true or false)"),
     DATA_DIR("data.dir", "", "directory for embedded servers' data (empty: ~/.local/share/integrity-console)"),
     CONSOLE_REFRESH("console.refresh", "5s", "how often the console refreshes live figures, 1s to 1h");
 

@@ -51,6 +51,7 @@ public final class EngineConfig {
     private final Duration redisTimeout;
     private final Duration consoleRefresh;
     private final Path dataDir;
+    private final boolean referralPrefix;
 
     private EngineConfig(Map<ConfigKey, Value> values, Path defaultDataDir) {
         EnumMap<ConfigKey, Value> all = new EnumMap<>(ConfigKey.class);
@@ -66,6 +67,7 @@ public final class EngineConfig {
         this.redisTimeout = parseDuration(ConfigKey.REDIS_TIMEOUT, Duration.ofMillis(50), Duration.ofMinutes(1));
         this.consoleRefresh = parseDuration(ConfigKey.CONSOLE_REFRESH, Duration.ofSeconds(1), Duration.ofHours(1));
         this.dataDir = parseDataDir(defaultDataDir);
+        this.referralPrefix = parseBoolean(ConfigKey.REFERRAL_PREFIX);
         String schema = raw(ConfigKey.DB_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
             throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
@@ -157,6 +159,18 @@ public final class EngineConfig {
 
     public Duration consoleRefresh() {
         return consoleRefresh;
+    }
+
+    public boolean referralPrefix() {
+        return referralPrefix;
+    }
+
+    private boolean parseBoolean(ConfigKey key) {
+        return switch (raw(key).toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw invalid(key, "true or false");
+        };
     }
 
     private Endpoint parseJdbcUrl() {

@@ -1,0 +1,19 @@
+package org.nstcg.integrity.engine.referral;
+
+import org.nstcg.integrity.engine.store.ReferrerRef;
+
+/** What a typed referral code is, for support staff and operators. */
+public sealed interface ReferralCheck {
+
+    /** Issued and in use; {@code owner} is the active user it credits (after merges). */
+    record Known(String code, ReferrerRef owner) implements ReferralCheck {
+    }
+
+    /** Its check symbol does not match: a typo of some code. */
+    record Mistyped(String typed) implements ReferralCheck {
+    }
+
+    /** Well-formed or not, no active user has it. */
+    record Unknown(String typed, String reason) implements ReferralCheck {
+    }
+}

@@ -1,0 +1,45 @@
+package org.nstcg.integrity.engine.referral;
+
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import org.nstcg.integrity.engine.store.ReferrerRef;
+import org.nstcg.integrity.engine.store.RegistrationStore;
+import org.nstcg.integrity.engine.support.EngineException;
+
+/** Looks typed referral codes up, tolerating case, confusable symbols and a wrong or missing name prefix. */
+public final class ReferralCodes {
+
+    private final ReferralCodeParser parser = new ReferralCodeParser();
+    private final RegistrationStore store;
+
+    public ReferralCodes(RegistrationStore store) {
+        this.store = store;
+    }
+
+    public ReferralCheck check(String typed) {
+        ParsedCode parsed = parser.parse(typed);
+        try {
+            if (parsed instanceof ParsedCode.Mistyped) {
+                return new ReferralCheck.Mistyped(typed);
+            }
+            if (parsed instanceof ParsedCode.Valid v) {
+                return known(v.code().text(), Optional.of(v.code().identity()))
+                        .orElseGet(() -> new ReferralCheck.Unknown(typed, "is well-formed but was never issued, or its owner is no longer active"));
+            }
+            String reason = ((ParsedCode.Malformed) parsed).reason();
+            String legacy = typed == null ? "" : typed.strip().toUpperCase(Locale.ROOT);
+            if (legacy.isEmpty()) {
+                return new ReferralCheck.Unknown("", reason);
+            }
+            return known(legacy, Optional.empty()).orElseGet(() -> new ReferralCheck.Unknown(typed, reason));
+        } catch (SQLException e) {
+            throw new EngineException("PostgreSQL could not look the referral code up: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<ReferralCheck> known(String exact, Optional<String> identity) throws SQLException {
+        Optional<ReferrerRef> owner = store.findReferrer(exact, identity);
+        return owner.map(o -> new ReferralCheck.Known(o.code(), o));
+    }
+}

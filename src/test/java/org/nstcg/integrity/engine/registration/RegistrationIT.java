@@ -1,0 +1,207 @@
+package org.nstcg.integrity.engine.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome.AlreadyRegistered;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome.InProgress;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome.Invalid;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome.Referral;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome.Registered;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestDatabase;
+import org.nstcg.integrity.support.TestServers;
+import redis.clients.jedis.RedisClient;
+
+/** Registration against real PostgreSQL and Redis: every outcome, every effect, and nothing written on bad input. */
+class RegistrationIT {
+
+    private static TestDatabase db;
+    private static IntegrityEngine engine;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        engine = db.startEngine();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        engine.close();
+        db.close();
+    }
+
+    private static RegistrationOutcome register(String email, String first, String referral) {
+        return engine.registration().register(new RegistrationRequest(email, first, null, referral));
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long rows() throws SQLException {
+        return count("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM gamification_profiles)"
+                + " + (SELECT count(*) FROM points_ledger) + (SELECT count(*) FROM outbox_events)");
+    }
+
+    private static int points(long userId) throws SQLException {
+        return (int) count("SELECT points FROM gamification_profiles WHERE user_id = " + userId);
+    }
+
+    @Test
+    void aRegistrationWritesUserProfileLedgerAndOutboxEventTogether() throws Exception {
+        RegistrationOutcome outcome = engine.registration().register(
+                new RegistrationRequest("  Grace.Hopper+news@Gmail.com ", " Grace ", "Hopper", ""));
+
+        assertThat(outcome).isInstanceOf(Registered.class);
+        Registered r = (Registered) outcome;
+        assertThat(r.referralCode()).matches("GRAC-[0-9A-HJKMNP-TV-Z]{9}");
+        assertThat(r.referral()).isEqualTo(Referral.NONE);
+        assertThat(count("SELECT count(*) FROM users WHERE id = " + r.userId() + " AND email = 'Grace.Hopper+news@Gmail.com'"
+                + " AND email_normalized = 'gracehopper@gmail.com' AND first_name = 'Grace' AND last_name = 'Hopper'")).isEqualTo(1);
+        assertThat(points(r.userId())).isEqualTo(RegistrationService.SIGNUP_POINTS);
+        assertThat(count("SELECT sum(delta) FROM points_ledger WHERE user_id = " + r.userId())).isEqualTo(10);
+        assertThat(count("SELECT count(*) FROM outbox_events WHERE event_type = 'user.registered' AND aggregate_id = '" + r.userId() + "'"))
+                .isEqualTo(1);
+        assertThat(engine.referralCodes().check(r.referralCode().toLowerCase()))
+                .isInstanceOfSatisfying(org.nstcg.integrity.engine.referral.ReferralCheck.Known.class,
+                        k -> assertThat(k.owner().userId()).isEqualTo(r.userId()));
+    }
+
+    @Test
+    void anotherSpellingOfTheSameMailboxIsAlreadyRegisteredAndWritesNothing() throws Exception {
+        assertThat(register("ada.lovelace@gmail.com", "Ada", null)).isInstanceOf(Registered.class);
+        long before = rows();
+
+        RegistrationOutcome again = register("AdaLovelace+second@googlemail.com", "Ada", null);
+
+        assertThat(again).isEqualTo(new AlreadyRegistered("adalovelace@gmail.com"));
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "empty email||Ada|email|is empty",
+            "no at|ada.example.org|Ada|email|has no @",
+            "empty first name|x1@example.org| |firstName|is empty",
+            "control character in name|x2@example.org|A\u0007da|firstName|control character",
+            "huge name|x3@example.org|HUGE|firstName|longer than 100"})
+    void badInputIsInvalidAndWritesNothing(String name, String email, String first, String field, String reason) throws Exception {
+        long before = rows();
+        String firstName = "HUGE".equals(first) ? "A".repeat(101) : first;
+
+        RegistrationOutcome outcome = register(email, firstName, null);
+
+        assertThat(outcome).isInstanceOfSatisfying(Invalid.class, i -> {
+            assertThat(i.field()).isEqualTo(field);
+            assertThat(i.reason()).contains(reason);
+        });
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
+    void aMistypedReferralCodeIsRefusedSoThePersonCanFixIt() throws Exception {
+        Registered referrer = (Registered) register("typo-referrer@example.org", "Ann", null);
+        String code = referrer.referralCode();
+        char last = code.charAt(code.length() - 1);
+        String typo = code.substring(0, code.length() - 1) + (last == 'A' ? 'B' : 'A');
+        long before = rows();
+
+        assertThat(register("typo-referred@example.org", "Bob", typo))
+                .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.field()).isEqualTo("referralCode"));
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
+    void aReferralCreditsTheReferrerOnceEvenIfTheMailboxRegistersAgain() throws Exception {
+        Registered referrer = (Registered) register("referrer@example.org", "Rita", null);
+        String typed = "xxxx-" + referrer.referralCode().substring(5).replace('0', 'o').replace('1', 'l').toLowerCase();
+
+        RegistrationOutcome first = register("friend@example.org", "Fred", typed);
+
+        assertThat(first).isInstanceOfSatisfying(Registered.class, r -> {
+            assertThat(r.referral()).isEqualTo(Referral.CREDITED);
+            assertThat(r.referrerId()).contains(referrer.userId());
+            assertThat(r.notice()).isEmpty();
+        });
+        assertThat(points(referrer.userId())).isEqualTo(10 + 25);
+        assertThat(count("SELECT referral_count FROM gamification_profiles WHERE user_id = " + referrer.userId())).isEqualTo(1);
+
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE users SET status = 'archived' WHERE email_normalized = 'friend@example.org'");
+        }
+        try (RedisClient r = RedisClient.create(TestServers.redisUri())) {
+            r.del(db.redisPrefix() + "known:email:friend@example.org");
+        }
+        RegistrationOutcome second = register("Friend@Example.org", "Fred", referrer.referralCode());
+
+        assertThat(second).isInstanceOfSatisfying(Registered.class, r -> {
+            assertThat(r.referral()).isEqualTo(Referral.ALREADY_CREDITED);
+            assertThat(r.notice()).hasValueSatisfying(n -> assertThat(n).contains("not paid again"));
+        });
+        assertThat(points(referrer.userId())).as("bonus not paid twice").isEqualTo(35);
+        assertThat(count("SELECT referral_count FROM gamification_profiles WHERE user_id = " + referrer.userId())).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownReferralCodeRegistersWithoutBonusAndSaysSo() throws Exception {
+        RegistrationOutcome outcome = register("unknown-ref@example.org", "Uma", "NOT-A-REAL-CODE");
+
+        assertThat(outcome).isInstanceOfSatisfying(Registered.class, r -> {
+            assertThat(r.referral()).isEqualTo(Referral.UNKNOWN_CODE);
+            assertThat(r.referrerId()).isEmpty();
+            assertThat(r.notice()).hasValueSatisfying(n -> assertThat(n).contains("NOT-A-REAL-CODE").contains("no referral bonus"));
+        });
+        assertThat(count("SELECT count(*) FROM points_ledger WHERE reason = 'referral_bonus'"
+                + " AND idempotency_key = 'referral-bonus:unknown-ref@example.org'")).isZero();
+    }
+
+    @Test
+    void aMailboxKnownToRedisIsAnsweredWithoutTheDatabase() throws Exception {
+        assertThat(register("fast-path@example.org", "Fay", null)).isInstanceOf(Registered.class);
+        // Archive behind the engine's back: PostgreSQL alone would now accept the mailbox again.
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE users SET status = 'archived' WHERE email_normalized = 'fast-path@example.org'");
+        }
+
+        assertThat(register("fast-path@example.org", "Fay", null)).isInstanceOf(AlreadyRegistered.class);
+    }
+
+    @Test
+    void aMailboxReservedByAnotherInstanceIsInProgress() throws Exception {
+        try (RedisClient r = RedisClient.create(TestServers.redisUri())) {
+            r.set(db.redisPrefix() + "reserve:email:busy@example.org", "someone-else");
+        }
+        long before = rows();
+
+        assertThat(register("busy@example.org", "Bea", null)).isEqualTo(new InProgress("busy@example.org"));
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
+    void withRedisUnreachableRegistrationsStillWorkOnPostgresAlone() throws Exception {
+        var config = db.config(Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:" + TestServers.freePort(), ConfigKey.REDIS_TIMEOUT, "200ms"));
+        try (IntegrityEngine noRedis = IntegrityEngine.start(config, ProgressListener.NONE)) {
+            RegistrationOutcome first = noRedis.registration().register(new RegistrationRequest("no-redis@example.org", "Nia", null, null));
+            RegistrationOutcome second = noRedis.registration().register(new RegistrationRequest("No-Redis@Example.org", "Nia", null, null));
+
+            assertThat(first).isInstanceOf(Registered.class);
+            assertThat(second).isInstanceOf(AlreadyRegistered.class);
+        }
+        assertThat(count("SELECT count(*) FROM users WHERE email_normalized = 'no-redis@example.org'")).isEqualTo(1);
+    }
+}
