@@ -4,6 +4,10 @@ package org.nstcg.integrity.cli;
 public final class ExitCodes {
 
     public static final int OK = 0;
+    /** {@code register}: the mailbox is already registered, or being registered; {@code referral check}: unknown code. */
+    public static final int ALREADY = 3;
+    /** The input is invalid (email, name, a mistyped referral code). */
+    public static final int INVALID = 4;
     /** A server is unreachable or refuses us, or the engine is not healthy. */
     public static final int UNAVAILABLE = 2;
     /** The command line itself is wrong. */

@@ -66,6 +66,9 @@ public final class IntegrityCli implements Callable<Integer> {
         // Sub-commands are added after the generated flags: inherited options are copied when a sub-command is added.
         cl.addSubcommand(new CommandLine.HelpCommand());
         cl.addSubcommand(new StatusCommand());
+        cl.addSubcommand(new RegisterCommand());
+        cl.addSubcommand(new EmailCommand());
+        cl.addSubcommand(new ReferralCommand());
         CommandLine rebuilt = cl;
         rebuilt.setOut(out);
         rebuilt.setErr(err);

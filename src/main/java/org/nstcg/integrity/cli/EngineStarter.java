@@ -1,0 +1,17 @@
+package org.nstcg.integrity.cli;
+
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.config.ConfigLoader;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Starts the engine a command needs, from the command line's settings, this process's environment and config file. */
+final class EngineStarter {
+
+    private EngineStarter() {
+    }
+
+    static IntegrityEngine start(CommandSpec spec) {
+        return IntegrityEngine.start(IntegrityCli.configRequest(spec).load(ConfigLoader.forThisProcess()), ProgressListener.NONE);
+    }
+}
