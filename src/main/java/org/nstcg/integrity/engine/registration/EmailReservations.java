@@ -18,7 +18,12 @@ import redis.clients.jedis.params.SetParams;
  */
 final class EmailReservations {
 
-    private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+    /** KEYS: known, reservation; ARGV: token, ttl ms. One round trip for the fast path and the reservation. */
+    private static final String CHECK_AND_RESERVE = "if redis.call('exists', KEYS[1]) == 1 then return 'known' end "
+            + "if redis.call('set', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'acquired' end return 'held'";
+    /** KEYS: known, reservation; ARGV: token, known ttl ms, remember (1/0). Remembers and releases (only its own). */
+    private static final String FINISH = "if ARGV[3] == '1' then redis.call('set', KEYS[1], '1', 'PX', ARGV[2]) end "
+            + "if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]) end return 1";
 
     /** How long a reservation lives if its holder never releases it. */
     static final Duration RESERVATION_TTL = Duration.ofSeconds(30);
@@ -26,7 +31,7 @@ final class EmailReservations {
     static final Duration KNOWN_TTL = Duration.ofSeconds(120);
 
     /** The result of trying to reserve a mailbox. */
-    enum Reservation { ACQUIRED, HELD_ELSEWHERE, REDIS_UNAVAILABLE }
+    enum Reservation { KNOWN_REGISTERED, ACQUIRED, HELD_ELSEWHERE, REDIS_UNAVAILABLE }
 
     private final RedisConnection redis;
 
@@ -42,29 +47,27 @@ final class EmailReservations {
         return redis.key("known:email:" + email);
     }
 
-    /** True only when Redis answers that this mailbox was registered moments ago. */
-    boolean knownRegistered(String email) {
-        return redis.tryCall(r -> r.exists(knownKey(email))).orElse(false);
-    }
-
-    void rememberRegistered(String email) {
-        redis.tryCall(r -> r.set(knownKey(email), "1", SetParams.setParams().px(KNOWN_TTL.toMillis())));
-    }
-
-    /** Tries to reserve the mailbox; on success the token is to be passed to {@link #release}. */
-    Reservation reserve(String email, String token) {
-        Optional<String> reply = redis.tryCall(r -> {
-            String ok = r.set(reservationKey(email), token, SetParams.setParams().nx().px(RESERVATION_TTL.toMillis()));
-            return ok == null ? "held" : ok;
-        });
+    /**
+     * Answers from Redis whether the mailbox was registered moments ago, and if not, tries to reserve it; one
+     * round trip. On {@link Reservation#ACQUIRED} the token is to be passed to {@link #finish}.
+     */
+    Reservation checkAndReserve(String email, String token) {
+        Optional<Object> reply = redis.tryCall(r -> r.eval(CHECK_AND_RESERVE, List.of(knownKey(email), reservationKey(email)),
+                List.of(token, Long.toString(RESERVATION_TTL.toMillis()))));
         if (reply.isEmpty()) {
             return Reservation.REDIS_UNAVAILABLE;
         }
-        return "OK".equals(reply.get()) ? Reservation.ACQUIRED : Reservation.HELD_ELSEWHERE;
+        return switch (String.valueOf(reply.get())) {
+            case "known" -> Reservation.KNOWN_REGISTERED;
+            case "acquired" -> Reservation.ACQUIRED;
+            default -> Reservation.HELD_ELSEWHERE;
+        };
     }
 
-    void release(String email, String token) {
-        redis.tryCall(r -> r.eval(RELEASE, List.of(reservationKey(email)), List.of(token)));
+    /** Releases the reservation (if still ours) and, when {@code registered}, remembers the mailbox as registered. */
+    void finish(String email, String token, boolean registered) {
+        redis.tryCall(r -> r.eval(FINISH, List.of(knownKey(email), reservationKey(email)),
+                List.of(token, Long.toString(KNOWN_TTL.toMillis()), registered ? "1" : "0")));
     }
 
     static String newToken() {

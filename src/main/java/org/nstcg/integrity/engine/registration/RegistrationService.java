@@ -20,8 +20,9 @@ import org.nstcg.integrity.engine.store.RegistrationWrite;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
- * Registers a user: validate → normalise → (Redis) known-email fast path and in-flight reservation → one
- * PostgreSQL transaction (user, profile, ledger, referrer bonus, outbox event) → cache invalidation after commit.
+ * Registers a user: validate → normalise → (Redis, one round trip) known-email fast path and in-flight
+ * reservation → one PostgreSQL transaction (user, profile, ledger, referrer bonus, outbox event) → cache
+ * invalidation after commit → (Redis, one round trip) remember the mailbox and release the reservation.
  *
  * <p>Design notes: correctness rests on PostgreSQL alone (the partial unique index on the normalised email among
  * active users). Redis only spares the database work: a mailbox known to be registered is answered without a
@@ -80,32 +81,31 @@ public final class RegistrationService {
             code = Optional.of(CodeQuery.of(parsed, request.referralCode()));
         }
 
-        if (reservations.knownRegistered(mailbox)) {
+        String token = EmailReservations.newToken();
+        EmailReservations.Reservation reservation = reservations.checkAndReserve(mailbox, token);
+        if (reservation == EmailReservations.Reservation.KNOWN_REGISTERED) {
             return new RegistrationOutcome.AlreadyRegistered(mailbox);
         }
-        String token = EmailReservations.newToken();
-        EmailReservations.Reservation reservation = reservations.reserve(mailbox, token);
         if (reservation == EmailReservations.Reservation.HELD_ELSEWHERE) {
             return new RegistrationOutcome.InProgress(mailbox);
         }
+        RegistrationOutcome outcome = null;
         try {
-            return write(typedEmail, mailbox, first.value(), last.name(), code);
+            outcome = write(typedEmail, mailbox, first.value(), last.name(), code);
+            return outcome;
         } catch (SQLException e) {
             throw new EngineException("PostgreSQL at " + databaseEndpoint + " could not complete the registration ("
                     + firstLine(e) + "). Nothing was registered; try again when the database is back.", e);
         } finally {
+            boolean registered = outcome instanceof RegistrationOutcome.Registered || outcome instanceof RegistrationOutcome.AlreadyRegistered;
             if (reservation == EmailReservations.Reservation.ACQUIRED) {
-                reservations.release(mailbox, token);
+                reservations.finish(mailbox, token, registered);
             }
         }
     }
 
     private RegistrationOutcome write(String typedEmail, String mailbox, String firstName, Optional<String> lastName,
                                       Optional<CodeQuery> code) throws SQLException {
-        if (store.activeUserIdByEmail(mailbox).isPresent()) {
-            reservations.rememberRegistered(mailbox);
-            return new RegistrationOutcome.AlreadyRegistered(mailbox);
-        }
         Optional<ReferrerRef> referrer = Optional.empty();
         if (code.isPresent()) {
             referrer = store.findReferrer(code.get().exact(), code.get().identity());
@@ -119,7 +119,6 @@ public final class RegistrationService {
             result = writeOnce(typedEmail, mailbox, firstName, lastName, referrer);
         }
         if (result instanceof RegistrationWrite.Written w) {
-            reservations.rememberRegistered(mailbox);
             List<String> stale = new ArrayList<>(List.of("count:users", "leaderboard:referrers"));
             referrer.ifPresent(r -> stale.add("user:" + r.userId()));
             cache.afterCommit(stale);
@@ -135,7 +134,6 @@ public final class RegistrationService {
             return new RegistrationOutcome.Registered(w.userId(), w.referralCode(), referral,
                     referrer.map(ReferrerRef::userId), notice);
         }
-        reservations.rememberRegistered(mailbox);
         return new RegistrationOutcome.AlreadyRegistered(mailbox);
     }
 

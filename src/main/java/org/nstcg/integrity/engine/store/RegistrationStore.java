@@ -17,8 +17,10 @@ import org.postgresql.util.PSQLException;
  * event) are written in one transaction: either every effect is visible or none is.
  *
  * <p>Design notes: uniqueness of the mailbox is decided by the partial unique index
- * {@code users_email_normalized_active_uk}, not by the look-up before it: when two instances race, the loser's
- * INSERT fails and that violation becomes {@link RegistrationWrite.EmailTaken} here, at the store boundary.
+ * {@code users_email_normalized_active_uk}, with no look-up before the write: when two instances race, or the
+ * mailbox is simply taken, the INSERT fails and that violation becomes {@link RegistrationWrite.EmailTaken} here,
+ * at the store boundary. Without a referrer, the rows are one data-modifying statement (atomic on its own, one
+ * round trip); with one, the referrer's row is locked and its bonus written in the same transaction.
  * The referral bonus is keyed by the referred mailbox ({@code referral-bonus:<email>}), so a mailbox that
  * registers again (after an archive or merge) never pays its referrer twice.
  */
@@ -27,20 +29,10 @@ public final class RegistrationStore {
     public static final String EMAIL_UNIQUE_INDEX = "users_email_normalized_active_uk";
 
     private final DataSource dataSource;
+    private final ReferralSequence sequence = new ReferralSequence();
 
     public RegistrationStore(DataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    /** The id of the active user with this mailbox, if any. */
-    public Optional<Long> activeUserIdByEmail(String emailNormalized) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id FROM users WHERE email_normalized = ? AND status = 'active'")) {
-            ps.setString(1, emailNormalized);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
-        }
     }
 
     /**
@@ -99,23 +91,30 @@ public final class RegistrationStore {
     }
 
     /**
-     * Writes a registration in one transaction.
+     * Writes a registration atomically: one statement without a referrer, one transaction with one.
      *
      * @param issueCode makes the new user's referral code from a supplier of fresh sequence values
      */
     public RegistrationWrite write(NewRegistration r, Function<LongSupplier, String> issueCode) throws SQLException {
+        boolean referred = r.referrerId().isPresent();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            c.setAutoCommit(!referred);
             try {
-                RegistrationWrite result = write(c, r, issueCode);
-                if (result instanceof RegistrationWrite.Written) {
+                if (referred && !lockActiveReferrer(c, r.referrerId().get())) {
+                    c.rollback();
+                    return new RegistrationWrite.ReferrerGone();
+                }
+                String code = issueCode.apply(() -> sequence.next(c));
+                long userId = insertUser(c, r, code);
+                boolean bonusPaid = referred && creditReferrer(c, r);
+                if (referred) {
                     c.commit();
-                } else {
+                }
+                return new RegistrationWrite.Written(userId, code, bonusPaid);
+            } catch (SQLException | RuntimeException e) {
+                if (!c.getAutoCommit()) {
                     c.rollback();
                 }
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
                 if (isUniqueViolation(e, EMAIL_UNIQUE_INDEX)) {
                     return new RegistrationWrite.EmailTaken();
                 }
@@ -126,56 +125,53 @@ public final class RegistrationStore {
         }
     }
 
-    private static RegistrationWrite write(Connection c, NewRegistration r, Function<LongSupplier, String> issueCode) throws SQLException {
-        if (r.referrerId().isPresent() && !lockActiveReferrer(c, r.referrerId().get())) {
-            return new RegistrationWrite.ReferrerGone();
-        }
-        String code = issueCode.apply(() -> nextReferralSequenceValue(c));
-        long userId;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (email, email_normalized, referral_code, first_name,"
-                + " last_name, referred_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+    /** User, profile, signup ledger entry and outbox event in one statement: all or none. */
+    private static long insertUser(Connection c, NewRegistration r, String code) throws SQLException {
+        String sql = "WITH u AS (INSERT INTO users (email, email_normalized, referral_code, first_name, last_name, referred_by)"
+                + "   VALUES (?, ?, ?, ?, ?, ?) RETURNING id),"
+                + " p AS (INSERT INTO gamification_profiles (user_id, points, referral_count) SELECT id, ?, 0 FROM u),"
+                + " l AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) SELECT id, ?, 'signup', 'signup:' || id FROM u),"
+                + " o AS (INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key)"
+                + "   SELECT 'user', id::text, 'user.registered',"
+                + "   jsonb_build_object('userId', id, 'referralCode', ?::text, 'referredBy', ?::bigint), 'user.registered:' || id FROM u)"
+                + " SELECT id FROM u";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, r.email());
             ps.setString(2, r.emailNormalized());
             ps.setString(3, code);
             ps.setString(4, r.firstName());
             ps.setString(5, r.lastName().orElse(null));
-            if (r.referrerId().isPresent()) {
-                ps.setLong(6, r.referrerId().get());
-            } else {
-                ps.setNull(6, Types.BIGINT);
-            }
+            setOptionalLong(ps, 6, r.referrerId());
+            ps.setInt(7, r.signupPoints());
+            ps.setInt(8, r.signupPoints());
+            ps.setString(9, code);
+            setOptionalLong(ps, 10, r.referrerId());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                userId = rs.getLong(1);
+                return rs.getLong(1);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO gamification_profiles (user_id, points, referral_count) VALUES (?, ?, 0)")) {
-            ps.setLong(1, userId);
-            ps.setInt(2, r.signupPoints());
+    }
+
+    /** @return whether the bonus was paid (false: this mailbox earned one before) */
+    private static boolean creditReferrer(Connection c, NewRegistration r) throws SQLException {
+        long referrer = r.referrerId().orElseThrow();
+        boolean paid = insertLedger(c, referrer, r.referralBonus(), "referral_bonus", "referral-bonus:" + r.emailNormalized());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points + ?,"
+                + " referral_count = referral_count + 1 WHERE user_id = ?")) {
+            ps.setInt(1, paid ? r.referralBonus() : 0);
+            ps.setLong(2, referrer);
             ps.executeUpdate();
         }
-        insertLedger(c, userId, r.signupPoints(), "signup", "signup:" + userId);
-        boolean bonusPaid = false;
-        if (r.referrerId().isPresent()) {
-            long referrer = r.referrerId().get();
-            bonusPaid = insertLedger(c, referrer, r.referralBonus(), "referral_bonus", "referral-bonus:" + r.emailNormalized());
-            try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points + ?,"
-                    + " referral_count = referral_count + 1 WHERE user_id = ?")) {
-                ps.setInt(1, bonusPaid ? r.referralBonus() : 0);
-                ps.setLong(2, referrer);
-                ps.executeUpdate();
-            }
+        return paid;
+    }
+
+    private static void setOptionalLong(PreparedStatement ps, int index, Optional<Long> value) throws SQLException {
+        if (value.isPresent()) {
+            ps.setLong(index, value.get());
+        } else {
+            ps.setNull(index, Types.BIGINT);
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type,"
-                + " payload, dedup_key) VALUES ('user', ?, 'user.registered', ?::jsonb, ?)")) {
-            ps.setString(1, Long.toString(userId));
-            ps.setString(2, "{\"userId\":" + userId + ",\"referralCode\":\"" + code + "\",\"referredBy\":"
-                    + r.referrerId().map(String::valueOf).orElse("null") + ",\"bonusPaid\":" + bonusPaid + "}");
-            ps.setString(3, "user.registered:" + userId);
-            ps.executeUpdate();
-        }
-        return new RegistrationWrite.Written(userId, code, bonusPaid);
     }
 
     /** Locks the referrer's row so it cannot be merged or archived while its bonus is written. */
@@ -197,15 +193,6 @@ public final class RegistrationStore {
             ps.setString(3, reason);
             ps.setString(4, key);
             return ps.executeUpdate() == 1;
-        }
-    }
-
-    static long nextReferralSequenceValue(Connection c) {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT nextval('referral_code_seq')")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not draw a referral code sequence value: " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,127 @@
+package org.nstcg.integrity.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nstcg.integrity.cli.bench.BenchEnvironment;
+import org.nstcg.integrity.cli.bench.LatencySummary;
+import org.nstcg.integrity.cli.bench.RegistrationBench;
+import org.nstcg.integrity.engine.EngineHealth;
+import org.nstcg.integrity.engine.config.ConfigLoader;
+import org.nstcg.integrity.engine.config.EngineConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: benchmarks that print figures with a baseline measured in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks. Each measures a baseline in the same run and prints the ratio. They work in a"
+                + " throwaway schema and Redis key prefix of the configured servers, removed afterwards.",
+        subcommands = BenchCommand.Registration.class)
+final class BenchCommand {
+
+    static final double REGISTRATION_GOAL = 0.5;
+
+    /** {@code bench registration}. */
+    @Command(name = "registration", mixinStandardHelpOptions = true,
+            description = "Registrations/s, p50/p99 latency of the full registration path against a raw JDBC baseline"
+                    + " (INSERT … ON CONFLICT DO NOTHING of the same rows), same database, same client count. Goal: ratio ≥ 0.5.")
+    static final class Registration implements Callable<Integer> {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--clients", defaultValue = "16", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per phase (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per phase (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--keep", description = "Keep the benchmark's schema and keys afterwards.")
+        boolean keep;
+
+        @Option(names = "--json", description = "Print one JSON object with every figure.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (clients < 1 || clients > 190 || seconds < 1 || seconds > 3600 || warmup < 0 || warmup > 600) {
+                spec.commandLine().getErr().println("error: --clients takes 1 to 190, --seconds 1 to 3600, --warmup 0 to 600.");
+                return ExitCodes.USAGE;
+            }
+            EngineConfig config = IntegrityCli.configRequest(spec).load(ConfigLoader.forThisProcess());
+            PrintWriter out = spec.commandLine().getOut();
+            try (BenchEnvironment env = BenchEnvironment.start(config, clients + 4, keep)) {
+                EngineHealth health = env.engine().health();
+                if (!json) {
+                    out.printf("bench registration: %d clients, %d s per phase (+%d s warm-up), PostgreSQL %s %s, Redis %s %s%n",
+                            clients, seconds, warmup, health.database().version().orElse("?"), mode(health.database().mode()),
+                            health.redis().version().orElse("down"), mode(health.redis().mode()));
+                    out.flush();
+                }
+                RegistrationBench.Result r = new RegistrationBench(env.engine())
+                        .run(clients, Duration.ofSeconds(seconds), Duration.ofSeconds(warmup));
+                if (json) {
+                    out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(r, health)));
+                } else {
+                    out.printf("%-22s %10s %10s %9s %9s%n", "", "operations", "per second", "p50 ms", "p99 ms");
+                    row(out, "baseline (raw JDBC)", r.baseline());
+                    row(out, "registration", r.registration());
+                    out.printf(Locale.ROOT, "ratio registration/baseline: %.2f (goal >= %.2f: %s)%n", r.ratio(), REGISTRATION_GOAL,
+                            r.ratio() >= REGISTRATION_GOAL ? "met" : "NOT met");
+                    out.printf("machine: %s%n", machine());
+                }
+            }
+            return ExitCodes.OK;
+        }
+
+        private static String mode(EngineConfig.ServerMode mode) {
+            return mode.name().toLowerCase(Locale.ROOT);
+        }
+
+        private static void row(PrintWriter out, String name, LatencySummary s) {
+            out.printf(Locale.ROOT, "%-22s %10d %10.1f %9.2f %9.2f%n", name, s.operations(), s.perSecond(), s.p50Millis(), s.p99Millis());
+        }
+
+        private ObjectNode toJson(RegistrationBench.Result r, EngineHealth health) {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("benchmark", "registration");
+            root.put("date", Instant.now().toString());
+            root.put("clients", r.clients());
+            root.put("seconds", r.duration().toSeconds());
+            root.put("warmupSeconds", warmup);
+            root.put("machine", machine());
+            root.put("postgres", health.database().version().orElse("?") + " " + mode(health.database().mode()));
+            root.put("redis", health.redis().version().orElse("down") + " " + mode(health.redis().mode()));
+            summary(root.putObject("baseline"), r.baseline());
+            summary(root.putObject("registration"), r.registration());
+            root.put("ratio", Math.round(r.ratio() * 1000) / 1000.0);
+            root.put("goal", REGISTRATION_GOAL);
+            root.put("goalMet", r.ratio() >= REGISTRATION_GOAL);
+            return root;
+        }
+
+        private static void summary(ObjectNode node, LatencySummary s) {
+            node.put("operations", s.operations());
+            node.put("perSecond", Math.round(s.perSecond() * 10) / 10.0);
+            node.put("p50Millis", Math.round(s.p50Millis() * 100) / 100.0);
+            node.put("p99Millis", Math.round(s.p99Millis() * 100) / 100.0);
+            node.put("maxMillis", Math.round(s.maxMillis() * 100) / 100.0);
+        }
+    }
+
+    static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+    }
+}

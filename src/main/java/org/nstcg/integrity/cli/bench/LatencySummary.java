@@ -1,0 +1,35 @@
+package org.nstcg.integrity.cli.bench;
+
+import java.util.Arrays;
+
+/**
+ * Throughput and latency percentiles of one measured phase.
+ *
+ * @param operations completed operations
+ * @param seconds    measured wall time
+ * @param p50Millis  median latency
+ * @param p99Millis  99th percentile latency
+ * @param maxMillis  worst latency
+ */
+public record LatencySummary(long operations, double seconds, double p50Millis, double p99Millis, double maxMillis) {
+
+    public double perSecond() {
+        return seconds <= 0 ? 0 : operations / seconds;
+    }
+
+    /** Summarises latencies given in nanoseconds. */
+    public static LatencySummary of(long[] nanos, double seconds) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return new LatencySummary(sorted.length, seconds, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+    }
+
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
+}

@@ -1,0 +1,86 @@
+package org.nstcg.integrity.cli.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome;
+import org.nstcg.integrity.engine.registration.RegistrationRequest;
+
+/**
+ * The registration path against a raw JDBC baseline, in one run, on one database.
+ *
+ * <p>The baseline writes the rows a registration consists of (user, gamification profile, signup ledger entry)
+ * with plain JDBC in one transaction, {@code INSERT … ON CONFLICT DO NOTHING}, with pre-made codes and no
+ * validation, guard or cache work. The measured path is {@code RegistrationService.register} exactly as the
+ * CLI and console call it. Both run from the same number of client threads over the same connection pool.
+ */
+public final class RegistrationBench {
+
+    /** Figures of one run. */
+    public record Result(int clients, Duration duration, LatencySummary baseline, LatencySummary registration) {
+        public double ratio() {
+            return baseline.perSecond() == 0 ? 0 : registration.perSecond() / baseline.perSecond();
+        }
+    }
+
+    private final IntegrityEngine engine;
+
+    public RegistrationBench(IntegrityEngine engine) {
+        this.engine = engine;
+    }
+
+    public Result run(int clients, Duration duration, Duration warmup) throws Exception {
+        DataSource ds = engine.database().dataSource();
+        AtomicLong codes = new AtomicLong();
+        LoadRunner.run(clients, warmup, (c, n) -> baselineInsert(ds, "warm" + c + "-" + n, codes.incrementAndGet()));
+        LatencySummary baseline = LoadRunner.run(clients, duration, (c, n) -> baselineInsert(ds, "base" + c + "-" + n, codes.incrementAndGet()));
+        LoadRunner.run(clients, warmup, (c, n) -> register("warmreg" + c + "-" + n));
+        LatencySummary registration = LoadRunner.run(clients, duration, (c, n) -> register("reg" + c + "-" + n));
+        return new Result(clients, duration, baseline, registration);
+    }
+
+    private void register(String local) {
+        RegistrationOutcome outcome = engine.registration().register(
+                new RegistrationRequest(local + "@bench.example.org", "Bench", "Runner", null));
+        if (!(outcome instanceof RegistrationOutcome.Registered)) {
+            throw new IllegalStateException("benchmark registration of " + local + " came back " + outcome);
+        }
+    }
+
+    private static void baselineInsert(DataSource ds, String local, long codeNumber) throws Exception {
+        String email = local + "@baseline.example.org";
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (email, email_normalized, referral_code, first_name,"
+                    + " last_name) VALUES (?, ?, ?, 'Bench', 'Runner') ON CONFLICT DO NOTHING RETURNING id")) {
+                ps.setString(1, email);
+                ps.setString(2, email);
+                ps.setString(3, String.format("BASE%09d", codeNumber));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        c.rollback();
+                        return;
+                    }
+                    id = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO gamification_profiles (user_id, points, referral_count) VALUES (?, 10, 0) ON CONFLICT DO NOTHING")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key)"
+                    + " VALUES (?, 10, 'signup', ?) ON CONFLICT DO NOTHING")) {
+                ps.setLong(1, id);
+                ps.setString(2, "signup:" + id);
+                ps.executeUpdate();
+            }
+            c.commit();
+        }
+    }
+}
