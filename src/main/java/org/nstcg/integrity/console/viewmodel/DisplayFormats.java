@@ -41,6 +41,18 @@ public final class DisplayFormats {
         return ABSOLUTE.format(instant.atZone(zone));
     }
 
+    /** A period as set in the configuration: "1500 ms", "5 s", "2 min", "1 h". */
+    public static String period(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + " ms";
+        }
+        long s = d.toSeconds();
+        if (s % 3600 == 0) {
+            return s / 3600 + " h";
+        }
+        return s % 60 == 0 ? s / 60 + " min" : s + " s";
+    }
+
     /** "12,480". */
     public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);

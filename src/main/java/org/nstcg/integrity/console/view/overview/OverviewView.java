@@ -20,6 +20,8 @@ public final class OverviewView {
     @FXML private Label updatedAt;
     @FXML private Node errorBox;
     @FXML private Label errorText;
+    @FXML private Label errorDetail;
+    @FXML private Label refreshHint;
 
     public OverviewView(OverviewViewModel viewModel) {
         this.viewModel = viewModel;
@@ -32,10 +34,12 @@ public final class OverviewView {
         activeUsersDetail.textProperty().bind(viewModel.inactiveUsersProperty());
         referralCodesValue.textProperty().bind(viewModel.referralCodesProperty());
         lastUpdateValue.textProperty().bind(viewModel.lastUpdateProperty());
-        lastUpdateDetail.textProperty().bind(viewModel.lastUpdateExactProperty());
+        lastUpdateDetail.textProperty().bind(viewModel.lastUpdateDetailProperty());
         Tooltips.bindNonEmpty(lastUpdateValue, viewModel.lastUpdateExactProperty());
         updatedAt.textProperty().bind(viewModel.updatedAtProperty());
         errorText.textProperty().bind(viewModel.errorProperty());
+        errorDetail.textProperty().bind(viewModel.errorDetailProperty());
+        refreshHint.textProperty().bind(viewModel.refreshHintProperty());
         errorBox.visibleProperty().bind(viewModel.errorProperty().isNotEmpty());
         errorBox.managedProperty().bind(errorBox.visibleProperty());
     }

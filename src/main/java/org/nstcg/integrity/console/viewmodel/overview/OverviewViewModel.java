@@ -2,15 +2,13 @@ package org.nstcg.integrity.console.viewmodel.overview;
 
 import java.time.Clock;
 import java.time.Duration;
-import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.nstcg.integrity.console.service.FxTaskRunner;
-import org.nstcg.integrity.console.service.TaskHandle;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
+import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.slf4j.Logger;
@@ -29,10 +27,8 @@ public final class OverviewViewModel {
     /** The "last update" tile when there is no user at all. */
     public static final String NO_USERS = "No users yet";
 
-    private final FiguresSource source;
-    private final FxTaskRunner runner;
     private final Clock clock;
-    private final Duration refreshPeriod;
+    private final LiveRefresh<PlatformFigures> live;
 
     private final StringProperty users = new SimpleStringProperty(NOT_LOADED);
     private final StringProperty activeUsers = new SimpleStringProperty(NOT_LOADED);
@@ -40,44 +36,35 @@ public final class OverviewViewModel {
     private final StringProperty referralCodes = new SimpleStringProperty(NOT_LOADED);
     private final StringProperty lastUpdate = new SimpleStringProperty(NOT_LOADED);
     private final StringProperty lastUpdateExact = new SimpleStringProperty("");
+    private final StringProperty lastUpdateDetail = new SimpleStringProperty("");
     private final StringProperty updatedAt = new SimpleStringProperty("Loading…");
     private final StringProperty error = new SimpleStringProperty("");
-    private final BooleanProperty loading = new SimpleBooleanProperty();
-    private TaskHandle timer;
+    private final StringProperty errorDetail = new SimpleStringProperty("");
+    private final StringProperty refreshHint;
+    private String lastRead;
 
     public OverviewViewModel(FiguresSource source, FxTaskRunner runner, Clock clock, Duration refreshPeriod) {
-        this.source = source;
-        this.runner = runner;
         this.clock = clock;
-        this.refreshPeriod = refreshPeriod;
+        this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> source.figures(), this::show, this::showFailure);
+        this.refreshHint = new SimpleStringProperty("Figures refresh every " + DisplayFormats.period(refreshPeriod)
+                + "; press F5 to refresh now.");
     }
 
     /** Loads the figures now and then every refresh period, until {@link #deactivate()}. */
     public void activate() {
-        refresh();
-        if (timer == null) {
-            timer = runner.every(refreshPeriod, this::refresh);
-        }
+        live.activate();
     }
 
     public void deactivate() {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
+        live.deactivate();
     }
 
     /** Reads the figures again, unless a read is already under way. */
     public void refresh() {
-        if (loading.get()) {
-            return;
-        }
-        loading.set(true);
-        runner.run(progress -> source.figures(), this::show, this::showFailure);
+        live.refresh();
     }
 
     private void show(PlatformFigures f) {
-        loading.set(false);
         users.set(DisplayFormats.count(f.users()));
         activeUsers.set(DisplayFormats.count(f.activeUsers()));
         long inactive = f.users() - f.activeUsers();
@@ -85,15 +72,18 @@ public final class OverviewViewModel {
         referralCodes.set(DisplayFormats.count(f.referralCodesIssued()));
         lastUpdate.set(f.lastUpdate().map(t -> DisplayFormats.ago(t, f.readAt())).orElse(NO_USERS));
         lastUpdateExact.set(f.lastUpdate().map(t -> DisplayFormats.absolute(t, clock.getZone())).orElse(""));
-        updatedAt.set("Updated " + DisplayFormats.clockTime(clock.instant(), clock.getZone()));
+        lastUpdateDetail.set(f.lastUpdate().isPresent() ? lastUpdateExact.get() : "Shows the newest change once someone signs up");
+        lastRead = DisplayFormats.clockTime(clock.instant(), clock.getZone());
+        updatedAt.set("Updated " + lastRead);
         error.set("");
+        errorDetail.set("");
     }
 
     private void showFailure(Throwable failure) {
-        loading.set(false);
-        String why = UserMessages.describe(failure, "refreshing the overview figures", log);
-        String kept = users.get().equals(NOT_LOADED) ? "" : " The figures shown are from the last successful refresh.";
-        error.set("Refresh failed at " + DisplayFormats.clockTime(clock.instant(), clock.getZone()) + ": " + why + kept);
+        String at = DisplayFormats.clockTime(clock.instant(), clock.getZone());
+        error.set(lastRead == null ? "The figures could not be read at " + at + "."
+                : "Refresh failed at " + at + "; the figures shown were read at " + lastRead + ".");
+        errorDetail.set(UserMessages.describe(failure, "refreshing the overview figures", log));
     }
 
     public ReadOnlyStringProperty usersProperty() {
@@ -123,17 +113,32 @@ public final class OverviewViewModel {
         return lastUpdateExact;
     }
 
+    /** Under the "last update" figure: its absolute time, or what the tile will show. */
+    public ReadOnlyStringProperty lastUpdateDetailProperty() {
+        return lastUpdateDetail;
+    }
+
+    /** "Figures refresh every 5 s; press F5 to refresh now." */
+    public ReadOnlyStringProperty refreshHintProperty() {
+        return refreshHint;
+    }
+
     /** "Updated 14:05:09". */
     public ReadOnlyStringProperty updatedAtProperty() {
         return updatedAt;
     }
 
-    /** Why the last refresh failed; empty after a successful one. */
+    /** That the last refresh failed and which figures are shown instead; empty after a successful one. */
     public ReadOnlyStringProperty errorProperty() {
         return error;
     }
 
+    /** Why the last refresh failed, as the engine explains it; empty after a successful one. */
+    public ReadOnlyStringProperty errorDetailProperty() {
+        return errorDetail;
+    }
+
     public ReadOnlyBooleanProperty loadingProperty() {
-        return loading;
+        return live.readingProperty();
     }
 }

@@ -9,8 +9,8 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.nstcg.integrity.console.service.FxTaskRunner;
-import org.nstcg.integrity.console.service.TaskHandle;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
+import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
 import org.nstcg.integrity.engine.EngineHealth;
 import org.slf4j.Logger;
@@ -24,10 +24,8 @@ public final class StatusBarViewModel {
 
     private static final Logger log = LoggerFactory.getLogger(StatusBarViewModel.class);
 
-    private final HealthSource source;
-    private final FxTaskRunner runner;
     private final Clock clock;
-    private final Duration refreshPeriod;
+    private final LiveRefresh<EngineHealth> live;
 
     private final ServerStatusViewModel database = new ServerStatusViewModel("PostgreSQL");
     private final ServerStatusViewModel redis = new ServerStatusViewModel("Redis");
@@ -38,42 +36,27 @@ public final class StatusBarViewModel {
     private final StringProperty checkedAt = new SimpleStringProperty("");
     private final BooleanProperty bannerVisible = new SimpleBooleanProperty();
     private final StringProperty bannerText = new SimpleStringProperty("");
-    private boolean checking;
-    private TaskHandle timer;
 
     public StatusBarViewModel(HealthSource source, FxTaskRunner runner, Clock clock, Duration refreshPeriod) {
-        this.source = source;
-        this.runner = runner;
         this.clock = clock;
-        this.refreshPeriod = refreshPeriod;
+        this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> source.health(), this::show, this::showFailure);
     }
 
     /** Checks now and then every refresh period, until {@link #deactivate()}. */
     public void activate() {
-        check();
-        if (timer == null) {
-            timer = runner.every(refreshPeriod, this::check);
-        }
+        live.activate();
     }
 
     public void deactivate() {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
+        live.deactivate();
     }
 
     /** Checks both servers again, unless a check is already under way. */
     public void check() {
-        if (checking) {
-            return;
-        }
-        checking = true;
-        runner.run(progress -> source.health(), this::show, this::showFailure);
+        live.refresh();
     }
 
     private void show(EngineHealth health) {
-        checking = false;
         database.show(health.database());
         redis.show(health.redis());
         degraded.set(health.state() == EngineHealth.State.DEGRADED);
@@ -87,12 +70,11 @@ public final class StatusBarViewModel {
         checkedAt.set("Checked " + DisplayFormats.clockTime(health.checkedAt(), clock.getZone()));
         bannerVisible.set(!health.database().up());
         bannerText.set(health.database().up() ? ""
-                : "PostgreSQL is unreachable. " + health.database().problem().orElse("")
-                        + " The console keeps checking and recovers by itself.");
+                : "PostgreSQL at " + health.database().endpoint() + " is unreachable: nothing can be read or changed until it"
+                        + " answers. The console keeps checking and recovers by itself; the status bar below says why.");
     }
 
     private void showFailure(Throwable failure) {
-        checking = false;
         String why = UserMessages.describe(failure, "checking server health", log);
         database.showUnknown(why);
         redis.showUnknown(why);

@@ -49,6 +49,7 @@ class OverviewViewModelTest {
         assertThat(overview.usersProperty().get()).isEqualTo("0");
         assertThat(overview.lastUpdateProperty().get()).isEqualTo(OverviewViewModel.NO_USERS);
         assertThat(overview.lastUpdateExactProperty().get()).isEmpty();
+        assertThat(overview.lastUpdateDetailProperty().get()).isEqualTo("Shows the newest change once someone signs up");
         assertThat(overview.inactiveUsersProperty().get()).isEqualTo("None merged or archived");
     }
 
@@ -56,6 +57,7 @@ class OverviewViewModelTest {
     void beforeTheFirstReadTheTilesShowNoNumbers() {
         assertThat(overview.usersProperty().get()).isEqualTo(OverviewViewModel.NOT_LOADED);
         assertThat(overview.updatedAtProperty().get()).isEqualTo("Loading…");
+        assertThat(overview.refreshHintProperty().get()).isEqualTo("Figures refresh every 5 s; press F5 to refresh now.");
     }
 
     @Test
@@ -72,8 +74,9 @@ class OverviewViewModelTest {
         assertThat(overview.lastUpdateProperty().get()).isEqualTo("2 h ago");
         assertThat(overview.updatedAtProperty().get()).isEqualTo("Updated 12:00:00");
         assertThat(overview.errorProperty().get())
-                .startsWith("Refresh failed at 12:00:00: Cannot read figures from PostgreSQL at 127.0.0.1:5432")
-                .endsWith("The figures shown are from the last successful refresh.");
+                .isEqualTo("Refresh failed at 12:00:00; the figures shown were read at 12:00:00.");
+        assertThat(overview.errorDetailProperty().get())
+                .isEqualTo("Cannot read figures from PostgreSQL at 127.0.0.1:5432: Connection refused.");
     }
 
     @Test
@@ -84,10 +87,12 @@ class OverviewViewModelTest {
         answers.add(() -> new PlatformFigures(1, 1, 1, Optional.of(NOW), NOW));
 
         overview.refresh();
-        assertThat(overview.errorProperty().get()).isEqualTo("Refresh failed at 12:00:00: Cannot read figures.");
+        assertThat(overview.errorProperty().get()).isEqualTo("The figures could not be read at 12:00:00.");
+        assertThat(overview.errorDetailProperty().get()).isEqualTo("Cannot read figures.");
         overview.refresh();
 
         assertThat(overview.errorProperty().get()).isEmpty();
+        assertThat(overview.errorDetailProperty().get()).isEmpty();
         assertThat(overview.usersProperty().get()).isEqualTo("1");
     }
 
@@ -99,7 +104,8 @@ class OverviewViewModelTest {
 
         overview.refresh();
 
-        assertThat(overview.errorProperty().get()).contains(UserMessages.UNEXPECTED).doesNotContain("NullPointer");
+        assertThat(overview.errorDetailProperty().get()).isEqualTo(UserMessages.UNEXPECTED);
+        assertThat(overview.errorProperty().get()).doesNotContain("NullPointer");
     }
 
     @Test
