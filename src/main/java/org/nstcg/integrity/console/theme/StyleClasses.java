@@ -1,0 +1,22 @@
+package org.nstcg.integrity.console.theme;
+
+import javafx.css.PseudoClass;
+
+/**
+ * The style classes and pseudo-classes Java code sets, so a rename in the CSS is a rename here and nowhere else.
+ * Classes that FXML sets are written in the FXML; their rules live in {@code css/components/}.
+ */
+public final class StyleClasses {
+
+    /** A navigation entry in the shell's left bar. */
+    public static final String NAV_ITEM = "nav-item";
+    /** The small coloured dot before a server's status. */
+    public static final String STATUS_DOT = "status-dot";
+    /** A server or the engine that does not answer. */
+    public static final PseudoClass DOWN = PseudoClass.getPseudoClass("down");
+    /** The engine works without Redis. */
+    public static final PseudoClass DEGRADED = PseudoClass.getPseudoClass("degraded");
+
+    private StyleClasses() {
+    }
+}

@@ -1,0 +1,65 @@
+package org.nstcg.integrity.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+
+/**
+ * The layering of ARCHITECTURE.md and STYLE.md habit 3, as a test: dependencies point one way.
+ *
+ * <p>Rules are {@code @ArchTest} methods, not {@code ArchRule} fields: Surefire 3.5.3 silently skips field rules
+ * (TNG/ArchUnit#1442), which would make this test pass while checking nothing.
+ */
+@AnalyzeClasses(packages = "org.nstcg.integrity", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String ENGINE = "org.nstcg.integrity.engine..";
+    private static final String CONSOLE = "org.nstcg.integrity.console..";
+    private static final String CLI = "org.nstcg.integrity.cli..";
+
+    @ArchTest
+    void engineKnowsNoFace(JavaClasses classes) {
+        noClasses().that().resideInAPackage(ENGINE)
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", CONSOLE, CLI)
+                .because("the engine is a plain library that every face calls")
+                .check(classes);
+    }
+
+    @ArchTest
+    void viewModelsNeverTouchTheSceneGraph(JavaClasses classes) {
+        noClasses().that().resideInAPackage("org.nstcg.integrity.console.viewmodel..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..", "javafx.fxml..",
+                        "org.nstcg.integrity.console.view..")
+                .because("view-models are tested without a stage")
+                .check(classes);
+    }
+
+    @ArchTest
+    void viewsOnlyTalkToViewModels(JavaClasses classes) {
+        noClasses().that().resideInAPackage("org.nstcg.integrity.console.view..")
+                .should().dependOnClassesThat().resideInAPackage(ENGINE)
+                .because("views bind view-models; engine calls go through view-models and the FxTaskRunner")
+                .check(classes);
+    }
+
+    @ArchTest
+    void cliKnowsNoConsole(JavaClasses classes) {
+        noClasses().that().resideInAPackage(CLI)
+                .should().dependOnClassesThat().resideInAnyPackage(CONSOLE, "javafx..")
+                .because("the operator CLI runs without a display")
+                .check(classes);
+    }
+
+    @ArchTest
+    void consoleLeavesTheFxThreadOnlyThroughTheRunner(JavaClasses classes) {
+        noClasses().that().resideInAPackage(CONSOLE)
+                .should().callConstructorWhere(DescribedPredicate.describe("a constructor of Thread",
+                        call -> call.getTarget().getOwner().isAssignableTo(Thread.class)))
+                .because("engine work runs through the FxTaskRunner, never a hand-made thread")
+                .check(classes);
+    }
+}

@@ -1,0 +1,72 @@
+package org.nstcg.integrity.console;
+
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import javafx.scene.control.Labeled;
+import org.nstcg.integrity.console.service.JavaFxTaskRunner;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * A {@link ConsoleWindow} on a TestFX stage with the real {@link JavaFxTaskRunner}, as the launcher builds it;
+ * {@link #close()} undoes everything (timers, stage, background work, the engine the window adopted).
+ */
+final class ConsoleWindowFixture implements AutoCloseable {
+
+    private final FxRobot robot = new FxRobot();
+    private final JavaFxTaskRunner runner = new JavaFxTaskRunner();
+    private ConsoleWindow window;
+
+    ConsoleWindowFixture() throws TimeoutException {
+        FxToolkit.registerPrimaryStage();
+    }
+
+    /** Opens the window and shows a screen in it ({@code w -> w.showShell(engine)}). */
+    ConsoleWindow open(Consumer<ConsoleWindow> showScreen) throws TimeoutException {
+        FxToolkit.setupStage(stage -> {
+            window = new ConsoleWindow(stage, runner, Clock.systemDefaultZone());
+            showScreen.accept(window);
+            stage.show();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        return window;
+    }
+
+    FxRobot robot() {
+        return robot;
+    }
+
+    /** The text of the label, button… that the query finds. */
+    String text(String query) {
+        return robot.lookup(query).queryAs(Labeled.class).getText();
+    }
+
+    void waitForText(String query, String expected) {
+        waitUntil(() -> expected.equals(text(query)), query + " reading '" + expected + "'");
+    }
+
+    void waitUntil(Callable<Boolean> condition, String what) {
+        try {
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition);
+        } catch (TimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what, e);
+        }
+    }
+
+    @Override
+    public void close() throws TimeoutException {
+        if (window != null) {
+            robot.interact(window::stopRefreshing);
+        }
+        FxToolkit.cleanupStages();
+        runner.shutdown();
+        if (window != null) {
+            window.engine().ifPresent(IntegrityEngine::close);
+        }
+    }
+}
