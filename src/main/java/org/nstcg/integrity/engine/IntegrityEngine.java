@@ -21,6 +21,7 @@ import org.nstcg.integrity.engine.referral.FeistelPermutation;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.referral.ReferralCodes;
 import org.nstcg.integrity.engine.registration.RegistrationService;
+import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.Database;
 import org.nstcg.integrity.engine.store.EngineSecrets;
 import org.nstcg.integrity.engine.store.RegistrationStore;
@@ -216,9 +217,11 @@ public final class IntegrityEngine implements AutoCloseable {
             db = ServerHealth.up("PostgreSQL", config.databaseMode(), dbEndpoint, database.serverVersion());
             schemaVersion = database.schemaVersion();
         } catch (SQLException | RuntimeException e) {
+            String advice = config.databaseMode() == ServerMode.EMBEDDED
+                    ? "The embedded PostgreSQL has stopped; restart the console to start it again."
+                    : "Check that the server is running, or correct " + database.settings().setting() + ".";
             db = ServerHealth.down("PostgreSQL", config.databaseMode(), dbEndpoint,
-                    "PostgreSQL at " + dbEndpoint + " does not answer (" + firstLine(e) + "). Check the server chosen by "
-                            + database.settings().setting() + ".");
+                    "PostgreSQL at " + dbEndpoint + " does not answer (" + ConnectionFailures.reason(e) + "). " + advice);
         }
         ServerHealth r;
         try {
@@ -235,7 +238,7 @@ public final class IntegrityEngine implements AutoCloseable {
             return database.figures();
         } catch (SQLException e) {
             throw new EngineException("Cannot read figures from PostgreSQL at " + database.settings().endpoint()
-                    + ": " + firstLine(e) + ".", e);
+                    + " (" + ConnectionFailures.reason(e) + ").", e);
         }
     }
 

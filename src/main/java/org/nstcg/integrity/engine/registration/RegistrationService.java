@@ -13,6 +13,7 @@ import org.nstcg.integrity.engine.referral.ParsedCode;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.referral.ReferralCodeParser;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.Referral;
+import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.NewRegistration;
 import org.nstcg.integrity.engine.store.ReferrerRef;
 import org.nstcg.integrity.engine.store.RegistrationStore;
@@ -95,7 +96,7 @@ public final class RegistrationService {
             return outcome;
         } catch (SQLException e) {
             throw new EngineException("PostgreSQL at " + databaseEndpoint + " could not complete the registration ("
-                    + firstLine(e) + "). Nothing was registered; try again when the database is back.", e);
+                    + ConnectionFailures.reason(e) + "). Nothing was registered; try again when the database is back.", e);
         } finally {
             boolean registered = outcome instanceof RegistrationOutcome.Registered || outcome instanceof RegistrationOutcome.AlreadyRegistered;
             if (reservation == EmailReservations.Reservation.ACQUIRED) {
@@ -142,12 +143,6 @@ public final class RegistrationService {
         NewRegistration registration = new NewRegistration(typedEmail, mailbox, firstName, lastName,
                 referrer.map(ReferrerRef::userId), SIGNUP_POINTS, REFERRAL_BONUS);
         return store.write(registration, sequence -> codes.next(sequence, firstName).text());
-    }
-
-    private static String firstLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** How to look a typed code up: by canonical text and identity when it is one of ours, else as typed (legacy). */

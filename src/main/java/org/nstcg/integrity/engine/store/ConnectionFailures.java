@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 
 /** Turns a failed PostgreSQL connection into a sentence that says what to fix. */
-final class ConnectionFailures {
+public final class ConnectionFailures {
 
     private ConnectionFailures() {
     }
@@ -26,7 +26,7 @@ final class ConnectionFailures {
         } else if (causedBy(e, UnknownHostException.class)) {
             message = "The host in " + s.setting() + " cannot be resolved (" + s.endpoint() + "). Correct the host name.";
         } else if (state.startsWith("08") || state.isEmpty()) {
-            message = "Cannot reach " + where + " (" + firstLine(e) + "). Start the server, or correct " + s.setting() + ".";
+            message = "Cannot reach " + where + " (" + reason(e) + "). Start the server, or correct " + s.setting() + ".";
         } else {
             message = where + " refused the connection: " + firstLine(e) + " (SQL state " + state + "). Check " + s.setting() + ".";
         }
@@ -46,7 +46,29 @@ final class ConnectionFailures {
         return false;
     }
 
-    static String firstLine(Throwable e) {
+    /**
+     * A short phrase for why a connection or query failed: "connection refused", "no answer within 5 s",
+     * or the driver's first line when it is something else.
+     */
+    public static String reason(Throwable e) {
+        if (causedBy(e, java.net.ConnectException.class)) {
+            return "connection refused";
+        }
+        if (causedBy(e, java.net.SocketTimeoutException.class)) {
+            return "no answer in time";
+        }
+        if (causedBy(e, java.sql.SQLTransientConnectionException.class)) {
+            // HikariCP: "integrity-db - Connection is not available, request timed out after 5000ms (total=0, …)"
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("timed out after (\\d+)ms").matcher(String.valueOf(e.getMessage()));
+            return m.find() ? "no connection within " + Math.round(Long.parseLong(m.group(1)) / 1000.0) + " s" : "no connection available";
+        }
+        if (e instanceof SQLException sql && "57P01".equals(sql.getSQLState())) {
+            return "the server is shutting down";
+        }
+        return firstLine(e);
+    }
+
+    public static String firstLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');
         m = nl < 0 ? m : m.substring(0, nl);
