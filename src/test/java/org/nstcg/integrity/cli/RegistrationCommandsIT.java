@@ -30,9 +30,7 @@ class RegistrationCommandsIT {
 
     private int run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--db-url", TestServers.jdbcUrl(), "--db-user", TestServers.dbUser(), "--db-password",
-                TestServers.dbPassword(), "--db-schema", db.schema(), "--redis-url", TestServers.redisUrl(),
-                "--redis-key-prefix", db.redisPrefix()));
+        all.addAll(db.cliFlags());
         return cli.run(all.toArray(String[]::new));
     }
 

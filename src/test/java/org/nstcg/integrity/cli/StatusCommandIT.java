@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -20,8 +18,7 @@ import org.nstcg.integrity.support.TestServers;
 class StatusCommandIT {
 
     private static TestDatabase db;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @BeforeAll
     static void createDatabase() {
@@ -33,14 +30,13 @@ class StatusCommandIT {
         db.close();
     }
 
+    /** {@code status} on this test's slice, with the given servers. */
     private int status(String dbUrl, String redisUrl, String... extra) {
-        List<String> args = new ArrayList<>(List.of("status", "--db-url", dbUrl, "--db-user", TestServers.dbUser(),
-                "--db-password", TestServers.dbPassword(), "--db-schema", db.schema(),
-                "--redis-url", redisUrl, "--redis-key-prefix", db.redisPrefix(), "--db-connect-timeout", "2s"));
+        List<String> args = new ArrayList<>(List.of("status"));
+        args.addAll(db.cliFlags(dbUrl, redisUrl));
+        args.addAll(List.of("--db-connect-timeout", "2s"));
         args.addAll(List.of(extra));
-        return IntegrityCli.commandLine(r -> {
-            throw new AssertionError("console must not open");
-        }, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args.toArray(String[]::new));
+        return cli.run(args.toArray(String[]::new));
     }
 
     @Test
@@ -52,12 +48,11 @@ class StatusCommandIT {
             st.executeUpdate("INSERT INTO users (email, email_normalized, referral_code, first_name, status, merged_into)"
                     + " VALUES ('a+1@x.org', 'a@x.org', 'STAT0002', 'A', 'merged', (SELECT id FROM users WHERE referral_code = 'STAT0001'))");
         }
-        out.getBuffer().setLength(0);
 
         int code = status(TestServers.jdbcUrl(), TestServers.redisUrl(), "--json");
 
-        assertThat(code).as(err.toString()).isZero();
-        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(code).as(cli.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(cli.out());
         assertThat(json.path("state").asText()).isEqualTo("HEALTHY");
         assertThat(json.path("database").path("up").asBoolean()).isTrue();
         assertThat(json.path("database").path("mode").asText()).isEqualTo("external");
@@ -68,7 +63,7 @@ class StatusCommandIT {
         assertThat(json.path("figures").path("activeUsers").asLong()).isEqualTo(1);
         assertThat(json.path("figures").path("referralCodesIssued").asLong()).isEqualTo(2);
         assertThat(json.path("figures").path("lastUpdate").isTextual()).isTrue();
-        assertThat(err.toString()).isEmpty();
+        assertThat(cli.err()).isEmpty();
     }
 
     @Test
@@ -76,7 +71,7 @@ class StatusCommandIT {
         int code = status(TestServers.jdbcUrl(), TestServers.redisUrl());
 
         assertThat(code).isZero();
-        assertThat(out.toString()).contains(": HEALTHY").contains("PostgreSQL  up").contains("Redis       up").contains("Users");
+        assertThat(cli.out()).contains(": HEALTHY").contains("PostgreSQL  up").contains("Redis       up").contains("Users");
     }
 
     @Test
@@ -86,10 +81,10 @@ class StatusCommandIT {
         int code = status("jdbc:postgresql://127.0.0.1:" + port + "/nowhere", TestServers.redisUrl(), "--json");
 
         assertThat(code).isEqualTo(ExitCodes.UNAVAILABLE);
-        assertThat(err.toString().strip()).hasLineCount(1)
+        assertThat(cli.err().strip()).hasLineCount(1)
                 .contains("db.url").contains("127.0.0.1:" + port).contains("--db-url");
-        assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
-        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(cli.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        JsonNode json = new ObjectMapper().readTree(cli.out());
         assertThat(json.path("state").asText()).isEqualTo("DOWN");
         assertThat(json.path("setting").asText()).isEqualTo("db.url");
         assertThat(json.path("endpoint").asText()).isEqualTo("127.0.0.1:" + port);
@@ -102,11 +97,11 @@ class StatusCommandIT {
         int code = status(TestServers.jdbcUrl(), "redis://127.0.0.1:" + port, "--json");
 
         assertThat(code).isEqualTo(ExitCodes.UNAVAILABLE);
-        JsonNode json = new ObjectMapper().readTree(out.toString());
+        JsonNode json = new ObjectMapper().readTree(cli.out());
         assertThat(json.path("state").asText()).isEqualTo("DEGRADED");
         assertThat(json.path("redis").path("up").asBoolean()).isFalse();
         assertThat(json.path("redis").path("problem").asText()).contains("redis.url").contains("127.0.0.1:" + port);
         assertThat(json.path("figures").path("users").isNumber()).isTrue();
-        assertThat(err.toString().strip()).hasLineCount(1).startsWith("warning: Cannot reach Redis at 127.0.0.1:" + port);
+        assertThat(cli.err().strip()).hasLineCount(1).startsWith("warning: Cannot reach Redis at 127.0.0.1:" + port);
     }
 }

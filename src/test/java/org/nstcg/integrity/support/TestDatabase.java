@@ -64,6 +64,17 @@ public final class TestDatabase implements AutoCloseable {
         return EngineConfig.of(values, Path.of("target", "test-data", schema).toAbsolutePath());
     }
 
+    /** The command-line flags that point the CLI at the test servers and this slice. */
+    public java.util.List<String> cliFlags() {
+        return cliFlags(TestServers.jdbcUrl(), TestServers.redisUrl());
+    }
+
+    /** The same, with other server URLs (an unreachable one, say). */
+    public java.util.List<String> cliFlags(String dbUrl, String redisUrl) {
+        return java.util.List.of("--db-url", dbUrl, "--db-user", TestServers.dbUser(), "--db-password",
+                TestServers.dbPassword(), "--db-schema", schema, "--redis-url", redisUrl, "--redis-key-prefix", redisPrefix);
+    }
+
     public IntegrityEngine startEngine() {
         return IntegrityEngine.start(config(), ProgressListener.NONE);
     }
