@@ -22,6 +22,14 @@ import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.referral.ReferralCodes;
 import org.nstcg.integrity.engine.registration.RegistrationService;
 import org.nstcg.integrity.engine.store.ConnectionFailures;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.nstcg.integrity.engine.saga.SagaLog;
+import org.nstcg.integrity.engine.saga.SagaOrchestrator;
+import org.nstcg.integrity.engine.saga.SagaRegistry;
+import org.nstcg.integrity.engine.saga.SagaService;
+import org.nstcg.integrity.engine.saga.SagaSettings;
+import org.nstcg.integrity.engine.saga.Sleeper;
+import org.nstcg.integrity.engine.support.LoggingAlertSink;
 import org.nstcg.integrity.engine.store.Database;
 import org.nstcg.integrity.engine.store.EngineSecrets;
 import org.nstcg.integrity.engine.store.RegistrationStore;
@@ -56,6 +64,8 @@ public final class IntegrityEngine implements AutoCloseable {
     private final EmailNormalizer emails;
     private final RegistrationService registration;
     private final ReferralCodes referralCodes;
+    private final LoggingAlertSink alerts = new LoggingAlertSink();
+    private final SagaService sagas;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -71,8 +81,16 @@ public final class IntegrityEngine implements AutoCloseable {
         RegistrationStore registrationStore = new RegistrationStore(database.dataSource());
         ReferralCodeGenerator generator = new ReferralCodeGenerator(new FeistelPermutation(referralKey), Blocklist.builtIn(),
                 config.referralPrefix());
+        ObjectMapper json = new ObjectMapper();
+        SagaLog sagaLog = new SagaLog(database.dataSource(), json);
+        SagaRegistry registry = new SagaRegistry();
+        SagaSettings sagaSettings = SagaSettings.defaults().withLease(config.sagaLease())
+                .withRecoveryInterval(config.sagaRecoveryInterval());
+        SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
+        this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, new RedisCacheInvalidator(redis),
-                database.settings().endpoint());
+                orchestrator, json, database.settings().endpoint());
+        registry.register(registration.saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -104,6 +122,7 @@ public final class IntegrityEngine implements AutoCloseable {
             }
             byte[] referralKey = referralKey(database);
             IntegrityEngine engine = new IntegrityEngine(config, clock, embedded, database, redis, referralKey);
+            engine.sagas.startRecovery();
             log.info("Engine {} started: PostgreSQL {} ({}), Redis {} ({})", engine.instanceId,
                     database.settings().endpoint(), config.databaseMode(), redis.settings().endpoint(), config.redisMode());
             return engine;
@@ -198,6 +217,16 @@ public final class IntegrityEngine implements AutoCloseable {
         return registration;
     }
 
+    /** The saga log: browse, retry, resolve, recover, metrics. */
+    public SagaService sagas() {
+        return sagas;
+    }
+
+    /** Alerts raised since start (also written to the log). */
+    public LoggingAlertSink alerts() {
+        return alerts;
+    }
+
     /** Look-up of typed referral codes. */
     public ReferralCodes referralCodes() {
         return referralCodes;
@@ -261,6 +290,7 @@ public final class IntegrityEngine implements AutoCloseable {
                 // already shutting down
             }
         }
+        sagas.close();
         redis.close();
         database.close();
         if (embedded != null) {

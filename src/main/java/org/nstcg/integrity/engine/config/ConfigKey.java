@@ -19,6 +19,8 @@ public enum ConfigKey {
     REDIS_KEY_PREFIX("redis.key-prefix", "ic:", "prefix of every Redis key and channel this engine uses"),
     REDIS_TIMEOUT("redis.timeout", "2s", "Redis connect and read timeout, e.g. 2s"),
     REFERRAL_PREFIX("referral.prefix", "true", "whether new referral codes start with four letters of the first name (true or false)"),
+    SAGA_LEASE("saga.lease", "30s", "how long an instance owns a saga it does not touch; then recovery takes it over"),
+    SAGA_RECOVERY_INTERVAL("saga.recovery-interval", "10s", "how often each instance looks for sagas to recover"),
     DATA_DIR("data.dir", "", "directory for embedded servers' data (empty: ~/.local/share/integrity-console)"),
     CONSOLE_REFRESH("console.refresh", "5s", "how often the console refreshes live figures, 1s to 1h");
 

@@ -52,6 +52,8 @@ public final class EngineConfig {
     private final Duration consoleRefresh;
     private final Path dataDir;
     private final boolean referralPrefix;
+    private final Duration sagaLease;
+    private final Duration sagaRecoveryInterval;
 
     private EngineConfig(Map<ConfigKey, Value> values, Path defaultDataDir) {
         EnumMap<ConfigKey, Value> all = new EnumMap<>(ConfigKey.class);
@@ -68,6 +70,8 @@ public final class EngineConfig {
         this.consoleRefresh = parseDuration(ConfigKey.CONSOLE_REFRESH, Duration.ofSeconds(1), Duration.ofHours(1));
         this.dataDir = parseDataDir(defaultDataDir);
         this.referralPrefix = parseBoolean(ConfigKey.REFERRAL_PREFIX);
+        this.sagaLease = parseDuration(ConfigKey.SAGA_LEASE, Duration.ofMillis(200), Duration.ofHours(1));
+        this.sagaRecoveryInterval = parseDuration(ConfigKey.SAGA_RECOVERY_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
         String schema = raw(ConfigKey.DB_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
             throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
@@ -163,6 +167,14 @@ public final class EngineConfig {
 
     public boolean referralPrefix() {
         return referralPrefix;
+    }
+
+    public Duration sagaLease() {
+        return sagaLease;
+    }
+
+    public Duration sagaRecoveryInterval() {
+        return sagaRecoveryInterval;
     }
 
     private boolean parseBoolean(ConfigKey key) {

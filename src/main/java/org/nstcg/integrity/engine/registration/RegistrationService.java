@@ -1,8 +1,8 @@
 package org.nstcg.integrity.engine.registration;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.nstcg.integrity.engine.cache.CacheInvalidator;
@@ -13,22 +13,22 @@ import org.nstcg.integrity.engine.referral.ParsedCode;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.referral.ReferralCodeParser;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.Referral;
+import org.nstcg.integrity.engine.saga.SagaOrchestrator;
+import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.store.ConnectionFailures;
-import org.nstcg.integrity.engine.store.NewRegistration;
 import org.nstcg.integrity.engine.store.ReferrerRef;
 import org.nstcg.integrity.engine.store.RegistrationStore;
-import org.nstcg.integrity.engine.store.RegistrationWrite;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
- * Registers a user: validate → normalise → (Redis, one round trip) known-email fast path and in-flight
- * reservation → one PostgreSQL transaction (user, profile, ledger, referrer bonus, outbox event) → cache
- * invalidation after commit → (Redis, one round trip) remember the mailbox and release the reservation.
+ * Registers a user: validate and normalise (nothing written on bad input), look the referral code up, then run
+ * the {@link RegistrationSaga}: every effect becomes visible, or none stays, whatever crashes on the way.
  *
  * <p>Design notes: correctness rests on PostgreSQL alone (the partial unique index on the normalised email among
  * active users). Redis only spares the database work: a mailbox known to be registered is answered without a
- * query, and a concurrent duplicate is answered {@code InProgress} while the first is written. With Redis down
- * every request goes to PostgreSQL and the outcome is the same. Bad input is refused before anything is written.
+ * query, and a concurrent duplicate is answered {@code InProgress} while the first is written; both refusals
+ * happen in the saga's first step, before anything is done, so they leave no saga in the log. With Redis down
+ * every request goes to PostgreSQL and the outcome is the same.
  */
 public final class RegistrationService {
 
@@ -37,20 +37,24 @@ public final class RegistrationService {
 
     private final RegistrationStore store;
     private final EmailNormalizer emails;
-    private final ReferralCodeGenerator codes;
     private final ReferralCodeParser codeParser = new ReferralCodeParser();
-    private final EmailReservations reservations;
-    private final CacheInvalidator cache;
+    private final SagaOrchestrator sagas;
+    private final RegistrationSaga saga;
     private final String databaseEndpoint;
 
     public RegistrationService(RegistrationStore store, EmailNormalizer emails, ReferralCodeGenerator codes,
-                               RedisConnection redis, CacheInvalidator cache, String databaseEndpoint) {
+                               RedisConnection redis, CacheInvalidator cache, SagaOrchestrator sagas, ObjectMapper json,
+                               String databaseEndpoint) {
         this.store = store;
         this.emails = emails;
-        this.codes = codes;
-        this.reservations = new EmailReservations(redis);
-        this.cache = cache;
+        this.sagas = sagas;
+        this.saga = new RegistrationSaga(store, codes, new EmailReservations(redis), cache, json);
         this.databaseEndpoint = databaseEndpoint;
+    }
+
+    /** The registration saga's definition, for recovery's registry. */
+    public RegistrationSaga saga() {
+        return saga;
     }
 
     /**
@@ -82,31 +86,16 @@ public final class RegistrationService {
             code = Optional.of(CodeQuery.of(parsed, request.referralCode()));
         }
 
-        String token = EmailReservations.newToken();
-        EmailReservations.Reservation reservation = reservations.checkAndReserve(mailbox, token);
-        if (reservation == EmailReservations.Reservation.KNOWN_REGISTERED) {
-            return new RegistrationOutcome.AlreadyRegistered(mailbox);
-        }
-        if (reservation == EmailReservations.Reservation.HELD_ELSEWHERE) {
-            return new RegistrationOutcome.InProgress(mailbox);
-        }
-        RegistrationOutcome outcome = null;
         try {
-            outcome = write(typedEmail, mailbox, first.value(), last.name(), code);
-            return outcome;
+            return registerValidated(typedEmail, mailbox, first.value(), last.name(), code);
         } catch (SQLException e) {
             throw new EngineException("PostgreSQL at " + databaseEndpoint + " could not complete the registration ("
                     + ConnectionFailures.reason(e) + "). Nothing was registered; try again when the database is back.", e);
-        } finally {
-            boolean registered = outcome instanceof RegistrationOutcome.Registered || outcome instanceof RegistrationOutcome.AlreadyRegistered;
-            if (reservation == EmailReservations.Reservation.ACQUIRED) {
-                reservations.finish(mailbox, token, registered);
-            }
         }
     }
 
-    private RegistrationOutcome write(String typedEmail, String mailbox, String firstName, Optional<String> lastName,
-                                      Optional<CodeQuery> code) throws SQLException {
+    private RegistrationOutcome registerValidated(String typedEmail, String mailbox, String firstName, Optional<String> lastName,
+                                                  Optional<CodeQuery> code) throws SQLException {
         Optional<ReferrerRef> referrer = Optional.empty();
         if (code.isPresent()) {
             referrer = store.findReferrer(code.get().exact(), code.get().identity());
@@ -114,35 +103,45 @@ public final class RegistrationService {
                 return new RegistrationOutcome.Invalid("referralCode", "belongs to this same email address: nobody can refer themselves");
             }
         }
-        RegistrationWrite result = writeOnce(typedEmail, mailbox, firstName, lastName, referrer);
-        if (result instanceof RegistrationWrite.ReferrerGone) {
-            referrer = Optional.empty(); // merged or archived meanwhile: register without the bonus
-            result = writeOnce(typedEmail, mailbox, firstName, lastName, referrer);
+        RegistrationSagaData data = new RegistrationSagaData(typedEmail, mailbox, firstName, lastName.orElse(null),
+                referrer.map(ReferrerRef::userId).orElse(null), code.isPresent(), code.map(CodeQuery::shown).orElse(null));
+        SagaOutcome outcome = sagas.run(saga.definition(), mailbox, data);
+        if (outcome instanceof SagaOutcome.Completed done) {
+            return registered(data, done);
         }
-        if (result instanceof RegistrationWrite.Written w) {
-            List<String> stale = new ArrayList<>(List.of("count:users", "leaderboard:referrers"));
-            referrer.ifPresent(r -> stale.add("user:" + r.userId()));
-            cache.afterCommit(stale);
-            Referral referral = code.isEmpty() ? Referral.NONE
-                    : referrer.isEmpty() ? Referral.UNKNOWN_CODE
-                    : w.bonusPaid() ? Referral.CREDITED : Referral.ALREADY_CREDITED;
-            Optional<String> notice = switch (referral) {
-                case UNKNOWN_CODE -> Optional.of("The referral code " + code.get().shown()
-                        + " belongs to no active user, so no referral bonus was given.");
-                case ALREADY_CREDITED -> Optional.of("This email address has already earned a referral bonus once; it is not paid again.");
-                default -> Optional.empty();
-            };
-            return new RegistrationOutcome.Registered(w.userId(), w.referralCode(), referral,
-                    referrer.map(ReferrerRef::userId), notice);
+        if (outcome instanceof SagaOutcome.Compensated undone && undone.rejection().isPresent()) {
+            return RegistrationSaga.REJECTED_IN_PROGRESS.equals(undone.rejection().get())
+                    ? new RegistrationOutcome.InProgress(mailbox)
+                    : new RegistrationOutcome.AlreadyRegistered(mailbox);
         }
-        return new RegistrationOutcome.AlreadyRegistered(mailbox);
+        if (outcome instanceof SagaOutcome.Compensated undone) {
+            throw new EngineException("The registration could not be completed (" + undone.message() + ") and was rolled back:"
+                    + " nothing was registered. Saga " + undone.sagaId() + " shows the details.");
+        }
+        if (outcome instanceof SagaOutcome.TakenOver) {
+            return new RegistrationOutcome.InProgress(mailbox);
+        }
+        SagaOutcome.NeedsAttention stuck = (SagaOutcome.NeedsAttention) outcome;
+        throw new EngineException("The registration could neither be completed nor fully undone (" + stuck.message()
+                + "); an operator has been alerted. Saga " + stuck.sagaId() + " shows the details.");
     }
 
-    private RegistrationWrite writeOnce(String typedEmail, String mailbox, String firstName, Optional<String> lastName,
-                                        Optional<ReferrerRef> referrer) throws SQLException {
-        NewRegistration registration = new NewRegistration(typedEmail, mailbox, firstName, lastName,
-                referrer.map(ReferrerRef::userId), SIGNUP_POINTS, REFERRAL_BONUS);
-        return store.write(registration, sequence -> codes.next(sequence, firstName).text());
+    private static RegistrationOutcome registered(RegistrationSagaData data, SagaOutcome.Completed done) {
+        JsonNode user = done.results().get(RegistrationSaga.CREATE_USER);
+        JsonNode bonus = done.results().get(RegistrationSaga.BONUS);
+        String state = bonus == null ? "" : bonus.path("bonus").asText("");
+        Referral referral = !data.referralGiven() ? Referral.NONE
+                : data.referrerId() == null || state.equals(RegistrationStore.Bonus.REFERRER_NOT_ACTIVE.name()) ? Referral.UNKNOWN_CODE
+                : state.equals(RegistrationStore.Bonus.PAID.name()) ? Referral.CREDITED : Referral.ALREADY_CREDITED;
+        Optional<String> notice = switch (referral) {
+            case UNKNOWN_CODE -> Optional.of("The referral code " + data.referralShown()
+                    + " belongs to no active user, so no referral bonus was given.");
+            case ALREADY_CREDITED -> Optional.of("This email address has already earned a referral bonus once; it is not paid again.");
+            default -> Optional.empty();
+        };
+        Optional<Long> referrerId = bonus != null && bonus.has("referrerId") ? Optional.of(bonus.path("referrerId").asLong()) : Optional.empty();
+        return new RegistrationOutcome.Registered(user.path("userId").asLong(), user.path("referralCode").asText(), referral,
+                referrerId, notice);
     }
 
     /** How to look a typed code up: by canonical text and identity when it is one of ours, else as typed (legacy). */

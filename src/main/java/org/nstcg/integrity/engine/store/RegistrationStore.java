@@ -4,23 +4,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.Optional;
-import java.util.function.LongSupplier;
-import java.util.function.Function;
+import java.util.OptionalLong;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.util.PSQLException;
 
 /**
- * The SQL of registration. All rows of one registration (user, profile, ledger entries, referrer bonus, outbox
- * event) are written in one transaction: either every effect is visible or none is.
+ * The SQL of registration, one method per saga step and one per compensation. Rows a saga creates carry its id,
+ * and compensations remove only rows that carry it.
  *
  * <p>Design notes: uniqueness of the mailbox is decided by the partial unique index
  * {@code users_email_normalized_active_uk}, with no look-up before the write: when two instances race, or the
- * mailbox is simply taken, the INSERT fails and that violation becomes {@link RegistrationWrite.EmailTaken} here,
- * at the store boundary. Without a referrer, the rows are one data-modifying statement (atomic on its own, one
- * round trip); with one, the referrer's row is locked and its bonus written in the same transaction.
+ * mailbox is simply taken, the INSERT fails and {@link #insertUser} answers "taken" at the store boundary.
  * The referral bonus is keyed by the referred mailbox ({@code referral-bonus:<email>}), so a mailbox that
  * registers again (after an archive or merge) never pays its referrer twice.
  */
@@ -91,79 +88,153 @@ public final class RegistrationStore {
     }
 
     /**
-     * Writes a registration atomically: one statement without a referrer, one transaction with one.
+     * Step CreateUser: inserts the user (its referral code registered by trigger), marked as created by the saga.
      *
-     * @param issueCode makes the new user's referral code from a supplier of fresh sequence values
+     * @return the new id, or empty when an active user already has the mailbox (the transaction is then aborted)
      */
-    public RegistrationWrite write(NewRegistration r, Function<LongSupplier, String> issueCode) throws SQLException {
-        boolean referred = r.referrerId().isPresent();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(!referred);
-            try {
-                if (referred && !lockActiveReferrer(c, r.referrerId().get())) {
-                    c.rollback();
-                    return new RegistrationWrite.ReferrerGone();
-                }
-                String code = issueCode.apply(() -> sequence.next(c));
-                long userId = insertUser(c, r, code);
-                boolean bonusPaid = referred && creditReferrer(c, r);
-                if (referred) {
-                    c.commit();
-                }
-                return new RegistrationWrite.Written(userId, code, bonusPaid);
-            } catch (SQLException | RuntimeException e) {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
-                if (isUniqueViolation(e, EMAIL_UNIQUE_INDEX)) {
-                    return new RegistrationWrite.EmailTaken();
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
-    }
-
-    /** User, profile, signup ledger entry and outbox event in one statement: all or none. */
-    private static long insertUser(Connection c, NewRegistration r, String code) throws SQLException {
-        String sql = "WITH u AS (INSERT INTO users (email, email_normalized, referral_code, first_name, last_name, referred_by)"
-                + "   VALUES (?, ?, ?, ?, ?, ?) RETURNING id),"
-                + " p AS (INSERT INTO gamification_profiles (user_id, points, referral_count) SELECT id, ?, 0 FROM u),"
-                + " l AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) SELECT id, ?, 'signup', 'signup:' || id FROM u),"
-                + " o AS (INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key)"
-                + "   SELECT 'user', id::text, 'user.registered',"
-                + "   jsonb_build_object('userId', id, 'referralCode', ?::text, 'referredBy', ?::bigint), 'user.registered:' || id FROM u)"
-                + " SELECT id FROM u";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    public OptionalLong insertUser(Connection c, NewRegistration r, String code, UUID sagaId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (email, email_normalized, referral_code, first_name,"
+                + " last_name, referred_by, created_by_saga) VALUES (?, ?, ?, ?, ?, ?, ?::uuid) RETURNING id")) {
             ps.setString(1, r.email());
             ps.setString(2, r.emailNormalized());
             ps.setString(3, code);
             ps.setString(4, r.firstName());
             ps.setString(5, r.lastName().orElse(null));
             setOptionalLong(ps, 6, r.referrerId());
-            ps.setInt(7, r.signupPoints());
-            ps.setInt(8, r.signupPoints());
-            ps.setString(9, code);
-            setOptionalLong(ps, 10, r.referrerId());
+            ps.setString(7, sagaId.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return OptionalLong.of(rs.getLong(1));
             }
+        } catch (SQLException e) {
+            if (isUniqueViolation(e, EMAIL_UNIQUE_INDEX)) {
+                return OptionalLong.empty();
+            }
+            throw e;
         }
     }
 
-    /** @return whether the bonus was paid (false: this mailbox earned one before) */
-    private static boolean creditReferrer(Connection c, NewRegistration r) throws SQLException {
-        long referrer = r.referrerId().orElseThrow();
-        boolean paid = insertLedger(c, referrer, r.referralBonus(), "referral_bonus", "referral-bonus:" + r.emailNormalized());
-        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points + ?,"
-                + " referral_count = referral_count + 1 WHERE user_id = ?")) {
-            ps.setInt(1, paid ? r.referralBonus() : 0);
-            ps.setLong(2, referrer);
+    /** Compensation of CreateUser: removes the user and its referral code, only if this saga created them. */
+    public void deleteUserCreatedBy(Connection c, long userId, UUID sagaId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM referral_codes r USING users u WHERE r.user_id = u.id"
+                + " AND u.id = ? AND u.created_by_saga = ?::uuid")) {
+            ps.setLong(1, userId);
+            ps.setString(2, sagaId.toString());
             ps.executeUpdate();
         }
-        return paid;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE id = ? AND created_by_saga = ?::uuid")) {
+            ps.setLong(1, userId);
+            ps.setString(2, sagaId.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Step CreateGamificationProfile: the profile and its signup ledger entry, in one statement. */
+    public void insertProfile(Connection c, long userId, int signupPoints, UUID sagaId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH p AS (INSERT INTO gamification_profiles (user_id, points,"
+                + " referral_count, created_by_saga) VALUES (?, ?, 0, ?::uuid))"
+                + " INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id) VALUES (?, ?, 'signup', ?, ?::uuid)")) {
+            ps.setLong(1, userId);
+            ps.setInt(2, signupPoints);
+            ps.setString(3, sagaId.toString());
+            ps.setLong(4, userId);
+            ps.setInt(5, signupPoints);
+            ps.setString(6, "signup:" + userId);
+            ps.setString(7, sagaId.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Compensation of CreateGamificationProfile: removes the saga's ledger entries of the user, then the profile. */
+    public void deleteProfileCreatedBy(Connection c, long userId, UUID sagaId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid")) {
+            ps.setLong(1, userId);
+            ps.setString(2, sagaId.toString());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM gamification_profiles WHERE user_id = ? AND created_by_saga = ?::uuid")) {
+            ps.setLong(1, userId);
+            ps.setString(2, sagaId.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /** What crediting a referrer did. */
+    public enum Bonus { PAID, ALREADY_PAID_FOR_THIS_MAILBOX, REFERRER_NOT_ACTIVE }
+
+    /**
+     * Step ProcessReferralBonus (its first half): pays the referrer once per referred mailbox, ever, and counts
+     * the referral. The referrer's row is locked so it cannot be merged or archived meanwhile.
+     */
+    public Bonus creditReferrer(Connection c, long referrerId, String referredMailbox, int bonus, UUID sagaId) throws SQLException {
+        if (!lockActiveReferrer(c, referrerId)) {
+            return Bonus.REFERRER_NOT_ACTIVE;
+        }
+        boolean paid;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id)"
+                + " VALUES (?, ?, 'referral_bonus', ?, ?::uuid) ON CONFLICT (idempotency_key) DO NOTHING")) {
+            ps.setLong(1, referrerId);
+            ps.setInt(2, bonus);
+            ps.setString(3, "referral-bonus:" + referredMailbox);
+            ps.setString(4, sagaId.toString());
+            paid = ps.executeUpdate() == 1;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points + ?,"
+                + " referral_count = referral_count + 1 WHERE user_id = ?")) {
+            ps.setInt(1, paid ? bonus : 0);
+            ps.setLong(2, referrerId);
+            ps.executeUpdate();
+        }
+        return paid ? Bonus.PAID : Bonus.ALREADY_PAID_FOR_THIS_MAILBOX;
+    }
+
+    /** Compensation of creditReferrer: removes this saga's bonus entry (if any) and the counted referral. */
+    public void undoCredit(Connection c, long referrerId, UUID sagaId) throws SQLException {
+        int removed = 0;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid"
+                + " AND reason = 'referral_bonus' RETURNING delta")) {
+            ps.setLong(1, referrerId);
+            ps.setString(2, sagaId.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    removed += rs.getInt(1);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points - ?,"
+                + " referral_count = referral_count - 1 WHERE user_id = ?")) {
+            ps.setInt(1, removed);
+            ps.setLong(2, referrerId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The "user registered" outbox event, written in the transaction that makes the registration true. */
+    public void insertRegisteredEvent(Connection c, long userId, String code, Optional<Long> referrerId, UUID sagaId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type,"
+                + " payload, dedup_key, saga_id) VALUES ('user', ?, 'user.registered', jsonb_build_object('userId', ?::bigint,"
+                + " 'referralCode', ?::text, 'referredBy', ?::bigint), ?, ?::uuid)")) {
+            ps.setString(1, Long.toString(userId));
+            ps.setLong(2, userId);
+            ps.setString(3, code);
+            setOptionalLong(ps, 4, referrerId);
+            ps.setString(5, "user.registered:" + userId);
+            ps.setString(6, sagaId.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Compensation of the outbox event (only while unpublished events can still be withdrawn). */
+    public void deleteRegisteredEvent(Connection c, UUID sagaId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox_events WHERE saga_id = ?::uuid AND published_at IS NULL")) {
+            ps.setString(1, sagaId.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /** A fresh referral code sequence value (block-fetched). */
+    public long nextReferralSequenceValue(Connection c) {
+        return sequence.next(c);
     }
 
     private static void setOptionalLong(PreparedStatement ps, int index, Optional<Long> value) throws SQLException {
@@ -181,18 +252,6 @@ public final class RegistrationStore {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
-        }
-    }
-
-    /** @return false when an entry with this idempotency key exists already (nothing inserted) */
-    private static boolean insertLedger(Connection c, long userId, int delta, String reason, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING")) {
-            ps.setLong(1, userId);
-            ps.setInt(2, delta);
-            ps.setString(3, reason);
-            ps.setString(4, key);
-            return ps.executeUpdate() == 1;
         }
     }
 

@@ -1,0 +1,443 @@
+package org.nstcg.integrity.engine.saga;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.nstcg.integrity.engine.saga.SagaLog.Advance;
+import org.nstcg.integrity.engine.saga.SagaLog.Creation;
+import org.nstcg.integrity.engine.saga.SagaLog.NewEvent;
+import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.engine.support.AlertSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs sagas so that each ends COMPLETED or COMPENSATED, never half-done, whatever crashes on the way.
+ *
+ * <p>Design notes.
+ * <ul>
+ *   <li><b>A local step and its event commit together.</b> The step's work, its STEP_COMPLETED event and the saga's
+ *   move to the next step are one transaction, and the move is fenced ({@code saga_advance}: owner, live lease,
+ *   expected status and step), so a step applies exactly once and only by the saga's owner. A remote step's
+ *   completion is recorded with the next database write; if the process dies before that, recovery treats the
+ *   step as possibly done and compensates it (remote compensations are idempotent).</li>
+ *   <li><b>The saga row is written lazily</b>, with the first local step: until then nothing durable exists but
+ *   remote effects that expire by themselves (a Redis reservation). A first step that refuses at once
+ *   ({@link SagaRejection}) leaves no log at all: nothing was done and nothing was rolled back.</li>
+ *   <li><b>Commit cost.</b> Steps before the pivot commit with {@code synchronous_commit = off}; the pivot commits
+ *   synchronously, which flushes the WAL of every earlier step too. A database crash can only lose a suffix of
+ *   a saga's transactions, effects together with their events, which recovery handles like a crash of ours.</li>
+ *   <li><b>Compensation</b> runs in reverse order in transactions marked with the saga's id
+ *   ({@code integrity.compensating_saga}), which lets the database remove exactly that saga's rows and nothing
+ *   else. A failing compensation is retried with exponential backoff; after the last attempt the saga becomes
+ *   FAILED_NEEDS_ATTENTION and an alert is raised.</li>
+ * </ul>
+ */
+public final class SagaOrchestrator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SagaOrchestrator.class);
+
+    private final SagaLog sagaLog;
+    private final SagaRegistry registry;
+    private final String owner;
+    private final SagaSettings settings;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final AlertSink alerts;
+    private final ObjectMapper json;
+    private final ExecutorService remoteExecutor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "saga-remote-step");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public SagaOrchestrator(SagaLog sagaLog, SagaRegistry registry, String owner, SagaSettings settings, Clock clock,
+                            Sleeper sleeper, AlertSink alerts) {
+        this.sagaLog = sagaLog;
+        this.registry = registry;
+        this.owner = owner;
+        this.settings = settings;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.alerts = alerts;
+        this.json = sagaLog.json();
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    public SagaSettings settings() {
+        return settings;
+    }
+
+    /** Runs a new saga to its end (or until it needs an operator). */
+    public <D> SagaOutcome run(SagaDefinition<D> definition, String businessKey, D data) {
+        registry.register(definition);
+        Execution<D> ex = new Execution<>(definition, UUID.randomUUID(), businessKey, data, json.valueToTree(data));
+        ex.pending.add(NewEvent.of(SagaEvent.Type.STARTED));
+        return forward(ex, 0);
+    }
+
+    /**
+     * Finishes a saga this instance has just claimed (recovery, or an operator's retry): forward when its pivot
+     * has committed, otherwise by compensation.
+     */
+    public SagaOutcome resume(UUID id) throws SQLException {
+        SagaRecord record = sagaLog.load(id).orElseThrow(() -> new IllegalArgumentException("no saga " + id));
+        SagaDefinition<?> definition = registry.find(record.type())
+                .orElseThrow(() -> new IllegalStateException("no definition for saga type " + record.type()));
+        return resume(definition, record);
+    }
+
+    private <D> SagaOutcome resume(SagaDefinition<D> def, SagaRecord r) throws SQLException {
+        D data;
+        try {
+            data = json.treeToValue(r.data(), def.dataType());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("saga " + r.id() + " holds data that no longer reads as " + def.dataType().getSimpleName(), e);
+        }
+        Execution<D> ex = new Execution<>(def, r.id(), r.businessKey(), data, r.data());
+        ex.created = true;
+        ex.status = r.status();
+        ex.recordedStep = r.currentStep();
+        for (SagaEvent e : r.events()) {
+            if (e.type() == SagaEvent.Type.STEP_COMPLETED && e.step().isPresent()) {
+                ex.results.put(e.step().get(), e.payload().orElse(json.nullNode()));
+            }
+        }
+        if (r.status() == SagaStatus.COMPENSATING) {
+            return continueCompensation(ex, lastFailedStep(r), Optional.empty(), r.lastError().orElse("compensation resumed"));
+        }
+        if (r.status() != SagaStatus.RUNNING) {
+            throw new IllegalStateException("saga " + r.id() + " is " + r.status() + " and cannot be resumed");
+        }
+        if (def.recoversForward(r.currentStep())) {
+            log.info("Recovering saga {} ({}) forward from step {}", r.id(), r.type(), r.currentStep());
+            return forward(ex, r.currentStep());
+        }
+        log.info("Recovering saga {} ({}) by compensation from step {}", r.id(), r.type(), r.currentStep());
+        int inFlight = r.currentStep();
+        String stepName = inFlight < def.steps().size() ? def.steps().get(inFlight).name() : null;
+        boolean includeInFlight = inFlight < def.steps().size() && !def.steps().get(inFlight).local();
+        return beginCompensation(ex, inFlight, includeInFlight, stepName, Optional.empty(),
+                "interrupted: the instance running it stopped before it finished");
+    }
+
+    private static String lastFailedStep(SagaRecord r) {
+        for (int i = r.events().size() - 1; i >= 0; i--) {
+            SagaEvent e = r.events().get(i);
+            if (e.type() == SagaEvent.Type.STEP_FAILED || e.type() == SagaEvent.Type.COMPENSATION_FAILED) {
+                return e.step().orElse("?");
+            }
+        }
+        return "?";
+    }
+
+    /** Whether the saga's last failure was in a compensation (retry compensates) or after the pivot (retry goes forward). */
+    static boolean failedWhileCompensating(SagaRecord r) {
+        for (int i = r.events().size() - 1; i >= 0; i--) {
+            SagaEvent.Type t = r.events().get(i).type();
+            if (t == SagaEvent.Type.COMPENSATION_FAILED) {
+                return true;
+            }
+            if (t == SagaEvent.Type.STEP_FAILED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private <D> SagaOutcome forward(Execution<D> ex, int from) {
+        List<SagaStep<D>> steps = ex.def.steps();
+        for (int i = from; i < steps.size(); i++) {
+            SagaStep<D> step = steps.get(i);
+            int attempt = 0;
+            while (true) {
+                try {
+                    if (step.local()) {
+                        runLocal(ex, i, step);
+                    } else {
+                        runRemote(ex, i, step);
+                    }
+                    break;
+                } catch (SagaFencedException f) {
+                    return new SagaOutcome.TakenOver(ex.id);
+                } catch (Exception e) {
+                    Exception cause = unwrap(e);
+                    boolean forwardOnly = ex.def.recoversForward(i);
+                    if (!forwardOnly) {
+                        Optional<String> rejection = cause instanceof SagaRejection r ? Optional.of(r.reason()) : Optional.empty();
+                        return beginCompensation(ex, i, !step.local(), step.name(), rejection, message(cause));
+                    }
+                    attempt++;
+                    if (attempt >= settings.maxAttempts()) {
+                        return needsAttention(ex, step.name(), SagaEvent.Type.STEP_FAILED, SagaStatus.RUNNING, message(cause));
+                    }
+                    log.warn("Saga {} step {} failed (attempt {}), retrying: {}", ex.id, step.name(), attempt, message(cause));
+                    pause(attempt);
+                }
+            }
+        }
+        return complete(ex);
+    }
+
+    private <D> void runLocal(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
+        StepContext ctx = context(ex, step);
+        try (Connection c = sagaLog.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                JsonNode result = step.localAction().run(ctx, ex.data, c);
+                if (clock.instant().isAfter(ctx.deadline())) {
+                    throw new TimeoutException("step " + step.name() + " took longer than " + ex.def.stepTimeout().toMillis() + " ms");
+                }
+                JsonNode recorded = result == null ? json.nullNode() : result;
+                List<NewEvent> events = new ArrayList<>(ex.pending);
+                events.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, step.name(), recorded, null));
+                boolean async = index != ex.def.pivot();
+                sagaLog.advance(c, new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, index + 1,
+                        settings.lease(), events, async, null), ex.creation());
+                c.commit();
+                ex.created = true;
+                ex.recordedStep = index + 1;
+                ex.pending.clear();
+                ex.results.put(step.name(), recorded);
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private <D> void runRemote(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
+        StepContext ctx = context(ex, step);
+        JsonNode result = withTimeout(() -> step.remoteAction().run(ctx, ex.data), ex.def.stepTimeout(), step.name());
+        JsonNode recorded = result == null ? json.nullNode() : result;
+        ex.results.put(step.name(), recorded);
+        ex.pending.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, step.name(), recorded, null));
+    }
+
+    private <D> SagaOutcome complete(Execution<D> ex) {
+        List<NewEvent> events = new ArrayList<>(ex.pending);
+        events.add(NewEvent.of(SagaEvent.Type.COMPLETED));
+        int n = ex.def.steps().size();
+        // With a pivot, the pivot's synchronous commit already made the outcome durable; completion can be lazy.
+        boolean async = ex.def.pivot() >= 0 && ex.recordedStep > ex.def.pivot();
+        try {
+            sagaLog.advance(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.COMPLETED, n,
+                    settings.lease(), events, async, null), ex.creation());
+        } catch (SagaFencedException f) {
+            return new SagaOutcome.TakenOver(ex.id);
+        } catch (SQLException e) {
+            // Recovery will complete it forward (every step is done); the caller may treat it as completed.
+            log.warn("Saga {} finished its steps but its completion could not be recorded yet: {}", ex.id, e.getMessage());
+        }
+        ex.pending.clear();
+        return new SagaOutcome.Completed(ex.id, Map.copyOf(ex.results));
+    }
+
+    /**
+     * Starts undoing: steps [0, failedIndex) plus the failed step itself when it is remote (it may have acted).
+     */
+    private <D> SagaOutcome beginCompensation(Execution<D> ex, int failedIndex, boolean includeFailed, String failedStep,
+                                              Optional<String> rejection, String message) {
+        int upTo = failedIndex + (includeFailed ? 1 : 0);
+        if (!ex.created && failedIndex == 0 && rejection.isPresent()) {
+            return new SagaOutcome.Compensated(ex.id, failedStep, rejection, message, false);
+        }
+        List<NewEvent> events = new ArrayList<>(ex.pending);
+        events.add(NewEvent.step(SagaEvent.Type.STEP_FAILED, failedStep, null, message));
+        events.add(NewEvent.of(SagaEvent.Type.COMPENSATION_STARTED));
+        try {
+            sagaLog.advance(new Advance(ex.id, owner, ex.created ? ex.status : null, ex.recordedStep, SagaStatus.COMPENSATING,
+                    upTo, settings.lease(), events, false, message), ex.creation());
+        } catch (SagaFencedException f) {
+            return new SagaOutcome.TakenOver(ex.id);
+        } catch (SQLException e) {
+            log.warn("Saga {} could not record its failure ({}); recovery will compensate it", ex.id, e.getMessage());
+            return new SagaOutcome.NeedsAttention(ex.id, failedStep, "the database did not answer while undoing: " + e.getMessage());
+        }
+        ex.created = true;
+        ex.status = SagaStatus.COMPENSATING;
+        ex.recordedStep = upTo;
+        ex.pending.clear();
+        return continueCompensation(ex, failedStep, rejection, message);
+    }
+
+    private <D> SagaOutcome continueCompensation(Execution<D> ex, String failedStep, Optional<String> rejection, String message) {
+        for (int j = ex.recordedStep - 1; j >= 0; j--) {
+            SagaStep<D> step = ex.def.steps().get(j);
+            int attempt = 0;
+            while (true) {
+                try {
+                    compensateOne(ex, j, step);
+                    break;
+                } catch (SagaFencedException f) {
+                    return new SagaOutcome.TakenOver(ex.id);
+                } catch (Exception e) {
+                    attempt++;
+                    String why = message(unwrap(e));
+                    if (attempt >= settings.maxAttempts()) {
+                        return needsAttention(ex, step.name(), SagaEvent.Type.COMPENSATION_FAILED, SagaStatus.COMPENSATING, why);
+                    }
+                    log.warn("Saga {} compensation of {} failed (attempt {}), retrying: {}", ex.id, step.name(), attempt, why);
+                    pause(attempt);
+                }
+            }
+        }
+        try {
+            sagaLog.advance(new Advance(ex.id, owner, SagaStatus.COMPENSATING, 0, SagaStatus.COMPENSATED, 0, settings.lease(),
+                    List.of(NewEvent.of(SagaEvent.Type.COMPENSATED)), true, null), Optional.empty());
+        } catch (SagaFencedException f) {
+            return new SagaOutcome.TakenOver(ex.id);
+        } catch (SQLException e) {
+            log.warn("Saga {} was undone but its end could not be recorded yet: {}", ex.id, e.getMessage());
+        }
+        ex.status = SagaStatus.COMPENSATED;
+        return new SagaOutcome.Compensated(ex.id, failedStep, rejection, message, true);
+    }
+
+    private <D> void compensateOne(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
+        StepContext ctx = context(ex, step);
+        JsonNode result = ex.results.get(step.name());
+        NewEvent done = NewEvent.step(SagaEvent.Type.STEP_COMPENSATED, step.name(),
+                step.compensatable() ? null : json.createObjectNode().put("nothingToUndo", true), null);
+        Advance advance = new Advance(ex.id, owner, SagaStatus.COMPENSATING, index + 1, SagaStatus.COMPENSATING, index,
+                settings.lease(), List.of(done), true, null);
+        if (!step.local()) {
+            if (step.remoteCompensation().isPresent()) {
+                withTimeout(() -> {
+                    step.remoteCompensation().get().run(ctx, ex.data, result);
+                    return null;
+                }, ex.def.stepTimeout(), step.name());
+            }
+            sagaLog.advance(advance, Optional.empty());
+            ex.recordedStep = index;
+            return;
+        }
+        try (Connection c = sagaLog.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (step.localCompensation().isPresent() && result != null) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT set_config('integrity.compensating_saga', ?, true)")) {
+                        ps.setString(1, ex.id.toString());
+                        ps.executeQuery().close();
+                    }
+                    step.localCompensation().get().run(ctx, ex.data, result, c);
+                }
+                sagaLog.advance(c, advance, Optional.empty());
+                c.commit();
+                ex.recordedStep = index;
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private <D> SagaOutcome needsAttention(Execution<D> ex, String stepName, SagaEvent.Type eventType, SagaStatus from, String why) {
+        List<NewEvent> events = new ArrayList<>(ex.pending);
+        events.add(NewEvent.step(eventType, stepName, null, why));
+        try {
+            sagaLog.advance(new Advance(ex.id, owner, ex.created ? from : null, ex.recordedStep, SagaStatus.FAILED_NEEDS_ATTENTION,
+                    ex.recordedStep, settings.lease(), events, false, why), ex.creation());
+            ex.created = true;
+            ex.pending.clear();
+        } catch (SagaFencedException f) {
+            return new SagaOutcome.TakenOver(ex.id);
+        } catch (SQLException e) {
+            log.error("Saga {} needs attention but the database did not record it: {}", ex.id, e.getMessage());
+        }
+        String message = "Saga " + ex.id + " (" + ex.def.type() + ", " + ex.businessKey + ") could not "
+                + (eventType == SagaEvent.Type.COMPENSATION_FAILED ? "be undone" : "finish") + " at step " + stepName
+                + " after " + settings.maxAttempts() + " attempts: " + why
+                + ". Fix the cause, then run 'sagas retry " + ex.id + "', or 'sagas resolve' once handled by hand.";
+        alerts.raise(new Alert("critical", "saga", ex.id.toString(), message, clock.instant()));
+        return new SagaOutcome.NeedsAttention(ex.id, stepName, why);
+    }
+
+    private StepContext context(Execution<?> ex, SagaStep<?> step) {
+        return new StepContext(ex.id, step.name(), ex.results, clock.instant().plus(ex.def.stepTimeout()), clock);
+    }
+
+    private <T> T withTimeout(java.util.concurrent.Callable<T> work, Duration timeout, String stepName) throws Exception {
+        Future<T> f = remoteExecutor.submit(work);
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new TimeoutException("step " + stepName + " took longer than " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    private void pause(int attempt) {
+        try {
+            sleeper.sleep(settings.backoff(attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Exception unwrap(Exception e) {
+        return e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        remoteExecutor.shutdownNow();
+    }
+
+    /** One saga in flight in this instance. */
+    private static final class Execution<D> {
+        final SagaDefinition<D> def;
+        final UUID id;
+        final String businessKey;
+        final D data;
+        final JsonNode dataJson;
+        final Map<String, JsonNode> results = new LinkedHashMap<>();
+        final List<NewEvent> pending = new ArrayList<>();
+        boolean created;
+        SagaStatus status = SagaStatus.RUNNING;
+        int recordedStep;
+
+        Execution(SagaDefinition<D> def, UUID id, String businessKey, D data, JsonNode dataJson) {
+            this.def = def;
+            this.id = id;
+            this.businessKey = businessKey;
+            this.data = data;
+            this.dataJson = dataJson;
+        }
+
+        Optional<Creation> creation() {
+            return created ? Optional.empty() : Optional.of(new Creation(def.type(), businessKey, dataJson, def.steps().size()));
+        }
+    }
+}

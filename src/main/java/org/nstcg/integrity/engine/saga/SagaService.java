@@ -1,0 +1,233 @@
+package org.nstcg.integrity.engine.saga;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.engine.support.AlertSink;
+import org.nstcg.integrity.engine.support.EngineException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What operators and the faces do with sagas: browse the log, retry or resolve a saga that needs attention, and
+ * recover sagas whose instance died. Recovery runs at start and then periodically, in every instance at once:
+ * each expired saga is claimed by exactly one of them.
+ */
+public final class SagaService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SagaService.class);
+    private static final List<Duration> WINDOWS = List.of(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofHours(24));
+
+    private final SagaLog sagaLog;
+    private final SagaOrchestrator orchestrator;
+    private final AlertSink alerts;
+    private final Clock clock;
+    private ScheduledExecutorService scheduler;
+    private volatile boolean rollbackAlarmRaised;
+
+    public SagaService(SagaLog sagaLog, SagaOrchestrator orchestrator, AlertSink alerts, Clock clock) {
+        this.sagaLog = sagaLog;
+        this.orchestrator = orchestrator;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    public SagaOrchestrator orchestrator() {
+        return orchestrator;
+    }
+
+    /** Starts periodic recovery (first pass at once). */
+    public synchronized void startRecovery() {
+        if (scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "saga-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = orchestrator.settings().recoveryInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::recoveryTick, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void recoveryTick() {
+        try {
+            recoverExpired();
+            checkRollbackRate();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Saga recovery pass failed, will try again: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Claims and finishes every unfinished saga whose owner's lease has expired.
+     *
+     * @return the sagas this instance finished (or handed to an operator)
+     */
+    public List<SagaOutcome> recoverExpired() throws SQLException {
+        List<SagaOutcome> outcomes = new ArrayList<>();
+        while (true) {
+            List<UUID> claimed = sagaLog.claimExpired(orchestrator.owner(), orchestrator.settings().lease(),
+                    orchestrator.settings().recoveryBatch());
+            for (UUID id : claimed) {
+                try {
+                    outcomes.add(orchestrator.resume(id));
+                } catch (RuntimeException e) {
+                    log.error("Could not recover saga {}: {}", id, e.getMessage(), e);
+                }
+            }
+            if (claimed.size() < orchestrator.settings().recoveryBatch()) {
+                return outcomes;
+            }
+        }
+    }
+
+    public List<SagaRecord> list(Optional<SagaStatus> status, Optional<String> type, Optional<Duration> since, int limit) {
+        try {
+            return sagaLog.list(status, type, since.map(d -> clock.instant().minus(d)), limit);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    public Optional<SagaRecord> show(UUID id) {
+        try {
+            return sagaLog.load(id);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * Runs a FAILED_NEEDS_ATTENTION saga again once its fault is fixed: its compensation, or its steps after the
+     * pivot, whichever failed. Recorded with who and why.
+     */
+    public SagaOutcome retry(UUID id, String actor, String reason) {
+        requireReason(reason);
+        try {
+            SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
+            if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION) {
+                throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be retried.");
+            }
+            SagaStatus resumeAs = SagaOrchestrator.failedWhileCompensating(r) ? SagaStatus.COMPENSATING : SagaStatus.RUNNING;
+            if (!sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
+                    SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry")) {
+                throw new EngineException("Saga " + id + " changed meanwhile; look at it again.");
+            }
+            return orchestrator.resume(id);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Marks a FAILED_NEEDS_ATTENTION saga as handled by hand (RESOLVED), recording who and why. */
+    public void resolve(UUID id, String actor, String note) {
+        requireReason(note);
+        try {
+            SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
+            if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION
+                    || !sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
+                            SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve")) {
+                throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be resolved.");
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static void requireReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new EngineException("A manual action on a saga needs a reason: say what was done and why.");
+        }
+    }
+
+    /** Rollback rates, duration percentiles per type, and counts that need an operator. */
+    public SagaMetrics metrics() {
+        try (Connection c = sagaLog.dataSource().getConnection()) {
+            List<SagaMetrics.RollbackRate> rates = new ArrayList<>();
+            for (Duration w : WINDOWS) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE status = 'COMPENSATED')"
+                        + " FROM sagas WHERE status IN ('COMPLETED', 'COMPENSATED') AND finished_at >= now() - make_interval(secs => ?)")) {
+                    ps.setLong(1, w.toSeconds());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        rates.add(new SagaMetrics.RollbackRate(w, rs.getLong(1), rs.getLong(2)));
+                    }
+                }
+            }
+            Map<String, SagaMetrics.Durations> durations = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT saga_type, count(*),"
+                    + " percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.95) WITHIN GROUP (ORDER BY ms),"
+                    + " percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FROM (SELECT saga_type,"
+                    + " extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM sagas WHERE status = 'COMPLETED'"
+                    + " AND finished_at >= now() - interval '24 hours') d GROUP BY saga_type ORDER BY saga_type");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    durations.put(rs.getString(1), new SagaMetrics.Durations(rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)));
+                }
+            }
+            long attention;
+            long stuck;
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE status = 'FAILED_NEEDS_ATTENTION'),"
+                    + " count(*) FILTER (WHERE status IN ('RUNNING', 'COMPENSATING') AND lease_expires_at < clock_timestamp())"
+                    + " FROM sagas WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'RESOLVED')");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                attention = rs.getLong(1);
+                stuck = rs.getLong(2);
+            }
+            return new SagaMetrics(rates, durations, attention, stuck);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Raises an alert when the 5-minute rollback rate crosses 1% (once per crossing). */
+    void checkRollbackRate() {
+        SagaMetrics.RollbackRate recent = metrics().rollbackRates().get(0);
+        if (recent.alarming() && !rollbackAlarmRaised) {
+            rollbackAlarmRaised = true;
+            alerts.raise(new Alert("warning", "saga.rollback-rate", "sagas", String.format(java.util.Locale.ROOT,
+                    "%.1f%% of the %d sagas finished in the last 5 minutes were rolled back (threshold 1%%). Look at 'sagas list"
+                            + " --status COMPENSATED --since 5m' for their errors.", recent.rate() * 100, recent.finished()),
+                    clock.instant()));
+        } else if (!recent.alarming()) {
+            rollbackAlarmRaised = false;
+        }
+    }
+
+    private static EngineException unavailable(SQLException e) {
+        return new EngineException("PostgreSQL could not read the saga log: " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        orchestrator.close();
+    }
+
+    static Instant now(Clock clock) {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,45 @@
+package org.nstcg.integrity.engine.saga;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.util.Optional;
+
+/**
+ * One named step of a saga. A <b>local</b> step works in a database transaction that the orchestrator opens and
+ * commits together with the step's event, so it applies exactly once. A <b>remote</b> step (Redis, another
+ * service) runs outside it and must be idempotent by {@link StepContext#idempotencyKey()}. Compensation is
+ * absent for steps with no effect to undo.
+ *
+ * @param <D> the saga's data
+ */
+public record SagaStep<D>(String name, boolean local, LocalAction<D> localAction, RemoteAction<D> remoteAction,
+                          Optional<LocalCompensation<D>> localCompensation, Optional<RemoteCompensation<D>> remoteCompensation) {
+
+    /** Database work in the step's transaction; returns the step's result (recorded as JSON), or null. */
+    @FunctionalInterface
+    public interface LocalAction<D> {
+        JsonNode run(StepContext ctx, D data, Connection c) throws Exception;
+    }
+
+    /** Work outside the database; must be idempotent by the context's key. */
+    @FunctionalInterface
+    public interface RemoteAction<D> {
+        JsonNode run(StepContext ctx, D data) throws Exception;
+    }
+
+    /** Undoes a local step in a transaction; {@code result} is what the step recorded. */
+    @FunctionalInterface
+    public interface LocalCompensation<D> {
+        void run(StepContext ctx, D data, JsonNode result, Connection c) throws Exception;
+    }
+
+    /** Undoes a remote step; {@code result} is null when the step may have run but its completion was not recorded. */
+    @FunctionalInterface
+    public interface RemoteCompensation<D> {
+        void run(StepContext ctx, D data, JsonNode result) throws Exception;
+    }
+
+    public boolean compensatable() {
+        return local ? localCompensation.isPresent() : remoteCompensation.isPresent();
+    }
+}
