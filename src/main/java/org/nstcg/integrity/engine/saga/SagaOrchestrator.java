@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.nstcg.integrity.engine.saga.SagaLog.Advance;
 import org.nstcg.integrity.engine.saga.SagaLog.Creation;
@@ -61,12 +56,6 @@ public final class SagaOrchestrator implements AutoCloseable {
     private final Sleeper sleeper;
     private final AlertSink alerts;
     private final ObjectMapper json;
-    private final ExecutorService remoteExecutor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "saga-remote-step");
-        t.setDaemon(true);
-        return t;
-    });
-
     public SagaOrchestrator(SagaLog sagaLog, SagaRegistry registry, String owner, SagaSettings settings, Clock clock,
                             Sleeper sleeper, AlertSink alerts) {
         this.sagaLog = sagaLog;
@@ -204,9 +193,7 @@ public final class SagaOrchestrator implements AutoCloseable {
             c.setAutoCommit(false);
             try {
                 JsonNode result = step.localAction().run(ctx, ex.data, c);
-                if (clock.instant().isAfter(ctx.deadline())) {
-                    throw new TimeoutException("step " + step.name() + " took longer than " + ex.def.stepTimeout().toMillis() + " ms");
-                }
+                checkDeadline(ctx, ex.def);
                 JsonNode recorded = result == null ? json.nullNode() : result;
                 List<NewEvent> events = new ArrayList<>(ex.pending);
                 events.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, step.name(), recorded, null));
@@ -229,7 +216,8 @@ public final class SagaOrchestrator implements AutoCloseable {
 
     private <D> void runRemote(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
         StepContext ctx = context(ex, step);
-        JsonNode result = withTimeout(() -> step.remoteAction().run(ctx, ex.data), ex.def.stepTimeout(), step.name());
+        JsonNode result = step.remoteAction().run(ctx, ex.data);
+        checkDeadline(ctx, ex.def);
         JsonNode recorded = result == null ? json.nullNode() : result;
         ex.results.put(step.name(), recorded);
         ex.pending.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, step.name(), recorded, null));
@@ -324,10 +312,8 @@ public final class SagaOrchestrator implements AutoCloseable {
                 settings.lease(), List.of(done), true, null);
         if (!step.local()) {
             if (step.remoteCompensation().isPresent()) {
-                withTimeout(() -> {
-                    step.remoteCompensation().get().run(ctx, ex.data, result);
-                    return null;
-                }, ex.def.stepTimeout(), step.name());
+                step.remoteCompensation().get().run(ctx, ex.data, result);
+                checkDeadline(ctx, ex.def);
             }
             sagaLog.advance(advance, Optional.empty());
             ex.recordedStep = index;
@@ -380,15 +366,14 @@ public final class SagaOrchestrator implements AutoCloseable {
         return new StepContext(ex.id, step.name(), ex.results, clock.instant().plus(ex.def.stepTimeout()), clock);
     }
 
-    private <T> T withTimeout(java.util.concurrent.Callable<T> work, Duration timeout, String stepName) throws Exception {
-        Future<T> f = remoteExecutor.submit(work);
-        try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new TimeoutException("step " + stepName + " took longer than " + timeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
+    /**
+     * Per-step timeout: database statements are cancelled by the driver at the deadline ({@link StepContext#prepare}),
+     * remote clients have their own socket timeouts; a step that still overran counts as failed (its local work is
+     * rolled back with it).
+     */
+    private void checkDeadline(StepContext ctx, SagaDefinition<?> def) throws TimeoutException {
+        if (clock.instant().isAfter(ctx.deadline())) {
+            throw new TimeoutException("step " + ctx.step() + " took longer than " + def.stepTimeout().toMillis() + " ms");
         }
     }
 
@@ -412,7 +397,7 @@ public final class SagaOrchestrator implements AutoCloseable {
 
     @Override
     public void close() {
-        remoteExecutor.shutdownNow();
+        // nothing held: steps run on the caller's thread
     }
 
     /** One saga in flight in this instance. */
