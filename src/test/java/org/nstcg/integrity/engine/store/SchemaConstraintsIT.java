@@ -414,7 +414,7 @@ class SchemaConstraintsIT {
                 "saga_events is append-only: DELETE");
         assertRejectedByTrigger(() -> update("TRUNCATE saga_events"), "saga_events is append-only: TRUNCATE");
         assertRejected(() -> update("INSERT INTO saga_events (saga_id, seq, event_type) VALUES (?, 1, 'COMPLETED')",
-                saga), UNIQUE, "saga_events_seq_uk");
+                saga), UNIQUE, "saga_events_pkey");
         assertThat(strings("SELECT event_type FROM saga_events WHERE saga_id = ?", saga)).containsExactly("STARTED");
     }
 
