@@ -2,11 +2,9 @@ package org.nstcg.integrity.engine.registration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.nstcg.integrity.engine.cache.CacheInvalidator;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
@@ -54,37 +52,24 @@ public final class RegistrationSaga {
                         }
                     }
                 }, (ctx, d, result) -> reservations.finish(d.mailbox(), ctx.idempotencyKey(), false))
-                .local(CREATE_USER, (ctx, d, c) -> {
-                    String code = codes.next(() -> store.nextReferralSequenceValue(c), d.firstName()).text();
+                .sql(CREATE_USER, (ctx, d) -> {
+                    String code = codes.next(store::nextReferralSequenceValue, d.firstName()).text();
                     NewRegistration r = new NewRegistration(d.email(), d.mailbox(), d.firstName(), Optional.ofNullable(d.lastName()),
                             Optional.ofNullable(d.referrerId()), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS);
-                    OptionalLong id = store.insertUser(c, r, code, ctx.sagaId());
-                    if (id.isEmpty()) {
-                        throw new SagaRejection(REJECTED_ALREADY_REGISTERED, "an active user has the mailbox " + d.mailbox());
-                    }
-                    return json.createObjectNode().put("userId", id.getAsLong()).put("referralCode", code);
-                }, (ctx, d, result, c) -> store.deleteUserCreatedBy(c, result.path("userId").asLong(), ctx.sagaId()))
-                .local(CREATE_PROFILE, (ctx, d, c) -> {
-                    long userId = ctx.requireResult(CREATE_USER).path("userId").asLong();
-                    store.insertProfile(c, userId, RegistrationService.SIGNUP_POINTS, ctx.sagaId());
-                    return json.createObjectNode().put("points", RegistrationService.SIGNUP_POINTS);
-                }, (ctx, d, result, c) -> store.deleteProfileCreatedBy(c, ctx.requireResult(CREATE_USER).path("userId").asLong(), ctx.sagaId()))
-                .local(BONUS, (ctx, d, c) -> {
+                    return store.createUserStatement(r, code, ctx.sagaId());
+                }, e -> RegistrationStore.isUniqueViolation(e, RegistrationStore.EMAIL_UNIQUE_INDEX)
+                        ? new SagaRejection(REJECTED_ALREADY_REGISTERED, "an active user has the mailbox")
+                        : e,
+                        (ctx, d, result, c) -> store.deleteUserCreatedBy(c, result.path("userId").asLong(), ctx.sagaId()))
+                .sql(CREATE_PROFILE, (ctx, d) -> store.createProfileStatement(ctx.requireResult(CREATE_USER).path("userId").asLong(),
+                                RegistrationService.SIGNUP_POINTS, ctx.sagaId()), null,
+                        (ctx, d, result, c) -> store.deleteProfileCreatedBy(c, ctx.requireResult(CREATE_USER).path("userId").asLong(),
+                                ctx.sagaId()))
+                .sql(BONUS, (ctx, d) -> {
                     JsonNode user = ctx.requireResult(CREATE_USER);
-                    ObjectNode result = json.createObjectNode();
-                    Optional<Long> credited = Optional.empty();
-                    if (d.referrerId() != null) {
-                        RegistrationStore.Bonus bonus = store.creditReferrer(c, d.referrerId(), d.mailbox(),
-                                RegistrationService.REFERRAL_BONUS, ctx.sagaId());
-                        result.put("bonus", bonus.name());
-                        if (bonus != RegistrationStore.Bonus.REFERRER_NOT_ACTIVE) {
-                            credited = Optional.of(d.referrerId());
-                            result.put("referrerId", d.referrerId());
-                        }
-                    }
-                    store.insertRegisteredEvent(c, user.path("userId").asLong(), user.path("referralCode").asText(), credited, ctx.sagaId());
-                    return result;
-                }, (ctx, d, result, c) -> {
+                    return store.bonusAndEventStatement(user.path("userId").asLong(), user.path("referralCode").asText(),
+                            Optional.ofNullable(d.referrerId()), d.mailbox(), RegistrationService.REFERRAL_BONUS, ctx.sagaId());
+                }, null, (ctx, d, result, c) -> {
                     if (result.has("referrerId")) {
                         store.undoCredit(c, result.path("referrerId").asLong(), ctx.sagaId());
                     }

@@ -79,12 +79,19 @@ public final class SagaDefinition<D> {
         }
 
         public Builder<D> local(String name, SagaStep.LocalAction<D> action, SagaStep.LocalCompensation<D> compensation) {
-            steps.add(new SagaStep<>(name, true, action, null, Optional.ofNullable(compensation), Optional.empty()));
+            steps.add(new SagaStep<>(name, true, action, null, Optional.ofNullable(compensation), Optional.empty(), null, null));
+            return this;
+        }
+
+        /** A local step given as one statement (one round trip with its bookkeeping); {@code errors} may translate failures. */
+        public Builder<D> sql(String name, SagaStep.SqlAction<D> action, SagaStep.SqlErrors errors, SagaStep.LocalCompensation<D> compensation) {
+            steps.add(new SagaStep<>(name, true, null, null, Optional.ofNullable(compensation), Optional.empty(), action,
+                    errors == null ? e -> e : errors));
             return this;
         }
 
         public Builder<D> remote(String name, SagaStep.RemoteAction<D> action, SagaStep.RemoteCompensation<D> compensation) {
-            steps.add(new SagaStep<>(name, false, null, action, Optional.empty(), Optional.ofNullable(compensation)));
+            steps.add(new SagaStep<>(name, false, null, action, Optional.empty(), Optional.ofNullable(compensation), null, null));
             return this;
         }
 

@@ -62,34 +62,59 @@ public final class SagaLog {
     record Creation(String type, String businessKey, JsonNode data, int stepCount) {
     }
 
+    /**
+     * The call of {@code saga_advance}, for embedding in a statement; {@code extraEvents} is a SQL expression of
+     * type jsonb (an array) appended to the advance's own events, or null.
+     */
+    static String advanceCall(String extraEvents) {
+        String events = extraEvents == null ? "?::jsonb" : "(?::jsonb || " + extraEvents + ")";
+        return "saga_advance(?::uuid, ?, ?, ?, ?, ?, ?, " + events + ", ?, ?, ?, ?::jsonb, ?, ?, ?)";
+    }
+
+    /**
+     * Binds the parameters of {@link #advanceCall} from {@code index}; returns the next index. {@code extraParam},
+     * when not null, is the one parameter of the extra events expression (it follows the events parameter).
+     */
+    int bindAdvance(PreparedStatement ps, int index, Advance a, Optional<Creation> create, String extraParam) throws SQLException {
+        ps.setString(index++, a.id().toString());
+        ps.setString(index++, a.owner());
+        ps.setString(index++, a.expectedStatus() == null ? null : a.expectedStatus().name());
+        ps.setInt(index++, a.expectedStep());
+        ps.setString(index++, a.newStatus().name());
+        ps.setInt(index++, a.newStep());
+        ps.setInt(index++, (int) Math.min(Integer.MAX_VALUE, a.lease().toMillis()));
+        ps.setString(index++, eventsJson(a.events()));
+        if (extraParam != null) {
+            ps.setString(index++, extraParam);
+        }
+        ps.setBoolean(index++, create.isPresent());
+        ps.setString(index++, create.map(Creation::type).orElse(null));
+        ps.setString(index++, create.map(Creation::businessKey).orElse(null));
+        ps.setString(index++, create.map(cr -> cr.data().toString()).orElse(null));
+        if (create.isPresent()) {
+            ps.setInt(index++, create.get().stepCount());
+        } else {
+            ps.setNull(index++, Types.INTEGER);
+        }
+        ps.setString(index++, a.error());
+        ps.setBoolean(index++, a.async());
+        return index;
+    }
+
+    /** The fencing failure of {@code saga_advance} as {@link SagaFencedException}; other errors unchanged. */
+    static SQLException fenced(SQLException e, UUID id) {
+        if ("40001".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("is no longer owned")) {
+            throw new SagaFencedException(id);
+        }
+        return e;
+    }
+
     void advance(Connection c, Advance a, Optional<Creation> create) throws SQLException {
-        String sql = "SELECT saga_advance(?::uuid, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, ?)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, a.id().toString());
-            ps.setString(2, a.owner());
-            ps.setString(3, a.expectedStatus() == null ? null : a.expectedStatus().name());
-            ps.setInt(4, a.expectedStep());
-            ps.setString(5, a.newStatus().name());
-            ps.setInt(6, a.newStep());
-            ps.setInt(7, (int) Math.min(Integer.MAX_VALUE, a.lease().toMillis()));
-            ps.setString(8, eventsJson(a.events()));
-            ps.setBoolean(9, create.isPresent());
-            ps.setString(10, create.map(Creation::type).orElse(null));
-            ps.setString(11, create.map(Creation::businessKey).orElse(null));
-            ps.setString(12, create.map(cr -> cr.data().toString()).orElse(null));
-            if (create.isPresent()) {
-                ps.setInt(13, create.get().stepCount());
-            } else {
-                ps.setNull(13, Types.INTEGER);
-            }
-            ps.setString(14, a.error());
-            ps.setBoolean(15, a.async());
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + advanceCall(null))) {
+            bindAdvance(ps, 1, a, create, null);
             ps.executeQuery().close();
         } catch (SQLException e) {
-            if ("40001".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("is no longer owned")) {
-                throw new SagaFencedException(a.id());
-            }
-            throw e;
+            throw fenced(e, a.id());
         }
     }
 

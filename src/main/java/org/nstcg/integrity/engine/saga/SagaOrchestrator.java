@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import org.nstcg.integrity.engine.saga.SagaLog.Advance;
 import org.nstcg.integrity.engine.saga.SagaLog.Creation;
 import org.nstcg.integrity.engine.saga.SagaLog.NewEvent;
+import org.nstcg.integrity.engine.store.StepStatement;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.slf4j.Logger;
@@ -160,7 +161,9 @@ public final class SagaOrchestrator implements AutoCloseable {
             int attempt = 0;
             while (true) {
                 try {
-                    if (step.local()) {
+                    if (step.sql()) {
+                        runSql(ex, i, step);
+                    } else if (step.local()) {
                         runLocal(ex, i, step);
                     } else {
                         runRemote(ex, i, step);
@@ -212,6 +215,39 @@ public final class SagaOrchestrator implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         }
+    }
+
+    /**
+     * A SQL step: its statement, its STEP_COMPLETED event (with the statement's result) and the fenced advance run
+     * as one statement in autocommit, which PostgreSQL executes as one transaction: one round trip in all.
+     */
+    private <D> void runSql(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
+        StepContext ctx = context(ex, step);
+        StepStatement work = step.sqlAction().statement(ctx, ex.data);
+        String stepEvent = "jsonb_build_array(jsonb_build_object('type', 'STEP_COMPLETED', 'step', ?::text,"
+                + " 'payload', (SELECT r FROM step_result)))";
+        String sql = "WITH " + (work.ctes().isBlank() ? "" : work.ctes() + ", ") + "step_result(r) AS (" + work.resultQuery() + ")"
+                + " SELECT " + SagaLog.advanceCall(stepEvent) + ", (SELECT r FROM step_result)";
+        Advance advance = new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, index + 1,
+                settings.lease(), new ArrayList<>(ex.pending), index != ex.def.pivot(), null);
+        JsonNode recorded;
+        try (Connection c = sagaLog.dataSource().getConnection(); PreparedStatement ps = ctx.prepare(c, sql)) {
+            int next = work.binder().bind(ps, 1);
+            sagaLog.bindAdvance(ps, next, advance, ex.creation(), step.name());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String json = rs.getString(2);
+                recorded = json == null ? this.json.nullNode() : this.json.readTree(json);
+            }
+        } catch (java.sql.SQLException e) {
+            SQLException fenced = SagaLog.fenced(e, ex.id);
+            throw step.sqlErrors().translate(fenced);
+        }
+        checkDeadline(ctx, ex.def);
+        ex.created = true;
+        ex.recordedStep = index + 1;
+        ex.pending.clear();
+        ex.results.put(step.name(), recorded);
     }
 
     private <D> void runRemote(Execution<D> ex, int index, SagaStep<D> step) throws Exception {

@@ -3,6 +3,7 @@ package org.nstcg.integrity.engine.saga;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.util.Optional;
+import org.nstcg.integrity.engine.store.StepStatement;
 
 /**
  * One named step of a saga. A <b>local</b> step works in a database transaction that the orchestrator opens and
@@ -13,7 +14,28 @@ import java.util.Optional;
  * @param <D> the saga's data
  */
 public record SagaStep<D>(String name, boolean local, LocalAction<D> localAction, RemoteAction<D> remoteAction,
-                          Optional<LocalCompensation<D>> localCompensation, Optional<RemoteCompensation<D>> remoteCompensation) {
+                          Optional<LocalCompensation<D>> localCompensation, Optional<RemoteCompensation<D>> remoteCompensation,
+                          SqlAction<D> sqlAction, SqlErrors sqlErrors) {
+
+    /**
+     * Database work given as one statement ({@link StepStatement}); the orchestrator runs it together with the
+     * step's event and the saga's advance as a single statement, hence a single round trip and transaction.
+     */
+    @FunctionalInterface
+    public interface SqlAction<D> {
+        StepStatement statement(StepContext ctx, D data) throws Exception;
+    }
+
+    /** Turns a database error of a SQL step into the exception the saga should see (a {@link SagaRejection}, say). */
+    @FunctionalInterface
+    public interface SqlErrors {
+        Exception translate(java.sql.SQLException e);
+    }
+
+    /** Whether this local step is given as one statement. */
+    public boolean sql() {
+        return sqlAction != null;
+    }
 
     /** Database work in the step's transaction; returns the step's result (recorded as JSON), or null. */
     @FunctionalInterface

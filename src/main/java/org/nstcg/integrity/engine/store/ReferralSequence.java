@@ -16,6 +16,19 @@ final class ReferralSequence {
     private static final int BLOCK = 32;
     private final ArrayDeque<Long> values = new ArrayDeque<>(BLOCK);
 
+    long next(javax.sql.DataSource dataSource) {
+        synchronized (this) {
+            if (!values.isEmpty()) {
+                return values.poll();
+            }
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return next(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not draw referral code sequence values: " + e.getMessage(), e);
+        }
+    }
+
     synchronized long next(Connection c) {
         if (values.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT nextval('referral_code_seq') FROM generate_series(1, ?)")) {

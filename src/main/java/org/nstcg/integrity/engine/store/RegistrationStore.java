@@ -237,6 +237,93 @@ public final class RegistrationStore {
         return sequence.next(c);
     }
 
+    /** A fresh referral code sequence value, on a connection of its own when a new block is needed. */
+    public long nextReferralSequenceValue() {
+        return sequence.next(dataSource);
+    }
+
+    /**
+     * Step CreateUser as one statement; result {@code {userId, referralCode}}. A taken mailbox fails it with a
+     * unique violation of {@link #EMAIL_UNIQUE_INDEX}.
+     */
+    public StepStatement createUserStatement(NewRegistration r, String code, UUID sagaId) {
+        return new StepStatement(
+                "u AS (INSERT INTO users (email, email_normalized, referral_code, first_name, last_name, referred_by, created_by_saga)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?::uuid) RETURNING id)",
+                "SELECT jsonb_build_object('userId', id, 'referralCode', ?::text) FROM u",
+                (ps, i) -> {
+                    ps.setString(i++, r.email());
+                    ps.setString(i++, r.emailNormalized());
+                    ps.setString(i++, code);
+                    ps.setString(i++, r.firstName());
+                    ps.setString(i++, r.lastName().orElse(null));
+                    setOptionalLong(ps, i++, r.referrerId());
+                    ps.setString(i++, sagaId.toString());
+                    ps.setString(i++, code);
+                    return i;
+                });
+    }
+
+    /** Step CreateGamificationProfile as one statement: the profile and its signup ledger entry. */
+    public StepStatement createProfileStatement(long userId, int signupPoints, UUID sagaId) {
+        return new StepStatement(
+                "p AS (INSERT INTO gamification_profiles (user_id, points, referral_count, created_by_saga) VALUES (?, ?, 0, ?::uuid)),"
+                        + " l AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id) VALUES (?, ?, 'signup', ?, ?::uuid))",
+                "SELECT jsonb_build_object('points', ?::int)",
+                (ps, i) -> {
+                    ps.setLong(i++, userId);
+                    ps.setInt(i++, signupPoints);
+                    ps.setString(i++, sagaId.toString());
+                    ps.setLong(i++, userId);
+                    ps.setInt(i++, signupPoints);
+                    ps.setString(i++, "signup:" + userId);
+                    ps.setString(i++, sagaId.toString());
+                    ps.setInt(i++, signupPoints);
+                    return i;
+                });
+    }
+
+    /**
+     * Step ProcessReferralBonus as one statement: with a referrer, locks its row (it cannot be merged or archived
+     * meanwhile), pays the bonus once per referred mailbox ever, counts the referral; in any case writes the
+     * "user registered" outbox event. Result {@code {bonus: PAID|ALREADY_PAID_FOR_THIS_MAILBOX|REFERRER_NOT_ACTIVE,
+     * referrerId}}, or {@code {}} without a referrer.
+     */
+    public StepStatement bonusAndEventStatement(long userId, String code, Optional<Long> referrerId, String referredMailbox,
+                                                int bonus, UUID sagaId) {
+        String event = "o AS (INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key, saga_id)"
+                + " VALUES ('user', ?, 'user.registered', jsonb_build_object('userId', ?::bigint, 'referralCode', ?::text,"
+                + " 'referredBy', %s), ?, ?::uuid))";
+        StepStatement.Binder eventBinder = (ps, i) -> {
+            ps.setString(i++, Long.toString(userId));
+            ps.setLong(i++, userId);
+            ps.setString(i++, code);
+            ps.setString(i++, "user.registered:" + userId);
+            ps.setString(i++, sagaId.toString());
+            return i;
+        };
+        if (referrerId.isEmpty()) {
+            return new StepStatement(String.format(event, "NULL::bigint"), "SELECT '{}'::jsonb", eventBinder);
+        }
+        return new StepStatement(
+                "ref AS (SELECT id FROM users WHERE id = ? AND status = 'active' FOR SHARE),"
+                        + " b AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id)"
+                        + " SELECT id, ?, 'referral_bonus', ?, ?::uuid FROM ref ON CONFLICT (idempotency_key) DO NOTHING RETURNING delta),"
+                        + " gp AS (UPDATE gamification_profiles SET points = points + coalesce((SELECT sum(delta) FROM b), 0),"
+                        + " referral_count = referral_count + 1 WHERE user_id IN (SELECT id FROM ref) RETURNING user_id), "
+                        + String.format(event, "(SELECT id FROM ref)"),
+                "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM ref) THEN jsonb_build_object('bonus', 'REFERRER_NOT_ACTIVE')"
+                        + " ELSE jsonb_build_object('bonus', CASE WHEN EXISTS (SELECT 1 FROM b) THEN 'PAID'"
+                        + " ELSE 'ALREADY_PAID_FOR_THIS_MAILBOX' END, 'referrerId', (SELECT id FROM ref)) END",
+                (ps, i) -> {
+                    ps.setLong(i++, referrerId.get());
+                    ps.setInt(i++, bonus);
+                    ps.setString(i++, "referral-bonus:" + referredMailbox);
+                    ps.setString(i++, sagaId.toString());
+                    return eventBinder.bind(ps, i);
+                });
+    }
+
     private static void setOptionalLong(PreparedStatement ps, int index, Optional<Long> value) throws SQLException {
         if (value.isPresent()) {
             ps.setLong(index, value.get());

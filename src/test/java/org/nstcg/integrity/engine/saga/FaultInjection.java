@@ -36,7 +36,21 @@ final class FaultInjection {
         for (int i = 0; i < steps.size(); i++) {
             SagaStep<D> s = steps.get(i);
             boolean inject = i == failing;
-            if (s.local()) {
+            if (s.sql()) {
+                b.sql(s.name(), (ctx, d) -> {
+                    if (inject && !afterWork && failuresLeft.getAndDecrement() > 0) {
+                        throw new InjectedFault(s.name());
+                    }
+                    var st = s.sqlAction().statement(ctx, d);
+                    if (inject && afterWork && failuresLeft.getAndDecrement() > 0) {
+                        // the step's CTEs run, then its result fails: the statement (and its work) is rolled back
+                        return new org.nstcg.integrity.engine.store.StepStatement(st.ctes(),
+                                "SELECT x.r || jsonb_build_object('fault', length(x.r::text) / 0) FROM (" + st.resultQuery() + ") x(r)",
+                                st.binder());
+                    }
+                    return st;
+                }, s.sqlErrors(), s.localCompensation().orElse(null));
+            } else if (s.local()) {
                 b.local(s.name(), (ctx, d, c) -> {
                     if (inject && !afterWork && failuresLeft.getAndDecrement() > 0) {
                         throw new InjectedFault(s.name());
