@@ -122,10 +122,15 @@ final class SagasCommand {
                 description = "Who acts, recorded with the action (default: the OS user, ${DEFAULT-VALUE}).")
         String actor;
 
-        /** The reason or note as typed, and its option's name. */
-        abstract String why();
+        private final String whyOption;
 
-        abstract String whyOption();
+        /** @param whyOption the option that says why ({@code --reason}, {@code --note}) */
+        ManualAction(String whyOption) {
+            this.whyOption = whyOption;
+        }
+
+        /** The reason or note as typed. */
+        abstract String why();
 
         /** Runs the action on a saga that exists; returns the exit code. */
         abstract int act(SagaService sagas, PrintWriter out);
@@ -133,7 +138,7 @@ final class SagasCommand {
         @Override
         public final Integer call() {
             if (why() == null || why().isBlank()) {
-                spec.commandLine().getErr().println("error: " + whyOption() + " must say what was done and why; it is blank.");
+                spec.commandLine().getErr().println("error: " + whyOption + " must say what was done and why; it is blank.");
                 return ExitCodes.USAGE;
             }
             if (actor == null || actor.isBlank()) {
@@ -171,14 +176,13 @@ final class SagasCommand {
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "What was fixed, and why a retry now.")
         String reason;
 
-        @Override
-        String why() {
-            return reason;
+        Retry() {
+            super("--reason");
         }
 
         @Override
-        String whyOption() {
-            return "--reason";
+        String why() {
+            return reason;
         }
 
         @Override
@@ -214,14 +218,13 @@ final class SagasCommand {
         @Option(names = "--note", required = true, paramLabel = "TEXT", description = "What was done by hand, and why.")
         String note;
 
-        @Override
-        String why() {
-            return note;
+        Resolve() {
+            super("--note");
         }
 
         @Override
-        String whyOption() {
-            return "--note";
+        String why() {
+            return note;
         }
 
         @Override
