@@ -6,8 +6,12 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** {@code register}: the mailbox is already registered, or being registered; {@code referral check}: unknown code. */
     public static final int ALREADY = 3;
+    /** {@code sagas show/retry/resolve}: there is no such saga, or the action does not apply to its state. */
+    public static final int NOT_APPLICABLE = 3;
     /** The input is invalid (email, name, a mistyped referral code). */
     public static final int INVALID = 4;
+    /** {@code sagas retry}: the retry ran, but the saga failed again and still needs attention. */
+    public static final int STILL_NEEDS_ATTENTION = 5;
     /** A server is unreachable or refuses us, or the engine is not healthy. */
     public static final int UNAVAILABLE = 2;
     /** The command line itself is wrong. */

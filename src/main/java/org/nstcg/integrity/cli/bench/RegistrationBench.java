@@ -38,12 +38,13 @@ public final class RegistrationBench {
         AtomicLong codes = new AtomicLong();
         LoadRunner.run(clients, warmup, (c, n) -> baselineInsert(ds, "warm" + c + "-" + n, codes.incrementAndGet()));
         LatencySummary baseline = LoadRunner.run(clients, duration, (c, n) -> baselineInsert(ds, "base" + c + "-" + n, codes.incrementAndGet()));
-        LoadRunner.run(clients, warmup, (c, n) -> register("warmreg" + c + "-" + n));
-        LatencySummary registration = LoadRunner.run(clients, duration, (c, n) -> register("reg" + c + "-" + n));
+        LoadRunner.run(clients, warmup, (c, n) -> registerFresh(engine, "warmreg" + c + "-" + n));
+        LatencySummary registration = LoadRunner.run(clients, duration, (c, n) -> registerFresh(engine, "reg" + c + "-" + n));
         return new Result(clients, duration, baseline, registration);
     }
 
-    private void register(String local) {
+    /** Registers the fresh mailbox {@code <local>@bench.example.org} exactly as the faces do; anything but Registered aborts the run. */
+    static void registerFresh(IntegrityEngine engine, String local) {
         RegistrationOutcome outcome = engine.registration().register(
                 new RegistrationRequest(local + "@bench.example.org", "Bench", "Runner", null));
         if (!(outcome instanceof RegistrationOutcome.Registered)) {

@@ -77,6 +77,11 @@ public final class SagaOrchestrator implements AutoCloseable {
         return settings;
     }
 
+    /** Whether this orchestrator has the definition of saga type {@code type}, so it can resume such a saga. */
+    public boolean knows(String type) {
+        return registry.find(type).isPresent();
+    }
+
     /** Runs a new saga to its end (or until it needs an operator). */
     public <D> SagaOutcome run(SagaDefinition<D> definition, String businessKey, D data) {
         registry.register(definition);

@@ -123,6 +123,11 @@ public final class SagaService implements AutoCloseable {
             if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION) {
                 throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be retried.");
             }
+            if (!orchestrator.knows(r.type())) {
+                // Claiming it would leave it COMPENSATING/RUNNING with nobody able to finish it.
+                throw new EngineException("Saga " + id + " is of type " + r.type() + ", which this instance cannot run;"
+                        + " retry it from the application that started it, or resolve it by hand.");
+            }
             SagaStatus resumeAs = SagaOrchestrator.failedWhileCompensating(r) ? SagaStatus.COMPENSATING : SagaStatus.RUNNING;
             if (!sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
                     SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry")) {
