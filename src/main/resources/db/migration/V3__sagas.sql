@@ -18,7 +18,7 @@ CREATE INDEX sagas_business_key_ix ON sagas (business_key);
 ALTER TABLE sagas SET (fillfactor = 80);
 DROP INDEX sagas_status_lease_ix;
 CREATE INDEX sagas_unfinished_lease_ix ON sagas (lease_expires_at) WHERE status IN ('RUNNING', 'COMPENSATING');
-CREATE INDEX sagas_attention_ix ON sagas (updated_at) WHERE status = 'FAILED_NEEDS_ATTENTION';
+CREATE INDEX sagas_attention_ix ON sagas (created_at) WHERE status = 'FAILED_NEEDS_ATTENTION';
 CREATE INDEX sagas_status_created_ix ON sagas (status, created_at);
 
 -- Events are identified by (saga, seq): one index per event row instead of two.
@@ -78,7 +78,8 @@ BEGIN
 END;
 $$;
 
--- Records that a step finished (or was compensated) and advances the saga, in the caller's transaction, fenced:
+-- Records that a step finished (or was compensated) and advances the saga. Called once per step: its tables are
+-- schema-qualified instead of pinning search_path with a SET clause, which would cost a settings save/restore per call., in the caller's transaction, fenced:
 -- it raises unless the saga is RUNNING/COMPENSATING as expected, owned by p_owner with a live lease, and at the
 -- expected step. So a step's effect commits only together with its event, exactly once, and only by the owner.
 -- p_events is a JSON array of {type, step, payload, error} appended in order. When p_create is true the saga row
@@ -87,10 +88,9 @@ CREATE FUNCTION saga_advance(p_id UUID, p_owner TEXT, p_expected_status TEXT, p_
                              p_new_status TEXT, p_new_step INTEGER, p_lease_ms INTEGER, p_events JSONB,
                              p_create BOOLEAN DEFAULT false, p_type TEXT DEFAULT NULL, p_business_key TEXT DEFAULT NULL,
                              p_data JSONB DEFAULT NULL, p_step_count INTEGER DEFAULT NULL, p_error TEXT DEFAULT NULL,
-                             p_async BOOLEAN DEFAULT false)
+                             p_async BOOLEAN DEFAULT false, p_next_seq INTEGER DEFAULT NULL)
 RETURNS INTEGER
 LANGUAGE plpgsql
-SET search_path = "${flyway:defaultSchema}", pg_temp
 AS $$
 DECLARE
     next_seq INTEGER;
@@ -102,14 +102,14 @@ BEGIN
         PERFORM set_config('synchronous_commit', 'off', true);
     END IF;
     IF p_create THEN
-        INSERT INTO sagas (id, saga_type, business_key, status, current_step, owner_instance, lease_expires_at, data,
+        INSERT INTO "${flyway:defaultSchema}".sagas (id, saga_type, business_key, status, current_step, owner_instance, lease_expires_at, data,
                            step_count, last_error, finished_at)
         VALUES (p_id, p_type, p_business_key, p_new_status, p_new_step, p_owner,
                 clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0), p_data, p_step_count, p_error,
                 CASE WHEN finished THEN now() END);
         next_seq := 0;
     ELSE
-        UPDATE sagas SET status = p_new_status, current_step = p_new_step, updated_at = now(),
+        UPDATE "${flyway:defaultSchema}".sagas SET status = p_new_status, current_step = p_new_step, updated_at = now(),
                          lease_expires_at = CASE WHEN lease_expires_at - clock_timestamp() < make_interval(secs => p_lease_ms / 2000.0)
                                                  THEN clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0)
                                                  ELSE lease_expires_at END,
@@ -123,9 +123,14 @@ BEGIN
             RAISE EXCEPTION 'saga % is no longer owned by % at % step %', p_id, p_owner, p_expected_status, p_expected_step
                 USING ERRCODE = 'serialization_failure', HINT = 'saga_fenced';
         END IF;
-        SELECT coalesce(max(seq), -1) + 1 INTO next_seq FROM saga_events WHERE saga_id = p_id;
+        -- The caller usually knows how many events it wrote; otherwise (manual actions) look it up.
+        IF p_next_seq IS NOT NULL THEN
+            next_seq := p_next_seq;
+        ELSE
+            SELECT coalesce(max(seq), -1) + 1 INTO next_seq FROM "${flyway:defaultSchema}".saga_events WHERE saga_id = p_id;
+        END IF;
     END IF;
-    INSERT INTO saga_events (saga_id, seq, event_type, step_name, payload, error, actor, reason)
+    INSERT INTO "${flyway:defaultSchema}".saga_events (saga_id, seq, event_type, step_name, payload, error, actor, reason)
     SELECT p_id, next_seq + e.ord - 1, e.ev->>'type', e.ev->>'step', e.ev->'payload', e.ev->>'error', e.ev->>'actor', e.ev->>'reason'
       FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(ev, ord);
     RETURN next_seq + jsonb_array_length(p_events);

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -18,6 +17,7 @@ import org.nstcg.integrity.engine.registration.RegistrationService;
 import org.nstcg.integrity.engine.store.EngineSecrets;
 import org.nstcg.integrity.engine.store.NewRegistration;
 import org.nstcg.integrity.engine.store.RegistrationStore;
+import org.nstcg.integrity.engine.store.StepStatement;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -26,8 +26,8 @@ import redis.clients.jedis.params.SetParams;
  *
  * <p>The plain path does what the saga's steps do, minus the log: reserve the mailbox in Redis
  * ({@code SET NX PX}), then on one connection with autocommit off insert the user (with a referral code from the
- * same generator, key and sequence), the profile with its signup ledger entry and the outbox event, using the
- * very {@link RegistrationStore} statements the saga steps run (with a random UUID where the saga id goes), commit
+ * same generator, key and sequence), the profile with its signup ledger entry and the outbox event, running the
+ * very {@link RegistrationStore} step statements the saga runs (with a random UUID where the saga id goes), commit
  * once, then invalidate the same cache keys and release the reservation (compare-and-delete). No validation, no
  * referral look-up, no compensation: that is what the saga adds, together with its event log, its fenced step
  * commits and its lease.
@@ -35,6 +35,7 @@ import redis.clients.jedis.params.SetParams;
 public final class SagaBench {
 
     /** Releases the reservation only if it is still ours (the saga's release does the same). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
     private static final Duration RESERVATION_TTL = Duration.ofSeconds(30);
     private static final List<String> STALE_AFTER_SIGNUP = List.of("count:users", "leaderboard:referrers");
@@ -83,6 +84,19 @@ public final class SagaBench {
         return new Result(clients, duration, plain, saga);
     }
 
+    /** Runs one step's statement, as the saga would but without its bookkeeping, and returns its result. */
+    private static com.fasterxml.jackson.databind.JsonNode run(Connection c, StepStatement step) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(step.sql())) {
+            step.binder().bind(ps, 1);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return JSON.readTree(rs.getString(1));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void plain(String local) throws SQLException {
         String mailbox = local + "@bench.example.org";
         String reservation = redis.key("reserve:email:" + mailbox);
@@ -96,13 +110,11 @@ public final class SagaBench {
             c.setAutoCommit(false);
             try {
                 String code = codes.next(() -> store.nextReferralSequenceValue(c), "Bench").text();
-                OptionalLong userId = store.insertUser(c, new NewRegistration(mailbox, mailbox, "Bench", Optional.of("Runner"),
-                        Optional.empty(), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS), code, notASaga);
-                if (userId.isEmpty()) {
-                    throw new IllegalStateException("the fresh mailbox " + mailbox + " is already registered");
-                }
-                store.insertProfile(c, userId.getAsLong(), RegistrationService.SIGNUP_POINTS, notASaga);
-                store.insertRegisteredEvent(c, userId.getAsLong(), code, Optional.empty(), notASaga);
+                long userId = run(c, store.createUserStatement(new NewRegistration(mailbox, mailbox, "Bench", Optional.of("Runner"),
+                        Optional.empty(), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS), code, notASaga))
+                        .path("userId").asLong();
+                run(c, store.createProfileStatement(userId, RegistrationService.SIGNUP_POINTS, notASaga));
+                run(c, store.bonusAndEventStatement(userId, code, Optional.empty(), mailbox, RegistrationService.REFERRAL_BONUS, notASaga));
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -55,7 +55,17 @@ public final class SagaLog {
 
     /** A move of a saga from (expected status, expected step) to (new status, new step), appending events. */
     record Advance(UUID id, String owner, SagaStatus expectedStatus, int expectedStep, SagaStatus newStatus, int newStep,
-                   Duration lease, List<NewEvent> events, boolean async, String error) {
+                   Duration lease, List<NewEvent> events, boolean async, String error, Integer nextSeq) {
+
+        Advance(UUID id, String owner, SagaStatus expectedStatus, int expectedStep, SagaStatus newStatus, int newStep,
+                Duration lease, List<NewEvent> events, boolean async, String error) {
+            this(id, owner, expectedStatus, expectedStep, newStatus, newStep, lease, events, async, error, null);
+        }
+
+        /** The same advance, telling the database the sequence number of its first event (saves a look-up). */
+        Advance withNextSeq(int seq) {
+            return new Advance(id, owner, expectedStatus, expectedStep, newStatus, newStep, lease, events, async, error, seq);
+        }
     }
 
     /** The saga row to create in the same call (the first durable write of a saga). */
@@ -68,7 +78,7 @@ public final class SagaLog {
      */
     static String advanceCall(String extraEvents) {
         String events = extraEvents == null ? "?::jsonb" : "(?::jsonb || " + extraEvents + ")";
-        return "saga_advance(?::uuid, ?, ?, ?, ?, ?, ?, " + events + ", ?, ?, ?, ?::jsonb, ?, ?, ?)";
+        return "saga_advance(?::uuid, ?, ?, ?, ?, ?, ?, " + events + ", ?, ?, ?, ?::jsonb, ?, ?, ?, ?)";
     }
 
     /**
@@ -98,6 +108,11 @@ public final class SagaLog {
         }
         ps.setString(index++, a.error());
         ps.setBoolean(index++, a.async());
+        if (a.nextSeq() == null) {
+            ps.setNull(index++, Types.INTEGER);
+        } else {
+            ps.setInt(index++, a.nextSeq());
+        }
         return index;
     }
 
@@ -127,6 +142,10 @@ public final class SagaLog {
     }
 
     private String eventsJson(List<NewEvent> events) {
+        return eventsNode(events).toString();
+    }
+
+    ArrayNode eventsNode(List<NewEvent> events) {
         ArrayNode array = json.createArrayNode();
         for (NewEvent e : events) {
             ObjectNode n = array.addObject();
@@ -147,7 +166,7 @@ public final class SagaLog {
                 n.put("reason", e.reason());
             }
         }
-        return array.toString();
+        return array;
     }
 
     /**

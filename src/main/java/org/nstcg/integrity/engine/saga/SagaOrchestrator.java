@@ -57,6 +57,7 @@ public final class SagaOrchestrator implements AutoCloseable {
     private final Sleeper sleeper;
     private final AlertSink alerts;
     private final ObjectMapper json;
+    private final CompletionWriter completions;
     public SagaOrchestrator(SagaLog sagaLog, SagaRegistry registry, String owner, SagaSettings settings, Clock clock,
                             Sleeper sleeper, AlertSink alerts) {
         this.sagaLog = sagaLog;
@@ -67,6 +68,7 @@ public final class SagaOrchestrator implements AutoCloseable {
         this.sleeper = sleeper;
         this.alerts = alerts;
         this.json = sagaLog.json();
+        this.completions = new CompletionWriter(sagaLog);
     }
 
     public String owner() {
@@ -112,6 +114,7 @@ public final class SagaOrchestrator implements AutoCloseable {
         ex.created = true;
         ex.status = r.status();
         ex.recordedStep = r.currentStep();
+        ex.eventsWritten = r.events().size();
         for (SagaEvent e : r.events()) {
             if (e.type() == SagaEvent.Type.STEP_COMPLETED && e.step().isPresent()) {
                 ex.results.put(e.step().get(), e.payload().orElse(json.nullNode()));
@@ -206,9 +209,11 @@ public final class SagaOrchestrator implements AutoCloseable {
                 List<NewEvent> events = new ArrayList<>(ex.pending);
                 events.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, step.name(), recorded, null));
                 boolean async = index != ex.def.pivot();
-                sagaLog.advance(c, new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, index + 1,
-                        settings.lease(), events, async, null), ex.creation());
+                Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING,
+                        index + 1, settings.lease(), events, async, null));
+                sagaLog.advance(c, advance, ex.creation());
                 c.commit();
+                ex.wrote(advance);
                 ex.created = true;
                 ex.recordedStep = index + 1;
                 ex.pending.clear();
@@ -233,8 +238,8 @@ public final class SagaOrchestrator implements AutoCloseable {
                 + " 'payload', (SELECT r FROM step_result)))";
         String sql = "WITH " + (work.ctes().isBlank() ? "" : work.ctes() + ", ") + "step_result(r) AS (" + work.resultQuery() + ")"
                 + " SELECT " + SagaLog.advanceCall(stepEvent) + ", (SELECT r FROM step_result)";
-        Advance advance = new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, index + 1,
-                settings.lease(), new ArrayList<>(ex.pending), index != ex.def.pivot(), null);
+        Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, index + 1,
+                settings.lease(), new ArrayList<>(ex.pending), index != ex.def.pivot(), null));
         JsonNode recorded;
         try (Connection c = sagaLog.dataSource().getConnection(); PreparedStatement ps = ctx.prepare(c, sql)) {
             int next = work.binder().bind(ps, 1);
@@ -249,6 +254,10 @@ public final class SagaOrchestrator implements AutoCloseable {
             throw step.sqlErrors().translate(fenced);
         }
         checkDeadline(ctx, ex.def);
+        ex.wrote(advance);
+        if (ex.eventsWritten != null) {
+            ex.eventsWritten += 1; // the STEP_COMPLETED event built in SQL
+        }
         ex.created = true;
         ex.recordedStep = index + 1;
         ex.pending.clear();
@@ -268,11 +277,18 @@ public final class SagaOrchestrator implements AutoCloseable {
         List<NewEvent> events = new ArrayList<>(ex.pending);
         events.add(NewEvent.of(SagaEvent.Type.COMPLETED));
         int n = ex.def.steps().size();
-        // With a pivot, the pivot's synchronous commit already made the outcome durable; completion can be lazy.
+        // With a pivot, the pivot's synchronous commit already made the outcome durable: the completion record is
+        // written with others in a group (CompletionWriter); recovery completes the saga if we die before that.
         boolean async = ex.def.pivot() >= 0 && ex.recordedStep > ex.def.pivot();
+        if (async && ex.created) {
+            completions.submit(ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.COMPLETED, n,
+                    settings.lease(), events, true, null)));
+            ex.pending.clear();
+            return new SagaOutcome.Completed(ex.id, Map.copyOf(ex.results));
+        }
         try {
-            sagaLog.advance(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.COMPLETED, n,
-                    settings.lease(), events, async, null), ex.creation());
+            sagaLog.advance(ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.COMPLETED, n,
+                    settings.lease(), events, async, null)), ex.creation());
         } catch (SagaFencedException f) {
             return new SagaOutcome.TakenOver(ex.id);
         } catch (SQLException e) {
@@ -308,6 +324,7 @@ public final class SagaOrchestrator implements AutoCloseable {
         ex.status = SagaStatus.COMPENSATING;
         ex.recordedStep = upTo;
         ex.pending.clear();
+        ex.eventsWritten = null; // off the hot path: let the database number events
         return continueCompensation(ex, failedStep, rejection, message);
     }
 
@@ -436,9 +453,14 @@ public final class SagaOrchestrator implements AutoCloseable {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
+    /** Writes the completion records still waiting in the group writer (tests and shutdown). */
+    public void flushCompletions() {
+        completions.flush();
+    }
+
     @Override
     public void close() {
-        // nothing held: steps run on the caller's thread
+        completions.close();
     }
 
     /** One saga in flight in this instance. */
@@ -453,6 +475,19 @@ public final class SagaOrchestrator implements AutoCloseable {
         boolean created;
         SagaStatus status = SagaStatus.RUNNING;
         int recordedStep;
+        /** Events durably written so far, when known (null after resuming: the database counts). */
+        Integer eventsWritten = 0;
+
+        /** An advance for this saga, told its first event's sequence number when known. */
+        Advance numbered(Advance a) {
+            return eventsWritten == null ? a : a.withNextSeq(eventsWritten);
+        }
+
+        void wrote(Advance a) {
+            if (eventsWritten != null) {
+                eventsWritten += a.events().size();
+            }
+        }
 
         Execution(SagaDefinition<D> def, UUID id, String businessKey, D data, JsonNode dataJson) {
             this.def = def;

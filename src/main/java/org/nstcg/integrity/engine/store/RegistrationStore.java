@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.util.PSQLException;
@@ -87,33 +86,6 @@ public final class RegistrationStore {
         return Optional.empty();
     }
 
-    /**
-     * Step CreateUser: inserts the user (its referral code registered by trigger), marked as created by the saga.
-     *
-     * @return the new id, or empty when an active user already has the mailbox (the transaction is then aborted)
-     */
-    public OptionalLong insertUser(Connection c, NewRegistration r, String code, UUID sagaId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (email, email_normalized, referral_code, first_name,"
-                + " last_name, referred_by, created_by_saga) VALUES (?, ?, ?, ?, ?, ?, ?::uuid) RETURNING id")) {
-            ps.setString(1, r.email());
-            ps.setString(2, r.emailNormalized());
-            ps.setString(3, code);
-            ps.setString(4, r.firstName());
-            ps.setString(5, r.lastName().orElse(null));
-            setOptionalLong(ps, 6, r.referrerId());
-            ps.setString(7, sagaId.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return OptionalLong.of(rs.getLong(1));
-            }
-        } catch (SQLException e) {
-            if (isUniqueViolation(e, EMAIL_UNIQUE_INDEX)) {
-                return OptionalLong.empty();
-            }
-            throw e;
-        }
-    }
-
     /** Compensation of CreateUser: removes the user and its referral code, only if this saga created them. */
     public void deleteUserCreatedBy(Connection c, long userId, UUID sagaId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM referral_codes r USING users u WHERE r.user_id = u.id"
@@ -125,22 +97,6 @@ public final class RegistrationStore {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE id = ? AND created_by_saga = ?::uuid")) {
             ps.setLong(1, userId);
             ps.setString(2, sagaId.toString());
-            ps.executeUpdate();
-        }
-    }
-
-    /** Step CreateGamificationProfile: the profile and its signup ledger entry, in one statement. */
-    public void insertProfile(Connection c, long userId, int signupPoints, UUID sagaId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("WITH p AS (INSERT INTO gamification_profiles (user_id, points,"
-                + " referral_count, created_by_saga) VALUES (?, ?, 0, ?::uuid))"
-                + " INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id) VALUES (?, ?, 'signup', ?, ?::uuid)")) {
-            ps.setLong(1, userId);
-            ps.setInt(2, signupPoints);
-            ps.setString(3, sagaId.toString());
-            ps.setLong(4, userId);
-            ps.setInt(5, signupPoints);
-            ps.setString(6, "signup:" + userId);
-            ps.setString(7, sagaId.toString());
             ps.executeUpdate();
         }
     }
@@ -162,33 +118,7 @@ public final class RegistrationStore {
     /** What crediting a referrer did. */
     public enum Bonus { PAID, ALREADY_PAID_FOR_THIS_MAILBOX, REFERRER_NOT_ACTIVE }
 
-    /**
-     * Step ProcessReferralBonus (its first half): pays the referrer once per referred mailbox, ever, and counts
-     * the referral. The referrer's row is locked so it cannot be merged or archived meanwhile.
-     */
-    public Bonus creditReferrer(Connection c, long referrerId, String referredMailbox, int bonus, UUID sagaId) throws SQLException {
-        if (!lockActiveReferrer(c, referrerId)) {
-            return Bonus.REFERRER_NOT_ACTIVE;
-        }
-        boolean paid;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id)"
-                + " VALUES (?, ?, 'referral_bonus', ?, ?::uuid) ON CONFLICT (idempotency_key) DO NOTHING")) {
-            ps.setLong(1, referrerId);
-            ps.setInt(2, bonus);
-            ps.setString(3, "referral-bonus:" + referredMailbox);
-            ps.setString(4, sagaId.toString());
-            paid = ps.executeUpdate() == 1;
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points + ?,"
-                + " referral_count = referral_count + 1 WHERE user_id = ?")) {
-            ps.setInt(1, paid ? bonus : 0);
-            ps.setLong(2, referrerId);
-            ps.executeUpdate();
-        }
-        return paid ? Bonus.PAID : Bonus.ALREADY_PAID_FOR_THIS_MAILBOX;
-    }
-
-    /** Compensation of creditReferrer: removes this saga's bonus entry (if any) and the counted referral. */
+    /** Compensation of the bonus: removes this saga's bonus entry (if any) and the counted referral. */
     public void undoCredit(Connection c, long referrerId, UUID sagaId) throws SQLException {
         int removed = 0;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid"
@@ -205,21 +135,6 @@ public final class RegistrationStore {
                 + " referral_count = referral_count - 1 WHERE user_id = ?")) {
             ps.setInt(1, removed);
             ps.setLong(2, referrerId);
-            ps.executeUpdate();
-        }
-    }
-
-    /** The "user registered" outbox event, written in the transaction that makes the registration true. */
-    public void insertRegisteredEvent(Connection c, long userId, String code, Optional<Long> referrerId, UUID sagaId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type,"
-                + " payload, dedup_key, saga_id) VALUES ('user', ?, 'user.registered', jsonb_build_object('userId', ?::bigint,"
-                + " 'referralCode', ?::text, 'referredBy', ?::bigint), ?, ?::uuid)")) {
-            ps.setString(1, Long.toString(userId));
-            ps.setLong(2, userId);
-            ps.setString(3, code);
-            setOptionalLong(ps, 4, referrerId);
-            ps.setString(5, "user.registered:" + userId);
-            ps.setString(6, sagaId.toString());
             ps.executeUpdate();
         }
     }
@@ -329,16 +244,6 @@ public final class RegistrationStore {
             ps.setLong(index, value.get());
         } else {
             ps.setNull(index, Types.BIGINT);
-        }
-    }
-
-    /** Locks the referrer's row so it cannot be merged or archived while its bonus is written. */
-    private static boolean lockActiveReferrer(Connection c, long referrerId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users WHERE id = ? AND status = 'active' FOR SHARE")) {
-            ps.setLong(1, referrerId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 

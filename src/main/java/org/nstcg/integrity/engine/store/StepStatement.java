@@ -13,6 +13,11 @@ import java.sql.SQLException;
  */
 public record StepStatement(String ctes, String resultQuery, Binder binder) {
 
+    /** The statement on its own ({@code WITH ctes resultQuery}), for running the step outside a saga. */
+    public String sql() {
+        return ctes.isBlank() ? resultQuery : "WITH " + ctes + " " + resultQuery;
+    }
+
     /** Binds parameters. */
     @FunctionalInterface
     public interface Binder {

@@ -139,6 +139,7 @@ class RegistrationSagaCompensationIT {
         SagaOutcome outcome = engine.sagas().orchestrator().run(definition, mailbox, data(mailbox));
 
         assertThat(outcome).isInstanceOf(SagaOutcome.Completed.class);
+        engine.sagas().orchestrator().flushCompletions();
         assertThat(record(outcome.sagaId()).status()).isEqualTo(SagaStatus.COMPLETED);
         try (Connection c = db.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM users WHERE email_normalized = '" + mailbox + "'")) {
