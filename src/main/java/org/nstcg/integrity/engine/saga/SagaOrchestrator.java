@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class SagaOrchestrator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SagaOrchestrator.class);
+    /** Prefix of {@code last_error} for sagas undone because a step refused for a business reason. */
+    public static final String REJECTED_PREFIX = "rejected: ";
 
     private final SagaLog sagaLog;
     private final SagaRegistry registry;
@@ -184,7 +186,9 @@ public final class SagaOrchestrator implements AutoCloseable {
                     boolean forwardOnly = ex.def.recoversForward(i);
                     if (!forwardOnly) {
                         Optional<String> rejection = cause instanceof SagaRejection r ? Optional.of(r.reason()) : Optional.empty();
-                        return beginCompensation(ex, i, !step.local(), step.name(), rejection, message(cause));
+                        // A refusal is recorded as "rejected: <reason>: …" so that metrics can tell it from a fault.
+                        String why = rejection.map(r -> REJECTED_PREFIX + r + ": " + message(cause)).orElse(message(cause));
+                        return beginCompensation(ex, i, !step.local(), step.name(), rejection, why);
                     }
                     attempt++;
                     if (attempt >= settings.maxAttempts()) {

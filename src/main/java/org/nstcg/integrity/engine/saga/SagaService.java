@@ -165,8 +165,10 @@ public final class SagaService implements AutoCloseable {
         try (Connection c = sagaLog.dataSource().getConnection()) {
             List<SagaMetrics.RollbackRate> rates = new ArrayList<>();
             for (Duration w : WINDOWS) {
+                // Refusals (a mailbox already taken, say) are business outcomes, not rollbacks: they are not counted.
                 try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE status = 'COMPENSATED')"
-                        + " FROM sagas WHERE status IN ('COMPLETED', 'COMPENSATED') AND finished_at >= now() - make_interval(secs => ?)")) {
+                        + " FROM sagas WHERE status IN ('COMPLETED', 'COMPENSATED') AND finished_at >= now() - make_interval(secs => ?)"
+                        + " AND NOT (status = 'COMPENSATED' AND coalesce(last_error, '') LIKE 'rejected: %')")) {
                     ps.setLong(1, w.toSeconds());
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();

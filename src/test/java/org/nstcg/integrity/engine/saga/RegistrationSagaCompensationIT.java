@@ -118,6 +118,27 @@ class RegistrationSagaCompensationIT {
     }
 
     @Test
+    void aDuplicateRefusedByTheDatabaseIsLoggedButIsNotARollback() throws Exception {
+        assertThat(engine.registration().register(new RegistrationRequest("twice@example.org", "Tia", null, null)))
+                .isInstanceOf(RegistrationOutcome.Registered.class);
+        try (RedisClient r = RedisClient.create(TestServers.redisUri())) {
+            r.del(db.redisPrefix() + "known:email:twice@example.org"); // only PostgreSQL can tell now
+        }
+        engine.sagas().orchestrator().flushCompletions();
+        SagaMetrics.RollbackRate before = engine.sagas().metrics().rollbackRates().get(2);
+
+        RegistrationOutcome again = engine.registration().register(new RegistrationRequest("Twice@Example.org", "Tia", null, null));
+
+        assertThat(again).isInstanceOf(RegistrationOutcome.AlreadyRegistered.class);
+        SagaRecord refused = engine.sagas().list(java.util.Optional.of(SagaStatus.COMPENSATED), java.util.Optional.of("registration"),
+                java.util.Optional.empty(), 100).stream().filter(r -> r.businessKey().equals("twice@example.org")).findFirst().orElseThrow();
+        assertThat(refused.lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("rejected: already_registered"));
+        SagaMetrics.RollbackRate after = engine.sagas().metrics().rollbackRates().get(2);
+        assertThat(after.compensated()).as("a refusal is not a rollback").isEqualTo(before.compensated());
+        assertThat(after.finished()).isEqualTo(before.finished());
+    }
+
+    @Test
     void withoutAPivotEvenTheBonusStepIsUndoneAndTheReferrerKeepsHisPoints() throws Exception {
         String mailbox = "nopivot@example.org";
         List<String> before = snapshot();
