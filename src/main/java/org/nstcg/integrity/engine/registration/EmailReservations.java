@@ -3,7 +3,6 @@ package org.nstcg.integrity.engine.registration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.nstcg.integrity.engine.cache.RedisConnection;
 import redis.clients.jedis.params.SetParams;
 
@@ -70,7 +69,4 @@ final class EmailReservations {
                 List.of(token, Long.toString(KNOWN_TTL.toMillis()), registered ? "1" : "0")));
     }
 
-    static String newToken() {
-        return UUID.randomUUID().toString();
-    }
 }

@@ -233,8 +233,4 @@ public final class SagaService implements AutoCloseable {
         }
         orchestrator.close();
     }
-
-    static Instant now(Clock clock) {
-        return clock.instant();
-    }
 }
