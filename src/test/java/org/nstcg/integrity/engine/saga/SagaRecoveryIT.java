@@ -184,6 +184,47 @@ class SagaRecoveryIT {
     }
 
     @Test
+    void aStaleOwnerCannotCommitAStepAfterRecoveryTookTheSagaOver() throws Exception {
+        CountDownLatch insideB = new CountDownLatch(1);
+        CountDownLatch releaseB = new CountDownLatch(1);
+        SagaDefinition<Widget> slow = SagaDefinition.builder("widget-slow", Widget.class)
+                .local("A", insertPart("A"), removePart("A"))
+                .local("B", (ctx, w, c) -> {
+                    var result = insertPart("B").run(ctx, w, c); // in B's transaction, not yet committed
+                    insideB.countDown();
+                    releaseB.await(30, TimeUnit.SECONDS);
+                    return result;
+                }, removePart("B"))
+                .build();
+        SagaService stale = service("stale-owner");
+        SagaService rescuer = service("rescuer");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<SagaOutcome> staleRun = pool.submit(() -> stale.orchestrator().run(slow, "w-fenced", new Widget("fenced")));
+        assertThat(insideB.await(30, TimeUnit.SECONDS)).isTrue();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE sagas SET lease_expires_at = now() - interval '1 second' WHERE business_key = 'w-fenced'");
+        }
+        // The rescuer's registry must know the slow definition to finish it.
+        SagaLog log = new SagaLog(engine.database().dataSource(), JSON);
+        SagaRegistry registry = new SagaRegistry();
+        registry.register(slow);
+        SagaOrchestrator o = new SagaOrchestrator(log, registry, "rescuer", SagaSettings.defaults(), Clock.systemUTC(), d -> { }, ALERTS::add);
+        List<SagaOutcome> rescued = new SagaService(log, o, ALERTS::add, Clock.systemUTC()).recoverExpired();
+
+        releaseB.countDown();
+        SagaOutcome late = staleRun.get(30, TimeUnit.SECONDS);
+        pool.shutdown();
+
+        assertThat(rescued).hasSize(1).first().isInstanceOf(SagaOutcome.Compensated.class);
+        assertThat(late).as("the stale owner learns it lost the saga").isInstanceOf(SagaOutcome.TakenOver.class);
+        UUID id = late.sagaId();
+        assertThat(count("SELECT count(*) FROM widget_parts WHERE saga_id = ?", id)).as("neither A (undone) nor B (fenced)").isZero();
+        SagaRecord r = rescuer.show(id).orElseThrow();
+        assertThat(r.status()).isEqualTo(SagaStatus.COMPENSATED);
+        assertThat(r.events()).noneMatch(e -> e.type() == SagaEvent.Type.STEP_COMPLETED && e.step().equals(java.util.Optional.of("B")));
+    }
+
+    @Test
     void twoInstancesRecoveringTheSameExpiredSagasFinishEachExactlyOnce() throws Exception {
         SagaService crashing = service("doomed-instance");
         List<UUID> abandoned = new ArrayList<>();
