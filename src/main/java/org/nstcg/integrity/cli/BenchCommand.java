@@ -40,10 +40,10 @@ final class BenchCommand {
         @Option(names = "--clients", defaultValue = "16", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
         int clients;
 
-        @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per phase (default ${DEFAULT-VALUE}).")
+        @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per path, taken in 4 slices that alternate with the baseline's (default ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per phase (default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per path, before measuring (default ${DEFAULT-VALUE}).")
         int warmup;
 
         @Option(names = "--keep", description = "Keep the benchmark's schema and keys afterwards.")
@@ -69,7 +69,7 @@ final class BenchCommand {
             try (BenchEnvironment env = BenchEnvironment.start(config, clients + 4, keep)) {
                 EngineHealth health = env.engine().health();
                 if (!json) {
-                    out.printf("bench %s: %d clients, %d s per phase (+%d s warm-up), PostgreSQL %s %s, Redis %s %s%n",
+                    out.printf("bench %s: %d clients, %d s per path in 4 alternating slices (+%d s warm-up), PostgreSQL %s %s, Redis %s %s%n",
                             name(), clients, seconds, warmup, health.database().version().orElse("?"), mode(health.database().mode()),
                             health.redis().version().orElse("down"), mode(health.redis().mode()));
                     out.flush();

@@ -21,7 +21,45 @@ final class LoadRunner {
     private LoadRunner() {
     }
 
+    /** Number of alternating slices each measured path is split into. */
+    static final int SLICES = 4;
+
+    /**
+     * Measures two paths under the same conditions: A and B alternate in {@link #SLICES} slices each (A B A B …),
+     * so table growth, vacuum and caches weigh on both alike instead of on whichever runs second.
+     *
+     * @return {summary of A, summary of B}, each over all of its slices
+     */
+    static LatencySummary[] alternate(int clients, Duration perPath, Operation a, Operation b) throws Exception {
+        Duration slice = perPath.dividedBy(SLICES);
+        List<long[]> aSamples = new ArrayList<>();
+        List<long[]> bSamples = new ArrayList<>();
+        double aSeconds = 0;
+        double bSeconds = 0;
+        for (int i = 0; i < SLICES; i++) {
+            long offset = i * 1_000_000_000L; // operation numbers stay unique across slices
+            Samples sa = sample(clients, slice, (c, n) -> a.run(c, offset + n));
+            Samples sb = sample(clients, slice, (c, n) -> b.run(c, offset + n));
+            aSamples.add(sa.nanos());
+            bSamples.add(sb.nanos());
+            aSeconds += sa.seconds();
+            bSeconds += sb.seconds();
+        }
+        return new LatencySummary[] {
+            LatencySummary.of(aSamples.stream().flatMapToLong(java.util.Arrays::stream).toArray(), aSeconds),
+            LatencySummary.of(bSamples.stream().flatMapToLong(java.util.Arrays::stream).toArray(), bSeconds)};
+    }
+
+    /** Latencies (ns) of every operation of one phase and the phase's wall time (s). */
+    private record Samples(long[] nanos, double seconds) {
+    }
+
     static LatencySummary run(int clients, Duration duration, Operation op) throws Exception {
+        Samples s = sample(clients, duration, op);
+        return LatencySummary.of(s.nanos(), s.seconds());
+    }
+
+    private static Samples sample(int clients, Duration duration, Operation op) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -54,7 +92,7 @@ final class LoadRunner {
             }
             window[1] = System.nanoTime();
             long[] merged = all.stream().flatMapToLong(java.util.Arrays::stream).toArray();
-            return LatencySummary.of(merged, (window[1] - window[0]) / 1e9);
+            return new Samples(merged, (window[1] - window[0]) / 1e9);
         } finally {
             pool.shutdownNow();
         }

@@ -78,10 +78,11 @@ public final class SagaBench {
 
     public Result run(int clients, Duration duration, Duration warmup) throws Exception {
         LoadRunner.run(clients, warmup, (c, n) -> plain("warmplain" + c + "-" + n));
-        LatencySummary plain = LoadRunner.run(clients, duration, (c, n) -> plain("plain" + c + "-" + n));
         LoadRunner.run(clients, warmup, (c, n) -> RegistrationBench.registerFresh(engine, "warmsaga" + c + "-" + n));
-        LatencySummary saga = LoadRunner.run(clients, duration, (c, n) -> RegistrationBench.registerFresh(engine, "saga" + c + "-" + n));
-        return new Result(clients, duration, plain, saga);
+        LatencySummary[] measured = LoadRunner.alternate(clients, duration,
+                (c, n) -> plain("plain" + c + "-" + n),
+                (c, n) -> RegistrationBench.registerFresh(engine, "saga" + c + "-" + n));
+        return new Result(clients, duration, measured[0], measured[1]);
     }
 
     /** Runs one step's statement, as the saga would but without its bookkeeping, and returns its result. */
