@@ -81,12 +81,12 @@ BEGIN
 END;
 $$;
 
--- Records that a step finished (or was compensated) and advances the saga. Called once per step: its tables are
--- schema-qualified instead of pinning search_path with a SET clause, which would cost a settings save/restore per call., in the caller's transaction, fenced:
+-- Records that a step finished (or was compensated) and advances the saga, in the caller's transaction, fenced:
 -- it raises unless the saga is RUNNING/COMPENSATING as expected, owned by p_owner with a live lease, and at the
 -- expected step. So a step's effect commits only together with its event, exactly once, and only by the owner.
 -- p_events is a JSON array of {type, step, payload, error} appended in order. When p_create is true the saga row
--- is created here (lazily, in the first transaction that writes anything durable).
+-- is created here (lazily, in the first transaction that writes anything durable). Called once per step, so its
+-- tables are schema-qualified rather than pinning search_path with a SET clause (a settings save/restore per call).
 CREATE FUNCTION saga_advance(p_id UUID, p_owner TEXT, p_expected_status TEXT, p_expected_step INTEGER,
                              p_new_status TEXT, p_new_step INTEGER, p_lease_ms INTEGER, p_events JSONB,
                              p_create BOOLEAN DEFAULT false, p_type TEXT DEFAULT NULL, p_business_key TEXT DEFAULT NULL,
