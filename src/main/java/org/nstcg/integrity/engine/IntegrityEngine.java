@@ -29,6 +29,7 @@ import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaService;
 import org.nstcg.integrity.engine.saga.SagaSettings;
 import org.nstcg.integrity.engine.saga.Sleeper;
+import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.LoggingAlertSink;
 import org.nstcg.integrity.engine.store.Database;
 import org.nstcg.integrity.engine.store.EngineSecrets;
@@ -64,7 +65,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final EmailNormalizer emails;
     private final RegistrationService registration;
     private final ReferralCodes referralCodes;
-    private final LoggingAlertSink alerts = new LoggingAlertSink();
+    private final AlertSink alerts = new LoggingAlertSink();
     private final SagaService sagas;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
@@ -220,11 +221,6 @@ public final class IntegrityEngine implements AutoCloseable {
     /** The saga log: browse, retry, resolve, recover, metrics. */
     public SagaService sagas() {
         return sagas;
-    }
-
-    /** Alerts raised since start (also written to the log). */
-    public LoggingAlertSink alerts() {
-        return alerts;
     }
 
     /** Look-up of typed referral codes. */

@@ -16,10 +16,6 @@ public record ConfigRequest(Optional<Path> configFile, Map<ConfigKey, String> fl
         flags = flags.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(flags));
     }
 
-    public static ConfigRequest none() {
-        return new ConfigRequest(Optional.empty(), Map.of());
-    }
-
     public EngineConfig load(ConfigLoader loader) {
         return loader.load(configFile, flags);
     }

@@ -61,10 +61,6 @@ public final class SagaDefinition<D> {
         return stepTimeout;
     }
 
-    public Optional<SagaStep<D>> step(String name) {
-        return steps.stream().filter(s -> s.name().equals(name)).findFirst();
-    }
-
     /** Builds a definition step by step. */
     public static final class Builder<D> {
         private final String type;
