@@ -14,7 +14,10 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.EmbeddedServers;
 import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
-import org.nstcg.integrity.engine.cache.RedisCacheInvalidator;
+import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.cache.PlatformCache;
+import org.nstcg.integrity.engine.cache.TtlPolicy;
+import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.email.EmailNormalizer;
 import org.nstcg.integrity.engine.referral.Blocklist;
 import org.nstcg.integrity.engine.referral.FeistelPermutation;
@@ -67,6 +70,8 @@ public final class IntegrityEngine implements AutoCloseable {
     private final ReferralCodes referralCodes;
     private final AlertSink alerts = new LoggingAlertSink();
     private final SagaService sagas;
+    private final CacheCoordinator cacheCoordinator;
+    private final PlatformCache cache;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -89,7 +94,10 @@ public final class IntegrityEngine implements AutoCloseable {
                 .withRecoveryInterval(config.sagaRecoveryInterval());
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
         this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock);
-        this.registration = new RegistrationService(registrationStore, emails, generator, redis, new RedisCacheInvalidator(redis),
+        this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.dataSource()), new TtlPolicy(config.cacheTtl()),
+                instanceId, config.cacheNearSize(), true);
+        this.cache = new PlatformCache(cacheCoordinator, json);
+        this.registration = new RegistrationService(registrationStore, emails, generator, redis, cacheCoordinator,
                 orchestrator, json, database.settings().endpoint());
         registry.register(registration.saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
@@ -223,6 +231,11 @@ public final class IntegrityEngine implements AutoCloseable {
         return sagas;
     }
 
+    /** The coordinated cache: typed reads; {@code cache().coordinator()} for invalidation, stats and rebuilds. */
+    public PlatformCache cache() {
+        return cache;
+    }
+
     /** Look-up of typed referral codes. */
     public ReferralCodes referralCodes() {
         return referralCodes;
@@ -287,6 +300,7 @@ public final class IntegrityEngine implements AutoCloseable {
             }
         }
         sagas.close();
+        cacheCoordinator.close();
         redis.close();
         database.close();
         if (embedded != null) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.cache.RedisCacheInvalidator;
+import org.nstcg.integrity.engine.cache.CacheInvalidator;
 import org.nstcg.integrity.engine.cache.RedisConnection;
 import org.nstcg.integrity.engine.referral.Blocklist;
 import org.nstcg.integrity.engine.referral.FeistelPermutation;
@@ -64,7 +64,7 @@ public final class SagaBench {
     private final RedisConnection redis;
     private final RegistrationStore store;
     private final ReferralCodeGenerator codes;
-    private final RedisCacheInvalidator cache;
+    private final CacheInvalidator cache;
 
     public SagaBench(IntegrityEngine engine) throws SQLException {
         this.engine = engine;
@@ -73,7 +73,7 @@ public final class SagaBench {
         this.store = new RegistrationStore(dataSource);
         this.codes = new ReferralCodeGenerator(new FeistelPermutation(EngineSecrets.getOrCreate(dataSource, "referral-key")),
                 Blocklist.builtIn(), engine.config().referralPrefix());
-        this.cache = new RedisCacheInvalidator(redis);
+        this.cache = engine.cache().coordinator();
     }
 
     public Result run(int clients, Duration duration, Duration warmup) throws Exception {

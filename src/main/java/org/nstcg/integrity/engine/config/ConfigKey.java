@@ -21,6 +21,11 @@ public enum ConfigKey {
     REFERRAL_PREFIX("referral.prefix", "true", "whether new referral codes start with four letters of the first name (true or false)"),
     SAGA_LEASE("saga.lease", "30s", "how long an instance owns a saga it does not touch; then recovery takes it over"),
     SAGA_RECOVERY_INTERVAL("saga.recovery-interval", "10s", "how often each instance looks for sagas to recover"),
+    CACHE_TTL("cache.ttl", "user:*=300s,count:*=60s,leaderboard:*=120s,features:*=900s,session:*=1800s,rate:*=60s,temp:*=300s,default=300s",
+            "time to live of cached entries by key pattern, first match wins, e.g. user:*=300s,default=300s"),
+    CACHE_NEAR_SIZE("cache.near-size", "10000", "entries each instance keeps in its in-process near cache, 0 to 1000000 (0: none)"),
+    CACHE_SAMPLE_INTERVAL("cache.sample-interval", "5s", "how often the divergence sampler compares cached entries with their rows"),
+    CACHE_DIVERGENCE_ALERT("cache.divergence-alert", "5%", "divergence of a key pattern that raises an alert, 0% to 100%"),
     DATA_DIR("data.dir", "", "directory for embedded servers' data (empty: ~/.local/share/integrity-console)"),
     CONSOLE_REFRESH("console.refresh", "5s", "how often the console refreshes live figures, 1s to 1h");
 

@@ -5,7 +5,9 @@ import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -54,6 +56,10 @@ public final class EngineConfig {
     private final boolean referralPrefix;
     private final Duration sagaLease;
     private final Duration sagaRecoveryInterval;
+    private final List<TtlRule> cacheTtl;
+    private final int cacheNearSize;
+    private final Duration cacheSampleInterval;
+    private final double cacheDivergenceAlert;
 
     private EngineConfig(Map<ConfigKey, Value> values, Path defaultDataDir) {
         EnumMap<ConfigKey, Value> all = new EnumMap<>(ConfigKey.class);
@@ -72,6 +78,10 @@ public final class EngineConfig {
         this.referralPrefix = parseBoolean(ConfigKey.REFERRAL_PREFIX);
         this.sagaLease = parseDuration(ConfigKey.SAGA_LEASE, Duration.ofMillis(200), Duration.ofHours(1));
         this.sagaRecoveryInterval = parseDuration(ConfigKey.SAGA_RECOVERY_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+        this.cacheTtl = parseTtlRules();
+        this.cacheNearSize = parseInt(ConfigKey.CACHE_NEAR_SIZE, 0, 1_000_000);
+        this.cacheSampleInterval = parseDuration(ConfigKey.CACHE_SAMPLE_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+        this.cacheDivergenceAlert = parsePercent(ConfigKey.CACHE_DIVERGENCE_ALERT);
         String schema = raw(ConfigKey.DB_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
             throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
@@ -177,6 +187,86 @@ public final class EngineConfig {
         return sagaRecoveryInterval;
     }
 
+    /** Time to live by key pattern, in the configured order; the last rule is always {@code default}. */
+    public List<TtlRule> cacheTtl() {
+        return cacheTtl;
+    }
+
+    /** Entries of the in-process near cache; 0 disables it. */
+    public int cacheNearSize() {
+        return cacheNearSize;
+    }
+
+    public Duration cacheSampleInterval() {
+        return cacheSampleInterval;
+    }
+
+    /** Divergence (0 to 1) of a key pattern above which an alert is raised. */
+    public double cacheDivergenceAlert() {
+        return cacheDivergenceAlert;
+    }
+
+    /** One rule of {@code cache.ttl}: keys matching {@code pattern} (a prefix ending in {@code *}, or {@code default}) live {@code ttl}. */
+    public record TtlRule(String pattern, Duration ttl) {
+        public boolean matches(String key) {
+            return "default".equals(pattern) || (pattern.endsWith("*") ? key.startsWith(pattern.substring(0, pattern.length() - 1))
+                    : key.equals(pattern));
+        }
+    }
+
+    private static final Pattern TTL_PATTERN = Pattern.compile("default|[a-z][a-z0-9_-]{0,30}:(\\*|[A-Za-z0-9_:.-]{1,60}\\*?)");
+
+    private List<TtlRule> parseTtlRules() {
+        String what = "comma-separated PATTERN=DURATION rules such as user:*=300s,count:*=60s,default=300s"
+                + " (patterns are a name, a colon and * or a fixed key)";
+        List<TtlRule> rules = new ArrayList<>();
+        TtlRule fallback = null;
+        String raw = raw(ConfigKey.CACHE_TTL);
+        if (raw.isEmpty()) {
+            raw = ConfigKey.CACHE_TTL.defaultValue();
+        }
+        for (String part : raw.split(",")) {
+            String rule = part.trim();
+            int eq = rule.indexOf('=');
+            if (eq <= 0) {
+                throw invalid(ConfigKey.CACHE_TTL, what);
+            }
+            String pattern = rule.substring(0, eq).trim();
+            if (!TTL_PATTERN.matcher(pattern).matches()) {
+                throw invalid(ConfigKey.CACHE_TTL, what + "; '" + pattern + "' is not a pattern");
+            }
+            Matcher m = DURATION.matcher(rule.substring(eq + 1).trim());
+            if (!m.matches()) {
+                throw invalid(ConfigKey.CACHE_TTL, what + "; the duration of " + pattern + " is not like 300s, 5m or 1h");
+            }
+            Duration ttl = toDuration(Long.parseLong(m.group(1)), m.group(2));
+            if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
+                throw invalid(ConfigKey.CACHE_TTL, what + "; the time to live of " + pattern + " must be from 1s to 7 days");
+            }
+            if (pattern.equals("default")) {
+                fallback = new TtlRule(pattern, ttl);
+            } else {
+                rules.add(new TtlRule(pattern, ttl));
+            }
+        }
+        rules.add(fallback != null ? fallback : new TtlRule("default", Duration.ofSeconds(300)));
+        return List.copyOf(rules);
+    }
+
+    private double parsePercent(ConfigKey key) {
+        String raw = raw(key);
+        String number = raw.endsWith("%") ? raw.substring(0, raw.length() - 1).trim() : raw;
+        try {
+            double v = Double.parseDouble(number);
+            if (v >= 0 && v <= 100 && !Double.isNaN(v)) {
+                return v / 100.0;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, "a percentage from 0% to 100%, such as 5%");
+    }
+
     private boolean parseBoolean(ConfigKey key) {
         return switch (raw(key).toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
@@ -244,13 +334,7 @@ public final class EngineConfig {
         Duration d = null;
         Matcher m = DURATION.matcher(raw);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
+            d = toDuration(Long.parseLong(m.group(1)), m.group(2));
         } else if (raw.startsWith("pt")) {
             try {
                 d = Duration.parse(raw);
@@ -262,6 +346,15 @@ public final class EngineConfig {
             throw invalid(key, "a duration from " + min.toMillis() + "ms to " + max.toSeconds() + "s, written like 5s, 1500ms or 2m");
         }
         return d;
+    }
+
+    private static Duration toDuration(long n, String unit) {
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
     }
 
     private Path parseDataDir(Path defaultDataDir) {

@@ -1,0 +1,92 @@
+package org.nstcg.integrity.engine.cache;
+
+/**
+ * The Lua scripts of the coordinated cache. Each runs atomically in Redis and reads the time from Redis itself,
+ * so every instance compares instants of one clock.
+ *
+ * <p>An entry is a hash: {@code d} the JSON value, {@code v} the version of its rows ({@code -1}: not versioned),
+ * {@code inv} the Redis time of the key's last invalidation (a tombstone that outlives the value for
+ * {@link CacheCoordinator#TOMBSTONE_TTL}). The epoch key holds the time of the last pattern invalidation.
+ */
+final class CacheScripts {
+
+    private CacheScripts() {
+    }
+
+    private static final String NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) ";
+
+    /** The Redis time in milliseconds. */
+    static final LuaScript TIME = new LuaScript(NOW + "return now");
+
+    /**
+     * KEYS: entry. Returns {1, value, version, now} on a hit, {0, '', '', now} on a miss: the caller loads the row
+     * and passes {@code now} to {@link #FILL} as the instant its read started.
+     */
+    static final LuaScript GET = new LuaScript(NOW
+            + "local r = redis.call('HMGET', KEYS[1], 'd', 'v') "
+            + "if r[1] then return {1, r[1], r[2] or '-1', now} end "
+            + "return {0, '', '', now}");
+
+    /**
+     * KEYS: entry, epoch. ARGV: read start, version, value, ttl ms, max age ms. Stores the value unless an
+     * invalidation of the key (or of a pattern) happened since the read started, the entry holds a newer
+     * version, or the read is older than the max age (a tombstone may have expired meanwhile). Returns 1 stored,
+     * 0 refused.
+     */
+    static final LuaScript FILL = new LuaScript(NOW
+            + "local start = tonumber(ARGV[1]) "
+            + "if now - start > tonumber(ARGV[5]) then return 0 end "
+            + "local epoch = redis.call('GET', KEYS[2]) "
+            + "if epoch and tonumber(epoch) >= start then return 0 end "
+            + "local cur = redis.call('HMGET', KEYS[1], 'v', 'inv') "
+            + "if cur[2] and tonumber(cur[2]) >= start then return 0 end "
+            + "local v = tonumber(ARGV[2]) "
+            + "if cur[1] and v >= 0 and tonumber(cur[1]) > v then return 0 end "
+            + "redis.call('HSET', KEYS[1], 'd', ARGV[3], 'v', ARGV[2]) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
+            + "return 1");
+
+    /**
+     * KEYS: epoch, then n entries. ARGV: read start, max age ms, then for each entry version, value, ttl ms.
+     * {@link #FILL} for many keys at once (rebuilds); returns how many were stored.
+     */
+    static final LuaScript FILL_MANY = new LuaScript(NOW
+            + "local start = tonumber(ARGV[1]) "
+            + "if now - start > tonumber(ARGV[2]) then return 0 end "
+            + "local epoch = redis.call('GET', KEYS[1]) "
+            + "if epoch and tonumber(epoch) >= start then return 0 end "
+            + "local stored = 0 "
+            + "for i = 2, #KEYS do "
+            + "  local a = 3 + (i - 2) * 3 "
+            + "  local cur = redis.call('HMGET', KEYS[i], 'v', 'inv') "
+            + "  local v = tonumber(ARGV[a]) "
+            + "  if not (cur[2] and tonumber(cur[2]) >= start) and not (cur[1] and v >= 0 and tonumber(cur[1]) > v) then "
+            + "    redis.call('HSET', KEYS[i], 'd', ARGV[a + 1], 'v', ARGV[a]) "
+            + "    redis.call('PEXPIRE', KEYS[i], ARGV[a + 2]) "
+            + "    stored = stored + 1 "
+            + "  end "
+            + "end "
+            + "return stored");
+
+    /**
+     * KEYS: entries. ARGV: channel, message, tombstone ttl ms. Drops each value, leaves a tombstone with the
+     * time, and publishes the message to every instance; returns the time.
+     */
+    static final LuaScript INVALIDATE = new LuaScript(NOW
+            + "for _, k in ipairs(KEYS) do "
+            + "  redis.call('HDEL', k, 'd', 'v') "
+            + "  redis.call('HSET', k, 'inv', now) "
+            + "  redis.call('PEXPIRE', k, ARGV[3]) "
+            + "end "
+            + "redis.call('PUBLISH', ARGV[1], ARGV[2]) "
+            + "return now");
+
+    /**
+     * KEYS: epoch. ARGV: channel, message. Starts a pattern invalidation: from now on no read that started
+     * earlier may fill any key; publishes the message. Returns the time.
+     */
+    static final LuaScript EPOCH = new LuaScript(NOW
+            + "redis.call('SET', KEYS[1], now) "
+            + "redis.call('PUBLISH', ARGV[1], ARGV[2]) "
+            + "return now");
+}

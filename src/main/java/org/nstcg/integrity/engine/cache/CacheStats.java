@@ -1,0 +1,29 @@
+package org.nstcg.integrity.engine.cache;
+
+/**
+ * Counters of one engine instance's cache since it started.
+ *
+ * @param nearHits              reads answered by the in-process near cache
+ * @param redisHits             reads answered by Redis
+ * @param databaseReads         reads that went to PostgreSQL (misses, or Redis down)
+ * @param fillsStored           values read from PostgreSQL that Redis stored
+ * @param fillsRefused          values Redis refused because a write intervened (or Redis was down)
+ * @param invalidationsSent     keys this instance invalidated in Redis
+ * @param invalidationsReceived keys or patterns other instances told this one to drop
+ * @param missedRecorded        invalidations recorded in PostgreSQL because Redis was down
+ * @param missedReplayed        recorded invalidations this instance replayed
+ * @param nearEntries           entries in the near cache now
+ * @param nearEnabled           whether this instance has a near cache
+ * @param subscribed            whether this instance receives other instances' invalidations now
+ * @param redisDown             whether the last contact with Redis failed
+ */
+public record CacheStats(long nearHits, long redisHits, long databaseReads, long fillsStored, long fillsRefused,
+                         long invalidationsSent, long invalidationsReceived, long missedRecorded, long missedReplayed,
+                         long nearEntries, boolean nearEnabled, boolean subscribed, boolean redisDown) {
+
+    /** Share of reads answered without PostgreSQL. */
+    public double hitRate() {
+        long all = nearHits + redisHits + databaseReads;
+        return all == 0 ? 0 : (double) (nearHits + redisHits) / all;
+    }
+}

@@ -1,0 +1,274 @@
+package org.nstcg.integrity.engine.store;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The SQL behind the cache: what each cached key holds (with the version of its rows), set-based version look-ups
+ * for the divergence sampler, keyset-paged reads for rebuilds, and the durable list of missed invalidations.
+ * Values are JSON built by PostgreSQL, so the cache, the sampler and a rebuild all see one shape.
+ */
+public final class CacheRows {
+
+    /** How many top referrers {@code leaderboard:referrers} holds. */
+    public static final int LEADERBOARD_SIZE = 10;
+
+    /** A value to cache: its JSON and the version of the rows it was read from ({@code -1}: not versioned). */
+    public record Row(String key, String json, long version, Instant changedAt) {
+    }
+
+    private static final String USER_JSON = "jsonb_build_object('id', u.id, 'email', u.email, 'firstName', u.first_name,"
+            + " 'lastName', u.last_name, 'referralCode', u.referral_code, 'status', u.status, 'mergedInto', u.merged_into,"
+            + " 'points', coalesce(p.points, 0), 'referralCount', coalesce(p.referral_count, 0), 'createdAt', u.created_at)::text";
+    private static final String USER_VERSION = "u.version + coalesce(p.version, 0)";
+    private static final String USER_CHANGED = "greatest(u.updated_at, coalesce(p.updated_at, u.updated_at))";
+
+    private final DataSource dataSource;
+
+    public CacheRows(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** {@code user:<id>}: the user with its points, any status; empty when there is no such user. */
+    public Optional<Row> user(long id) throws SQLException {
+        List<Row> rows = users(List.of(id));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** {@code user:<id>} for each id that exists (any order). */
+    public List<Row> users(List<Long> ids) throws SQLException {
+        String sql = "SELECT u.id, " + USER_JSON + ", " + USER_VERSION + ", " + USER_CHANGED
+                + " FROM users u LEFT JOIN gamification_profiles p ON p.user_id = u.id WHERE u.id = ANY (?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            Array array = c.createArrayOf("bigint", ids.toArray());
+            ps.setArray(1, array);
+            return readRows(ps, "user:");
+        }
+    }
+
+    /** One page of {@code user:<id>} values in id order after {@code afterId}: a rebuild reads all users this way. */
+    public List<Row> usersAfter(long afterId, int limit) throws SQLException {
+        String sql = "SELECT u.id, " + USER_JSON + ", " + USER_VERSION + ", " + USER_CHANGED
+                + " FROM users u LEFT JOIN gamification_profiles p ON p.user_id = u.id WHERE u.id > ? ORDER BY u.id LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, afterId);
+            ps.setInt(2, limit);
+            return readRows(ps, "user:");
+        }
+    }
+
+    /** How many users there are (for a rebuild's progress). */
+    public long userRows() throws SQLException {
+        return single("SELECT count(*) FROM users");
+    }
+
+    /** How many referral codes there are (for a rebuild's progress). */
+    public long referralRows() throws SQLException {
+        return single("SELECT count(*) FROM referral_codes");
+    }
+
+    /** {@code count:users}: active users, the platform's public sign-up counter. */
+    public Row userCount() throws SQLException {
+        return new Row("count:users", Long.toString(single("SELECT count(*) FROM users WHERE status = 'active'")), -1, Instant.now());
+    }
+
+    /** {@code leaderboard:referrers}: the top active referrers by points, as a JSON array. */
+    public Row leaderboard() throws SQLException {
+        String sql = "SELECT coalesce(jsonb_agg(jsonb_build_object('userId', t.id, 'firstName', t.first_name,"
+                + " 'referralCode', t.referral_code, 'points', t.points, 'referralCount', t.referral_count)"
+                + " ORDER BY t.points DESC, t.id), '[]'::jsonb)::text FROM (SELECT u.id, u.first_name, u.referral_code, p.points,"
+                + " p.referral_count FROM gamification_profiles p JOIN users u ON u.id = p.user_id"
+                + " WHERE u.status = 'active' AND p.referral_count > 0 ORDER BY p.points DESC, u.id LIMIT " + LEADERBOARD_SIZE + ") t";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Row("leaderboard:referrers", rs.getString(1), -1, Instant.now());
+        }
+    }
+
+    /** {@code referral:<code>}: who a code (primary or alias) belongs to; empty when no such code was issued. */
+    public Optional<Row> referral(String code) throws SQLException {
+        List<Row> rows = referrals(List.of(code));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** {@code referral:<code>} for each code that was issued. */
+    public List<Row> referrals(List<String> codes) throws SQLException {
+        String sql = "SELECT r.code, jsonb_build_object('code', r.code, 'kind', r.kind, 'userId', u.id, 'status', u.status,"
+                + " 'mergedInto', u.merged_into)::text, u.version, u.updated_at FROM referral_codes r JOIN users u ON u.id = r.user_id"
+                + " WHERE r.code = ANY (?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("varchar", codes.toArray()));
+            return readRows(ps, "referral:");
+        }
+    }
+
+    /** One page of {@code referral:<code>} values in code order after {@code afterCode}. */
+    public List<Row> referralsAfter(String afterCode, int limit) throws SQLException {
+        String sql = "SELECT r.code, jsonb_build_object('code', r.code, 'kind', r.kind, 'userId', u.id, 'status', u.status,"
+                + " 'mergedInto', u.merged_into)::text, u.version, u.updated_at FROM referral_codes r JOIN users u ON u.id = r.user_id"
+                + " WHERE r.code > ? ORDER BY r.code LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, afterCode);
+            ps.setInt(2, limit);
+            return readRows(ps, "referral:");
+        }
+    }
+
+    /** The current version and last change of each user id's {@code user:<id>} value; absent ids are missing from the map. */
+    public Map<Long, Row> userVersions(List<Long> ids) throws SQLException {
+        Map<Long, Row> out = new HashMap<>();
+        for (Row r : users(ids)) {
+            out.put(Long.parseLong(r.key().substring("user:".length())), r);
+        }
+        return out;
+    }
+
+    private static List<Row> readRows(PreparedStatement ps, String keyPrefix) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Timestamp changed = rs.getTimestamp(4);
+                out.add(new Row(keyPrefix + rs.getString(1), rs.getString(2), rs.getLong(3),
+                        changed == null ? Instant.EPOCH : changed.toInstant()));
+            }
+        }
+        return out;
+    }
+
+    private long single(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // Missed invalidations -------------------------------------------------------------------------------------
+
+    /** A key (or pattern) whose invalidation could not reach Redis. */
+    public record Missed(String key, boolean pattern) {
+    }
+
+    /** Records invalidations that could not reach Redis, so that any instance replays them later. */
+    public void recordMissed(List<Missed> missed, String instanceId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO cache_missed_invalidations (cache_key, is_pattern, instance_id) VALUES (?, ?, ?)")) {
+            for (Missed m : missed) {
+                ps.setString(1, m.key());
+                ps.setBoolean(2, m.pattern());
+                ps.setString(3, instanceId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Whether any missed invalidation waits to be replayed (cheap; polled). */
+    public boolean anyMissed() throws SQLException {
+        return single("SELECT count(*) FROM (SELECT 1 FROM cache_missed_invalidations LIMIT 1) t") > 0;
+    }
+
+    /** How many missed invalidations wait. */
+    public long missedCount() throws SQLException {
+        return single("SELECT count(*) FROM cache_missed_invalidations");
+    }
+
+    /** Applies a batch of missed invalidations: what {@code apply} is given is removed only if it returns normally. */
+    public int replayMissed(int limit, MissedApplier apply) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Missed> batch = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM cache_missed_invalidations WHERE id IN (SELECT id FROM"
+                        + " cache_missed_invalidations ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING cache_key, is_pattern")) {
+                    ps.setInt(1, limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            batch.add(new Missed(rs.getString(1), rs.getBoolean(2)));
+                        }
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    apply.apply(batch);
+                }
+                c.commit();
+                return batch.size();
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Applies missed invalidations to Redis; throws when Redis did not take them. */
+    @FunctionalInterface
+    public interface MissedApplier {
+        void apply(List<Missed> batch) throws Exception;
+    }
+
+    // Divergence samples -------------------------------------------------------------------------------------
+
+    /** One sampling round's figures for one key pattern. */
+    public record DivergenceSample(Instant sampledAt, String pattern, int sampled, int divergent, Optional<Long> oldestStalenessMs) {
+        public double divergence() {
+            return sampled == 0 ? 0 : (double) divergent / sampled;
+        }
+    }
+
+    public void recordSamples(List<DivergenceSample> samples, String instanceId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO cache_divergence_samples (sampled_at, key_pattern, sampled, divergent,"
+                     + " oldest_staleness_ms, instance_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (DivergenceSample s : samples) {
+                ps.setTimestamp(1, Timestamp.from(s.sampledAt()));
+                ps.setString(2, s.pattern());
+                ps.setInt(3, s.sampled());
+                ps.setInt(4, s.divergent());
+                if (s.oldestStalenessMs().isPresent()) {
+                    ps.setLong(5, s.oldestStalenessMs().get());
+                } else {
+                    ps.setNull(5, java.sql.Types.BIGINT);
+                }
+                ps.setString(6, instanceId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Samples recorded since {@code since}, oldest first (the console's chart). */
+    public List<DivergenceSample> samplesSince(Instant since, int limit) throws SQLException {
+        List<DivergenceSample> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT sampled_at, key_pattern, sampled, divergent, oldest_staleness_ms"
+                     + " FROM cache_divergence_samples WHERE sampled_at >= ? ORDER BY sampled_at, key_pattern LIMIT ?")) {
+            ps.setTimestamp(1, Timestamp.from(since));
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long staleness = rs.getLong(5);
+                    out.add(new DivergenceSample(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getInt(3), rs.getInt(4),
+                            rs.wasNull() ? Optional.empty() : Optional.of(staleness)));
+                }
+            }
+        }
+        return out;
+    }
+}
