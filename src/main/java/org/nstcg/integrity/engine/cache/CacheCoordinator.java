@@ -160,7 +160,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
             }
         }
         String redisKey = redis.key(key);
-        Optional<Object> reply = redis.tryCall(r -> CacheScripts.GET.call(r, List.of(redisKey), List.of()));
+        Optional<Object> reply = redis.tryCall(r -> CacheScripts.GET.call(r, List.of(redisKey, epochKey), List.of()));
         long readStart = -1;
         if (reply.isPresent() && reply.get() instanceof List<?> parts && parts.size() == 4) {
             if (((Number) parts.get(0)).longValue() == 1) {
@@ -213,7 +213,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
 
     /** The Redis clock now (ms), the read start of a rebuild batch; empty when Redis is down. */
     public Optional<Long> redisTime() {
-        return redis.tryCall(r -> ((Number) CacheScripts.TIME.call(r, List.of(), List.of())).longValue());
+        return redis.tryCall(r -> ((Number) CacheScripts.TIME.call(r, List.of(epochKey), List.of())).longValue());
     }
 
     /**

@@ -7,6 +7,10 @@ package org.nstcg.integrity.engine.cache;
  * <p>An entry is a hash: {@code d} the JSON value, {@code v} the version of its rows ({@code -1}: not versioned),
  * {@code inv} the Redis time of the key's last invalidation (a tombstone that outlives the value for
  * {@link CacheCoordinator#TOMBSTONE_TTL}). The epoch key holds the time of the last pattern invalidation.
+ *
+ * <p>A Redis that restarted (or evicted the epoch) has lost its tombstones: a read that started before could
+ * otherwise fill a value a missed write made stale. So a fill that finds no epoch creates it with the current
+ * time and is refused, like every fill whose read started before that instant.
  */
 final class CacheScripts {
 
@@ -15,14 +19,19 @@ final class CacheScripts {
 
     private static final String NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) ";
 
-    /** The Redis time in milliseconds. */
-    static final LuaScript TIME = new LuaScript(NOW + "return now");
+    /** KEYS: epoch. The Redis time in milliseconds, the start of a read (creating the epoch like {@link #GET}). */
+    static final LuaScript TIME = new LuaScript(NOW
+            + "if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], now - 1) end "
+            + "return now");
 
     /**
-     * KEYS: entry. Returns {1, value, version, now} on a hit, {0, '', '', now} on a miss: the caller loads the row
-     * and passes {@code now} to {@link #FILL} as the instant its read started.
+     * KEYS: entry, epoch. Returns {1, value, version, now} on a hit, {0, '', '', now} on a miss: the caller loads
+     * the row and passes {@code now} to {@link #FILL} as the instant its read started. On a Redis without an epoch
+     * (new, restarted, or evicted) it creates one just before now, so reads begun on the previous server cannot
+     * fill while this one can.
      */
     static final LuaScript GET = new LuaScript(NOW
+            + "if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[2], now - 1) end "
             + "local r = redis.call('HMGET', KEYS[1], 'd', 'v') "
             + "if r[1] then return {1, r[1], r[2] or '-1', now} end "
             + "return {0, '', '', now}");
@@ -37,7 +46,8 @@ final class CacheScripts {
             + "local start = tonumber(ARGV[1]) "
             + "if now - start > tonumber(ARGV[5]) then return 0 end "
             + "local epoch = redis.call('GET', KEYS[2]) "
-            + "if epoch and tonumber(epoch) >= start then return 0 end "
+            + "if not epoch then redis.call('SET', KEYS[2], now) return 0 end "
+            + "if tonumber(epoch) >= start then return 0 end "
             + "local cur = redis.call('HMGET', KEYS[1], 'v', 'inv') "
             + "if cur[2] and tonumber(cur[2]) >= start then return 0 end "
             + "local v = tonumber(ARGV[2]) "
@@ -54,7 +64,8 @@ final class CacheScripts {
             + "local start = tonumber(ARGV[1]) "
             + "if now - start > tonumber(ARGV[2]) then return 0 end "
             + "local epoch = redis.call('GET', KEYS[1]) "
-            + "if epoch and tonumber(epoch) >= start then return 0 end "
+            + "if not epoch then redis.call('SET', KEYS[1], now) return 0 end "
+            + "if tonumber(epoch) >= start then return 0 end "
             + "local stored = 0 "
             + "for i = 2, #KEYS do "
             + "  local a = 3 + (i - 2) * 3 "
