@@ -13,8 +13,8 @@ import org.nstcg.integrity.engine.registration.RegistrationRequest;
 /**
  * The registration path against a raw JDBC baseline, in one run, on one database.
  *
- * <p>The baseline writes the rows a registration consists of (user, gamification profile, signup ledger entry)
- * with plain JDBC in one transaction, {@code INSERT … ON CONFLICT DO NOTHING}, with pre-made codes and no
+ * <p>The baseline writes the rows a registration consists of (user with its referral code registry row, gamification
+ * profile, signup ledger entry, "user registered" outbox event) with plain JDBC in one transaction, {@code INSERT … ON CONFLICT DO NOTHING}, with pre-made codes and no
  * validation, guard or cache work. The measured path is {@code RegistrationService.register} exactly as the
  * CLI and console call it. Both run from the same number of client threads over the same connection pool.
  */
@@ -80,6 +80,13 @@ public final class RegistrationBench {
                     + " VALUES (?, 10, 'signup', ?) ON CONFLICT DO NOTHING")) {
                 ps.setLong(1, id);
                 ps.setString(2, "signup:" + id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload,"
+                    + " dedup_key) VALUES ('user', ?, 'user.registered', jsonb_build_object('userId', ?::bigint), ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, Long.toString(id));
+                ps.setLong(2, id);
+                ps.setString(3, "user.registered:" + id);
                 ps.executeUpdate();
             }
             c.commit();
