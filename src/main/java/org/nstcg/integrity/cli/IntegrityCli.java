@@ -71,6 +71,7 @@ public final class IntegrityCli implements Callable<Integer> {
         cl.addSubcommand(new ReferralCommand());
         cl.addSubcommand(new SagasCommand());
         cl.addSubcommand(new BenchCommand());
+        cl.addSubcommand(new CacheCommand());
         CommandLine rebuilt = cl;
         rebuilt.setOut(out);
         rebuilt.setErr(err);
