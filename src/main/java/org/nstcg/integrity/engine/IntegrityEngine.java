@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.config.EmbeddedServers;
 import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.cache.PlatformCache;
 import org.nstcg.integrity.engine.cache.TtlPolicy;
 import org.nstcg.integrity.engine.store.CacheRows;
@@ -72,6 +73,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final SagaService sagas;
     private final CacheCoordinator cacheCoordinator;
     private final PlatformCache cache;
+    private final DivergenceSampler cacheDivergence;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -97,6 +99,8 @@ public final class IntegrityEngine implements AutoCloseable {
         this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.dataSource()), new TtlPolicy(config.cacheTtl()),
                 instanceId, config.cacheNearSize(), true);
         this.cache = new PlatformCache(cacheCoordinator, json);
+        this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
+                config.cacheDivergenceAlert(), alerts, clock);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, cacheCoordinator,
                 orchestrator, json, database.settings().endpoint());
         registry.register(registration.saga().definition());
@@ -132,6 +136,7 @@ public final class IntegrityEngine implements AutoCloseable {
             byte[] referralKey = referralKey(database);
             IntegrityEngine engine = new IntegrityEngine(config, clock, embedded, database, redis, referralKey);
             engine.sagas.startRecovery();
+            engine.cacheDivergence.start();
             log.info("Engine {} started: PostgreSQL {} ({}), Redis {} ({})", engine.instanceId,
                     database.settings().endpoint(), config.databaseMode(), redis.settings().endpoint(), config.redisMode());
             return engine;
@@ -236,6 +241,11 @@ public final class IntegrityEngine implements AutoCloseable {
         return cache;
     }
 
+    /** How far the cache has drifted from PostgreSQL: the latest round, a round now, the stored history. */
+    public DivergenceSampler cacheDivergence() {
+        return cacheDivergence;
+    }
+
     /** Look-up of typed referral codes. */
     public ReferralCodes referralCodes() {
         return referralCodes;
@@ -300,6 +310,7 @@ public final class IntegrityEngine implements AutoCloseable {
             }
         }
         sagas.close();
+        cacheDivergence.close();
         cacheCoordinator.close();
         redis.close();
         database.close();

@@ -264,8 +264,9 @@ public final class CacheRows {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long staleness = rs.getLong(5);
-                    out.add(new DivergenceSample(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getInt(3), rs.getInt(4),
-                            rs.wasNull() ? Optional.empty() : Optional.of(staleness)));
+                    // wasNull() speaks of the last column read: ask it before reading another.
+                    Optional<Long> oldest = rs.wasNull() ? Optional.empty() : Optional.of(staleness);
+                    out.add(new DivergenceSample(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getInt(3), rs.getInt(4), oldest));
                 }
             }
         }
