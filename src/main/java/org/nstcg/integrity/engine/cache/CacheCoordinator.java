@@ -307,11 +307,11 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         return removed;
     }
 
-    /** Escapes glob characters of the literal part (the prefix may contain none, but keys from data might). */
-    private static String escapeGlob(String match) {
+    /** Escapes glob characters of the literal part; a final {@code *} stays a wildcard. */
+    static String escapeGlob(String match) {
         boolean wildcard = match.endsWith("*");
         String body = wildcard ? match.substring(0, match.length() - 1) : match;
-        return body.replaceAll("([\\\\*?\\[\\]])", "\\\\$1") + (wildcard ? "*" : "");
+        return DivergenceSampler.escapeGlob(body) + (wildcard ? "*" : "");
     }
 
     private void localInvalidate(List<String> keysOrPatterns, boolean patterns) {

@@ -244,6 +244,21 @@ public final class DivergenceSampler implements AutoCloseable {
         }
     }
 
+    /** How long stored samples are kept (the console charts hours, operators may look back a few days). */
+    public static final Duration RETENTION = Duration.ofDays(7);
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
+    private Instant lastPrune = Instant.EPOCH;
+
+    private void pruneOldSamples(Instant now) throws SQLException {
+        if (Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
+            lastPrune = now;
+            int removed = rows.pruneSamples(now.minus(RETENTION));
+            if (removed > 0) {
+                log.debug("Removed {} cache divergence samples older than {} days", removed, RETENTION.toDays());
+            }
+        }
+    }
+
     private DivergenceReport round() {
         Instant at = clock.instant();
         try {
@@ -253,6 +268,7 @@ public final class DivergenceSampler implements AutoCloseable {
             samples.add(sampleSingleKey(CacheKeys.COUNT_PATTERN, CacheKeys.USER_COUNT, at));
             samples.add(sampleSingleKey(CacheKeys.LEADERBOARD_PATTERN, CacheKeys.LEADERBOARD, at));
             rows.recordSamples(samples, instanceId);
+            pruneOldSamples(at);
             alertOnCrossings(samples, at);
             return new DivergenceReport(DivergenceReport.State.SAMPLED, at, samples);
         } catch (RedisDownException e) {

@@ -253,6 +253,15 @@ public final class CacheRows {
         }
     }
 
+    /** Deletes samples taken before {@code before}; returns how many. */
+    public int pruneSamples(Instant before) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM cache_divergence_samples WHERE sampled_at < ?")) {
+            ps.setTimestamp(1, Timestamp.from(before));
+            return ps.executeUpdate();
+        }
+    }
+
     /** Samples recorded since {@code since}, oldest first (the console's chart). */
     public List<DivergenceSample> samplesSince(Instant since, int limit) throws SQLException {
         List<DivergenceSample> out = new ArrayList<>();

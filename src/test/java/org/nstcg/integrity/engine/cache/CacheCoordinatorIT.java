@@ -318,8 +318,11 @@ class CacheCoordinatorIT {
             assertThat(load.errors).as("errors that reached callers").isEmpty();
             assertThat(load.ops).isGreaterThan(20);
             assertThat(x.health().redis().up()).isTrue();
-            // Every entry Redis holds now matches its row.
+            // Every entry Redis holds now matches its row, and the divergence sampler agrees.
             awaitNoDivergence(y, ids);
+            DivergenceReport report = y.cacheDivergence().sampleNow();
+            assertThat(report.state()).isEqualTo(DivergenceReport.State.SAMPLED);
+            assertThat(report.pattern(CacheKeys.USER_PATTERN).orElseThrow().divergent()).isZero();
         } finally {
             own.stop();
         }

@@ -214,6 +214,23 @@ class DivergenceSamplerIT {
     }
 
     @Test
+    void samplesOlderThanTheRetentionAreRemovedAndYoungerOnesKept() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO cache_divergence_samples (sampled_at, key_pattern, sampled, divergent, instance_id)"
+                    + " VALUES (now() - interval '8 days', 'user:*', 10, 1, 'old'), (now() - interval '6 days', 'user:*', 10, 2, 'young')");
+        }
+        engine.cacheDivergence().sampleNow();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT instance_id FROM cache_divergence_samples WHERE instance_id IN ('old', 'young')")) {
+            List<String> left = new ArrayList<>();
+            while (rs.next()) {
+                left.add(rs.getString(1));
+            }
+            assertThat(left).containsExactly("young");
+        }
+    }
+
+    @Test
     void boundedRoundsContinueWhereTheLastStoppedAndCoverTheWholeKeyspace() throws Exception {
         List<Long> ids = newUsers(25);
         cacheUsers(ids);
