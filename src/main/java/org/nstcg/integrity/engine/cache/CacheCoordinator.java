@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nstcg.integrity.engine.store.CacheRows;
+import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.CacheRows.Missed;
 import org.nstcg.integrity.engine.store.CacheRows.Row;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -415,9 +416,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     }
 
     static String firstLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return ConnectionFailures.firstLine(e);
     }
 
     @Override

@@ -249,9 +249,7 @@ class CacheCoordinatorIT {
     @Test
     void anInstanceWhoseSubscriptionDropsClearsItsNearCacheAndResubscribes() throws Exception {
         int port = TestServers.freePort();
-        redis.embedded.RedisServer own = redis.embedded.RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").build();
-        own.start();
+        redis.embedded.RedisServer own = ownRedis(port);
         Map<ConfigKey, String> settings = Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:" + port);
         try (TestDatabase own2 = TestDatabase.create();
              IntegrityEngine x = IntegrityEngine.start(own2.config(settings), ProgressListener.NONE);
@@ -280,9 +278,7 @@ class CacheCoordinatorIT {
     @Test
     void redisStoppedAndRestartedMidLoadCostsCallersNothingAndLeavesNoStaleEntry() throws Exception {
         int port = TestServers.freePort();
-        redis.embedded.RedisServer own = redis.embedded.RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").build();
-        own.start();
+        redis.embedded.RedisServer own = ownRedis(port);
         Map<ConfigKey, String> settings = Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:" + port, ConfigKey.REDIS_TIMEOUT, "300ms");
         // A schema of its own: instances on another Redis must not replay this one's missed invalidations.
         try (TestDatabase own2 = TestDatabase.create();
@@ -331,9 +327,7 @@ class CacheCoordinatorIT {
     @Test
     void invalidationsMissedWhileRedisWasUnreachableAreReplayedWhenItAnswersAgain() throws Exception {
         int port = TestServers.freePort();
-        redis.embedded.RedisServer own = redis.embedded.RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").build();
-        own.start();
+        redis.embedded.RedisServer own = ownRedis(port);
         Map<ConfigKey, String> settings = Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:" + port, ConfigKey.REDIS_TIMEOUT, "300ms");
         try (TestDatabase own2 = TestDatabase.create();
              IntegrityEngine x = IntegrityEngine.start(own2.config(settings), ProgressListener.NONE);
@@ -360,6 +354,14 @@ class CacheCoordinatorIT {
         } finally {
             own.stop();
         }
+    }
+
+    /** A Redis of this test's own (it may be stopped, paused, or have its clients killed), started. */
+    private static redis.embedded.RedisServer ownRedis(int port) throws java.io.IOException {
+        redis.embedded.RedisServer own = redis.embedded.RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                .setting("save \"\"").build();
+        own.start();
+        return own;
     }
 
     /** Waits (briefly) until every cached user entry equals its row, then asserts it. */
