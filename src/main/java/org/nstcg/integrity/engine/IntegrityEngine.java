@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.config.EmbeddedServers;
 import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.PlatformCache;
 import org.nstcg.integrity.engine.cache.TtlPolicy;
 import org.nstcg.integrity.engine.store.CacheRows;
@@ -234,6 +235,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** The coordinated cache: typed reads; {@code cache().coordinator()} for invalidation, stats and rebuilds. */
     public PlatformCache cache() {
         return cache;
+    }
+
+    /** Operator-triggered rebuilds of the cache from PostgreSQL, all of it or one key pattern. */
+    public CacheRebuilder cacheRebuilder() {
+        return new CacheRebuilder(cacheCoordinator);
     }
 
     /** Look-up of typed referral codes. */
