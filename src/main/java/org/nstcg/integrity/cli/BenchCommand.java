@@ -8,12 +8,14 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.cli.bench.BenchEnvironment;
+import org.nstcg.integrity.cli.bench.CacheBench;
 import org.nstcg.integrity.cli.bench.LatencySummary;
 import org.nstcg.integrity.cli.bench.RegistrationBench;
 import org.nstcg.integrity.cli.bench.SagaBench;
 import org.nstcg.integrity.engine.EngineHealth;
 import org.nstcg.integrity.engine.config.ConfigLoader;
 import org.nstcg.integrity.engine.config.EngineConfig;
+import org.nstcg.integrity.engine.support.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,11 +25,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Each measures a baseline in the same run and prints the ratio. They work in a"
                 + " throwaway schema and Redis key prefix of the configured servers, removed afterwards.",
-        subcommands = {BenchCommand.Registration.class, BenchCommand.Saga.class})
+        subcommands = {BenchCommand.Registration.class, BenchCommand.Saga.class, BenchCommand.Cache.class})
 final class BenchCommand {
 
     static final double REGISTRATION_GOAL = 0.5;
     static final double SAGA_GOAL = 2.0;
+    static final double CACHE_WINDOW_GOAL_MILLIS = 50;
+    static final double CACHE_REBUILD_GOAL = 0.5;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,14 +73,19 @@ final class BenchCommand {
             try (BenchEnvironment env = BenchEnvironment.start(config, clients + 4, keep)) {
                 EngineHealth health = env.engine().health();
                 if (!json) {
-                    out.printf("bench %s: %d clients, %d s per path in 4 alternating slices (+%d s warm-up), PostgreSQL %s %s, Redis %s %s%n",
-                            name(), clients, seconds, warmup, health.database().version().orElse("?"), mode(health.database().mode()),
+                    out.printf("bench %s: %s, PostgreSQL %s %s, Redis %s %s%n",
+                            name(), plan(), health.database().version().orElse("?"), mode(health.database().mode()),
                             health.redis().version().orElse("down"), mode(health.redis().mode()));
                     out.flush();
                 }
                 measure(env, health, out);
             }
             return ExitCodes.OK;
+        }
+
+        /** What the run does, for the header line. */
+        String plan() {
+            return String.format("%d clients, %d s per path in 4 alternating slices (+%d s warm-up)", clients, seconds, warmup);
         }
 
         Duration duration() {
@@ -201,6 +210,111 @@ final class BenchCommand {
                         r.costRatio(), SAGA_GOAL, met ? "met" : "NOT met", r.throughputRatio());
                 out.printf("machine: %s%n", machine());
             }
+        }
+    }
+
+    /** {@code bench cache}. */
+    @Command(name = "cache", mixinStandardHelpOptions = true,
+            description = "The coordinated cache, in one run: (a) the divergence window: two engine instances on the same"
+                    + " servers; B reads user:<id>, A commits a points change and invalidates; time from A's commit until"
+                    + " B reads the new points (goal: p99 < 50 ms); (b) the rebuild rate of user:* for --users users against"
+                    + " a raw baseline writing the same keys and values with plain pipelined SET, same page size, only its"
+                    + " writes timed (goal: ratio >= 0.5); (c) read latency of user:<id> from the near cache, Redis and"
+                    + " PostgreSQL. One client: --clients, --seconds and --warmup do not apply.")
+    static final class Cache extends Benchmark {
+
+        @Option(names = "--users", defaultValue = "1000000", description = "Users to create and rebuild, 100 to 20000000 (default ${DEFAULT-VALUE}).")
+        long users;
+
+        @Option(names = "--updates", defaultValue = "1000", description = "Updates timed for the divergence window, 10 to 100000 (default ${DEFAULT-VALUE}).")
+        int updates;
+
+        @Option(names = "--reads", defaultValue = "2000", description = "Reads timed per source, 10 to 100000 (default ${DEFAULT-VALUE}).")
+        int reads;
+
+        @Override
+        String name() {
+            return "cache";
+        }
+
+        @Override
+        String plan() {
+            return String.format(Locale.ROOT, "%,d users, %,d updates, %,d reads per source, one client", users, updates, reads);
+        }
+
+        @Override
+        void measure(BenchEnvironment env, EngineHealth health, PrintWriter out) throws Exception {
+            if (users < 100 || users > 20_000_000 || updates < 10 || updates > 100_000 || reads < 10 || reads > 100_000) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--users takes 100 to 20000000, --updates 10 to 100000, --reads 10 to 100000.");
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            CacheBench.Result r = new CacheBench(env.engine()).run(users, updates, reads, json ? ProgressListener.NONE : (m, d, t) -> {
+                err.println(m);
+                err.flush();
+            });
+            CacheBench.Divergence d = r.divergence();
+            CacheBench.Rebuild b = r.rebuild();
+            CacheBench.Reads reads = r.reads();
+            boolean windowMet = d.timedOut() == 0 && d.window().p99Millis() < CACHE_WINDOW_GOAL_MILLIS;
+            boolean rebuildMet = b.ratio() >= CACHE_REBUILD_GOAL;
+            if (json) {
+                ObjectNode root = jsonHeader(health);
+                root.remove(java.util.List.of("clients", "seconds", "warmupSeconds"));
+                root.put("users", r.users());
+                root.put("setupSeconds", Math.round(r.setupSeconds() * 10) / 10.0);
+                ObjectNode window = root.putObject("divergenceWindow");
+                summary(window, d.window());
+                window.put("updates", d.updates());
+                window.put("timedOut", d.timedOut());
+                window.put("goalP99Millis", CACHE_WINDOW_GOAL_MILLIS);
+                window.put("goalMet", windowMet);
+                ObjectNode rebuild = root.putObject("rebuild");
+                rebuild.put("entries", b.entries());
+                rebuild.put("written", b.written());
+                rebuild.put("refused", b.refused());
+                rebuild.put("pageSize", b.pageSize());
+                rebuild.put("seconds", Math.round(b.rebuildSeconds() * 1000) / 1000.0);
+                rebuild.put("perSecond", Math.round(b.rebuildPerSecond()));
+                ObjectNode baseline = rebuild.putObject("baseline");
+                baseline.put("definition", "plain SET key value PX ttl of the same keys and values, pipelined per page of the same size;"
+                        + " only the SETs timed");
+                baseline.put("seconds", Math.round(b.baselineSetSeconds() * 1000) / 1000.0);
+                baseline.put("perSecond", Math.round(b.baselinePerSecond()));
+                baseline.put("untimedReadSeconds", Math.round(b.baselineReadSeconds() * 1000) / 1000.0);
+                rebuild.put("ratio", rounded(b.ratio()));
+                rebuild.put("goal", CACHE_REBUILD_GOAL);
+                rebuild.put("goalMet", rebuildMet);
+                ObjectNode readsNode = root.putObject("reads");
+                summary(readsNode.putObject("near"), reads.near());
+                summary(readsNode.putObject("redis"), reads.redis());
+                summary(readsNode.putObject("database"), reads.database());
+                readsNode.put("databaseOverRedisP50", rounded(ratio(reads.database().p50Millis(), reads.redis().p50Millis())));
+                readsNode.put("databaseOverNearP50", rounded(ratio(reads.database().p50Millis(), reads.near().p50Millis())));
+                readsNode.put("answeredElsewhere", reads.wrongSource());
+                printJson(out, root);
+            } else {
+                out.printf(Locale.ROOT, "(a) divergence window, %,d updates: p50 %.2f ms, p99 %.2f ms, max %.2f ms%s (goal p99 < %.0f ms: %s)%n",
+                        d.updates(), d.window().p50Millis(), d.window().p99Millis(), d.window().maxMillis(),
+                        d.timedOut() == 0 ? "" : ", " + d.timedOut() + " not seen within " + CacheBench.WINDOW_TIMEOUT.toSeconds() + " s",
+                        CACHE_WINDOW_GOAL_MILLIS, windowMet ? "met" : "NOT met");
+                out.printf(Locale.ROOT, "(b) rebuild of %,d user entries: %,.0f/s (%.2f s, %,d written, %,d refused)%n", b.entries(),
+                        b.rebuildPerSecond(), b.rebuildSeconds(), b.written(), b.refused());
+                out.printf(Locale.ROOT, "    baseline plain pipelined SET of the same keys/values: %,.0f/s (%.2f s of SETs; its %.2f s of reads not counted)%n",
+                        b.baselinePerSecond(), b.baselineSetSeconds(), b.baselineReadSeconds());
+                out.printf(Locale.ROOT, "    ratio rebuild/baseline: %.2f (goal >= %.2f: %s)%n", b.ratio(), CACHE_REBUILD_GOAL,
+                        rebuildMet ? "met" : "NOT met");
+                out.printf(Locale.ROOT, "(c) read user:<id>, %,d reads each: near cache p50 %.3f ms p99 %.3f ms; Redis p50 %.3f ms p99 %.3f ms;"
+                                + " PostgreSQL p50 %.3f ms p99 %.3f ms (PostgreSQL/Redis p50: %.1fx)%n", reads.near().operations(),
+                        reads.near().p50Millis(), reads.near().p99Millis(), reads.redis().p50Millis(), reads.redis().p99Millis(),
+                        reads.database().p50Millis(), reads.database().p99Millis(),
+                        ratio(reads.database().p50Millis(), reads.redis().p50Millis()));
+                out.printf("setup: %,d users created in %.1f s; machine: %s%n", r.users(), r.setupSeconds(), machine());
+            }
+        }
+
+        private static double ratio(double a, double b) {
+            return b == 0 ? 0 : a / b;
         }
     }
 

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "cache", mixinStandardHelpOptions = true,
         description = "The coordinated Redis cache shared by every engine instance.%n"
                 + "Exit codes: 0 done, 2 server unreachable (an invalidation is then recorded and applied when Redis is back),"
+                + " 130 rebuild cancelled (Ctrl-C),"
                 + " 64 bad command line (pattern).",
-        subcommands = {CacheCommand.Stats.class, CacheCommand.Invalidate.class, CacheDivergenceCommand.class})
+        subcommands = {CacheCommand.Stats.class, CacheCommand.Invalidate.class, CacheRebuildCommand.class, CacheDivergenceCommand.class})
 final class CacheCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -16,6 +16,8 @@ public final class ExitCodes {
     public static final int UNAVAILABLE = 2;
     /** The command line itself is wrong. */
     public static final int USAGE = 64;
+    /** A long command ({@code cache rebuild}) was stopped by Ctrl-C before it finished (128 + SIGINT). */
+    public static final int CANCELLED = 130;
     /** A configuration value is malformed. */
     public static final int CONFIG = 78;
     /** A bug: details are in the log file. */

@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.config.EmbeddedServers;
 import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.cache.PlatformCache;
 import org.nstcg.integrity.engine.cache.TtlPolicy;
@@ -244,6 +245,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** How far the cache has drifted from PostgreSQL: the latest round, a round now, the stored history. */
     public DivergenceSampler cacheDivergence() {
         return cacheDivergence;
+    }
+
+    /** Operator-triggered rebuilds of the cache from PostgreSQL, all of it or one key pattern. */
+    public CacheRebuilder cacheRebuilder() {
+        return new CacheRebuilder(cacheCoordinator);
     }
 
     /** Look-up of typed referral codes. */

@@ -64,10 +64,12 @@ public final class CacheRows {
     /** One page of {@code user:<id>} values in id order after {@code afterId}: a rebuild reads all users this way. */
     public List<Row> usersAfter(long afterId, int limit) throws SQLException {
         String sql = "SELECT u.id, " + USER_JSON + ", " + USER_VERSION + ", " + USER_CHANGED
-                + " FROM users u LEFT JOIN gamification_profiles p ON p.user_id = u.id WHERE u.id > ? ORDER BY u.id LIMIT ?";
+                // p.user_id > ? too: without it the merge join scans the profiles' index from the start on every page.
+                + " FROM users u LEFT JOIN gamification_profiles p ON p.user_id = u.id AND p.user_id > ? WHERE u.id > ? ORDER BY u.id LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, afterId);
-            ps.setInt(2, limit);
+            ps.setLong(2, afterId);
+            ps.setInt(3, limit);
             return readRows(ps, "user:");
         }
     }
