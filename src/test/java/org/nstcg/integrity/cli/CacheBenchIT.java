@@ -65,9 +65,13 @@ class CacheBenchIT {
         JsonNode reads = root.path("reads");
         for (String source : List.of("near", "redis", "database")) {
             assertThat(reads.path(source).path("operations").asLong()).as(source + " reads").isEqualTo(200);
-            assertThat(reads.path(source).path("p50Millis").asDouble()).as(source + " p50").isPositive();
-            assertThat(reads.path(source).path("p99Millis").asDouble()).as(source + " p99").isPositive();
+            assertThat(reads.path(source).path("p50Millis").isNumber()).as(source + " p50").isTrue();
+            assertThat(reads.path(source).path("p99Millis").asDouble()).as(source + " p99 ≥ p50")
+                    .isGreaterThanOrEqualTo(reads.path(source).path("p50Millis").asDouble());
         }
+        // A near-cache hit is an in-process map look-up: its p50 may round to 0.000 ms; the servers' cannot.
+        assertThat(reads.path("redis").path("p50Millis").asDouble()).isPositive();
+        assertThat(reads.path("database").path("p50Millis").asDouble()).isPositive();
         assertThat(reads.path("databaseOverRedisP50").asDouble()).isPositive();
         assertThat(reads.path("answeredElsewhere").asLong()).isZero();
 

@@ -54,7 +54,7 @@ class CacheRebuildCommandIT {
         assertThat(cli.err()).contains("100%").contains("1,200/1,200").contains("/s").contains("ETA");
         assertThat(cli.err().lines().filter(l -> l.startsWith("[")).count()).as("progress lines, one per 10%% at most").isBetween(1L, 11L);
         try (RedisClient r = RedisClient.create(TestServers.redisUri())) {
-            assertThat(r.hget(db.redisPrefix() + "user:1", "d")).contains("\"email\": \"c1@example.org\"");
+            assertThat(r.hget(db.redisPrefix() + "user:1", "d")).contains("\"email\":\"c1@example.org\"");
         }
     }
 

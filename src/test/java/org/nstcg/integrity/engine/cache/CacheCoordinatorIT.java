@@ -182,7 +182,7 @@ class CacheCoordinatorIT {
             a.cache().coordinator().afterCommit(List.of(CacheKeys.user(id)));
             writerDone.countDown();
             CacheCoordinator.Lookup stale = slow.get(10, TimeUnit.SECONDS);
-            assertThat(stale.json().orElseThrow()).contains("\"points\": 10");
+            assertThat(stale.json().orElseThrow()).contains("\"points\":10");
         } finally {
             pool.shutdownNow();
         }
@@ -334,7 +334,7 @@ class CacheCoordinatorIT {
              RedisClient direct = RedisClient.create("redis://127.0.0.1:" + port)) {
             long id = register(x);
             x.cache().user(id);
-            assertThat(direct.hget(own2.redisPrefix() + "user:" + id, "d")).contains("\"points\": 10");
+            assertThat(direct.hget(own2.redisPrefix() + "user:" + id, "d")).contains("\"points\":10");
 
             // Redis keeps its data but answers nobody for 2 s: the invalidation after this commit cannot reach it.
             direct.sendCommand(Protocol.Command.CLIENT, "PAUSE", "2000");
