@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.cache.CacheInspector;
 import org.nstcg.integrity.engine.cache.CacheInspector.Overview;
 import org.nstcg.integrity.engine.cache.CacheInspector.PatternFigures;
@@ -90,6 +91,10 @@ final class CacheCommand {
                 + " * alone means every cached pattern.")
         String pattern;
 
+        @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
+                description = "Who invalidates, recorded in the audit trail (default: the OS user, ${DEFAULT-VALUE}).")
+        String actor;
+
         @Override
         public Integer call() throws Exception {
             try {
@@ -107,6 +112,8 @@ final class CacheCommand {
                     return ExitCodes.USAGE;
                 }
                 PrintWriter out = spec.commandLine().getOut();
+                engine.audit().record(AuditEvent.of(actor, "cache.invalidate").target("cache", pattern)
+                        .details(removed.map(n -> n + " entries removed").orElse("Redis unreachable: recorded for replay")));
                 if (removed.isEmpty()) {
                     spec.commandLine().getErr().println("error: Redis at " + engine.redis().settings().endpoint() + " is unreachable;"
                             + " the invalidation of " + pattern + " was recorded and will be applied as soon as Redis answers again.");

@@ -4,6 +4,8 @@ package org.nstcg.integrity.cli;
 public final class ExitCodes {
 
     public static final int OK = 0;
+    /** {@code check} found problems; {@code audit verify} found the chain broken. */
+    public static final int FINDINGS = 1;
     /** {@code register}: the mailbox is already registered, or being registered; {@code referral check}: unknown code. */
     public static final int ALREADY = 3;
     /** {@code sagas show/retry/resolve}: there is no such saga, or the action does not apply to its state. */

@@ -14,6 +14,8 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.EmbeddedServers;
 import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
+import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
@@ -72,6 +74,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final ReferralCodes referralCodes;
     private final AlertSink alerts = new LoggingAlertSink();
     private final SagaService sagas;
+    private final AuditTrail audit;
     private final CacheCoordinator cacheCoordinator;
     private final PlatformCache cache;
     private final DivergenceSampler cacheDivergence;
@@ -96,7 +99,11 @@ public final class IntegrityEngine implements AutoCloseable {
         SagaSettings sagaSettings = SagaSettings.defaults().withLease(config.sagaLease())
                 .withRecoveryInterval(config.sagaRecoveryInterval());
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
-        this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock);
+        this.audit = new AuditTrail(database.dataSource(), json);
+        this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock, (c, sagaId, action, actor, reason, from, to) ->
+                audit.record(c, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
+                        .states(json.createObjectNode().put("status", from.name()), json.createObjectNode().put("status", to.name()))
+                        .details(reason)));
         this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.dataSource()), new TtlPolicy(config.cacheTtl()),
                 instanceId, config.cacheNearSize(), true);
         this.cache = new PlatformCache(cacheCoordinator, json);
@@ -250,6 +257,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** Operator-triggered rebuilds of the cache from PostgreSQL, all of it or one key pattern. */
     public CacheRebuilder cacheRebuilder() {
         return new CacheRebuilder(cacheCoordinator);
+    }
+
+    /** The tamper-evident audit trail of administrative actions. */
+    public AuditTrail audit() {
+        return audit;
     }
 
     /** Look-up of typed referral codes. */

@@ -194,7 +194,7 @@ public final class SagaLog {
 
     /** Takes a saga in {@code expected} status for a manual action, appending the action's event. */
     boolean claimForManualAction(UUID id, String owner, Duration lease, SagaStatus expected, SagaStatus newStatus,
-                                 String actor, String reason, String action) throws SQLException {
+                                 String actor, String reason, String action, ManualActionRecorder recorder) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -221,6 +221,7 @@ public final class SagaLog {
                 advance(c, new Advance(id, owner, newStatus, step, newStatus, step, lease,
                         List.of(new NewEvent(SagaEvent.Type.MANUAL_ACTION, null, payload, null, actor, reason)), false, null),
                         Optional.empty());
+                recorder.record(c, id, action, actor, reason, expected, newStatus);
                 c.commit();
                 return true;
             } catch (SQLException | RuntimeException e) {

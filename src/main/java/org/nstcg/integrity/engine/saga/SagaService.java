@@ -36,10 +36,17 @@ public final class SagaService implements AutoCloseable {
     private final SagaOrchestrator orchestrator;
     private final AlertSink alerts;
     private final Clock clock;
+    private final ManualActionRecorder recorder;
     private ScheduledExecutorService scheduler;
     private volatile boolean rollbackAlarmRaised;
 
     public SagaService(SagaLog sagaLog, SagaOrchestrator orchestrator, AlertSink alerts, Clock clock) {
+        this(sagaLog, orchestrator, alerts, clock, ManualActionRecorder.NONE);
+    }
+
+    /** @param recorder records retries and resolutions (the audit trail) in the transaction that claims the saga */
+    public SagaService(SagaLog sagaLog, SagaOrchestrator orchestrator, AlertSink alerts, Clock clock, ManualActionRecorder recorder) {
+        this.recorder = recorder;
         this.sagaLog = sagaLog;
         this.orchestrator = orchestrator;
         this.alerts = alerts;
@@ -130,7 +137,7 @@ public final class SagaService implements AutoCloseable {
             }
             SagaStatus resumeAs = SagaOrchestrator.failedWhileCompensating(r) ? SagaStatus.COMPENSATING : SagaStatus.RUNNING;
             if (!sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
-                    SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry")) {
+                    SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry", recorder)) {
                 throw new EngineException("Saga " + id + " changed meanwhile; look at it again.");
             }
             return orchestrator.resume(id);
@@ -146,7 +153,7 @@ public final class SagaService implements AutoCloseable {
             SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
             if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION
                     || !sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
-                            SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve")) {
+                            SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve", recorder)) {
                 throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be resolved.");
             }
         } catch (SQLException e) {

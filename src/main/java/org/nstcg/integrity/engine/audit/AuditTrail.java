@@ -1,0 +1,162 @@
+package org.nstcg.integrity.engine.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.support.EngineException;
+
+/**
+ * The tamper-evident audit trail: append-only (the database refuses UPDATE, DELETE and TRUNCATE), each entry
+ * hashed together with the previous entry's hash, so that changing, removing or inserting an entry anywhere breaks
+ * the chain from there on. {@link #verify()} finds the first entry where it breaks.
+ *
+ * <p>Design notes: appending and hashing happen in the database ({@code audit_append}, V5) under a
+ * transaction-scoped advisory lock, so entries from any number of instances form one chain, and an entry written
+ * in the transaction of the action it records commits (or vanishes) with it. The chain cannot show that entries
+ * were cut from its end; {@link #verify()} reports the head's id and hash so an operator can keep it elsewhere.
+ */
+public final class AuditTrail {
+
+    /** The previous hash of the first entry. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+
+    public AuditTrail(DataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.json = json;
+    }
+
+    /** Records {@code event} in the caller's transaction (it commits or rolls back with the action); returns its id. */
+    public long record(Connection c, AuditEvent event) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT audit_append(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")) {
+            ps.setString(1, event.actor());
+            ps.setString(2, event.action());
+            ps.setString(3, event.targetType());
+            ps.setString(4, event.targetId());
+            ps.setString(5, event.before() == null ? null : event.before().toString());
+            ps.setString(6, event.after() == null ? null : event.after().toString());
+            ps.setString(7, event.details());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Records {@code event} in a transaction of its own (for actions outside PostgreSQL, such as a cache rebuild).
+     *
+     * @throws EngineException when PostgreSQL cannot record it
+     */
+    public long record(AuditEvent event) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return record(c, event);
+        } catch (SQLException e) {
+            throw new EngineException("Cannot record '" + event.action() + "' in the audit trail (" + ConnectionFailures.reason(e) + ").", e);
+        }
+    }
+
+    /** The outcome of {@link #verify()}: intact, or the first entry where the chain breaks and why. */
+    public record Verification(long entries, Optional<Long> firstBadId, Optional<String> problem, Optional<Long> headId,
+                               Optional<String> headHash) {
+        public boolean intact() {
+            return firstBadId.isEmpty();
+        }
+    }
+
+    /**
+     * Recomputes every entry's hash and checks every link, in one pass in the database.
+     *
+     * @return intact, or the first tampered or missing entry
+     */
+    public Verification verify() throws SQLException {
+        String sql = "WITH c AS (SELECT id, hash, prev_hash, lag(hash) OVER (ORDER BY id) AS expected_prev,"
+                + " audit_entry_hash(prev_hash, occurred_at, actor, action, target_type, target_id, before_state, after_state, details)"
+                + " AS recomputed FROM audit_log)"
+                + " SELECT (SELECT count(*) FROM c),"
+                + " (SELECT id FROM c WHERE hash <> recomputed OR prev_hash <> coalesce(expected_prev, ?) ORDER BY id LIMIT 1),"
+                + " (SELECT CASE WHEN hash <> recomputed THEN 'changed' ELSE 'unlinked' END FROM c"
+                + "   WHERE hash <> recomputed OR prev_hash <> coalesce(expected_prev, ?) ORDER BY id LIMIT 1),"
+                + " (SELECT id FROM c ORDER BY id DESC LIMIT 1), (SELECT hash FROM c ORDER BY id DESC LIMIT 1)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, GENESIS);
+            ps.setString(2, GENESIS);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long count = rs.getLong(1);
+                long bad = rs.getLong(2);
+                Optional<Long> firstBad = rs.wasNull() ? Optional.empty() : Optional.of(bad);
+                Optional<String> problem = Optional.ofNullable(rs.getString(3)).map(kind -> kind.equals("changed")
+                        ? "its content no longer matches its hash: it was changed after it was written"
+                        : "it does not link to the entry before it: an entry before it was removed, inserted or changed");
+                long head = rs.getLong(4);
+                Optional<Long> headId = rs.wasNull() ? Optional.empty() : Optional.of(head);
+                return new Verification(count, firstBad, problem, headId, Optional.ofNullable(rs.getString(5)));
+            }
+        }
+    }
+
+    /** Entries newest first, optionally only one actor's, one action's, or one target's. */
+    public List<AuditEntry> list(Optional<String> actor, Optional<String> action, Optional<String> targetId, Optional<Instant> since,
+                                 int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT id, occurred_at, actor, action, target_type, target_id, before_state,"
+                + " after_state, details, prev_hash, hash FROM audit_log WHERE true");
+        List<Object> args = new ArrayList<>();
+        actor.ifPresent(a -> {
+            sql.append(" AND actor = ?");
+            args.add(a);
+        });
+        action.ifPresent(a -> {
+            sql.append(" AND action LIKE ?");
+            args.add(a.endsWith("*") ? a.substring(0, a.length() - 1) + "%" : a);
+        });
+        targetId.ifPresent(t -> {
+            sql.append(" AND target_id = ?");
+            args.add(t);
+        });
+        since.ifPresent(s -> {
+            sql.append(" AND occurred_at >= ?");
+            args.add(Timestamp.from(s));
+        });
+        sql.append(" ORDER BY id DESC LIMIT ").append(Math.max(1, Math.min(limit, 100_000)));
+        List<AuditEntry> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                            Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6)), parse(rs.getString(7)),
+                            parse(rs.getString(8)), Optional.ofNullable(rs.getString(9)), rs.getString(10), rs.getString(11)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Optional<JsonNode> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readTree(text));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("audit_log holds invalid JSON", e);
+        }
+    }
+}
