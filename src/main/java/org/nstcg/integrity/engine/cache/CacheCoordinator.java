@@ -82,7 +82,14 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     private final TtlPolicy ttl;
     private final String instanceId;
     private final Cache<String, Near> near;
-    private final AtomicLong localInvalidations = new AtomicLong();
+    /**
+     * Invalidation marks for the near cache: one counter per stripe of keys, one for patterns and resets. A value
+     * read before an invalidation of its stripe (or a reset) is not put in the near cache; striping keeps a stream
+     * of invalidations of other keys (every registration invalidates count:users) from refusing every put.
+     */
+    private final java.util.concurrent.atomic.AtomicLongArray stripeInvalidations = new java.util.concurrent.atomic.AtomicLongArray(STRIPES);
+    private final AtomicLong wideInvalidations = new AtomicLong();
+    private static final int STRIPES = 1024;
     private final InvalidationSubscriber subscriber;
     private final ScheduledExecutorService maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -151,7 +158,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
      * @throws EngineException when PostgreSQL cannot answer a miss
      */
     public Lookup get(String key, Loader loader) {
-        long localMark = localInvalidations.get();
+        long localMark = mark(key);
         boolean nearUsable = near != null && subscriber.live();
         if (nearUsable) {
             Near n = near.getIfPresent(key);
@@ -192,11 +199,20 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o);
     }
 
+    /** The invalidation mark of {@code key}: changes whenever its stripe, a pattern or a reset is invalidated here. */
+    private long mark(String key) {
+        return wideInvalidations.get() * 31 + stripeInvalidations.get(stripe(key));
+    }
+
+    private static int stripe(String key) {
+        return Math.floorMod(key.hashCode(), STRIPES);
+    }
+
     private void putNear(String key, String json, long version, long localMark, boolean nearUsable) {
-        // Only if no invalidation reached this instance since the read began: the value may predate it.
-        if (nearUsable && localInvalidations.get() == localMark && subscriber.live()) {
+        // Only if no invalidation of this key (stripe) reached this instance since the read began: the value may predate it.
+        if (nearUsable && mark(key) == localMark && subscriber.live()) {
             near.put(key, new Near(json, version));
-            if (localInvalidations.get() != localMark) {
+            if (mark(key) != localMark) {
                 near.invalidate(key);
             }
         }
@@ -316,7 +332,13 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     }
 
     private void localInvalidate(List<String> keysOrPatterns, boolean patterns) {
-        localInvalidations.incrementAndGet();
+        if (patterns) {
+            wideInvalidations.incrementAndGet();
+        } else {
+            for (String k : keysOrPatterns) {
+                stripeInvalidations.incrementAndGet(stripe(k));
+            }
+        }
         if (near == null) {
             return;
         }
@@ -335,7 +357,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     }
 
     private void clearNear() {
-        localInvalidations.incrementAndGet();
+        wideInvalidations.incrementAndGet();
         if (near != null) {
             near.invalidateAll();
         }
