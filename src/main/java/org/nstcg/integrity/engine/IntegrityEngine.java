@@ -16,6 +16,7 @@ import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.repair.RepairService;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
@@ -75,6 +76,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final AlertSink alerts = new LoggingAlertSink();
     private final SagaService sagas;
     private final AuditTrail audit;
+    private final RepairService repairs;
     private final CacheCoordinator cacheCoordinator;
     private final PlatformCache cache;
     private final DivergenceSampler cacheDivergence;
@@ -113,6 +115,8 @@ public final class IntegrityEngine implements AutoCloseable {
                 orchestrator, json, database.settings().endpoint());
         registry.register(registration.saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
+        this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, new CacheRebuilder(cacheCoordinator),
+                cacheDivergence, clock, (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
         this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -257,6 +261,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** Operator-triggered rebuilds of the cache from PostgreSQL, all of it or one key pattern. */
     public CacheRebuilder cacheRebuilder() {
         return new CacheRebuilder(cacheCoordinator);
+    }
+
+    /** Repairs for each kind of integrity finding, previewable and audited. */
+    public RepairService repairs() {
+        return repairs;
     }
 
     /** The tamper-evident audit trail of administrative actions. */

@@ -1,0 +1,80 @@
+package org.nstcg.integrity.engine.repair;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheKeys;
+import org.nstcg.integrity.engine.cache.CacheRebuilder;
+import org.nstcg.integrity.engine.cache.DivergenceReport;
+import org.nstcg.integrity.engine.cache.DivergenceSampler;
+import org.nstcg.integrity.engine.store.CacheRows;
+import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
+import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.ProgressListener;
+
+/** Rebuilds the whole cache from PostgreSQL (safe while writes continue), after which divergence is sampled again. */
+final class CacheRepair implements Repair {
+
+    private final CacheRebuilder rebuilder;
+    private final DivergenceSampler sampler;
+    private final CacheRows rows;
+    private final AuditTrail audit;
+    private final ObjectMapper json;
+
+    CacheRepair(CacheRebuilder rebuilder, DivergenceSampler sampler, CacheRows rows, AuditTrail audit, ObjectMapper json) {
+        this.rebuilder = rebuilder;
+        this.sampler = sampler;
+        this.rows = rows;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    @Override
+    public String kind() {
+        return "cache";
+    }
+
+    @Override
+    public String description() {
+        return "Rebuilds every cached pattern from PostgreSQL (versions keep it safe while writes continue).";
+    }
+
+    @Override
+    public RepairPlan preview() {
+        DivergenceReport now = sampler.sampleNow();
+        List<PlannedChange> changes = new ArrayList<>();
+        try {
+            long users = rows.userRows();
+            long codes = rows.referralRows();
+            for (String pattern : CacheKeys.PATTERNS) {
+                DivergenceSample s = now.pattern(pattern).orElse(null);
+                long entries = switch (pattern) {
+                    case CacheKeys.USER_PATTERN -> users;
+                    case CacheKeys.REFERRAL_PATTERN -> codes;
+                    default -> 1;
+                };
+                changes.add(new PlannedChange("cache", pattern, s == null ? null : json.createObjectNode().put("sampled", s.sampled())
+                        .put("divergent", s.divergent()), json.createObjectNode().put("entries", entries),
+                        pattern + ": " + entries + " entr" + (entries == 1 ? "y" : "ies") + " would be written from PostgreSQL"
+                                + (s == null ? "" : " (now " + s.divergent() + " of " + s.sampled() + " sampled entries diverge)")));
+            }
+        } catch (SQLException e) {
+            throw new EngineException("Cannot count the rows to rebuild (" + e.getMessage() + ").", e);
+        }
+        return new RepairPlan(kind(), changes, changes.size(), false);
+    }
+
+    @Override
+    public RepairPlan apply(String actor, String reason) {
+        CacheRebuilder.Result r = rebuilder.rebuild("*", ProgressListener.NONE, () -> false);
+        List<PlannedChange> changes = List.of(new PlannedChange("cache", "*", null,
+                json.createObjectNode().put("written", r.written()).put("refused", r.refused()),
+                "rebuilt every pattern: " + r.written() + " entries written, " + r.refused() + " refused because a write came first"));
+        audit.record(AuditEvent.of(actor, "repair." + kind()).target("cache", "*")
+                .states(null, json.createObjectNode().put("written", r.written()).put("refused", r.refused())).details(reason));
+        return new RepairPlan(kind(), changes, 1, true);
+    }
+}

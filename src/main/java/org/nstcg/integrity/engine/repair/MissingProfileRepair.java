@@ -1,0 +1,64 @@
+package org.nstcg.integrity.engine.repair;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheCoordinator;
+
+/**
+ * Recreates the gamification profile of users who have none: points from their ledger (or 0), referral count
+ * from the users they referred.
+ */
+final class MissingProfileRepair extends SqlRepair {
+
+    private static final String MISSING = "SELECT u.id, coalesce((SELECT sum(delta) FROM points_ledger l WHERE l.user_id = u.id), 0),"
+            + " (SELECT count(*) FROM users r WHERE r.referred_by = u.id) FROM users u"
+            + " WHERE NOT EXISTS (SELECT 1 FROM gamification_profiles p WHERE p.user_id = u.id)";
+
+    MissingProfileRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
+        super(dataSource, json, audit, cache);
+    }
+
+    @Override
+    public String kind() {
+        return "missing-profile";
+    }
+
+    @Override
+    public String description() {
+        return "Recreates the missing gamification profile of a user: points from the ledger, referral count from the users referred.";
+    }
+
+    @Override
+    RepairPlan plan(Connection c, boolean apply) throws SQLException {
+        String sql = apply
+                ? "WITH m AS (" + MISSING + " ORDER BY u.id FOR UPDATE OF u) INSERT INTO gamification_profiles (user_id, points, referral_count)"
+                        + " SELECT * FROM m ON CONFLICT (user_id) DO NOTHING RETURNING user_id, points, referral_count"
+                : MISSING + " ORDER BY u.id";
+        List<PlannedChange> changes = new ArrayList<>();
+        long total = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                total++;
+                if (changes.size() < MAX_LISTED) {
+                    long id = rs.getLong(1);
+                    changes.add(new PlannedChange("profile", Long.toString(id), null,
+                            json.createObjectNode().put("points", rs.getLong(2)).put("referralCount", rs.getLong(3)),
+                            "user " + id + ": profile created with " + rs.getLong(2) + " points and " + rs.getLong(3) + " referrals"));
+                }
+            }
+        }
+        return new RepairPlan(kind(), changes, total, apply);
+    }
+
+    @Override
+    List<String> staleKeys(RepairPlan applied) {
+        return userKeys(applied, "leaderboard:referrers");
+    }
+}

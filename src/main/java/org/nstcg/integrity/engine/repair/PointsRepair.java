@@ -1,0 +1,63 @@
+package org.nstcg.integrity.engine.repair;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheCoordinator;
+
+/** Sets each profile's points to the sum of its ledger, the record every point is explained by. */
+final class PointsRepair extends SqlRepair {
+
+    private static final String BAD = "SELECT p.user_id, p.points, coalesce(l.total, 0) AS ledger FROM gamification_profiles p"
+            + " LEFT JOIN (SELECT user_id, sum(delta) AS total FROM points_ledger GROUP BY user_id) l ON l.user_id = p.user_id"
+            + " WHERE p.points <> coalesce(l.total, 0)";
+
+    PointsRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
+        super(dataSource, json, audit, cache);
+    }
+
+    @Override
+    public String kind() {
+        return "points";
+    }
+
+    @Override
+    public String description() {
+        return "Sets each profile's points to the sum of its points ledger (the ledger is the record; points follow it).";
+    }
+
+    @Override
+    RepairPlan plan(Connection c, boolean apply) throws SQLException {
+        String sql = apply
+                ? "WITH bad AS (" + BAD + " ORDER BY p.user_id FOR UPDATE OF p) UPDATE gamification_profiles g SET points = bad.ledger"
+                        + " FROM bad WHERE g.user_id = bad.user_id RETURNING g.user_id, bad.points, bad.ledger"
+                : BAD + " ORDER BY p.user_id";
+        List<PlannedChange> changes = new ArrayList<>();
+        long total = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                total++;
+                if (changes.size() < MAX_LISTED) {
+                    long id = rs.getLong(1);
+                    long before = rs.getLong(2);
+                    long after = rs.getLong(3);
+                    changes.add(new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("points", before),
+                            json.createObjectNode().put("points", after),
+                            "user " + id + ": points " + before + " → " + after + " (the sum of the ledger)"));
+                }
+            }
+        }
+        return new RepairPlan(kind(), changes, total, apply);
+    }
+
+    @Override
+    List<String> staleKeys(RepairPlan applied) {
+        return userKeys(applied, "leaderboard:referrers");
+    }
+}

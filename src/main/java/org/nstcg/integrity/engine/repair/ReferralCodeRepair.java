@@ -1,0 +1,108 @@
+package org.nstcg.integrity.engine.repair;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheCoordinator;
+
+/**
+ * Regenerates conflicting referral codes: where several users carry one code, the user the code registry names
+ * (or else the earliest) keeps it and every other one gets a newly issued code. A code a user owned in the registry
+ * stays theirs as an alias; a code that belonged to someone else stays with its owner. Each change writes an outbox
+ * event {@code referral.code_changed} so the user can be told their new code.
+ */
+final class ReferralCodeRepair extends SqlRepair {
+
+    private static final String CONFLICTS = "SELECT u.id, u.referral_code, u.first_name, (r.user_id = u.id) AS registered,"
+            + " row_number() OVER (PARTITION BY u.referral_code ORDER BY (r.user_id = u.id) DESC NULLS LAST, u.created_at, u.id) AS rank"
+            + " FROM users u LEFT JOIN referral_codes r ON r.code = u.referral_code"
+            + " WHERE u.referral_code IN (SELECT referral_code FROM users GROUP BY referral_code HAVING count(*) > 1)";
+
+    /** Issues a new code for a user: (user id, first name) → code text. */
+    private final BiFunction<Long, String, String> issue;
+
+    ReferralCodeRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
+                       BiFunction<Long, String, String> issue) {
+        super(dataSource, json, audit, cache);
+        this.issue = issue;
+    }
+
+    @Override
+    public String kind() {
+        return "referral-codes";
+    }
+
+    @Override
+    public String description() {
+        return "Gives a newly issued referral code to every user who shares a code with another; the registered owner keeps it,"
+                + " and an outbox event tells each changed user their new code.";
+    }
+
+    @Override
+    RepairPlan plan(Connection c, boolean apply) throws SQLException {
+        List<long[]> losers = new ArrayList<>();
+        List<String[]> texts = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, referral_code, first_name, registered FROM (" + CONFLICTS
+                + ") t WHERE rank > 1 ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                losers.add(new long[] {rs.getLong(1)});
+                texts.add(new String[] {rs.getString(2), rs.getString(3)});
+            }
+        }
+        if (apply && !losers.isEmpty()) {
+            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM users WHERE id = ANY (?) FOR UPDATE")) {
+                lock.setArray(1, c.createArrayOf("bigint", losers.stream().map(l -> l[0]).toArray()));
+                lock.executeQuery().close();
+            }
+        }
+        List<PlannedChange> changes = new ArrayList<>();
+        for (int i = 0; i < losers.size(); i++) {
+            long id = losers.get(i)[0];
+            String old = texts.get(i)[0];
+            String next = apply ? issue.apply(id, texts.get(i)[1]) : "(a newly issued code)";
+            if (apply) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE users SET referral_code = ? WHERE id = ?")) {
+                    ps.setString(1, next);
+                    ps.setLong(2, id);
+                    ps.executeUpdate();
+                }
+                // Codes registered to this user before (its own earlier primary) stay theirs, as aliases: one primary each.
+                try (PreparedStatement ps = c.prepareStatement("UPDATE referral_codes SET kind = 'alias' WHERE user_id = ?"
+                        + " AND kind = 'primary' AND code <> ?")) {
+                    ps.setLong(1, id);
+                    ps.setString(2, next);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload,"
+                        + " dedup_key) VALUES ('user', ?, 'referral.code_changed', ?::jsonb, ?)")) {
+                    ps.setString(1, Long.toString(id));
+                    ps.setString(2, json.createObjectNode().put("userId", id).put("oldCode", old).put("newCode", next)
+                            .put("reason", "the old code was shared with another user").toString());
+                    ps.setString(3, "referral.code_changed:" + id + ":" + next);
+                    ps.executeUpdate();
+                }
+            }
+            if (changes.size() < MAX_LISTED) {
+                changes.add(new PlannedChange("user", Long.toString(id), json.createObjectNode().put("referralCode", old),
+                        json.createObjectNode().put("referralCode", next),
+                        "user " + id + ": referral code " + old + " (shared) → " + next + "; the user is notified"));
+            }
+        }
+        return new RepairPlan(kind(), changes, losers.size(), apply);
+    }
+
+    @Override
+    List<String> staleKeys(RepairPlan applied) {
+        List<String> keys = userKeys(applied, "leaderboard:referrers");
+        applied.changes().forEach(ch -> keys.add("referral:" + ch.before().path("referralCode").asText()));
+        return keys;
+    }
+}

@@ -1,0 +1,61 @@
+package org.nstcg.integrity.engine.repair;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheCoordinator;
+
+/** Sets each profile's referral count to the number of users whose {@code referred_by} is that user. */
+final class ReferralCountRepair extends SqlRepair {
+
+    private static final String BAD = "SELECT p.user_id, p.referral_count, coalesce(r.n, 0) AS actual FROM gamification_profiles p"
+            + " LEFT JOIN (SELECT referred_by, count(*) AS n FROM users WHERE referred_by IS NOT NULL GROUP BY referred_by) r"
+            + " ON r.referred_by = p.user_id WHERE p.referral_count <> coalesce(r.n, 0)";
+
+    ReferralCountRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
+        super(dataSource, json, audit, cache);
+    }
+
+    @Override
+    public String kind() {
+        return "referral-count";
+    }
+
+    @Override
+    public String description() {
+        return "Sets each profile's referral count to the number of users it referred (users.referred_by).";
+    }
+
+    @Override
+    RepairPlan plan(Connection c, boolean apply) throws SQLException {
+        String sql = apply
+                ? "WITH bad AS (" + BAD + " ORDER BY p.user_id FOR UPDATE OF p) UPDATE gamification_profiles g SET referral_count = bad.actual"
+                        + " FROM bad WHERE g.user_id = bad.user_id RETURNING g.user_id, bad.referral_count, bad.actual"
+                : BAD + " ORDER BY p.user_id";
+        List<PlannedChange> changes = new ArrayList<>();
+        long total = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                total++;
+                if (changes.size() < MAX_LISTED) {
+                    long id = rs.getLong(1);
+                    changes.add(new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("referralCount", rs.getLong(2)),
+                            json.createObjectNode().put("referralCount", rs.getLong(3)),
+                            "user " + id + ": referral count " + rs.getLong(2) + " → " + rs.getLong(3)));
+                }
+            }
+        }
+        return new RepairPlan(kind(), changes, total, apply);
+    }
+
+    @Override
+    List<String> staleKeys(RepairPlan applied) {
+        return userKeys(applied, "leaderboard:referrers");
+    }
+}

@@ -1,0 +1,26 @@
+package org.nstcg.integrity.engine.repair;
+
+/**
+ * A repair for one kind of integrity finding: {@link #preview} says exactly what it would change now (a dry run,
+ * nothing written); {@link #apply} changes it and records the action in the audit trail.
+ */
+public interface Repair {
+
+    /** The most changes listed in a plan; a plan still counts every change. */
+    int MAX_LISTED = 1_000;
+
+    /** The name operators type, e.g. {@code points}. */
+    String kind();
+
+    /** What it repairs, as a sentence. */
+    String description();
+
+    /** What it would change now; writes nothing. */
+    RepairPlan preview();
+
+    /**
+     * Applies it: what it changed (found again at apply time, so it may differ from an earlier preview if the
+     * data changed meanwhile), audited with {@code actor} and {@code reason}.
+     */
+    RepairPlan apply(String actor, String reason);
+}

@@ -1,0 +1,53 @@
+package org.nstcg.integrity.engine.repair;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.cache.CacheRebuilder;
+import org.nstcg.integrity.engine.cache.DivergenceSampler;
+import org.nstcg.integrity.engine.saga.SagaService;
+
+/** The repairs on offer, one per kind of integrity finding, each previewable and audited. */
+public final class RepairService {
+
+    private final Map<String, Repair> repairs = new LinkedHashMap<>();
+
+    /**
+     * @param issueCode issues a new referral code for (user id, first name)
+     */
+    public RepairService(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache, SagaService sagas,
+                         CacheRebuilder rebuilder, DivergenceSampler sampler, Clock clock, BiFunction<Long, String, String> issueCode) {
+        add(new ReferralCodeRepair(dataSource, json, audit, cache, issueCode));
+        add(new PointsRepair(dataSource, json, audit, cache));
+        add(new MissingProfileRepair(dataSource, json, audit, cache));
+        add(new ReferralCountRepair(dataSource, json, audit, cache));
+        add(new StuckSagaRepair(sagas, audit, json, clock));
+        add(new CacheRepair(rebuilder, sampler, cache.rows(), audit, json));
+    }
+
+    /** Adds a repair (another package's, such as merging duplicate emails). */
+    public void add(Repair repair) {
+        repairs.put(repair.kind(), repair);
+    }
+
+    public List<Repair> all() {
+        return new ArrayList<>(repairs.values());
+    }
+
+    public Optional<Repair> find(String kind) {
+        return Optional.ofNullable(repairs.get(kind));
+    }
+
+    /** The kinds, for messages. */
+    public String kinds() {
+        return String.join(", ", repairs.keySet());
+    }
+}

@@ -1,0 +1,115 @@
+package org.nstcg.integrity.engine.repair;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.saga.SagaOutcome;
+import org.nstcg.integrity.engine.saga.SagaRecord;
+import org.nstcg.integrity.engine.saga.SagaService;
+import org.nstcg.integrity.engine.saga.SagaStatus;
+import org.nstcg.integrity.engine.support.EngineException;
+
+/**
+ * Finishes stuck sagas: those whose owner's lease expired are recovered now (forward after their pivot, otherwise
+ * compensated), those that need attention are retried. A saga whose retry fails again stays for an operator.
+ */
+final class StuckSagaRepair implements Repair {
+
+    private static final int LIMIT = 10_000;
+
+    private final SagaService sagas;
+    private final AuditTrail audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    StuckSagaRepair(SagaService sagas, AuditTrail audit, ObjectMapper json, Clock clock) {
+        this.sagas = sagas;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public String kind() {
+        return "sagas";
+    }
+
+    @Override
+    public String description() {
+        return "Finishes stuck sagas: recovers those whose instance stopped (lease expired) and retries those that need attention.";
+    }
+
+    private List<SagaRecord> stuck() {
+        List<SagaRecord> out = new ArrayList<>();
+        for (SagaStatus s : List.of(SagaStatus.RUNNING, SagaStatus.COMPENSATING)) {
+            sagas.list(Optional.of(s), Optional.empty(), Optional.empty(), LIMIT).stream()
+                    .filter(r -> r.leaseExpiresAt().map(l -> l.isBefore(clock.instant())).orElse(true)).forEach(out::add);
+        }
+        out.addAll(sagas.list(Optional.of(SagaStatus.FAILED_NEEDS_ATTENTION), Optional.empty(), Optional.empty(), LIMIT));
+        return out;
+    }
+
+    private PlannedChange planned(SagaRecord r, String outcome) {
+        return new PlannedChange("saga", r.id().toString(), json.createObjectNode().put("status", r.status().name())
+                .put("step", r.currentStep()), json.createObjectNode().put("outcome", outcome),
+                r.type() + " saga " + r.id() + " (" + r.businessKey() + "), " + r.status() + " at step " + r.currentStep() + ": " + outcome);
+    }
+
+    @Override
+    public RepairPlan preview() {
+        List<PlannedChange> changes = new ArrayList<>();
+        for (SagaRecord r : stuck()) {
+            changes.add(planned(r, r.status() == SagaStatus.FAILED_NEEDS_ATTENTION ? "would be retried"
+                    : "would be recovered (forward after its pivot, otherwise compensated)"));
+        }
+        return new RepairPlan(kind(), changes.stream().limit(MAX_LISTED).toList(), changes.size(), false);
+    }
+
+    @Override
+    public RepairPlan apply(String actor, String reason) {
+        List<SagaRecord> stuck = stuck();
+        List<PlannedChange> changes = new ArrayList<>();
+        try {
+            for (SagaOutcome o : sagas.recoverExpired()) {
+                changes.add(new PlannedChange("saga", o.sagaId().toString(), null, json.createObjectNode().put("outcome", describe(o)),
+                        "saga " + o.sagaId() + " recovered: " + describe(o)));
+            }
+        } catch (SQLException e) {
+            throw new EngineException("Cannot recover stuck sagas: PostgreSQL did not answer (" + e.getMessage() + ").", e);
+        }
+        for (SagaRecord r : stuck) {
+            if (r.status() == SagaStatus.FAILED_NEEDS_ATTENTION) {
+                String outcome;
+                try {
+                    outcome = describe(sagas.retry(r.id(), actor, reason));
+                } catch (EngineException e) {
+                    outcome = "not retried: " + e.getMessage();
+                }
+                changes.add(planned(r, outcome));
+            }
+        }
+        if (!changes.isEmpty()) {
+            audit.record(AuditEvent.of(actor, "repair." + kind()).target("repair", kind())
+                    .states(null, json.createObjectNode().put("changes", changes.size())).details(reason));
+        }
+        return new RepairPlan(kind(), changes.stream().limit(MAX_LISTED).toList(), changes.size(), true);
+    }
+
+    private static String describe(SagaOutcome o) {
+        if (o instanceof SagaOutcome.Completed) {
+            return "completed";
+        }
+        if (o instanceof SagaOutcome.Compensated) {
+            return "compensated";
+        }
+        if (o instanceof SagaOutcome.NeedsAttention n) {
+            return "still needs attention: " + n.message();
+        }
+        return "taken over by another instance";
+    }
+}

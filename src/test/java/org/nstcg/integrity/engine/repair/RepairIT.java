@@ -1,0 +1,217 @@
+package org.nstcg.integrity.engine.repair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.audit.AuditEntry;
+import org.nstcg.integrity.engine.cache.CacheKeys;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome;
+import org.nstcg.integrity.engine.registration.RegistrationRequest;
+import org.nstcg.integrity.engine.saga.SagaStatus;
+import org.nstcg.integrity.support.TestDatabase;
+
+/**
+ * Each repair against planted corruption in a real database: the preview lists exactly the planted damage and writes
+ * nothing, applying fixes it and is audited, and afterwards there is nothing left to repair.
+ */
+class RepairIT {
+
+    private TestDatabase db;
+    private IntegrityEngine engine;
+
+    @BeforeEach
+    void start() {
+        db = TestDatabase.create();
+        engine = db.startEngine();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        engine.close();
+        db.close();
+    }
+
+    private List<Long> users(int n) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RegistrationOutcome o = engine.registration().register(
+                    new RegistrationRequest("r" + UUID.randomUUID().toString().substring(0, 8) + "@repair.example.org", "Rita", null, null));
+            ids.add(((RegistrationOutcome.Registered) o).userId());
+        }
+        return ids;
+    }
+
+    private void sql(String... statements) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+
+    private long number(String query) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Repair repair(String kind) {
+        return engine.repairs().find(kind).orElseThrow();
+    }
+
+    private List<String> targets(RepairPlan plan) {
+        return plan.changes().stream().map(PlannedChange::targetId).toList();
+    }
+
+    private AuditEntry lastAudit(String action) throws SQLException {
+        return engine.audit().list(Optional.empty(), Optional.of(action), Optional.empty(), Optional.empty(), 1).get(0);
+    }
+
+    @Test
+    void pointsThatDriftedFromTheLedgerAreSetBackToItsSum() throws Exception {
+        List<Long> ids = users(4);
+        sql("ALTER TABLE gamification_profiles DISABLE TRIGGER USER",
+                "UPDATE gamification_profiles SET points = points + 7 WHERE user_id IN (" + ids.get(1) + ", " + ids.get(3) + ")",
+                "ALTER TABLE gamification_profiles ENABLE TRIGGER USER");
+
+        RepairPlan preview = repair("points").preview();
+        assertThat(preview.applied()).isFalse();
+        assertThat(targets(preview)).containsExactly(ids.get(1).toString(), ids.get(3).toString());
+        assertThat(preview.changes().get(0).summary()).contains("points 17 → 10");
+        assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(1))).as("dry run wrote nothing").isEqualTo(17);
+
+        RepairPlan applied = repair("points").apply("olga", "points drifted");
+        assertThat(applied.total()).isEqualTo(2);
+        assertThat(number("SELECT count(*) FROM gamification_profiles p WHERE points <> (SELECT sum(delta) FROM points_ledger l"
+                + " WHERE l.user_id = p.user_id)")).isZero();
+        assertThat(repair("points").preview().nothingToDo()).isTrue();
+        AuditEntry audit = lastAudit("repair.points");
+        assertThat(audit.actor()).isEqualTo("olga");
+        assertThat(audit.after().orElseThrow().path("changes").asLong()).isEqualTo(2);
+        assertThat(engine.audit().verify().intact()).isTrue();
+    }
+
+    @Test
+    void aMissingProfileIsRecreatedFromTheLedger() throws Exception {
+        List<Long> ids = users(3);
+        sql("DELETE FROM gamification_profiles WHERE user_id = " + ids.get(2));
+
+        assertThat(targets(repair("missing-profile").preview())).containsExactly(ids.get(2).toString());
+        repair("missing-profile").apply("olga", "profile lost");
+
+        assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(2))).isEqualTo(10);
+        assertThat(repair("missing-profile").preview().nothingToDo()).isTrue();
+    }
+
+    @Test
+    void aWrongReferralCountIsSetToTheNumberOfUsersReferred() throws Exception {
+        List<Long> ids = users(2);
+        String code = engine.cache().user(ids.get(0)).orElseThrow().value().referralCode();
+        engine.registration().register(new RegistrationRequest("friend1@repair.example.org", "Fred", null, code));
+        sql("UPDATE gamification_profiles SET referral_count = 5 WHERE user_id = " + ids.get(0),
+                "UPDATE gamification_profiles SET referral_count = 2 WHERE user_id = " + ids.get(1));
+
+        RepairPlan preview = repair("referral-count").preview();
+        assertThat(targets(preview)).containsExactly(ids.get(0).toString(), ids.get(1).toString());
+        repair("referral-count").apply("olga", "counts drifted");
+
+        assertThat(number("SELECT referral_count FROM gamification_profiles WHERE user_id = " + ids.get(0))).isEqualTo(1);
+        assertThat(number("SELECT referral_count FROM gamification_profiles WHERE user_id = " + ids.get(1))).isZero();
+    }
+
+    @Test
+    void aSharedReferralCodeStaysWithItsRegisteredOwnerAndTheOtherUserGetsANewOneAndIsNotified() throws Exception {
+        List<Long> ids = users(2);
+        long owner = ids.get(0);
+        long intruder = ids.get(1);
+        String ownerCode;
+        String intruderOld;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            ownerCode = text(st, "SELECT referral_code FROM users WHERE id = " + owner);
+            intruderOld = text(st, "SELECT referral_code FROM users WHERE id = " + intruder);
+        }
+        sql("ALTER TABLE users DROP CONSTRAINT users_referral_code_uk",
+                "ALTER TABLE users DISABLE TRIGGER users_register_referral_code",
+                "UPDATE users SET referral_code = '" + ownerCode + "' WHERE id = " + intruder,
+                "ALTER TABLE users ENABLE TRIGGER users_register_referral_code");
+
+        RepairPlan preview = repair("referral-codes").preview();
+        assertThat(targets(preview)).containsExactly(Long.toString(intruder));
+        repair("referral-codes").apply("olga", "legacy code conflict");
+
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            String intruderNew = text(st, "SELECT referral_code FROM users WHERE id = " + intruder);
+            assertThat(intruderNew).isNotIn(ownerCode, intruderOld).matches("RITA-[0-9A-HJKMNP-TV-Z]{9}");
+            assertThat(text(st, "SELECT referral_code FROM users WHERE id = " + owner)).isEqualTo(ownerCode);
+            assertThat(text(st, "SELECT user_id || ' ' || kind FROM referral_codes WHERE code = '" + ownerCode + "'"))
+                    .isEqualTo(owner + " primary");
+            assertThat(text(st, "SELECT user_id || ' ' || kind FROM referral_codes WHERE code = '" + intruderNew + "'"))
+                    .isEqualTo(intruder + " primary");
+            assertThat(text(st, "SELECT user_id || ' ' || kind FROM referral_codes WHERE code = '" + intruderOld + "'"))
+                    .as("the intruder's own earlier code stays theirs, as an alias").isEqualTo(intruder + " alias");
+            assertThat(text(st, "SELECT payload->>'oldCode' || ' ' || (payload->>'newCode') FROM outbox_events"
+                    + " WHERE event_type = 'referral.code_changed' AND aggregate_id = '" + intruder + "'"))
+                    .isEqualTo(ownerCode + " " + intruderNew);
+        }
+        assertThat(repair("referral-codes").preview().nothingToDo()).isTrue();
+    }
+
+    private static String text(Statement st, String query) throws SQLException {
+        try (ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void aSagaWhoseInstanceStoppedIsFinishedByTheSagaRepair() throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO sagas (id, saga_type, business_key,"
+                + " status, current_step, step_count, owner_instance, lease_expires_at, data) VALUES (?, 'registration', 'gone@example.org',"
+                + " 'RUNNING', 0, 5, 'gone', now() - interval '1 minute', ?::jsonb)")) {
+            ps.setObject(1, id);
+            ps.setString(2, "{\"email\":\"gone@example.org\",\"mailbox\":\"gone@example.org\",\"firstName\":\"Gone\","
+                    + "\"lastName\":null,\"referrerId\":null,\"referralGiven\":false,\"referralShown\":null}");
+            ps.executeUpdate();
+        }
+
+        RepairPlan preview = repair("sagas").preview();
+        assertThat(targets(preview)).contains(id.toString());
+        assertThat(engine.sagas().show(id).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
+
+        repair("sagas").apply("oscar", "instance lost");
+
+        assertThat(engine.sagas().show(id).orElseThrow().status()).isIn(SagaStatus.COMPENSATED, SagaStatus.COMPLETED);
+        assertThat(lastAudit("repair.sagas").actor()).isEqualTo("oscar");
+    }
+
+    @Test
+    void theCacheRepairRebuildsEveryPatternAndLeavesNoDivergence() throws Exception {
+        List<Long> ids = users(5);
+        for (long id : ids) {
+            engine.cache().user(id);
+        }
+        sql("UPDATE gamification_profiles SET referral_count = referral_count WHERE user_id = " + ids.get(0)); // version moves, no invalidation
+
+        RepairPlan preview = repair("cache").preview();
+        assertThat(targets(preview)).containsExactlyElementsOf(CacheKeys.PATTERNS);
+        assertThat(preview.changes().get(0).summary()).contains("1 of 5 sampled entries diverge");
+
+        RepairPlan applied = repair("cache").apply("oscar", "divergence alert");
+        assertThat(applied.changes().get(0).after().path("written").asLong()).isGreaterThanOrEqualTo(5);
+        assertThat(engine.cacheDivergence().sampleNow().pattern(CacheKeys.USER_PATTERN).orElseThrow().divergent()).isZero();
+    }
+}
