@@ -72,6 +72,8 @@ public final class IntegrityCli implements Callable<Integer> {
         cl.addSubcommand(new SagasCommand());
         cl.addSubcommand(new CacheCommand());
         cl.addSubcommand(new AuditCommand());
+        cl.addSubcommand(new CheckCommand());
+        cl.addSubcommand(new ChecksCommand());
         cl.addSubcommand(new BenchCommand());
         CommandLine rebuilt = cl;
         rebuilt.setOut(out);
