@@ -16,13 +16,15 @@ import org.nstcg.integrity.engine.support.EngineException;
  * <p>The platform made: users 1..n, active, with a referral code of the generated form ({@code BNCH-} and nine
  * Crockford symbols, so the identity index is exercised) registered in {@code referral_codes}; user {@code g > 1}
  * even was referred by {@code g / 2}; every user has a profile, a signup ledger entry of +10 and, per referral, a
- * +25 bonus entry; points and referral counts match. The triggers that would check each row one by one are
+ * +25 bonus entry; points and referral counts match; each user was made by a COMPLETED registration saga and has a
+ * published "user registered" outbox event. The triggers that would check each row one by one are
  * disabled while inserting (the schema's owner may do so) and enabled again; the rows are made consistent instead.
  */
 public final class SuiteTiming {
 
     private static final int CHUNK = 200_000;
     private static final String CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    private static final String SAGA_ID = "md5('bench-saga:' || g)::uuid";
 
     /** One check's time in one run. */
     public record Timing(String check, String status, long findings, double seconds) {
@@ -53,9 +55,14 @@ public final class SuiteTiming {
             for (long from = 1; from <= n; from += CHUNK) {
                 long to = Math.min(n, from + CHUNK - 1);
                 String series = " FROM generate_series(" + from + "::bigint, " + to + "::bigint) g";
-                st.execute("INSERT INTO users (id, email, email_normalized, referral_code, first_name, last_name, referred_by)"
+                st.execute("INSERT INTO sagas (id, saga_type, business_key, status, current_step, step_count, created_at, finished_at)"
+                        + " SELECT " + SAGA_ID + ", 'registration', 'user' || g || '@bench.example.org', 'COMPLETED', 5, 5, now(), now()" + series);
+                st.execute("INSERT INTO users (id, email, email_normalized, referral_code, first_name, last_name, referred_by, created_by_saga)"
                         + " SELECT g, 'user' || g || '@bench.example.org', 'user' || g || '@bench.example.org', " + code + ","
-                        + " 'Bench', 'User ' || g, CASE WHEN g > 1 AND g % 2 = 0 THEN g / 2 END" + series);
+                        + " 'Bench', 'User ' || g, CASE WHEN g > 1 AND g % 2 = 0 THEN g / 2 END, " + SAGA_ID + series);
+                st.execute("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key, published_at, saga_id)"
+                        + " SELECT 'user', g::text, 'user.registered', jsonb_build_object('userId', g), 'user.registered:' || g, now(), "
+                        + SAGA_ID + series);
                 st.execute("INSERT INTO referral_codes (code, user_id, kind) SELECT u.referral_code, u.id, 'primary' FROM users u"
                         + " WHERE u.id BETWEEN " + from + " AND " + to);
                 st.execute("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) SELECT g, 10, 'signup', 'bench-signup:' || g"
