@@ -130,6 +130,19 @@ class CheckCommandsIT {
     }
 
     @Test
+    void anUnreachableRedisMakesTheCacheCheckAnErrorWithExit2WhileTheOtherChecksRun() {
+        int port = TestServers.freePort();
+        List<String> args = new ArrayList<>(List.of("check", "--json"));
+        args.addAll(db.cliFlags(TestServers.jdbcUrl(), "redis://127.0.0.1:" + port));
+
+        int code = cli.run(args.toArray(String[]::new));
+
+        assertThat(code).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(cli.err().strip()).hasLineCount(1).startsWith("error: the check cache-consistency could not run: Redis did not answer");
+        assertThat(cli.out()).contains("\"status\" : \"error\"").contains("\"name\" : \"points-ledger\"");
+    }
+
+    @Test
     void anEmptyHistorySaysHowToStartOne() {
         assertThat(run("checks", "history")).isZero();
         assertThat(cli.out()).contains("No integrity check runs yet");
