@@ -73,6 +73,8 @@ public final class IntegrityCli implements Callable<Integer> {
         cl.addSubcommand(new CacheCommand());
         cl.addSubcommand(new AuditCommand());
         cl.addSubcommand(new RepairCommand());
+        cl.addSubcommand(new CheckCommand());
+        cl.addSubcommand(new ChecksCommand());
         cl.addSubcommand(new BenchCommand());
         CommandLine rebuilt = cl;
         rebuilt.setOut(out);

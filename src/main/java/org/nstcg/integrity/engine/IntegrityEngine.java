@@ -37,8 +37,9 @@ import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaService;
 import org.nstcg.integrity.engine.saga.SagaSettings;
 import org.nstcg.integrity.engine.saga.Sleeper;
-import org.nstcg.integrity.engine.support.AlertSink;
-import org.nstcg.integrity.engine.support.LoggingAlertSink;
+import org.nstcg.integrity.engine.integrity.AlertHub;
+import org.nstcg.integrity.engine.integrity.CheckSettings;
+import org.nstcg.integrity.engine.integrity.IntegrityChecks;
 import org.nstcg.integrity.engine.store.Database;
 import org.nstcg.integrity.engine.store.EngineSecrets;
 import org.nstcg.integrity.engine.store.RegistrationStore;
@@ -73,7 +74,8 @@ public final class IntegrityEngine implements AutoCloseable {
     private final EmailNormalizer emails;
     private final RegistrationService registration;
     private final ReferralCodes referralCodes;
-    private final AlertSink alerts = new LoggingAlertSink();
+    private final AlertHub alerts;
+    private final IntegrityChecks checks;
     private final SagaService sagas;
     private final AuditTrail audit;
     private final RepairService repairs;
@@ -86,6 +88,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private IntegrityEngine(EngineConfig config, Clock clock, EmbeddedServers embedded, Database database, RedisConnection redis,
                             byte[] referralKey) {
         this.config = config;
+        this.alerts = AlertHub.create(CheckSettings.from(config));
         this.clock = clock;
         this.instanceId = UUID.randomUUID().toString().substring(0, 8) + "@" + ProcessHandle.current().pid();
         this.embedded = embedded;
@@ -111,6 +114,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.cache = new PlatformCache(cacheCoordinator, json);
         this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
                 config.cacheDivergenceAlert(), alerts, clock);
+        this.checks = IntegrityChecks.create(config, database.dataSource(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, cacheCoordinator,
                 orchestrator, json, database.settings().endpoint());
         registry.register(registration.saga().definition());
@@ -149,6 +153,7 @@ public final class IntegrityEngine implements AutoCloseable {
             IntegrityEngine engine = new IntegrityEngine(config, clock, embedded, database, redis, referralKey);
             engine.sagas.startRecovery();
             engine.cacheDivergence.start();
+            engine.checks.startSchedule();
             log.info("Engine {} started: PostgreSQL {} ({}), Redis {} ({})", engine.instanceId,
                     database.settings().endpoint(), config.databaseMode(), redis.settings().endpoint(), config.redisMode());
             return engine;
@@ -268,6 +273,16 @@ public final class IntegrityEngine implements AutoCloseable {
         return repairs;
     }
 
+    /** Integrity checks: run now, the schedule, stored runs and findings. */
+    public IntegrityChecks checks() {
+        return checks;
+    }
+
+    /** Every alert the engine raises: recent ones, listeners (the console), the log and the webhook. */
+    public AlertHub alerts() {
+        return alerts;
+    }
+
     /** The tamper-evident audit trail of administrative actions. */
     public AuditTrail audit() {
         return audit;
@@ -336,8 +351,10 @@ public final class IntegrityEngine implements AutoCloseable {
                 // already shutting down
             }
         }
+        checks.close();
         sagas.close();
         cacheDivergence.close();
+        alerts.close();
         cacheCoordinator.close();
         redis.close();
         database.close();

@@ -27,7 +27,13 @@ public enum ConfigKey {
     CACHE_SAMPLE_INTERVAL("cache.sample-interval", "5s", "how often the divergence sampler compares cached entries with their rows"),
     CACHE_DIVERGENCE_ALERT("cache.divergence-alert", "5%", "divergence of a key pattern that raises an alert, 0% to 100%"),
     DATA_DIR("data.dir", "", "directory for embedded servers' data (empty: ~/.local/share/integrity-console)"),
-    CONSOLE_REFRESH("console.refresh", "5s", "how often the console refreshes live figures, 1s to 1h");
+    CONSOLE_REFRESH("console.refresh", "5s", "how often the console refreshes live figures, 1s to 1h"),
+    CHECKS_INTERVAL("checks.interval", "15m", "how often one of the instances runs the integrity checks, 1s to 24h, e.g. 15m (0 or off: never)"),
+    CHECKS_OUTBOX_MAX_AGE("checks.outbox-max-age", "15m", "age of the oldest unpublished outbox event above which outbox-backlog reports it, e.g. 15m"),
+    ALERTS_DUPLICATE_REFERRAL_CODES("alerts.duplicate-referral-codes", "0", "duplicate referral codes found by a check above which a critical alert is raised (0: any)"),
+    ALERTS_BLOCKED_REGISTRATIONS("alerts.blocked-registrations", "100", "registrations refused as already registered within the last hour above which an alert is raised"),
+    ALERTS_ROLLBACK_RATE("alerts.rollback-rate", "1%", "share of sagas rolled back within the last hour above which an alert is raised, 0% to 100%"),
+    ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)");
 
     private final String key;
     private final String defaultValue;
@@ -63,7 +69,7 @@ public enum ConfigKey {
 
     /** Values of secret keys are never printed. */
     public boolean secret() {
-        return this == DB_PASSWORD;
+        return this == DB_PASSWORD || this == ALERTS_WEBHOOK_URL;
     }
 
     public static Optional<ConfigKey> byKey(String key) {

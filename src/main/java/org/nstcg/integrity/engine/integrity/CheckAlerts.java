@@ -1,0 +1,119 @@
+package org.nstcg.integrity.engine.integrity;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.registration.RegistrationSaga;
+import org.nstcg.integrity.engine.saga.SagaMetrics;
+import org.nstcg.integrity.engine.saga.SagaOrchestrator;
+import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.engine.support.AlertSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PRD's alerts, evaluated after every run against their thresholds ({@link CheckSettings}):
+ * <ul>
+ *   <li>{@value #DUPLICATE_REFERRAL_CODES} (critical): referral-code-uniqueness found more than
+ *   {@code alerts.duplicate-referral-codes} (default 0: any);</li>
+ *   <li>{@value #BLOCKED_REGISTRATIONS} (warning): more than {@code alerts.blocked-registrations} registrations
+ *   refused in the last hour because the mailbox was already registered — counted from the saga log (sagas
+ *   COMPENSATED with {@code last_error} "rejected: already_registered…"). A refusal on the Redis fast path, before
+ *   the saga wrote anything, leaves no saga row and is not counted;</li>
+ *   <li>{@value #ROLLBACK_RATE} (warning): more than {@code alerts.rollback-rate} (default 1%) of the sagas finished
+ *   in the last hour were rolled back (refusals excluded, at least {@link SagaMetrics#MIN_SAMPLE} sagas).</li>
+ * </ul>
+ * The cache inconsistency alert (above {@code cache.divergence-alert}, 5%) is the divergence sampler's own
+ * {@code cache.divergence}, raised by the very round the cache-consistency check runs.
+ *
+ * <p>Each alert is raised once when its figure crosses the threshold, and again only after a run saw it back at or
+ * under the threshold, so a schedule does not repeat it every interval.
+ */
+final class CheckAlerts {
+
+    static final String DUPLICATE_REFERRAL_CODES = "integrity.duplicate-referral-codes";
+    static final String BLOCKED_REGISTRATIONS = "integrity.blocked-registrations";
+    static final String ROLLBACK_RATE = "integrity.rollback-rate";
+
+    private static final Logger log = LoggerFactory.getLogger(CheckAlerts.class);
+    private static final String REFUSED_AS_REGISTERED = SagaOrchestrator.REJECTED_PREFIX + RegistrationSaga.REJECTED_ALREADY_REGISTERED + "%";
+
+    private final DataSource dataSource;
+    private final Supplier<SagaMetrics> sagaMetrics;
+    private final CheckSettings settings;
+    private final AlertSink sink;
+    private final Clock clock;
+    private final Set<String> raised = new HashSet<>();
+
+    CheckAlerts(DataSource dataSource, Supplier<SagaMetrics> sagaMetrics, CheckSettings settings, AlertSink sink, Clock clock) {
+        this.dataSource = dataSource;
+        this.sagaMetrics = sagaMetrics;
+        this.settings = settings;
+        this.sink = sink;
+        this.clock = clock;
+    }
+
+    /** Evaluates every alert after {@code run}; never throws (a figure that cannot be read is logged and skipped). */
+    void evaluate(CheckRun run) {
+        run.result(BuiltInChecks.REFERRAL_CODE_UNIQUENESS).filter(r -> r.status() != CheckResult.Status.ERROR).ifPresent(r ->
+                update(DUPLICATE_REFERRAL_CODES, r.totalFindings() > settings.duplicateReferralCodes(), () -> new Alert("critical",
+                        DUPLICATE_REFERRAL_CODES, "run " + run.id(), r.totalFindings() + " duplicate referral code(s) found (alert above "
+                        + settings.duplicateReferralCodes() + ", alerts.duplicate-referral-codes): a code may credit the wrong user."
+                        + " See 'checks history' and the findings of run " + run.id() + ", then repair them.", clock.instant())));
+        try {
+            long blocked = blockedLastHour();
+            update(BLOCKED_REGISTRATIONS, blocked > settings.blockedRegistrations(), () -> new Alert("warning", BLOCKED_REGISTRATIONS,
+                    "registrations", blocked + " registrations were refused in the last hour because the mailbox was already registered"
+                    + " (alert above " + settings.blockedRegistrations() + ", alerts.blocked-registrations): look for a broken sign-up"
+                    + " form or an abuse pattern.", clock.instant()));
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Could not count refused registrations for alerts: {}", e.getMessage());
+        }
+        try {
+            Optional<SagaMetrics.RollbackRate> hour = sagaMetrics.get().rollbackRates().stream()
+                    .filter(r -> r.window().equals(Duration.ofHours(1))).findFirst();
+            hour.ifPresent(r -> update(ROLLBACK_RATE, r.finished() >= SagaMetrics.MIN_SAMPLE && r.rate() > settings.rollbackRate(),
+                    () -> new Alert("warning", ROLLBACK_RATE, "sagas", String.format(Locale.ROOT, "%.1f%% of the %d sagas finished in the"
+                            + " last hour were rolled back (alert above %.1f%%, alerts.rollback-rate). Look at 'sagas list --status"
+                            + " COMPENSATED --since 1h' for their errors.", r.rate() * 100, r.finished(), settings.rollbackRate() * 100),
+                            clock.instant())));
+        } catch (RuntimeException e) {
+            log.warn("Could not read saga rollback rates for alerts: {}", e.getMessage());
+        }
+    }
+
+    private long blockedLastHour() throws SQLException {
+        // sagas_status_created_ix (status, created_at) WHERE status <> 'COMPLETED' serves this.
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM sagas"
+                + " WHERE status = 'COMPENSATED' AND created_at >= now() - interval '1 hour' AND last_error LIKE ?")) {
+            ps.setString(1, REFUSED_AS_REGISTERED);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void update(String key, boolean above, Supplier<Alert> alert) {
+        boolean raise = false;
+        synchronized (raised) {
+            if (above) {
+                raise = raised.add(key);
+            } else {
+                raised.remove(key);
+            }
+        }
+        if (raise) {
+            sink.raise(alert.get());
+        }
+    }
+}
