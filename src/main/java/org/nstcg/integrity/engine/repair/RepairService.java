@@ -46,6 +46,21 @@ public final class RepairService {
         return Optional.ofNullable(repairs.get(kind));
     }
 
+    /** Which repair answers which check's findings (checks named in {@code BuiltInChecks}). */
+    private static final Map<String, String> FOR_CHECK = Map.of(
+            "referral-code-uniqueness", "referral-codes",
+            "email-uniqueness", "duplicate-emails",
+            "cache-consistency", "cache",
+            "orphans", "missing-profile",
+            "points-ledger", "points",
+            "referral-count", "referral-count",
+            "stuck-sagas", "sagas");
+
+    /** The repair for a check's findings, if one is on offer (outbox-backlog has none: publishing is not ours). */
+    public Optional<Repair> forCheck(String checkName) {
+        return Optional.ofNullable(FOR_CHECK.get(checkName)).flatMap(this::find);
+    }
+
     /** The kinds, for messages. */
     public String kinds() {
         return String.join(", ", repairs.keySet());

@@ -81,6 +81,18 @@ class RepairIT {
     }
 
     @Test
+    void everyCheckWithARepairNamesOneThatExists() {
+        for (String check : org.nstcg.integrity.engine.integrity.BuiltInChecks.NAMES) {
+            Optional<Repair> r = engine.repairs().forCheck(check);
+            if (!check.equals("outbox-backlog") && !check.equals("email-uniqueness")) {
+                assertThat(r).as("repair for " + check).isPresent();
+            }
+        }
+        assertThat(engine.repairs().forCheck("points-ledger").orElseThrow().kind()).isEqualTo("points");
+        assertThat(engine.repairs().forCheck("outbox-backlog")).isEmpty();
+    }
+
+    @Test
     void pointsThatDriftedFromTheLedgerAreSetBackToItsSum() throws Exception {
         List<Long> ids = users(4);
         sql("ALTER TABLE gamification_profiles DISABLE TRIGGER USER",
