@@ -21,6 +21,7 @@ import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.cache.PlatformCache;
 import org.nstcg.integrity.engine.cache.TtlPolicy;
+import org.nstcg.integrity.engine.dedup.Deduplication;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.email.EmailNormalizer;
 import org.nstcg.integrity.engine.referral.Blocklist;
@@ -78,6 +79,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final CacheCoordinator cacheCoordinator;
     private final PlatformCache cache;
     private final DivergenceSampler cacheDivergence;
+    private final Deduplication dedup;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -112,6 +114,8 @@ public final class IntegrityEngine implements AutoCloseable {
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, cacheCoordinator,
                 orchestrator, json, database.settings().endpoint());
         registry.register(registration.saga().definition());
+        this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, json, clock);
+        registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -262,6 +266,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** The tamper-evident audit trail of administrative actions. */
     public AuditTrail audit() {
         return audit;
+    }
+
+    /** Legacy import, duplicate detection, merge and unmerge. */
+    public Deduplication dedup() {
+        return dedup;
     }
 
     /** Look-up of typed referral codes. */
