@@ -119,6 +119,11 @@ public final class MergeSaga {
                 .build();
     }
 
+    /** A merge saga with another definition of the same steps (tests inject faults this way). */
+    MergeSaga(SagaDefinition<MergeSagaData> definition) {
+        this.definition = definition;
+    }
+
     private static ObjectNode state(ObjectMapper json, String status, Long mergedInto, int points, int referralCount) {
         ObjectNode n = json.createObjectNode().put("status", status).put("points", points).put("referralCount", referralCount);
         if (mergedInto != null) {
