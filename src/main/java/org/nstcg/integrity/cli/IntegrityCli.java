@@ -72,6 +72,10 @@ public final class IntegrityCli implements Callable<Integer> {
         cl.addSubcommand(new SagasCommand());
         cl.addSubcommand(new CacheCommand());
         cl.addSubcommand(new AuditCommand());
+        cl.addSubcommand(new ImportCommand());
+        cl.addSubcommand(new DuplicatesCommand());
+        cl.addSubcommand(new MergeCommand());
+        cl.addSubcommand(new UnmergeCommand());
         cl.addSubcommand(new BenchCommand());
         CommandLine rebuilt = cl;
         rebuilt.setOut(out);
