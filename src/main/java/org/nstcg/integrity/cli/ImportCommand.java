@@ -52,7 +52,7 @@ final class ImportCommand implements Callable<Integer> {
             err.println("error: --actor takes 1 to 100 characters.");
             return ExitCodes.USAGE;
         }
-        ProgressListener progress = json ? ProgressListener.NONE : new CacheRebuildCommand.TextProgress(err, System.console() != null);
+        ProgressListener progress = json ? ProgressListener.NONE : withSteps(new CacheRebuildCommand.TextProgress(err, System.console() != null), err);
         ImportResult r;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
             r = engine.dedup().importer().importFile(file, actor.strip(), progress);
@@ -83,6 +83,18 @@ final class ImportCommand implements Callable<Integer> {
         }
         out.flush();
         return r.clean() ? ExitCodes.OK : ExitCodes.FINDINGS;
+    }
+
+    /** The bar while rows are read; then each phase as a line (promotion of a large file takes a while). */
+    private static ProgressListener withSteps(ProgressListener bar, PrintWriter err) {
+        return (message, done, total) -> {
+            if (done < 0) {
+                err.println(message);
+                err.flush();
+            } else {
+                bar.progress(message, done, total);
+            }
+        };
     }
 
     static ObjectNode toJson(ImportResult r) {

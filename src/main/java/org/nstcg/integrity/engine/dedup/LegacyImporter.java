@@ -212,8 +212,10 @@ public final class LegacyImporter {
                 }
             }
             progress.progress("Reading " + fileName + "…", rows, rows);
-            progress.step("Promoting rows that collide with nothing…");
+            long copied = System.nanoTime();
+            progress.step("Promoting the rows that collide with nothing…");
             LegacyImportStore.Promotion p = store.promote(c, importId);
+            long promoted = System.nanoTime();
             long imported = p.counts().getOrDefault("imported", 0);
             long held = p.counts().getOrDefault("held", 0);
             ObjectNode after = json.createObjectNode().put("file", fileName).put("rows", rows).put("imported", imported)
@@ -221,8 +223,11 @@ public final class LegacyImporter {
                     .put("referrersUnresolved", p.referrersUnresolved());
             audit.record(c, AuditEvent.of(actor, "user.import").target("import", Long.toString(importId)).states(null, after)
                     .details("imported " + imported + ", held " + held + ", bad " + invalid + " of " + rows + " rows of " + fileName));
+            progress.step("Committing (the database checks every profile against its ledger)…");
             c.commit();
-            log.info("Import {} of {} by {}: {} rows, {} imported, {} held, {} bad", importId, fileName, actor, rows, imported, held, invalid);
+            log.info("Import {} of {} by {}: {} rows, {} imported, {} held, {} bad; read and copy {} ms, promotion {} ms, commit {} ms",
+                    importId, fileName, actor, rows, imported, held, invalid, (copied - started) / 1_000_000,
+                    (promoted - copied) / 1_000_000, (System.nanoTime() - promoted) / 1_000_000);
             invalidate(p);
             List<ImportResult.HeldRow> heldRows = store.held(importId, REPORTED_ROWS).stream()
                     .map(h -> new ImportResult.HeldRow(h.line(), h.email(), h.reason(), h.collidesWith())).toList();

@@ -24,6 +24,8 @@ import org.postgresql.copy.CopyIn;
  */
 public final class LegacyImportStore {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LegacyImportStore.class);
+
     /** The shape of a code this engine generates; two such codes are one code when their last 9 symbols agree. */
     static final String GENERATED = "'^([A-Z]{4}-)?[0-9A-HJKMNP-TV-Z]{9}$'";
 
@@ -74,6 +76,7 @@ public final class LegacyImportStore {
 
     /** Decides collisions and promotes the remaining pending rows of import {@code id}, in the caller's transaction. */
     public Promotion promote(Connection c, long id) throws SQLException {
+        analyze(c);
         holdTakenMailboxes(c, id);
         update(c, id, "WITH f AS (SELECT email_normalized, min(line_no) AS first_line FROM legacy_users"
                 + " WHERE import_id = ? AND status IN ('pending', 'held') GROUP BY email_normalized HAVING count(*) > 1)"
@@ -99,6 +102,7 @@ public final class LegacyImportStore {
                 + " ON CONFLICT (email_normalized) WHERE status = 'active' DO NOTHING RETURNING id, email_normalized)"
                 + " UPDATE legacy_users l SET status = 'imported', user_id = ins.id FROM ins"
                 + " WHERE l.import_id = ? AND l.status = 'pending' AND l.email_normalized = ins.email_normalized", 2);
+        analyze(c); // most rows changed status: plans that read 'imported' rows must know there are many
         holdTakenMailboxes(c, id); // a registration committed meanwhile
         update(c, id, "UPDATE legacy_users SET status = 'held', reason = 'it could not be imported' WHERE import_id = ? AND status = 'pending'", 1);
         update(c, id, "INSERT INTO gamification_profiles (user_id, points) SELECT user_id, coalesce(points, 0) FROM legacy_users"
@@ -110,10 +114,11 @@ public final class LegacyImportStore {
         update(c, id, "UPDATE users u SET referred_by = r.user_id FROM legacy_users l, referral_codes r, users ref"
                 + " WHERE l.import_id = ? AND l.status = 'imported' AND l.referred_by_code IS NOT NULL AND u.id = l.user_id"
                 + " AND r.code = upper(l.referred_by_code) AND ref.id = r.user_id AND ref.status = 'active' AND r.user_id <> u.id", 1);
-        update(c, id, "UPDATE users u SET referred_by = e.user_id FROM legacy_users l, legacy_users e"
-                + " WHERE l.import_id = ? AND e.import_id = l.import_id AND l.status = 'imported' AND u.id = l.user_id AND u.referred_by IS NULL"
-                + " AND l.referred_by_code IS NOT NULL AND e.code_reissued AND e.status = 'imported' AND e.legacy_code = l.referred_by_code"
-                + " AND e.user_id <> u.id", 1);
+        update(c, id, "WITH e AS MATERIALIZED (SELECT legacy_code, user_id FROM legacy_users"
+                + " WHERE import_id = ? AND code_reissued AND status = 'imported' AND legacy_code IS NOT NULL)"
+                + " UPDATE users u SET referred_by = e.user_id FROM legacy_users l, e"
+                + " WHERE l.import_id = ? AND l.status = 'imported' AND l.referred_by_code = e.legacy_code AND u.id = l.user_id"
+                + " AND u.referred_by IS NULL AND e.user_id <> u.id", 2);
         List<Long> referrers = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles gp SET referral_count = gp.referral_count + x.n"
                 + " FROM (SELECT u.referred_by AS id, count(*)::int AS n FROM legacy_users l JOIN users u ON u.id = l.user_id"
@@ -158,6 +163,16 @@ public final class LegacyImportStore {
         return new Promotion(counts, referrers, unresolved);
     }
 
+    /**
+     * Fresh statistics for the staging rows (sampled, so cheap): without them the planner takes a million copied or
+     * promoted rows for a handful and joins them by nested loops, which turned one statement into minutes.
+     */
+    private static void analyze(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("ANALYZE legacy_users")) {
+            ps.execute();
+        }
+    }
+
     private static void holdTakenMailboxes(Connection c, long id) throws SQLException {
         update(c, id, "UPDATE legacy_users l SET status = 'held', collides_with = u.id,"
                 + " reason = 'the mailbox ' || l.email_normalized || ' belongs to active user ' || u.id"
@@ -184,11 +199,17 @@ public final class LegacyImportStore {
     }
 
     private static int update(Connection c, long id, String sql, int idParams) throws SQLException {
+        long start = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 1; i <= idParams; i++) {
                 ps.setLong(i, id);
             }
-            return ps.executeUpdate();
+            int n = ps.executeUpdate();
+            if (log.isDebugEnabled()) {
+                log.debug("import {}: {} rows in {} ms: {}", id, n, (System.nanoTime() - start) / 1_000_000,
+                        sql.length() > 90 ? sql.substring(0, 90) + "…" : sql);
+            }
+            return n;
         }
     }
 
