@@ -210,8 +210,68 @@ class MergeIT {
         assertThat(scalarSql("SELECT count(*) FROM sagas WHERE saga_type = '" + MergeSaga.TYPE + "' AND status = 'COMPLETED'")).isEqualTo(1);
     }
 
-    /** A merge service whose saga fails in step {@code failing} (after doing its work) as many times as {@code failures} says. */
+    /** Thrown to simulate the process dying: an Error, which the orchestrator does not handle. */
+    static final class SimulatedCrash extends Error {
+        SimulatedCrash() {
+            super("simulated crash");
+        }
+    }
+
+    @Test
+    void aMergeInterruptedBeforeItsPivotIsUndoneByRecovery() throws Exception {
+        Map<String, List<String>> before = snapshot();
+        MergeService crashing = mergesWithFault(MergeSaga.MOVE, new AtomicInteger(1), true);
+        try {
+            crashing.merge(jane, dee, "a", null);
+            throw new AssertionError("the merge should have crashed");
+        } catch (SimulatedCrash expected) {
+            // the process "died" after RepointReferrals committed
+        }
+        assertThat(scalarSql("SELECT count(*) FROM referral_codes WHERE code = '" + deeCode + "' AND user_id = " + jane)).isEqualTo(1);
+        expireLeases();
+
+        var outcomes = engine.sagas().recoverExpired();
+
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.get(0)).isInstanceOf(org.nstcg.integrity.engine.saga.SagaOutcome.Compensated.class);
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(scalarSql("SELECT count(*) FROM user_merges WHERE status = 'rolled_back'")).isEqualTo(1);
+    }
+
+    @Test
+    void aMergeInterruptedAfterItsPivotIsFinishedByRecovery() throws Exception {
+        MergeService crashing = mergesWithFault(MergeSaga.CACHE, new AtomicInteger(1), true);
+        try {
+            crashing.merge(jane, dee, "a", null);
+            throw new AssertionError("the merge should have crashed");
+        } catch (SimulatedCrash expected) {
+            // the process "died" after the pivot committed
+        }
+        expireLeases();
+
+        var outcomes = engine.sagas().recoverExpired();
+
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.get(0)).isInstanceOf(org.nstcg.integrity.engine.saga.SagaOutcome.Completed.class);
+        assertThat(scalarSql("SELECT count(*) FROM users WHERE id = " + dee + " AND status = 'merged'")).isEqualTo(1);
+        assertThat(scalarSql("SELECT count(*) FROM user_merges WHERE status = 'merged'")).isEqualTo(1);
+    }
+
+    private void expireLeases() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE sagas SET lease_expires_at = now() - interval '1 second' WHERE saga_type = '" + MergeSaga.TYPE + "'");
+        }
+    }
+
     private MergeService mergesWithFault(String failing, AtomicInteger failures) {
+        return mergesWithFault(failing, failures, false);
+    }
+
+    /**
+     * A merge service whose saga fails in step {@code failing} as many times as {@code failures} says: after doing its
+     * work, or, with {@code crash}, by "dying" before it starts.
+     */
+    private MergeService mergesWithFault(String failing, AtomicInteger failures, boolean crash) {
         MergeStore store = new MergeStore();
         MergeSaga real = new MergeSaga(store, engine.audit(), engine.cache().coordinator(), JSON);
         SagaDefinition.Builder<MergeSagaData> b = SagaDefinition.builder(MergeSaga.TYPE, MergeSagaData.class);
@@ -219,6 +279,9 @@ class MergeIT {
             boolean inject = s.name().equals(failing);
             if (s.local()) {
                 b.local(s.name(), (ctx, d, c) -> {
+                    if (crash && inject && failures.getAndDecrement() > 0) {
+                        throw new SimulatedCrash();
+                    }
                     var r = s.localAction().run(ctx, d, c);
                     if (inject && failures.getAndDecrement() > 0) {
                         throw new IllegalStateException("injected fault in " + s.name());
@@ -227,6 +290,9 @@ class MergeIT {
                 }, s.localCompensation().orElse(null));
             } else {
                 b.remote(s.name(), (ctx, d) -> {
+                    if (crash && inject && failures.getAndDecrement() > 0) {
+                        throw new SimulatedCrash();
+                    }
                     var r = s.remoteAction().run(ctx, d);
                     if (inject && failures.getAndDecrement() > 0) {
                         throw new IllegalStateException("injected fault in " + s.name());
