@@ -76,9 +76,10 @@ CREATE UNIQUE INDEX user_merges_live_uk ON user_merges (merged_id) WHERE status 
 CREATE INDEX user_merges_survivor_ix ON user_merges (survivor_id);
 
 -- Codes are issued forever (V1, V3). A merge re-points the merged user's codes to the survivor as aliases, and its
--- undoing (compensation or unmerge) points them back: the only change allowed besides the compensation's removal
--- of a code that was never handed out. A code is never renamed, deleted, or moved between users that a live merge
--- does not join; the new owner of a moved code must be the survivor (as an alias) or the merged user.
+-- undoing (compensation or unmerge) points them back: the only moves allowed, besides the compensation's removal of
+-- a code that was never handed out. While a merge runs (merging), the merged user's codes may move to its survivor,
+-- as aliases only; while it runs or stands (merged), exactly the codes it recorded as moved may go back to the merged
+-- user. A code is never renamed or deleted, and never moved between users that no merge joins.
 CREATE OR REPLACE FUNCTION refuse_referral_code_change() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = "${flyway:defaultSchema}", pg_temp
@@ -89,9 +90,10 @@ BEGIN
         RETURN OLD;
     END IF;
     IF TG_OP = 'UPDATE' AND NEW.code = OLD.code AND NEW.user_id <> OLD.user_id AND EXISTS (
-            SELECT 1 FROM user_merges m WHERE m.status IN ('merging', 'merged')
-               AND ((m.merged_id = OLD.user_id AND m.survivor_id = NEW.user_id AND NEW.kind = 'alias')
-                 OR (m.survivor_id = OLD.user_id AND m.merged_id = NEW.user_id))) THEN
+            SELECT 1 FROM user_merges m
+             WHERE (m.status = 'merging' AND m.merged_id = OLD.user_id AND m.survivor_id = NEW.user_id AND NEW.kind = 'alias')
+                OR (m.status IN ('merging', 'merged') AND m.survivor_id = OLD.user_id AND m.merged_id = NEW.user_id
+                    AND m.codes_moved @> jsonb_build_array(jsonb_build_object('code', OLD.code::text)))) THEN
         RETURN NEW;
     END IF;
     IF TG_OP IN ('DELETE', 'TRUNCATE') OR NEW.code <> OLD.code OR NEW.user_id <> OLD.user_id THEN

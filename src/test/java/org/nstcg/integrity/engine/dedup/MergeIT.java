@@ -132,7 +132,8 @@ class MergeIT {
         assertThat(scalarSql("SELECT count(*) FROM users WHERE id = " + dee + " AND status = 'merged' AND merged_into = " + jane)).isEqualTo(1);
         assertThat(scalarSql("SELECT count(*) FROM points_ledger WHERE reason = 'merge' AND saga_id = '" + m.sagaId() + "'")).isEqualTo(2);
         // the merged code now finds the survivor
-        assertThat(engine.referralCodes().check(deeCode).toString()).contains(Long.toString(jane));
+        assertThat(((org.nstcg.integrity.engine.referral.ReferralCheck.Known) engine.referralCodes().check(deeCode)).owner().userId())
+                .isEqualTo(jane);
         assertThat(scalarSql("SELECT count(*) FROM audit_log WHERE action = 'user.merge' AND actor = 'support-sam' AND target_id = '" + dee + "'")).isEqualTo(1);
         assertThat(m.plan().referralsRepointed()).containsExactly(r1, r2);
         // a new registration with the merged code credits the survivor
@@ -165,6 +166,28 @@ class MergeIT {
         assertThat(engine.audit().verify().intact()).isTrue();
         // and it can be merged again
         assertThat(engine.dedup().merges().merge(jane, dee, "support-sam", null)).isInstanceOf(MergeOutcome.Merged.class);
+    }
+
+    @Test
+    void codesMoveOnlyAsAMergeRecordedThem() throws Exception {
+        String janeCode = register0code();
+        assertThat(sqlError("UPDATE referral_codes SET user_id = " + jane + ", kind = 'alias' WHERE code = '" + deeCode + "'"))
+                .contains("referral codes are issued forever");
+        engine.dedup().merges().merge(jane, dee, "a", null);
+        // the survivor's own code cannot be handed to the merged user, nor can a moved code be renamed or deleted
+        assertThat(sqlError("UPDATE referral_codes SET user_id = " + dee + " WHERE code = '" + janeCode + "'"))
+                .contains("referral codes are issued forever");
+        assertThat(sqlError("UPDATE referral_codes SET code = 'RENAMED-1' WHERE code = '" + deeCode + "'")).contains("issued forever");
+        assertThat(sqlError("DELETE FROM referral_codes WHERE code = '" + deeCode + "'")).contains("issued forever");
+    }
+
+    private String sqlError(String sql) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.executeUpdate(sql);
+            return "no error";
+        } catch (java.sql.SQLException e) {
+            return e.getMessage();
+        }
     }
 
     @Test
