@@ -114,7 +114,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, cacheCoordinator,
                 orchestrator, json, database.settings().endpoint());
         registry.register(registration.saga().definition());
-        this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, json, clock);
+        this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, json);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");

@@ -1,7 +1,6 @@
 package org.nstcg.integrity.engine.dedup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Clock;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
@@ -19,8 +18,8 @@ public final class Deduplication {
     private final MergeService merges;
 
     public Deduplication(DataSource dataSource, EmailNormalizer emails, ReferralCodeGenerator codes, SagaOrchestrator orchestrator,
-                         AuditTrail audit, CacheCoordinator cache, ObjectMapper json, Clock clock) {
-        this.importer = new LegacyImporter(dataSource, emails, codes, audit, cache, json, clock);
+                         AuditTrail audit, CacheCoordinator cache, ObjectMapper json) {
+        this.importer = new LegacyImporter(dataSource, emails, codes, audit, cache, json);
         this.finder = new DuplicateFinder(new DuplicateStore(dataSource));
         MergeStore store = new MergeStore();
         this.merges = new MergeService(dataSource, store, new MergeSaga(store, audit, cache, json), orchestrator, audit, cache, json);

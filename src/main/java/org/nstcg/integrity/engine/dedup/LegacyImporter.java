@@ -14,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,10 +69,9 @@ public final class LegacyImporter {
     private final AuditTrail audit;
     private final CacheCoordinator cache;
     private final ObjectMapper json;
-    private final Clock clock;
 
     public LegacyImporter(DataSource dataSource, EmailNormalizer emails, ReferralCodeGenerator codes, AuditTrail audit,
-                          CacheCoordinator cache, ObjectMapper json, Clock clock) {
+                          CacheCoordinator cache, ObjectMapper json) {
         this.dataSource = dataSource;
         this.store = new LegacyImportStore(dataSource);
         this.emails = emails;
@@ -81,7 +79,6 @@ public final class LegacyImporter {
         this.audit = audit;
         this.cache = cache;
         this.json = json;
-        this.clock = clock;
     }
 
     /**

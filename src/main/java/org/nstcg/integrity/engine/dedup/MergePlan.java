@@ -8,7 +8,7 @@ import java.util.List;
  * @param survivor             the user that stays
  * @param duplicate            the user merged into it
  * @param pointsMoved          points moved from the duplicate to the survivor (two ledger entries)
- * @param referralCountMoved   counted referrals moved with them
+ * @param referralCountMoved   counted referrals moved with them (all but the survivor's own, when the duplicate referred it)
  * @param referralsRepointed   users whose referrer becomes the survivor
  * @param survivorReferrerCleared true when the duplicate had referred the survivor: nobody refers themselves
  * @param codesBecomingAliases the duplicate's codes, with their kind now; each becomes an alias of the survivor

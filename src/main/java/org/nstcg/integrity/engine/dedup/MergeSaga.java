@@ -89,20 +89,24 @@ public final class MergeSaga {
                     store.repointReferrals(c, ctx.sagaId());
                     UserState s = survivor.get();
                     UserState m = merged.get();
-                    store.moveAndMark(c, ctx.sagaId(), mergeId, s.id(), m.id(), m.points(), m.referralCount());
+                    // A referral count counts the users one referred; if the duplicate referred the survivor, that one
+                    // referral does not move (nobody refers themselves) and stays counted on the duplicate.
+                    boolean survivorReferrerCleared = store.mergeBySaga(c, ctx.sagaId()).orElseThrow().survivorReferredBy() != null;
+                    int countMoved = Math.max(0, m.referralCount() - (survivorReferrerCleared ? 1 : 0));
+                    store.moveAndMark(c, ctx.sagaId(), mergeId, s.id(), m.id(), m.points(), countMoved);
                     MergeStore.MergeRow row = store.mergeBySaga(c, ctx.sagaId()).orElseThrow();
                     ObjectNode before = json.createObjectNode();
                     before.set("survivor", state(json, s.status(), null, s.points(), s.referralCount()));
                     before.set("duplicate", state(json, m.status(), null, m.points(), m.referralCount()));
                     ObjectNode after = json.createObjectNode();
-                    after.set("survivor", state(json, s.status(), null, s.points() + m.points(), s.referralCount() + m.referralCount()));
-                    after.set("duplicate", state(json, "merged", s.id(), 0, 0));
+                    after.set("survivor", state(json, s.status(), null, s.points() + m.points(), s.referralCount() + countMoved));
+                    after.set("duplicate", state(json, "merged", s.id(), 0, m.referralCount() - countMoved));
                     after.put("referralsRepointed", row.referralsMoved().size());
                     after.set("codesBecameAliases", json.readTree(row.codesMovedJson()));
                     audit.record(c, AuditEvent.of(d.actor(), "user.merge").target("user", Long.toString(m.id())).states(before, after)
                             .details("merged into " + s.id() + " (merge " + mergeId + ")" + (d.reason() == null ? "" : ": " + d.reason())));
                     ObjectNode r = json.createObjectNode().put("mergeId", mergeId).put("points", m.points())
-                            .put("referralCount", m.referralCount());
+                            .put("referralCount", countMoved);
                     ArrayNode ids = r.putArray("referrals");
                     row.referralsMoved().forEach(ids::add);
                     return r;

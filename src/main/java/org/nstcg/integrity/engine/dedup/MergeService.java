@@ -70,8 +70,9 @@ public final class MergeService {
                 UserState dp = d.get();
                 List<MergePlan.CodeChange> codes = store.codes(c, duplicateId).stream()
                         .map(k -> new MergePlan.CodeChange(k.code(), k.kind())).toList();
-                return new MergeOutcome.Previewed(new MergePlan(summary(sv), summary(dp), dp.points(), dp.referralCount(),
-                        store.referredBy(c, duplicateId, survivorId), sv.referredBy() != null && sv.referredBy() == duplicateId, codes));
+                boolean cleared = sv.referredBy() != null && sv.referredBy() == duplicateId;
+                return new MergeOutcome.Previewed(new MergePlan(summary(sv), summary(dp), dp.points(),
+                        Math.max(0, dp.referralCount() - (cleared ? 1 : 0)), store.referredBy(c, duplicateId, survivorId), cleared, codes));
             } finally {
                 c.setReadOnly(false);
             }

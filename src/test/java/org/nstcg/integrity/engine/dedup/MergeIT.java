@@ -103,7 +103,7 @@ class MergeIT {
         long ledger = count("points_ledger");
         MergeOutcome.Previewed p = (MergeOutcome.Previewed) engine.dedup().merges().preview(jane, dee);
         assertThat(p.plan().pointsMoved()).isEqualTo(10 + 3 * 25);
-        assertThat(p.plan().referralCountMoved()).isEqualTo(3);
+        assertThat(p.plan().referralCountMoved()).isEqualTo(2); // Dee referred Jane herself: that one stays with Dee
         assertThat(p.plan().referralsRepointed()).containsExactly(r1, r2);
         assertThat(p.plan().survivorReferrerCleared()).isTrue();
         assertThat(p.plan().codesBecomingAliases()).extracting(MergePlan.CodeChange::code).containsExactly(deeCode);
@@ -124,7 +124,10 @@ class MergeIT {
         assertThat(scalarSql("SELECT sum(points) FROM gamification_profiles")).isEqualTo(totalBefore);
         assertThat(scalarSql("SELECT points FROM gamification_profiles WHERE user_id = " + jane)).isEqualTo(janeBefore + 85);
         assertThat(scalarSql("SELECT points FROM gamification_profiles WHERE user_id = " + dee)).isZero();
-        assertThat(scalarSql("SELECT referral_count FROM gamification_profiles WHERE user_id = " + jane)).isEqualTo(1 + 3);
+        assertThat(scalarSql("SELECT referral_count FROM gamification_profiles WHERE user_id = " + jane)).isEqualTo(1 + 2);
+        // every active user's referral count still equals the users it referred (the integrity check's invariant)
+        assertThat(scalarSql("SELECT count(*) FROM gamification_profiles p JOIN users u ON u.id = p.user_id AND u.status = 'active'"
+                + " WHERE p.referral_count <> (SELECT count(*) FROM users r WHERE r.referred_by = p.user_id)")).isZero();
         assertThat(scalarSql("SELECT count(*) FROM users WHERE referred_by = " + dee)).isZero();
         assertThat(scalarSql("SELECT count(*) FROM users WHERE referred_by = " + jane + " AND id IN (" + r1 + "," + r2 + "," + r3 + ")")).isEqualTo(3);
         assertThat(scalarSql("SELECT count(*) FROM users WHERE id = " + jane + " AND referred_by IS NULL")).isEqualTo(1);
