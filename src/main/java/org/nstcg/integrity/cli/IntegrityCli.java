@@ -75,6 +75,10 @@ public final class IntegrityCli implements Callable<Integer> {
         cl.addSubcommand(new RepairCommand());
         cl.addSubcommand(new CheckCommand());
         cl.addSubcommand(new ChecksCommand());
+        cl.addSubcommand(new ImportCommand());
+        cl.addSubcommand(new DuplicatesCommand());
+        cl.addSubcommand(new MergeCommand());
+        cl.addSubcommand(new UnmergeCommand());
         cl.addSubcommand(new BenchCommand());
         CommandLine rebuilt = cl;
         rebuilt.setOut(out);

@@ -22,6 +22,7 @@ import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.cache.PlatformCache;
 import org.nstcg.integrity.engine.cache.TtlPolicy;
+import org.nstcg.integrity.engine.dedup.Deduplication;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.email.EmailNormalizer;
 import org.nstcg.integrity.engine.referral.Blocklist;
@@ -82,6 +83,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final CacheCoordinator cacheCoordinator;
     private final PlatformCache cache;
     private final DivergenceSampler cacheDivergence;
+    private final Deduplication dedup;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -118,6 +120,8 @@ public final class IntegrityEngine implements AutoCloseable {
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, cacheCoordinator,
                 orchestrator, json, database.settings().endpoint());
         registry.register(registration.saga().definition());
+        this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, json);
+        registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, new CacheRebuilder(cacheCoordinator),
                 cacheDivergence, clock, (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
@@ -286,6 +290,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** The tamper-evident audit trail of administrative actions. */
     public AuditTrail audit() {
         return audit;
+    }
+
+    /** Legacy import, duplicate detection, merge and unmerge. */
+    public Deduplication dedup() {
+        return dedup;
     }
 
     /** Look-up of typed referral codes. */

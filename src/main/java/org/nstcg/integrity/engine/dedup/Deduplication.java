@@ -1,0 +1,39 @@
+package org.nstcg.integrity.engine.dedup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.email.EmailNormalizer;
+import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
+import org.nstcg.integrity.engine.saga.SagaOrchestrator;
+import org.nstcg.integrity.engine.store.DuplicateStore;
+import org.nstcg.integrity.engine.store.MergeStore;
+
+/** Legacy data and duplicates: the import of legacy users, duplicate detection, merge and unmerge. */
+public final class Deduplication {
+
+    private final LegacyImporter importer;
+    private final DuplicateFinder finder;
+    private final MergeService merges;
+
+    public Deduplication(DataSource dataSource, EmailNormalizer emails, ReferralCodeGenerator codes, SagaOrchestrator orchestrator,
+                         AuditTrail audit, CacheCoordinator cache, ObjectMapper json) {
+        this.importer = new LegacyImporter(dataSource, emails, codes, audit, cache, json);
+        this.finder = new DuplicateFinder(new DuplicateStore(dataSource));
+        MergeStore store = new MergeStore();
+        this.merges = new MergeService(dataSource, store, new MergeSaga(store, audit, cache, json), orchestrator, audit, cache, json);
+    }
+
+    public LegacyImporter importer() {
+        return importer;
+    }
+
+    public DuplicateFinder duplicates() {
+        return finder;
+    }
+
+    public MergeService merges() {
+        return merges;
+    }
+}

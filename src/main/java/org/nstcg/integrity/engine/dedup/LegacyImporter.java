@@ -1,0 +1,287 @@
+package org.nstcg.integrity.engine.dedup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.cache.CacheKeys;
+import org.nstcg.integrity.engine.email.EmailNormalizer;
+import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
+import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.LegacyImportStore;
+import org.nstcg.integrity.engine.store.LegacyImportStore.CopyText;
+import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Imports a legacy users CSV (header {@link LegacyColumns#documentedHeader()}).
+ *
+ * <p>Design notes.
+ * <ul>
+ *   <li><b>Streaming.</b> Records are read one at a time ({@link CsvRecordReader}), checked in Java (the rules
+ *   are {@link EmailNormalizer}'s and registration's, which SQL cannot reproduce), and written at once into a COPY
+ *   to the staging table {@code legacy_users} in 64 KiB chunks: memory does not grow with the file. Only the first
+ *   {@value #REPORTED_ROWS} bad rows are kept for the report; all of them are in staging with their reason.</li>
+ *   <li><b>Set-based promotion.</b> Which rows collide, and the users, profiles, ledger entries and referrers of the
+ *   others, are decided by a handful of statements over the staging rows ({@link LegacyImportStore#promote}).</li>
+ *   <li><b>All or nothing.</b> The COPY, the promotion and the audit entry are one transaction: a failed or
+ *   interrupted import leaves neither staging rows nor half-promoted users, and can simply be run again.</li>
+ *   <li><b>Codes.</b> A legacy code is kept (upper-cased) when the users table can store it; otherwise, or when
+ *   absent, the user gets a freshly issued code and the legacy text stays in staging ({@code code_reissued}).</li>
+ * </ul>
+ */
+public final class LegacyImporter {
+
+    private static final Logger log = LoggerFactory.getLogger(LegacyImporter.class);
+    /** Bad and held rows listed in an {@link ImportResult}; the rest are counted (and kept in legacy_users). */
+    public static final int REPORTED_ROWS = 1000;
+    private static final int CHUNK = 1 << 16;
+    private static final int PROGRESS_EVERY = 5000;
+    private static final int SEQUENCE_BLOCK = 1000;
+
+    private final DataSource dataSource;
+    private final LegacyImportStore store;
+    private final EmailNormalizer emails;
+    private final ReferralCodeGenerator codes;
+    private final AuditTrail audit;
+    private final CacheCoordinator cache;
+    private final ObjectMapper json;
+
+    public LegacyImporter(DataSource dataSource, EmailNormalizer emails, ReferralCodeGenerator codes, AuditTrail audit,
+                          CacheCoordinator cache, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.store = new LegacyImportStore(dataSource);
+        this.emails = emails;
+        this.codes = codes;
+        this.audit = audit;
+        this.cache = cache;
+        this.json = json;
+    }
+
+    /**
+     * Imports a UTF-8 file.
+     *
+     * @throws LegacyImportException when the file cannot be read or its header is wrong (nothing is imported)
+     * @throws EngineException       when PostgreSQL fails (nothing is imported)
+     */
+    public ImportResult importFile(Path file, String actor, ProgressListener progress) {
+        long lines = countLines(file);
+        try (InputStream in = Files.newInputStream(file);
+             Reader reader = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
+            return importCsv(reader, file.getFileName().toString(), actor, Math.max(0, lines - 1), progress);
+        } catch (CharacterCodingException e) {
+            throw new LegacyImportException("The file " + file + " is not UTF-8 text.", e);
+        } catch (NoSuchFileException e) {
+            throw new LegacyImportException("There is no file " + file + ".", e);
+        } catch (IOException e) {
+            throw new LegacyImportException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+        }
+    }
+
+    private static long countLines(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            long n = 0;
+            int r;
+            int last = '\n';
+            while ((r = in.read(buf)) > 0) {
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] == '\n') {
+                        n++;
+                    }
+                }
+                last = buf[r - 1];
+            }
+            return last == '\n' ? n : n + 1;
+        } catch (NoSuchFileException e) {
+            throw new LegacyImportException("There is no file " + file + ".", e);
+        } catch (IOException e) {
+            throw new LegacyImportException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+        }
+    }
+
+    /**
+     * Imports CSV text from {@code reader}.
+     *
+     * @param expectedRows data rows expected, for progress (-1 when unknown)
+     */
+    public ImportResult importCsv(Reader reader, String fileName, String actor, long expectedRows, ProgressListener progress)
+            throws IOException {
+        long started = System.nanoTime();
+        CsvRecordReader csv = new CsvRecordReader(reader);
+        Optional<CsvRecordReader.CsvRecord> header = csv.next();
+        if (header.isEmpty()) {
+            throw new LegacyImportException("The file " + fileName + " is empty; its first line must be the header " + LegacyColumns.documentedHeader() + ".");
+        }
+        LegacyColumns.Layout layout = LegacyColumns.layout(header.get().fields());
+        List<ImportResult.BadRow> bad = new ArrayList<>();
+        long rows = 0;
+        long invalid = 0;
+        long reissued = 0;
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(false);
+            long importId = store.createImport(c, fileName, actor);
+            CopyIn copy = store.beginCopy(c);
+            CopyText text = new CopyText();
+            long[] sequence = new long[0];
+            int[] next = {0};
+            try {
+                Optional<CsvRecordReader.CsvRecord> rec;
+                while ((rec = csv.next()).isPresent()) {
+                    CsvRecordReader.CsvRecord r = rec.get();
+                    rows++;
+                    LegacyRow row = r.problem().map(p -> LegacyRow.unreadable(r.line(), p))
+                            .orElseGet(() -> LegacyRow.check(r.line(), r.fields(), layout, emails));
+                    text.field(importId).field(row.line()).field(row.email()).field(row.emailNormalized()).field(row.firstName())
+                            .field(row.lastName()).field(row.legacyCode());
+                    if (row.valid()) {
+                        String code;
+                        boolean fresh = row.storableCode().isEmpty();
+                        if (fresh) {
+                            if (next[0] >= sequence.length) {
+                                sequence = store.sequenceValues(SEQUENCE_BLOCK);
+                                next[0] = 0;
+                            }
+                            long[] block = sequence;
+                            code = codes.next(() -> {
+                                if (next[0] >= block.length) {
+                                    throw new IllegalStateException("sequence block exhausted");
+                                }
+                                return block[next[0]++];
+                            }, row.firstName()).text();
+                            reissued++;
+                        } else {
+                            code = row.storableCode().get();
+                        }
+                        text.field(code).field(fresh).field(row.points()).field(row.referredByCode())
+                                .field(row.createdAt() == null ? null : row.createdAt().toString()).field("pending").field(null);
+                    } else {
+                        invalid++;
+                        if (bad.size() < REPORTED_ROWS) {
+                            bad.add(new ImportResult.BadRow(row.line(), row.problem().get()));
+                        }
+                        text.field(null).field(false).field(null).field(row.referredByCode()).field(null).field("invalid")
+                                .field(row.problem().get());
+                    }
+                    text.endRow();
+                    if (text.length() >= CHUNK) {
+                        byte[] b = text.drain();
+                        copy.writeToCopy(b, 0, b.length);
+                    }
+                    if (rows % PROGRESS_EVERY == 0) {
+                        progress.progress("Reading " + fileName + "…", rows, Math.max(rows, expectedRows));
+                    }
+                }
+                byte[] b = text.drain();
+                if (b.length > 0) {
+                    copy.writeToCopy(b, 0, b.length);
+                }
+                copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            }
+            progress.progress("Reading " + fileName + "…", rows, rows);
+            long copied = System.nanoTime();
+            progress.step("Promoting the rows that collide with nothing…");
+            LegacyImportStore.Promotion p = store.promote(c, importId);
+            long promoted = System.nanoTime();
+            long imported = p.counts().getOrDefault("imported", 0);
+            long held = p.counts().getOrDefault("held", 0);
+            ObjectNode after = json.createObjectNode().put("file", fileName).put("rows", rows).put("imported", imported)
+                    .put("held", held).put("invalid", invalid).put("codesReissued", reissued)
+                    .put("referrersUnresolved", p.referrersUnresolved());
+            audit.record(c, AuditEvent.of(actor, "user.import").target("import", Long.toString(importId)).states(null, after)
+                    .details("imported " + imported + ", held " + held + ", bad " + invalid + " of " + rows + " rows of " + fileName));
+            progress.step("Committing (the database checks every profile against its ledger)…");
+            c.commit();
+            log.info("Import {} of {} by {}: {} rows, {} imported, {} held, {} bad; read and copy {} ms, promotion {} ms, commit {} ms",
+                    importId, fileName, actor, rows, imported, held, invalid, (copied - started) / 1_000_000,
+                    (promoted - copied) / 1_000_000, (System.nanoTime() - promoted) / 1_000_000);
+            invalidate(p);
+            List<ImportResult.HeldRow> heldRows = store.held(importId, REPORTED_ROWS).stream()
+                    .map(h -> new ImportResult.HeldRow(h.line(), h.email(), h.reason(), h.collidesWith())).toList();
+            return new ImportResult(importId, fileName, rows, imported, held, invalid,
+                    reissued - countReissuedNotImported(importId), p.referrersUnresolved(), List.copyOf(bad), heldRows,
+                    Duration.ofNanos(System.nanoTime() - started));
+        } catch (SQLException e) {
+            rollback(c);
+            throw new EngineException("The import of " + fileName + " failed and nothing was imported (" + ConnectionFailures.reason(e) + ").", e);
+        } catch (IOException | RuntimeException e) {
+            rollback(c);
+            throw e;
+        } finally {
+            if (c != null) {
+                try {
+                    c.setAutoCommit(true);
+                    c.close();
+                } catch (SQLException e) {
+                    log.debug("closing the import connection: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private long countReissuedNotImported(long importId) {
+        try (Connection c = dataSource.getConnection(); var ps = c.prepareStatement(
+                "SELECT count(*) FROM legacy_users WHERE import_id = ? AND code_reissued AND status <> 'imported'")) {
+            ps.setLong(1, importId);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            return 0;
+        }
+    }
+
+    private void invalidate(LegacyImportStore.Promotion p) {
+        Set<String> keys = new TreeSet<>(List.of(CacheKeys.USER_COUNT, CacheKeys.LEADERBOARD));
+        if (p.referrersCounted().size() <= 1000) {
+            p.referrersCounted().forEach(id -> keys.add(CacheKeys.user(id)));
+        } else {
+            cache.invalidatePattern(CacheKeys.USER_PATTERN);
+        }
+        cache.afterCommit(keys);
+        // A code looked up before the import may be cached as unknown.
+        cache.invalidatePattern(CacheKeys.REFERRAL_PATTERN);
+    }
+
+    private static void rollback(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback after a failed import: {}", e.toString());
+        }
+    }
+}

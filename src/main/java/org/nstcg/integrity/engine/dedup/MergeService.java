@@ -1,0 +1,209 @@
+package org.nstcg.integrity.engine.dedup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheInvalidator;
+import org.nstcg.integrity.engine.cache.CacheKeys;
+import org.nstcg.integrity.engine.saga.SagaOrchestrator;
+import org.nstcg.integrity.engine.saga.SagaOutcome;
+import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.MergeStore;
+import org.nstcg.integrity.engine.store.MergeStore.MergeRow;
+import org.nstcg.integrity.engine.store.MergeStore.UserState;
+import org.nstcg.integrity.engine.support.EngineException;
+
+/**
+ * Merges duplicate users (support staff's tool) and undoes merges.
+ *
+ * <p>Design notes: a merge is a saga ({@link MergeSaga}) so that a crash half-way is finished or undone by
+ * recovery. Unmerge is a single transaction: it only touches PostgreSQL, and one transaction is all-or-nothing by
+ * itself. It puts back exactly what the merge recorded; points come back through reversing ledger entries, since
+ * the ledger is append-only. Two things are not put back, by design: {@code updated_at} and {@code version} of the
+ * touched users and profiles, which must only grow (the cache relies on versions never going backwards).
+ */
+public final class MergeService {
+
+    private final DataSource dataSource;
+    private final MergeStore store;
+    private final MergeSaga saga;
+    private final SagaOrchestrator orchestrator;
+    private final AuditTrail audit;
+    private final CacheInvalidator cache;
+    private final ObjectMapper json;
+
+    public MergeService(DataSource dataSource, MergeStore store, MergeSaga saga, SagaOrchestrator orchestrator, AuditTrail audit,
+                        CacheInvalidator cache, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.store = store;
+        this.saga = saga;
+        this.orchestrator = orchestrator;
+        this.audit = audit;
+        this.cache = cache;
+        this.json = json;
+    }
+
+    public MergeSaga saga() {
+        return saga;
+    }
+
+    /** Every change merging {@code duplicateId} into {@code survivorId} would make; writes nothing. */
+    public MergeOutcome preview(long survivorId, long duplicateId) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            try {
+                Optional<UserState> s = store.user(c, survivorId, false);
+                Optional<UserState> d = store.user(c, duplicateId, false);
+                Optional<String> refusal = MergeSaga.refusal(s, d, survivorId, duplicateId);
+                if (refusal.isPresent()) {
+                    return new MergeOutcome.Refused(refusal.get());
+                }
+                UserState sv = s.get();
+                UserState dp = d.get();
+                List<MergePlan.CodeChange> codes = store.codes(c, duplicateId).stream()
+                        .map(k -> new MergePlan.CodeChange(k.code(), k.kind())).toList();
+                boolean cleared = sv.referredBy() != null && sv.referredBy() == duplicateId;
+                return new MergeOutcome.Previewed(new MergePlan(summary(sv), summary(dp), dp.points(),
+                        Math.max(0, dp.referralCount() - (cleared ? 1 : 0)), store.referredBy(c, duplicateId, survivorId), cleared, codes));
+            } finally {
+                c.setReadOnly(false);
+            }
+        } catch (SQLException e) {
+            throw unavailable("preview the merge", e);
+        }
+    }
+
+    /** Merges {@code duplicateId} into {@code survivorId}, or says why not. */
+    public MergeOutcome merge(long survivorId, long duplicateId, String actor, String reason) {
+        MergeOutcome preview = preview(survivorId, duplicateId);
+        if (!(preview instanceof MergeOutcome.Previewed p)) {
+            return preview;
+        }
+        SagaOutcome outcome = orchestrator.run(saga.definition(), "merge:" + duplicateId,
+                new MergeSagaData(survivorId, duplicateId, actor, reason));
+        if (outcome instanceof SagaOutcome.Completed done) {
+            JsonNode moved = done.results().get(MergeSaga.MOVE);
+            List<Long> referrals = new ArrayList<>();
+            moved.path("referrals").forEach(id -> referrals.add(id.asLong()));
+            List<MergePlan.CodeChange> codes = new ArrayList<>();
+            done.results().get(MergeSaga.CODES).path("codes")
+                    .forEach(k -> codes.add(new MergePlan.CodeChange(k.path("code").asText(), k.path("kind").asText())));
+            MergePlan plan = new MergePlan(p.plan().survivor(), p.plan().duplicate(), moved.path("points").asInt(),
+                    moved.path("referralCount").asInt(), referrals, p.plan().survivorReferrerCleared(), codes);
+            return new MergeOutcome.Merged(moved.path("mergeId").asLong(), done.sagaId(), plan);
+        }
+        if (outcome instanceof SagaOutcome.Compensated c) {
+            return c.rejection().isPresent() ? new MergeOutcome.Refused(refusalText(c.message()))
+                    : new MergeOutcome.RolledBack(c.sagaId(), "the merge failed at " + c.failedStep() + " and was undone (" + c.message() + ")");
+        }
+        if (outcome instanceof SagaOutcome.NeedsAttention n) {
+            return new MergeOutcome.Unfinished(n.sagaId(), "the merge could not finish " + n.step() + " and needs attention ("
+                    + n.message() + "); see sagas show " + n.sagaId());
+        }
+        return new MergeOutcome.Unfinished(outcome.sagaId(), "another instance took the merge over and will finish it");
+    }
+
+    /** Undoes the live merge of user {@code userId} (the duplicate), exactly, or says why it cannot. */
+    public UnmergeOutcome unmerge(long userId, String actor, String reason) {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(false);
+            Optional<MergeRow> found = store.liveMergeOf(c, userId, true);
+            if (found.isEmpty()) {
+                Optional<UserState> u = store.user(c, userId, false);
+                c.rollback();
+                return new UnmergeOutcome.Refused(u.isEmpty() ? "there is no user " + userId
+                        : "merged".equals(u.get().status()) ? "user " + userId + " was merged before merges were recorded; it cannot be unmerged"
+                        : "user " + userId + " is " + u.get().status() + ", not merged");
+            }
+            MergeRow m = found.get();
+            store.lockUsers(c, m.survivorId(), m.mergedId());
+            UserState merged = store.user(c, m.mergedId(), false).orElseThrow();
+            UserState survivor = store.user(c, m.survivorId(), false).orElseThrow();
+            Optional<String> refusal = Optional.empty();
+            if (!"merged".equals(merged.status()) || merged.mergedInto() == null || merged.mergedInto() != m.survivorId()) {
+                refusal = Optional.of("user " + userId + " is no longer merged into user " + m.survivorId());
+            } else if ("merged".equals(survivor.status())) {
+                refusal = Optional.of("user " + m.survivorId() + ", which user " + userId + " was merged into, has since been merged into user "
+                        + survivor.mergedInto() + "; unmerge user " + m.survivorId() + " first");
+            } else if (!"active".equals(survivor.status())) {
+                refusal = Optional.of("user " + m.survivorId() + ", which user " + userId + " was merged into, is " + survivor.status());
+            } else if (survivor.points() < m.pointsMoved()) {
+                refusal = Optional.of("user " + m.survivorId() + " has " + survivor.points() + " points, fewer than the " + m.pointsMoved()
+                        + " the merge moved to it");
+            } else {
+                Optional<Long> holder = store.activeUserWithMailbox(c, merged.emailNormalized());
+                if (holder.isPresent()) {
+                    refusal = Optional.of("the mailbox " + merged.emailNormalized() + " now belongs to active user " + holder.get());
+                }
+            }
+            if (refusal.isPresent()) {
+                c.rollback();
+                return new UnmergeOutcome.Refused(refusal.get());
+            }
+            store.unmerge(c, m, actor);
+            ObjectNode before = json.createObjectNode().put("status", "merged").put("mergedInto", m.survivorId()).put("points", merged.points());
+            ObjectNode after = json.createObjectNode().put("status", "active").put("points", merged.points() + m.pointsMoved())
+                    .put("referralCount", merged.referralCount() + m.referralCountMoved()).put("referralsReturned", m.referralsMoved().size());
+            after.set("codesReturned", json.readTree(m.codesMovedJson()));
+            audit.record(c, AuditEvent.of(actor, "user.unmerge").target("user", Long.toString(userId)).states(before, after)
+                    .details("unmerged from " + m.survivorId() + " (merge " + m.id() + ")" + (reason == null ? "" : ": " + reason)));
+            c.commit();
+            List<String> stale = new ArrayList<>(List.of(CacheKeys.USER_COUNT, CacheKeys.LEADERBOARD, CacheKeys.user(m.survivorId()),
+                    CacheKeys.user(m.mergedId())));
+            m.referralsMoved().forEach(id -> stale.add(CacheKeys.user(id)));
+            json.readTree(m.codesMovedJson()).forEach(k -> stale.add(CacheKeys.referral(k.path("code").asText())));
+            cache.afterCommit(stale);
+            return new UnmergeOutcome.Unmerged(m.id(), userId, m.survivorId(), m.pointsMoved(), m.referralsMoved().size(),
+                    json.readTree(m.codesMovedJson()).size());
+        } catch (SQLException e) {
+            rollback(c);
+            throw unavailable("unmerge user " + userId, e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            rollback(c);
+            throw new IllegalStateException("merge record of user " + userId + " is not readable", e);
+        } finally {
+            if (c != null) {
+                try {
+                    c.setAutoCommit(true);
+                    c.close();
+                } catch (SQLException e) {
+                    // the pool discards it
+                }
+            }
+        }
+    }
+
+    private static String refusalText(String message) {
+        String prefix = SagaOrchestrator.REJECTED_PREFIX + MergeSaga.REFUSED + ": ";
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    private static MergePlan.UserSummary summary(UserState u) {
+        String name = u.lastName() == null ? u.firstName() : u.firstName() + " " + u.lastName();
+        return new MergePlan.UserSummary(u.id(), u.email(), name, u.status(), u.points(), u.referralCount());
+    }
+
+    private static void rollback(Connection c) {
+        if (c != null) {
+            try {
+                c.rollback();
+            } catch (SQLException e) {
+                // the connection is gone; nothing was committed
+            }
+        }
+    }
+
+    private static EngineException unavailable(String what, SQLException e) {
+        return new EngineException("Cannot " + what + " in PostgreSQL (" + ConnectionFailures.reason(e) + ").", e);
+    }
+}
