@@ -125,6 +125,9 @@ public final class IntegrityEngine implements AutoCloseable {
         this.referralCodes = new ReferralCodes(registrationStore);
         this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, new CacheRebuilder(cacheCoordinator),
                 cacheDivergence, clock, (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
+        repairs.addDuplicateEmails(database.dataSource(), json, audit, cacheCoordinator,
+                (survivor, duplicate) -> describe(dedup.merges().preview(survivor, duplicate)),
+                (survivor, duplicate, actor, reason) -> describe(dedup.merges().merge(survivor, duplicate, actor, reason)));
         this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -339,6 +342,22 @@ public final class IntegrityEngine implements AutoCloseable {
             throw new EngineException("Cannot read figures from PostgreSQL at " + database.settings().endpoint()
                     + " (" + ConnectionFailures.reason(e) + ").", e);
         }
+    }
+
+    private static String describe(org.nstcg.integrity.engine.dedup.MergeOutcome o) {
+        if (o instanceof org.nstcg.integrity.engine.dedup.MergeOutcome.Previewed p) {
+            return String.join("; ", p.plan().changes());
+        }
+        if (o instanceof org.nstcg.integrity.engine.dedup.MergeOutcome.Merged m) {
+            return "merged (merge " + m.mergeId() + ", saga " + m.sagaId() + ")";
+        }
+        if (o instanceof org.nstcg.integrity.engine.dedup.MergeOutcome.Refused r) {
+            return "refused: " + r.reason();
+        }
+        if (o instanceof org.nstcg.integrity.engine.dedup.MergeOutcome.RolledBack r) {
+            return "rolled back: " + r.message();
+        }
+        return "unfinished: " + ((org.nstcg.integrity.engine.dedup.MergeOutcome.Unfinished) o).message();
     }
 
     private static String firstLine(Throwable e) {

@@ -33,6 +33,33 @@ public final class RepairService {
         add(new CacheRepair(rebuilder, sampler, cache.rows(), audit, json));
     }
 
+    /**
+     * Adds the duplicate-emails repair, which merges through the merge saga of another package.
+     *
+     * @param preview (survivor, duplicate) → what a merge would do, as a sentence
+     * @param merge   (survivor, duplicate, actor, reason) → what the merge did, as a sentence
+     */
+    public void addDuplicateEmails(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
+                                   java.util.function.BiFunction<Long, Long, String> preview, MergeFunction merge) {
+        add(new DuplicateEmailRepair(dataSource, json, audit, cache, new DuplicateEmailRepair.Merger() {
+            @Override
+            public String preview(long survivor, long duplicate) {
+                return preview.apply(survivor, duplicate);
+            }
+
+            @Override
+            public String merge(long survivor, long duplicate, String actor, String reason) {
+                return merge.merge(survivor, duplicate, actor, reason);
+            }
+        }));
+    }
+
+    /** Merges one user into another; returns a sentence saying what happened. */
+    @FunctionalInterface
+    public interface MergeFunction {
+        String merge(long survivor, long duplicate, String actor, String reason);
+    }
+
     /** Adds a repair (another package's, such as merging duplicate emails). */
     public void add(Repair repair) {
         repairs.put(repair.kind(), repair);

@@ -84,12 +84,67 @@ class RepairIT {
     void everyCheckWithARepairNamesOneThatExists() {
         for (String check : org.nstcg.integrity.engine.integrity.BuiltInChecks.NAMES) {
             Optional<Repair> r = engine.repairs().forCheck(check);
-            if (!check.equals("outbox-backlog") && !check.equals("email-uniqueness")) {
+            if (!check.equals("outbox-backlog")) {
                 assertThat(r).as("repair for " + check).isPresent();
             }
         }
         assertThat(engine.repairs().forCheck("points-ledger").orElseThrow().kind()).isEqualTo("points");
         assertThat(engine.repairs().forCheck("outbox-backlog")).isEmpty();
+    }
+
+    @Test
+    void activeUsersSharingAMailboxAreMergedIntoTheEarliestKeepingEveryPoint() throws Exception {
+        List<Long> ids = users(3);
+        String mailbox;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            mailbox = text(st, "SELECT email_normalized FROM users WHERE id = " + ids.get(0));
+        }
+        sql("DROP INDEX users_email_normalized_active_uk",
+                "UPDATE users SET email_normalized = '" + mailbox + "' WHERE id = " + ids.get(2));
+        long pointsBefore = number("SELECT sum(points) FROM gamification_profiles");
+
+        RepairPlan preview = repair("duplicate-emails").preview();
+        assertThat(targets(preview)).containsExactly(ids.get(2).toString());
+        assertThat(preview.changes().get(0).summary()).contains("would be merged into user " + ids.get(0)).contains("point(s) moved");
+        assertThat(number("SELECT count(*) FROM users WHERE status = 'merged'")).isZero();
+
+        repair("duplicate-emails").apply("sam", "same person");
+
+        assertThat(number("SELECT merged_into FROM users WHERE id = " + ids.get(2) + " AND status = 'merged'")).isEqualTo(ids.get(0));
+        assertThat(number("SELECT count(*) FROM users WHERE status = 'active' AND email_normalized = '" + mailbox + "'")).isEqualTo(1);
+        assertThat(number("SELECT sum(points) FROM gamification_profiles")).isEqualTo(pointsBefore);
+        assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(0))).isEqualTo(20);
+        assertThat(repair("duplicate-emails").preview().nothingToDo()).isTrue();
+    }
+
+    @Test
+    void aLegacyRowHeldForATakenMailboxIsFoldedIntoItsUserWithItsPointsAndCode() throws Exception {
+        List<Long> ids = users(1);
+        String email;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            email = text(st, "SELECT email FROM users WHERE id = " + ids.get(0));
+        }
+        String csv = "email,first_name,last_name,referral_code,points,referred_by_code,created_at\n"
+                + email.toUpperCase() + ",Rita,Old,LEGACY01,30,,2020-01-02T03:04:05Z\n"
+                + "someone.else@repair.example.org,Sam,New,LEGACY02,5,,2020-01-02T03:04:05Z\n";
+        var result = engine.dedup().importer().importCsv(new java.io.StringReader(csv), "legacy.csv", "sam", 2,
+                org.nstcg.integrity.engine.support.ProgressListener.NONE);
+        assertThat(result.held()).isEqualTo(1);
+        assertThat(result.imported()).isEqualTo(1);
+
+        RepairPlan preview = repair("duplicate-emails").preview();
+        assertThat(preview.total()).isEqualTo(1);
+        assertThat(preview.changes().get(0).summary()).contains("would be folded into user " + ids.get(0)).contains("+30 points");
+
+        repair("duplicate-emails").apply("sam", "legacy duplicate");
+
+        assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(0))).isEqualTo(40);
+        assertThat(number("SELECT count(*) FROM points_ledger WHERE user_id = " + ids.get(0) + " AND reason = 'legacy.merge' AND delta = 30"))
+                .isEqualTo(1);
+        assertThat(number("SELECT user_id FROM referral_codes WHERE code = 'LEGACY01' AND kind = 'alias'")).isEqualTo(ids.get(0));
+        assertThat(number("SELECT count(*) FROM legacy_users WHERE status = 'held'")).isZero();
+        assertThat(repair("duplicate-emails").preview().nothingToDo()).isTrue();
+        assertThat(lastAudit("repair.duplicate-emails").actor()).isEqualTo("sam");
     }
 
     @Test
