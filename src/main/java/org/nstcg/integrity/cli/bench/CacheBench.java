@@ -218,7 +218,7 @@ public final class CacheBench {
                 }
                 c.commit();
                 return points;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
                 c.rollback();
                 throw e;
             } finally {

@@ -117,7 +117,7 @@ public final class SagaBench {
                 run(c, store.createProfileStatement(userId, RegistrationService.SIGNUP_POINTS, notASaga));
                 run(c, store.bonusAndEventStatement(userId, code, Optional.empty(), mailbox, RegistrationService.REFERRAL_BONUS, notASaga));
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
                 c.rollback();
                 throw e;
             } finally {

@@ -320,7 +320,7 @@ public final class IntegrityChecks implements AutoCloseable {
                             .states(null, summaryJson(run)).details(run.summary()));
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
                 c.rollback();
                 throw e;
             } finally {

@@ -128,7 +128,7 @@ final class DuplicateEmailRepair implements Repair {
                 total += n;
                 folded.forEach(ch -> stale.add("user:" + ch.after().path("userId").asLong()));
                 folded.stream().limit(Math.max(0, MAX_LISTED - changes.size())).forEach(changes::add);
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
                 c.rollback();
                 throw e;
             } finally {

@@ -72,7 +72,7 @@ abstract class SqlRepair implements Repair {
                 } else {
                     c.rollback();
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
                 c.rollback();
                 throw e;
             } finally {

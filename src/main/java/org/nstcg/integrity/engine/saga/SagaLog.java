@@ -224,7 +224,7 @@ public final class SagaLog {
                 recorder.record(c, id, action, actor, reason, expected, newStatus);
                 c.commit();
                 return true;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
                 c.rollback();
                 throw e;
             } finally {

@@ -222,7 +222,9 @@ public final class SagaOrchestrator implements AutoCloseable {
                 ex.recordedStep = index + 1;
                 ex.pending.clear();
                 ex.results.put(step.name(), recorded);
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                // Any throwable, Errors included: setAutoCommit(true) below would otherwise commit the step's work
+                // without its event.
                 c.rollback();
                 throw e;
             } finally {
@@ -394,7 +396,9 @@ public final class SagaOrchestrator implements AutoCloseable {
                 sagaLog.advance(c, advance, Optional.empty());
                 c.commit();
                 ex.recordedStep = index;
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                // Any throwable, Errors included: setAutoCommit(true) below would otherwise commit the step's work
+                // without its event.
                 c.rollback();
                 throw e;
             } finally {

@@ -251,7 +251,7 @@ public final class CacheRows {
                 }
                 c.commit();
                 return batch.size();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 c.rollback();
                 throw e;
             } finally {

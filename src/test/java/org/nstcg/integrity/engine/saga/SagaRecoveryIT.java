@@ -127,6 +127,30 @@ class SagaRecoveryIT {
     }
 
     @Test
+    void anErrorThrownAfterALocalStepDidItsWorkRollsThatWorkBack() throws Exception {
+        SagaDefinition<Widget> erring = SagaDefinition.builder("widget-error", Widget.class)
+                .local("A", insertPart("A"), removePart("A"))
+                .local("B", (ctx, w, c) -> {
+                    insertPart("B").run(ctx, w, c);
+                    throw new AssertionError("an Error after the step wrote its row");
+                }, removePart("B"))
+                .build();
+        SagaService sagas = service("owner-error");
+        UUID[] id = new UUID[1];
+        assertThatThrownBy(() -> sagas.orchestrator().run(erring, "w-error", new Widget("error")))
+                .isInstanceOf(AssertionError.class);
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM sagas WHERE business_key = 'w-error'")) {
+            assertThat(rs.next()).isTrue();
+            id[0] = (UUID) rs.getObject(1);
+        }
+        assertThat(count("SELECT count(*) FROM widget_parts WHERE saga_id = ? AND step = 'A'", id[0])).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM widget_parts WHERE saga_id = ? AND step = 'B'", id[0]))
+                .as("B's work must not be committed without its event").isZero();
+        assertThat(count("SELECT count(*) FROM saga_events WHERE saga_id = ? AND step_name = 'B'", id[0])).isZero();
+    }
+
+    @Test
     void aFailingCompensationNeedsAttentionRaisesAnAlertAndRetryFinishesItOnceFixed() throws Exception {
         SagaService sagas = service("ops-a");
         COMPENSATION_BROKEN.set(true);
