@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.Optional;
 import javax.sql.DataSource;
+import org.nstcg.integrity.engine.store.LegacyImportStore;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 
@@ -25,13 +27,15 @@ final class ReferralCodeRepair extends SqlRepair {
             + " FROM users u LEFT JOIN referral_codes r ON r.code = u.referral_code"
             + " WHERE u.referral_code IN (SELECT referral_code FROM users GROUP BY referral_code HAVING count(*) > 1)";
 
-    /** Issues a new code for a user: (user id, first name) → code text. */
+    /** Issues a new code for a user: (user id or null, first name) → code text. */
     private final BiFunction<Long, String, String> issue;
+    private final LegacyImportStore legacy;
 
     ReferralCodeRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
                        BiFunction<Long, String, String> issue) {
         super(dataSource, json, audit, cache);
         this.issue = issue;
+        this.legacy = new LegacyImportStore(dataSource);
     }
 
     @Override
@@ -96,13 +100,56 @@ final class ReferralCodeRepair extends SqlRepair {
                         "user " + id + ": referral code " + old + " (shared) → " + next + "; the user is notified"));
             }
         }
-        return new RepairPlan(kind(), changes, losers.size(), apply);
+        long heldPromoted = promoteHeldLegacyRows(c, apply, changes);
+        return new RepairPlan(kind(), changes, losers.size() + heldPromoted, apply);
+    }
+
+    /**
+     * Legacy rows an import held because their code was already issued (their mailbox being free): each is imported
+     * with a newly issued code, and an outbox event tells the user the code they knew changed.
+     */
+    private long promoteHeldLegacyRows(Connection c, boolean apply, List<PlannedChange> changes) throws SQLException {
+        long n = 0;
+        for (LegacyImportStore.HeldForCode h : legacy.heldForCode(c, apply)) {
+            String next = apply ? issue.apply(null, h.firstName()) : "(a newly issued code)";
+            Long userId = null;
+            if (apply) {
+                Optional<Long> id = legacy.promoteWithNewCode(c, h.importId(), h.line(), next);
+                if (id.isEmpty()) {
+                    continue; // its mailbox was taken meanwhile: it stays held, for the duplicate-emails repair
+                }
+                userId = id.get();
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload,"
+                        + " dedup_key) VALUES ('user', ?, 'referral.code_changed', ?::jsonb, ?)")) {
+                    ps.setString(1, Long.toString(userId));
+                    ps.setString(2, json.createObjectNode().put("userId", userId).put("oldCode", h.legacyCode()).put("newCode", next)
+                            .put("reason", "the legacy code was already issued to another user").toString());
+                    ps.setString(3, "referral.code_changed:" + userId + ":" + next);
+                    ps.executeUpdate();
+                }
+            }
+            n++;
+            if (changes.size() < MAX_LISTED) {
+                changes.add(new PlannedChange("legacy-row", h.importId() + ":" + h.line(), json.createObjectNode().put("referralCode", h.legacyCode()),
+                        json.createObjectNode().put("referralCode", next).put("userId", userId == null ? 0 : userId),
+                        "legacy row " + h.line() + " of import " + h.importId() + " (" + h.mailbox() + ")" + (apply ? " imported as user "
+                                + userId : " would be imported") + " with " + next + " instead of the taken code " + h.legacyCode()
+                                + "; the user is notified"));
+            }
+        }
+        return n;
     }
 
     @Override
     List<String> staleKeys(RepairPlan applied) {
-        List<String> keys = userKeys(applied, "leaderboard:referrers");
-        applied.changes().forEach(ch -> keys.add("referral:" + ch.before().path("referralCode").asText()));
+        List<String> keys = new ArrayList<>(List.of("leaderboard:referrers", "count:users"));
+        for (PlannedChange ch : applied.changes()) {
+            keys.add("referral:" + ch.before().path("referralCode").asText());
+            keys.add("user:" + (ch.targetType().equals("user") ? ch.targetId() : ch.after().path("userId").asText()));
+        }
+        if (applied.total() > applied.changes().size()) {
+            keys.add("user:*");
+        }
         return keys;
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -177,6 +178,79 @@ public final class LegacyImportStore {
         update(c, id, "UPDATE legacy_users l SET status = 'held', collides_with = u.id,"
                 + " reason = 'the mailbox ' || l.email_normalized || ' belongs to active user ' || u.id"
                 + " FROM users u WHERE l.import_id = ? AND l.status = 'pending' AND u.email_normalized = l.email_normalized AND u.status = 'active'", 1);
+    }
+
+    /** A legacy row held because its referral code was already issued: where it is, who it is, the code it had. */
+    public record HeldForCode(long importId, int line, String mailbox, String firstName, String legacyCode) {
+    }
+
+    /** Held rows whose only problem is their referral code: their mailbox is free. Locked when {@code lock}. */
+    public List<HeldForCode> heldForCode(Connection c, boolean lock) throws SQLException {
+        List<HeldForCode> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT l.import_id, l.line_no, l.email_normalized, l.first_name,"
+                + " coalesce(l.legacy_code, l.referral_code) FROM legacy_users l WHERE l.status = 'held'"
+                + " AND l.reason LIKE 'the referral code %' AND NOT EXISTS (SELECT 1 FROM users u"
+                + " WHERE u.email_normalized = l.email_normalized AND u.status = 'active') ORDER BY l.import_id, l.line_no"
+                + (lock ? " FOR UPDATE OF l" : ""))) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new HeldForCode(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Promotes one row held for its referral code, with {@code newCode} instead, in the caller's transaction: the user,
+     * its profile and {@code import} ledger entry, its referrer (by a code ever issued). Returns the new user's id, or
+     * empty when its mailbox was taken meanwhile (the row stays held).
+     */
+    public Optional<Long> promoteWithNewCode(Connection c, long importId, int line, String newCode) throws SQLException {
+        Long userId = null;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (email, email_normalized, referral_code, first_name, last_name,"
+                + " created_at) SELECT email, email_normalized, ?, first_name, last_name, coalesce(created_at, now()) FROM legacy_users"
+                + " WHERE import_id = ? AND line_no = ? AND status = 'held'"
+                + " ON CONFLICT (email_normalized) WHERE status = 'active' DO NOTHING RETURNING id")) {
+            ps.setString(1, newCode);
+            ps.setLong(2, importId);
+            ps.setInt(3, line);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    userId = rs.getLong(1);
+                }
+            }
+        }
+        if (userId == null) {
+            return Optional.empty();
+        }
+        String[] steps = {
+            "UPDATE legacy_users SET status = 'imported', user_id = ?, reason = NULL, collides_with = NULL, collides_with_line = NULL,"
+                    + " code_reissued = true, referral_code = ? WHERE import_id = ? AND line_no = ?",
+            "INSERT INTO gamification_profiles (user_id, points) SELECT ?, coalesce(points, 0) FROM legacy_users"
+                    + " WHERE import_id = ? AND line_no = ?",
+            "INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) SELECT ?, points, 'import',"
+                    + " 'import:' || import_id || ':' || line_no FROM legacy_users WHERE import_id = ? AND line_no = ? AND points > 0",
+            "UPDATE users u SET referred_by = r.user_id FROM legacy_users l, referral_codes r, users ref WHERE u.id = ?"
+                    + " AND l.import_id = ? AND l.line_no = ? AND l.referred_by_code IS NOT NULL AND r.code = upper(l.referred_by_code)"
+                    + " AND ref.id = r.user_id AND ref.status = 'active' AND r.user_id <> u.id",
+            "UPDATE gamification_profiles gp SET referral_count = gp.referral_count + 1 FROM users u"
+                    + " WHERE u.id = ? AND gp.user_id = u.referred_by"};
+        for (int i = 0; i < steps.length; i++) {
+            try (PreparedStatement ps = c.prepareStatement(steps[i])) {
+                int k = 1;
+                ps.setLong(k++, userId);
+                if (i == 0) {
+                    ps.setString(k++, newCode);
+                }
+                if (i < steps.length - 1) { // the last step needs the user only
+                    ps.setLong(k++, importId);
+                    ps.setInt(k, line);
+                }
+                ps.executeUpdate();
+            }
+        }
+        return Optional.of(userId);
     }
 
     /** Held rows of an import, in file order: line, reason, the user collided with. */

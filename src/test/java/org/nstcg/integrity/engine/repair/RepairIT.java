@@ -148,6 +148,37 @@ class RepairIT {
     }
 
     @Test
+    void aLegacyRowHeldForATakenReferralCodeIsImportedWithANewCodeAndTheUserIsNotified() throws Exception {
+        List<Long> ids = users(1);
+        String taken = engine.cache().user(ids.get(0)).orElseThrow().value().referralCode();
+        String csv = "email,first_name,last_name,referral_code,points,referred_by_code,created_at\n"
+                + "lena.legacy@example.org,Lena,Old," + taken + ",25,,2020-01-02T03:04:05Z\n";
+        var result = engine.dedup().importer().importCsv(new java.io.StringReader(csv), "codes.csv", "sam", 1,
+                org.nstcg.integrity.engine.support.ProgressListener.NONE);
+        assertThat(result.held()).isEqualTo(1);
+
+        RepairPlan preview = repair("referral-codes").preview();
+        assertThat(preview.total()).isEqualTo(1);
+        assertThat(preview.changes().get(0).summary()).contains("lena.legacy@example.org").contains("would be imported")
+                .contains("instead of the taken code " + taken);
+        assertThat(number("SELECT count(*) FROM users WHERE email_normalized = 'lena.legacy@example.org'")).isZero();
+
+        repair("referral-codes").apply("sam", "legacy code conflicts");
+
+        long lena = number("SELECT id FROM users WHERE email_normalized = 'lena.legacy@example.org' AND status = 'active'");
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            String code = text(st, "SELECT referral_code FROM users WHERE id = " + lena);
+            assertThat(code).isNotEqualTo(taken).matches("LENA-[0-9A-HJKMNP-TV-Z]{9}");
+            assertThat(text(st, "SELECT payload->>'oldCode' || ' ' || (payload->>'newCode') FROM outbox_events"
+                    + " WHERE event_type = 'referral.code_changed' AND aggregate_id = '" + lena + "'")).isEqualTo(taken + " " + code);
+            assertThat(text(st, "SELECT user_id::text FROM referral_codes WHERE code = '" + taken + "'")).isEqualTo(ids.get(0).toString());
+        }
+        assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + lena)).isEqualTo(25);
+        assertThat(number("SELECT count(*) FROM legacy_users WHERE status = 'imported' AND user_id = " + lena)).isEqualTo(1);
+        assertThat(repair("referral-codes").preview().nothingToDo()).isTrue();
+    }
+
+    @Test
     void pointsThatDriftedFromTheLedgerAreSetBackToItsSum() throws Exception {
         List<Long> ids = users(4);
         sql("ALTER TABLE gamification_profiles DISABLE TRIGGER USER",
