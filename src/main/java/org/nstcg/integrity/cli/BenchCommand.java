@@ -323,9 +323,9 @@ final class BenchCommand {
 
     /** {@code bench integrity}. */
     @Command(name = "integrity", mixinStandardHelpOptions = true,
-            description = "The data-integrity engine on a generated legacy file of --users rows (about 0.8% exact duplicates:"
-                    + " the same mailbox with Gmail dots, a +tag or in upper case; 0.2% likely duplicates: the same name at another"
-                    + " provider; 0.5% reused referral codes), streamed to a temporary file that is deleted afterwards. In one run:"
+            description = "The data-integrity engine on a generated legacy file of --users rows (about 0.8%% exact duplicates:"
+                    + " the same mailbox with Gmail dots, a +tag or in upper case; 0.2%% likely duplicates: the same name at another"
+                    + " provider; 0.5%% reused referral codes), streamed to a temporary file that is deleted afterwards. In one run:"
                     + " (1) the import through LegacyImporter against a raw COPY of the same file into a bare UNLOGGED table"
                     + " (ratio = import time / COPY time); (2) the whole check suite, a manual run, on the imported users, per check;"
                     + " (3) duplicate detection (exact and likely) against GROUP BY lower(email) HAVING count(*) > 1 on the COPY"
