@@ -9,12 +9,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.cli.bench.BenchEnvironment;
 import org.nstcg.integrity.cli.bench.CacheBench;
+import org.nstcg.integrity.cli.bench.IntegrityBench;
 import org.nstcg.integrity.cli.bench.LatencySummary;
 import org.nstcg.integrity.cli.bench.RegistrationBench;
 import org.nstcg.integrity.cli.bench.SagaBench;
 import org.nstcg.integrity.engine.EngineHealth;
 import org.nstcg.integrity.engine.config.ConfigLoader;
 import org.nstcg.integrity.engine.config.EngineConfig;
+import org.nstcg.integrity.engine.integrity.SuiteTiming;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Each measures a baseline in the same run and prints the ratio. They work in a"
                 + " throwaway schema and Redis key prefix of the configured servers, removed afterwards.",
-        subcommands = {BenchCommand.Registration.class, BenchCommand.Saga.class, BenchCommand.Cache.class})
+        subcommands = {BenchCommand.Registration.class, BenchCommand.Saga.class, BenchCommand.Cache.class,
+                BenchCommand.Integrity.class})
 final class BenchCommand {
 
     static final double REGISTRATION_GOAL = 0.5;
@@ -315,6 +318,174 @@ final class BenchCommand {
 
         private static double ratio(double a, double b) {
             return b == 0 ? 0 : a / b;
+        }
+    }
+
+    /** {@code bench integrity}. */
+    @Command(name = "integrity", mixinStandardHelpOptions = true,
+            description = "The data-integrity engine on a generated legacy file of --users rows (about 0.8%% exact duplicates:"
+                    + " the same mailbox with Gmail dots, a +tag or in upper case; 0.2%% likely duplicates: the same name at another"
+                    + " provider; 0.5%% reused referral codes), streamed to a temporary file that is deleted afterwards. In one run:"
+                    + " (1) the import through LegacyImporter against a raw COPY of the same file into a bare UNLOGGED table"
+                    + " (ratio = import time / COPY time); (2) the whole check suite, a manual run, on the imported users, per check;"
+                    + " (3) duplicate detection (exact and likely) against GROUP BY lower(email) HAVING count(*) > 1 on the COPY"
+                    + " table (ratio = detection time / query time), with how many planted duplicates each found. One client:"
+                    + " --clients, --seconds and --warmup do not apply.")
+    static final class Integrity extends Benchmark {
+
+        @Option(names = "--users", defaultValue = "1000000", description = "Rows of the generated file, 1000 to 10000000 (default ${DEFAULT-VALUE}).")
+        long users;
+
+        @Override
+        String name() {
+            return "integrity";
+        }
+
+        @Override
+        String plan() {
+            return String.format(Locale.ROOT, "%,d users in a generated legacy CSV, one client", users);
+        }
+
+        @Override
+        void measure(BenchEnvironment env, EngineHealth health, PrintWriter out) throws Exception {
+            if (users < 1000 || users > 10_000_000) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--users takes 1000 to 10000000.");
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            IntegrityBench.Result r = new IntegrityBench(env.engine()).run(users, json ? ProgressListener.NONE : (m, d, t) -> {
+                err.println(m);
+                err.flush();
+            });
+            IntegrityBench.Planted p = r.planted();
+            IntegrityBench.Import im = r.importRun();
+            IntegrityBench.Checks ch = r.checks();
+            IntegrityBench.Duplicates du = r.duplicates();
+            if (json) {
+                ObjectNode root = jsonHeader(health);
+                root.remove(java.util.List.of("clients", "seconds", "warmupSeconds"));
+                root.put("users", users);
+                ObjectNode file = root.putObject("file");
+                file.put("rows", p.rows());
+                file.put("bytes", p.bytes());
+                file.put("writeSeconds", seconds(p.seconds()));
+                file.put("path", r.file().toString());
+                file.put("deleted", r.fileDeleted());
+                ObjectNode planted = file.putObject("planted");
+                planted.put("exactDuplicates", p.exactTotal());
+                ObjectNode spellings = planted.putObject("exactBySpelling");
+                p.exact().forEach((s, n) -> spellings.put(key(s), n));
+                planted.put("likelyDuplicates", p.likely());
+                planted.put("codeConflicts", p.codeConflicts());
+
+                ObjectNode imp = root.putObject("import");
+                imp.put("definition", "LegacyImporter.importFile: read, check every row, COPY to staging, set-based promotion, audit; one transaction");
+                imp.put("rows", im.result().rows());
+                imp.put("imported", im.result().imported());
+                imp.put("held", im.result().held());
+                imp.put("invalid", im.result().invalid());
+                imp.put("codesReissued", im.result().codesReissued());
+                imp.put("referrersUnresolved", im.result().referrersUnresolved());
+                imp.put("seconds", seconds(im.seconds()));
+                imp.put("rowsPerSecond", Math.round(im.rowsPerSecond()));
+                ObjectNode copy = imp.putObject("baseline");
+                copy.put("definition", "COPY of the same CSV (FORMAT csv) into a bare UNLOGGED table of 7 text columns, no index");
+                copy.put("rows", im.copiedRows());
+                copy.put("seconds", seconds(im.copySeconds()));
+                copy.put("rowsPerSecond", Math.round(im.copyRowsPerSecond()));
+                imp.put("ratio", rounded(im.ratio()));
+                imp.put("ratioDefinition", "import seconds / COPY seconds");
+
+                ObjectNode checks = root.putObject("checks");
+                checks.put("definition", "the whole suite as a manual run (stored, audited), after an untimed VACUUM ANALYZE");
+                ObjectNode per = checks.putObject("perCheck");
+                for (SuiteTiming.Timing t : ch.timings()) {
+                    ObjectNode c = per.putObject(t.check());
+                    c.put("status", t.status());
+                    c.put("findings", t.findings());
+                    c.put("millis", Math.round(t.seconds() * 1e6) / 1000.0);
+                }
+                checks.put("checksSeconds", seconds(ch.checkSeconds()));
+                checks.put("runSeconds", seconds(ch.runSeconds()));
+                checks.put("settleSeconds", seconds(ch.settleSeconds()));
+
+                ObjectNode dup = root.putObject("duplicates");
+                ObjectNode exact = dup.putObject("exact");
+                exact.put("seconds", seconds(du.exactSeconds()));
+                exact.put("found", du.exactFound());
+                exact.put("plantedFound", du.exactPlantedFoundTotal());
+                ObjectNode exactSpellings = exact.putObject("plantedFoundBySpelling");
+                du.exactPlantedFound().forEach((s, n) -> exactSpellings.put(key(s), n));
+                exact.put("recall", rounded(ratio(du.exactPlantedFoundTotal(), p.exactTotal())));
+                ObjectNode likely = dup.putObject("likely");
+                likely.put("seconds", seconds(du.likelySeconds()));
+                likely.put("found", du.likelyFound());
+                likely.put("plantedFound", du.likelyPlantedFound());
+                likely.put("recall", rounded(ratio(du.likelyPlantedFound(), p.likely())));
+                dup.put("seconds", seconds(du.seconds()));
+                ObjectNode base = dup.putObject("baseline");
+                base.put("definition", "SELECT lower(email), count(*) FROM the COPY table GROUP BY lower(email) HAVING count(*) > 1");
+                base.put("seconds", seconds(du.baselineSeconds()));
+                base.put("groups", du.baselineGroups());
+                base.put("plantedFound", du.baselinePlantedFoundTotal());
+                ObjectNode baseSpellings = base.putObject("plantedFoundBySpelling");
+                du.baselinePlantedFound().forEach((s, n) -> baseSpellings.put(key(s), n));
+                base.put("recall", rounded(ratio(du.baselinePlantedFoundTotal(), p.exactTotal())));
+                dup.put("ratio", rounded(du.ratio()));
+                dup.put("ratioDefinition", "(exact + likely seconds) / baseline seconds");
+                printJson(out, root);
+            } else {
+                out.printf(Locale.ROOT, "file: %,d rows, %.1f MB, written in %.1f s; planted: %,d exact duplicates (%s), %,d likely"
+                                + " duplicates, %,d reused referral codes%n", p.rows(), p.bytes() / 1e6, p.seconds(), p.exactTotal(),
+                        bySpelling(p.exact()), p.likely(), p.codeConflicts());
+                out.printf("%-44s %10s %12s%n", "(1) import", "seconds", "rows/s");
+                out.printf(Locale.ROOT, "%-44s %10.3f %,12.0f%n", "    LegacyImporter.importFile", im.seconds(), im.rowsPerSecond());
+                out.printf(Locale.ROOT, "%-44s %10.3f %,12.0f%n", "    baseline COPY into bare UNLOGGED table", im.copySeconds(),
+                        im.copyRowsPerSecond());
+                out.printf(Locale.ROOT, "    ratio import/COPY (time): %.1fx; imported %,d, held %,d, invalid %,d, codes re-issued %,d%n",
+                        im.ratio(), im.result().imported(), im.result().held(), im.result().invalid(), im.result().codesReissued());
+                out.printf("%-44s %10s %12s %10s%n", "(2) check suite (manual run)", "ms", "findings", "status");
+                for (SuiteTiming.Timing t : ch.timings()) {
+                    out.printf(Locale.ROOT, "    %-40s %10.1f %,12d %10s%n", t.check(), t.seconds() * 1000, t.findings(), t.status());
+                }
+                out.printf(Locale.ROOT, "    %-40s %10.1f   (whole run with storing and audit: %.2f s)%n", "total of the checks",
+                        ch.checkSeconds() * 1000, ch.runSeconds());
+                out.printf("%-44s %10s %12s %18s%n", "(3) duplicate detection", "seconds", "found", "planted found");
+                out.printf(Locale.ROOT, "%-44s %10.3f %,12d %18s%n", "    DuplicateFinder exact (all pages)", du.exactSeconds(),
+                        du.exactFound(), of(du.exactPlantedFoundTotal(), p.exactTotal()));
+                out.printf(Locale.ROOT, "%-44s %10.3f %,12d %18s%n", "    DuplicateFinder likely", du.likelySeconds(), du.likelyFound(),
+                        of(du.likelyPlantedFound(), p.likely()));
+                out.printf(Locale.ROOT, "%-44s %10.3f %,12d %18s%n", "    baseline GROUP BY lower(email) HAVING >1", du.baselineSeconds(),
+                        du.baselineGroups(), of(du.baselinePlantedFoundTotal(), p.exactTotal()));
+                out.printf(Locale.ROOT, "    ratio detection (exact + likely)/baseline (time): %.1fx; exact found by spelling: engine %s;"
+                        + " baseline %s%n", du.ratio(), bySpelling(du.exactPlantedFound()), bySpelling(du.baselinePlantedFound()));
+                out.printf("machine: %s%n", machine());
+            }
+        }
+
+        private static double seconds(double s) {
+            return Math.round(s * 1000) / 1000.0;
+        }
+
+        private static double ratio(double a, double b) {
+            return b == 0 ? 0 : a / b;
+        }
+
+        private static String key(IntegrityBench.Spelling s) {
+            return switch (s) {
+                case GMAIL_DOTS -> "gmailDots";
+                case PLUS_TAG -> "plusTag";
+                case UPPER_CASE -> "upperCase";
+            };
+        }
+
+        private static String bySpelling(java.util.Map<IntegrityBench.Spelling, Integer> counts) {
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            counts.forEach((s, n) -> parts.add(String.format(Locale.ROOT, "%s %,d", s.label(), n)));
+            return String.join(", ", parts);
+        }
+
+        private static String of(long found, long planted) {
+            return String.format(Locale.ROOT, "%,d/%,d (%.0f%%)", found, planted, planted == 0 ? 0 : 100.0 * found / planted);
         }
     }
 
