@@ -149,7 +149,7 @@ public final class LegacyImporter {
             long importId = store.createImport(c, fileName, actor);
             CopyIn copy = store.beginCopy(c);
             CopyText text = new CopyText();
-            long[] sequence = new long[0];
+            long[][] sequence = {new long[0]};
             int[] next = {0};
             try {
                 Optional<CsvRecordReader.CsvRecord> rec;
@@ -164,16 +164,18 @@ public final class LegacyImporter {
                         String code;
                         boolean fresh = row.storableCode().isEmpty();
                         if (fresh) {
-                            if (next[0] >= sequence.length) {
-                                sequence = store.sequenceValues(SEQUENCE_BLOCK);
-                                next[0] = 0;
-                            }
-                            long[] block = sequence;
+                            // A blocked word skips sequence values, so a code may need more than one: the supplier
+                            // draws a new block whenever the current one runs out.
                             code = codes.next(() -> {
-                                if (next[0] >= block.length) {
-                                    throw new IllegalStateException("sequence block exhausted");
+                                if (next[0] >= sequence[0].length) {
+                                    try {
+                                        sequence[0] = store.sequenceValues(SEQUENCE_BLOCK);
+                                    } catch (SQLException e) {
+                                        throw new IllegalStateException("cannot draw referral code sequence values: " + e.getMessage(), e);
+                                    }
+                                    next[0] = 0;
                                 }
-                                return block[next[0]++];
+                                return sequence[0][next[0]++];
                             }, row.firstName()).text();
                             reissued++;
                         } else {

@@ -156,4 +156,28 @@ class LegacyImportIT {
             return rs.getLong(1);
         }
     }
+
+    @Test
+    void codesThatNeedMoreSequenceValuesThanABlockHoldsAreStillIssued() throws Exception {
+        // A blocklist that refuses most codes: each code skips several sequence values, so codes keep straddling the
+        // importer's blocks of 1,000 values (it used to throw "sequence block exhausted" there).
+        var generator = new org.nstcg.integrity.engine.referral.ReferralCodeGenerator(
+                new org.nstcg.integrity.engine.referral.FeistelPermutation(
+                        org.nstcg.integrity.engine.store.EngineSecrets.getOrCreate(engine.database().dataSource(), "referral-key")),
+                org.nstcg.integrity.engine.referral.Blocklist.of(List.of("A", "E", "K", "M", "R", "T")), true);
+        LegacyImporter importer = new LegacyImporter(engine.database().dataSource(), engine.emails(), generator, engine.audit(),
+                engine.cache().coordinator(), new com.fasterxml.jackson.databind.ObjectMapper());
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 0; i < 400; i++) {
+            csv.append("fresh").append(i).append("@codes.example.org,Zoe,,,0,,\n");
+        }
+        ImportResult r = importer.importCsv(new StringReader(csv.toString()), "fresh.csv", "alice", 400, ProgressListener.NONE);
+
+        assertThat(r.imported()).isEqualTo(400);
+        assertThat(r.codesReissued()).isEqualTo(400);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertThat(scalar(st, "SELECT last_value FROM referral_code_seq")).as("several blocks were drawn").isGreaterThan(2000);
+            assertThat(scalar(st, "SELECT count(DISTINCT referral_code) FROM users")).isEqualTo(400);
+        }
+    }
 }
