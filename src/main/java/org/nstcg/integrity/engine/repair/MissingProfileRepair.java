@@ -2,10 +2,7 @@ package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
@@ -41,20 +38,12 @@ final class MissingProfileRepair extends SqlRepair {
                 ? "WITH m AS (" + MISSING + " ORDER BY u.id FOR UPDATE OF u) INSERT INTO gamification_profiles (user_id, points, referral_count)"
                         + " SELECT * FROM m ON CONFLICT (user_id) DO NOTHING RETURNING user_id, points, referral_count"
                 : MISSING + " ORDER BY u.id";
-        List<PlannedChange> changes = new ArrayList<>();
-        long total = 0;
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                total++;
-                if (changes.size() < MAX_LISTED) {
-                    long id = rs.getLong(1);
-                    changes.add(new PlannedChange("profile", Long.toString(id), null,
-                            json.createObjectNode().put("points", rs.getLong(2)).put("referralCount", rs.getLong(3)),
-                            "user " + id + ": profile created with " + rs.getLong(2) + " points and " + rs.getLong(3) + " referrals"));
-                }
-            }
-        }
-        return new RepairPlan(kind(), changes, total, apply);
+        return collect(c, sql, apply, rs -> {
+            long id = rs.getLong(1);
+            return new PlannedChange("profile", Long.toString(id), null,
+                    json.createObjectNode().put("points", rs.getLong(2)).put("referralCount", rs.getLong(3)),
+                    "user " + id + ": profile created with " + rs.getLong(2) + " points and " + rs.getLong(3) + " referrals");
+        });
     }
 
     @Override

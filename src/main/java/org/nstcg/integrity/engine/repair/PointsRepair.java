@@ -2,10 +2,7 @@ package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
@@ -38,22 +35,13 @@ final class PointsRepair extends SqlRepair {
                 ? "WITH bad AS (" + BAD + " ORDER BY p.user_id FOR UPDATE OF p) UPDATE gamification_profiles g SET points = bad.ledger"
                         + " FROM bad WHERE g.user_id = bad.user_id RETURNING g.user_id, bad.points, bad.ledger"
                 : BAD + " ORDER BY p.user_id";
-        List<PlannedChange> changes = new ArrayList<>();
-        long total = 0;
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                total++;
-                if (changes.size() < MAX_LISTED) {
-                    long id = rs.getLong(1);
-                    long before = rs.getLong(2);
-                    long after = rs.getLong(3);
-                    changes.add(new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("points", before),
-                            json.createObjectNode().put("points", after),
-                            "user " + id + ": points " + before + " → " + after + " (the sum of the ledger)"));
-                }
-            }
-        }
-        return new RepairPlan(kind(), changes, total, apply);
+        return collect(c, sql, apply, rs -> {
+            long id = rs.getLong(1);
+            long before = rs.getLong(2);
+            long after = rs.getLong(3);
+            return new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("points", before),
+                    json.createObjectNode().put("points", after), "user " + id + ": points " + before + " → " + after + " (the sum of the ledger)");
+        });
     }
 
     @Override

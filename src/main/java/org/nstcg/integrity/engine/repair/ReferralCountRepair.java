@@ -2,10 +2,7 @@ package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
@@ -38,20 +35,11 @@ final class ReferralCountRepair extends SqlRepair {
                 ? "WITH bad AS (" + BAD + " ORDER BY p.user_id FOR UPDATE OF p) UPDATE gamification_profiles g SET referral_count = bad.actual"
                         + " FROM bad WHERE g.user_id = bad.user_id RETURNING g.user_id, bad.referral_count, bad.actual"
                 : BAD + " ORDER BY p.user_id";
-        List<PlannedChange> changes = new ArrayList<>();
-        long total = 0;
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                total++;
-                if (changes.size() < MAX_LISTED) {
-                    long id = rs.getLong(1);
-                    changes.add(new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("referralCount", rs.getLong(2)),
-                            json.createObjectNode().put("referralCount", rs.getLong(3)),
-                            "user " + id + ": referral count " + rs.getLong(2) + " → " + rs.getLong(3)));
-                }
-            }
-        }
-        return new RepairPlan(kind(), changes, total, apply);
+        return collect(c, sql, apply, rs -> {
+            long id = rs.getLong(1);
+            return new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("referralCount", rs.getLong(2)),
+                    json.createObjectNode().put("referralCount", rs.getLong(3)), "user " + id + ": referral count " + rs.getLong(2) + " → " + rs.getLong(3));
+        });
     }
 
     @Override

@@ -35,6 +35,27 @@ abstract class SqlRepair implements Repair {
     /** Finds what is wrong and, when {@code apply}, fixes it in {@code c}; lists what changes. */
     abstract RepairPlan plan(Connection c, boolean apply) throws SQLException;
 
+    /** Turns one row of a repair's query into the change it stands for. */
+    @FunctionalInterface
+    interface RowChange {
+        PlannedChange map(java.sql.ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code sql} (which finds, or finds and fixes, what is wrong) and lists a change per row, counting all. */
+    RepairPlan collect(Connection c, String sql, boolean apply, RowChange change) throws SQLException {
+        List<PlannedChange> changes = new java.util.ArrayList<>();
+        long total = 0;
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql); java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                total++;
+                if (changes.size() < MAX_LISTED) {
+                    changes.add(change.map(rs));
+                }
+            }
+        }
+        return new RepairPlan(kind(), changes, total, apply);
+    }
+
     /** Cache keys an applied plan made stale (a key ending in {@code *} is a pattern). */
     abstract List<String> staleKeys(RepairPlan applied);
 
