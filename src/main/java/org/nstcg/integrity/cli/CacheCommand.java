@@ -13,6 +13,7 @@ import org.nstcg.integrity.engine.cache.CacheInspector.Overview;
 import org.nstcg.integrity.engine.cache.CacheInspector.PatternFigures;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -91,9 +92,8 @@ final class CacheCommand {
                 + " * alone means every cached pattern.")
         String pattern;
 
-        @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
-                description = "Who invalidates, recorded in the audit trail (default: the OS user, ${DEFAULT-VALUE}).")
-        String actor;
+        @Mixin
+        AuditActor who;
 
         @Override
         public Integer call() throws Exception {
@@ -101,6 +101,9 @@ final class CacheCommand {
                 CacheKeys.checkPattern(pattern);
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage() + ".");
+                return ExitCodes.USAGE;
+            }
+            if (!who.valid(spec)) {
                 return ExitCodes.USAGE;
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
@@ -112,7 +115,7 @@ final class CacheCommand {
                     return ExitCodes.USAGE;
                 }
                 PrintWriter out = spec.commandLine().getOut();
-                engine.audit().record(AuditEvent.of(actor, "cache.invalidate").target("cache", pattern)
+                engine.audit().record(AuditEvent.of(who.name(), "cache.invalidate").target("cache", pattern)
                         .details(removed.map(n -> n + " entries removed").orElse("Redis unreachable: recorded for replay")));
                 if (removed.isEmpty()) {
                     spec.commandLine().getErr().println("error: Redis at " + engine.redis().settings().endpoint() + " is unreachable;"

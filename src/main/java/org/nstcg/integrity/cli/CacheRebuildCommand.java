@@ -17,6 +17,7 @@ import org.nstcg.integrity.engine.support.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,9 +40,8 @@ final class CacheRebuildCommand implements Callable<Integer> {
             description = "What to rebuild: user:*, referral:*, count:*, leaderboard:*, or * for all (default ${DEFAULT-VALUE}).")
     String pattern;
 
-    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
-            description = "Who rebuilds, recorded in the audit trail (default: the OS user, ${DEFAULT-VALUE}).")
-    String actor;
+    @Mixin
+    AuditActor who;
 
     @Option(names = "--json", description = "Print one JSON object with the result instead of text (no progress lines).")
     boolean json;
@@ -53,6 +53,9 @@ final class CacheRebuildCommand implements Callable<Integer> {
             CacheRebuilder.checkPattern(pattern);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage() + ".");
+            return ExitCodes.USAGE;
+        }
+        if (!who.valid(spec)) {
             return ExitCodes.USAGE;
         }
         AtomicBoolean cancel = new AtomicBoolean();
@@ -68,7 +71,7 @@ final class CacheRebuildCommand implements Callable<Integer> {
                  err.flush();
              })) {
             r = engine.cacheRebuilder().rebuild(pattern, progress, cancel::get);
-            engine.audit().record(AuditEvent.of(actor, "cache.rebuild").target("cache", pattern)
+            engine.audit().record(AuditEvent.of(who.name(), "cache.rebuild").target("cache", pattern)
                     .states(null, toJson(r)).details(r.cancelled() ? "cancelled" : "finished"));
         }
         PrintWriter out = spec.commandLine().getOut();

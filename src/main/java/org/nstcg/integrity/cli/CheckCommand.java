@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.integrity.CheckRun;
 import org.nstcg.integrity.engine.integrity.Finding;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,9 +38,8 @@ final class CheckCommand implements Callable<Integer> {
             description = "Run only this check; repeat it or separate names with commas.")
     List<String> only = new ArrayList<>();
 
-    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
-            description = "Who runs the checks, for the audit trail (default: your user name).")
-    String actor;
+    @Mixin
+    AuditActor who;
 
     @Option(names = "--show", paramLabel = "N", defaultValue = "5", description = "Findings printed per check, 0 to 1000 (default ${DEFAULT-VALUE}).")
     int show;
@@ -57,8 +57,7 @@ final class CheckCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
-        if (actor == null || actor.isBlank() || actor.strip().length() > 100) {
-            err.println("error: --actor must name who runs the checks, in 1 to 100 characters.");
+        if (!who.valid(spec)) {
             return ExitCodes.USAGE;
         }
         if (show < 0 || show > 1000) {
@@ -66,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            CheckRun run = engine.checks().run(actor.strip(), names, ProgressListener.NONE);
+            CheckRun run = engine.checks().run(who.name(), names, ProgressListener.NONE);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json(run, show)));

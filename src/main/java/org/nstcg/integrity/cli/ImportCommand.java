@@ -14,6 +14,7 @@ import org.nstcg.integrity.engine.dedup.LegacyImportException;
 import org.nstcg.integrity.engine.support.Durations;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,9 +39,8 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE.csv", description = "The legacy users file.")
     Path file;
 
-    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
-            description = "Who imports, recorded in the audit trail (default: the OS user, ${DEFAULT-VALUE}).")
-    String actor;
+    @Mixin
+    AuditActor who;
 
     @Option(names = "--json", description = "Print one JSON object with the result instead of text (no progress lines).")
     boolean json;
@@ -48,14 +48,13 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (actor == null || actor.isBlank() || actor.length() > 100) {
-            err.println("error: --actor takes 1 to 100 characters.");
+        if (!who.valid(spec)) {
             return ExitCodes.USAGE;
         }
         ProgressListener progress = json ? ProgressListener.NONE : withSteps(new CacheRebuildCommand.TextProgress(err, System.console() != null), err);
         ImportResult r;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            r = engine.dedup().importer().importFile(file, actor.strip(), progress);
+            r = engine.dedup().importer().importFile(file, who.name(), progress);
         } catch (LegacyImportException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.INVALID;

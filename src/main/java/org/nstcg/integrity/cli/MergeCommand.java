@@ -8,6 +8,7 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.dedup.MergeOutcome;
 import org.nstcg.integrity.engine.dedup.MergePlan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,9 +37,8 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Only list every change the merge would make; write nothing.")
     boolean dryRun;
 
-    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
-            description = "Who merges, recorded in the audit trail (default: the OS user, ${DEFAULT-VALUE}).")
-    String actor;
+    @Mixin
+    AuditActor who;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the audit trail.")
     String reason;
@@ -49,14 +49,13 @@ final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (actor == null || actor.isBlank() || actor.length() > 100) {
-            err.println("error: --actor takes 1 to 100 characters.");
+        if (!who.valid(spec)) {
             return ExitCodes.USAGE;
         }
         MergeOutcome o;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
             o = dryRun ? engine.dedup().merges().preview(survivor, duplicate)
-                    : engine.dedup().merges().merge(survivor, duplicate, actor.strip(), reason == null || reason.isBlank() ? null : reason.strip());
+                    : engine.dedup().merges().merge(survivor, duplicate, who.name(), reason == null || reason.isBlank() ? null : reason.strip());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (o instanceof MergeOutcome.Refused r) {

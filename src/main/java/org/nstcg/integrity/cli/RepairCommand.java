@@ -11,6 +11,7 @@ import org.nstcg.integrity.engine.repair.PlannedChange;
 import org.nstcg.integrity.engine.repair.Repair;
 import org.nstcg.integrity.engine.repair.RepairPlan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,9 +36,8 @@ final class RepairCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Only list what would change.")
     boolean dryRun;
 
-    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
-            description = "Who repairs, recorded in the audit trail (default: the OS user, ${DEFAULT-VALUE}).")
-    String actor;
+    @Mixin
+    AuditActor who;
 
     @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "repair run from the command line",
             description = "Why, recorded in the audit trail.")
@@ -48,6 +48,9 @@ final class RepairCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!kind.equals("list") && !dryRun && !who.valid(spec)) {
+            return ExitCodes.USAGE;
+        }
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
             PrintWriter out = spec.commandLine().getOut();
             if (kind.equals("list")) {
@@ -62,7 +65,7 @@ final class RepairCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("error: there is no repair '" + kind + "'; the repairs are " + engine.repairs().kinds() + ".");
                 return ExitCodes.USAGE;
             }
-            RepairPlan plan = dryRun ? repair.get().preview() : repair.get().apply(actor, reason);
+            RepairPlan plan = dryRun ? repair.get().preview() : repair.get().apply(who.name(), reason);
             if (json) {
                 ObjectNode root = JSON.createObjectNode().put("kind", plan.kind()).put("applied", plan.applied()).put("total", plan.total());
                 ArrayNode changes = root.putArray("changes");

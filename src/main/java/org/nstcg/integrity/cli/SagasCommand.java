@@ -13,6 +13,7 @@ import org.nstcg.integrity.engine.saga.SagaService;
 import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.support.EngineException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -118,9 +119,8 @@ final class SagasCommand {
         @Parameters(paramLabel = "ID", converter = SagaArguments.SagaId.class, description = "The saga's id (a UUID).")
         UUID id;
 
-        @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
-                description = "Who acts, recorded with the action (default: the OS user, ${DEFAULT-VALUE}).")
-        String actor;
+        @Mixin
+        AuditActor who;
 
         private final String whyOption;
 
@@ -141,8 +141,7 @@ final class SagasCommand {
                 spec.commandLine().getErr().println("error: " + whyOption + " must say what was done and why; it is blank.");
                 return ExitCodes.USAGE;
             }
-            if (actor == null || actor.isBlank()) {
-                spec.commandLine().getErr().println("error: --actor must name who acts; it is blank.");
+            if (!who.valid(spec)) {
                 return ExitCodes.USAGE;
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
@@ -187,7 +186,7 @@ final class SagasCommand {
 
         @Override
         int act(SagaService sagas, PrintWriter out) {
-            SagaOutcome outcome = sagas.retry(id, actor.strip(), reason);
+            SagaOutcome outcome = sagas.retry(id, who.name(), reason);
             String now = sagas.show(id).map(r -> r.status().name()).orElse("?");
             if (outcome instanceof SagaOutcome.Completed) {
                 out.printf("Retried saga %s: it completed. Status now %s.%n", id, now);
@@ -229,9 +228,9 @@ final class SagasCommand {
 
         @Override
         int act(SagaService sagas, PrintWriter out) {
-            sagas.resolve(id, actor.strip(), note);
+            sagas.resolve(id, who.name(), note);
             String now = sagas.show(id).map(r -> r.status().name()).orElse("?");
-            out.printf("Resolved saga %s by %s: %s. Status now %s.%n", id, actor.strip(), note.strip(), now);
+            out.printf("Resolved saga %s by %s: %s. Status now %s.%n", id, who.name(), note.strip(), now);
             return ExitCodes.OK;
         }
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,9 +26,8 @@ final class UnmergeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ID", description = "The user that was merged (the duplicate).")
     long userId;
 
-    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
-            description = "Who unmerges, recorded in the audit trail (default: the OS user, ${DEFAULT-VALUE}).")
-    String actor;
+    @Mixin
+    AuditActor who;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the audit trail.")
     String reason;
@@ -38,13 +38,12 @@ final class UnmergeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (actor == null || actor.isBlank() || actor.length() > 100) {
-            err.println("error: --actor takes 1 to 100 characters.");
+        if (!who.valid(spec)) {
             return ExitCodes.USAGE;
         }
         UnmergeOutcome o;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            o = engine.dedup().merges().unmerge(userId, actor.strip(), reason == null || reason.isBlank() ? null : reason.strip());
+            o = engine.dedup().merges().unmerge(userId, who.name(), reason == null || reason.isBlank() ? null : reason.strip());
         }
         if (o instanceof UnmergeOutcome.Refused r) {
             err.println("error: cannot unmerge user " + userId + ": " + r.reason() + ".");

@@ -82,6 +82,10 @@ class CacheCommandsIT {
         assertThat(cli.err()).contains("with * only at the end");
         assertThat(run("cache", "invalidate", "reserve:*")).isEqualTo(ExitCodes.USAGE);
         assertThat(cli.err()).contains("engine's own state");
+        assertThat(run("cache", "invalidate", "user:*", "--actor", "x".repeat(101))).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err()).contains("--actor must name who acts, in 1 to 100 characters");
+        assertThat(run("cache", "rebuild", "--actor", "")).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err()).contains("--actor must name who acts");
     }
 
     @Test

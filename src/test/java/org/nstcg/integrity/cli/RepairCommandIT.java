@@ -72,6 +72,10 @@ class RepairCommandIT {
         assertThat(run("repair", "list")).isZero();
         assertThat(cli.out()).contains("points").contains("missing-profile").contains("referral-codes").contains("sagas").contains("cache");
         assertThat(run("repair", "nonsense")).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err()).contains("there is no repair 'nonsense'");
+        assertThat(run("repair", "points", "--actor", " ")).as("a blank actor cannot be audited").isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err()).contains("--actor must name who acts").doesNotContain("Exception");
+        assertThat(run("repair", "nonsense")).isEqualTo(ExitCodes.USAGE);
         assertThat(cli.err()).contains("there is no repair 'nonsense'").contains("points");
     }
 }
