@@ -180,7 +180,7 @@ public final class IntegrityEngine implements AutoCloseable {
             return EngineSecrets.getOrCreate(database.dataSource(), "referral-key");
         } catch (SQLException e) {
             throw new EngineException("Cannot read the referral key from PostgreSQL at " + database.settings().endpoint()
-                    + ": " + firstLine(e) + ".", e);
+                    + ": " + ConnectionFailures.firstLine(e) + ".", e);
         }
     }
 
@@ -358,12 +358,6 @@ public final class IntegrityEngine implements AutoCloseable {
             return "rolled back: " + r.message();
         }
         return "unfinished: " + ((org.nstcg.integrity.engine.dedup.MergeOutcome.Unfinished) o).message();
-    }
-
-    private static String firstLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** Stops the engine and, if this process owns them, the embedded servers. Safe to call more than once. */

@@ -287,12 +287,6 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         }
     }
 
-    private static final class RedisDownException extends Exception {
-        RedisDownException() {
-            super(null, null, false, false);
-        }
-    }
-
     private long scanAndUnlink(List<String> patterns) throws RedisDownException {
         Optional<Object> moved = redis.tryCall(c -> CacheScripts.EPOCH.call(c, List.of(epochKey),
                 List.of(channel, InvalidationSubscriber.message(instanceId, patterns, true))));

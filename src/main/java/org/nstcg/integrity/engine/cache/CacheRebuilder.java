@@ -307,17 +307,17 @@ public final class CacheRebuilder {
     }
 
     private EngineException failure(Throwable cause, Source source, Progress state) {
-        if (cause instanceof RedisLost) {
+        if (cause instanceof RedisDownException) {
             return redisUnreachable(cause, state.done(), state.total);
         }
         return new EngineException("Cannot read " + source.pattern() + " from PostgreSQL (" + CacheCoordinator.firstLine(cause)
                 + "); the rebuild stopped after " + state.describeDone() + ". Run it again when PostgreSQL answers.", cause);
     }
 
-    private Page read(Source source, String cursor) throws SQLException, RedisLost {
+    private Page read(Source source, String cursor) throws SQLException, RedisDownException {
         Optional<Long> readStart = coordinator.redisTime();
         if (readStart.isEmpty()) {
-            throw new RedisLost();
+            throw new RedisDownException();
         }
         List<Row> page = source.page(cursor, pageSize);
         return new Page(page, readStart.get(), page.size() == pageSize);
@@ -404,7 +404,7 @@ public final class CacheRebuilder {
     }
 
     private ServerUnavailableException redisUnreachable(Throwable cause, long done, long total) {
-        String reason = cause instanceof RedisLost || cause.getMessage() == null ? "no answer" : CacheCoordinator.firstLine(cause).strip();
+        String reason = cause instanceof RedisDownException || cause.getMessage() == null ? "no answer" : CacheCoordinator.firstLine(cause).strip();
         if (reason.endsWith(".")) {
             reason = reason.substring(0, reason.length() - 1);
         }
@@ -413,13 +413,6 @@ public final class CacheRebuilder {
         return new ServerUnavailableException("redis.url", redis.settings().endpoint(), "Redis at " + redis.settings().endpoint()
                 + " is unreachable (" + reason + "); " + what + ". Start Redis or correct " + redis.settings().setting()
                 + ", then run the rebuild again.", cause);
-    }
-
-    /** Redis did not give the time for a page: it is down. */
-    private static final class RedisLost extends Exception {
-        RedisLost() {
-            super("Redis did not answer", null, false, false);
-        }
     }
 
     private List<Source> sources(String pattern) {

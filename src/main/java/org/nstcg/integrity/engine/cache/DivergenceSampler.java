@@ -85,13 +85,6 @@ public final class DivergenceSampler implements AutoCloseable {
     private record Seen(String json, Instant firstSeen) {
     }
 
-    /** Thrown inside a round when Redis stops answering; the round is skipped. */
-    private static final class RedisDownException extends Exception {
-        RedisDownException() {
-            super(null, null, false, false);
-        }
-    }
-
     private final RedisConnection redis;
     private final CacheRows rows;
     private final String instanceId;
