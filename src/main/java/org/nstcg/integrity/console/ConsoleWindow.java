@@ -13,9 +13,18 @@ import org.nstcg.integrity.console.theme.ConsoleTheme;
 import org.nstcg.integrity.console.view.connect.ConnectView;
 import org.nstcg.integrity.console.view.shell.ShellView;
 import org.nstcg.integrity.console.viewmodel.connect.ConnectViewModel;
-import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
+import org.nstcg.integrity.console.view.signin.SetupView;
+import org.nstcg.integrity.console.view.signin.SignInView;
 import org.nstcg.integrity.console.viewmodel.shell.ShellViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.StatusBarViewModel;
+import org.nstcg.integrity.console.viewmodel.signin.SetupViewModel;
+import org.nstcg.integrity.console.viewmodel.signin.SignInViewModel;
+import org.nstcg.integrity.engine.account.AccountResult;
+import org.nstcg.integrity.engine.account.AccountService;
+import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.account.SignInOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.config.ConfigLoader;
 import org.nstcg.integrity.engine.config.ConfigRequest;
@@ -24,12 +33,14 @@ import org.nstcg.integrity.engine.config.ConfigRequest;
  * The console's one window, and the place where view-models meet the engine: they get the engine's methods as
  * small interfaces ({@code engine::figures}, {@code engine::health}), views get only view-models.
  *
- * <p>It shows the start screen until the engine runs, then the shell. It does not own the FX toolkit (the
+ * <p>It shows the start screen until the engine runs, then sign-in (or, on a database without accounts, the
+ * first-administrator form), then the shell for the signed-in user. It does not own the FX toolkit (the
  * {@link ConsoleLauncher} or a test does); it owns the engine once started and hands it back via {@link #engine()}
  * so the launcher can close it off the FX thread.
  */
 public final class ConsoleWindow {
 
+    private static final Logger log = LoggerFactory.getLogger(ConsoleWindow.class);
     static final String TITLE = "Integrity Console";
 
     private final Stage stage;
@@ -38,6 +49,7 @@ public final class ConsoleWindow {
     private final Scene scene;
     private final AtomicReference<IntegrityEngine> engine = new AtomicReference<>();
     private ShellViewModel shell;
+    private boolean dark;
 
     /** Sets up the stage (title, sizes, theme); call on the FX thread, then show one of the screens. */
     public ConsoleWindow(Stage stage, FxTaskRunner runner, Clock clock) {
@@ -52,23 +64,80 @@ public final class ConsoleWindow {
         stage.setScene(scene);
     }
 
-    /** The start screen: loads the configuration, starts the engine, then shows the shell. */
+    /** The start screen: loads the configuration, starts the engine, then asks who signs in. */
     public void showConnect(ConfigRequest request, ConfigLoader loader) {
         ConnectViewModel connect = new ConnectViewModel(request, loader,
-                (config, progress) -> adopt(IntegrityEngine.start(config, progress)), runner, this::showShell);
+                (config, progress) -> adopt(IntegrityEngine.start(config, progress)), runner, this::showAccess);
         show(ViewLoader.load(new ConnectView(connect)));
         connect.start();
     }
 
-    /** The shell over an engine that is already running (the start screen's success, or a test's engine). */
-    public void showShell(IntegrityEngine started) {
+    /** After the engine starts: the first-administrator form on a database without accounts, else sign-in. */
+    public void showAccess(IntegrityEngine started) {
         adopt(started);
-        OverviewViewModel overview = new OverviewViewModel(started::figures, runner, clock, started.config().consoleRefresh());
+        runner.run(progress -> started.accounts().hasAccounts(),
+                hasAccounts -> {
+                    if (hasAccounts) {
+                        showSignIn(started);
+                    } else {
+                        showSetup(started);
+                    }
+                },
+                failure -> showSignIn(started));
+    }
+
+    /** The sign-in form over a running engine. */
+    public void showSignIn(IntegrityEngine started) {
+        adopt(started);
+        SignInViewModel signIn = new SignInViewModel(started.accounts()::signIn, runner, clock,
+                started.config().consoleLockoutAttempts(), started.config().consoleLockoutDuration(),
+                session -> showShell(started, session));
+        show(ViewLoader.load(new SignInView(signIn)));
+    }
+
+    /** First launch: the form that creates the first administrator. */
+    public void showSetup(IntegrityEngine started) {
+        adopt(started);
+        AccountService accounts = started.accounts();
+        SetupViewModel setup = new SetupViewModel(new SetupViewModel.Accounts() {
+            @Override
+            public AccountResult createFirstAdministrator(String username, String displayName, String password) {
+                return accounts.createFirstAdministrator(username, displayName, password);
+            }
+
+            @Override
+            public SignInOutcome signIn(String username, String password) {
+                return accounts.signIn(username, password);
+            }
+        }, runner, session -> showShell(started, session), () -> showSignIn(started));
+        show(ViewLoader.load(new SetupView(setup)));
+    }
+
+    /** The shell for a signed-in user: the screens their role may see. */
+    public void showShell(IntegrityEngine started, Session session) {
+        adopt(started);
+        stopRefreshing();
+        AtomicReference<ShellViewModel> current = new AtomicReference<>();
+        ScreenWiring wiring = new ScreenWiring(started, session, runner, clock, feature -> current.get().select(feature));
         StatusBarViewModel status = new StatusBarViewModel(started::health, runner, clock, started.config().consoleRefresh());
-        shell = new ShellViewModel(overview, status);
-        shell.darkThemeProperty().addListener((obs, old, dark) -> (dark ? ConsoleTheme.DARK : ConsoleTheme.LIGHT).apply(scene));
+        shell = new ShellViewModel(wiring.pages(), status, session.displayName(), session.role().title(), () -> signOut(started, session));
+        current.set(shell);
+        shell.darkThemeProperty().set(dark);
+        shell.darkThemeProperty().addListener((obs, old, on) -> {
+            dark = on;
+            (on ? ConsoleTheme.DARK : ConsoleTheme.LIGHT).apply(scene);
+        });
         show(ViewLoader.load(new ShellView(shell)));
         shell.activate();
+    }
+
+    private void signOut(IntegrityEngine started, Session session) {
+        shell = null;
+        runner.run(progress -> {
+            started.accounts().signOut(session);
+            return null;
+        }, done -> { }, failure -> log.warn("Sign-out of {} not audited: {}", session.username(), failure.getMessage()));
+        showSignIn(started);
     }
 
     /** Stops the live refreshes; call on the FX thread when the window closes. */
@@ -76,6 +145,11 @@ public final class ConsoleWindow {
         if (shell != null) {
             shell.deactivate();
         }
+    }
+
+    /** The shell shown now, if a user is signed in. */
+    public Optional<ShellViewModel> shell() {
+        return Optional.ofNullable(shell);
     }
 
     /** The engine, once one has started. */

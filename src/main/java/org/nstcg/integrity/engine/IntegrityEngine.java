@@ -14,6 +14,8 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.EmbeddedServers;
 import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
+import org.nstcg.integrity.engine.account.AccountService;
+import org.nstcg.integrity.engine.account.PasswordHasher;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.repair.RepairService;
@@ -84,6 +86,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final PlatformCache cache;
     private final DivergenceSampler cacheDivergence;
     private final Deduplication dedup;
+    private final AccountService accounts;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -107,6 +110,8 @@ public final class IntegrityEngine implements AutoCloseable {
                 .withRecoveryInterval(config.sagaRecoveryInterval());
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
         this.audit = new AuditTrail(database.dataSource(), json);
+        this.accounts = new AccountService(database.dataSource(), audit, PasswordHasher.DEFAULT, clock,
+                config.consoleLockoutAttempts(), config.consoleLockoutDuration());
         this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock, (c, sagaId, action, actor, reason, from, to) ->
                 audit.record(c, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
                         .states(json.createObjectNode().put("status", from.name()), json.createObjectNode().put("status", to.name()))
@@ -291,6 +296,11 @@ public final class IntegrityEngine implements AutoCloseable {
     }
 
     /** The tamper-evident audit trail of administrative actions. */
+    /** Console accounts, sign-in and roles. */
+    public AccountService accounts() {
+        return accounts;
+    }
+
     public AuditTrail audit() {
         return audit;
     }

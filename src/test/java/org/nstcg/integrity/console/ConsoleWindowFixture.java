@@ -16,18 +16,18 @@ import org.testfx.util.WaitForAsyncUtils;
  * A {@link ConsoleWindow} on a TestFX stage with the real {@link JavaFxTaskRunner}, as the launcher builds it;
  * {@link #close()} undoes everything (timers, stage, background work, the engine the window adopted).
  */
-final class ConsoleWindowFixture implements AutoCloseable {
+public final class ConsoleWindowFixture implements AutoCloseable {
 
     private final FxRobot robot = new FxRobot();
     private final JavaFxTaskRunner runner = new JavaFxTaskRunner();
     private ConsoleWindow window;
 
-    ConsoleWindowFixture() throws TimeoutException {
+    public ConsoleWindowFixture() throws TimeoutException {
         FxToolkit.registerPrimaryStage();
     }
 
-    /** Opens the window and shows a screen in it ({@code w -> w.showShell(engine)}). */
-    ConsoleWindow open(Consumer<ConsoleWindow> showScreen) throws TimeoutException {
+    /** Opens the window and shows a screen in it ({@code w -> w.showShell(engine, session)}). */
+    public ConsoleWindow open(Consumer<ConsoleWindow> showScreen) throws TimeoutException {
         FxToolkit.setupStage(stage -> {
             window = new ConsoleWindow(stage, runner, Clock.systemDefaultZone());
             showScreen.accept(window);
@@ -37,20 +37,20 @@ final class ConsoleWindowFixture implements AutoCloseable {
         return window;
     }
 
-    FxRobot robot() {
+    public FxRobot robot() {
         return robot;
     }
 
     /** The text of the label, button… that the query finds. */
-    String text(String query) {
+    public String text(String query) {
         return robot.lookup(query).queryAs(Labeled.class).getText();
     }
 
-    void waitForText(String query, String expected) {
+    public void waitForText(String query, String expected) {
         waitUntil(() -> expected.equals(text(query)), query + " reading '" + expected + "'");
     }
 
-    void waitUntil(Callable<Boolean> condition, String what) {
+    public void waitUntil(Callable<Boolean> condition, String what) {
         try {
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition);
         } catch (TimeoutException e) {

@@ -21,7 +21,9 @@ public enum ConsoleTheme {
     private static final String OUR_CSS = "/org/nstcg/integrity/console/css/";
     /** Shared stylesheets after the theme's tokens, relative to our css resource folder. */
     private static final List<String> SHARED = List.of("base.css", "components/shell.css", "components/overview.css",
-            "components/connect.css", "components/placeholder.css");
+            "components/connect.css", "components/placeholder.css", "components/signin.css", "components/duplicates.css",
+            "components/sagas.css", "components/cache.css", "components/users.css", "components/repairs.css",
+            "components/audit.css", "components/accounts.css");
 
     private final String controlsStylesheet;
     private final String tokens;

@@ -28,6 +28,8 @@ public enum ConfigKey {
     CACHE_DIVERGENCE_ALERT("cache.divergence-alert", "5%", "divergence of a key pattern that raises an alert, 0% to 100%"),
     DATA_DIR("data.dir", "", "directory for embedded servers' data (empty: ~/.local/share/integrity-console)"),
     CONSOLE_REFRESH("console.refresh", "5s", "how often the console refreshes live figures, 1s to 1h"),
+    CONSOLE_LOCKOUT_ATTEMPTS("console.lockout-attempts", "5", "failed sign-ins in a row after which a console account is locked, 1 to 100"),
+    CONSOLE_LOCKOUT_DURATION("console.lockout-duration", "15m", "how long a locked console account stays locked, 1s to 24h"),
     CHECKS_INTERVAL("checks.interval", "15m", "how often one of the instances runs the integrity checks, 1s to 24h, e.g. 15m (0 or off: never)"),
     CHECKS_OUTBOX_MAX_AGE("checks.outbox-max-age", "15m", "age of the oldest unpublished outbox event above which outbox-backlog reports it, e.g. 15m"),
     ALERTS_DUPLICATE_REFERRAL_CODES("alerts.duplicate-referral-codes", "0", "duplicate referral codes found by a check above which a critical alert is raised (0: any)"),

@@ -52,6 +52,8 @@ public final class EngineConfig {
     private final Duration connectTimeout;
     private final Duration redisTimeout;
     private final Duration consoleRefresh;
+    private final int consoleLockoutAttempts;
+    private final Duration consoleLockoutDuration;
     private final Path dataDir;
     private final boolean referralPrefix;
     private final Duration sagaLease;
@@ -74,6 +76,8 @@ public final class EngineConfig {
         this.connectTimeout = parseDuration(ConfigKey.DB_CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10));
         this.redisTimeout = parseDuration(ConfigKey.REDIS_TIMEOUT, Duration.ofMillis(50), Duration.ofMinutes(1));
         this.consoleRefresh = parseDuration(ConfigKey.CONSOLE_REFRESH, Duration.ofSeconds(1), Duration.ofHours(1));
+        this.consoleLockoutAttempts = parseInt(ConfigKey.CONSOLE_LOCKOUT_ATTEMPTS, 1, 100);
+        this.consoleLockoutDuration = parseDuration(ConfigKey.CONSOLE_LOCKOUT_DURATION, Duration.ofSeconds(1), Duration.ofHours(24));
         this.dataDir = parseDataDir(defaultDataDir);
         this.referralPrefix = parseBoolean(ConfigKey.REFERRAL_PREFIX);
         this.sagaLease = parseDuration(ConfigKey.SAGA_LEASE, Duration.ofMillis(200), Duration.ofHours(1));
@@ -173,6 +177,16 @@ public final class EngineConfig {
 
     public Duration consoleRefresh() {
         return consoleRefresh;
+    }
+
+    /** Failed sign-ins in a row that lock a console account. */
+    public int consoleLockoutAttempts() {
+        return consoleLockoutAttempts;
+    }
+
+    /** How long a locked console account stays locked. */
+    public Duration consoleLockoutDuration() {
+        return consoleLockoutDuration;
     }
 
     public boolean referralPrefix() {

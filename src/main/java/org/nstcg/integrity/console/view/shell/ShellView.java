@@ -24,14 +24,18 @@ import org.nstcg.integrity.console.service.ViewLoader;
 import org.nstcg.integrity.console.theme.StyleClasses;
 import org.nstcg.integrity.console.view.Tooltips;
 import org.nstcg.integrity.console.view.overview.OverviewView;
+import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
+import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
+import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.ServerStatusViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.ShellViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.StatusBarViewModel;
 
 /**
  * The main frame: navigation on the left, the selected screen in the middle, live server health at the bottom and
- * a banner while PostgreSQL is unreachable. Binds {@link ShellViewModel}; pages are loaded on first visit.
+ * a banner while PostgreSQL is unreachable, who is signed in. Binds {@link ShellViewModel}; pages are loaded on
+ * first visit.
  */
 public final class ShellView {
 
@@ -50,6 +54,8 @@ public final class ShellView {
     @FXML private Label engineState;
     @FXML private Label checkedAt;
     @FXML private ToggleButton themeToggle;
+    @FXML private Label userName;
+    @FXML private Label roleName;
 
     public ShellView(ShellViewModel viewModel) {
         this.viewModel = viewModel;
@@ -88,6 +94,8 @@ public final class ShellView {
         status.downProperty().addListener((obs, old, down) -> engineState.pseudoClassStateChanged(StyleClasses.DOWN, down));
         checkedAt.textProperty().bind(status.checkedAtProperty());
         themeToggle.selectedProperty().bindBidirectional(viewModel.darkThemeProperty());
+        userName.setText(viewModel.userName());
+        roleName.setText(viewModel.roleTitle());
 
         root.sceneProperty().addListener((obs, old, scene) -> {
             if (scene != null) {
@@ -102,10 +110,21 @@ public final class ShellView {
         navButtons.get(feature).setSelected(true);
     }
 
+    /** The view of each screen's view-model; one line per screen. */
     private Parent loadPage(Feature feature) {
-        return feature == Feature.OVERVIEW
-                ? ViewLoader.load(new OverviewView(viewModel.overview()))
-                : ViewLoader.load(new PlaceholderView(viewModel.placeholder(feature)));
+        PageViewModel page = viewModel.page(feature);
+        if (page instanceof OverviewViewModel overview) {
+            return ViewLoader.load(new OverviewView(overview));
+        }
+        if (page instanceof PlaceholderViewModel placeholder) {
+            return ViewLoader.load(new PlaceholderView(placeholder));
+        }
+        throw new IllegalStateException("no view for " + page.getClass().getName());
+    }
+
+    @FXML
+    private void signOut() {
+        viewModel.signOut();
     }
 
     private static void bindServer(Label label, ServerStatusViewModel server) {
@@ -122,6 +141,7 @@ public final class ShellView {
 
     private void registerShortcuts(Scene scene) {
         for (Feature feature : viewModel.features()) {
+            // Registered for the user's screens only; the view-model ignores the others anyway.
             KeyCode digit = KeyCode.getKeyCode(Integer.toString(feature.shortcutDigit()));
             scene.getAccelerators().put(new KeyCodeCombination(digit, KeyCombination.SHORTCUT_DOWN),
                     () -> viewModel.select(feature));
@@ -138,6 +158,7 @@ public final class ShellView {
             case USERS -> Material2OutlinedMZ.PEOPLE;
             case REPAIRS -> Material2OutlinedAL.BUILD;
             case AUDIT -> Material2OutlinedMZ.POLICY;
+            case ACCOUNTS -> Material2OutlinedMZ.SUPERVISOR_ACCOUNT;
         };
     }
 }

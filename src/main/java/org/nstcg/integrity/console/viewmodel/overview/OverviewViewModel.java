@@ -10,6 +10,7 @@ import org.nstcg.integrity.console.service.FxTaskRunner;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
+import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * refresh failed. Figures are read through the {@link FxTaskRunner}, on demand and every refresh period while the
  * overview is active; a failed refresh keeps the last figures and says why.
  */
-public final class OverviewViewModel {
+public final class OverviewViewModel implements PageViewModel {
 
     private static final Logger log = LoggerFactory.getLogger(OverviewViewModel.class);
     /** Shown in a tile before the first figures arrive. */
@@ -51,15 +52,18 @@ public final class OverviewViewModel {
     }
 
     /** Loads the figures now and then every refresh period, until {@link #deactivate()}. */
+    @Override
     public void activate() {
         live.activate();
     }
 
+    @Override
     public void deactivate() {
         live.deactivate();
     }
 
     /** Reads the figures again, unless a read is already under way. */
+    @Override
     public void refresh() {
         live.refresh();
     }

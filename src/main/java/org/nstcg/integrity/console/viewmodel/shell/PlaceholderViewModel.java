@@ -1,7 +1,7 @@
 package org.nstcg.integrity.console.viewmodel.shell;
 
-/** The honest empty state of a screen that a later release fills: its name and what it will do. */
-public final class PlaceholderViewModel {
+/** The honest empty state of a screen that is not built yet: its name and what it will do. */
+public final class PlaceholderViewModel implements PageViewModel {
 
     private final Feature feature;
 

@@ -1,62 +1,108 @@
 package org.nstcg.integrity.console.viewmodel.shell;
 
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
-import java.util.List;
-import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 
 /**
- * The main frame: which screen is shown, the theme, and the live parts that run while the shell is open
- * (overview figures, status bar). Screens not built yet get a {@link PlaceholderViewModel}.
+ * The main frame: the screens the signed-in user's role may see, which one is shown, the theme, who is signed in,
+ * and the status bar. A screen's view-model is made on its first visit and is active only while it is shown.
  */
 public final class ShellViewModel {
 
-    private final OverviewViewModel overview;
+    private final Map<Feature, Supplier<? extends PageViewModel>> factories;
+    private final Map<Feature, PageViewModel> pages = new EnumMap<>(Feature.class);
+    private final List<Feature> features;
     private final StatusBarViewModel statusBar;
-    private final ObjectProperty<Feature> selected = new SimpleObjectProperty<>(Feature.OVERVIEW);
+    private final String userName;
+    private final String roleTitle;
+    private final Runnable signOut;
+    private final ObjectProperty<Feature> selected;
     private final BooleanProperty darkTheme = new SimpleBooleanProperty();
+    private boolean active;
 
-    public ShellViewModel(OverviewViewModel overview, StatusBarViewModel statusBar) {
-        this.overview = overview;
+    /**
+     * @param factories one per screen the user may see, in navigation order (screens without one are not shown)
+     * @param signOut   ends the session; the window then shows the sign-in screen
+     */
+    public ShellViewModel(Map<Feature, Supplier<? extends PageViewModel>> factories, StatusBarViewModel statusBar,
+                          String userName, String roleTitle, Runnable signOut) {
+        if (factories.isEmpty()) {
+            throw new IllegalArgumentException("a shell needs at least one screen");
+        }
+        this.factories = new EnumMap<>(factories);
+        this.features = List.copyOf(this.factories.keySet());
         this.statusBar = statusBar;
+        this.userName = userName;
+        this.roleTitle = roleTitle;
+        this.signOut = signOut;
+        this.selected = new SimpleObjectProperty<>(features.get(0));
     }
 
-    /** Starts the live refreshes. */
+    /** Starts the status bar and the shown screen. */
     public void activate() {
-        overview.activate();
+        active = true;
         statusBar.activate();
+        page(selected.get()).activate();
     }
 
-    /** Stops the live refreshes; call when the window closes. */
+    /** Stops every live refresh; call when the window closes or the user signs out. */
     public void deactivate() {
-        overview.deactivate();
+        active = false;
         statusBar.deactivate();
+        pages.values().forEach(PageViewModel::deactivate);
     }
 
+    /** The screens this user may see, in navigation order. */
     public List<Feature> features() {
-        return List.of(Feature.values());
+        return features;
     }
 
+    /** Shows {@code feature} if this user may see it; does nothing otherwise. */
     public void select(Feature feature) {
+        if (!factories.containsKey(feature) || feature == selected.get()) {
+            return;
+        }
+        Feature previous = selected.get();
+        if (active && pages.containsKey(previous)) {
+            pages.get(previous).deactivate();
+        }
         selected.set(feature);
+        if (active) {
+            page(feature).activate();
+        }
     }
 
-    /** Ctrl+digit: selects the digit-th screen, if there is one. */
+    /** Ctrl+digit: selects the screen with that shortcut, if this user may see it. */
     public void selectByShortcut(int digit) {
-        if (digit >= 1 && digit <= Feature.values().length) {
-            select(Feature.values()[digit - 1]);
+        for (Feature feature : features) {
+            if (feature.shortcutDigit() == digit) {
+                select(feature);
+            }
         }
     }
 
     /** F5: refreshes what is on screen now (and the status bar). */
     public void refreshCurrent() {
-        if (selected.get() == Feature.OVERVIEW) {
-            overview.refresh();
-        }
+        page(selected.get()).refresh();
         statusBar.check();
+    }
+
+    /** The view-model of a screen, made on first use. */
+    public PageViewModel page(Feature feature) {
+        return pages.computeIfAbsent(feature, f -> {
+            Supplier<? extends PageViewModel> factory = factories.get(f);
+            if (factory == null) {
+                throw new IllegalArgumentException(f + " is not available to this user");
+            }
+            return factory.get();
+        });
     }
 
     public ReadOnlyObjectProperty<Feature> selectedProperty() {
@@ -68,15 +114,22 @@ public final class ShellViewModel {
         return darkTheme;
     }
 
-    public OverviewViewModel overview() {
-        return overview;
-    }
-
     public StatusBarViewModel statusBar() {
         return statusBar;
     }
 
-    public PlaceholderViewModel placeholder(Feature feature) {
-        return new PlaceholderViewModel(feature);
+    /** "Ada Lovelace". */
+    public String userName() {
+        return userName;
+    }
+
+    /** "Administrator". */
+    public String roleTitle() {
+        return roleTitle;
+    }
+
+    public void signOut() {
+        deactivate();
+        signOut.run();
     }
 }

@@ -1,0 +1,475 @@
+package org.nstcg.integrity.engine.account;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.support.EngineException;
+
+/**
+ * Console accounts: first-administrator setup, sign-in with lock-out, and the administrator's account management.
+ * Every change and every sign-in (successful or not) is recorded in the audit trail in the same transaction.
+ *
+ * <p>Design notes: accounts live in PostgreSQL ({@code console_accounts}, V9), so every console instance sees the
+ * same accounts and the same failed-attempt counters; the counter is bumped by one UPDATE, so concurrent attempts
+ * from two consoles both count. Password hashes are checked outside any transaction (Argon2id takes tens of
+ * milliseconds on purpose). Changes that could leave no active administrator take a transaction-scoped advisory lock
+ * first, so two administrators demoting each other at once cannot both succeed.
+ */
+public final class AccountService {
+
+    /** The username an unknown or malformed sign-in name is audited under. */
+    static final String UNKNOWN_ACTOR = "(unknown)";
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
+    private static final int MIN_PASSWORD = 12;
+    private static final int MAX_PASSWORD = 256;
+    private static final long ADMIN_LOCK = 0x1C0_4CC7L;
+    private static final String COLUMNS = "id, username, display_name, role, disabled, locked_until, failed_attempts, "
+            + "created_at, created_by, last_sign_in_at";
+
+    private final DataSource dataSource;
+    private final AuditTrail audit;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+    private final int lockoutAttempts;
+    private final Duration lockoutDuration;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public AccountService(DataSource dataSource, AuditTrail audit, PasswordHasher hasher, Clock clock, int lockoutAttempts,
+                          Duration lockoutDuration) {
+        this.dataSource = dataSource;
+        this.audit = audit;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.lockoutAttempts = lockoutAttempts;
+        this.lockoutDuration = lockoutDuration;
+    }
+
+    /** Whether any account exists; when none does, the console asks for the first administrator. */
+    public boolean hasAccounts() {
+        return query("read the console accounts", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM console_accounts)");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        });
+    }
+
+    /** Creates the first administrator; refused once any account exists (no default password anywhere). */
+    public AccountResult createFirstAdministrator(String username, String displayName, String password) {
+        String name = normaliseUsername(username);
+        Optional<AccountResult.Invalid> invalid = validate(name, displayName, password);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        String hash = hasher.hash(password);
+        return transaction("create the first administrator", c -> {
+            lockAdministrators(c);
+            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM console_accounts)");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return new AccountResult.Refused("The console already has accounts; sign in, or ask an administrator for one.");
+                }
+            }
+            Account account = insert(c, name, displayName.strip(), Role.ADMINISTRATOR, hash, name);
+            audit.record(c, AuditEvent.of(name, "account.created").target("account", name)
+                    .states(null, describe(account)).details("first administrator"));
+            return new AccountResult.Done(account);
+        });
+    }
+
+    /** Checks the password; counts failures and locks the account after too many in a row. */
+    public SignInOutcome signIn(String username, String password) {
+        String name = normaliseUsername(username);
+        String given = password == null ? "" : password;
+        Optional<StoredAccount> found = USERNAME.matcher(name).matches() ? find(name) : Optional.empty();
+        Instant now = clock.instant();
+        if (found.isEmpty()) {
+            hasher.burn(given);
+            recordAlone(AuditEvent.of(USERNAME.matcher(name).matches() ? name : UNKNOWN_ACTOR, "console.sign_in_failed")
+                    .details("unknown username"));
+            return new SignInOutcome.WrongCredentials();
+        }
+        StoredAccount stored = found.get();
+        if (stored.account().lockedAt(now)) {
+            recordAlone(AuditEvent.of(name, "console.sign_in_refused").target("account", name).details("account locked"));
+            return new SignInOutcome.LockedOut(stored.account().lockedUntil().orElseThrow());
+        }
+        if (!hasher.matches(given, stored.hash())) {
+            return countFailure(stored.account(), now);
+        }
+        if (stored.account().disabled()) {
+            recordAlone(AuditEvent.of(name, "console.sign_in_refused").target("account", name).details("account disabled"));
+            return new SignInOutcome.Disabled();
+        }
+        return transaction("record the sign-in", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE console_accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ? WHERE id = ?")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setLong(2, stored.account().id());
+                ps.executeUpdate();
+            }
+            audit.record(c, AuditEvent.of(name, "console.sign_in").target("account", name)
+                    .details("role " + stored.account().role().title()));
+            Account a = stored.account();
+            return new SignInOutcome.SignedIn(new Session(this, a.id(), a.username(), a.displayName(), a.role(), now));
+        });
+    }
+
+    private SignInOutcome countFailure(Account account, Instant now) {
+        return transaction("count the failed sign-in", c -> {
+            Instant lockedUntil = null;
+            int attempts;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE console_accounts
+                       SET failed_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN 1
+                                                  ELSE failed_attempts + 1 END,
+                           locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN NULL
+                                               ELSE locked_until END
+                     WHERE id = ?
+                 RETURNING failed_attempts""")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setTimestamp(2, Timestamp.from(now));
+                ps.setLong(3, account.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    attempts = rs.getInt(1);
+                }
+            }
+            if (attempts >= lockoutAttempts) {
+                lockedUntil = now.plus(lockoutDuration);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE console_accounts SET locked_until = ? WHERE id = ?")) {
+                    ps.setTimestamp(1, Timestamp.from(lockedUntil));
+                    ps.setLong(2, account.id());
+                    ps.executeUpdate();
+                }
+            }
+            audit.record(c, AuditEvent.of(account.username(), "console.sign_in_failed").target("account", account.username())
+                    .details("wrong password, attempt " + attempts + " of " + lockoutAttempts));
+            if (lockedUntil != null) {
+                audit.record(c, AuditEvent.of(account.username(), "account.locked").target("account", account.username())
+                        .details(attempts + " failed sign-ins in a row; locked until " + lockedUntil));
+                return new SignInOutcome.LockedOut(lockedUntil);
+            }
+            return new SignInOutcome.WrongCredentials();
+        });
+    }
+
+    /** Records the sign-out in the audit trail. */
+    public void signOut(Session session) {
+        recordAlone(AuditEvent.of(session.username(), "console.sign_out").target("account", session.username()));
+    }
+
+    /** Every account, by username. */
+    public List<Account> list(Session session) {
+        session.authorize(Permission.MANAGE_ACCOUNTS);
+        return query("list the console accounts", c -> {
+            List<Account> accounts = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM console_accounts ORDER BY username");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    accounts.add(account(rs));
+                }
+            }
+            return accounts;
+        });
+    }
+
+    /** Creates an account; administrators only. */
+    public AccountResult create(Session session, String username, String displayName, Role role, String password) {
+        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+        String name = normaliseUsername(username);
+        Optional<AccountResult.Invalid> invalid = validate(name, displayName, password);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        if (role == null) {
+            return new AccountResult.Invalid("role", "Choose a role: Administrator, Support or Operator.");
+        }
+        String hash = hasher.hash(password);
+        return transaction("create the account", c -> {
+            if (find(c, name).isPresent()) {
+                return new AccountResult.Invalid("username", "The username " + name + " is taken; choose another.");
+            }
+            Account account = insert(c, name, displayName.strip(), role, hash, actor);
+            audit.record(c, AuditEvent.of(actor, "account.created").target("account", name).states(null, describe(account)));
+            return new AccountResult.Done(account);
+        });
+    }
+
+    /** Gives an account another role; refused if it would leave no active administrator. */
+    public AccountResult changeRole(Session session, String username, Role role) {
+        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+        if (role == null) {
+            return new AccountResult.Invalid("role", "Choose a role: Administrator, Support or Operator.");
+        }
+        return change(actor, username, "account.role_changed", (c, before) -> {
+            if (before.role() == Role.ADMINISTRATOR && role != Role.ADMINISTRATOR && !before.disabled()
+                    && activeAdministrators(c) <= 1) {
+                return Optional.of("That would leave no active administrator; make someone else an administrator first.");
+            }
+            update(c, "UPDATE console_accounts SET role = ? WHERE id = ?", role.name(), before.id());
+            return Optional.empty();
+        });
+    }
+
+    /** Disables or re-enables an account; an administrator cannot disable themselves or the last administrator. */
+    public AccountResult setDisabled(Session session, String username, boolean disabled) {
+        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+        return change(actor, username, disabled ? "account.disabled" : "account.enabled", (c, before) -> {
+            if (disabled && before.username().equals(actor)) {
+                return Optional.of("You cannot disable your own account while signed in with it.");
+            }
+            if (disabled && before.role() == Role.ADMINISTRATOR && !before.disabled() && activeAdministrators(c) <= 1) {
+                return Optional.of("That would leave no active administrator; make someone else an administrator first.");
+            }
+            update(c, "UPDATE console_accounts SET disabled = ? WHERE id = ?", disabled, before.id());
+            return Optional.empty();
+        });
+    }
+
+    /** Sets a new password chosen by an administrator and lifts any lock. */
+    public AccountResult resetPassword(Session session, String username, String password) {
+        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+        String name = normaliseUsername(username);
+        Optional<String> weak = passwordProblem(name, password);
+        if (weak.isPresent()) {
+            return new AccountResult.Invalid("password", weak.get());
+        }
+        String hash = hasher.hash(password);
+        return change(actor, name, "account.password_reset", (c, before) -> {
+            update(c, "UPDATE console_accounts SET password_hash = ?, password_changed_at = now(), failed_attempts = 0, "
+                    + "locked_until = NULL WHERE id = ?", hash, before.id());
+            return Optional.empty();
+        });
+    }
+
+    /** Lifts a lock-out before it expires. */
+    public AccountResult unlock(Session session, String username) {
+        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+        return change(actor, username, "account.unlocked", (c, before) -> {
+            update(c, "UPDATE console_accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?", before.id());
+            return Optional.empty();
+        });
+    }
+
+    /** Any signed-in user changes their own password, giving the current one. */
+    public AccountResult changeOwnPassword(Session session, String current, String password) {
+        StoredAccount stored = find(session.username())
+                .orElseThrow(() -> new AccessDeniedException("Your account no longer exists; sign in again.", null));
+        if (!hasher.matches(current == null ? "" : current, stored.hash())) {
+            return new AccountResult.Invalid("current", "The current password is wrong.");
+        }
+        Optional<String> weak = passwordProblem(session.username(), password);
+        if (weak.isPresent()) {
+            return new AccountResult.Invalid("password", weak.get());
+        }
+        String hash = hasher.hash(password);
+        return change(session.username(), session.username(), "account.password_changed", (c, before) -> {
+            update(c, "UPDATE console_accounts SET password_hash = ?, password_changed_at = now() WHERE id = ?", hash, before.id());
+            return Optional.empty();
+        });
+    }
+
+    /** Called by {@link Session#authorize}: the account still exists, is enabled and has the session's role. */
+    void checkStillValid(Session session, Permission permission) {
+        Optional<StoredAccount> now = find(session.username());
+        if (now.isEmpty() || now.get().account().id() != session.accountId() || now.get().account().disabled()) {
+            throw new AccessDeniedException("Your account has been disabled; sign in again or ask an administrator.", permission);
+        }
+        if (now.get().account().role() != session.role()) {
+            throw new AccessDeniedException("Your role changed to " + now.get().account().role().title()
+                    + " since you signed in; sign out and in again.", permission);
+        }
+    }
+
+    // --- validation -------------------------------------------------------------------------------------------
+
+    static String normaliseUsername(String username) {
+        return username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private Optional<AccountResult.Invalid> validate(String username, String displayName, String password) {
+        if (!USERNAME.matcher(username).matches()) {
+            return Optional.of(new AccountResult.Invalid("username",
+                    "A username is 3 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit."));
+        }
+        String display = displayName == null ? "" : displayName.strip();
+        if (display.isEmpty() || display.length() > 100 || display.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of(new AccountResult.Invalid("displayName",
+                    "Enter a display name of 1 to 100 characters without control characters."));
+        }
+        return passwordProblem(username, password).map(m -> new AccountResult.Invalid("password", m));
+    }
+
+    private static Optional<String> passwordProblem(String username, String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            return Optional.of("Use a password of at least " + MIN_PASSWORD + " characters.");
+        }
+        if (password.length() > MAX_PASSWORD) {
+            return Optional.of("Use a password of at most " + MAX_PASSWORD + " characters.");
+        }
+        if (password.chars().distinct().count() < 4) {
+            return Optional.of("Use a password with more variety than a few repeated characters.");
+        }
+        if (!username.isEmpty() && password.toLowerCase(Locale.ROOT).contains(username)) {
+            return Optional.of("Use a password that does not contain the username.");
+        }
+        return Optional.empty();
+    }
+
+    // --- storage ----------------------------------------------------------------------------------------------
+
+    private record StoredAccount(Account account, String hash) {
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Change {
+        /** Applies the change to the row; returns why it is refused, if it is. */
+        Optional<String> apply(Connection c, Account before) throws SQLException;
+    }
+
+    private AccountResult change(String actor, String username, String action, Change change) {
+        String name = normaliseUsername(username);
+        return transaction("change the account", c -> {
+            lockAdministrators(c);
+            Optional<StoredAccount> before = find(c, name);
+            if (before.isEmpty()) {
+                return new AccountResult.Invalid("username", "There is no account " + name + ".");
+            }
+            Optional<String> refused = change.apply(c, before.get().account());
+            if (refused.isPresent()) {
+                c.rollback();
+                return new AccountResult.Refused(refused.get());
+            }
+            Account after = find(c, name).orElseThrow().account();
+            audit.record(c, AuditEvent.of(actor, action).target("account", name)
+                    .states(describe(before.get().account()), describe(after)));
+            return new AccountResult.Done(after);
+        });
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode describe(Account a) {
+        return json.createObjectNode().put("username", a.username()).put("displayName", a.displayName())
+                .put("role", a.role().name()).put("disabled", a.disabled()).put("locked", a.lockedAt(clock.instant()));
+    }
+
+    private static void lockAdministrators(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, ADMIN_LOCK);
+            ps.execute();
+        }
+    }
+
+    private static int activeAdministrators(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM console_accounts WHERE role = 'ADMINISTRATOR' AND NOT disabled");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private Account insert(Connection c, String username, String displayName, Role role, String hash, String createdBy)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO console_accounts (username, display_name, role, "
+                + "password_hash, created_by, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
+            Timestamp now = Timestamp.from(clock.instant());
+            ps.setString(1, username);
+            ps.setString(2, displayName);
+            ps.setString(3, role.name());
+            ps.setString(4, hash);
+            ps.setString(5, createdBy);
+            ps.setTimestamp(6, now);
+            ps.setTimestamp(7, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return account(rs);
+            }
+        }
+    }
+
+    private Optional<StoredAccount> find(String username) {
+        return query("read the console account", c -> find(c, username));
+    }
+
+    private static Optional<StoredAccount> find(Connection c, String username) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", password_hash FROM console_accounts WHERE username = ?")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new StoredAccount(account(rs), rs.getString("password_hash"))) : Optional.empty();
+            }
+        }
+    }
+
+    private static Account account(ResultSet rs) throws SQLException {
+        Timestamp locked = rs.getTimestamp("locked_until");
+        Timestamp last = rs.getTimestamp("last_sign_in_at");
+        return new Account(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"),
+                Role.valueOf(rs.getString("role")), rs.getBoolean("disabled"),
+                Optional.ofNullable(locked).map(Timestamp::toInstant), rs.getInt("failed_attempts"),
+                rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"),
+                Optional.ofNullable(last).map(Timestamp::toInstant));
+    }
+
+    private void recordAlone(AuditEvent event) {
+        audit.record(event);
+    }
+
+    private <T> T query(String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new EngineException("Cannot " + what + " (" + ConnectionFailures.reason(e) + ").", e);
+        }
+    }
+
+    private <T> T transaction(String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (Throwable t) {
+                c.rollback();
+                throw t;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new EngineException("Cannot " + what + " (" + ConnectionFailures.reason(e) + ").", e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.nstcg.integrity.engine.account;
+
+/**
+ * What a signed-in console user may do. Each {@link Role} holds a fixed set; {@link Session#authorize} checks one
+ * before the engine acts, so a face cannot grant more than the role allows.
+ */
+public enum Permission {
+    VIEW_OVERVIEW("see the overview"),
+    VIEW_DUPLICATES("see duplicate alerts and likely duplicates"),
+    LOOK_UP_USERS("look up users"),
+    MERGE_USERS("merge or unmerge users"),
+    VIEW_SAGAS("see saga history"),
+    ACT_ON_SAGAS("retry or resolve sagas"),
+    VIEW_CACHE("see the cache"),
+    MANAGE_CACHE("rebuild or invalidate the cache"),
+    RUN_CHECKS("run integrity checks"),
+    APPLY_REPAIRS("preview and apply repairs"),
+    VIEW_AUDIT("read and verify the audit trail"),
+    MANAGE_ACCOUNTS("manage console accounts");
+
+    private final String action;
+
+    Permission(String action) {
+        this.action = action;
+    }
+
+    /** "rebuild or invalidate the cache": completes "may not …". */
+    public String action() {
+        return action;
+    }
+}
