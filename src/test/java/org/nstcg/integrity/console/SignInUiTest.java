@@ -1,0 +1,130 @@
+package org.nstcg.integrity.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import javafx.scene.control.ToggleButton;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Role;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestDatabase;
+import org.testfx.api.FxRobot;
+
+/** Sign-in as users meet it: first launch, each role sees only its screens, wrong passwords, lock-out, sign-out. */
+class SignInUiTest {
+
+    private ConsoleWindowFixture ui;
+    private FxRobot robot;
+    private TestDatabase db;
+    private IntegrityEngine engine;
+
+    @BeforeEach
+    void start() throws TimeoutException {
+        ui = new ConsoleWindowFixture();
+        robot = ui.robot();
+        db = TestDatabase.create();
+        engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CONSOLE_REFRESH, "1h", ConfigKey.CONSOLE_LOCKOUT_ATTEMPTS, "3")),
+                ProgressListener.NONE);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        ui.close();
+        db.close();
+    }
+
+    @Test
+    void firstLaunchAsksForTheFirstAdministratorThenSignsThemIn() throws Exception {
+        ui.open(w -> w.showAccess(engine));
+        ui.waitUntil(() -> robot.lookup("#displayNameField").tryQuery().isPresent(), "the first-administrator form");
+
+        robot.clickOn("#usernameField").write("grace");
+        robot.clickOn("#displayNameField").write("Grace Hopper");
+        robot.clickOn("#passwordField").write("a long enough passphrase");
+        robot.clickOn("#confirmationField").write("a long enough passphrase, typo");
+        robot.clickOn("#createButton");
+        ui.waitUntil(() -> ui.text("#message").contains("differ"), "the mismatch message");
+        assertThat(engine.accounts().hasAccounts()).isFalse();
+
+        robot.interact(() -> robot.lookup("#confirmationField").queryTextInputControl().setText("a long enough passphrase"));
+        robot.clickOn("#createButton");
+
+        ui.waitUntil(() -> robot.lookup("#userName").tryQuery().isPresent(), "the shell");
+        assertThat(ui.text("#userName")).isEqualTo("Grace Hopper");
+        assertThat(ui.text("#roleName")).isEqualTo("Administrator");
+        assertThat(navigation()).containsExactly("Overview", "Duplicates", "Sagas", "Cache", "Users", "Repairs", "Audit", "Accounts");
+    }
+
+    @Test
+    void supportSeesLookupAndDuplicatesOnly() throws Exception {
+        signInThroughTheForm(Role.SUPPORT);
+
+        assertThat(ui.text("#roleName")).isEqualTo("Support");
+        assertThat(navigation()).containsExactly("Overview", "Duplicates", "Users");
+    }
+
+    @Test
+    void operatorSeesSagasCacheAndRepairsOnly() throws Exception {
+        signInThroughTheForm(Role.OPERATOR);
+
+        assertThat(ui.text("#roleName")).isEqualTo("Operator");
+        assertThat(navigation()).containsExactly("Overview", "Sagas", "Cache", "Repairs");
+    }
+
+    @Test
+    void wrongPasswordsSaySoAndLockTheAccountAfterTheConfiguredNumber() throws Exception {
+        TestAccounts.signIn(engine, Role.SUPPORT);
+        ui.open(w -> w.showSignIn(engine));
+
+        for (int i = 1; i <= 2; i++) {
+            attempt("support", "not the password " + i);
+            ui.waitUntil(() -> ui.text("#message").startsWith("Wrong username or password."), "the wrong-password message");
+        }
+        assertThat(ui.text("#message")).contains("After 3 failed attempts in a row the account is locked for 15 min");
+        assertThat(robot.lookup("#passwordField").queryTextInputControl().getText()).as("cleared after an attempt").isEmpty();
+
+        attempt("support", "not the password 3");
+        ui.waitUntil(() -> ui.text("#message").startsWith("Too many failed sign-ins"), "the lock-out message");
+        attempt("support", TestAccounts.PASSWORD);
+        ui.waitUntil(() -> ui.text("#message").startsWith("Too many failed sign-ins"), "still locked");
+        assertThat(robot.lookup("#userName").tryQuery()).as("not signed in").isEmpty();
+    }
+
+    @Test
+    void signOutReturnsToTheSignInForm() throws Exception {
+        signInThroughTheForm(Role.OPERATOR);
+
+        robot.clickOn("#signOutButton");
+
+        ui.waitUntil(() -> robot.lookup("#signInButton").tryQuery().isPresent(), "the sign-in form");
+        assertThat(robot.lookup("#userName").tryQuery()).isEmpty();
+    }
+
+    private void signInThroughTheForm(Role role) throws TimeoutException {
+        TestAccounts.signIn(engine, role);
+        ui.open(w -> w.showAccess(engine));
+        ui.waitUntil(() -> robot.lookup("#signInButton").tryQuery().isPresent(), "the sign-in form");
+        attempt(TestAccounts.username(role), TestAccounts.PASSWORD);
+        ui.waitUntil(() -> robot.lookup("#userName").tryQuery().isPresent(), "the shell");
+        assertThat(ui.text("#userName")).isEqualTo(TestAccounts.displayName(role));
+    }
+
+    private void attempt(String username, String password) {
+        robot.interact(() -> {
+            robot.lookup("#usernameField").queryTextInputControl().setText(username);
+            robot.lookup("#passwordField").queryTextInputControl().setText(password);
+        });
+        robot.clickOn("#signInButton");
+    }
+
+    private java.util.List<String> navigation() {
+        return robot.lookup("#navItems").queryAs(javafx.scene.layout.VBox.class).getChildren().stream()
+                .map(node -> ((ToggleButton) node).getText()).toList();
+    }
+}
