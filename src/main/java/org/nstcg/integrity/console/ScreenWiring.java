@@ -5,13 +5,19 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.List;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.accounts.AccountsViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Account;
+import org.nstcg.integrity.engine.account.AccountResult;
+import org.nstcg.integrity.engine.account.AccountService;
 import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
 
 /**
@@ -95,6 +101,37 @@ final class ScreenWiring {
     }
 
     private PageViewModel accounts() {
-        return new PlaceholderViewModel(Feature.ACCOUNTS);
+        AccountService accounts = engine.accounts();
+        return new AccountsViewModel(new AccountsViewModel.Accounts() {
+            @Override
+            public List<Account> list() {
+                return accounts.list(session);
+            }
+
+            @Override
+            public AccountResult create(String username, String displayName, Role role, String password) {
+                return accounts.create(session, username, displayName, role, password);
+            }
+
+            @Override
+            public AccountResult changeRole(String username, Role role) {
+                return accounts.changeRole(session, username, role);
+            }
+
+            @Override
+            public AccountResult setDisabled(String username, boolean disabled) {
+                return accounts.setDisabled(session, username, disabled);
+            }
+
+            @Override
+            public AccountResult resetPassword(String username, String password) {
+                return accounts.resetPassword(session, username, password);
+            }
+
+            @Override
+            public AccountResult unlock(String username) {
+                return accounts.unlock(session, username);
+            }
+        }, runner, clock, session.username());
     }
 }

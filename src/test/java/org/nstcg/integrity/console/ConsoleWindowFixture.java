@@ -58,6 +58,30 @@ public final class ConsoleWindowFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes what the window shows now to {@code target/ui-snapshots/<name>.png}, so a person can look at the screen
+     * a test reached (the file viewer shows PNGs).
+     */
+    public java.nio.file.Path snapshot(String name) throws java.io.IOException {
+        WaitForAsyncUtils.waitForFxEvents();
+        java.util.concurrent.atomic.AtomicReference<javafx.scene.image.WritableImage> taken = new java.util.concurrent.atomic.AtomicReference<>();
+        robot.interact(() -> taken.set(window.stage().getScene().getRoot().snapshot(null, null)));
+        javafx.scene.image.WritableImage image = taken.get();
+        int width = (int) image.getWidth();
+        int height = (int) image.getHeight();
+        java.awt.image.BufferedImage png = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        javafx.scene.image.PixelReader pixels = image.getPixelReader();
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                png.setRGB(x, y, pixels.getArgb(x, y));
+            }
+        }
+        java.nio.file.Path file = java.nio.file.Path.of("target", "ui-snapshots", name + ".png");
+        java.nio.file.Files.createDirectories(file.getParent());
+        javax.imageio.ImageIO.write(png, "png", file.toFile());
+        return file;
+    }
+
     @Override
     public void close() throws TimeoutException {
         if (window != null) {

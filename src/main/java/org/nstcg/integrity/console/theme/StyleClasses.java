@@ -16,6 +16,8 @@ public final class StyleClasses {
     public static final PseudoClass DOWN = PseudoClass.getPseudoClass("down");
     /** The engine works without Redis. */
     public static final PseudoClass DEGRADED = PseudoClass.getPseudoClass("degraded");
+    /** A message that reports a failure rather than a success. */
+    public static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
 
     private StyleClasses() {
     }
