@@ -15,6 +15,7 @@ import org.nstcg.integrity.console.view.shell.ShellView;
 import org.nstcg.integrity.console.viewmodel.connect.ConnectViewModel;
 import org.nstcg.integrity.console.view.signin.SetupView;
 import org.nstcg.integrity.console.view.signin.SignInView;
+import org.nstcg.integrity.console.viewmodel.shell.AlertNotifier;
 import org.nstcg.integrity.console.viewmodel.shell.ShellViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.StatusBarViewModel;
 import org.nstcg.integrity.console.viewmodel.signin.SetupViewModel;
@@ -120,7 +121,10 @@ public final class ConsoleWindow {
         AtomicReference<ShellViewModel> current = new AtomicReference<>();
         ScreenWiring wiring = new ScreenWiring(started, session, runner, clock, feature -> current.get().select(feature));
         StatusBarViewModel status = new StatusBarViewModel(started::health, runner, clock, started.config().consoleRefresh());
-        shell = new ShellViewModel(wiring.pages(), status, session.displayName(), session.role().title(), () -> signOut(started, session));
+        AlertNotifier alerts = new AlertNotifier(listener -> started.alerts().subscribe(listener), runner,
+                alert -> ScreenWiring.concerns(session, alert));
+        shell = new ShellViewModel(wiring.pages(), status, alerts, session.displayName(), session.role().title(),
+                () -> signOut(started, session));
         current.set(shell);
         shell.darkThemeProperty().set(dark);
         shell.darkThemeProperty().addListener((obs, old, on) -> {

@@ -19,6 +19,7 @@ import org.nstcg.integrity.engine.account.AccountService;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.support.Alert;
 
 /**
  * Makes each screen's view-model for a signed-in user over a running engine. This is the one place where a
@@ -43,6 +44,18 @@ final class ScreenWiring {
         this.runner = runner;
         this.clock = clock;
         this.navigate = navigate;
+    }
+
+    /**
+     * Whether an alert concerns this user: duplicate alerts go to whoever handles duplicates, everything else
+     * (sagas, cache, checks) to whoever runs checks and repairs.
+     */
+    static boolean concerns(Session session, Alert alert) {
+        if (session.may(Permission.RUN_CHECKS)) {
+            return true;
+        }
+        boolean duplicates = alert.source() != null && alert.source().contains("duplicate");
+        return duplicates && session.may(Permission.VIEW_DUPLICATES);
     }
 
     /** A factory per screen this user may see, in navigation order. */

@@ -17,6 +17,7 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.account.Role;
+import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestDatabase;
@@ -98,6 +99,18 @@ class ConsoleShellUiTest {
         robot.press(KeyCode.CONTROL, KeyCode.DIGIT1).release(KeyCode.DIGIT1, KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#usersValue").tryQuery()).isPresent();
+    }
+
+    @Test
+    void aNewAlertPopsUpAsANotification() throws Exception {
+        openShell("1h");
+        ui.waitForText("#usersValue", "0");
+
+        engine.alerts().raise(new Alert("critical", "duplicate-referral-codes", "users", "2 referral codes are shared by more than one user.",
+                java.time.Instant.now()));
+
+        ui.waitUntil(() -> robot.lookup(".notification-bar").tryQuery().isPresent()
+                && robot.lookup("2 referral codes are shared by more than one user.").tryQuery().isPresent(), "the notification");
     }
 
     private void openShell(String refresh) throws TimeoutException {

@@ -29,6 +29,9 @@ public interface FxTaskRunner {
         return run(work, message -> { }, onSuccess, onFailure);
     }
 
+    /** Runs {@code action} on the FX thread soon; callable from any thread (e.g. an engine listener's). */
+    void later(Runnable action);
+
     /** Runs {@code action} on the FX thread every {@code period}, first after one period, until the handle is cancelled. */
     TaskHandle every(Duration period, Runnable action);
 

@@ -70,6 +70,11 @@ public final class JavaFxTaskRunner implements FxTaskRunner {
     }
 
     @Override
+    public void later(Runnable action) {
+        Platform.runLater(action);
+    }
+
+    @Override
     public TaskHandle every(Duration period, Runnable action) {
         Timeline timeline = new Timeline(new KeyFrame(javafx.util.Duration.millis(period.toMillis()), e -> action.run()));
         timeline.setCycleCount(Animation.INDEFINITE);

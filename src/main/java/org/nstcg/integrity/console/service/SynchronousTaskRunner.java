@@ -28,6 +28,11 @@ public final class SynchronousTaskRunner implements FxTaskRunner {
     }
 
     @Override
+    public void later(Runnable action) {
+        action.run();
+    }
+
+    @Override
     public TaskHandle every(Duration period, Runnable action) {
         Runnable timer = action::run;
         timers.add(timer);

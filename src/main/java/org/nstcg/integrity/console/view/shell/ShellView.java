@@ -3,6 +3,9 @@ package org.nstcg.integrity.console.view.shell;
 import java.util.EnumMap;
 import java.util.Map;
 import javafx.fxml.FXML;
+import javafx.geometry.Pos;
+import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -27,6 +30,7 @@ import org.nstcg.integrity.console.view.accounts.AccountsView;
 import org.nstcg.integrity.console.view.overview.OverviewView;
 import org.nstcg.integrity.console.viewmodel.accounts.AccountsViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
+import org.nstcg.integrity.console.viewmodel.shell.AlertNotifier;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
@@ -99,6 +103,12 @@ public final class ShellView {
         userName.setText(viewModel.userName());
         roleName.setText(viewModel.roleTitle());
 
+        viewModel.alerts().latestProperty().addListener((obs, old, notice) -> {
+            if (notice != null) {
+                popUp(notice);
+            }
+        });
+
         root.sceneProperty().addListener((obs, old, scene) -> {
             if (scene != null) {
                 registerShortcuts(scene);
@@ -125,6 +135,19 @@ public final class ShellView {
             return ViewLoader.load(new PlaceholderView(placeholder));
         }
         throw new IllegalStateException("no view for " + page.getClass().getName());
+    }
+
+    private void popUp(AlertNotifier.Notice notice) {
+        Notifications popup = Notifications.create().title(notice.title()).text(notice.text())
+                .position(Pos.BOTTOM_RIGHT).hideAfter(Duration.seconds(10));
+        if (root.getScene() != null && root.getScene().getWindow() != null) {
+            popup.owner(root.getScene().getWindow());
+        }
+        if (notice.critical()) {
+            popup.showError();
+        } else {
+            popup.showWarning();
+        }
     }
 
     @FXML

@@ -20,6 +20,7 @@ public final class ShellViewModel {
     private final Map<Feature, PageViewModel> pages = new EnumMap<>(Feature.class);
     private final List<Feature> features;
     private final StatusBarViewModel statusBar;
+    private final AlertNotifier alerts;
     private final String userName;
     private final String roleTitle;
     private final Runnable signOut;
@@ -32,13 +33,14 @@ public final class ShellViewModel {
      * @param signOut   ends the session; the window then shows the sign-in screen
      */
     public ShellViewModel(Map<Feature, Supplier<? extends PageViewModel>> factories, StatusBarViewModel statusBar,
-                          String userName, String roleTitle, Runnable signOut) {
+                          AlertNotifier alerts, String userName, String roleTitle, Runnable signOut) {
         if (factories.isEmpty()) {
             throw new IllegalArgumentException("a shell needs at least one screen");
         }
         this.factories = new EnumMap<>(factories);
         this.features = List.copyOf(this.factories.keySet());
         this.statusBar = statusBar;
+        this.alerts = alerts;
         this.userName = userName;
         this.roleTitle = roleTitle;
         this.signOut = signOut;
@@ -49,6 +51,7 @@ public final class ShellViewModel {
     public void activate() {
         active = true;
         statusBar.activate();
+        alerts.activate();
         page(selected.get()).activate();
     }
 
@@ -56,6 +59,7 @@ public final class ShellViewModel {
     public void deactivate() {
         active = false;
         statusBar.deactivate();
+        alerts.deactivate();
         pages.values().forEach(PageViewModel::deactivate);
     }
 
@@ -116,6 +120,11 @@ public final class ShellViewModel {
 
     public StatusBarViewModel statusBar() {
         return statusBar;
+    }
+
+    /** New alerts for this user, to pop up. */
+    public AlertNotifier alerts() {
+        return alerts;
     }
 
     /** "Ada Lovelace". */
