@@ -92,6 +92,7 @@ public final class ShellView {
         banner.visibleProperty().bind(status.bannerVisibleProperty());
         banner.managedProperty().bind(banner.visibleProperty());
         bannerText.textProperty().bind(status.bannerTextProperty());
+        status.bannerWarningProperty().addListener((obs, old, warning) -> banner.pseudoClassStateChanged(StyleClasses.DEGRADED, warning));
         bindServer(databaseStatus, status.database());
         bindServer(redisStatus, status.redis());
         engineState.textProperty().bind(status.stateTextProperty());

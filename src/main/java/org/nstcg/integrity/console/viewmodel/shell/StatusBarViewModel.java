@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live health shown at the bottom of the shell: one line per server, the engine's state (HEALTHY, DEGRADED,
- * DOWN) and a banner while PostgreSQL is unreachable. Checked through the {@link FxTaskRunner} every refresh period.
+ * DOWN) and a banner while PostgreSQL or Redis is unreachable. Checked through the {@link FxTaskRunner} every refresh period.
  */
 public final class StatusBarViewModel {
 
@@ -36,6 +36,7 @@ public final class StatusBarViewModel {
     private final StringProperty checkedAt = new SimpleStringProperty("");
     private final BooleanProperty bannerVisible = new SimpleBooleanProperty();
     private final StringProperty bannerText = new SimpleStringProperty("");
+    private final BooleanProperty bannerWarning = new SimpleBooleanProperty();
 
     public StatusBarViewModel(HealthSource source, FxTaskRunner runner, Clock clock, Duration refreshPeriod) {
         this.clock = clock;
@@ -68,10 +69,19 @@ public final class StatusBarViewModel {
             case DOWN -> "PostgreSQL does not answer: nothing can be read or changed until it returns.";
         });
         checkedAt.set("Checked " + DisplayFormats.clockTime(health.checkedAt(), clock.getZone()));
-        bannerVisible.set(!health.database().up());
-        bannerText.set(health.database().up() ? ""
-                : "PostgreSQL at " + health.database().endpoint() + " is unreachable: nothing can be read or changed until it"
-                        + " answers. The console keeps checking and recovers by itself; the status bar below says why.");
+        boolean dbUp = health.database().up();
+        boolean redisUp = health.redis().up();
+        bannerVisible.set(!dbUp || !redisUp);
+        bannerWarning.set(dbUp && !redisUp);
+        if (!dbUp) {
+            bannerText.set("PostgreSQL at " + health.database().endpoint() + " is unreachable: nothing can be read or changed"
+                    + " until it answers. The console keeps checking and recovers by itself; the status bar below says why.");
+        } else if (!redisUp) {
+            bannerText.set("Redis at " + health.redis().endpoint() + " is unreachable: everything keeps working on"
+                    + " PostgreSQL alone, more slowly, and cache figures are unavailable. The engine reconnects by itself.");
+        } else {
+            bannerText.set("");
+        }
     }
 
     private void showFailure(Throwable failure) {
@@ -117,7 +127,12 @@ public final class StatusBarViewModel {
         return checkedAt;
     }
 
-    /** Whether the "PostgreSQL is unreachable" banner shows. */
+    /** Whether the banner is a warning (Redis down, work goes on) rather than an outage (PostgreSQL down). */
+    public ReadOnlyBooleanProperty bannerWarningProperty() {
+        return bannerWarning;
+    }
+
+    /** Whether the "PostgreSQL is unreachable" or "Redis is unreachable" banner shows. */
     public ReadOnlyBooleanProperty bannerVisibleProperty() {
         return bannerVisible;
     }

@@ -43,7 +43,7 @@ class StatusBarViewModelTest {
     }
 
     @Test
-    void redisDownIsDegradedWithItsProblemAsTooltipAndNoBanner() {
+    void redisDownIsDegradedWithItsProblemAsTooltipAndAWarningBannerUntilItRecovers() {
         current = EngineHealth.of(DB_UP, REDIS_DOWN, Optional.of("1"), NOW);
 
         status.activate();
@@ -52,6 +52,12 @@ class StatusBarViewModelTest {
         assertThat(status.degradedProperty().get()).isTrue();
         assertThat(status.redis().upProperty().get()).isFalse();
         assertThat(status.redis().problemProperty().get()).isEqualTo("Redis at 10.0.0.5:6379 does not answer.");
+        assertThat(status.bannerVisibleProperty().get()).isTrue();
+        assertThat(status.bannerWarningProperty().get()).isTrue();
+        assertThat(status.bannerTextProperty().get()).startsWith("Redis at 10.0.0.5:6379 is unreachable: everything keeps working");
+
+        current = EngineHealth.of(DB_UP, REDIS_UP, Optional.of("1"), NOW);
+        runner.tick();
         assertThat(status.bannerVisibleProperty().get()).isFalse();
     }
 
@@ -61,6 +67,7 @@ class StatusBarViewModelTest {
         status.activate();
 
         assertThat(status.bannerVisibleProperty().get()).isTrue();
+        assertThat(status.bannerWarningProperty().get()).isFalse();
         assertThat(status.bannerTextProperty().get()).startsWith("PostgreSQL at 127.0.0.1:5433 is unreachable");
         assertThat(status.database().textProperty().get()).isEqualTo("PostgreSQL · embedded · 127.0.0.1:5433 · down");
         assertThat(status.downProperty().get()).isTrue();
