@@ -72,6 +72,7 @@ public final class IntegrityCli implements Callable<Integer> {
         cl.addSubcommand(new SagasCommand());
         cl.addSubcommand(new CacheCommand());
         cl.addSubcommand(new AuditCommand());
+        cl.addSubcommand(new AccountsCommand());
         cl.addSubcommand(new RepairCommand());
         cl.addSubcommand(new CheckCommand());
         cl.addSubcommand(new ChecksCommand());

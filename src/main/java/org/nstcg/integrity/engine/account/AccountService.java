@@ -38,6 +38,8 @@ public final class AccountService {
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
     private static final long ADMIN_LOCK = 0x1C0_4CC7L;
+    /** The account id of {@link #commandLineSession}: no row has it (ids start at 1). */
+    private static final long COMMAND_LINE_ACCOUNT = 0;
     private static final String COLUMNS = "id, username, display_name, role, disabled, locked_until, failed_attempts, "
             + "created_at, created_by, last_sign_in_at";
 
@@ -287,8 +289,20 @@ public final class AccountService {
         });
     }
 
+    /**
+     * A session for the operator command line ({@code accounts …}), which runs on a server with the database's
+     * credentials and so already holds every power the console could grant; it is how a locked-out or forgotten last
+     * administrator is recovered. Its actions are audited under {@code actor} (the OS user by default).
+     */
+    public Session commandLineSession(String actor) {
+        return new Session(this, COMMAND_LINE_ACCOUNT, actor, actor, Role.ADMINISTRATOR, clock.instant());
+    }
+
     /** Called by {@link Session#authorize}: the account still exists, is enabled and has the session's role. */
     void checkStillValid(Session session, Permission permission) {
+        if (session.accountId() == COMMAND_LINE_ACCOUNT) {
+            return;
+        }
         Optional<StoredAccount> now = find(session.username());
         if (now.isEmpty() || now.get().account().id() != session.accountId() || now.get().account().disabled()) {
             throw new AccessDeniedException("Your account has been disabled; sign in again or ask an administrator.", permission);
