@@ -1,0 +1,84 @@
+package org.nstcg.integrity.console.viewmodel.signin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.console.service.SynchronousTaskRunner;
+import org.nstcg.integrity.console.viewmodel.UserMessages;
+import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.account.SignInOutcome;
+import org.nstcg.integrity.engine.support.EngineException;
+
+class SignInViewModelTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-01T12:00:00Z"), ZoneOffset.UTC);
+    private final List<String> attempts = new ArrayList<>();
+    private final List<Session> signedIn = new ArrayList<>();
+    private SignInOutcome next = new SignInOutcome.WrongCredentials();
+    private RuntimeException failure;
+
+    private final SignInViewModel vm = new SignInViewModel((user, password) -> {
+        attempts.add(user + "/" + password);
+        if (failure != null) {
+            throw failure;
+        }
+        return next;
+    }, new SynchronousTaskRunner(), CLOCK, 5, Duration.ofMinutes(15), signedIn::add);
+
+    @Test
+    void emptyFieldsAreNotSentToTheEngine() {
+        vm.usernameProperty().set("  ");
+        vm.passwordProperty().set("secret");
+        vm.signIn();
+        assertThat(attempts).isEmpty();
+        assertThat(vm.messageProperty().get()).isEqualTo("Enter your username and password.");
+    }
+
+    @Test
+    void wrongCredentialsSayHowTheLockWorksAndClearThePassword() {
+        vm.usernameProperty().set(" ada ");
+        vm.passwordProperty().set("nope");
+        vm.signIn();
+        assertThat(attempts).containsExactly("ada/nope");
+        assertThat(vm.messageProperty().get())
+                .isEqualTo("Wrong username or password. After 5 failed attempts in a row the account is locked for 15 min.");
+        assertThat(vm.passwordProperty().get()).isEmpty();
+        assertThat(signedIn).isEmpty();
+    }
+
+    @Test
+    void lockedAndDisabledAccountsSayWhatToDo() {
+        vm.usernameProperty().set("ada");
+        vm.passwordProperty().set("x");
+        next = new SignInOutcome.LockedOut(Instant.parse("2030-01-01T12:15:00Z"));
+        vm.signIn();
+        assertThat(vm.messageProperty().get())
+                .isEqualTo("Too many failed sign-ins: this account is locked until 12:15:00. An administrator can unlock it sooner.");
+
+        vm.passwordProperty().set("x");
+        next = new SignInOutcome.Disabled();
+        vm.signIn();
+        assertThat(vm.messageProperty().get()).isEqualTo("This account is disabled. Ask an administrator to enable it.");
+    }
+
+    @Test
+    void anOutageIsASentenceNotAStackTrace() {
+        vm.usernameProperty().set("ada");
+        vm.passwordProperty().set("x");
+        failure = new EngineException("PostgreSQL at 127.0.0.1:5432 does not answer; check that it runs.");
+        vm.signIn();
+        assertThat(vm.messageProperty().get()).isEqualTo("PostgreSQL at 127.0.0.1:5432 does not answer; check that it runs.");
+        assertThat(vm.busyProperty().get()).isFalse();
+
+        vm.passwordProperty().set("x");
+        failure = new IllegalStateException("bug");
+        vm.signIn();
+        assertThat(vm.messageProperty().get()).isEqualTo(UserMessages.UNEXPECTED);
+    }
+}
