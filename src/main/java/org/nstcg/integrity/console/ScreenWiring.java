@@ -2,17 +2,27 @@ package org.nstcg.integrity.console;
 
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.nstcg.integrity.console.service.FxTaskRunner;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
+import org.nstcg.integrity.console.viewmodel.sagas.SagaSource;
+import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.saga.SagaOutcome;
+import org.nstcg.integrity.engine.saga.SagaPage;
+import org.nstcg.integrity.engine.saga.SagaQuery;
+import org.nstcg.integrity.engine.saga.SagaRecord;
+import org.nstcg.integrity.engine.saga.SagaService;
 
 /**
  * Makes each screen's view-model for a signed-in user over a running engine. This is the one place where a
@@ -75,7 +85,36 @@ final class ScreenWiring {
     }
 
     private PageViewModel sagas() {
-        return new PlaceholderViewModel(Feature.SAGAS);
+        SagaService sagas = engine.sagas();
+        return new SagasViewModel(new SagaSource() {
+            @Override
+            public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
+                session.authorize(Permission.VIEW_SAGAS);
+                return sagas.page(query, after, size);
+            }
+
+            @Override
+            public Optional<SagaRecord> show(UUID id) {
+                session.authorize(Permission.VIEW_SAGAS);
+                return sagas.show(id);
+            }
+
+            @Override
+            public List<String> types() {
+                session.authorize(Permission.VIEW_SAGAS);
+                return sagas.types();
+            }
+
+            @Override
+            public SagaOutcome retry(UUID id, String reason) {
+                return sagas.retry(id, session.authorize(Permission.ACT_ON_SAGAS), reason);
+            }
+
+            @Override
+            public void resolve(UUID id, String note) {
+                sagas.resolve(id, session.authorize(Permission.ACT_ON_SAGAS), note);
+            }
+        }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.ACT_ON_SAGAS));
     }
 
     private PageViewModel cache() {

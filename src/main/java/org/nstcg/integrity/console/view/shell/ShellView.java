@@ -24,7 +24,9 @@ import org.nstcg.integrity.console.service.ViewLoader;
 import org.nstcg.integrity.console.theme.StyleClasses;
 import org.nstcg.integrity.console.view.Tooltips;
 import org.nstcg.integrity.console.view.overview.OverviewView;
+import org.nstcg.integrity.console.view.sagas.SagasView;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
+import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
@@ -115,6 +117,9 @@ public final class ShellView {
         PageViewModel page = viewModel.page(feature);
         if (page instanceof OverviewViewModel overview) {
             return ViewLoader.load(new OverviewView(overview));
+        }
+        if (page instanceof SagasViewModel sagas) {
+            return ViewLoader.load(new SagasView(sagas));
         }
         if (page instanceof PlaceholderViewModel placeholder) {
             return ViewLoader.load(new PlaceholderView(placeholder));
