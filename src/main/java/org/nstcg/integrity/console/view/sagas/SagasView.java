@@ -140,7 +140,6 @@ public final class SagasView {
             }
         });
         sagaTable.setItems(viewModel.rows());
-        sagaTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         emptyText.textProperty().bind(viewModel.emptyTextProperty());
         sagaTable.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> {
             // A refresh replaces the rows and clears the selection: that must not close the open saga.

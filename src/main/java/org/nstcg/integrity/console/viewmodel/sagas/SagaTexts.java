@@ -32,10 +32,13 @@ final class SagaTexts {
         return STARTED.format(at.atZone(zone));
     }
 
-    /** "120 ms", "2.4 s", "3 min 5 s"; "running 5 s" while unfinished. */
+    /** "120 ms", "2.4 s", "3 min 5 s"; "running 5 s" while under way, "waiting 5 min" while it needs attention. */
     static String duration(SagaRecord r, Instant now) {
         String d = span(r.duration(now));
-        return r.status().finished() ? d : "running " + d;
+        if (r.status().finished()) {
+            return d;
+        }
+        return r.status() == org.nstcg.integrity.engine.saga.SagaStatus.FAILED_NEEDS_ATTENTION ? "waiting " + d : "running " + d;
     }
 
     static String span(Duration d) {

@@ -241,9 +241,9 @@ public final class SagasViewModel implements PageViewModel {
         hasPreviousPage.set(pageStarts.size() > 1);
         int pageNumber = pageStarts.size();
         long first = (long) (pageNumber - 1) * PAGE_SIZE + 1;
-        pageText.set(rows.isEmpty() ? "Page " + pageNumber
-                : "Page " + pageNumber + " · sagas " + DisplayFormats.count(first) + "–" + DisplayFormats.count(first + rows.size() - 1)
-                  + (page.next().isPresent() ? "" : " (the oldest)"));
+        String span = rows.size() == 1 ? " · saga " + DisplayFormats.count(first)
+                : " · sagas " + DisplayFormats.count(first) + "–" + DisplayFormats.count(first + rows.size() - 1);
+        pageText.set("Page " + pageNumber + (rows.isEmpty() ? "" : span + (page.next().isPresent() ? "" : " (the oldest)")));
         boolean filtered = !s.request().query().equals(SagaQuery.ALL);
         emptyText.set(filtered ? "No saga matches these filters. Choose another status, type or time."
                 : "No sagas yet. Each registration and merge is a saga; they appear here as they run.");
@@ -311,7 +311,7 @@ public final class SagasViewModel implements PageViewModel {
                 .append(" · started ").append(SagaTexts.started(r.createdAt(), clock.getZone()))
                 .append(r.finishedAt().map(f -> " · finished after " + SagaTexts.span(Duration.between(r.createdAt(), f)))
                         .orElse(" · " + SagaTexts.duration(r, clock.instant())));
-        r.owner().filter(o -> !r.status().finished()).ifPresent(o -> facts.append('\n').append("Owned by instance ").append(o));
+        r.owner().filter(o -> r.status() == SagaStatus.RUNNING || r.status() == SagaStatus.COMPENSATING).ifPresent(o -> facts.append('\n').append("Owned by instance ").append(o));
         detailFacts.set(facts.toString());
         detailError.set(r.lastError().orElse(""));
         detailData.set(SagaTexts.pretty(r.data()));
@@ -343,11 +343,10 @@ public final class SagasViewModel implements PageViewModel {
             return;
         }
         actionError.set("");
-        UUID id = opened.get().id();
         confirmText.set(action == PendingAction.RETRY
-                ? "Retry saga " + id + "? It runs again from where it failed"
+                ? "Retry this saga now? It runs again from where it failed"
                   + (failedWhileUndoing(opened.get()) ? " (its rollback)." : " (its remaining steps).")
-                : "Mark saga " + id + " as resolved by hand? It will not be run again.");
+                : "Mark this saga as resolved by hand? It will not be run again.");
         confirmButtonText.set(action == PendingAction.RETRY ? "Retry now" : "Mark resolved");
         pending.set(action);
     }
