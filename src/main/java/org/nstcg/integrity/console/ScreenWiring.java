@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.audit.AuditSource;
+import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.sagas.SagaSource;
 import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
@@ -18,6 +21,10 @@ import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.audit.AuditEntry;
+import org.nstcg.integrity.engine.audit.AuditPage;
+import org.nstcg.integrity.engine.audit.AuditQuery;
+import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.saga.SagaPage;
 import org.nstcg.integrity.engine.saga.SagaQuery;
@@ -130,7 +137,26 @@ final class ScreenWiring {
     }
 
     private PageViewModel audit() {
-        return new PlaceholderViewModel(Feature.AUDIT);
+        AuditTrail trail = engine.audit();
+        return new AuditViewModel(new AuditSource() {
+            @Override
+            public AuditPage page(AuditQuery query, Optional<AuditPage.Cursor> after, int size) {
+                session.authorize(Permission.VIEW_AUDIT);
+                return trail.page(query, after, size);
+            }
+
+            @Override
+            public Optional<AuditEntry> entry(long id) {
+                session.authorize(Permission.VIEW_AUDIT);
+                return trail.entry(id);
+            }
+
+            @Override
+            public AuditTrail.Verification verify() throws SQLException {
+                session.authorize(Permission.VIEW_AUDIT);
+                return trail.verify();
+            }
+        }, runner, clock, engine.config().consoleRefresh());
     }
 
     private PageViewModel accounts() {

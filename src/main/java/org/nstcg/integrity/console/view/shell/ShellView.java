@@ -23,8 +23,10 @@ import org.kordamp.ikonli.material2.Material2OutlinedMZ;
 import org.nstcg.integrity.console.service.ViewLoader;
 import org.nstcg.integrity.console.theme.StyleClasses;
 import org.nstcg.integrity.console.view.Tooltips;
+import org.nstcg.integrity.console.view.audit.AuditView;
 import org.nstcg.integrity.console.view.overview.OverviewView;
 import org.nstcg.integrity.console.view.sagas.SagasView;
+import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
@@ -120,6 +122,9 @@ public final class ShellView {
         }
         if (page instanceof SagasViewModel sagas) {
             return ViewLoader.load(new SagasView(sagas));
+        }
+        if (page instanceof AuditViewModel audit) {
+            return ViewLoader.load(new AuditView(audit));
         }
         if (page instanceof PlaceholderViewModel placeholder) {
             return ViewLoader.load(new PlaceholderView(placeholder));
