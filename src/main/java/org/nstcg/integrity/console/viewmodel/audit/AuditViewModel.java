@@ -1,6 +1,5 @@
 package org.nstcg.integrity.console.viewmodel.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -259,19 +258,14 @@ public final class AuditViewModel implements PageViewModel {
         }
         detailTitle.set("Entry " + e.id() + " · " + e.action());
         StringBuilder b = new StringBuilder()
-                .append("When        ").append(DisplayFormats.absolute(e.occurredAt(), clock.getZone())).append('\n')
-                .append("Actor       ").append(e.actor()).append('\n');
-        e.targetType().ifPresent(t -> b.append("Target      ").append(t).append(e.targetId().map(id -> " " + id).orElse("")).append('\n'));
-        e.details().ifPresent(d -> b.append("Details     ").append(d).append('\n'));
-        e.before().ifPresent(j -> b.append("Before      ").append(json(j)).append('\n'));
-        e.after().ifPresent(j -> b.append("After       ").append(json(j)).append('\n'));
-        b.append("Hash        ").append(e.hash()).append('\n')
-                .append("Previous    ").append(e.prevHash());
+                .append("When: ").append(DisplayFormats.absolute(e.occurredAt(), clock.getZone())).append('\n')
+                .append("Actor: ").append(e.actor()).append('\n');
+        e.targetType().ifPresent(t -> b.append("Target: ").append(t).append(e.targetId().map(id -> " " + id).orElse("")).append('\n'));
+        e.details().ifPresent(d -> b.append("Details: ").append(d).append('\n'));
+        e.before().ifPresent(j -> b.append("\nBefore:\n").append(j.toPrettyString()).append('\n'));
+        e.after().ifPresent(j -> b.append("\nAfter:\n").append(j.toPrettyString()).append('\n'));
+        b.append("\nHash:\n").append(e.hash()).append("\nPrevious entry's hash:\n").append(e.prevHash());
         detailText.set(b.toString());
-    }
-
-    private static String json(JsonNode node) {
-        return node.toPrettyString().replace("\n", "\n            ");
     }
 
     /** Shows the entry where the chain breaks (after a verification found one), whatever the filters. */
