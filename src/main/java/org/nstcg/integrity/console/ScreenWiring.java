@@ -1,14 +1,22 @@
 package org.nstcg.integrity.console;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.List;
 import org.nstcg.integrity.console.service.FxTaskRunner;
 import org.nstcg.integrity.console.viewmodel.accounts.AccountsViewModel;
+import org.nstcg.integrity.console.viewmodel.audit.AuditSource;
+import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
+import org.nstcg.integrity.console.viewmodel.sagas.SagaSource;
+import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
@@ -20,6 +28,15 @@ import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.engine.audit.AuditEntry;
+import org.nstcg.integrity.engine.audit.AuditPage;
+import org.nstcg.integrity.engine.audit.AuditQuery;
+import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.saga.SagaOutcome;
+import org.nstcg.integrity.engine.saga.SagaPage;
+import org.nstcg.integrity.engine.saga.SagaQuery;
+import org.nstcg.integrity.engine.saga.SagaRecord;
+import org.nstcg.integrity.engine.saga.SagaService;
 
 /**
  * Makes each screen's view-model for a signed-in user over a running engine. This is the one place where a
@@ -94,7 +111,36 @@ final class ScreenWiring {
     }
 
     private PageViewModel sagas() {
-        return new PlaceholderViewModel(Feature.SAGAS);
+        SagaService sagas = engine.sagas();
+        return new SagasViewModel(new SagaSource() {
+            @Override
+            public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
+                session.authorize(Permission.VIEW_SAGAS);
+                return sagas.page(query, after, size);
+            }
+
+            @Override
+            public Optional<SagaRecord> show(UUID id) {
+                session.authorize(Permission.VIEW_SAGAS);
+                return sagas.show(id);
+            }
+
+            @Override
+            public List<String> types() {
+                session.authorize(Permission.VIEW_SAGAS);
+                return sagas.types();
+            }
+
+            @Override
+            public SagaOutcome retry(UUID id, String reason) {
+                return sagas.retry(id, session.authorize(Permission.ACT_ON_SAGAS), reason);
+            }
+
+            @Override
+            public void resolve(UUID id, String note) {
+                sagas.resolve(id, session.authorize(Permission.ACT_ON_SAGAS), note);
+            }
+        }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.ACT_ON_SAGAS));
     }
 
     private PageViewModel cache() {
@@ -110,7 +156,26 @@ final class ScreenWiring {
     }
 
     private PageViewModel audit() {
-        return new PlaceholderViewModel(Feature.AUDIT);
+        AuditTrail trail = engine.audit();
+        return new AuditViewModel(new AuditSource() {
+            @Override
+            public AuditPage page(AuditQuery query, Optional<AuditPage.Cursor> after, int size) {
+                session.authorize(Permission.VIEW_AUDIT);
+                return trail.page(query, after, size);
+            }
+
+            @Override
+            public Optional<AuditEntry> entry(long id) {
+                session.authorize(Permission.VIEW_AUDIT);
+                return trail.entry(id);
+            }
+
+            @Override
+            public AuditTrail.Verification verify() throws SQLException {
+                session.authorize(Permission.VIEW_AUDIT);
+                return trail.verify();
+            }
+        }, runner, clock, engine.config().consoleRefresh());
     }
 
     private PageViewModel accounts() {

@@ -110,6 +110,113 @@ public final class AuditTrail {
         }
     }
 
+    /**
+     * A page of entries matching {@code query}, newest first, starting after {@code after}. Keyset-paged over
+     * {@code (occurred_at, id)}, so that the actor, action, target and time filters each read through an index and
+     * any page of millions of entries costs the same; a text search reads newest first and stops at the page.
+     *
+     * @param size entries per page, 1 to 1,000
+     * @throws EngineException when PostgreSQL cannot be read
+     */
+    public AuditPage page(AuditQuery query, Optional<AuditPage.Cursor> after, int size) {
+        if (size < 1 || size > 1000) {
+            throw new IllegalArgumentException("a page holds 1 to 1000 entries, not " + size);
+        }
+        StringBuilder sql = new StringBuilder(COLUMNS + " WHERE true");
+        List<Object> args = new ArrayList<>();
+        query.actor().ifPresent(a -> {
+            sql.append(" AND actor = ?");
+            args.add(a);
+        });
+        query.action().ifPresent(a -> {
+            if (a.endsWith("*")) {
+                sql.append(" AND action LIKE ?");
+                args.add(likeEscaped(a.substring(0, a.length() - 1)) + "%");
+            } else {
+                sql.append(" AND action = ?");
+                args.add(a);
+            }
+        });
+        query.target().ifPresent(t -> {
+            sql.append(" AND target_id = ?");
+            args.add(t);
+        });
+        query.text().ifPresent(t -> {
+            sql.append(" AND (details ILIKE ? OR target_id ILIKE ?)");
+            args.add("%" + likeEscaped(t) + "%");
+            args.add("%" + likeEscaped(t) + "%");
+        });
+        query.from().ifPresent(t -> {
+            sql.append(" AND occurred_at >= ?");
+            args.add(Timestamp.from(t));
+        });
+        query.to().ifPresent(t -> {
+            sql.append(" AND occurred_at < ?");
+            args.add(Timestamp.from(t));
+        });
+        after.ifPresent(cursor -> {
+            // "occurred_at <= ?" alone can use the time indexes; the OR breaks ties between entries of the same instant.
+            sql.append(" AND occurred_at <= ? AND (occurred_at < ? OR id < ?)");
+            args.add(Timestamp.from(cursor.occurredAt()));
+            args.add(Timestamp.from(cursor.occurredAt()));
+            args.add(cursor.id());
+        });
+        sql.append(" ORDER BY occurred_at DESC, id DESC LIMIT ").append(size + 1);
+        try {
+            List<AuditEntry> rows = query(sql.toString(), args);
+            if (rows.size() <= size) {
+                return new AuditPage(rows, Optional.empty());
+            }
+            List<AuditEntry> page = List.copyOf(rows.subList(0, size));
+            AuditEntry last = page.get(size - 1);
+            return new AuditPage(page, Optional.of(new AuditPage.Cursor(last.occurredAt(), last.id())));
+        } catch (SQLException e) {
+            throw new EngineException("PostgreSQL could not read the audit trail (" + ConnectionFailures.reason(e) + ").", e);
+        }
+    }
+
+    /**
+     * The entry at position {@code id} of the chain, if there is one.
+     *
+     * @throws EngineException when PostgreSQL cannot be read
+     */
+    public Optional<AuditEntry> entry(long id) {
+        try {
+            return query(COLUMNS + " WHERE id = ?", List.of(id)).stream().findFirst();
+        } catch (SQLException e) {
+            throw new EngineException("PostgreSQL could not read the audit trail (" + ConnectionFailures.reason(e) + ").", e);
+        }
+    }
+
+    private static final String COLUMNS = "SELECT id, occurred_at, actor, action, target_type, target_id, before_state,"
+            + " after_state, details, prev_hash, hash FROM audit_log";
+
+    /** {@code text} matched literally by LIKE (whose default escape character is the backslash). */
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private List<AuditEntry> query(String sql, List<Object> args) throws SQLException {
+        List<AuditEntry> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(entry(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private AuditEntry entry(ResultSet rs) throws SQLException {
+        return new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6)), parse(rs.getString(7)),
+                parse(rs.getString(8)), Optional.ofNullable(rs.getString(9)), rs.getString(10), rs.getString(11));
+    }
+
     /** Entries newest first, optionally only one actor's, one action's, or one target's. */
     public List<AuditEntry> list(Optional<String> actor, Optional<String> action, Optional<String> targetId, Optional<Instant> since,
                                  int limit) throws SQLException {

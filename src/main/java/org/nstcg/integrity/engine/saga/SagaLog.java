@@ -267,6 +267,48 @@ public final class SagaLog {
         }
     }
 
+    /**
+     * A page of sagas matching {@code query}, newest first, starting after {@code after}. Reads at most
+     * {@code size + 1} rows through the start-time indexes (one more, to know whether a next page exists).
+     */
+    public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) throws SQLException {
+        StringBuilder where = new StringBuilder("WHERE true");
+        List<String> args = new ArrayList<>();
+        query.status().ifPresent(s -> {
+            where.append(" AND status = ?");
+            args.add(s.name());
+        });
+        query.type().ifPresent(t -> {
+            where.append(" AND saga_type = ?");
+            args.add(t);
+        });
+        query.from().ifPresent(t -> {
+            where.append(" AND created_at >= ?::timestamptz");
+            args.add(t.toString());
+        });
+        query.to().ifPresent(t -> {
+            where.append(" AND created_at < ?::timestamptz");
+            args.add(t.toString());
+        });
+        after.ifPresent(cursor -> {
+            // "created_at <= ?" alone can use the time indexes; the OR breaks ties between sagas started together.
+            where.append(" AND created_at <= ?::timestamptz AND (created_at < ?::timestamptz OR id < ?::uuid)");
+            args.add(cursor.createdAt().toString());
+            args.add(cursor.createdAt().toString());
+            args.add(cursor.id().toString());
+        });
+        List<SagaRecord> rows;
+        try (Connection c = dataSource.getConnection()) {
+            rows = select(c, where + " ORDER BY created_at DESC, id DESC", args, size + 1);
+        }
+        if (rows.size() <= size) {
+            return new SagaPage(rows, Optional.empty());
+        }
+        List<SagaRecord> page = List.copyOf(rows.subList(0, size));
+        SagaRecord last = page.get(size - 1);
+        return new SagaPage(page, Optional.of(new SagaPage.Cursor(last.createdAt(), last.id())));
+    }
+
     private List<SagaRecord> select(Connection c, String where, List<String> args, int limit) throws SQLException {
         String sql = "SELECT id, saga_type, business_key, status, current_step, step_count, owner_instance, lease_expires_at,"
                 + " last_error, data, created_at, updated_at, finished_at FROM sagas " + where + " LIMIT " + limit;

@@ -82,6 +82,11 @@ public final class SagaOrchestrator implements AutoCloseable {
     }
 
     /** Whether this orchestrator has the definition of saga type {@code type}, so it can resume such a saga. */
+    /** The saga types this instance can run, sorted. */
+    public List<String> types() {
+        return registry.types();
+    }
+
     public boolean knows(String type) {
         return registry.find(type).isPresent();
     }

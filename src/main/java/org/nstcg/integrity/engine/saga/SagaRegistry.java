@@ -1,5 +1,6 @@
 package org.nstcg.integrity.engine.saga;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,11 @@ public final class SagaRegistry {
         if (previous != null && previous != definition) {
             throw new IllegalStateException("saga type " + definition.type() + " is registered twice");
         }
+    }
+
+    /** The known types, sorted. */
+    public List<String> types() {
+        return definitions.keySet().stream().sorted().toList();
     }
 
     public Optional<SagaDefinition<?>> find(String type) {

@@ -111,6 +111,32 @@ public final class SagaService implements AutoCloseable {
         }
     }
 
+    /**
+     * A page of the log for browsing, newest first: keyset-paged, so any page of millions of sagas is read through
+     * an index in one round trip.
+     *
+     * @param size sagas per page, 1 to 1,000
+     */
+    public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
+        if (size < 1 || size > 1000) {
+            throw new IllegalArgumentException("a page holds 1 to 1000 sagas, not " + size);
+        }
+        try {
+            return sagaLog.page(query, after, size);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The saga types this instance can run (and so retry), sorted. */
+    public List<String> types() {
+        return orchestrator.types();
+    }
+
+    /**
+     * One saga with its whole timeline (every step, compensation, error and manual action in order): two
+     * primary-key reads on one connection.
+     */
     public Optional<SagaRecord> show(UUID id) {
         try {
             return sagaLog.load(id);

@@ -31,6 +31,12 @@ import org.nstcg.integrity.console.view.overview.OverviewView;
 import org.nstcg.integrity.console.viewmodel.accounts.AccountsViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.AlertNotifier;
+import org.nstcg.integrity.console.view.audit.AuditView;
+import org.nstcg.integrity.console.view.overview.OverviewView;
+import org.nstcg.integrity.console.view.sagas.SagasView;
+import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
+import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
+import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
@@ -131,6 +137,12 @@ public final class ShellView {
         }
         if (page instanceof AccountsViewModel accounts) {
             return ViewLoader.load(new AccountsView(accounts));
+        }
+        if (page instanceof SagasViewModel sagas) {
+            return ViewLoader.load(new SagasView(sagas));
+        }
+        if (page instanceof AuditViewModel audit) {
+            return ViewLoader.load(new AuditView(audit));
         }
         if (page instanceof PlaceholderViewModel placeholder) {
             return ViewLoader.load(new PlaceholderView(placeholder));

@@ -1,0 +1,109 @@
+package org.nstcg.integrity.console.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.console.ConsoleWindowFixture;
+import org.nstcg.integrity.console.sagas.BrokenSagas;
+import org.nstcg.integrity.console.sagas.Screenshots;
+import org.nstcg.integrity.console.viewmodel.audit.AuditRow;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.Role;
+import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestDatabase;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The audit screen over a real engine, as an administrator: saga actions done with the session are listed with the
+ * signed-in user as actor; Verify chain reports the chain intact, and after an entry is changed behind the engine's
+ * back (as the table owner, with the append-only triggers off) names that entry and why.
+ */
+class AuditScreenUiTest {
+
+    private ConsoleWindowFixture ui;
+    private FxRobot robot;
+    private TestDatabase db;
+    private IntegrityEngine engine;
+
+    @BeforeEach
+    void createFixture() throws TimeoutException {
+        ui = new ConsoleWindowFixture();
+        robot = ui.robot();
+        db = TestDatabase.create();
+        engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CONSOLE_REFRESH, "1h")), ProgressListener.NONE);
+    }
+
+    @AfterEach
+    void closeShell() throws Exception {
+        ui.close();
+        db.close();
+    }
+
+    @Test
+    void auditShowsEachActionWithTheSignedInUserAndVerifyFindsATamperedEntry() throws Exception {
+        Session admin = TestAccounts.signIn(engine, Role.ADMINISTRATOR);
+        UUID retried = BrokenSagas.needingAttention(engine, "order 1");
+        UUID resolved = BrokenSagas.needingAttention(engine, "order 2");
+        engine.sagas().retry(retried, admin.authorize(Permission.ACT_ON_SAGAS), "undo mended");
+        engine.sagas().resolve(resolved, admin.authorize(Permission.ACT_ON_SAGAS), "refunded by hand");
+
+        ui.open(window -> window.showShell(engine, admin));
+        robot.clickOn("Audit");
+        ui.waitUntil(() -> table().getItems().size() >= 2, "the audit entries");
+        assertThat(table().getItems()).extracting(AuditRow::action).contains("saga.retry", "saga.resolve");
+
+        robot.clickOn("#actionField").write("saga.*").type(KeyCode.ENTER);
+        ui.waitUntil(() -> table().getItems().stream().allMatch(r -> r.action().startsWith("saga.")), "only saga actions");
+        assertThat(table().getItems()).extracting(AuditRow::action).containsExactly("saga.resolve", "saga.retry");
+        assertThat(table().getItems()).extracting(AuditRow::actor).containsOnly(admin.username());
+        assertThat(table().getItems()).extracting(AuditRow::target).containsExactly("saga " + resolved, "saga " + retried);
+        assertThat(table().getItems()).extracting(AuditRow::details).containsExactly("refunded by hand", "undo mended");
+
+        robot.clickOn("#textField").write("MENDED").type(KeyCode.ENTER);
+        ui.waitUntil(() -> table().getItems().size() == 1, "the text search");
+        AuditRow retryRow = table().getItems().get(0);
+        assertThat(retryRow.action()).isEqualTo("saga.retry");
+
+        robot.clickOn("#verifyButton");
+        ui.waitUntil(() -> ui.text("#verifyText").startsWith("Intact: all "), "the chain verified intact");
+        assertThat(robot.lookup("#showBadButton").query().isVisible()).isFalse();
+        Screenshots.take(robot, robot.lookup("#auditTable").query().getScene().getRoot(), "audit-intact");
+
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE audit_log DISABLE TRIGGER USER");
+            st.execute("UPDATE audit_log SET details = 'nothing happened' WHERE id = " + retryRow.id());
+            st.execute("ALTER TABLE audit_log ENABLE TRIGGER USER");
+        }
+        robot.clickOn("#verifyButton");
+
+        ui.waitUntil(() -> ui.text("#verifyText").startsWith("Broken at entry " + retryRow.id() + ":"), "the chain found broken");
+        assertThat(ui.text("#verifyText")).contains("its content no longer matches its hash: it was changed after it was written");
+        robot.clickOn("#showBadButton");
+        ui.waitForText("#detailTitle", "Entry " + retryRow.id() + " · saga.retry");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(ui.text("#detailText")).contains("nothing happened", "Actor: " + admin.username());
+        Screenshots.take(robot, robot.lookup("#auditTable").query().getScene().getRoot(), "audit-broken");
+        assertThat(engine.audit().verify().firstBadId()).contains(retryRow.id());
+        assertThat(engine.audit().list(Optional.empty(), Optional.of("saga.*"), Optional.empty(), Optional.empty(), 10)).hasSize(2);
+    }
+
+    @SuppressWarnings("unchecked")
+    private TableView<AuditRow> table() {
+        return robot.lookup("#auditTable").queryAs(TableView.class);
+    }
+}

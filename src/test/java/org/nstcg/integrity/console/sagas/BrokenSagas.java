@@ -1,0 +1,58 @@
+package org.nstcg.integrity.console.sagas;
+
+import java.sql.PreparedStatement;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.saga.SagaDefinition;
+import org.nstcg.integrity.engine.saga.SagaOutcome;
+
+/**
+ * Sagas that need attention, run by the engine's own orchestrator (so that its retry can finish them): a "probe"
+ * saga whose second step always fails and whose first step's undo fails while {@link #BROKEN} is set, as in
+ * {@code SagaCommandsIT}. With the undo fixed, a retry rolls the saga back (COMPENSATED).
+ */
+public final class BrokenSagas {
+
+    /** The probe saga's data. */
+    public record Probe(String note) {
+    }
+
+    /** While set, the undo of the probe's first step fails. */
+    public static final AtomicBoolean BROKEN = new AtomicBoolean();
+
+    public static final String TYPE = "probe";
+
+    private static final SagaDefinition<Probe> DEFINITION = SagaDefinition.builder(TYPE, Probe.class)
+            .local("Write", (ctx, d, c) -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1")) {
+                    ps.execute();
+                }
+                return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("wrote", d.note());
+            }, (ctx, d, result, c) -> {
+                if (BROKEN.get()) {
+                    throw new IllegalStateException("the undo of Write is broken on purpose");
+                }
+            })
+            .local("Fail", (ctx, d, c) -> {
+                throw new IllegalStateException("Fail refuses on purpose");
+            }, null)
+            .build();
+
+    private BrokenSagas() {
+    }
+
+    /** Runs a probe saga on the engine with its undo broken; it ends FAILED_NEEDS_ATTENTION. Then mends the undo. */
+    public static UUID needingAttention(IntegrityEngine engine, String note) {
+        BROKEN.set(true);
+        try {
+            SagaOutcome outcome = engine.sagas().orchestrator().run(DEFINITION, note, new Probe(note));
+            if (!(outcome instanceof SagaOutcome.NeedsAttention)) {
+                throw new IllegalStateException("probe saga should need attention, but: " + outcome);
+            }
+            return outcome.sagaId();
+        } finally {
+            BROKEN.set(false);
+        }
+    }
+}
