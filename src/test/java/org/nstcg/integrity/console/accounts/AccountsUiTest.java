@@ -65,7 +65,7 @@ class AccountsUiTest {
         assertThat(engine.accounts().signIn("sam", "a long enough passphrase")).isInstanceOf(SignInOutcome.SignedIn.class);
 
         robot.interact(() -> table().getSelectionModel().select(row("sam")));
-        robot.interact(() -> robot.lookup("#roleChoice").queryAs(ChoiceBox.class).setValue(Role.OPERATOR));
+        robot.interact(() -> robot.lookup("#roleChoice").queryAs(ChoiceBox.class).setValue("Operator"));
         robot.clickOn("#applyRoleButton");
         ui.waitUntil(() -> "Operator".equals(row("sam").role()), "the new role in the table");
 

@@ -10,11 +10,9 @@ import javafx.scene.control.PasswordField;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.util.StringConverter;
 import org.nstcg.integrity.console.theme.StyleClasses;
 import org.nstcg.integrity.console.viewmodel.accounts.AccountRow;
 import org.nstcg.integrity.console.viewmodel.accounts.AccountsViewModel;
-import org.nstcg.integrity.engine.account.Role;
 
 /** Console accounts: the table, the new-account form and the selected account's actions. Binds {@link AccountsViewModel}. */
 public final class AccountsView {
@@ -29,12 +27,12 @@ public final class AccountsView {
     @FXML private TableColumn<AccountRow, String> lastSignInColumn;
     @FXML private TextField newUsernameField;
     @FXML private TextField newDisplayNameField;
-    @FXML private ChoiceBox<Role> newRoleChoice;
+    @FXML private ChoiceBox<String> newRoleChoice;
     @FXML private PasswordField newPasswordField;
     @FXML private Button createButton;
     @FXML private Node selectedPane;
     @FXML private Label selectedTitle;
-    @FXML private ChoiceBox<Role> roleChoice;
+    @FXML private ChoiceBox<String> roleChoice;
     @FXML private Button applyRoleButton;
     @FXML private Button unlockButton;
     @FXML private PasswordField resetPasswordField;
@@ -63,22 +61,9 @@ public final class AccountsView {
             }
         });
 
-        StringConverter<Role> titles = new StringConverter<>() {
-            @Override
-            public String toString(Role role) {
-                return role == null ? "" : role.title();
-            }
-
-            @Override
-            public Role fromString(String text) {
-                return null;
-            }
-        };
         newRoleChoice.getItems().setAll(viewModel.roles());
-        newRoleChoice.setConverter(titles);
         newRoleChoice.valueProperty().bindBidirectional(viewModel.newRoleProperty());
         roleChoice.getItems().setAll(viewModel.roles());
-        roleChoice.setConverter(titles);
         roleChoice.valueProperty().bindBidirectional(viewModel.selectedRoleProperty());
         newUsernameField.textProperty().bindBidirectional(viewModel.newUsernameProperty());
         newDisplayNameField.textProperty().bindBidirectional(viewModel.newDisplayNameProperty());

@@ -57,9 +57,9 @@ public final class AccountsViewModel implements PageViewModel {
     private final ObjectProperty<AccountRow> selected = new SimpleObjectProperty<>();
     private final StringProperty newUsername = new SimpleStringProperty("");
     private final StringProperty newDisplayName = new SimpleStringProperty("");
-    private final ObjectProperty<Role> newRole = new SimpleObjectProperty<>(Role.SUPPORT);
+    private final StringProperty newRole = new SimpleStringProperty(Role.SUPPORT.title());
     private final StringProperty newPassword = new SimpleStringProperty("");
-    private final ObjectProperty<Role> selectedRole = new SimpleObjectProperty<>();
+    private final StringProperty selectedRole = new SimpleStringProperty();
     private final StringProperty resetPassword = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
     private final BooleanProperty messageIsError = new SimpleBooleanProperty();
@@ -76,7 +76,7 @@ public final class AccountsViewModel implements PageViewModel {
         this.clock = clock;
         this.self = self;
         selected.addListener((obs, old, row) -> {
-            selectedRole.set(row == null ? null : row.account().role());
+            selectedRole.set(row == null ? null : row.account().role().title());
             resetPassword.set("");
             confirmation.set("");
         });
@@ -112,8 +112,9 @@ public final class AccountsViewModel implements PageViewModel {
     /** Creates the account from the form; the form is cleared when it is stored. */
     public void create() {
         String username = newUsername.get().strip();
-        act(() -> accounts.create(username, newDisplayName.get(), newRole.get(), newPassword.get()),
-                "Created " + username + " (" + newRole.get().title() + ").", username, () -> {
+        Role role = role(newRole.get());
+        act(() -> accounts.create(username, newDisplayName.get(), role, newPassword.get()),
+                "Created " + username + " (" + newRole.get() + ").", username, () -> {
                     newUsername.set("");
                     newDisplayName.set("");
                     newPassword.set("");
@@ -123,7 +124,7 @@ public final class AccountsViewModel implements PageViewModel {
     /** Gives the selected account the role chosen in {@link #selectedRoleProperty()}. */
     public void applyRole() {
         AccountRow row = selected.get();
-        Role role = selectedRole.get();
+        Role role = role(selectedRole.get());
         if (row == null || role == null || role == row.account().role()) {
             return;
         }
@@ -239,7 +240,18 @@ public final class AccountsViewModel implements PageViewModel {
         return newDisplayName;
     }
 
-    public ObjectProperty<Role> newRoleProperty() {
+    /** The role of a title shown in a choice box, or null. */
+    private static Role role(String title) {
+        for (Role r : Role.values()) {
+            if (r.title().equals(title)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The new account's role, by title ("Support"). */
+    public StringProperty newRoleProperty() {
         return newRole;
     }
 
@@ -247,7 +259,8 @@ public final class AccountsViewModel implements PageViewModel {
         return newPassword;
     }
 
-    public ObjectProperty<Role> selectedRoleProperty() {
+    /** The role chosen for the selected account, by title. */
+    public StringProperty selectedRoleProperty() {
         return selectedRole;
     }
 
@@ -273,8 +286,8 @@ public final class AccountsViewModel implements PageViewModel {
         return busy;
     }
 
-    /** The roles to choose from. */
-    public List<Role> roles() {
-        return List.of(Role.values());
+    /** The roles to choose from, by title. */
+    public List<String> roles() {
+        return java.util.Arrays.stream(Role.values()).map(Role::title).toList();
     }
 }
