@@ -1,11 +1,19 @@
 package org.nstcg.integrity.console;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.cache.CacheSource;
+import org.nstcg.integrity.console.viewmodel.cache.CacheViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
@@ -13,6 +21,13 @@ import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.cache.CacheInspector;
+import org.nstcg.integrity.engine.cache.CacheRebuilder;
+import org.nstcg.integrity.engine.cache.CacheStats;
+import org.nstcg.integrity.engine.cache.DivergenceReport;
+import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
+import org.nstcg.integrity.engine.support.ProgressListener;
 
 /**
  * Makes each screen's view-model for a signed-in user over a running engine. This is the one place where a
@@ -21,6 +36,8 @@ import org.nstcg.integrity.engine.account.Session;
  * signed-in user's name. Screens the role may not see get no view-model at all.
  */
 final class ScreenWiring {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IntegrityEngine engine;
     private final Session session;
@@ -79,7 +96,62 @@ final class ScreenWiring {
     }
 
     private PageViewModel cache() {
-        return new PlaceholderViewModel(Feature.CACHE);
+        return new CacheViewModel(new CacheSource() {
+            @Override
+            public List<DivergenceSample> divergence(Instant since, Duration bucket) {
+                session.authorize(Permission.VIEW_CACHE);
+                return engine.cacheDivergence().history(since, bucket);
+            }
+
+            @Override
+            public DivergenceReport latestRound() {
+                session.authorize(Permission.VIEW_CACHE);
+                return engine.cacheDivergence().current();
+            }
+
+            @Override
+            public CacheStats stats() {
+                session.authorize(Permission.VIEW_CACHE);
+                return engine.cache().coordinator().stats();
+            }
+
+            @Override
+            public CacheInspector.Overview contents() throws Exception {
+                session.authorize(Permission.VIEW_CACHE);
+                return new CacheInspector(engine.cache().coordinator()).overview();
+            }
+
+            @Override
+            public CacheRebuilder.Result rebuild(String pattern, ProgressListener progress, BooleanSupplier cancelled) {
+                String actor = session.authorize(Permission.MANAGE_CACHE);
+                CacheRebuilder.Result r = engine.cacheRebuilder().rebuild(pattern, progress, cancelled);
+                engine.audit().record(AuditEvent.of(actor, "cache.rebuild").target("cache", pattern)
+                        .states(null, JSON.createObjectNode().put("pattern", r.pattern()).put("cancelled", r.cancelled())
+                                .put("total", r.total()).put("done", r.done()).put("written", r.written()).put("refused", r.refused())
+                                .put("durationMillis", r.duration().toMillis()))
+                        .details(r.cancelled() ? "cancelled" : "finished"));
+                return r;
+            }
+
+            @Override
+            public Optional<Long> invalidate(String pattern) {
+                String actor = session.authorize(Permission.MANAGE_CACHE);
+                Optional<Long> removed = engine.cache().coordinator().invalidatePattern(pattern);
+                engine.audit().record(AuditEvent.of(actor, "cache.invalidate").target("cache", pattern)
+                        .details(removed.map(n -> n + " entries removed").orElse("Redis unreachable: recorded for replay")));
+                return removed;
+            }
+
+            @Override
+            public double alertThreshold() {
+                return engine.cacheDivergence().threshold();
+            }
+
+            @Override
+            public Duration sampleInterval() {
+                return engine.config().cacheSampleInterval();
+            }
+        }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.MANAGE_CACHE));
     }
 
     private PageViewModel users() {

@@ -23,7 +23,9 @@ import org.kordamp.ikonli.material2.Material2OutlinedMZ;
 import org.nstcg.integrity.console.service.ViewLoader;
 import org.nstcg.integrity.console.theme.StyleClasses;
 import org.nstcg.integrity.console.view.Tooltips;
+import org.nstcg.integrity.console.view.cache.CacheView;
 import org.nstcg.integrity.console.view.overview.OverviewView;
+import org.nstcg.integrity.console.viewmodel.cache.CacheViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
@@ -115,6 +117,9 @@ public final class ShellView {
         PageViewModel page = viewModel.page(feature);
         if (page instanceof OverviewViewModel overview) {
             return ViewLoader.load(new OverviewView(overview));
+        }
+        if (page instanceof CacheViewModel cache) {
+            return ViewLoader.load(new CacheView(cache));
         }
         if (page instanceof PlaceholderViewModel placeholder) {
             return ViewLoader.load(new PlaceholderView(placeholder));
