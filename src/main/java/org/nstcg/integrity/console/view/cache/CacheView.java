@@ -84,6 +84,7 @@ public final class CacheView {
         windowChoice.valueProperty().bindBidirectional(viewModel.windowProperty());
         bindChart();
         chartEmpty.visibleProperty().bind(viewModel.chartEmptyProperty());
+        chart.visibleProperty().bind(viewModel.chartEmptyProperty().not());
         chartEmptyText.textProperty().bind(viewModel.chartEmptyTextProperty());
         chartCaption.textProperty().bind(viewModel.chartCaptionProperty());
 

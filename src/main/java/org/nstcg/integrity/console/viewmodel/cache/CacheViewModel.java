@@ -177,9 +177,13 @@ public final class CacheViewModel implements PageViewModel {
         Instant now = clock.instant();
         List<DivergenceSample> samples = source.divergence(now.minus(w.length()), w.bucket());
         DivergenceReport latest = source.latestRound();
+        CacheStats before = source.stats();
         Optional<CacheInspector.Overview> contents = Optional.empty();
         Optional<Throwable> contentsFailure = Optional.empty();
-        if (contentsWanted || lastRedisDown || Duration.between(contentsReadAt, now).compareTo(CONTENTS_EVERY) >= 0) {
+        // While Redis is (or was last seen) down the contents are read every time: the failure says why in a sentence
+        // naming redis.url, and the first read that succeeds is what clears the banner.
+        if (contentsWanted || lastRedisDown || before.redisDown()
+                || Duration.between(contentsReadAt, now).compareTo(CONTENTS_EVERY) >= 0) {
             contentsWanted = false;
             contentsReadAt = now;
             try {
@@ -251,8 +255,8 @@ public final class CacheViewModel implements PageViewModel {
         redisDown.set(down);
         if (down) {
             String why = redisFailure.map(Throwable::getMessage).orElse("Redis does not answer.");
-            redisDownText.set(why + " Reads and writes go on against PostgreSQL alone; rebuild and invalidation wait until Redis"
-                    + " answers. This screen keeps trying every refresh.");
+            redisDownText.set(why + (why.contains("PostgreSQL alone") ? "" : " Reads and writes go on against PostgreSQL alone.")
+                    + " Rebuild and invalidation wait until Redis answers; this screen keeps trying every refresh.");
         } else {
             redisDownText.set("");
         }
