@@ -15,6 +15,8 @@ import org.nstcg.integrity.console.service.FxTaskRunner;
 import org.nstcg.integrity.console.viewmodel.cache.CacheSource;
 import org.nstcg.integrity.console.viewmodel.cache.CacheViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
+import org.nstcg.integrity.console.viewmodel.repairs.RepairsSource;
+import org.nstcg.integrity.console.viewmodel.repairs.RepairsViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
@@ -27,6 +29,12 @@ import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.CacheStats;
 import org.nstcg.integrity.engine.cache.DivergenceReport;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
+import org.nstcg.integrity.engine.integrity.CheckRun;
+import org.nstcg.integrity.engine.integrity.Finding;
+import org.nstcg.integrity.engine.integrity.RunSummary;
+import org.nstcg.integrity.engine.repair.Repair;
+import org.nstcg.integrity.engine.repair.RepairPlan;
+import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
 
 /**
@@ -159,7 +167,51 @@ final class ScreenWiring {
     }
 
     private PageViewModel repairs() {
-        return new PlaceholderViewModel(Feature.REPAIRS);
+        return new RepairsViewModel(new RepairsSource() {
+            @Override
+            public List<CheckInfo> checks() {
+                return engine.checks().checks().stream()
+                        .map(c -> new CheckInfo(c.name(), c.severity().label(), c.description())).toList();
+            }
+
+            @Override
+            public Optional<RepairInfo> repairFor(String check) {
+                return engine.repairs().forCheck(check).map(r -> new RepairInfo(r.kind(), r.description()));
+            }
+
+            @Override
+            public List<RunSummary> history(int limit) {
+                session.authorize(Permission.RUN_CHECKS);
+                return engine.checks().history(Optional.empty(), limit);
+            }
+
+            @Override
+            public List<Finding> findings(long runId, String check, int limit) {
+                session.authorize(Permission.RUN_CHECKS);
+                return engine.checks().findings(runId, Optional.of(check), limit);
+            }
+
+            @Override
+            public CheckRun run(List<String> only, ProgressListener progress) {
+                return engine.checks().run(session.authorize(Permission.RUN_CHECKS), only, progress);
+            }
+
+            @Override
+            public RepairPlan preview(String kind) {
+                session.authorize(Permission.APPLY_REPAIRS);
+                return repair(kind).preview();
+            }
+
+            @Override
+            public RepairPlan apply(String kind, String reason) {
+                return repair(kind).apply(session.authorize(Permission.APPLY_REPAIRS), reason);
+            }
+
+            private Repair repair(String kind) {
+                return engine.repairs().find(kind).orElseThrow(() -> new EngineException("There is no repair '" + kind
+                        + "'; the repairs are " + engine.repairs().kinds() + "."));
+            }
+        }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.APPLY_REPAIRS));
     }
 
     private PageViewModel audit() {
