@@ -13,6 +13,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -51,6 +52,7 @@ public final class RepairsView {
     @FXML private ProgressBar repairProgress;
     @FXML private Label planSummary;
     @FXML private ListView<String> changeList;
+    @FXML private ScrollPane detailsScroll;
     @FXML private Node confirmBox;
     @FXML private Label applyQuestion;
     @FXML private TextField reason;
@@ -124,6 +126,9 @@ public final class RepairsView {
         changeList.setItems(viewModel.plannedChanges());
         showWhen(changeList, Bindings.isNotEmpty(viewModel.plannedChanges()));
         showWhen(confirmBox, stepIs(RepairStep.CONFIRMING));
+        // The confirmation and the result come last in the details: bring them into view when they appear.
+        confirmBox.visibleProperty().addListener((obs, old, shown) -> scrollToEnd(shown));
+        viewModel.repairResultProperty().addListener((obs, old, now) -> scrollToEnd(!now.isEmpty()));
         applyQuestion.textProperty().bind(viewModel.applyQuestionProperty());
         reason.textProperty().bindBidirectional(viewModel.reasonProperty());
         reasonError.textProperty().bind(viewModel.reasonErrorProperty());
@@ -146,6 +151,13 @@ public final class RepairsView {
         column(findingsColumn, RunRow::findings);
         column(durationColumn, RunRow::duration);
         column(detailsColumn, RunRow::details);
+    }
+
+    private void scrollToEnd(boolean wanted) {
+        if (wanted) {
+            detailsScroll.layout();
+            detailsScroll.setVvalue(detailsScroll.getVmax());
+        }
     }
 
     private BooleanBinding stepIs(RepairStep wanted) {

@@ -110,6 +110,7 @@ public final class RepairsViewModel implements PageViewModel {
     private final StringProperty updatedAt = new SimpleStringProperty("Loading…");
     private final BooleanBinding busy;
     private String lastRead;
+    private boolean preferFailing = true;
 
     /**
      * @param mayRepair whether the user may preview and apply repairs (the engine checks again on every call)
@@ -122,6 +123,7 @@ public final class RepairsViewModel implements PageViewModel {
         this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> source.history(HISTORY_RUNS), this::show, this::showFailure);
         this.busy = Bindings.createBooleanBinding(() -> runningChecks.get() || step.get() == RepairStep.PREVIEWING
                 || step.get() == RepairStep.APPLYING, runningChecks, step);
+        reason.addListener((obs, old, now) -> reasonError.set(""));
     }
 
     @Override
@@ -156,8 +158,15 @@ public final class RepairsViewModel implements PageViewModel {
         error.set("");
         errorDetail.set("");
 
-        CheckRow again = rows.stream().filter(r -> r.name().equals(keep)).findFirst()
-                .orElse(rows.stream().filter(r -> r.status().equals(CheckRow.FAILED)).findFirst().orElse(rows.isEmpty() ? null : rows.get(0)));
+        Optional<CheckRow> failing = rows.stream().filter(r -> r.status().equals(CheckRow.FAILED)).findFirst();
+        CheckRow again;
+        if (preferFailing && failing.isPresent()) {
+            // The first look, and the look after a run, go to what is wrong.
+            again = failing.get();
+        } else {
+            again = rows.stream().filter(r -> r.name().equals(keep)).findFirst().orElse(failing.orElse(rows.isEmpty() ? null : rows.get(0)));
+        }
+        preferFailing = false;
         boolean newRun = again != null && keep != null && again.name().equals(keep) && !again.runId().equals(shownRun);
         if (again != null && (keep == null || !again.name().equals(keep))) {
             select(again);
@@ -195,7 +204,9 @@ public final class RepairsViewModel implements PageViewModel {
                 .collect(Collectors.joining(", "));
         return new RunRow("#" + r.id(), DisplayFormats.absolute(r.startedAt(), clock.getZone()), r.trigger(), r.actor().orElse("schedule"),
                 r.status(), DisplayFormats.count(r.totalFindings()), duration,
-                r.checks().size() + (r.checks().size() == 1 ? " check" : " checks") + (details.isEmpty() ? "" : "; " + details));
+                r.checks().size() + (r.checks().size() == 1 ? " check" : " checks")
+                        + (r.checks().size() <= 2 ? " (" + String.join(", ", r.checks().keySet()) + ")" : "")
+                        + (details.isEmpty() ? "" : "; " + details));
     }
 
     private void showFailure(Throwable failure) {
@@ -409,6 +420,7 @@ public final class RepairsViewModel implements PageViewModel {
                     run.totalFindings() == 1 ? "1 finding" : DisplayFormats.count(run.totalFindings()) + " findings", run.results().size(),
                     DisplayFormats.period(Duration.ofMillis(Math.max(1, run.duration().toMillis())))));
             resetRepair();
+            preferFailing = true;
             live.refresh();
         }, failure -> {
             runningChecks.set(false);
