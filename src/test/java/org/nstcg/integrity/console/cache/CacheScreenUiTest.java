@@ -127,7 +127,8 @@ class CacheScreenUiTest {
             assertThat(robot.lookup("#redisDownBox").query().isVisible()).isFalse();
 
             own.stop();
-            ui.waitUntil(() -> robot.lookup("#redisDownBox").query().isVisible(), "the Redis-down banner");
+            ui.waitUntil(() -> robot.lookup("#redisDownBox").query().isVisible() && ui.text("#redisDownText").contains("127.0.0.1:" + port),
+                    "the Redis-down banner");
             assertThat(ui.text("#redisDownText")).contains("127.0.0.1:" + port).contains("redis.url")
                     .contains("PostgreSQL alone");
             ScreenCapture.save(robot, robot.lookup(".cache-page").query(), "cache-redis-down");

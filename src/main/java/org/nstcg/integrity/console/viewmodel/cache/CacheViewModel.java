@@ -252,7 +252,6 @@ public final class CacheViewModel implements PageViewModel {
     private void showRedis(Snapshot s) {
         Optional<Throwable> redisFailure = s.contentsFailure().filter(CacheViewModel::isRedisFailure);
         boolean down = redisFailure.isPresent() || (s.contents().isEmpty() && s.stats().redisDown());
-        redisDown.set(down);
         if (down) {
             String why = redisFailure.map(Throwable::getMessage).orElse("Redis does not answer.");
             redisDownText.set(why + (why.contains("PostgreSQL alone") ? "" : " Reads and writes go on against PostgreSQL alone.")
@@ -260,6 +259,8 @@ public final class CacheViewModel implements PageViewModel {
         } else {
             redisDownText.set("");
         }
+        // After the text, so whoever sees the banner appear sees why.
+        redisDown.set(down);
         s.contentsFailure().filter(f -> !isRedisFailure(f)).ifPresent(f -> {
             redisDetail.set(UserMessages.describe(f, "reading what the cache holds", log));
         });
