@@ -1,12 +1,16 @@
 package org.nstcg.integrity.console;
 
 import java.sql.SQLException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.List;
@@ -17,6 +21,11 @@ import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.sagas.SagaSource;
 import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
+import org.nstcg.integrity.console.viewmodel.cache.CacheSource;
+import org.nstcg.integrity.console.viewmodel.cache.CacheViewModel;
+import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
+import org.nstcg.integrity.console.viewmodel.repairs.RepairsSource;
+import org.nstcg.integrity.console.viewmodel.repairs.RepairsViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
@@ -37,6 +46,19 @@ import org.nstcg.integrity.engine.saga.SagaPage;
 import org.nstcg.integrity.engine.saga.SagaQuery;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
+import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.cache.CacheInspector;
+import org.nstcg.integrity.engine.cache.CacheRebuilder;
+import org.nstcg.integrity.engine.cache.CacheStats;
+import org.nstcg.integrity.engine.cache.DivergenceReport;
+import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
+import org.nstcg.integrity.engine.integrity.CheckRun;
+import org.nstcg.integrity.engine.integrity.Finding;
+import org.nstcg.integrity.engine.integrity.RunSummary;
+import org.nstcg.integrity.engine.repair.Repair;
+import org.nstcg.integrity.engine.repair.RepairPlan;
+import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.ProgressListener;
 
 /**
  * Makes each screen's view-model for a signed-in user over a running engine. This is the one place where a
@@ -45,6 +67,8 @@ import org.nstcg.integrity.engine.saga.SagaService;
  * signed-in user's name. Screens the role may not see get no view-model at all.
  */
 final class ScreenWiring {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IntegrityEngine engine;
     private final Session session;
@@ -144,7 +168,62 @@ final class ScreenWiring {
     }
 
     private PageViewModel cache() {
-        return new PlaceholderViewModel(Feature.CACHE);
+        return new CacheViewModel(new CacheSource() {
+            @Override
+            public List<DivergenceSample> divergence(Instant since, Duration bucket) {
+                session.authorize(Permission.VIEW_CACHE);
+                return engine.cacheDivergence().history(since, bucket);
+            }
+
+            @Override
+            public DivergenceReport latestRound() {
+                session.authorize(Permission.VIEW_CACHE);
+                return engine.cacheDivergence().current();
+            }
+
+            @Override
+            public CacheStats stats() {
+                session.authorize(Permission.VIEW_CACHE);
+                return engine.cache().coordinator().stats();
+            }
+
+            @Override
+            public CacheInspector.Overview contents() throws Exception {
+                session.authorize(Permission.VIEW_CACHE);
+                return new CacheInspector(engine.cache().coordinator()).overview();
+            }
+
+            @Override
+            public CacheRebuilder.Result rebuild(String pattern, ProgressListener progress, BooleanSupplier cancelled) {
+                String actor = session.authorize(Permission.MANAGE_CACHE);
+                CacheRebuilder.Result r = engine.cacheRebuilder().rebuild(pattern, progress, cancelled);
+                engine.audit().record(AuditEvent.of(actor, "cache.rebuild").target("cache", pattern)
+                        .states(null, JSON.createObjectNode().put("pattern", r.pattern()).put("cancelled", r.cancelled())
+                                .put("total", r.total()).put("done", r.done()).put("written", r.written()).put("refused", r.refused())
+                                .put("durationMillis", r.duration().toMillis()))
+                        .details(r.cancelled() ? "cancelled" : "finished"));
+                return r;
+            }
+
+            @Override
+            public Optional<Long> invalidate(String pattern) {
+                String actor = session.authorize(Permission.MANAGE_CACHE);
+                Optional<Long> removed = engine.cache().coordinator().invalidatePattern(pattern);
+                engine.audit().record(AuditEvent.of(actor, "cache.invalidate").target("cache", pattern)
+                        .details(removed.map(n -> n + " entries removed").orElse("Redis unreachable: recorded for replay")));
+                return removed;
+            }
+
+            @Override
+            public double alertThreshold() {
+                return engine.cacheDivergence().threshold();
+            }
+
+            @Override
+            public Duration sampleInterval() {
+                return engine.config().cacheSampleInterval();
+            }
+        }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.MANAGE_CACHE));
     }
 
     private PageViewModel users() {
@@ -152,7 +231,51 @@ final class ScreenWiring {
     }
 
     private PageViewModel repairs() {
-        return new PlaceholderViewModel(Feature.REPAIRS);
+        return new RepairsViewModel(new RepairsSource() {
+            @Override
+            public List<CheckInfo> checks() {
+                return engine.checks().checks().stream()
+                        .map(c -> new CheckInfo(c.name(), c.severity().label(), c.description())).toList();
+            }
+
+            @Override
+            public Optional<RepairInfo> repairFor(String check) {
+                return engine.repairs().forCheck(check).map(r -> new RepairInfo(r.kind(), r.description()));
+            }
+
+            @Override
+            public List<RunSummary> history(int limit) {
+                session.authorize(Permission.RUN_CHECKS);
+                return engine.checks().history(Optional.empty(), limit);
+            }
+
+            @Override
+            public List<Finding> findings(long runId, String check, int limit) {
+                session.authorize(Permission.RUN_CHECKS);
+                return engine.checks().findings(runId, Optional.of(check), limit);
+            }
+
+            @Override
+            public CheckRun run(List<String> only, ProgressListener progress) {
+                return engine.checks().run(session.authorize(Permission.RUN_CHECKS), only, progress);
+            }
+
+            @Override
+            public RepairPlan preview(String kind) {
+                session.authorize(Permission.APPLY_REPAIRS);
+                return repair(kind).preview();
+            }
+
+            @Override
+            public RepairPlan apply(String kind, String reason) {
+                return repair(kind).apply(session.authorize(Permission.APPLY_REPAIRS), reason);
+            }
+
+            private Repair repair(String kind) {
+                return engine.repairs().find(kind).orElseThrow(() -> new EngineException("There is no repair '" + kind
+                        + "'; the repairs are " + engine.repairs().kinds() + "."));
+            }
+        }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.APPLY_REPAIRS));
     }
 
     private PageViewModel audit() {

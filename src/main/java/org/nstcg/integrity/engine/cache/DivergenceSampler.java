@@ -1,6 +1,10 @@
 package org.nstcg.integrity.engine.cache;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,6 +179,42 @@ public final class DivergenceSampler implements AutoCloseable {
         } catch (SQLException e) {
             throw new EngineException("Cannot read the cache divergence history from PostgreSQL (" + CacheCoordinator.firstLine(e) + ").", e);
         }
+    }
+
+    /**
+     * The stored samples since {@code since}, summed per key pattern over time buckets of {@code bucket}, oldest
+     * first: a chart's points, however many rounds and instances stored them (at most a few hundred per pattern for
+     * a sensible bucket). Each point's {@code sampledAt} is the start of its bucket, {@code sampled} and
+     * {@code divergent} the sums over the bucket's rounds of every instance, its staleness their maximum.
+     *
+     * @param bucket one second or more
+     * @throws EngineException when PostgreSQL cannot answer
+     */
+    public List<DivergenceSample> history(Instant since, Duration bucket) {
+        if (bucket.toSeconds() < 1) {
+            throw new IllegalArgumentException("a bucket is one second or more, not " + bucket);
+        }
+        String sql = "SELECT to_timestamp(floor(extract(epoch FROM sampled_at) / ?) * ?), key_pattern, sum(sampled), sum(divergent),"
+                + " max(oldest_staleness_ms) FROM cache_divergence_samples WHERE sampled_at >= ? GROUP BY 1, 2 ORDER BY 1, 2 LIMIT ?";
+        List<DivergenceSample> out = new ArrayList<>();
+        try (Connection c = rows.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            long seconds = bucket.toSeconds();
+            ps.setLong(1, seconds);
+            ps.setLong(2, seconds);
+            ps.setTimestamp(3, Timestamp.from(since));
+            ps.setInt(4, HISTORY_LIMIT);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long staleness = rs.getLong(5);
+                    Optional<Long> oldest = rs.wasNull() ? Optional.empty() : Optional.of(staleness);
+                    out.add(new DivergenceSample(rs.getTimestamp(1).toInstant(), rs.getString(2), (int) Math.min(Integer.MAX_VALUE, rs.getLong(3)),
+                            (int) Math.min(Integer.MAX_VALUE, rs.getLong(4)), oldest));
+                }
+            }
+        } catch (SQLException e) {
+            throw new EngineException("Cannot read the cache divergence history from PostgreSQL (" + CacheCoordinator.firstLine(e) + ").", e);
+        }
+        return out;
     }
 
     /** Per pattern ({@link CacheKeys#PATTERNS} order), the highest figures stored over the last {@code lookBack}. */

@@ -37,6 +37,12 @@ import org.nstcg.integrity.console.view.sagas.SagasView;
 import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
+import org.nstcg.integrity.console.view.cache.CacheView;
+import org.nstcg.integrity.console.view.repairs.RepairsView;
+import org.nstcg.integrity.console.view.overview.OverviewView;
+import org.nstcg.integrity.console.viewmodel.cache.CacheViewModel;
+import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
+import org.nstcg.integrity.console.viewmodel.repairs.RepairsViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
@@ -143,6 +149,12 @@ public final class ShellView {
         }
         if (page instanceof AuditViewModel audit) {
             return ViewLoader.load(new AuditView(audit));
+        }
+        if (page instanceof CacheViewModel cache) {
+            return ViewLoader.load(new CacheView(cache));
+        }
+        if (page instanceof RepairsViewModel repairs) {
+            return ViewLoader.load(new RepairsView(repairs));
         }
         if (page instanceof PlaceholderViewModel placeholder) {
             return ViewLoader.load(new PlaceholderView(placeholder));
