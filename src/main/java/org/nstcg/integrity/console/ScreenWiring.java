@@ -13,6 +13,7 @@ import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.integrity.OverviewReader;
 
 /**
  * Makes each screen's view-model for a signed-in user over a running engine. This is the one place where a
@@ -64,10 +65,12 @@ final class ScreenWiring {
     }
 
     private PageViewModel overview() {
+        OverviewReader reader = new OverviewReader(engine.database().dataSource(), engine::figures, engine.alerts()::recent,
+                engine.cacheDivergence().threshold(), clock);
         return new OverviewViewModel(() -> {
             session.authorize(Permission.VIEW_OVERVIEW);
-            return engine.figures();
-        }, runner, clock, engine.config().consoleRefresh());
+            return reader.read();
+        }, feature -> session.may(feature.permission()), navigate, runner, clock, engine.config().consoleRefresh());
     }
 
     private PageViewModel duplicates() {
