@@ -144,6 +144,11 @@ public final class OverviewViewModel implements PageViewModel {
             return;
         }
         OverviewFigures.DivergenceRound r = f.divergence().get();
+        if (r.sampled() == 0) {
+            divergence.show(percent(0), "Nothing cached to compare · sampled " + DisplayFormats.ago(r.sampledAt(), f.readAt()),
+                    DisplayFormats.absolute(r.sampledAt(), clock.getZone()), false, f.divergencePerHour());
+            return;
+        }
         boolean above = r.rate() > f.divergenceThreshold();
         divergence.show(percent(r.rate()), DisplayFormats.count(r.divergent()) + " of " + DisplayFormats.count(r.sampled())
                         + " cached entries differ · sampled " + DisplayFormats.ago(r.sampledAt(), f.readAt())
