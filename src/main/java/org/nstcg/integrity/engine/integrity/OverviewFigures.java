@@ -15,7 +15,7 @@ import org.nstcg.integrity.engine.support.Alert;
  * @param registrationsPerHour registration sagas completed per hour
  * @param blockedPerHour       registrations refused because the mailbox was already registered, per hour
  * @param sagas                sagas finished and rolled back over the last 24 h, and the hourly rollback rate
- * @param divergence           the latest divergence round per key pattern, if any was sampled in the last 24 h
+ * @param divergence           the latest divergence round (all key patterns), if one was sampled in the last 24 h
  * @param divergencePerHour    share of divergent entries per hour (0 to 1; 0 for an hour with no sample)
  * @param divergenceThreshold  the cache inconsistency alert threshold, 0 to 1
  * @param alerts               alerts raised in the last 24 h, newest first
@@ -76,9 +76,9 @@ public record OverviewFigures(PlatformFigures platform, List<Long> registrations
     }
 
     /**
-     * The newest divergence sample of each key pattern, added up.
+     * The newest divergence round: its samples of every key pattern, added up.
      *
-     * @param sampledAt the newest of those samples
+     * @param sampledAt when the round ran
      * @param sampled   cached entries compared with their rows
      * @param divergent of those, entries that differed
      */

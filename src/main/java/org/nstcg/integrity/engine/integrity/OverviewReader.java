@@ -46,9 +46,9 @@ public final class OverviewReader {
             + " FROM sagas WHERE created_at > now() - interval '24 hours' GROUP BY 1";
     private static final String DIVERGENCE_SQL = "SELECT least(23, greatest(0, floor(extract(epoch FROM now() - sampled_at) / 3600)))::int,"
             + " sum(sampled), sum(divergent) FROM cache_divergence_samples WHERE sampled_at > now() - interval '24 hours' GROUP BY 1";
-    private static final String LATEST_ROUND_SQL = "SELECT max(sampled_at), sum(sampled), sum(divergent) FROM ("
-            + " SELECT DISTINCT ON (key_pattern) sampled_at, sampled, divergent FROM cache_divergence_samples"
-            + " WHERE sampled_at > now() - interval '24 hours' ORDER BY key_pattern, sampled_at DESC) latest";
+    // A round stores every key pattern under one sampled_at: the newest instant is the newest round (of one instance).
+    private static final String LATEST_ROUND_SQL = "SELECT max(sampled_at), sum(sampled), sum(divergent) FROM cache_divergence_samples"
+            + " WHERE sampled_at = (SELECT max(sampled_at) FROM cache_divergence_samples) AND sampled_at > now() - interval '24 hours'";
     private static final String RUNS_SQL = "SELECT r.id, r.started_at, r.status, coalesce(sum(c.findings_total), 0),"
             + " count(c.check_name) FILTER (WHERE c.status <> 'passed')"
             + " FROM (SELECT id, started_at, status FROM integrity_check_runs ORDER BY id DESC LIMIT " + OverviewFigures.RUNS + ") r"
