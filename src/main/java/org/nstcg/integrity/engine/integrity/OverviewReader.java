@@ -21,8 +21,9 @@ import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
- * Reads the console overview's {@link OverviewFigures}: the platform figures, then three small statements on one
- * connection, each served by an existing index so the whole read stays well under a second on a million users.
+ * Reads the console overview's {@link OverviewFigures}: the platform figures, then four small statements on one
+ * connection (sagas by hour, divergence by hour, the latest divergence round, the latest check runs), each served by an
+ * existing index, so the whole read stays well under a second on a million users ({@code bench console}).
  *
  * <p>Design notes. Every hourly trend is bucketed by whole hours before the database's {@code now()} (bucket 0 is
  * the last 60 minutes), so no time zone or clock skew between the console and the server shifts a bucket. The saga
