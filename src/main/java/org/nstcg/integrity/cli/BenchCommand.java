@@ -6,9 +6,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.cli.bench.BenchEnvironment;
 import org.nstcg.integrity.cli.bench.CacheBench;
+import org.nstcg.integrity.cli.bench.ConsoleBench;
 import org.nstcg.integrity.cli.bench.IntegrityBench;
 import org.nstcg.integrity.cli.bench.LatencySummary;
 import org.nstcg.integrity.cli.bench.RegistrationBench;
@@ -28,13 +30,15 @@ import picocli.CommandLine.Spec;
         description = "Benchmarks. Each measures a baseline in the same run and prints the ratio. They work in a"
                 + " throwaway schema and Redis key prefix of the configured servers, removed afterwards.",
         subcommands = {BenchCommand.Registration.class, BenchCommand.Saga.class, BenchCommand.Cache.class,
-                BenchCommand.Integrity.class})
+                BenchCommand.Integrity.class, BenchCommand.ConsoleScreens.class})
 final class BenchCommand {
 
     static final double REGISTRATION_GOAL = 0.5;
     static final double SAGA_GOAL = 2.0;
     static final double CACHE_WINDOW_GOAL_MILLIS = 50;
     static final double CACHE_REBUILD_GOAL = 0.5;
+    static final double OVERVIEW_GOAL_MILLIS = 1000;
+    static final double SEARCH_GOAL_MILLIS = 200;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -486,6 +490,142 @@ final class BenchCommand {
 
         private static String of(long found, long planted) {
             return String.format(Locale.ROOT, "%,d/%,d (%.0f%%)", found, planted, planted == 0 ? 0 : 100.0 * found / planted);
+        }
+    }
+
+    /** {@code bench console}. */
+    @Command(name = "console", mixinStandardHelpOptions = true,
+            description = "What the console's screens cost on --users users (with one registration saga and six saga events"
+                    + " per user, seven days of divergence samples and check runs), in one run: (1) the overview's figures, one"
+                    + " OverviewReader.read as every overview refresh runs it, against SELECT count(*) FROM users (goal: p95 < 1 s);"
+                    + " (2) user search p95 (goal: < 200 ms), against an exact look-up by e-mail; (3) opening a saga's timeline"
+                    + " (SagaService.show: the saga and its events) against a primary-key look-up of the saga row. Measured and"
+                    + " baseline operations alternate; ratios are of p95 latencies. One client: --clients, --seconds and --warmup"
+                    + " do not apply.")
+    static final class ConsoleScreens extends Benchmark {
+
+        @Option(names = "--users", defaultValue = "1000000", description = "Users to create, 1000 to 20000000 (default ${DEFAULT-VALUE}).")
+        long users;
+
+        @Option(names = "--overview-reads", defaultValue = "30", description = "Overview reads timed, 5 to 1000 (default ${DEFAULT-VALUE}).")
+        int overviewReads;
+
+        @Option(names = "--reads", defaultValue = "2000", description = "Searches and timelines timed, 10 to 100000 (default ${DEFAULT-VALUE}).")
+        int reads;
+
+        @Override
+        String name() {
+            return "console";
+        }
+
+        @Override
+        String plan() {
+            return String.format(Locale.ROOT, "%,d users, %d overview reads, %,d timelines, one client", users, overviewReads, reads);
+        }
+
+        @Override
+        void measure(BenchEnvironment env, EngineHealth health, PrintWriter out) throws Exception {
+            if (users < 1000 || users > 20_000_000 || overviewReads < 5 || overviewReads > 1000 || reads < 10 || reads > 100_000) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--users takes 1000 to 20000000, --overview-reads 5 to 1000, --reads 10 to 100000.");
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            ConsoleBench.Result r = new ConsoleBench(env.engine()).run(users, overviewReads, reads, json ? ProgressListener.NONE : (m, d, t) -> {
+                err.println(m);
+                err.flush();
+            });
+            ConsoleBench.Seeded s = r.seeded();
+            boolean overviewMet = r.overview().measured().p95Millis() < OVERVIEW_GOAL_MILLIS;
+            Optional<Boolean> searchMet = r.search().map(p -> p.measured().p95Millis() < SEARCH_GOAL_MILLIS);
+            if (json) {
+                ObjectNode root = jsonHeader(health);
+                root.remove(java.util.List.of("clients", "seconds", "warmupSeconds"));
+                root.put("users", users);
+                root.put("setupSeconds", Math.round(s.seconds() * 10) / 10.0);
+                ObjectNode seeded = root.putObject("seeded");
+                seeded.put("users", s.users());
+                seeded.put("sagas", s.sagas());
+                seeded.put("sagaEvents", s.sagaEvents());
+                seeded.put("divergenceSamples", s.samples());
+                seeded.put("checkRuns", s.checkRuns());
+
+                ObjectNode overview = root.putObject("overview");
+                overview.put("definition", "OverviewReader.read: platform figures, 24 h of sagas by hour, divergence, check runs, alerts");
+                paired(overview, r.overview(), "SELECT count(*) FROM users");
+                overview.put("goalP95Millis", OVERVIEW_GOAL_MILLIS);
+                overview.put("goalMet", overviewMet);
+                ObjectNode seen = overview.putObject("figures");
+                seen.put("users", r.figures().platform().users());
+                seen.put("registrationsLastDay", r.figures().registrationsLastDay());
+                seen.put("blockedLastDay", r.figures().blockedLastDay());
+                seen.put("sagasFinishedLastDay", r.figures().sagas().finished());
+                seen.put("rollbackRate", rounded(r.figures().sagas().rate()));
+                seen.put("divergence", r.figures().divergence().map(d -> rounded(d.rate())).orElse(0.0));
+                seen.put("alerts", r.figures().alerts().size());
+                seen.put("lastCheckRunStatus", r.figures().lastCheckRun().map(c -> c.status()).orElse("none"));
+
+                ObjectNode search = root.putObject("search");
+                search.put("definition", "UserDirectory.search(query, 50) over e-mail prefixes, names and referral codes");
+                search.put("measured", r.search().isPresent());
+                if (r.search().isPresent()) {
+                    paired(search, r.search().get(), "exact look-up by email_normalized of the same users");
+                } else {
+                    search.put("note", "not measured: the user directory's search is not in this build yet");
+                }
+                search.put("goalP95Millis", SEARCH_GOAL_MILLIS);
+                if (searchMet.isPresent()) {
+                    search.put("goalMet", searchMet.get());
+                } else {
+                    search.putNull("goalMet");
+                }
+
+                ObjectNode timeline = root.putObject("timeline");
+                timeline.put("definition", "SagaService.show(id): the saga row and its events (6 each), random seeded sagas");
+                paired(timeline, r.timeline(), "SELECT * FROM sagas WHERE id = ? (primary key), the same ids");
+                printJson(out, root);
+            } else {
+                out.printf(Locale.ROOT, "setup: %,d users, %,d sagas, %,d saga events, %,d divergence samples, %,d check runs in %.1f s%n",
+                        s.users(), s.sagas(), s.sagaEvents(), s.samples(), s.checkRuns(), s.seconds());
+                out.printf("%-44s %8s %9s %9s %9s %9s%n", "", "reads", "mean ms", "p50 ms", "p95 ms", "max ms");
+                timing(out, "(1) overview (OverviewReader.read)", r.overview().measured());
+                timing(out, "    baseline SELECT count(*) FROM users", r.overview().baseline());
+                out.printf(Locale.ROOT, "    ratio overview/baseline (p95): %.1fx (goal p95 < %.0f ms: %s)%n", r.overview().ratio(),
+                        OVERVIEW_GOAL_MILLIS, overviewMet ? "met" : "NOT met");
+                if (r.search().isPresent()) {
+                    timing(out, "(2) user search", r.search().get().measured());
+                    timing(out, "    baseline look-up by e-mail", r.search().get().baseline());
+                    out.printf(Locale.ROOT, "    ratio search/baseline (p95): %.1fx (goal p95 < %.0f ms: %s)%n", r.search().get().ratio(),
+                            SEARCH_GOAL_MILLIS, searchMet.orElse(false) ? "met" : "NOT met");
+                } else {
+                    out.println("(2) user search: not measured (the user directory's search is not in this build yet)");
+                }
+                timing(out, "(3) saga timeline (SagaService.show)", r.timeline().measured());
+                timing(out, "    baseline primary-key look-up", r.timeline().baseline());
+                out.printf(Locale.ROOT, "    ratio timeline/baseline (p95): %.1fx%n", r.timeline().ratio());
+                out.printf("machine: %s%n", machine());
+            }
+        }
+
+        private static void paired(ObjectNode node, ConsoleBench.Paired p, String baselineDefinition) {
+            timingJson(node, p.measured());
+            ObjectNode baseline = node.putObject("baseline");
+            baseline.put("definition", baselineDefinition);
+            timingJson(baseline, p.baseline());
+            node.put("ratio", rounded(p.ratio()));
+            node.put("ratioDefinition", "p95 / baseline p95");
+        }
+
+        private static void timingJson(ObjectNode node, ConsoleBench.Timing t) {
+            node.put("reads", t.count());
+            node.put("meanMillis", Math.round(t.meanMillis() * 100) / 100.0);
+            node.put("p50Millis", Math.round(t.p50Millis() * 100) / 100.0);
+            node.put("p95Millis", Math.round(t.p95Millis() * 100) / 100.0);
+            node.put("maxMillis", Math.round(t.maxMillis() * 100) / 100.0);
+        }
+
+        private static void timing(PrintWriter out, String name, ConsoleBench.Timing t) {
+            out.printf(Locale.ROOT, "%-44s %8d %9.2f %9.2f %9.2f %9.2f%n", name, t.count(), t.meanMillis(), t.p50Millis(), t.p95Millis(),
+                    t.maxMillis());
         }
     }
 

@@ -59,6 +59,7 @@ import org.nstcg.integrity.engine.repair.Repair;
 import org.nstcg.integrity.engine.repair.RepairPlan;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.engine.integrity.OverviewReader;
 
 /**
  * Makes each screen's view-model for a signed-in user over a running engine. This is the one place where a
@@ -124,10 +125,12 @@ final class ScreenWiring {
     }
 
     private PageViewModel overview() {
+        OverviewReader reader = new OverviewReader(engine.database().dataSource(), engine::figures, engine.alerts()::recent,
+                engine.cacheDivergence().threshold(), clock);
         return new OverviewViewModel(() -> {
             session.authorize(Permission.VIEW_OVERVIEW);
-            return engine.figures();
-        }, runner, clock, engine.config().consoleRefresh());
+            return reader.read();
+        }, feature -> session.may(feature.permission()), navigate, runner, clock, engine.config().consoleRefresh());
     }
 
     private PageViewModel duplicates() {

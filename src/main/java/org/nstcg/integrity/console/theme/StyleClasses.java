@@ -19,6 +19,15 @@ public final class StyleClasses {
     /** A message that reports a failure rather than a success. */
     public static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
 
+    /** The overview's small trend chart, its line and the dot on its newest value. */
+    public static final String SPARKLINE = "sparkline";
+    public static final String SPARKLINE_LINE = "sparkline-line";
+    public static final String SPARKLINE_POINT = "sparkline-point";
+    /** An overview tile that opens its screen when clicked. */
+    public static final PseudoClass NAVIGABLE = PseudoClass.getPseudoClass("navigable");
+    /** A figure past its alert threshold. */
+    public static final PseudoClass ATTENTION = PseudoClass.getPseudoClass("attention");
+
     private StyleClasses() {
     }
 }

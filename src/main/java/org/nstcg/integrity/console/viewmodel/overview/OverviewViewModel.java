@@ -2,6 +2,11 @@ package org.nstcg.integrity.console.viewmodel.overview;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -10,28 +15,43 @@ import org.nstcg.integrity.console.service.FxTaskRunner;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
+import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
+import org.nstcg.integrity.engine.integrity.OverviewFigures;
+import org.nstcg.integrity.engine.saga.SagaMetrics;
 import org.nstcg.integrity.engine.store.PlatformFigures;
+import org.nstcg.integrity.engine.support.Alert;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The overview's state: the platform's headline figures as display strings, when they were read, and why the last
- * refresh failed. Figures are read through the {@link FxTaskRunner}, on demand and every refresh period while the
- * overview is active; a failed refresh keeps the last figures and says why.
+ * The overview's state: six tiles (users, registrations blocked, saga rollback rate, cache divergence, alerts, last
+ * check run), each a figure with a trend and a click-through; the platform's other headline figures; when they were
+ * read, and why the last refresh failed. Figures are read through the {@link FxTaskRunner}, on demand and every
+ * refresh period while the overview is active; a failed refresh keeps the last figures and says why.
  */
 public final class OverviewViewModel implements PageViewModel {
 
     private static final Logger log = LoggerFactory.getLogger(OverviewViewModel.class);
     /** Shown in a tile before the first figures arrive. */
     public static final String NOT_LOADED = "—";
-    /** The "last update" tile when there is no user at all. */
+    /** The "last update" figure when there is no user at all. */
     public static final String NO_USERS = "No users yet";
+    /** The last-check tile when no check ever ran. */
+    public static final String NEVER_RUN = "Never run";
+    /** The divergence tile before the sampler's first round. */
+    public static final String NOT_SAMPLED = "Not sampled";
 
     private final Clock clock;
-    private final LiveRefresh<PlatformFigures> live;
+    private final LiveRefresh<OverviewFigures> live;
 
-    private final StringProperty users = new SimpleStringProperty(NOT_LOADED);
+    private final OverviewTile users;
+    private final OverviewTile blocked;
+    private final OverviewTile rollbacks;
+    private final OverviewTile divergence;
+    private final OverviewTile alerts;
+    private final OverviewTile lastCheck;
+
     private final StringProperty activeUsers = new SimpleStringProperty(NOT_LOADED);
     private final StringProperty inactiveUsers = new SimpleStringProperty("");
     private final StringProperty referralCodes = new SimpleStringProperty(NOT_LOADED);
@@ -44,11 +64,26 @@ public final class OverviewViewModel implements PageViewModel {
     private final StringProperty refreshHint;
     private String lastRead;
 
-    public OverviewViewModel(FiguresSource source, FxTaskRunner runner, Clock clock, Duration refreshPeriod) {
+    /**
+     * @param mayOpen  whether the signed-in role may see a screen: only those tiles click through
+     * @param navigate shows a screen
+     */
+    public OverviewViewModel(OverviewSource source, Predicate<Feature> mayOpen, Consumer<Feature> navigate, FxTaskRunner runner,
+                             Clock clock, Duration refreshPeriod) {
         this.clock = clock;
-        this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> source.figures(), this::show, this::showFailure);
+        this.users = tile(Feature.USERS, mayOpen, navigate, "Sign-ups per hour, last 24 h");
+        this.blocked = tile(Feature.DUPLICATES, mayOpen, navigate, "Refused sign-ups per hour, last 24 h");
+        this.rollbacks = tile(Feature.SAGAS, mayOpen, navigate, "Share of sagas rolled back per hour, last 24 h");
+        this.divergence = tile(Feature.CACHE, mayOpen, navigate, "Share of cached entries differing per hour, last 24 h");
+        this.alerts = tile(Feature.REPAIRS, mayOpen, navigate, "Alerts per hour, last 24 h");
+        this.lastCheck = tile(Feature.REPAIRS, mayOpen, navigate, "Findings of the last " + OverviewFigures.RUNS + " check runs");
+        this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> source.read(), this::show, this::showFailure);
         this.refreshHint = new SimpleStringProperty("Figures refresh every " + DisplayFormats.period(refreshPeriod)
-                + "; press F5 to refresh now.");
+                + "; press F5 to refresh now. Click a tile to open its screen.");
+    }
+
+    private static OverviewTile tile(Feature target, Predicate<Feature> mayOpen, Consumer<Feature> navigate, String trendCaption) {
+        return new OverviewTile(target, mayOpen.test(target), navigate, trendCaption);
     }
 
     /** Loads the figures now and then every refresh period, until {@link #deactivate()}. */
@@ -68,19 +103,102 @@ public final class OverviewViewModel implements PageViewModel {
         live.refresh();
     }
 
-    private void show(PlatformFigures f) {
-        users.set(DisplayFormats.count(f.users()));
-        activeUsers.set(DisplayFormats.count(f.activeUsers()));
-        long inactive = f.users() - f.activeUsers();
+    private void show(OverviewFigures f) {
+        PlatformFigures p = f.platform();
+        long signUps = f.registrationsLastDay();
+        users.show(DisplayFormats.count(p.users()), signUps == 0 ? "No sign-ups in the last 24 h"
+                : "+" + DisplayFormats.count(signUps) + (signUps == 1 ? " sign-up" : " sign-ups") + " in the last 24 h", "", false,
+                f.registrationsPerHour());
+        blocked.show(DisplayFormats.count(f.blockedLastDay()), "Sign-ups refused in 24 h: the mailbox was already registered", "",
+                false, f.blockedPerHour());
+        showRollbacks(f.sagas());
+        showDivergence(f);
+        showAlerts(f);
+        showLastCheck(f);
+
+        activeUsers.set(DisplayFormats.count(p.activeUsers()));
+        long inactive = p.users() - p.activeUsers();
         inactiveUsers.set(inactive == 0 ? "None merged or archived" : DisplayFormats.count(inactive) + " merged or archived");
-        referralCodes.set(DisplayFormats.count(f.referralCodesIssued()));
-        lastUpdate.set(f.lastUpdate().map(t -> DisplayFormats.ago(t, f.readAt())).orElse(NO_USERS));
-        lastUpdateExact.set(f.lastUpdate().map(t -> DisplayFormats.absolute(t, clock.getZone())).orElse(""));
-        lastUpdateDetail.set(f.lastUpdate().isPresent() ? lastUpdateExact.get() : "Shows the newest change once someone signs up");
+        referralCodes.set(DisplayFormats.count(p.referralCodesIssued()));
+        lastUpdate.set(p.lastUpdate().map(t -> DisplayFormats.ago(t, p.readAt())).orElse(NO_USERS));
+        lastUpdateExact.set(p.lastUpdate().map(t -> DisplayFormats.absolute(t, clock.getZone())).orElse(""));
+        lastUpdateDetail.set(p.lastUpdate().isPresent() ? lastUpdateExact.get() : "Shows the newest change once someone signs up");
         lastRead = DisplayFormats.clockTime(clock.instant(), clock.getZone());
         updatedAt.set("Updated " + lastRead);
         error.set("");
         errorDetail.set("");
+    }
+
+    private void showRollbacks(OverviewFigures.Sagas s) {
+        boolean alarming = s.finished() >= SagaMetrics.MIN_SAMPLE && s.rate() > SagaMetrics.ROLLBACK_ALERT_THRESHOLD;
+        String detail = s.finished() == 0 ? "No saga finished in the last 24 h"
+                : DisplayFormats.count(s.rolledBack()) + " of " + DisplayFormats.count(s.finished()) + " sagas rolled back in 24 h"
+                + (alarming ? " (alert above " + percent(SagaMetrics.ROLLBACK_ALERT_THRESHOLD) + ")" : "");
+        rollbacks.show(percent(s.rate()), detail, "Refused sign-ups are not rollbacks and are not counted.", alarming, s.ratePerHour());
+    }
+
+    private void showDivergence(OverviewFigures f) {
+        if (f.divergence().isEmpty()) {
+            divergence.show(NOT_SAMPLED, "Shows the share of cached entries that differ from PostgreSQL once the sampler has run", "",
+                    false, f.divergencePerHour());
+            return;
+        }
+        OverviewFigures.DivergenceRound r = f.divergence().get();
+        if (r.sampled() == 0) {
+            divergence.show(percent(0), "Nothing cached to compare · sampled " + DisplayFormats.ago(r.sampledAt(), f.readAt()),
+                    DisplayFormats.absolute(r.sampledAt(), clock.getZone()), false, f.divergencePerHour());
+            return;
+        }
+        boolean above = r.rate() > f.divergenceThreshold();
+        divergence.show(percent(r.rate()), DisplayFormats.count(r.divergent()) + " of " + DisplayFormats.count(r.sampled())
+                        + " cached entries differ · sampled " + DisplayFormats.ago(r.sampledAt(), f.readAt())
+                        + (above ? " (alert above " + percent(f.divergenceThreshold()) + ")" : ""),
+                DisplayFormats.absolute(r.sampledAt(), clock.getZone()), above, f.divergencePerHour());
+    }
+
+    private void showAlerts(OverviewFigures f) {
+        List<Alert> raised = f.alerts();
+        if (raised.isEmpty()) {
+            alerts.show("0", "No alert in the last 24 h", "", false, f.alertsPerHour());
+            return;
+        }
+        Alert newest = raised.get(0);
+        alerts.show(DisplayFormats.count(raised.size()), "Raised in 24 h; newest " + DisplayFormats.ago(newest.at(), f.readAt())
+                        + ", " + newest.severity() + ": " + newest.source(), newest.message(), true, f.alertsPerHour());
+    }
+
+    private void showLastCheck(OverviewFigures f) {
+        if (f.lastCheckRun().isEmpty()) {
+            lastCheck.show(NEVER_RUN, lastCheck.navigable() ? "Run the integrity checks from the Repairs screen"
+                    : "An operator or administrator runs the integrity checks", "", false, List.of());
+            return;
+        }
+        OverviewFigures.CheckRunFigures run = f.lastCheckRun().get();
+        String outcome = switch (run.status()) {
+            case "passed" -> "Passed · no findings";
+            case "failed" -> "Failed · " + DisplayFormats.count(run.findings()) + (run.findings() == 1 ? " finding" : " findings")
+                    + " in " + run.checksFailing() + (run.checksFailing() == 1 ? " check" : " checks");
+            case "error" -> "Error · " + run.checksFailing() + (run.checksFailing() == 1 ? " check" : " checks") + " did not pass";
+            case "running" -> "Running now";
+            case "cancelled" -> "Cancelled";
+            default -> run.status();
+        };
+        List<Long> findings = new ArrayList<>();
+        f.checkRuns().forEach(r -> findings.add(0, r.findings()));
+        lastCheck.show(DisplayFormats.ago(run.startedAt(), f.readAt()), "Run " + run.id() + " · " + outcome,
+                DisplayFormats.absolute(run.startedAt(), clock.getZone()), run.status().equals("failed") || run.status().equals("error"),
+                findings);
+    }
+
+    /** "0 %", "0.4 %", "12.5 %"; a share under 0.1 % but above none reads "< 0.1 %" rather than "0.0 %". */
+    static String percent(double share) {
+        if (share == 0) {
+            return "0 %";
+        }
+        if (share < 0.001) {
+            return "< 0.1 %";
+        }
+        return String.format(Locale.ROOT, "%.1f %%", share * 100);
     }
 
     private void showFailure(Throwable failure) {
@@ -90,8 +208,39 @@ public final class OverviewViewModel implements PageViewModel {
         errorDetail.set(UserMessages.describe(failure, "refreshing the overview figures", log));
     }
 
-    public ReadOnlyStringProperty usersProperty() {
+    /** Users: every user row; sign-ups per hour. Opens Users. */
+    public OverviewTile usersTile() {
         return users;
+    }
+
+    /** Registrations refused as already registered over 24 h. Opens Duplicates. */
+    public OverviewTile blockedTile() {
+        return blocked;
+    }
+
+    /** Saga rollback rate over 24 h. Opens Sagas. */
+    public OverviewTile rollbackTile() {
+        return rollbacks;
+    }
+
+    /** Cache divergence of the latest sampling round. Opens Cache. */
+    public OverviewTile divergenceTile() {
+        return divergence;
+    }
+
+    /** Alerts raised over 24 h. Opens Repairs. */
+    public OverviewTile alertsTile() {
+        return alerts;
+    }
+
+    /** When the integrity checks last ran and what they found. Opens Repairs. */
+    public OverviewTile lastCheckTile() {
+        return lastCheck;
+    }
+
+    /** The users count (the users tile's figure). */
+    public ReadOnlyStringProperty usersProperty() {
+        return users.valueProperty();
     }
 
     public ReadOnlyStringProperty activeUsersProperty() {
@@ -117,12 +266,12 @@ public final class OverviewViewModel implements PageViewModel {
         return lastUpdateExact;
     }
 
-    /** Under the "last update" figure: its absolute time, or what the tile will show. */
+    /** Under the "last update" figure: its absolute time, or what it will show. */
     public ReadOnlyStringProperty lastUpdateDetailProperty() {
         return lastUpdateDetail;
     }
 
-    /** "Figures refresh every 5 s; press F5 to refresh now." */
+    /** "Figures refresh every 5 s; press F5 to refresh now. …" */
     public ReadOnlyStringProperty refreshHintProperty() {
         return refreshHint;
     }

@@ -1,0 +1,156 @@
+package org.nstcg.integrity.console.overview;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import javafx.css.PseudoClass;
+import javafx.scene.Node;
+import javafx.scene.control.ToggleButton;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.console.ConsoleWindowFixture;
+import org.nstcg.integrity.console.view.overview.Sparkline;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Role;
+import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestDatabase;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The overview's tiles over a real engine: real figures from the saga log, samples, runs and alerts; click-throughs. */
+class OverviewUiTest {
+
+    private ConsoleWindowFixture ui;
+    private FxRobot robot;
+    private TestDatabase db;
+    private IntegrityEngine engine;
+
+    @BeforeEach
+    void createFixture() throws TimeoutException {
+        ui = new ConsoleWindowFixture();
+        robot = ui.robot();
+        db = TestDatabase.create();
+        // No background sampling round: the test's own sample is the latest.
+        engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CONSOLE_REFRESH, "1h", ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")),
+                ProgressListener.NONE);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        ui.close();
+        db.close();
+    }
+
+    @Test
+    void tilesShowTheEngineFiguresAndTheirTrends() throws Exception {
+        seed();
+        engine.alerts().raise(new Alert("warning", "test.alert", "overview", "Something to look at.", Instant.now()));
+        open(Role.ADMINISTRATOR);
+
+        ui.waitForText("#usersValue", "2");
+        assertThat(ui.text("#usersDetail")).isEqualTo("+3 sign-ups in the last 24 h");
+        assertThat(ui.text("#blockedValue")).isEqualTo("2");
+        assertThat(ui.text("#rollbackValue")).isEqualTo("25.0 %");
+        assertThat(ui.text("#rollbackDetail")).isEqualTo("1 of 4 sagas rolled back in 24 h");
+        assertThat(ui.text("#divergenceValue")).isEqualTo("2.0 %");
+        assertThat(ui.text("#divergenceDetail")).startsWith("4 of 200 cached entries differ · sampled ");
+        assertThat(ui.text("#alertsValue")).isEqualTo("1");
+        assertThat(ui.text("#alertsDetail")).endsWith("warning: test.alert");
+        assertThat(ui.text("#lastCheckValue")).isEqualTo("10 min ago");
+        assertThat(ui.text("#lastCheckDetail")).endsWith("Failed · 5 findings in 1 check");
+        assertThat(ui.text("#activeUsersValue")).isEqualTo("2");
+        assertThat(ui.text("#referralCodesValue")).isEqualTo("2");
+
+        Sparkline signUps = robot.lookup("#usersTrend").queryAs(Sparkline.class);
+        assertThat(signUps.values()).hasSize(24).endsWith(3L);
+        assertThat(robot.lookup("#lastCheckTrend").queryAs(Sparkline.class).values()).containsExactly(5L);
+        assertThat(robot.lookup("#lastCheckTile").query().getPseudoClassStates()).contains(PseudoClass.getPseudoClass("attention"));
+        assertThat(robot.lookup("#blockedTile").query().getPseudoClassStates()).doesNotContain(PseudoClass.getPseudoClass("attention"));
+    }
+
+    @Test
+    void clickingATileOpensItsScreen() throws Exception {
+        open(Role.ADMINISTRATOR);
+        ui.waitForText("#usersValue", "0");
+        assertThat(robot.lookup("#rollbackOpen").query().isVisible()).isTrue();
+
+        robot.clickOn("#rollbackTile");
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(navButton("Sagas").isSelected()).isTrue();
+        assertThat(robot.lookup("#usersValue").tryQuery()).as("overview left the content area").isEmpty();
+    }
+
+    @Test
+    void tilesOfScreensTheRoleMayNotSeeDoNotOpen() throws Exception {
+        open(Role.SUPPORT);
+        ui.waitForText("#usersValue", "0");
+        Node rollback = robot.lookup("#rollbackTile").query();
+        assertThat(rollback.getPseudoClassStates()).doesNotContain(PseudoClass.getPseudoClass("navigable"));
+        assertThat(robot.lookup("#rollbackOpen").query().isVisible()).isFalse();
+
+        robot.clickOn("#rollbackTile");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#usersValue").tryQuery()).as("still on the overview").isPresent();
+
+        robot.clickOn("#blockedTile");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(navButton("Duplicates").isSelected()).isTrue();
+    }
+
+    private ToggleButton navButton(String title) {
+        return robot.lookup(".nav-item").queryAllAs(ToggleButton.class).stream()
+                .filter(b -> title.equals(b.getText())).findFirst().orElseThrow();
+    }
+
+    private void open(Role role) throws TimeoutException {
+        Session session = TestAccounts.signIn(engine, role);
+        ui.open(window -> window.showShell(engine, session));
+    }
+
+    /**
+     * Two users; six sagas of the last hour (three registrations completed, two refused as already registered, one
+     * rolled back); a divergence sample; a failed check run ten minutes ago with five findings in one check.
+     */
+    private void seed() throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO users (email, email_normalized, referral_code, first_name) VALUES"
+                    + " ('ada@example.org', 'ada@example.org', 'ADA-0001', 'Ada'), ('grace@example.org', 'grace@example.org', 'GRACE-0002', 'Grace')");
+            saga(c, "COMPLETED", null);
+            saga(c, "COMPLETED", null);
+            saga(c, "COMPLETED", null);
+            saga(c, "COMPENSATED", "rejected: already_registered: the mailbox is registered");
+            saga(c, "COMPENSATED", "rejected: already_registered: an active user has the mailbox");
+            saga(c, "COMPENSATED", "step create-profile failed: boom");
+            st.execute("INSERT INTO cache_divergence_samples (key_pattern, sampled, divergent, instance_id) VALUES ('user:*', 200, 4, 'test')");
+            st.execute("INSERT INTO integrity_check_runs (id, started_at, finished_at, trigger, status, actor)"
+                    + " VALUES (1, now() - interval '10 minutes', now() - interval '9 minutes', 'manual', 'failed', 'admin')");
+            st.execute("INSERT INTO integrity_check_results (run_id, check_name, severity, status, findings_total, findings_stored, duration_ms)"
+                    + " VALUES (1, 'points-match-ledger', 'critical', 'failed', 5, 5, 12), (1, 'orphan-profiles', 'warning', 'passed', 0, 0, 3)");
+        }
+    }
+
+    private static void saga(Connection c, String status, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sagas (id, saga_type, business_key, status, last_error, finished_at)"
+                + " VALUES (?, 'registration', ?, ?, ?, now())")) {
+            UUID id = UUID.randomUUID();
+            ps.setObject(1, id);
+            ps.setString(2, id + "@example.org");
+            ps.setString(3, status);
+            ps.setString(4, error);
+            ps.executeUpdate();
+        }
+    }
+}
