@@ -25,6 +25,7 @@ import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.cache.PlatformCache;
 import org.nstcg.integrity.engine.cache.TtlPolicy;
 import org.nstcg.integrity.engine.dedup.Deduplication;
+import org.nstcg.integrity.engine.lookup.UserDirectory;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.email.EmailNormalizer;
 import org.nstcg.integrity.engine.referral.Blocklist;
@@ -87,6 +88,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final DivergenceSampler cacheDivergence;
     private final Deduplication dedup;
     private final AccountService accounts;
+    private final UserDirectory users;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -128,6 +130,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, json);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
+        this.users = new UserDirectory(database.dataSource(), emails);
         this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, new CacheRebuilder(cacheCoordinator),
                 cacheDivergence, clock, (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
         repairs.addDuplicateEmails(database.dataSource(), json, audit, cacheCoordinator,
@@ -308,6 +311,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** Legacy import, duplicate detection, merge and unmerge. */
     public Deduplication dedup() {
         return dedup;
+    }
+
+    /** Support staff's user search and user details. */
+    public UserDirectory users() {
+        return users;
     }
 
     /** Look-up of typed referral codes. */
