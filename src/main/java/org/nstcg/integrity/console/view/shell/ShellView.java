@@ -116,6 +116,12 @@ public final class ShellView {
         if (page instanceof OverviewViewModel overview) {
             return ViewLoader.load(new OverviewView(overview));
         }
+        if (page instanceof org.nstcg.integrity.console.viewmodel.duplicates.DuplicatesViewModel duplicates) {
+            return ViewLoader.load(new org.nstcg.integrity.console.view.duplicates.DuplicatesView(duplicates));
+        }
+        if (page instanceof org.nstcg.integrity.console.viewmodel.users.UsersViewModel users) {
+            return ViewLoader.load(new org.nstcg.integrity.console.view.users.UsersView(users));
+        }
         if (page instanceof PlaceholderViewModel placeholder) {
             return ViewLoader.load(new PlaceholderView(placeholder));
         }
