@@ -89,7 +89,12 @@ public final class DuplicatesView {
         TableColumns.text(rightColumn, p -> p.right().summary());
         TableColumns.text(reasonsColumn, DuplicatePair::reasons);
         TableColumns.empty(pairsTable, "Duplicate alerts and pairs appear here; none match the filters.");
-        pairsTable.getSelectionModel().selectedItemProperty().addListener((obs, old, pair) -> viewModel.select(pair));
+        // Reading the pairs again empties the selection; the pair shown (and a merge's result) stays until another is chosen.
+        pairsTable.getSelectionModel().selectedItemProperty().addListener((obs, old, pair) -> {
+            if (pair != null) {
+                viewModel.select(pair);
+            }
+        });
 
         pairEmpty.visibleProperty().bind(viewModel.pairShownProperty().not());
         show(pairScroll, viewModel.pairShownProperty());

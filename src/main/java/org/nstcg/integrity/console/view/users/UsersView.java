@@ -39,9 +39,7 @@ public final class UsersView {
     @FXML private TableView<UserRows.Match> resultsTable;
     @FXML private TableColumn<UserRows.Match, String> nameColumn;
     @FXML private TableColumn<UserRows.Match, String> emailColumn;
-    @FXML private TableColumn<UserRows.Match, String> codeColumn;
     @FXML private TableColumn<UserRows.Match, String> statusColumn;
-    @FXML private TableColumn<UserRows.Match, String> pointsColumn;
     @FXML private TableColumn<UserRows.Match, String> whyColumn;
     @FXML private Node detailsEmpty;
     @FXML private Node detailsScroll;
@@ -113,9 +111,7 @@ public final class UsersView {
         resultsTable.setItems(viewModel.results());
         TableColumns.text(nameColumn, UserRows.Match::name);
         TableColumns.text(emailColumn, UserRows.Match::email);
-        TableColumns.text(codeColumn, UserRows.Match::code);
         TableColumns.text(statusColumn, UserRows.Match::status);
-        TableColumns.text(pointsColumn, UserRows.Match::points);
         TableColumns.text(whyColumn, UserRows.Match::why);
         TableColumns.empty(resultsTable, "Users matching your search appear here.");
         // A new search empties the selection; the user shown stays until another is chosen.

@@ -79,7 +79,8 @@ public final class DuplicatesViewModel implements PageViewModel {
         this.runner = runner;
         this.clock = clock;
         this.wizard = new MergeWizardViewModel(merges, runner);
-        wizard.setOnChange(this::refresh);
+        // After a merge or its undo the pairs are read again; the wizard stays open with its result and Undo.
+        wizard.setOnChange(() -> read(true));
         kind.addListener((obs, old, now) -> applyFilter());
         minScore.addListener((obs, old, now) -> applyFilter());
         filterText.addListener((obs, old, now) -> applyFilter());
@@ -96,6 +97,10 @@ public final class DuplicatesViewModel implements PageViewModel {
     /** Reads the alerts and the first page of each kind again. */
     @Override
     public void refresh() {
+        read(false);
+    }
+
+    private void read(boolean keepPair) {
         task.cancel();
         loaded = true;
         loading.set(true);
@@ -123,7 +128,9 @@ public final class DuplicatesViewModel implements PageViewModel {
                     : page.alerts().findings().size() + " duplicate alert(s) from integrity check run " + id + " (" + when(page.alerts()) + ").")
                     .orElse("No integrity check has looked for duplicates yet; an operator runs them on the Repairs screen."));
             pairs.setAll(rows);
-            closePair();
+            if (!keepPair) {
+                closePair();
+            }
             updateSummary();
         }, failure -> {
             loading.set(false);
