@@ -63,7 +63,9 @@ class UsersScreenUiTest {
         assertThat(results.getItems()).hasSize(1);
         robot.clickOn("Ada Lovelace");
         ui.waitForText("#detailTitle", "Ada Lovelace");
-        assertThat(ui.text("#detailSubtitle")).isEqualTo("User " + ada.userId() + " · active");
+        // Read on the FX thread's terms: the details are filled in one pulse, which the test thread may observe half-way.
+        ui.waitForText("#detailSubtitle", "User " + ada.userId() + " · active");
+        WaitForAsyncUtils.waitForFxEvents();
         assertThat(ui.text("#codes")).contains(code);
         snap("users-found");
     }
