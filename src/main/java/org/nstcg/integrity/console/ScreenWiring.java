@@ -1,7 +1,7 @@
 package org.nstcg.integrity.console;
 
-import java.sql.SQLException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,22 +13,25 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.List;
 import org.nstcg.integrity.console.service.FxTaskRunner;
 import org.nstcg.integrity.console.viewmodel.accounts.AccountsViewModel;
 import org.nstcg.integrity.console.viewmodel.audit.AuditSource;
 import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
-import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
-import org.nstcg.integrity.console.viewmodel.sagas.SagaSource;
-import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.cache.CacheSource;
 import org.nstcg.integrity.console.viewmodel.cache.CacheViewModel;
+import org.nstcg.integrity.console.viewmodel.duplicates.DuplicatesSource;
+import org.nstcg.integrity.console.viewmodel.duplicates.DuplicatesViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.repairs.RepairsSource;
 import org.nstcg.integrity.console.viewmodel.repairs.RepairsViewModel;
+import org.nstcg.integrity.console.viewmodel.sagas.SagaSource;
+import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
+import org.nstcg.integrity.console.viewmodel.users.MergeActions;
+import org.nstcg.integrity.console.viewmodel.users.UsersSource;
+import org.nstcg.integrity.console.viewmodel.users.UsersViewModel;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Account;
 import org.nstcg.integrity.engine.account.AccountResult;
@@ -36,30 +39,36 @@ import org.nstcg.integrity.engine.account.AccountService;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
-import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.audit.AuditEntry;
+import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
 import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheInspector;
+import org.nstcg.integrity.engine.cache.CacheRebuilder;
+import org.nstcg.integrity.engine.cache.CacheStats;
+import org.nstcg.integrity.engine.cache.DivergenceReport;
+import org.nstcg.integrity.engine.dedup.DuplicateCandidate;
+import org.nstcg.integrity.engine.dedup.MergeOutcome;
+import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
+import org.nstcg.integrity.engine.integrity.CheckRun;
+import org.nstcg.integrity.engine.integrity.Finding;
+import org.nstcg.integrity.engine.integrity.OverviewReader;
+import org.nstcg.integrity.engine.integrity.RunSummary;
+import org.nstcg.integrity.engine.lookup.DuplicateAlerts;
+import org.nstcg.integrity.engine.lookup.UserDetails;
+import org.nstcg.integrity.engine.lookup.UserMatch;
+import org.nstcg.integrity.engine.repair.Repair;
+import org.nstcg.integrity.engine.repair.RepairPlan;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.saga.SagaPage;
 import org.nstcg.integrity.engine.saga.SagaQuery;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
-import org.nstcg.integrity.engine.audit.AuditEvent;
-import org.nstcg.integrity.engine.cache.CacheInspector;
-import org.nstcg.integrity.engine.cache.CacheRebuilder;
-import org.nstcg.integrity.engine.cache.CacheStats;
-import org.nstcg.integrity.engine.cache.DivergenceReport;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
-import org.nstcg.integrity.engine.integrity.CheckRun;
-import org.nstcg.integrity.engine.integrity.Finding;
-import org.nstcg.integrity.engine.integrity.RunSummary;
-import org.nstcg.integrity.engine.repair.Repair;
-import org.nstcg.integrity.engine.repair.RepairPlan;
+import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
-import org.nstcg.integrity.engine.integrity.OverviewReader;
 
 /**
  * Makes each screen's view-model for a signed-in user over a running engine. This is the one place where a
@@ -134,7 +143,53 @@ final class ScreenWiring {
     }
 
     private PageViewModel duplicates() {
-        return new PlaceholderViewModel(Feature.DUPLICATES);
+        return new DuplicatesViewModel(new DuplicatesSource() {
+            @Override
+            public DuplicateAlerts.Report alerts() {
+                session.authorize(Permission.VIEW_DUPLICATES);
+                return DuplicateAlerts.latest(engine.checks(), DuplicatesViewModel.PAGE);
+            }
+
+            @Override
+            public List<DuplicateCandidate> exact(int offset, int limit) {
+                session.authorize(Permission.VIEW_DUPLICATES);
+                return engine.dedup().duplicates().exact(offset, limit);
+            }
+
+            @Override
+            public List<DuplicateCandidate> likely(int offset, int limit) {
+                session.authorize(Permission.VIEW_DUPLICATES);
+                return engine.dedup().duplicates().likely(offset, limit);
+            }
+        }, mergeActions(), runner, clock);
+    }
+
+    /** Merge, preview and unmerge for the Users and Duplicates screens, each checked and audited as the signed-in user. */
+    private MergeActions mergeActions() {
+        return new MergeActions() {
+            @Override
+            public boolean allowed() {
+                return session.may(Permission.MERGE_USERS);
+            }
+
+            @Override
+            public MergeOutcome preview(long survivorId, long duplicateId) {
+                session.authorize(Permission.MERGE_USERS);
+                return engine.dedup().merges().preview(survivorId, duplicateId);
+            }
+
+            @Override
+            public MergeOutcome merge(long survivorId, long duplicateId, String reason) {
+                String actor = session.authorize(Permission.MERGE_USERS);
+                return engine.dedup().merges().merge(survivorId, duplicateId, actor, reason);
+            }
+
+            @Override
+            public UnmergeOutcome unmerge(long userId, String reason) {
+                String actor = session.authorize(Permission.MERGE_USERS);
+                return engine.dedup().merges().unmerge(userId, actor, reason);
+            }
+        };
     }
 
     private PageViewModel sagas() {
@@ -230,7 +285,19 @@ final class ScreenWiring {
     }
 
     private PageViewModel users() {
-        return new PlaceholderViewModel(Feature.USERS);
+        return new UsersViewModel(new UsersSource() {
+            @Override
+            public List<UserMatch> search(String query, int limit) {
+                session.authorize(Permission.LOOK_UP_USERS);
+                return engine.users().search(query, limit);
+            }
+
+            @Override
+            public Optional<UserDetails> details(long userId) {
+                session.authorize(Permission.LOOK_UP_USERS);
+                return engine.users().details(userId);
+            }
+        }, mergeActions(), runner, clock);
     }
 
     private PageViewModel repairs() {

@@ -1,5 +1,6 @@
 package org.nstcg.integrity.engine;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -8,46 +9,46 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.nstcg.integrity.engine.cache.RedisConnection;
-import org.nstcg.integrity.engine.cache.RedisSettings;
-import org.nstcg.integrity.engine.config.ConfigKey;
-import org.nstcg.integrity.engine.config.EmbeddedServers;
-import org.nstcg.integrity.engine.config.EngineConfig;
-import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
 import org.nstcg.integrity.engine.account.AccountService;
 import org.nstcg.integrity.engine.account.PasswordHasher;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
-import org.nstcg.integrity.engine.repair.RepairService;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.cache.PlatformCache;
+import org.nstcg.integrity.engine.cache.RedisConnection;
+import org.nstcg.integrity.engine.cache.RedisSettings;
 import org.nstcg.integrity.engine.cache.TtlPolicy;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.config.EmbeddedServers;
+import org.nstcg.integrity.engine.config.EngineConfig;
+import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
 import org.nstcg.integrity.engine.dedup.Deduplication;
-import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.email.EmailNormalizer;
+import org.nstcg.integrity.engine.integrity.AlertHub;
+import org.nstcg.integrity.engine.integrity.CheckSettings;
+import org.nstcg.integrity.engine.integrity.IntegrityChecks;
+import org.nstcg.integrity.engine.lookup.UserDirectory;
 import org.nstcg.integrity.engine.referral.Blocklist;
 import org.nstcg.integrity.engine.referral.FeistelPermutation;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.referral.ReferralCodes;
 import org.nstcg.integrity.engine.registration.RegistrationService;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.nstcg.integrity.engine.repair.RepairService;
 import org.nstcg.integrity.engine.saga.SagaLog;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaService;
 import org.nstcg.integrity.engine.saga.SagaSettings;
 import org.nstcg.integrity.engine.saga.Sleeper;
-import org.nstcg.integrity.engine.integrity.AlertHub;
-import org.nstcg.integrity.engine.integrity.CheckSettings;
-import org.nstcg.integrity.engine.integrity.IntegrityChecks;
+import org.nstcg.integrity.engine.store.CacheRows;
+import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.Database;
-import org.nstcg.integrity.engine.store.EngineSecrets;
-import org.nstcg.integrity.engine.store.RegistrationStore;
 import org.nstcg.integrity.engine.store.DatabaseSettings;
+import org.nstcg.integrity.engine.store.EngineSecrets;
 import org.nstcg.integrity.engine.store.PlatformFigures;
+import org.nstcg.integrity.engine.store.RegistrationStore;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
@@ -87,6 +88,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final DivergenceSampler cacheDivergence;
     private final Deduplication dedup;
     private final AccountService accounts;
+    private final UserDirectory users;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -128,6 +130,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, json);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
+        this.users = new UserDirectory(database.dataSource(), emails);
         this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, new CacheRebuilder(cacheCoordinator),
                 cacheDivergence, clock, (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
         repairs.addDuplicateEmails(database.dataSource(), json, audit, cacheCoordinator,
@@ -308,6 +311,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** Legacy import, duplicate detection, merge and unmerge. */
     public Deduplication dedup() {
         return dedup;
+    }
+
+    /** Support staff's user search and user details. */
+    public UserDirectory users() {
+        return users;
     }
 
     /** Look-up of typed referral codes. */

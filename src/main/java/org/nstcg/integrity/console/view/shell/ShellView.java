@@ -4,8 +4,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import javafx.fxml.FXML;
 import javafx.geometry.Pos;
-import javafx.util.Duration;
-import org.controlsfx.control.Notifications;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -18,6 +16,8 @@ import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.material2.Material2AL;
@@ -27,28 +27,28 @@ import org.nstcg.integrity.console.service.ViewLoader;
 import org.nstcg.integrity.console.theme.StyleClasses;
 import org.nstcg.integrity.console.view.Tooltips;
 import org.nstcg.integrity.console.view.accounts.AccountsView;
-import org.nstcg.integrity.console.view.overview.OverviewView;
-import org.nstcg.integrity.console.viewmodel.accounts.AccountsViewModel;
-import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
-import org.nstcg.integrity.console.viewmodel.shell.AlertNotifier;
 import org.nstcg.integrity.console.view.audit.AuditView;
-import org.nstcg.integrity.console.view.overview.OverviewView;
-import org.nstcg.integrity.console.view.sagas.SagasView;
-import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
-import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
-import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.view.cache.CacheView;
-import org.nstcg.integrity.console.view.repairs.RepairsView;
+import org.nstcg.integrity.console.view.duplicates.DuplicatesView;
 import org.nstcg.integrity.console.view.overview.OverviewView;
+import org.nstcg.integrity.console.view.repairs.RepairsView;
+import org.nstcg.integrity.console.view.sagas.SagasView;
+import org.nstcg.integrity.console.view.users.UsersView;
+import org.nstcg.integrity.console.viewmodel.accounts.AccountsViewModel;
+import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
 import org.nstcg.integrity.console.viewmodel.cache.CacheViewModel;
+import org.nstcg.integrity.console.viewmodel.duplicates.DuplicatesViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.repairs.RepairsViewModel;
+import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
+import org.nstcg.integrity.console.viewmodel.shell.AlertNotifier;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.ServerStatusViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.ShellViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.StatusBarViewModel;
+import org.nstcg.integrity.console.viewmodel.users.UsersViewModel;
 
 /**
  * The main frame: navigation on the left, the selected screen in the middle, live server health at the bottom and
@@ -155,6 +155,12 @@ public final class ShellView {
         }
         if (page instanceof RepairsViewModel repairs) {
             return ViewLoader.load(new RepairsView(repairs));
+        }
+        if (page instanceof DuplicatesViewModel duplicates) {
+            return ViewLoader.load(new DuplicatesView(duplicates));
+        }
+        if (page instanceof UsersViewModel users) {
+            return ViewLoader.load(new UsersView(users));
         }
         if (page instanceof PlaceholderViewModel placeholder) {
             return ViewLoader.load(new PlaceholderView(placeholder));

@@ -1,0 +1,372 @@
+package org.nstcg.integrity.console.viewmodel.duplicates;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.service.TaskHandle;
+import org.nstcg.integrity.console.viewmodel.DisplayFormats;
+import org.nstcg.integrity.console.viewmodel.UserMessages;
+import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
+import org.nstcg.integrity.console.viewmodel.users.MergeActions;
+import org.nstcg.integrity.console.viewmodel.users.MergeWizardViewModel;
+import org.nstcg.integrity.engine.dedup.DuplicateCandidate;
+import org.nstcg.integrity.engine.integrity.Finding;
+import org.nstcg.integrity.engine.lookup.DuplicateAlerts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Duplicates screen: the duplicate alerts of the latest integrity check run, exact pairs (the same mailbox) and
+ * likely pairs (similar names and mailboxes, scored with reasons), filterable by kind, score and text, read a page
+ * at a time; a pair opens side by side with the merge wizard (preview first).
+ */
+public final class DuplicatesViewModel implements PageViewModel {
+
+    /** Pairs of each kind read per page. */
+    public static final int PAGE = 100;
+    /** The kind filter's choices. */
+    public static final String ALL_KINDS = "All kinds";
+
+    private static final Logger log = LoggerFactory.getLogger(DuplicatesViewModel.class);
+
+    private final DuplicatesSource source;
+    private final FxTaskRunner runner;
+    private final Clock clock;
+    private final MergeWizardViewModel wizard;
+
+    private final ObservableList<DuplicatePair> pairs = FXCollections.observableArrayList();
+    private final FilteredList<DuplicatePair> shown = new FilteredList<>(pairs);
+    private final ObservableList<String> kinds = FXCollections.observableArrayList(ALL_KINDS,
+            DuplicatePair.Kind.ALERT.label(), DuplicatePair.Kind.EXACT.label(), DuplicatePair.Kind.LIKELY.label());
+    private final ObjectProperty<String> kind = new SimpleObjectProperty<>(ALL_KINDS);
+    private final DoubleProperty minScore = new SimpleDoubleProperty(0);
+    private final StringProperty filterText = new SimpleStringProperty("");
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper moreAvailable = new ReadOnlyBooleanWrapper();
+    private final StringProperty progress = new SimpleStringProperty("");
+    private final StringProperty summary = new SimpleStringProperty("");
+    private final StringProperty alertsSummary = new SimpleStringProperty("");
+    private final StringProperty error = new SimpleStringProperty("");
+    private final ReadOnlyBooleanWrapper pairShown = new ReadOnlyBooleanWrapper();
+    private final StringProperty leftTitle = new SimpleStringProperty("");
+    private final StringProperty leftText = new SimpleStringProperty("");
+    private final StringProperty rightTitle = new SimpleStringProperty("");
+    private final StringProperty rightText = new SimpleStringProperty("");
+    private final StringProperty pairReasons = new SimpleStringProperty("");
+    private final StringProperty mergeHint = new SimpleStringProperty("");
+    private final ReadOnlyBooleanWrapper wizardShown = new ReadOnlyBooleanWrapper();
+    private TaskHandle task = TaskHandle.DONE;
+    private boolean loaded;
+    private int exactOffset;
+    private int likelyOffset;
+
+    public DuplicatesViewModel(DuplicatesSource source, MergeActions merges, FxTaskRunner runner, Clock clock) {
+        this.source = source;
+        this.runner = runner;
+        this.clock = clock;
+        this.wizard = new MergeWizardViewModel(merges, runner);
+        // After a merge or its undo the pairs are read again; the wizard stays open with its result and Undo.
+        wizard.setOnChange(() -> read(true));
+        kind.addListener((obs, old, now) -> applyFilter());
+        minScore.addListener((obs, old, now) -> applyFilter());
+        filterText.addListener((obs, old, now) -> applyFilter());
+    }
+
+    /** Loads the first page when the screen is first shown; later visits keep what was read (F5 reads again). */
+    @Override
+    public void activate() {
+        if (!loaded) {
+            refresh();
+        }
+    }
+
+    /** Reads the alerts and the first page of each kind again. */
+    @Override
+    public void refresh() {
+        read(false);
+    }
+
+    private void read(boolean keepPair) {
+        task.cancel();
+        loaded = true;
+        loading.set(true);
+        error.set("");
+        task = runner.run(p -> {
+            p.step("Reading the duplicate alerts of the latest integrity check…");
+            DuplicateAlerts.Report alerts = source.alerts();
+            p.step("Looking for users sharing a mailbox…");
+            List<DuplicateCandidate> exact = source.exact(0, PAGE);
+            p.step("Scoring likely duplicates among active users…");
+            List<DuplicateCandidate> likely = source.likely(0, PAGE);
+            return new Page(alerts, exact, likely);
+        }, progress::set, page -> {
+            loading.set(false);
+            progress.set("");
+            List<DuplicatePair> rows = new ArrayList<>();
+            page.alerts().findings().forEach(f -> rows.add(alert(f)));
+            page.exact().forEach(c -> rows.add(pair(c)));
+            page.likely().forEach(c -> rows.add(pair(c)));
+            exactOffset = page.exact().size();
+            likelyOffset = page.likely().size();
+            moreAvailable.set(page.exact().size() >= PAGE || page.likely().size() >= PAGE);
+            alertsSummary.set(page.alerts().runId().map(id -> page.alerts().findings().isEmpty()
+                    ? "No duplicate alerts in the latest integrity check (run " + id + ", " + when(page.alerts()) + ")."
+                    : page.alerts().findings().size() + " duplicate alert(s) from integrity check run " + id + " (" + when(page.alerts()) + ").")
+                    .orElse("No integrity check has looked for duplicates yet; an operator runs them on the Repairs screen."));
+            pairs.setAll(rows);
+            if (!keepPair) {
+                closePair();
+            }
+            updateSummary();
+        }, failure -> {
+            loading.set(false);
+            progress.set("");
+            error.set("Duplicates could not be read. " + UserMessages.describe(failure, "reading duplicates", log));
+        });
+    }
+
+    /** Reads the next page of exact and likely pairs. */
+    public void loadMore() {
+        if (!moreAvailable.get() || loading.get()) {
+            return;
+        }
+        int e = exactOffset;
+        int l = likelyOffset;
+        loading.set(true);
+        task = runner.run(p -> {
+            p.step("Reading more duplicates…");
+            return new Page(null, source.exact(e, PAGE), source.likely(l, PAGE));
+        }, progress::set, page -> {
+            loading.set(false);
+            progress.set("");
+            page.exact().forEach(c -> pairs.add(pair(c)));
+            page.likely().forEach(c -> pairs.add(pair(c)));
+            exactOffset += page.exact().size();
+            likelyOffset += page.likely().size();
+            moreAvailable.set(page.exact().size() >= PAGE || page.likely().size() >= PAGE);
+            updateSummary();
+        }, failure -> {
+            loading.set(false);
+            progress.set("");
+            error.set("More duplicates could not be read. " + UserMessages.describe(failure, "reading duplicates", log));
+        });
+    }
+
+    /** Stops a read under way. */
+    public void cancel() {
+        task.cancel();
+        loading.set(false);
+        progress.set("");
+        summary.set("Stopped; press F5 or Refresh to read again.");
+    }
+
+    private record Page(DuplicateAlerts.Report alerts, List<DuplicateCandidate> exact, List<DuplicateCandidate> likely) {
+    }
+
+    private String when(DuplicateAlerts.Report r) {
+        return r.checkedAt().map(t -> DisplayFormats.ago(t, clock.instant())).orElse("");
+    }
+
+    private static DuplicatePair pair(DuplicateCandidate c) {
+        DuplicatePair.Side left = side(c.left());
+        DuplicatePair.Side right = side(c.right());
+        boolean mergeable = left.userId() != null && right.userId() != null && "active".equals(left.status()) && "active".equals(right.status());
+        return new DuplicatePair(c.kind() == DuplicateCandidate.Kind.EXACT ? DuplicatePair.Kind.EXACT : DuplicatePair.Kind.LIKELY,
+                c.score(), left, right, String.join("; ", c.reasons()), mergeable);
+    }
+
+    private static DuplicatePair.Side side(DuplicateCandidate.Party p) {
+        return new DuplicatePair.Side(p.userId(), p.label(), p.email(), p.name(), p.status());
+    }
+
+    private static DuplicatePair alert(Finding f) {
+        List<Long> ids = f.affectedIds();
+        List<String> emails = new ArrayList<>();
+        f.details().path("emails").forEach(e -> emails.add(e.asText()));
+        DuplicatePair.Side left = alertSide(ids, emails, 0);
+        DuplicatePair.Side right = alertSide(ids, emails, 1);
+        String more = ids.size() > 2 ? " (and " + (ids.size() - 2) + " more: " + ids.subList(2, ids.size()) + ")" : "";
+        return new DuplicatePair(DuplicatePair.Kind.ALERT, 1.0, left, right, f.message() + more, left.userId() != null && right.userId() != null);
+    }
+
+    private static DuplicatePair.Side alertSide(List<Long> ids, List<String> emails, int i) {
+        if (i >= ids.size()) {
+            return new DuplicatePair.Side(null, "—", "", "", "");
+        }
+        return new DuplicatePair.Side(ids.get(i), "user " + ids.get(i), i < emails.size() ? emails.get(i) : "", "", "active");
+    }
+
+    private void applyFilter() {
+        String k = kind.get();
+        double min = minScore.get();
+        String text = filterText.get() == null ? "" : filterText.get().strip();
+        shown.setPredicate(p -> (k == null || k.equals(ALL_KINDS) || p.kind().label().equals(k)) && p.score() + 1e-9 >= min
+                && (text.isEmpty() || p.mentions(text)));
+        updateSummary();
+    }
+
+    private void updateSummary() {
+        if (pairs.isEmpty()) {
+            summary.set("No duplicates found: no users share a mailbox and no two active users look alike."
+                    + " New sign-ups are compared when you refresh.");
+            return;
+        }
+        long alerts = pairs.stream().filter(p -> p.kind() == DuplicatePair.Kind.ALERT).count();
+        long exact = pairs.stream().filter(p -> p.kind() == DuplicatePair.Kind.EXACT).count();
+        long likely = pairs.size() - alerts - exact;
+        String counts = alerts + " alert(s), " + exact + " exact and " + likely + " likely pair(s) read"
+                + (moreAvailable.get() ? "; more can be loaded" : "");
+        summary.set(shown.size() == pairs.size() ? counts + "."
+                : shown.size() + " of them match the filter (" + counts + ").");
+    }
+
+    // The pair side by side -----------------------------------------------------------------------------------------
+
+    /** Shows the pair side by side, with the merge wizard when both are active users. Null closes it. */
+    public void select(DuplicatePair pair) {
+        if (pair == null) {
+            closePair();
+            return;
+        }
+        leftTitle.set(pair.left().label());
+        rightTitle.set(pair.right().label());
+        leftText.set(describe(pair.left()));
+        rightText.set(describe(pair.right()));
+        pairReasons.set(pair.kind().label() + ", score " + pair.scoreText() + ": " + pair.reasons());
+        if (!wizard.allowed()) {
+            mergeHint.set("Your role may not merge users.");
+            wizardShown.set(false);
+        } else if (pair.mergeable()) {
+            mergeHint.set("");
+            wizard.start(pair.left().userId(), pair.right().userId());
+            wizardShown.set(true);
+        } else {
+            mergeHint.set(pair.right().userId() == null
+                    ? "The other side is a legacy row held at import, not a user: the duplicate-emails repair folds it into the user."
+                    : "Only two active users can be merged; " + pair.right().label() + " is " + pair.right().status()
+                    + (pair.right().status().equals("merged") ? " already (unmerge it on the Users screen if that was wrong)." : "."));
+            wizardShown.set(false);
+        }
+        pairShown.set(true);
+    }
+
+    private void closePair() {
+        pairShown.set(false);
+        wizardShown.set(false);
+    }
+
+    private static String describe(DuplicatePair.Side s) {
+        List<String> lines = new ArrayList<>();
+        if (s.name() != null && !s.name().isEmpty()) {
+            lines.add(s.name());
+        }
+        if (s.email() != null && !s.email().isEmpty()) {
+            lines.add(s.email());
+        }
+        if (s.status() != null && !s.status().isEmpty()) {
+            lines.add("Status: " + s.status().toLowerCase(Locale.ROOT));
+        }
+        return String.join("\n", lines);
+    }
+
+    // Properties ----------------------------------------------------------------------------------------------------
+
+    /** The pairs that pass the filters; a sorted view of them is what the table shows. */
+    public ObservableList<DuplicatePair> pairs() {
+        return shown;
+    }
+
+    public ObservableList<String> kinds() {
+        return kinds;
+    }
+
+    public ObjectProperty<String> kindProperty() {
+        return kind;
+    }
+
+    /** Pairs scoring less are hidden (0 to 1). */
+    public DoubleProperty minScoreProperty() {
+        return minScore;
+    }
+
+    /** Text a pair must mention (ids, addresses, names, reasons). */
+    public StringProperty filterTextProperty() {
+        return filterText;
+    }
+
+    public ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty moreAvailableProperty() {
+        return moreAvailable.getReadOnlyProperty();
+    }
+
+    /** What the read under way is doing. */
+    public ReadOnlyStringProperty progressProperty() {
+        return progress;
+    }
+
+    public ReadOnlyStringProperty summaryProperty() {
+        return summary;
+    }
+
+    public ReadOnlyStringProperty alertsSummaryProperty() {
+        return alertsSummary;
+    }
+
+    public ReadOnlyStringProperty errorProperty() {
+        return error;
+    }
+
+    public ReadOnlyBooleanProperty pairShownProperty() {
+        return pairShown.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty leftTitleProperty() {
+        return leftTitle;
+    }
+
+    public ReadOnlyStringProperty leftTextProperty() {
+        return leftText;
+    }
+
+    public ReadOnlyStringProperty rightTitleProperty() {
+        return rightTitle;
+    }
+
+    public ReadOnlyStringProperty rightTextProperty() {
+        return rightText;
+    }
+
+    public ReadOnlyStringProperty pairReasonsProperty() {
+        return pairReasons;
+    }
+
+    /** Why the shown pair cannot be merged here; empty when it can. */
+    public ReadOnlyStringProperty mergeHintProperty() {
+        return mergeHint;
+    }
+
+    public ReadOnlyBooleanProperty wizardShownProperty() {
+        return wizardShown.getReadOnlyProperty();
+    }
+
+    public MergeWizardViewModel wizard() {
+        return wizard;
+    }
+}

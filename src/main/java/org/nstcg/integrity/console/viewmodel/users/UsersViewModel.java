@@ -1,0 +1,443 @@
+package org.nstcg.integrity.console.viewmodel.users;
+
+import java.time.Clock;
+import java.util.Optional;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.service.TaskHandle;
+import org.nstcg.integrity.console.viewmodel.DisplayFormats;
+import org.nstcg.integrity.console.viewmodel.UserMessages;
+import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
+import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
+import org.nstcg.integrity.engine.lookup.UserDetails;
+import org.nstcg.integrity.engine.lookup.UserMatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Users screen: search by address, name, referral code or id; the selected user's profile, points ledger,
+ * referrals, merges, sagas and audit entries; unmerge (with a reason and a confirmation step) and the merge wizard.
+ * Searches return at most {@link #LIMIT} users, so the table never holds more than a page.
+ */
+public final class UsersViewModel implements PageViewModel {
+
+    /** The most results a search shows; the engine reads no more than this. */
+    public static final int LIMIT = 50;
+    /** Before any search. */
+    public static final String START_HINT = "Type an email address, a name, a referral code or a user id, then press Enter.";
+
+    private static final Logger log = LoggerFactory.getLogger(UsersViewModel.class);
+
+    private final UsersSource source;
+    private final MergeActions merges;
+    private final FxTaskRunner runner;
+    private final Clock clock;
+    private final MergeWizardViewModel wizard;
+
+    private final StringProperty query = new SimpleStringProperty("");
+    private final ReadOnlyBooleanWrapper searching = new ReadOnlyBooleanWrapper();
+    private final StringProperty summary = new SimpleStringProperty(START_HINT);
+    private final StringProperty error = new SimpleStringProperty("");
+    private final ObservableList<UserRows.Match> results = FXCollections.observableArrayList();
+    private TaskHandle searchTask = TaskHandle.DONE;
+    private String lastQuery;
+
+    private final ReadOnlyBooleanWrapper detailsShown = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper loadingDetails = new ReadOnlyBooleanWrapper();
+    private final StringProperty detailsError = new SimpleStringProperty("");
+    private final StringProperty title = new SimpleStringProperty("");
+    private final StringProperty subtitle = new SimpleStringProperty("");
+    private final StringProperty email = new SimpleStringProperty("");
+    private final StringProperty mailbox = new SimpleStringProperty("");
+    private final StringProperty codes = new SimpleStringProperty("");
+    private final StringProperty points = new SimpleStringProperty("");
+    private final StringProperty referralCount = new SimpleStringProperty("");
+    private final StringProperty referrer = new SimpleStringProperty("");
+    private final StringProperty created = new SimpleStringProperty("");
+    private final StringProperty mergedNote = new SimpleStringProperty("");
+    private final StringProperty ledgerSummary = new SimpleStringProperty("");
+    private final StringProperty refereesSummary = new SimpleStringProperty("");
+    private final ObservableList<UserRows.Ledger> ledger = FXCollections.observableArrayList();
+    private final ObservableList<UserRows.Person> referees = FXCollections.observableArrayList();
+    private final ObservableList<UserRows.Merge> mergeHistory = FXCollections.observableArrayList();
+    private final ObservableList<UserRows.Saga> sagas = FXCollections.observableArrayList();
+    private final ObservableList<UserRows.Audit> audit = FXCollections.observableArrayList();
+    private final ReadOnlyBooleanWrapper referrerAvailable = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper unmergeAvailable = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper mergeAvailable = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper confirmingUnmerge = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper wizardShown = new ReadOnlyBooleanWrapper();
+    private final StringProperty unmergeReason = new SimpleStringProperty("");
+    private final StringProperty unmergeQuestion = new SimpleStringProperty("");
+    private final StringProperty actionMessage = new SimpleStringProperty("");
+    private final StringProperty actionError = new SimpleStringProperty("");
+    private UserDetails shown;
+    private TaskHandle detailsTask = TaskHandle.DONE;
+
+    public UsersViewModel(UsersSource source, MergeActions merges, FxTaskRunner runner, Clock clock) {
+        this.source = source;
+        this.merges = merges;
+        this.runner = runner;
+        this.clock = clock;
+        this.wizard = new MergeWizardViewModel(merges, runner);
+        wizard.setOnChange(this::reload);
+    }
+
+    // Search --------------------------------------------------------------------------------------------------------
+
+    /** Searches for the query typed; a new search replaces one under way. */
+    public void search() {
+        String q = query.get() == null ? "" : query.get().strip();
+        if (q.isEmpty()) {
+            error.set("");
+            summary.set(START_HINT);
+            return;
+        }
+        searchTask.cancel();
+        searching.set(true);
+        error.set("");
+        summary.set("Searching for “" + q + "”…");
+        searchTask = runner.run(progress -> source.search(q, LIMIT), found -> {
+            searching.set(false);
+            lastQuery = q;
+            results.setAll(found.stream().map(UsersViewModel::row).toList());
+            summary.set(found.isEmpty() ? "No user matches “" + q + "”. Try the full address, a first or last name, or a referral code."
+                    : found.size() >= LIMIT ? "Showing the first " + LIMIT + " users matching “" + q + "”; type more to narrow the search."
+                    : found.size() == 1 ? "1 user matches “" + q + "”." : found.size() + " users match “" + q + "”.");
+        }, failure -> {
+            searching.set(false);
+            summary.set("");
+            error.set("The search failed. " + UserMessages.describe(failure, "searching users", log));
+        });
+    }
+
+    /** Shows a user found elsewhere (a referrer, a referee, a pair on the Duplicates screen). */
+    public void openUser(long userId) {
+        query.set("#" + userId);
+        search();
+        select(userId);
+    }
+
+    private static UserRows.Match row(UserMatch m) {
+        String status = m.mergedInto().map(id -> m.status() + " into " + id).orElse(m.status());
+        return new UserRows.Match(m.id(), m.name(), m.email(), m.referralCode(), status, DisplayFormats.count(m.points()), m.why());
+    }
+
+    // Details -------------------------------------------------------------------------------------------------------
+
+    /** Reads and shows the user; null clears the details. */
+    public void select(Long userId) {
+        detailsTask.cancel();
+        confirmingUnmerge.set(false);
+        actionMessage.set("");
+        actionError.set("");
+        wizardShown.set(false);
+        if (userId == null) {
+            detailsShown.set(false);
+            shown = null;
+            return;
+        }
+        loadDetails(userId);
+    }
+
+    private void loadDetails(long userId) {
+        loadingDetails.set(true);
+        detailsError.set("");
+        detailsTask = runner.run(progress -> source.details(userId), found -> {
+            loadingDetails.set(false);
+            if (found.isEmpty()) {
+                detailsShown.set(false);
+                detailsError.set("User " + userId + " does not exist (any more). Search again.");
+                return;
+            }
+            show(found.get());
+        }, failure -> {
+            loadingDetails.set(false);
+            detailsError.set("User " + userId + " could not be read. " + UserMessages.describe(failure, "reading a user", log));
+        });
+    }
+
+    private void show(UserDetails d) {
+        shown = d;
+        UserDetails.Profile p = d.profile();
+        title.set(p.name());
+        subtitle.set("User " + p.id() + " · " + p.status() + p.mergedInto().map(id -> " into user " + id).orElse(""));
+        email.set(p.email());
+        mailbox.set(p.emailNormalized());
+        codes.set(String.join(", ", p.codes().stream().map(c -> c.kind().equals("primary") ? c.code() : c.code() + " (alias)").toList()));
+        points.set(DisplayFormats.count(p.points()));
+        referralCount.set(DisplayFormats.count(p.referralCount()));
+        referrer.set(d.referrer().map(r -> r.name() + " (user " + r.id() + ", " + r.referralCode() + ")").orElse("Nobody: signed up without a code"));
+        referrerAvailable.set(d.referrer().isPresent());
+        created.set(DisplayFormats.absolute(p.createdAt(), clock.getZone()) + " · updated " + DisplayFormats.ago(p.updatedAt(), clock.instant()));
+        mergedNote.set(d.liveMerge().map(m -> "Merged into user " + m.survivorId() + " by " + m.actor()
+                + m.mergedAt().map(t -> " on " + DisplayFormats.absolute(t, clock.getZone())).orElse("")
+                + m.reason().map(r -> ": " + r).orElse("") + ".").orElse(""));
+        ledger.setAll(d.ledger().stream().map(e -> new UserRows.Ledger(DisplayFormats.absolute(e.at(), clock.getZone()),
+                (e.delta() > 0 ? "+" : "") + e.delta(), e.reason(), e.sagaId().map(Object::toString).orElse(""))).toList());
+        ledgerSummary.set(d.ledgerTotal() == 0 ? "No points ledger entries: the user never earned points."
+                : d.ledgerTotal() > d.ledger().size() ? "The latest " + d.ledger().size() + " of " + DisplayFormats.count(d.ledgerTotal()) + " entries."
+                : DisplayFormats.count(d.ledgerTotal()) + (d.ledgerTotal() == 1 ? " entry." : " entries."));
+        referees.setAll(d.referees().stream().map(r -> new UserRows.Person(r.id(), r.name(), r.email(), r.status(), r.referralCode())).toList());
+        refereesSummary.set(d.refereeTotal() == 0 ? "Nobody signed up with this user's code yet."
+                : d.refereeTotal() > d.referees().size() ? "The first " + d.referees().size() + " of " + DisplayFormats.count(d.refereeTotal())
+                + " users referred; double-click one to open it."
+                : DisplayFormats.count(d.refereeTotal()) + " user(s) referred; double-click one to open it.");
+        mergeHistory.setAll(d.merges().stream().map(m -> new UserRows.Merge(Long.toString(m.mergeId()),
+                "user " + m.mergedId() + " into user " + m.survivorId(), m.status() + m.unmergedBy().map(b -> " by " + b).orElse(""),
+                m.actor(), m.reason().orElse(""))).toList());
+        sagas.setAll(d.sagas().stream().map(s -> new UserRows.Saga(DisplayFormats.absolute(s.createdAt(), clock.getZone()), s.type(),
+                s.status(), s.how(), s.id().toString())).toList());
+        audit.setAll(d.audit().stream().map(a -> new UserRows.Audit(DisplayFormats.absolute(a.at(), clock.getZone()), a.actor(), a.action()
+                + (a.targetId().equals(Long.toString(p.id())) ? "" : " (user " + a.targetId() + ")"), a.details().orElse(""))).toList());
+        unmergeAvailable.set(merges.allowed() && d.liveMerge().isPresent());
+        mergeAvailable.set(merges.allowed() && p.status().equals("active"));
+        detailsShown.set(true);
+    }
+
+    /** Reads the shown user and the search again (after a merge or unmerge changed them). */
+    private void reload() {
+        if (shown != null) {
+            loadDetails(shown.profile().id());
+        }
+        if (lastQuery != null && lastQuery.equals(query.get() == null ? null : query.get().strip())) {
+            search();
+        }
+    }
+
+    /** F5: search again and read the shown user again. */
+    @Override
+    public void refresh() {
+        if (shown != null) {
+            loadDetails(shown.profile().id());
+        }
+        if (lastQuery != null) {
+            search();
+        }
+    }
+
+    /** The referrer of the shown user, to open it. */
+    public Optional<Long> referrerId() {
+        return shown == null ? Optional.empty() : shown.referrer().map(UserDetails.UserRef::id);
+    }
+
+    // Unmerge and merge ----------------------------------------------------------------------------------------------
+
+    /** Asks for a reason and a confirmation before unmerging the shown user. */
+    public void beginUnmerge() {
+        if (!unmergeAvailable.get()) {
+            return;
+        }
+        UserDetails.MergeRef m = shown.liveMerge().orElseThrow();
+        unmergeQuestion.set("Unmerge user " + m.mergedId() + " from user " + m.survivorId() + "? Its points, referrals and codes go back"
+                + " to it and it becomes active again.");
+        unmergeReason.set("");
+        actionError.set("");
+        actionMessage.set("");
+        confirmingUnmerge.set(true);
+    }
+
+    public void cancelUnmerge() {
+        confirmingUnmerge.set(false);
+        actionError.set("");
+    }
+
+    /** Unmerges the shown user, with the reason given. */
+    public void confirmUnmerge() {
+        if (!confirmingUnmerge.get() || shown == null) {
+            return;
+        }
+        String why = unmergeReason.get() == null ? "" : unmergeReason.get().strip();
+        if (why.isEmpty()) {
+            actionError.set("Give a reason for the unmerge: it is recorded in the audit trail.");
+            return;
+        }
+        long userId = shown.profile().id();
+        loadingDetails.set(true);
+        runner.run(progress -> merges.unmerge(userId, why), outcome -> {
+            loadingDetails.set(false);
+            if (outcome instanceof UnmergeOutcome.Unmerged u) {
+                confirmingUnmerge.set(false);
+                actionError.set("");
+                actionMessage.set(unmerged(u));
+                reload();
+            } else {
+                actionError.set("User " + userId + " cannot be unmerged: " + ((UnmergeOutcome.Refused) outcome).reason() + ".");
+            }
+        }, failure -> {
+            loadingDetails.set(false);
+            actionError.set(UserMessages.describe(failure, "unmerging a user", log));
+        });
+    }
+
+    static String unmerged(UnmergeOutcome.Unmerged u) {
+        return "Unmerged user " + u.userId() + " from user " + u.survivorId() + ": " + u.pointsReturned() + " point(s), "
+                + u.referralsReturned() + " referred user(s) and " + u.codesReturned() + " referral code(s) returned.";
+    }
+
+    /** Opens the merge wizard with the shown user as the one merged away; the user to keep is typed. */
+    public void beginMerge() {
+        if (!mergeAvailable.get()) {
+            return;
+        }
+        wizard.start(null, shown.profile().id());
+        actionMessage.set("");
+        wizardShown.set(true);
+    }
+
+    public void closeWizard() {
+        wizardShown.set(false);
+    }
+
+    // Properties ----------------------------------------------------------------------------------------------------
+
+    public StringProperty queryProperty() {
+        return query;
+    }
+
+    public ReadOnlyBooleanProperty searchingProperty() {
+        return searching.getReadOnlyProperty();
+    }
+
+    /** How many users matched, or what to type; empty while an error is shown. */
+    public ReadOnlyStringProperty summaryProperty() {
+        return summary;
+    }
+
+    public ReadOnlyStringProperty errorProperty() {
+        return error;
+    }
+
+    public ObservableList<UserRows.Match> results() {
+        return results;
+    }
+
+    public ReadOnlyBooleanProperty detailsShownProperty() {
+        return detailsShown.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty loadingDetailsProperty() {
+        return loadingDetails.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty detailsErrorProperty() {
+        return detailsError;
+    }
+
+    public ReadOnlyStringProperty titleProperty() {
+        return title;
+    }
+
+    public ReadOnlyStringProperty subtitleProperty() {
+        return subtitle;
+    }
+
+    public ReadOnlyStringProperty emailProperty() {
+        return email;
+    }
+
+    public ReadOnlyStringProperty mailboxProperty() {
+        return mailbox;
+    }
+
+    public ReadOnlyStringProperty codesProperty() {
+        return codes;
+    }
+
+    public ReadOnlyStringProperty pointsProperty() {
+        return points;
+    }
+
+    public ReadOnlyStringProperty referralCountProperty() {
+        return referralCount;
+    }
+
+    public ReadOnlyStringProperty referrerProperty() {
+        return referrer;
+    }
+
+    public ReadOnlyBooleanProperty referrerAvailableProperty() {
+        return referrerAvailable.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty createdProperty() {
+        return created;
+    }
+
+    /** "Merged into user 3 by sam on …: same person." while the user is merged; empty otherwise. */
+    public ReadOnlyStringProperty mergedNoteProperty() {
+        return mergedNote;
+    }
+
+    public ReadOnlyStringProperty ledgerSummaryProperty() {
+        return ledgerSummary;
+    }
+
+    public ReadOnlyStringProperty refereesSummaryProperty() {
+        return refereesSummary;
+    }
+
+    public ObservableList<UserRows.Ledger> ledger() {
+        return ledger;
+    }
+
+    public ObservableList<UserRows.Person> referees() {
+        return referees;
+    }
+
+    public ObservableList<UserRows.Merge> mergeHistory() {
+        return mergeHistory;
+    }
+
+    public ObservableList<UserRows.Saga> sagas() {
+        return sagas;
+    }
+
+    public ObservableList<UserRows.Audit> audit() {
+        return audit;
+    }
+
+    public ReadOnlyBooleanProperty unmergeAvailableProperty() {
+        return unmergeAvailable.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty mergeAvailableProperty() {
+        return mergeAvailable.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty confirmingUnmergeProperty() {
+        return confirmingUnmerge.getReadOnlyProperty();
+    }
+
+    public StringProperty unmergeReasonProperty() {
+        return unmergeReason;
+    }
+
+    public ReadOnlyStringProperty unmergeQuestionProperty() {
+        return unmergeQuestion;
+    }
+
+    /** What the last unmerge did. */
+    public ReadOnlyStringProperty actionMessageProperty() {
+        return actionMessage;
+    }
+
+    /** Why the last unmerge could not be done. */
+    public ReadOnlyStringProperty actionErrorProperty() {
+        return actionError;
+    }
+
+    public ReadOnlyBooleanProperty wizardShownProperty() {
+        return wizardShown.getReadOnlyProperty();
+    }
+
+    public MergeWizardViewModel wizard() {
+        return wizard;
+    }
+}
