@@ -565,7 +565,8 @@ final class BenchCommand {
                 seen.put("lastCheckRunStatus", r.figures().lastCheckRun().map(c -> c.status()).orElse("none"));
 
                 ObjectNode search = root.putObject("search");
-                search.put("definition", "UserDirectory.search(query, 50) over e-mail prefixes, names and referral codes");
+                search.put("definition", "UserDirectory.search(query, 50), in turn: a mailbox typed with other capitals, a mailbox beginning,"
+                        + " a name every seeded user has, a referral code with one symbol mistyped; every answer checked");
                 search.put("measured", r.search().isPresent());
                 if (r.search().isPresent()) {
                     paired(search, r.search().get(), "exact look-up by email_normalized of the same users");

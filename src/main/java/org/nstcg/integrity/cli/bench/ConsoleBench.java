@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -20,6 +21,10 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.integrity.BuiltInChecks;
 import org.nstcg.integrity.engine.integrity.OverviewFigures;
 import org.nstcg.integrity.engine.integrity.OverviewReader;
+import org.nstcg.integrity.engine.lookup.UserDirectory;
+import org.nstcg.integrity.engine.lookup.UserMatch;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome;
+import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.ProgressListener;
@@ -37,7 +42,8 @@ import org.nstcg.integrity.engine.support.ProgressListener;
  * <ol>
  *   <li><b>Overview.</b> {@link OverviewReader#read()}, what every overview refresh runs, against the baseline
  *   {@code SELECT count(*) FROM users}; reads alternate with baseline reads so both see the same cache.</li>
- *   <li><b>User search.</b> {@link #searchFigures}: filled in once the user directory's search exists.</li>
+ *   <li><b>User search.</b> {@link #searchFigures}: {@code UserDirectory.search} over four kinds of query against an
+ *   exact mailbox look-up.</li>
  *   <li><b>Saga timeline.</b> {@code SagaService.show(id)} (the saga and its events, what the Sagas screen opens)
  *   against a primary-key look-up of the saga row alone, the same random ids, alternating.</li>
  * </ol>
@@ -49,6 +55,9 @@ public final class ConsoleBench {
     private static final int CHUNK = 200_000;
     private static final int OVERVIEW_WARMUP = 3;
     private static final int TIMELINE_WARMUP = 100;
+    private static final int SEARCH_WARMUP = 100;
+    /** Users registered through the engine for the mistyped-code searches. */
+    static final int SEARCH_CODES = 100;
 
     /**
      * Latencies of one measured path.
@@ -113,7 +122,7 @@ public final class ConsoleBench {
         OverviewFigures[] last = new OverviewFigures[1];
         Paired overview = alternate(overviewReads, OVERVIEW_WARMUP, i -> last[0] = reader.read(), i -> countUsers());
         progress.step("Timing user search…");
-        Optional<Paired> search = searchFigures(users, reads);
+        Optional<Paired> search = searchFigures(users, reads, progress);
         progress.step(String.format("Timing %,d saga timelines against a primary-key look-up…", reads));
         Paired timeline = timeline(users, reads);
         return new Result(seeded, overview, last[0], search, timeline);
@@ -217,19 +226,88 @@ public final class ConsoleBench {
     // (2) User search -----------------------------------------------------------------------------------------------
 
     /**
-     * User search p95 against its baseline, on the seeded users ({@code bench<g>@bench.example.org}, "Runner g",
-     * {@code BENCH-000000000g}).
-     *
-     * <p><b>LEAD: fill in after merging the user directory.</b> Time
-     * {@code engine.lookup.UserDirectory.search(query, 50)} over {@code reads} queries (a third e-mail prefixes such as
-     * {@code "bench12345"}, a third names such as {@code "Runner 12345"}, a third referral codes such as
-     * {@code "BENCH-0000012345"}), alternating with the baseline, an exact look-up by {@code email_normalized}
-     * ({@code users_email_normalized_ix}) of the same users, e.g. {@code alternate(reads, 100, i -> directory.search(q[i],
-     * 50), i -> byEmail(g[i]))}; return {@code Optional.of(paired)}. {@code BenchCommand.ConsoleScreens} already prints
-     * and reports it (goal: p95 under 200 ms). Until then the search is not measured.
+     * User search p95 against its baseline, on the seeded users ({@code bench<g>@bench.example.org}, first name
+     * "Bench") plus {@value #SEARCH_CODES} users registered through the engine, so that their referral codes are real.
+     * Four kinds of query take turns, as support staff type them: a mailbox typed with other capitals
+     * ({@code Bench123@Bench.Example.ORG}), a mailbox beginning ({@code bench123456}), a common name matching every
+     * seeded user ({@code Bench Runner}: the LIMIT must stop the scan early) and a referral code with one symbol
+     * mistyped (the engine corrects it). Every answer is checked, so a fast wrong answer cannot pass. The baseline is
+     * an exact look-up by {@code email_normalized} of the same user, alternating with the searches.
      */
-    Optional<Paired> searchFigures(long users, int reads) {
-        return Optional.empty();
+    Optional<Paired> searchFigures(long users, int reads, ProgressListener progress) throws Exception {
+        progress.step(String.format("Registering %d users through the engine for real referral codes…", SEARCH_CODES));
+        String[] codes = new String[SEARCH_CODES];
+        long[] codeOwners = new long[SEARCH_CODES];
+        for (int k = 0; k < SEARCH_CODES; k++) {
+            RegistrationOutcome outcome = engine.registration().register(new RegistrationRequest(
+                    "searchbench" + k + "@example.org", "Searcher", "Number" + k, null));
+            if (!(outcome instanceof RegistrationOutcome.Registered registered)) {
+                throw new IllegalStateException("bench registration refused: " + outcome);
+            }
+            codes[k] = registered.referralCode();
+            codeOwners[k] = registered.userId();
+        }
+        UserDirectory directory = engine.users();
+        SplittableRandom random = new SplittableRandom(11);
+        int total = reads + SEARCH_WARMUP;
+        String[] queries = new String[total];
+        long[] expected = new long[total];
+        String[] baselineMailbox = new String[total];
+        for (int i = 0; i < total; i++) {
+            long g = 1 + random.nextLong(users);
+            baselineMailbox[i] = "bench" + g + "@bench.example.org";
+            switch (i % 4) {
+                case 0 -> {
+                    queries[i] = "Bench" + g + "@Bench.Example.ORG";
+                    expected[i] = g;
+                }
+                case 1 -> {
+                    queries[i] = "bench" + g;
+                    expected[i] = -1;
+                }
+                case 2 -> {
+                    queries[i] = "Bench Runner";
+                    expected[i] = -1;
+                }
+                default -> {
+                    int k = random.nextInt(SEARCH_CODES);
+                    queries[i] = mistype(codes[k]);
+                    expected[i] = codeOwners[k];
+                }
+            }
+        }
+        return Optional.of(alternate(reads, SEARCH_WARMUP, i -> {
+            List<UserMatch> found = directory.search(queries[i], 50);
+            if (found.isEmpty() || (expected[i] > 0 && found.stream().noneMatch(m -> m.id() == expected[i]))) {
+                throw new IllegalStateException("search for '" + queries[i] + "' missed user " + expected[i] + ": " + found);
+            }
+            return found;
+        }, i -> byMailbox(baselineMailbox[i])));
+    }
+
+    /** The code with its last letter or digit replaced by another symbol: a typo the check symbol catches. */
+    static String mistype(String code) {
+        char[] chars = code.toCharArray();
+        for (int i = chars.length - 1; i >= 0; i--) {
+            if (Character.isLetterOrDigit(chars[i])) {
+                chars[i] = chars[i] == '7' ? '8' : '7';
+                return new String(chars);
+            }
+        }
+        throw new IllegalArgumentException("no symbol in " + code);
+    }
+
+    private long byMailbox(String mailbox) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM users WHERE email_normalized = ?")) {
+            ps.setString(1, mailbox);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("baseline found no " + mailbox);
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     // (3) Saga timeline ---------------------------------------------------------------------------------------------
