@@ -21,7 +21,9 @@ import org.nstcg.integrity.console.viewmodel.shell.StatusBarViewModel;
 import org.nstcg.integrity.console.viewmodel.signin.SetupViewModel;
 import org.nstcg.integrity.console.viewmodel.signin.SignInViewModel;
 import org.nstcg.integrity.engine.account.AccountResult;
+import java.util.List;
 import org.nstcg.integrity.engine.account.AccountService;
+import org.nstcg.integrity.engine.integrity.AlertLog;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.account.SignInOutcome;
 import org.slf4j.Logger;
@@ -121,8 +123,23 @@ public final class ConsoleWindow {
         AtomicReference<ShellViewModel> current = new AtomicReference<>();
         ScreenWiring wiring = new ScreenWiring(started, session, runner, clock, feature -> current.get().select(feature));
         StatusBarViewModel status = new StatusBarViewModel(started::health, runner, clock, started.config().consoleRefresh());
-        AlertNotifier alerts = new AlertNotifier(listener -> started.alerts().subscribe(listener), runner,
-                alert -> ScreenWiring.concerns(session, alert));
+        AlertLog alertLog = started.alertLog();
+        AlertNotifier alerts = new AlertNotifier(listener -> started.alerts().subscribe(listener), new AlertNotifier.AlertFeed() {
+            @Override
+            public long latestId() {
+                return alertLog.latestId();
+            }
+
+            @Override
+            public List<AlertLog.StoredAlert> after(long id, int limit) {
+                return alertLog.after(id, limit);
+            }
+
+            @Override
+            public String ownInstance() {
+                return alertLog.instanceId();
+            }
+        }, runner, started.config().consoleRefresh(), alert -> ScreenWiring.concerns(session, alert));
         shell = new ShellViewModel(wiring.pages(), status, alerts, session.displayName(), session.role().title(),
                 () -> signOut(started, session));
         current.set(shell);

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,7 @@ import org.nstcg.integrity.engine.dedup.MergeOutcome;
 import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
 import org.nstcg.integrity.engine.integrity.CheckRun;
 import org.nstcg.integrity.engine.integrity.Finding;
+import org.nstcg.integrity.engine.integrity.OverviewFigures;
 import org.nstcg.integrity.engine.integrity.OverviewReader;
 import org.nstcg.integrity.engine.integrity.RunSummary;
 import org.nstcg.integrity.engine.lookup.DuplicateAlerts;
@@ -134,7 +136,8 @@ final class ScreenWiring {
     }
 
     private PageViewModel overview() {
-        OverviewReader reader = new OverviewReader(engine.database().dataSource(), engine::figures, engine.alerts()::recent,
+        OverviewReader reader = new OverviewReader(engine.database().dataSource(), engine::figures,
+                () -> engine.alertLog().since(clock.instant().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
                 engine.cacheDivergence().threshold(), clock);
         return new OverviewViewModel(() -> {
             session.authorize(Permission.VIEW_OVERVIEW);

@@ -27,6 +27,7 @@ import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
 import org.nstcg.integrity.engine.dedup.Deduplication;
 import org.nstcg.integrity.engine.email.EmailNormalizer;
 import org.nstcg.integrity.engine.integrity.AlertHub;
+import org.nstcg.integrity.engine.integrity.AlertLog;
 import org.nstcg.integrity.engine.integrity.CheckSettings;
 import org.nstcg.integrity.engine.integrity.IntegrityChecks;
 import org.nstcg.integrity.engine.lookup.UserDirectory;
@@ -88,6 +89,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final DivergenceSampler cacheDivergence;
     private final Deduplication dedup;
     private final AccountService accounts;
+    private final AlertLog alertLog;
     private final UserDirectory users;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
@@ -112,6 +114,8 @@ public final class IntegrityEngine implements AutoCloseable {
                 .withRecoveryInterval(config.sagaRecoveryInterval());
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
         this.audit = new AuditTrail(database.dataSource(), json);
+        this.alertLog = new AlertLog(database.dataSource(), instanceId, clock);
+        alerts.addSink(alertLog);
         this.accounts = new AccountService(database.dataSource(), audit, PasswordHasher.DEFAULT, clock,
                 config.consoleLockoutAttempts(), config.consoleLockoutDuration());
         this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock, (c, sagaId, action, actor, reason, from, to) ->
@@ -299,6 +303,11 @@ public final class IntegrityEngine implements AutoCloseable {
     }
 
     /** The tamper-evident audit trail of administrative actions. */
+    /** Every alert of every instance, kept in PostgreSQL. */
+    public AlertLog alertLog() {
+        return alertLog;
+    }
+
     /** Console accounts, sign-in and roles. */
     public AccountService accounts() {
         return accounts;
@@ -395,6 +404,7 @@ public final class IntegrityEngine implements AutoCloseable {
         sagas.close();
         cacheDivergence.close();
         alerts.close();
+        alertLog.close();
         cacheCoordinator.close();
         redis.close();
         database.close();

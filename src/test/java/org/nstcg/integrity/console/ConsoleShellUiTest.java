@@ -113,6 +113,19 @@ class ConsoleShellUiTest {
                 && robot.lookup("2 referral codes are shared by more than one user.").tryQuery().isPresent(), "the notification");
     }
 
+    @Test
+    void anAlertRaisedOnAnotherEngineInstancePopsUpFromTheAlertLog() throws Exception {
+        openShell("1s");
+        ui.waitForText("#usersValue", "0");
+
+        try (IntegrityEngine other = db.startEngine()) {
+            other.alerts().raise(new Alert("warning", "saga.rollback-rate", "sagas", "3.2% of sagas rolled back on the other server.",
+                    java.time.Instant.now()));
+            ui.waitUntil(() -> robot.lookup("3.2% of sagas rolled back on the other server.").tryQuery().isPresent(),
+                    "the other instance's alert as a notification");
+        }
+    }
+
     private void openShell(String refresh) throws TimeoutException {
         engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CONSOLE_REFRESH, refresh)), ProgressListener.NONE);
         Session admin = TestAccounts.signIn(engine, Role.ADMINISTRATOR);

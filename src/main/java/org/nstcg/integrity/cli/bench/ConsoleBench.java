@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -117,7 +118,8 @@ public final class ConsoleBench {
     public Result run(long users, int overviewReads, int reads, ProgressListener progress) throws Exception {
         Seeded seeded = seed(users, progress);
         progress.step(String.format("Timing %d overview reads against SELECT count(*) FROM users…", overviewReads));
-        OverviewReader reader = new OverviewReader(dataSource, engine::figures, engine.alerts()::recent,
+        OverviewReader reader = new OverviewReader(dataSource, engine::figures,
+                () -> engine.alertLog().since(Instant.now().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
                 engine.cacheDivergence().threshold(), Clock.systemUTC());
         OverviewFigures[] last = new OverviewFigures[1];
         Paired overview = alternate(overviewReads, OVERVIEW_WARMUP, i -> last[0] = reader.read(), i -> countUsers());
@@ -130,7 +132,7 @@ public final class ConsoleBench {
 
     // Setup -------------------------------------------------------------------------------------------------------
 
-    private Seeded seed(long n, ProgressListener progress) throws SQLException {
+    private Seeded seed(long n, ProgressListener progress) throws SQLException, InterruptedException {
         long t0 = System.nanoTime();
         long recent = Math.max(1, n / 50);
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
@@ -191,8 +193,14 @@ public final class ConsoleBench {
             }
         }
         Instant now = Instant.now();
+        long before = engine.alertLog().latestId();
         for (int i = 0; i < 5; i++) {
             engine.alerts().raise(new Alert("warning", "bench.alert", "bench", "A benchmark alert (" + i + ").", now.minusSeconds(3600L * i)));
+        }
+        // The alert log writes in the background: wait (briefly) until the five are stored, as the overview reads them there.
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (engine.alertLog().after(before, 10).size() < 5 && System.nanoTime() < until) {
+            Thread.sleep(20);
         }
         return new Seeded(n, n, n * EVENTS_PER_SAGA, count("cache_divergence_samples"), count("integrity_check_runs"),
                 (System.nanoTime() - t0) / 1e9);

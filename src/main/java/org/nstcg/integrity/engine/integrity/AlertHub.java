@@ -41,7 +41,7 @@ public final class AlertHub implements AlertSink, AutoCloseable {
     private final Optional<WebhookAlertSink> webhook;
 
     public AlertHub(List<AlertSink> sinks) {
-        this.sinks = List.copyOf(sinks);
+        this.sinks = new CopyOnWriteArrayList<>(sinks);
         this.webhook = sinks.stream().filter(WebhookAlertSink.class::isInstance).map(WebhookAlertSink.class::cast).findFirst();
     }
 
@@ -75,6 +75,11 @@ public final class AlertHub implements AlertSink, AutoCloseable {
                 log.warn("An alert listener failed: {}", e.toString());
             }
         }
+    }
+
+    /** Adds a sink that needs the running engine (such as the PostgreSQL {@link AlertLog}). */
+    public void addSink(AlertSink sink) {
+        sinks.add(sink);
     }
 
     /** The most recent alerts, newest first, at most {@link #RECENT_KEPT}. */

@@ -31,7 +31,7 @@ import org.nstcg.integrity.engine.support.EngineException;
  * {@code created_at} ({@code sagas_created_ix}); {@code SagaService.metrics} counts rollbacks by
  * {@code finished_at}, which has no index: a saga is finished within seconds of its creation, so the two agree but
  * for sagas that straddle the 24 h edge. Refusals are counted as {@link CheckAlerts} counts blocked registrations.
- * Alerts are the engine's in-memory recent alerts ({@link AlertHub#recent()}), so they are this instance's.
+ * Alerts are those of every instance, from the {@link AlertLog} (the caller passes its read of the last 24 h).
  */
 public final class OverviewReader {
 
@@ -63,7 +63,7 @@ public final class OverviewReader {
 
     /**
      * @param platform            the platform's headline figures ({@code engine::figures})
-     * @param recentAlerts        recent alerts, newest first ({@code engine.alerts()::recent})
+     * @param recentAlerts        alerts of the last 24 h, newest first (from {@code engine.alertLog().since(...)})
      * @param divergenceThreshold the cache inconsistency alert threshold, 0 to 1
      * @param clock               dates the in-memory alerts
      */

@@ -57,6 +57,8 @@ class OverviewUiTest {
     void tilesShowTheEngineFiguresAndTheirTrends() throws Exception {
         seed();
         engine.alerts().raise(new Alert("warning", "test.alert", "overview", "Something to look at.", Instant.now()));
+        ui.waitUntil(() -> !engine.alertLog().since(Instant.now().minusSeconds(60), 10).isEmpty(),
+                "the alert in the PostgreSQL alert log (written in the background)");
         open(Role.ADMINISTRATOR);
 
         ui.waitForText("#usersValue", "2");

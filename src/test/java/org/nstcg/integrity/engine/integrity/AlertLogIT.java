@@ -1,0 +1,76 @@
+package org.nstcg.integrity.engine.integrity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.integrity.AlertLog.StoredAlert;
+import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.support.TestDatabase;
+
+/** Alerts raised on one engine instance are stored in PostgreSQL and seen by another. */
+class AlertLogIT {
+
+    private TestDatabase db;
+    private IntegrityEngine a;
+    private IntegrityEngine b;
+
+    @BeforeEach
+    void start() {
+        db = TestDatabase.create();
+        a = db.startEngine();
+        b = db.startEngine();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        a.close();
+        b.close();
+        db.close();
+    }
+
+    @Test
+    void anAlertRaisedOnOneInstanceIsReadByAnotherWithItsOrigin() throws Exception {
+        long before = b.alertLog().latestId();
+        Instant at = Instant.now();
+        a.alerts().raise(new Alert("critical", "integrity.duplicate-referral-codes", "users", "2 codes shared", at));
+
+        List<StoredAlert> seen = awaitAfter(b, before, 1);
+
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0).instanceId()).isEqualTo(a.instanceId()).isNotEqualTo(b.instanceId());
+        assertThat(seen.get(0).alert().message()).isEqualTo("2 codes shared");
+        assertThat(seen.get(0).alert().severity()).isEqualTo("critical");
+        assertThat(b.alertLog().latestId()).isEqualTo(seen.get(0).id());
+        assertThat(b.alertLog().since(at.minus(Duration.ofMinutes(1)), 10)).extracting(Alert::subject).containsExactly("users");
+        assertThat(b.alertLog().since(at.plus(Duration.ofMinutes(1)), 10)).isEmpty();
+    }
+
+    @Test
+    void alertsFromBothInstancesAreOrderedByTheirStoredIds() throws Exception {
+        long before = a.alertLog().latestId();
+        a.alerts().raise(new Alert("warning", "saga.rollback-rate", "sagas", "first", Instant.now()));
+        awaitAfter(a, before, 1);
+        b.alerts().raise(new Alert("warning", "cache.divergence", "user:*", "second", Instant.now()));
+
+        List<StoredAlert> seen = awaitAfter(a, before, 2);
+
+        assertThat(seen).extracting(s -> s.alert().message()).containsExactly("first", "second");
+        assertThat(seen).extracting(StoredAlert::instanceId).containsExactly(a.instanceId(), b.instanceId());
+    }
+
+    private static List<StoredAlert> awaitAfter(IntegrityEngine engine, long id, int expected) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<StoredAlert> seen = engine.alertLog().after(id, 10);
+        while (seen.size() < expected && System.nanoTime() < until) {
+            Thread.sleep(20);
+            seen = engine.alertLog().after(id, 10);
+        }
+        return seen;
+    }
+}
