@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.console.ConsoleWindow;
 import org.nstcg.integrity.console.ConsoleWindowFixture;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
+import org.nstcg.integrity.console.viewmodel.users.UsersViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.ShellViewModel;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Session;
@@ -97,6 +98,17 @@ class ScreenshotTour {
             shoot(capture, feature.name().toLowerCase(Locale.ROOT), written, unsettled);
         }
 
+        // Users as support staff meet it: a search for "ada" and the first match opened.
+        UsersViewModel users = (UsersViewModel) shell.page(Feature.USERS);
+        ui.robot().interact(() -> {
+            shell.select(Feature.USERS);
+            users.queryProperty().set("ada");
+            users.search();
+        });
+        ui.waitUntil(() -> !users.results().isEmpty(), "search results for ada");
+        ui.robot().interact(() -> users.select(users.results().get(0).id()));
+        shoot(capture, "users-details", written, unsettled);
+
         ui.robot().interact(() -> {
             shell.select(Feature.OVERVIEW);
             shell.darkThemeProperty().set(true);
@@ -104,7 +116,7 @@ class ScreenshotTour {
         shoot(capture, "overview-dark", written, unsettled);
 
         log.info("Screenshots written to {}: {}", outDir, written.stream().map(Path::getFileName).toList());
-        assertThat(written).hasSize(shell.features().size() + 3);
+        assertThat(written).hasSize(shell.features().size() + 4);
         for (Path png : written) {
             var image = ImageIO.read(png.toFile());
             assertThat(image.getWidth()).as(png.getFileName() + " width").isEqualTo(1280);
