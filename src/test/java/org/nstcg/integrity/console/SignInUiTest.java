@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
 
 /** Sign-in as users meet it: first launch, each role sees only its screens, wrong passwords, lock-out, sign-out. */
 class SignInUiTest {
@@ -113,6 +114,10 @@ class SignInUiTest {
         attempt(TestAccounts.username(role), TestAccounts.PASSWORD);
         ui.waitUntil(() -> robot.lookup("#userName").tryQuery().isPresent(), "the shell");
         assertThat(ui.text("#userName")).isEqualTo(TestAccounts.displayName(role));
+        // Let the shell finish building its first screen before a click looks nodes up (the lookup walks the tree).
+        ui.waitUntil(() -> robot.lookup("#updatedAt").tryQuery().map(n -> ((javafx.scene.control.Label) n).getText())
+                .filter(t -> t.startsWith("Updated")).isPresent(), "the overview's first figures");
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private void attempt(String username, String password) {
