@@ -18,9 +18,45 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 public final class ConsoleWindowFixture implements AutoCloseable {
 
-    private final FxRobot robot = new FxRobot();
+    private final FxRobot robot = new SteadyRobot();
     private final JavaFxTaskRunner runner = new JavaFxTaskRunner();
     private ConsoleWindow window;
+
+    /**
+     * An {@link FxRobot} whose look-up before a click survives the FX thread changing the scene meanwhile. TestFX
+     * walks the scene graph from the test thread; a node removed during that walk has no scene, and TestFX's
+     * visibility filter then throws a NullPointerException before anything is clicked (seen once in CI). The click
+     * is then looked up again after the FX thread has settled; a real failure still fails on the third try.
+     */
+    private static final class SteadyRobot extends FxRobot {
+        @Override
+        public FxRobot clickOn(String query, org.testfx.robot.Motion motion, javafx.scene.input.MouseButton... buttons) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return super.clickOn(query, motion, buttons);
+                } catch (NullPointerException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                    WaitForAsyncUtils.waitForFxEvents();
+                }
+            }
+        }
+
+        @Override
+        public FxRobot doubleClickOn(String query, org.testfx.robot.Motion motion, javafx.scene.input.MouseButton... buttons) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return super.doubleClickOn(query, motion, buttons);
+                } catch (NullPointerException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                    WaitForAsyncUtils.waitForFxEvents();
+                }
+            }
+        }
+    }
 
     public ConsoleWindowFixture() throws TimeoutException {
         FxToolkit.registerPrimaryStage();
