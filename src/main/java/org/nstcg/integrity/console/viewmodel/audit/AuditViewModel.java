@@ -23,6 +23,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.ReadStatus;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
@@ -56,6 +57,7 @@ public final class AuditViewModel implements PageViewModel {
     private final AuditSource source;
     private final FxTaskRunner runner;
     private final Clock clock;
+    private final ReadStatus readStatus;
     private final LiveRefresh<Snapshot> live;
 
     // filters as typed, and as applied
@@ -78,11 +80,7 @@ public final class AuditViewModel implements PageViewModel {
     private final BooleanProperty hasPreviousPage = new SimpleBooleanProperty();
     private final StringProperty pageText = new SimpleStringProperty("");
     private final StringProperty emptyText = new SimpleStringProperty("Loading the audit trail…");
-    private final StringProperty updatedAt = new SimpleStringProperty("Loading…");
-    private final StringProperty error = new SimpleStringProperty("");
-    private final StringProperty errorDetail = new SimpleStringProperty("");
     private final StringProperty refreshHint;
-    private String lastRead;
 
     // the chosen entry
     private final ObjectProperty<Long> selectedId = new SimpleObjectProperty<>();
@@ -106,6 +104,7 @@ public final class AuditViewModel implements PageViewModel {
         this.source = source;
         this.runner = runner;
         this.clock = clock;
+        this.readStatus = new ReadStatus(clock, "The audit trail", "the entries");
         this.refreshHint = new SimpleStringProperty("The list refreshes every " + DisplayFormats.period(refreshPeriod)
                 + "; press F5 to refresh now.");
         this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> read(currentRequest()), this::show, this::showFailure);
@@ -220,18 +219,12 @@ public final class AuditViewModel implements PageViewModel {
         emptyText.set(s.request().query().equals(AuditQuery.ALL)
                 ? "The audit trail is empty. Every retry, resolve, merge, repair, cache action and account change will appear here."
                 : "No entry matches these filters. Loosen them, or clear them to see the whole trail.");
-        lastRead = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        updatedAt.set("Updated " + lastRead);
-        error.set("");
-        errorDetail.set("");
+        readStatus.succeeded();
     }
 
     private void showFailure(Throwable failure) {
-        String at = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        error.set(lastRead == null ? "The audit trail could not be read at " + at + "."
-                : "Refresh failed at " + at + "; the entries shown were read at " + lastRead + ".");
-        errorDetail.set(UserMessages.describe(failure, "reading the audit trail", log));
-        if (lastRead == null) {
+        readStatus.failed(failure, "reading the audit trail", log);
+        if (!readStatus.everRead()) {
             emptyText.set("The entries will appear here once the audit trail can be read.");
         }
     }
@@ -385,7 +378,7 @@ public final class AuditViewModel implements PageViewModel {
     }
 
     public ReadOnlyStringProperty updatedAtProperty() {
-        return updatedAt;
+        return readStatus.updatedAtProperty();
     }
 
     public ReadOnlyStringProperty refreshHintProperty() {
@@ -393,11 +386,11 @@ public final class AuditViewModel implements PageViewModel {
     }
 
     public ReadOnlyStringProperty errorProperty() {
-        return error;
+        return readStatus.errorProperty();
     }
 
     public ReadOnlyStringProperty errorDetailProperty() {
-        return errorDetail;
+        return readStatus.errorDetailProperty();
     }
 
     public ReadOnlyBooleanProperty loadingProperty() {

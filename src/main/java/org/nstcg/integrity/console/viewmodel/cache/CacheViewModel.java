@@ -29,6 +29,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.ReadStatus;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
@@ -85,6 +86,7 @@ public final class CacheViewModel implements PageViewModel {
     private final CacheSource source;
     private final FxTaskRunner runner;
     private final Clock clock;
+    private final ReadStatus readStatus;
     private final boolean mayManage;
     private final LiveRefresh<Snapshot> live;
 
@@ -107,9 +109,6 @@ public final class CacheViewModel implements PageViewModel {
 
     private final BooleanProperty redisDown = new SimpleBooleanProperty();
     private final StringProperty redisDownText = new SimpleStringProperty("");
-    private final StringProperty error = new SimpleStringProperty("");
-    private final StringProperty errorDetail = new SimpleStringProperty("");
-    private final StringProperty updatedAt = new SimpleStringProperty("Loading…");
 
     private final StringProperty rebuildPattern = new SimpleStringProperty("*");
     private final BooleanProperty rebuilding = new SimpleBooleanProperty();
@@ -131,7 +130,6 @@ public final class CacheViewModel implements PageViewModel {
     private volatile boolean contentsWanted = true;
     private volatile Instant contentsReadAt = Instant.EPOCH;
     private volatile boolean lastRedisDown;
-    private String lastRead;
 
     /**
      * @param mayManage whether the user may rebuild and invalidate (the engine checks again on every action)
@@ -140,6 +138,7 @@ public final class CacheViewModel implements PageViewModel {
         this.source = source;
         this.runner = runner;
         this.clock = clock;
+        this.readStatus = new ReadStatus(clock, "The cache figures", "the figures");
         this.mayManage = mayManage;
         this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> read(), this::show, this::showFailure);
         this.actionsDisabled = Bindings.createBooleanBinding(() -> !mayManage || rebuilding.get() || invalidating.get(),
@@ -206,10 +205,7 @@ public final class CacheViewModel implements PageViewModel {
         showRedis(s);
         showPatterns(s);
         showCounters(s);
-        lastRead = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        updatedAt.set("Updated " + lastRead);
-        error.set("");
-        errorDetail.set("");
+        readStatus.succeeded();
     }
 
     private void showChart(Snapshot s) {
@@ -315,10 +311,7 @@ public final class CacheViewModel implements PageViewModel {
     }
 
     private void showFailure(Throwable failure) {
-        String at = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        error.set(lastRead == null ? "The cache figures could not be read at " + at + "."
-                : "Refresh failed at " + at + "; the figures shown were read at " + lastRead + ".");
-        errorDetail.set(UserMessages.describe(failure, "refreshing the cache screen", log));
+        readStatus.failed(failure, "refreshing the cache screen", log);
     }
 
     // Rebuild ----------------------------------------------------------------------------------------------------
@@ -540,15 +533,15 @@ public final class CacheViewModel implements PageViewModel {
     }
 
     public ReadOnlyStringProperty errorProperty() {
-        return error;
+        return readStatus.errorProperty();
     }
 
     public ReadOnlyStringProperty errorDetailProperty() {
-        return errorDetail;
+        return readStatus.errorDetailProperty();
     }
 
     public ReadOnlyStringProperty updatedAtProperty() {
-        return updatedAt;
+        return readStatus.updatedAtProperty();
     }
 
     public ReadOnlyBooleanProperty loadingProperty() {

@@ -12,9 +12,9 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.ReadStatus;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
-import org.nstcg.integrity.console.viewmodel.UserMessages;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.engine.integrity.OverviewFigures;
@@ -43,6 +43,7 @@ public final class OverviewViewModel implements PageViewModel {
     public static final String NOT_SAMPLED = "Not sampled";
 
     private final Clock clock;
+    private final ReadStatus readStatus;
     private final LiveRefresh<OverviewFigures> live;
 
     private final OverviewTile users;
@@ -58,11 +59,7 @@ public final class OverviewViewModel implements PageViewModel {
     private final StringProperty lastUpdate = new SimpleStringProperty(NOT_LOADED);
     private final StringProperty lastUpdateExact = new SimpleStringProperty("");
     private final StringProperty lastUpdateDetail = new SimpleStringProperty("");
-    private final StringProperty updatedAt = new SimpleStringProperty("Loading…");
-    private final StringProperty error = new SimpleStringProperty("");
-    private final StringProperty errorDetail = new SimpleStringProperty("");
     private final StringProperty refreshHint;
-    private String lastRead;
 
     /**
      * @param mayOpen  whether the signed-in role may see a screen: only those tiles click through
@@ -71,6 +68,7 @@ public final class OverviewViewModel implements PageViewModel {
     public OverviewViewModel(OverviewSource source, Predicate<Feature> mayOpen, Consumer<Feature> navigate, FxTaskRunner runner,
                              Clock clock, Duration refreshPeriod) {
         this.clock = clock;
+        this.readStatus = new ReadStatus(clock, "The figures", "the figures");
         this.users = tile(Feature.USERS, mayOpen, navigate, "Sign-ups per hour, last 24 h");
         this.blocked = tile(Feature.DUPLICATES, mayOpen, navigate, "Refused sign-ups per hour, last 24 h");
         this.rollbacks = tile(Feature.SAGAS, mayOpen, navigate, "Share of sagas rolled back per hour, last 24 h");
@@ -123,10 +121,7 @@ public final class OverviewViewModel implements PageViewModel {
         lastUpdate.set(p.lastUpdate().map(t -> DisplayFormats.ago(t, p.readAt())).orElse(NO_USERS));
         lastUpdateExact.set(p.lastUpdate().map(t -> DisplayFormats.absolute(t, clock.getZone())).orElse(""));
         lastUpdateDetail.set(p.lastUpdate().isPresent() ? lastUpdateExact.get() : "Shows the newest change once someone signs up");
-        lastRead = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        updatedAt.set("Updated " + lastRead);
-        error.set("");
-        errorDetail.set("");
+        readStatus.succeeded();
     }
 
     private void showRollbacks(OverviewFigures.Sagas s) {
@@ -202,10 +197,7 @@ public final class OverviewViewModel implements PageViewModel {
     }
 
     private void showFailure(Throwable failure) {
-        String at = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        error.set(lastRead == null ? "The figures could not be read at " + at + "."
-                : "Refresh failed at " + at + "; the figures shown were read at " + lastRead + ".");
-        errorDetail.set(UserMessages.describe(failure, "refreshing the overview figures", log));
+        readStatus.failed(failure, "refreshing the overview figures", log);
     }
 
     /** Users: every user row; sign-ups per hour. Opens Users. */
@@ -278,17 +270,17 @@ public final class OverviewViewModel implements PageViewModel {
 
     /** "Updated 14:05:09". */
     public ReadOnlyStringProperty updatedAtProperty() {
-        return updatedAt;
+        return readStatus.updatedAtProperty();
     }
 
     /** That the last refresh failed and which figures are shown instead; empty after a successful one. */
     public ReadOnlyStringProperty errorProperty() {
-        return error;
+        return readStatus.errorProperty();
     }
 
     /** Why the last refresh failed, as the engine explains it; empty after a successful one. */
     public ReadOnlyStringProperty errorDetailProperty() {
-        return errorDetail;
+        return readStatus.errorDetailProperty();
     }
 
     public ReadOnlyBooleanProperty loadingProperty() {

@@ -26,6 +26,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.ReadStatus;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
@@ -74,6 +75,7 @@ public final class RepairsViewModel implements PageViewModel {
     private final RepairsSource source;
     private final FxTaskRunner runner;
     private final Clock clock;
+    private final ReadStatus readStatus;
     private final boolean mayRepair;
     private final LiveRefresh<List<RunSummary>> live;
 
@@ -105,11 +107,7 @@ public final class RepairsViewModel implements PageViewModel {
     private final AtomicReference<Units> runUnits = new AtomicReference<>();
 
     private final ObservableList<RunRow> runs = FXCollections.observableArrayList();
-    private final StringProperty error = new SimpleStringProperty("");
-    private final StringProperty errorDetail = new SimpleStringProperty("");
-    private final StringProperty updatedAt = new SimpleStringProperty("Loading…");
     private final BooleanBinding busy;
-    private String lastRead;
     private boolean preferFailing = true;
 
     /**
@@ -119,6 +117,7 @@ public final class RepairsViewModel implements PageViewModel {
         this.source = source;
         this.runner = runner;
         this.clock = clock;
+        this.readStatus = new ReadStatus(clock, "The check results", "the results");
         this.mayRepair = mayRepair;
         this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> source.history(HISTORY_RUNS), this::show, this::showFailure);
         this.busy = Bindings.createBooleanBinding(() -> runningChecks.get() || step.get() == RepairStep.PREVIEWING
@@ -153,10 +152,7 @@ public final class RepairsViewModel implements PageViewModel {
         checks.setAll(rows);
         checksEmptyText.set(rows.isEmpty() ? "The suite has no checks." : "");
         runs.setAll(history.stream().map(this::runRow).toList());
-        lastRead = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        updatedAt.set("Updated " + lastRead);
-        error.set("");
-        errorDetail.set("");
+        readStatus.succeeded();
 
         Optional<CheckRow> failing = rows.stream().filter(r -> r.status().equals(CheckRow.FAILED)).findFirst();
         CheckRow again;
@@ -210,11 +206,8 @@ public final class RepairsViewModel implements PageViewModel {
     }
 
     private void showFailure(Throwable failure) {
-        String at = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        error.set(lastRead == null ? "The check results could not be read at " + at + "."
-                : "Refresh failed at " + at + "; the results shown were read at " + lastRead + ".");
-        errorDetail.set(UserMessages.describe(failure, "reading the integrity check history", log));
-        if (lastRead == null) {
+        readStatus.failed(failure, "reading the integrity check history", log);
+        if (!readStatus.everRead()) {
             checksEmptyText.set("The check results could not be read.");
         }
     }
@@ -529,15 +522,15 @@ public final class RepairsViewModel implements PageViewModel {
     }
 
     public ReadOnlyStringProperty errorProperty() {
-        return error;
+        return readStatus.errorProperty();
     }
 
     public ReadOnlyStringProperty errorDetailProperty() {
-        return errorDetail;
+        return readStatus.errorDetailProperty();
     }
 
     public ReadOnlyStringProperty updatedAtProperty() {
-        return updatedAt;
+        return readStatus.updatedAtProperty();
     }
 
     /** A run, a preview or an apply is under way. */

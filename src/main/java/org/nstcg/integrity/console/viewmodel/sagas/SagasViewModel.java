@@ -22,6 +22,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.ReadStatus;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
@@ -53,6 +54,7 @@ public final class SagasViewModel implements PageViewModel {
     private final SagaSource source;
     private final FxTaskRunner runner;
     private final Clock clock;
+    private final ReadStatus readStatus;
     private final boolean mayAct;
     private final LiveRefresh<Snapshot> live;
 
@@ -72,12 +74,8 @@ public final class SagasViewModel implements PageViewModel {
     private final BooleanProperty hasPreviousPage = new SimpleBooleanProperty();
     private final StringProperty pageText = new SimpleStringProperty("");
     private final StringProperty emptyText = new SimpleStringProperty("Loading sagas…");
-    private final StringProperty updatedAt = new SimpleStringProperty("Loading…");
-    private final StringProperty error = new SimpleStringProperty("");
-    private final StringProperty errorDetail = new SimpleStringProperty("");
     private final StringProperty refreshHint;
     private Optional<SagaPage.Cursor> nextStart = Optional.empty();
-    private String lastRead;
 
     // the open saga
     private final ObjectProperty<String> selectedId = new SimpleObjectProperty<>();
@@ -121,6 +119,7 @@ public final class SagasViewModel implements PageViewModel {
         this.source = source;
         this.runner = runner;
         this.clock = clock;
+        this.readStatus = new ReadStatus(clock, "The saga log", "the sagas");
         this.mayAct = mayAct;
         this.refreshHint = new SimpleStringProperty("The list refreshes every " + DisplayFormats.period(refreshPeriod)
                 + "; press F5 to refresh now.");
@@ -248,18 +247,12 @@ public final class SagasViewModel implements PageViewModel {
         emptyText.set(filtered ? "No saga matches these filters. Choose another status, type or time."
                 : "No sagas yet. Each registration and merge is a saga; they appear here as they run.");
         s.open().filter(r -> opened.get() != null && r.id().equals(opened.get().id())).ifPresent(this::showSaga);
-        lastRead = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        updatedAt.set("Updated " + lastRead);
-        error.set("");
-        errorDetail.set("");
+        readStatus.succeeded();
     }
 
     private void showFailure(Throwable failure) {
-        String at = DisplayFormats.clockTime(clock.instant(), clock.getZone());
-        error.set(lastRead == null ? "The saga log could not be read at " + at + "."
-                : "Refresh failed at " + at + "; the sagas shown were read at " + lastRead + ".");
-        errorDetail.set(UserMessages.describe(failure, "reading the saga log", log));
-        if (lastRead == null) {
+        readStatus.failed(failure, "reading the saga log", log);
+        if (!readStatus.everRead()) {
             emptyText.set("The sagas will appear here once the saga log can be read.");
         }
     }
@@ -468,7 +461,7 @@ public final class SagasViewModel implements PageViewModel {
     }
 
     public ReadOnlyStringProperty updatedAtProperty() {
-        return updatedAt;
+        return readStatus.updatedAtProperty();
     }
 
     public ReadOnlyStringProperty refreshHintProperty() {
@@ -476,11 +469,11 @@ public final class SagasViewModel implements PageViewModel {
     }
 
     public ReadOnlyStringProperty errorProperty() {
-        return error;
+        return readStatus.errorProperty();
     }
 
     public ReadOnlyStringProperty errorDetailProperty() {
-        return errorDetail;
+        return readStatus.errorDetailProperty();
     }
 
     public ReadOnlyBooleanProperty loadingProperty() {
