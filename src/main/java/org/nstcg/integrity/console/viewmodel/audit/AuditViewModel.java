@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +22,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.KeysetPager;
 import org.nstcg.integrity.console.viewmodel.ReadStatus;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
@@ -58,6 +58,7 @@ public final class AuditViewModel implements PageViewModel {
     private final FxTaskRunner runner;
     private final Clock clock;
     private final ReadStatus readStatus;
+    private final KeysetPager<AuditPage.Cursor> pager = new KeysetPager<>(PAGE_SIZE, "entry", "entries");
     private final LiveRefresh<Snapshot> live;
 
     // filters as typed, and as applied
@@ -74,11 +75,6 @@ public final class AuditViewModel implements PageViewModel {
     // the page
     private final ObservableList<AuditRow> rows = FXCollections.observableArrayList();
     private final Map<Long, AuditEntry> entries = new HashMap<>();
-    private final List<Optional<AuditPage.Cursor>> pageStarts = new ArrayList<>(List.of(Optional.empty()));
-    private Optional<AuditPage.Cursor> nextStart = Optional.empty();
-    private final BooleanProperty hasNextPage = new SimpleBooleanProperty();
-    private final BooleanProperty hasPreviousPage = new SimpleBooleanProperty();
-    private final StringProperty pageText = new SimpleStringProperty("");
     private final StringProperty emptyText = new SimpleStringProperty("Loading the audit trail…");
     private final StringProperty refreshHint;
 
@@ -140,8 +136,7 @@ public final class AuditViewModel implements PageViewModel {
         }
         TimeRange.Bounds bounds = timeRange.get().bounds(clock, fromDate.get(), toDate.get());
         applied = new AuditQuery(given(actor), given(action), given(target), given(text), bounds.from(), bounds.to());
-        pageStarts.clear();
-        pageStarts.add(Optional.empty());
+        pager.reset();
         live.refresh();
     }
 
@@ -165,28 +160,25 @@ public final class AuditViewModel implements PageViewModel {
     }
 
     public void nextPage() {
-        if (nextStart.isPresent()) {
-            pageStarts.add(nextStart);
+        if (pager.older()) {
             live.refresh();
         }
     }
 
     public void previousPage() {
-        if (pageStarts.size() > 1) {
-            pageStarts.remove(pageStarts.size() - 1);
+        if (pager.newer()) {
             live.refresh();
         }
     }
 
     public void firstPage() {
-        if (pageStarts.size() > 1) {
-            pageStarts.subList(1, pageStarts.size()).clear();
+        if (pager.newest()) {
             live.refresh();
         }
     }
 
     private Request currentRequest() {
-        return new Request(applied, pageStarts.get(pageStarts.size() - 1));
+        return new Request(applied, pager.start());
     }
 
     private Snapshot read(Request request) {
@@ -208,14 +200,7 @@ public final class AuditViewModel implements PageViewModel {
         if (!newRows.equals(rows)) {
             rows.setAll(newRows);
         }
-        nextStart = page.next();
-        hasNextPage.set(page.next().isPresent());
-        hasPreviousPage.set(pageStarts.size() > 1);
-        int number = pageStarts.size();
-        long first = (long) (number - 1) * PAGE_SIZE + 1;
-        String span = rows.size() == 1 ? " · entry " + DisplayFormats.count(first)
-                : " · entries " + DisplayFormats.count(first) + "–" + DisplayFormats.count(first + rows.size() - 1);
-        pageText.set("Page " + number + (rows.isEmpty() ? "" : span + (page.next().isPresent() ? "" : " (the oldest)")));
+        pager.shown(rows.size(), page.next());
         emptyText.set(s.request().query().equals(AuditQuery.ALL)
                 ? "The audit trail is empty. Every retry, resolve, merge, repair, cache action and account change will appear here."
                 : "No entry matches these filters. Loosen them, or clear them to see the whole trail.");
@@ -362,15 +347,15 @@ public final class AuditViewModel implements PageViewModel {
     }
 
     public ReadOnlyBooleanProperty hasNextPageProperty() {
-        return hasNextPage;
+        return pager.hasNextProperty();
     }
 
     public ReadOnlyBooleanProperty hasPreviousPageProperty() {
-        return hasPreviousPage;
+        return pager.hasPreviousProperty();
     }
 
     public ReadOnlyStringProperty pageTextProperty() {
-        return pageText;
+        return pager.textProperty();
     }
 
     public ReadOnlyStringProperty emptyTextProperty() {

@@ -22,6 +22,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.KeysetPager;
 import org.nstcg.integrity.console.viewmodel.ReadStatus;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
@@ -55,6 +56,7 @@ public final class SagasViewModel implements PageViewModel {
     private final FxTaskRunner runner;
     private final Clock clock;
     private final ReadStatus readStatus;
+    private final KeysetPager<SagaPage.Cursor> pager = new KeysetPager<>(PAGE_SIZE, "saga", "sagas");
     private final boolean mayAct;
     private final LiveRefresh<Snapshot> live;
 
@@ -69,13 +71,8 @@ public final class SagasViewModel implements PageViewModel {
 
     // the page
     private final ObservableList<SagaRow> rows = FXCollections.observableArrayList();
-    private final List<Optional<SagaPage.Cursor>> pageStarts = new ArrayList<>(List.of(Optional.empty()));
-    private final BooleanProperty hasNextPage = new SimpleBooleanProperty();
-    private final BooleanProperty hasPreviousPage = new SimpleBooleanProperty();
-    private final StringProperty pageText = new SimpleStringProperty("");
     private final StringProperty emptyText = new SimpleStringProperty("Loading sagas…");
     private final StringProperty refreshHint;
-    private Optional<SagaPage.Cursor> nextStart = Optional.empty();
 
     // the open saga
     private final ObjectProperty<String> selectedId = new SimpleObjectProperty<>();
@@ -177,7 +174,7 @@ public final class SagasViewModel implements PageViewModel {
         TimeRange.Bounds bounds = timeRange.get().bounds(clock, fromDate.get(), toDate.get());
         SagaQuery query = new SagaQuery(status.get().status(), Optional.ofNullable(type.get()).filter(t -> !ALL_TYPES.equals(t)),
                 bounds.from(), bounds.to());
-        return new Request(query, pageStarts.get(pageStarts.size() - 1), Optional.ofNullable(opened.get())
+        return new Request(query, pager.start(), Optional.ofNullable(opened.get())
                 .filter(r -> !r.status().finished()).map(SagaRecord::id));
     }
 
@@ -193,31 +190,27 @@ public final class SagasViewModel implements PageViewModel {
         if (problem.isPresent()) {
             return;
         }
-        pageStarts.clear();
-        pageStarts.add(Optional.empty());
+        pager.reset();
         live.refresh();
     }
 
     /** Shows the next (older) page. */
     public void nextPage() {
-        if (nextStart.isPresent()) {
-            pageStarts.add(nextStart);
+        if (pager.older()) {
             live.refresh();
         }
     }
 
     /** Shows the previous (newer) page. */
     public void previousPage() {
-        if (pageStarts.size() > 1) {
-            pageStarts.remove(pageStarts.size() - 1);
+        if (pager.newer()) {
             live.refresh();
         }
     }
 
     /** Back to the first (newest) page. */
     public void firstPage() {
-        if (pageStarts.size() > 1) {
-            pageStarts.subList(1, pageStarts.size()).clear();
+        if (pager.newest()) {
             live.refresh();
         }
     }
@@ -235,14 +228,7 @@ public final class SagasViewModel implements PageViewModel {
             rows.setAll(newRows);
         }
         addTypes(page.sagas().stream().map(SagaRecord::type).distinct().toList());
-        nextStart = page.next();
-        hasNextPage.set(page.next().isPresent());
-        hasPreviousPage.set(pageStarts.size() > 1);
-        int pageNumber = pageStarts.size();
-        long first = (long) (pageNumber - 1) * PAGE_SIZE + 1;
-        String span = rows.size() == 1 ? " · saga " + DisplayFormats.count(first)
-                : " · sagas " + DisplayFormats.count(first) + "–" + DisplayFormats.count(first + rows.size() - 1);
-        pageText.set("Page " + pageNumber + (rows.isEmpty() ? "" : span + (page.next().isPresent() ? "" : " (the oldest)")));
+        pager.shown(rows.size(), page.next());
         boolean filtered = !s.request().query().equals(SagaQuery.ALL);
         emptyText.set(filtered ? "No saga matches these filters. Choose another status, type or time."
                 : "No sagas yet. Each registration and merge is a saga; they appear here as they run.");
@@ -443,16 +429,16 @@ public final class SagasViewModel implements PageViewModel {
     }
 
     public ReadOnlyBooleanProperty hasNextPageProperty() {
-        return hasNextPage;
+        return pager.hasNextProperty();
     }
 
     public ReadOnlyBooleanProperty hasPreviousPageProperty() {
-        return hasPreviousPage;
+        return pager.hasPreviousProperty();
     }
 
     /** "Page 2 · sagas 51–100". */
     public ReadOnlyStringProperty pageTextProperty() {
-        return pageText;
+        return pager.textProperty();
     }
 
     /** What the empty table says. */
