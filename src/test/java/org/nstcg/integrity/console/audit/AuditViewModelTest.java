@@ -16,7 +16,7 @@ import org.nstcg.integrity.console.service.SynchronousTaskRunner;
 import org.nstcg.integrity.console.viewmodel.audit.AuditSource;
 import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
 import org.nstcg.integrity.console.viewmodel.audit.VerifyState;
-import org.nstcg.integrity.console.viewmodel.sagas.TimeRange;
+import org.nstcg.integrity.console.viewmodel.TimeRange;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;

@@ -20,7 +20,7 @@ import org.nstcg.integrity.console.viewmodel.sagas.SagaTone;
 import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel.PendingAction;
 import org.nstcg.integrity.console.viewmodel.sagas.StatusFilter;
-import org.nstcg.integrity.console.viewmodel.sagas.TimeRange;
+import org.nstcg.integrity.console.viewmodel.TimeRange;
 import org.nstcg.integrity.console.viewmodel.sagas.TimelineItem;
 import org.nstcg.integrity.engine.saga.SagaEvent;
 import org.nstcg.integrity.engine.saga.SagaOutcome;

@@ -20,7 +20,7 @@ import org.kordamp.ikonli.material2.Material2OutlinedMZ;
 import org.nstcg.integrity.console.viewmodel.audit.AuditRow;
 import org.nstcg.integrity.console.viewmodel.audit.AuditViewModel;
 import org.nstcg.integrity.console.viewmodel.audit.VerifyState;
-import org.nstcg.integrity.console.viewmodel.sagas.TimeRange;
+import org.nstcg.integrity.console.viewmodel.TimeRange;
 
 /** The audit page: chain verification, search filters, a paged table of entries, the chosen entry in full. */
 public final class AuditView {

@@ -29,7 +29,7 @@ import org.nstcg.integrity.console.viewmodel.sagas.SagaRow;
 import org.nstcg.integrity.console.viewmodel.sagas.SagaTone;
 import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.sagas.StatusFilter;
-import org.nstcg.integrity.console.viewmodel.sagas.TimeRange;
+import org.nstcg.integrity.console.viewmodel.TimeRange;
 import org.nstcg.integrity.console.viewmodel.sagas.TimelineItem;
 
 /**

@@ -27,7 +27,7 @@ import org.nstcg.integrity.console.viewmodel.ReadStatus;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
-import org.nstcg.integrity.console.viewmodel.sagas.TimeRange;
+import org.nstcg.integrity.console.viewmodel.TimeRange;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditPage;

@@ -24,6 +24,7 @@ import javafx.collections.ObservableList;
 import org.nstcg.integrity.console.service.FxTaskRunner;
 import org.nstcg.integrity.console.viewmodel.KeysetPager;
 import org.nstcg.integrity.console.viewmodel.ReadStatus;
+import org.nstcg.integrity.console.viewmodel.TimeRange;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;

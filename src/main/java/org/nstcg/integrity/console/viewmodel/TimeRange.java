@@ -1,4 +1,4 @@
-package org.nstcg.integrity.console.viewmodel.sagas;
+package org.nstcg.integrity.console.viewmodel;
 
 import java.time.Clock;
 import java.time.Duration;
