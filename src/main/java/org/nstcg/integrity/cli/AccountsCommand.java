@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Account;
 import org.nstcg.integrity.engine.account.AccountResult;
 import org.nstcg.integrity.engine.account.AccountService;
 import org.nstcg.integrity.engine.account.Role;
+import org.nstcg.integrity.engine.account.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -113,11 +115,8 @@ final class AccountsCommand {
                 return ExitCodes.USAGE;
             }
             String password = readPassword();
-            try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                AccountService service = engine.accounts();
-                return report(spec, service.create(service.commandLineSession(who.name()), username, displayName, parsed, password),
-                        "Created " + username.strip().toLowerCase(Locale.ROOT) + " (" + parsed.title() + ").");
-            }
+            return change(spec, who, (accounts, session) -> accounts.create(session, username, displayName, parsed, password),
+                    "Created " + username.strip().toLowerCase(Locale.ROOT) + " (" + parsed.title() + ").");
         }
     }
 
@@ -139,10 +138,7 @@ final class AccountsCommand {
             if (!who.valid(spec)) {
                 return ExitCodes.USAGE;
             }
-            try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                AccountService service = engine.accounts();
-                return report(spec, service.unlock(service.commandLineSession(who.name()), username), "Unlocked " + username + ".");
-            }
+            return change(spec, who, (accounts, session) -> accounts.unlock(session, username), "Unlocked " + username + ".");
         }
     }
 
@@ -166,11 +162,8 @@ final class AccountsCommand {
                 return ExitCodes.USAGE;
             }
             String password = readPassword();
-            try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                AccountService service = engine.accounts();
-                return report(spec, service.resetPassword(service.commandLineSession(who.name()), username, password),
-                        "New password set for " + username + "; any lock-out is lifted.");
-            }
+            return change(spec, who, (accounts, session) -> accounts.resetPassword(session, username, password),
+                    "New password set for " + username + "; any lock-out is lifted.");
         }
     }
 
@@ -178,6 +171,15 @@ final class AccountsCommand {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line = in.readLine();
         return line == null ? "" : line;
+    }
+
+    /** Starts the engine, makes the change as the command line's administrator session ({@code --actor}) and reports it. */
+    private static int change(CommandSpec spec, AuditActor who, BiFunction<AccountService, Session, AccountResult> change,
+                              String success) {
+        try (IntegrityEngine engine = EngineStarter.start(spec)) {
+            AccountService accounts = engine.accounts();
+            return report(spec, change.apply(accounts, accounts.commandLineSession(who.name())), success);
+        }
     }
 
     private static int report(CommandSpec spec, AccountResult result, String success) {
