@@ -100,24 +100,24 @@ public final class AccountService {
     public SignInOutcome signIn(String username, String password) {
         String name = normaliseUsername(username);
         String given = password == null ? "" : password;
-        Optional<StoredAccount> found = USERNAME.matcher(name).matches() ? find(name) : Optional.empty();
+        boolean wellFormed = USERNAME.matcher(name).matches();
+        Optional<StoredAccount> found = wellFormed ? find(name) : Optional.empty();
         Instant now = clock.instant();
         if (found.isEmpty()) {
             hasher.burn(given);
-            recordAlone(AuditEvent.of(USERNAME.matcher(name).matches() ? name : UNKNOWN_ACTOR, "console.sign_in_failed")
-                    .details("unknown username"));
+            audit.record(AuditEvent.of(wellFormed ? name : UNKNOWN_ACTOR, "console.sign_in_failed").details("unknown username"));
             return new SignInOutcome.WrongCredentials();
         }
         StoredAccount stored = found.get();
         if (stored.account().lockedAt(now)) {
-            recordAlone(AuditEvent.of(name, "console.sign_in_refused").target("account", name).details("account locked"));
+            audit.record(AuditEvent.of(name, "console.sign_in_refused").target("account", name).details("account locked"));
             return new SignInOutcome.LockedOut(stored.account().lockedUntil().orElseThrow());
         }
         if (!hasher.matches(given, stored.hash())) {
             return countFailure(stored.account(), now);
         }
         if (stored.account().disabled()) {
-            recordAlone(AuditEvent.of(name, "console.sign_in_refused").target("account", name).details("account disabled"));
+            audit.record(AuditEvent.of(name, "console.sign_in_refused").target("account", name).details("account disabled"));
             return new SignInOutcome.Disabled();
         }
         return transaction("record the sign-in", c -> {
@@ -175,7 +175,7 @@ public final class AccountService {
 
     /** Records the sign-out in the audit trail. */
     public void signOut(Session session) {
-        recordAlone(AuditEvent.of(session.username(), "console.sign_out").target("account", session.username()));
+        audit.record(AuditEvent.of(session.username(), "console.sign_out").target("account", session.username()));
     }
 
     /** Every account, by username. */
@@ -454,10 +454,6 @@ public final class AccountService {
                 Optional.ofNullable(locked).map(Timestamp::toInstant), rs.getInt("failed_attempts"),
                 rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"),
                 Optional.ofNullable(last).map(Timestamp::toInstant));
-    }
-
-    private void recordAlone(AuditEvent event) {
-        audit.record(event);
     }
 
     private <T> T query(String what, Work<T> work) {
