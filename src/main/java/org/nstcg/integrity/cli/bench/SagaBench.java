@@ -27,8 +27,8 @@ import redis.clients.jedis.params.SetParams;
  * <p>The plain path does what the saga's steps do, minus the log: reserve the mailbox in Redis
  * ({@code SET NX PX}), then on one connection with autocommit off insert the user (with a referral code from the
  * same generator, key and sequence), the profile with its signup ledger entry and the outbox event, running the
- * very {@link RegistrationStore} step statements the saga runs (with a random UUID where the saga id goes), commit
- * once, then invalidate the same cache keys and release the reservation (compare-and-delete). No validation, no
+ * very {@link RegistrationStore} step statements the saga runs, composed into one statement as the saga composes
+ * them (with a random UUID where the saga id goes), commit once, then invalidate the same cache keys and release the reservation (compare-and-delete). No validation, no
  * referral look-up, no compensation: that is what the saga adds, together with its event log, its fenced step
  * commits and its lease.
  */
@@ -111,11 +111,11 @@ public final class SagaBench {
             c.setAutoCommit(false);
             try {
                 String code = codes.next(() -> store.nextReferralSequenceValue(c), "Bench").text();
-                long userId = run(c, store.createUserStatement(new NewRegistration(mailbox, mailbox, "Bench", Optional.of("Runner"),
-                        Optional.empty(), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS), code, notASaga))
-                        .path("userId").asLong();
-                run(c, store.createProfileStatement(userId, RegistrationService.SIGNUP_POINTS, notASaga));
-                run(c, store.bonusAndEventStatement(userId, code, Optional.empty(), mailbox, RegistrationService.REFERRAL_BONUS, notASaga));
+                run(c, StepStatement.composed(List.of(
+                        store.createUserStatement(new NewRegistration(mailbox, mailbox, "Bench", Optional.of("Runner"),
+                                Optional.empty(), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS), code, notASaga),
+                        store.createProfileStatement(RegistrationService.SIGNUP_POINTS, notASaga),
+                        store.bonusAndEventStatement(Optional.empty(), mailbox, RegistrationService.REFERRAL_BONUS, notASaga))));
                 c.commit();
             } catch (Throwable e) {
                 c.rollback();

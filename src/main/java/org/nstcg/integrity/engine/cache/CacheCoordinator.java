@@ -249,6 +249,25 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         }
     }
 
+    @Override
+    public void afterCommit(Collection<String> keys, Release release) {
+        List<String> list = List.copyOf(keys);
+        localInvalidate(list, false);
+        List<String> scriptKeys = new ArrayList<>(list.size() + 2);
+        list.forEach(k -> scriptKeys.add(redis.key(k)));
+        scriptKeys.add(release.guardKey());
+        scriptKeys.add(release.rememberKey().orElse(release.guardKey()));
+        Optional<Object> r = redis.tryCall(c -> CacheScripts.INVALIDATE_AND_RELEASE.call(c, scriptKeys,
+                List.of(channel, InvalidationSubscriber.message(instanceId, list, false), Long.toString(TOMBSTONE_TTL.toMillis()),
+                        Integer.toString(list.size()), release.token(), Long.toString(release.rememberTtl().toMillis()),
+                        release.rememberKey().isPresent() ? "1" : "0")));
+        if (r.isPresent()) {
+            invalidationsSent.addAndGet(list.size());
+        } else if (!list.isEmpty()) {
+            recordMissed(list.stream().map(k -> new Missed(k, false)).toList());
+        }
+    }
+
     private boolean sendInvalidation(List<String> keys) {
         List<String> full = keys.stream().map(redis::key).toList();
         Optional<Object> r = redis.tryCall(c -> CacheScripts.INVALIDATE.call(c, full,

@@ -93,6 +93,23 @@ final class CacheScripts {
             + "return now");
 
     /**
+     * {@link #INVALIDATE} of the first {@code ARGV[4]} keys, then the release of a guard in the same round trip.
+     * KEYS: the entries to invalidate, then the guard, then the marker (or the guard again, unused). ARGV: channel,
+     * message, tombstone TTL ms, number of entries, guard token, marker TTL ms, set the marker (1/0). Returns the time.
+     */
+    static final LuaScript INVALIDATE_AND_RELEASE = new LuaScript(NOW
+            + "local n = tonumber(ARGV[4]) "
+            + "for i = 1, n do "
+            + "  redis.call('HDEL', KEYS[i], 'd', 'v') "
+            + "  redis.call('HSET', KEYS[i], 'inv', now) "
+            + "  redis.call('PEXPIRE', KEYS[i], ARGV[3]) "
+            + "end "
+            + "if n > 0 then redis.call('PUBLISH', ARGV[1], ARGV[2]) end "
+            + "if ARGV[7] == '1' then redis.call('SET', KEYS[n + 2], '1', 'PX', ARGV[6]) end "
+            + "if redis.call('GET', KEYS[n + 1]) == ARGV[5] then redis.call('DEL', KEYS[n + 1]) end "
+            + "return now");
+
+    /**
      * KEYS: epoch. ARGV: channel, message. Starts a pattern invalidation: from now on no read that started
      * earlier may fill any key; publishes the message. Returns the time.
      */

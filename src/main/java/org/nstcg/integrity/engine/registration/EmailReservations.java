@@ -3,6 +3,7 @@ package org.nstcg.integrity.engine.registration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.nstcg.integrity.engine.cache.CacheInvalidator;
 import org.nstcg.integrity.engine.cache.RedisConnection;
 import redis.clients.jedis.params.SetParams;
 
@@ -61,6 +62,19 @@ final class EmailReservations {
             case "acquired" -> Reservation.ACQUIRED;
             default -> Reservation.HELD_ELSEWHERE;
         };
+    }
+
+    /**
+     * The release of the reservation (if still ours) with the mailbox remembered as registered, to run in the same
+     * Redis round trip as the registration's cache invalidation.
+     */
+    CacheInvalidator.Release registeredRelease(String email, String token) {
+        return new CacheInvalidator.Release(reservationKey(email), token, Optional.of(knownKey(email)), KNOWN_TTL);
+    }
+
+    /** Forgets that the mailbox was registered moments ago (it was archived or merged away). */
+    void forget(String email) {
+        redis.tryCall(r -> r.del(knownKey(email)));
     }
 
     /** Releases the reservation (if still ours) and, when {@code registered}, remembers the mailbox as registered. */

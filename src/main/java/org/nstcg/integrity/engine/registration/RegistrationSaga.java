@@ -17,12 +17,16 @@ import org.nstcg.integrity.engine.store.RegistrationStore;
  * <ol>
  *   <li>ReserveEmail (Redis): the known-email fast path and the cross-instance in-flight reservation; undone by
  *   releasing the reservation.</li>
- *   <li>CreateUser (local): the user row with its referral code; undone by removing both.</li>
- *   <li>CreateGamificationProfile (local): the profile with 10 points and its ledger entry; undone by removing both.</li>
- *   <li>ProcessReferralBonus (local, <b>pivot</b>): the referrer's +25 points and referral count, and the
- *   "user registered" outbox event, which becomes true in this very transaction.</li>
+ *   <li>One database transaction, one statement (decision record 0007) of three steps:
+ *   <ul>
+ *     <li>CreateUser: the user row with its referral code; undone by removing both.</li>
+ *     <li>CreateGamificationProfile: the profile with 10 points and its ledger entry; undone by removing both.</li>
+ *     <li>ProcessReferralBonus (<b>pivot</b>): the referrer's +25 points and referral count, and the
+ *     "user registered" outbox event, which becomes true in this very transaction.</li>
+ *   </ul>
+ *   A crash leaves all three or none; their compensations run only when a later step fails (no pivot).</li>
  *   <li>UpdateCache (Redis, retried forward): invalidates what the registration made stale, remembers the mailbox
- *   and releases the reservation.</li>
+ *   and releases the reservation, in one script.</li>
  * </ol>
  */
 public final class RegistrationSaga {
@@ -52,29 +56,26 @@ public final class RegistrationSaga {
                         }
                     }
                 }, (ctx, d, result) -> reservations.finish(d.mailbox(), ctx.idempotencyKey(), false))
-                .sql(CREATE_USER, (ctx, d) -> {
-                    String code = codes.next(store::nextReferralSequenceValue, d.firstName()).text();
-                    NewRegistration r = new NewRegistration(d.email(), d.mailbox(), d.firstName(), Optional.ofNullable(d.lastName()),
-                            Optional.ofNullable(d.referrerId()), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS);
-                    return store.createUserStatement(r, code, ctx.sagaId());
-                }, e -> RegistrationStore.isUniqueViolation(e, RegistrationStore.EMAIL_UNIQUE_INDEX)
-                        ? new SagaRejection(REJECTED_ALREADY_REGISTERED, "an active user has the mailbox")
-                        : e,
-                        (ctx, d, result, c) -> store.deleteUserCreatedBy(c, result.path("userId").asLong(), ctx.sagaId()))
-                .sql(CREATE_PROFILE, (ctx, d) -> store.createProfileStatement(ctx.requireResult(CREATE_USER).path("userId").asLong(),
-                                RegistrationService.SIGNUP_POINTS, ctx.sagaId()), null,
-                        (ctx, d, result, c) -> store.deleteProfileCreatedBy(c, ctx.requireResult(CREATE_USER).path("userId").asLong(),
-                                ctx.sagaId()))
-                .sql(BONUS, (ctx, d) -> {
-                    JsonNode user = ctx.requireResult(CREATE_USER);
-                    return store.bonusAndEventStatement(user.path("userId").asLong(), user.path("referralCode").asText(),
-                            Optional.ofNullable(d.referrerId()), d.mailbox(), RegistrationService.REFERRAL_BONUS, ctx.sagaId());
-                }, null, (ctx, d, result, c) -> {
-                    if (result.has("referrerId")) {
-                        store.undoCredit(c, result.path("referrerId").asLong(), ctx.sagaId());
-                    }
-                    store.deleteRegisteredEvent(c, ctx.sagaId());
-                })
+                .transaction(t -> t
+                        .sql(CREATE_USER, (ctx, d) -> {
+                            String code = codes.next(store::nextReferralSequenceValue, d.firstName()).text();
+                            NewRegistration r = new NewRegistration(d.email(), d.mailbox(), d.firstName(), Optional.ofNullable(d.lastName()),
+                                    Optional.ofNullable(d.referrerId()), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS);
+                            return store.createUserStatement(r, code, ctx.sagaId());
+                        }, e -> RegistrationStore.isUniqueViolation(e, RegistrationStore.EMAIL_UNIQUE_INDEX)
+                                ? new SagaRejection(REJECTED_ALREADY_REGISTERED, "an active user has the mailbox")
+                                : e,
+                                (ctx, d, result, c) -> store.deleteUserCreatedBy(c, result.path("userId").asLong(), ctx.sagaId()))
+                        .sql(CREATE_PROFILE, (ctx, d) -> store.createProfileStatement(RegistrationService.SIGNUP_POINTS, ctx.sagaId()), null,
+                                (ctx, d, result, c) -> store.deleteProfileCreatedBy(c, ctx.requireResult(CREATE_USER).path("userId").asLong(),
+                                        ctx.sagaId()))
+                        .sql(BONUS, (ctx, d) -> store.bonusAndEventStatement(Optional.ofNullable(d.referrerId()), d.mailbox(),
+                                RegistrationService.REFERRAL_BONUS, ctx.sagaId()), null, (ctx, d, result, c) -> {
+                                    if (result.has("referrerId")) {
+                                        store.undoCredit(c, result.path("referrerId").asLong(), ctx.sagaId());
+                                    }
+                                    store.deleteRegisteredEvent(c, ctx.sagaId());
+                                }))
                 .pivot()
                 .remote(CACHE, (ctx, d) -> {
                     List<String> stale = new ArrayList<>(List.of("count:users", "leaderboard:referrers"));
@@ -82,8 +83,8 @@ public final class RegistrationSaga {
                     if (bonus.has("referrerId")) {
                         stale.add("user:" + bonus.path("referrerId").asLong());
                     }
-                    cache.afterCommit(stale);
-                    reservations.finish(d.mailbox(), ctx.sagaId() + ":" + RESERVE, true);
+                    // One round trip: the invalidation, the mailbox remembered as registered, the reservation released.
+                    cache.afterCommit(stale, reservations.registeredRelease(d.mailbox(), ctx.sagaId() + ":" + RESERVE));
                     return null;
                 }, null)
                 .build();

@@ -82,10 +82,10 @@ public final class SagaLog {
     }
 
     /**
-     * Binds the parameters of {@link #advanceCall} from {@code index}; returns the next index. {@code extraParam},
-     * when not null, is the one parameter of the extra events expression (it follows the events parameter).
+     * Binds the parameters of {@link #advanceCall} from {@code index}; returns the next index. {@code extraParams}
+     * are the parameters of the extra events expression (they follow the events parameter).
      */
-    int bindAdvance(PreparedStatement ps, int index, Advance a, Optional<Creation> create, String extraParam) throws SQLException {
+    int bindAdvance(PreparedStatement ps, int index, Advance a, Optional<Creation> create, List<String> extraParams) throws SQLException {
         ps.setString(index++, a.id().toString());
         ps.setString(index++, a.owner());
         ps.setString(index++, a.expectedStatus() == null ? null : a.expectedStatus().name());
@@ -94,8 +94,8 @@ public final class SagaLog {
         ps.setInt(index++, a.newStep());
         ps.setInt(index++, (int) Math.min(Integer.MAX_VALUE, a.lease().toMillis()));
         ps.setString(index++, eventsJson(a.events()));
-        if (extraParam != null) {
-            ps.setString(index++, extraParam);
+        for (String extra : extraParams) {
+            ps.setString(index++, extra);
         }
         ps.setBoolean(index++, create.isPresent());
         ps.setString(index++, create.map(Creation::type).orElse(null));
@@ -126,7 +126,7 @@ public final class SagaLog {
 
     void advance(Connection c, Advance a, Optional<Creation> create) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + advanceCall(null))) {
-            bindAdvance(ps, 1, a, create, null);
+            bindAdvance(ps, 1, a, create, List.of());
             ps.executeQuery().close();
         } catch (SQLException e) {
             throw fenced(e, a.id());

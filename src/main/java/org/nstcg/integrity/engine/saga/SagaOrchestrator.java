@@ -173,13 +173,12 @@ public final class SagaOrchestrator implements AutoCloseable {
         List<SagaStep<D>> steps = ex.def.steps();
         for (int i = from; i < steps.size(); i++) {
             SagaStep<D> step = steps.get(i);
+            int last = step.local() ? ex.def.transactionEnd(i) : i;
             int attempt = 0;
             while (true) {
                 try {
-                    if (step.sql()) {
-                        runSql(ex, i, step);
-                    } else if (step.local()) {
-                        runLocal(ex, i, step);
+                    if (step.local()) {
+                        runTransaction(ex, i, last);
                     } else {
                         runRemote(ex, i, step);
                     }
@@ -187,49 +186,94 @@ public final class SagaOrchestrator implements AutoCloseable {
                 } catch (SagaFencedException f) {
                     return new SagaOutcome.TakenOver(ex.id);
                 } catch (Exception e) {
-                    Exception cause = unwrap(e);
+                    Exception raw = unwrap(e);
+                    String failedStep = raw instanceof PartFailure pf ? pf.step : step.name();
+                    Exception cause = raw instanceof PartFailure pf ? pf.cause() : raw;
                     boolean forwardOnly = ex.def.recoversForward(i);
                     if (!forwardOnly) {
                         Optional<String> rejection = cause instanceof SagaRejection r ? Optional.of(r.reason()) : Optional.empty();
                         // A refusal is recorded as "rejected: <reason>: …" so that metrics can tell it from a fault.
                         String why = rejection.map(r -> REJECTED_PREFIX + r + ": " + message(cause)).orElse(message(cause));
-                        return beginCompensation(ex, i, !step.local(), step.name(), rejection, why);
+                        return beginCompensation(ex, i, !step.local(), failedStep, rejection, why);
                     }
                     attempt++;
                     if (attempt >= settings.maxAttempts()) {
-                        return needsAttention(ex, step.name(), SagaEvent.Type.STEP_FAILED, SagaStatus.RUNNING, message(cause));
+                        return needsAttention(ex, failedStep, SagaEvent.Type.STEP_FAILED, SagaStatus.RUNNING, message(cause));
                     }
-                    log.warn("Saga {} step {} failed (attempt {}), retrying: {}", ex.id, step.name(), attempt, message(cause));
+                    log.warn("Saga {} step {} failed (attempt {}), retrying: {}", ex.id, failedStep, attempt, message(cause));
                     pause(attempt);
                 }
             }
+            i = last;
         }
         return complete(ex);
     }
 
-    private <D> void runLocal(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
-        StepContext ctx = context(ex, step);
+    /** A failure of one part of a transaction of several steps, naming the part. */
+    private static final class PartFailure extends Exception {
+        final String step;
+
+        PartFailure(String step, Exception cause) {
+            super(cause.getMessage(), cause);
+            this.step = step;
+        }
+
+        Exception cause() {
+            return (Exception) getCause();
+        }
+    }
+
+    /**
+     * Runs the database steps {@code first..last} (one step when they are equal) in one local transaction, with their
+     * STEP_COMPLETED events and the fenced advance past the last of them: all commit, or none. It commits
+     * asynchronously unless it holds the pivot.
+     */
+    private <D> void runTransaction(Execution<D> ex, int first, int last) throws Exception {
+        List<SagaStep<D>> parts = ex.def.steps().subList(first, last + 1);
+        if (parts.stream().allMatch(SagaStep::sql)) {
+            runSqlTransaction(ex, first, last, parts);
+        } else {
+            runLocalTransaction(ex, first, last, parts);
+        }
+    }
+
+    private boolean holdsPivot(SagaDefinition<?> def, int first, int last) {
+        return def.pivot() >= first && def.pivot() <= last;
+    }
+
+    /** Parts run one after the other on one connection; each sees the results of those before it. */
+    private <D> void runLocalTransaction(Execution<D> ex, int first, int last, List<SagaStep<D>> parts) throws Exception {
+        StepContext ctx = context(ex, parts.get(0));
+        Map<String, JsonNode> results = new LinkedHashMap<>();
         try (Connection c = sagaLog.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
-                JsonNode result = step.localAction().run(ctx, ex.data, c);
-                checkDeadline(ctx, ex.def);
-                JsonNode recorded = result == null ? json.nullNode() : result;
                 List<NewEvent> events = new ArrayList<>(ex.pending);
-                events.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, step.name(), recorded, null));
-                boolean async = index != ex.def.pivot();
+                for (SagaStep<D> part : parts) {
+                    StepContext partCtx = parts.size() == 1 ? ctx : context(ex, part, results, ctx.deadline());
+                    JsonNode result;
+                    try {
+                        result = part.sql() ? runStatement(c, partCtx, part, ex.data) : part.localAction().run(partCtx, ex.data, c);
+                    } catch (Exception e) {
+                        throw parts.size() == 1 ? e : new PartFailure(part.name(), e);
+                    }
+                    JsonNode recorded = result == null ? json.nullNode() : result;
+                    results.put(part.name(), recorded);
+                    events.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, part.name(), recorded, null));
+                }
+                checkDeadline(ctx, ex.def);
                 Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING,
-                        index + 1, settings.lease(), events, async, null));
+                        last + 1, settings.lease(), events, !holdsPivot(ex.def, first, last), null));
                 sagaLog.advance(c, advance, ex.creation());
                 c.commit();
                 ex.wrote(advance);
                 ex.created = true;
-                ex.recordedStep = index + 1;
+                ex.recordedStep = last + 1;
                 ex.pending.clear();
-                ex.results.put(step.name(), recorded);
+                ex.results.putAll(results);
             } catch (Throwable e) {
-                // Any throwable, Errors included: setAutoCommit(true) below would otherwise commit the step's work
-                // without its event.
+                // Any throwable, Errors included: setAutoCommit(true) below would otherwise commit the steps' work
+                // without their events.
                 c.rollback();
                 throw e;
             } finally {
@@ -238,41 +282,86 @@ public final class SagaOrchestrator implements AutoCloseable {
         }
     }
 
+    /** A SQL part run as a statement of its own (inside a transaction that has Java parts too). */
+    private <D> JsonNode runStatement(Connection c, StepContext ctx, SagaStep<D> part, D data) throws Exception {
+        StepStatement work = part.sqlAction().statement(ctx, data);
+        try (PreparedStatement ps = ctx.prepare(c, work.sql())) {
+            work.binder().bind(ps, 1);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                String text = rs.next() ? rs.getString(1) : null;
+                return text == null ? json.nullNode() : json.readTree(text);
+            }
+        } catch (SQLException e) {
+            throw part.sqlErrors().translate(e);
+        }
+    }
+
     /**
-     * A SQL step: its statement, its STEP_COMPLETED event (with the statement's result) and the fenced advance run
-     * as one statement in autocommit, which PostgreSQL executes as one transaction: one round trip in all.
+     * SQL parts: their statements composed into one ({@link StepStatement#composed}), followed by their STEP_COMPLETED
+     * events (each with its part's result) and the fenced advance, all in one statement in autocommit, which
+     * PostgreSQL executes as one transaction: one round trip in all.
      */
-    private <D> void runSql(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
-        StepContext ctx = context(ex, step);
-        StepStatement work = step.sqlAction().statement(ctx, ex.data);
-        String stepEvent = "jsonb_build_array(jsonb_build_object('type', 'STEP_COMPLETED', 'step', ?::text,"
-                + " 'payload', (SELECT r FROM step_result)))";
-        String sql = "WITH " + (work.ctes().isBlank() ? "" : work.ctes() + ", ") + "step_result(r) AS (" + work.resultQuery() + ")"
-                + " SELECT " + SagaLog.advanceCall(stepEvent) + ", (SELECT r FROM step_result)";
-        Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, index + 1,
-                settings.lease(), new ArrayList<>(ex.pending), index != ex.def.pivot(), null));
-        JsonNode recorded;
+    private <D> void runSqlTransaction(Execution<D> ex, int first, int last, List<SagaStep<D>> parts) throws Exception {
+        StepContext ctx = context(ex, parts.get(0));
+        List<StepStatement> statements = new ArrayList<>(parts.size());
+        for (SagaStep<D> part : parts) {
+            try {
+                statements.add(part.sqlAction().statement(parts.size() == 1 ? ctx : context(ex, part, Map.of(), ctx.deadline()), ex.data));
+            } catch (Exception e) {
+                throw parts.size() == 1 ? e : new PartFailure(part.name(), e);
+            }
+        }
+        StepStatement work = StepStatement.composed(statements);
+        StringBuilder stepEvents = new StringBuilder("jsonb_build_array(");
+        List<String> names = new ArrayList<>(parts.size());
+        for (int k = 0; k < parts.size(); k++) {
+            stepEvents.append(k == 0 ? "" : ", ").append("jsonb_build_object('type', 'STEP_COMPLETED', 'step', ?::text,"
+                    + " 'payload', (SELECT r FROM ").append(StepStatement.resultName(k)).append("))");
+            names.add(parts.get(k).name());
+        }
+        stepEvents.append(')');
+        String sql = "WITH " + work.ctes() + " SELECT " + SagaLog.advanceCall(stepEvents.toString()) + ", "
+                + work.resultQuery().substring("SELECT ".length());
+        Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, last + 1,
+                settings.lease(), new ArrayList<>(ex.pending), !holdsPivot(ex.def, first, last), null));
+        Map<String, JsonNode> recorded = new LinkedHashMap<>();
         try (Connection c = sagaLog.dataSource().getConnection(); PreparedStatement ps = ctx.prepare(c, sql)) {
             int next = work.binder().bind(ps, 1);
-            sagaLog.bindAdvance(ps, next, advance, ex.creation(), step.name());
+            sagaLog.bindAdvance(ps, next, advance, ex.creation(), names);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                String json = rs.getString(2);
-                recorded = json == null ? this.json.nullNode() : this.json.readTree(json);
+                for (int k = 0; k < parts.size(); k++) {
+                    String text = rs.getString(k + 2);
+                    recorded.put(parts.get(k).name(), text == null ? json.nullNode() : json.readTree(text));
+                }
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             SQLException fenced = SagaLog.fenced(e, ex.id);
-            throw step.sqlErrors().translate(fenced);
+            throw translate(parts, fenced);
         }
         checkDeadline(ctx, ex.def);
         ex.wrote(advance);
         if (ex.eventsWritten != null) {
-            ex.eventsWritten += 1; // the STEP_COMPLETED event built in SQL
+            ex.eventsWritten += parts.size(); // the STEP_COMPLETED events built in SQL
         }
         ex.created = true;
-        ex.recordedStep = index + 1;
+        ex.recordedStep = last + 1;
         ex.pending.clear();
-        ex.results.put(step.name(), recorded);
+        ex.results.putAll(recorded);
+    }
+
+    /**
+     * A failed composed statement, as the part that claims its error sees it (its {@link SagaStep.SqlErrors} turns it
+     * into something else, a rejection say); unclaimed errors are the first part's, where the transaction began.
+     */
+    private static <D> Exception translate(List<SagaStep<D>> parts, SQLException e) {
+        for (SagaStep<D> part : parts) {
+            Exception translated = part.sqlErrors().translate(e);
+            if (translated != e) {
+                return parts.size() == 1 ? translated : new PartFailure(part.name(), translated);
+            }
+        }
+        return parts.size() == 1 ? e : new PartFailure(parts.get(0).name(), e);
     }
 
     private <D> void runRemote(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
@@ -435,6 +524,13 @@ public final class SagaOrchestrator implements AutoCloseable {
 
     private StepContext context(Execution<?> ex, SagaStep<?> step) {
         return new StepContext(ex.id, step.name(), ex.results, clock.instant().plus(ex.def.stepTimeout()), clock);
+    }
+
+    /** The context of a part of a transaction: the saga's results so far plus {@code earlierParts}, one deadline. */
+    private StepContext context(Execution<?> ex, SagaStep<?> step, Map<String, JsonNode> earlierParts, java.time.Instant deadline) {
+        Map<String, JsonNode> results = new LinkedHashMap<>(ex.results);
+        results.putAll(earlierParts);
+        return new StepContext(ex.id, step.name(), results, deadline, clock);
     }
 
     /**

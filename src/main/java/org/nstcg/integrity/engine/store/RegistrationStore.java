@@ -159,13 +159,14 @@ public final class RegistrationStore {
 
     /**
      * Step CreateUser as one statement; result {@code {userId, referralCode}}. A taken mailbox fails it with a
-     * unique violation of {@link #EMAIL_UNIQUE_INDEX}.
+     * unique violation of {@link #EMAIL_UNIQUE_INDEX}. The new user is the CTE {@code u} (id, referral_code), which
+     * the next two steps of the registration transaction read.
      */
     public StepStatement createUserStatement(NewRegistration r, String code, UUID sagaId) {
         return new StepStatement(
                 "u AS (INSERT INTO users (email, email_normalized, referral_code, first_name, last_name, referred_by, created_by_saga)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?::uuid) RETURNING id)",
-                "SELECT jsonb_build_object('userId', id, 'referralCode', ?::text) FROM u",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?::uuid) RETURNING id, referral_code)",
+                "SELECT jsonb_build_object('userId', id, 'referralCode', referral_code) FROM u",
                 (ps, i) -> {
                     ps.setString(i++, r.email());
                     ps.setString(i++, r.emailNormalized());
@@ -174,24 +175,24 @@ public final class RegistrationStore {
                     ps.setString(i++, r.lastName().orElse(null));
                     setOptionalLong(ps, i++, r.referrerId());
                     ps.setString(i++, sagaId.toString());
-                    ps.setString(i++, code);
                     return i;
                 });
     }
 
-    /** Step CreateGamificationProfile as one statement: the profile and its signup ledger entry. */
-    public StepStatement createProfileStatement(long userId, int signupPoints, UUID sagaId) {
+    /**
+     * Step CreateGamificationProfile: the profile of the user of CTE {@code u} ({@link #createUserStatement}, in the
+     * same statement) and its signup ledger entry.
+     */
+    public StepStatement createProfileStatement(int signupPoints, UUID sagaId) {
         return new StepStatement(
-                "p AS (INSERT INTO gamification_profiles (user_id, points, referral_count, created_by_saga) VALUES (?, ?, 0, ?::uuid)),"
-                        + " l AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id) VALUES (?, ?, 'signup', ?, ?::uuid))",
+                "p AS (INSERT INTO gamification_profiles (user_id, points, referral_count, created_by_saga) SELECT id, ?, 0, ?::uuid FROM u),"
+                        + " l AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id)"
+                        + " SELECT id, ?, 'signup', 'signup:' || id, ?::uuid FROM u)",
                 "SELECT jsonb_build_object('points', ?::int)",
                 (ps, i) -> {
-                    ps.setLong(i++, userId);
                     ps.setInt(i++, signupPoints);
                     ps.setString(i++, sagaId.toString());
-                    ps.setLong(i++, userId);
                     ps.setInt(i++, signupPoints);
-                    ps.setString(i++, "signup:" + userId);
                     ps.setString(i++, sagaId.toString());
                     ps.setInt(i++, signupPoints);
                     return i;
@@ -199,21 +200,17 @@ public final class RegistrationStore {
     }
 
     /**
-     * Step ProcessReferralBonus as one statement: with a referrer, locks its row (it cannot be merged or archived
-     * meanwhile), pays the bonus once per referred mailbox ever, counts the referral; in any case writes the
-     * "user registered" outbox event. Result {@code {bonus: PAID|ALREADY_PAID_FOR_THIS_MAILBOX|REFERRER_NOT_ACTIVE,
-     * referrerId}}, or {@code {}} without a referrer.
+     * Step ProcessReferralBonus, for the user of CTE {@code u} ({@link #createUserStatement}, in the same statement):
+     * with a referrer, locks its row (it cannot be merged or archived meanwhile), pays the bonus once per referred
+     * mailbox ever, counts the referral; in any case writes the "user registered" outbox event. Result
+     * {@code {bonus: PAID|ALREADY_PAID_FOR_THIS_MAILBOX|REFERRER_NOT_ACTIVE, referrerId}}, or {@code {}} without a
+     * referrer.
      */
-    public StepStatement bonusAndEventStatement(long userId, String code, Optional<Long> referrerId, String referredMailbox,
-                                                int bonus, UUID sagaId) {
+    public StepStatement bonusAndEventStatement(Optional<Long> referrerId, String referredMailbox, int bonus, UUID sagaId) {
         String event = "o AS (INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key, saga_id)"
-                + " VALUES ('user', ?, 'user.registered', jsonb_build_object('userId', ?::bigint, 'referralCode', ?::text,"
-                + " 'referredBy', %s), ?, ?::uuid))";
+                + " SELECT 'user', id::text, 'user.registered', jsonb_build_object('userId', id, 'referralCode', referral_code,"
+                + " 'referredBy', %s), 'user.registered:' || id, ?::uuid FROM u)";
         StepStatement.Binder eventBinder = (ps, i) -> {
-            ps.setString(i++, Long.toString(userId));
-            ps.setLong(i++, userId);
-            ps.setString(i++, code);
-            ps.setString(i++, "user.registered:" + userId);
             ps.setString(i++, sagaId.toString());
             return i;
         };

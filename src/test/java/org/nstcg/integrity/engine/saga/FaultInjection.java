@@ -73,6 +73,9 @@ final class FaultInjection {
                     return r;
                 }, s.remoteCompensation().orElse(null));
             }
+            if (original.joinsPrevious(i)) {
+                b.joinPrevious();
+            }
             if (withPivot && i == original.pivot()) {
                 b.pivot();
             }

@@ -105,7 +105,9 @@ class RegistrationSagaCompensationIT {
         List<String> compensated = r.events().stream().filter(e -> e.type() == SagaEvent.Type.STEP_COMPENSATED)
                 .map(e -> e.step().orElseThrow()).toList();
         List<String> expected = new ArrayList<>();
-        int upTo = failing + (definition.steps().get(failing).local() ? 0 : 1);
+        // Everything that committed before the failure: a failing database step takes the rest of its transaction
+        // with it (nothing of it committed, nothing of it to undo); a failing remote step may have acted.
+        int upTo = definition.steps().get(failing).local() ? definition.transactionStart(failing) : failing + 1;
         for (int i = upTo - 1; i >= 0; i--) {
             expected.add(definition.steps().get(i).name());
         }
