@@ -11,12 +11,12 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /** A Lua script called by its SHA-1 ({@code EVALSHA}), loaded on first use and again after a Redis restart. */
-final class LuaScript {
+public final class LuaScript {
 
     private final String source;
     private final String sha;
 
-    LuaScript(String source) {
+    public LuaScript(String source) {
         this.source = source;
         try {
             this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
@@ -25,7 +25,7 @@ final class LuaScript {
         }
     }
 
-    Object call(UnifiedJedis redis, List<String> keys, List<String> args) {
+    public Object call(UnifiedJedis redis, List<String> keys, List<String> args) {
         try {
             return redis.evalsha(sha, keys, args);
         } catch (JedisNoScriptException e) {

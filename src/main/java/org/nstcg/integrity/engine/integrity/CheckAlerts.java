@@ -92,7 +92,7 @@ final class CheckAlerts {
     }
 
     private long blockedLastHour() throws SQLException {
-        // sagas_status_created_ix (status, created_at) WHERE status <> 'COMPLETED' serves this.
+        // sagas_status_created_ix (status, created_at) WHERE status NOT IN ('COMPLETED', 'RUNNING') serves this.
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM sagas"
                 + " WHERE status = 'COMPENSATED' AND created_at >= now() - interval '1 hour' AND last_error LIKE ?")) {
             ps.setString(1, REFUSED_AS_REGISTERED);

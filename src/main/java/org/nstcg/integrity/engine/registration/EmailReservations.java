@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.nstcg.integrity.engine.cache.CacheInvalidator;
+import org.nstcg.integrity.engine.cache.LuaScript;
 import org.nstcg.integrity.engine.cache.RedisConnection;
 import redis.clients.jedis.params.SetParams;
 
@@ -19,11 +20,11 @@ import redis.clients.jedis.params.SetParams;
 final class EmailReservations {
 
     /** KEYS: known, reservation; ARGV: token, ttl ms. One round trip for the fast path and the reservation. */
-    private static final String CHECK_AND_RESERVE = "if redis.call('exists', KEYS[1]) == 1 then return 'known' end "
-            + "if redis.call('set', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'acquired' end return 'held'";
+    private static final LuaScript CHECK_AND_RESERVE = new LuaScript("if redis.call('exists', KEYS[1]) == 1 then return 'known' end "
+            + "if redis.call('set', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'acquired' end return 'held'");
     /** KEYS: known, reservation; ARGV: token, known ttl ms, remember (1/0). Remembers and releases (only its own). */
-    private static final String FINISH = "if ARGV[3] == '1' then redis.call('set', KEYS[1], '1', 'PX', ARGV[2]) end "
-            + "if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]) end return 1";
+    private static final LuaScript FINISH = new LuaScript("if ARGV[3] == '1' then redis.call('set', KEYS[1], '1', 'PX', ARGV[2]) end "
+            + "if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]) end return 1");
 
     /** How long a reservation lives if its holder never releases it. */
     static final Duration RESERVATION_TTL = Duration.ofSeconds(30);
@@ -52,7 +53,7 @@ final class EmailReservations {
      * round trip. On {@link Reservation#ACQUIRED} the token is to be passed to {@link #finish}.
      */
     Reservation checkAndReserve(String email, String token) {
-        Optional<Object> reply = redis.tryCall(r -> r.eval(CHECK_AND_RESERVE, List.of(knownKey(email), reservationKey(email)),
+        Optional<Object> reply = redis.tryCall(r -> CHECK_AND_RESERVE.call(r, List.of(knownKey(email), reservationKey(email)),
                 List.of(token, Long.toString(RESERVATION_TTL.toMillis()))));
         if (reply.isEmpty()) {
             return Reservation.REDIS_UNAVAILABLE;
@@ -79,7 +80,7 @@ final class EmailReservations {
 
     /** Releases the reservation (if still ours) and, when {@code registered}, remembers the mailbox as registered. */
     void finish(String email, String token, boolean registered) {
-        redis.tryCall(r -> r.eval(FINISH, List.of(knownKey(email), reservationKey(email)),
+        redis.tryCall(r -> FINISH.call(r, List.of(knownKey(email), reservationKey(email)),
                 List.of(token, Long.toString(KNOWN_TTL.toMillis()), registered ? "1" : "0")));
     }
 
