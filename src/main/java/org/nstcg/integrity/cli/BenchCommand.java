@@ -154,13 +154,28 @@ final class BenchCommand {
                     + " (INSERT … ON CONFLICT DO NOTHING of the same rows), same database, same client count. Goal: ratio ≥ 0.5.")
     static final class Registration extends Benchmark {
 
+        @Option(names = "--hot-referrer", description = "Every registration names a referral code: spread over many referrers"
+                + " against all naming one (alternating slices); reports hotReferrerRatio = hot rate / uniform rate. Goal: >= "
+                + "0.8, and the hot path's last slice as fast as its first.")
+        boolean hotReferrer;
+
         @Override
         String name() {
             return "registration";
         }
 
         @Override
+        String plan() {
+            return super.plan() + (hotReferrer ? ", every registration referred: " + RegistrationBench.UNIFORM_REFERRERS
+                    + " referrers at random against one hot referrer" : "");
+        }
+
+        @Override
         void measure(BenchEnvironment env, EngineHealth health, PrintWriter out) throws Exception {
+            if (hotReferrer) {
+                measureHot(env, health, out);
+                return;
+            }
             RegistrationBench.Result r = new RegistrationBench(env.engine()).run(clients, duration(), warmupDuration());
             boolean met = r.ratio() >= REGISTRATION_GOAL;
             if (json) {
@@ -180,6 +195,48 @@ final class BenchCommand {
                 out.printf("machine: %s%n", machine());
             }
         }
+
+        private void measureHot(BenchEnvironment env, EngineHealth health, PrintWriter out) throws Exception {
+            RegistrationBench.HotReferrerResult r = new RegistrationBench(env.engine()).runHotReferrer(clients, duration(), warmupDuration());
+            LatencySummary hotFirst = r.hotSlices().get(0);
+            LatencySummary hotLast = r.hotSlices().get(r.hotSlices().size() - 1);
+            boolean met = r.hotReferrerRatio() >= HOT_REFERRER_GOAL;
+            if (json) {
+                ObjectNode root = jsonHeader(health);
+                root.put("mode", "hot-referrer");
+                root.put("referrers", r.referrers());
+                ObjectNode uniform = root.putObject("uniform");
+                summary(uniform, r.uniform());
+                slices(uniform, r.uniformSlices());
+                ObjectNode hot = root.putObject("hot");
+                summary(hot, r.hot());
+                slices(hot, r.hotSlices());
+                root.put("hotReferrerRatio", rounded(r.hotReferrerRatio()));
+                root.put("hotLastOverFirstSlice", rounded(hotFirst.perSecond() == 0 ? 0 : hotLast.perSecond() / hotFirst.perSecond()));
+                root.put("goal", HOT_REFERRER_GOAL);
+                root.put("goalMet", met);
+                printJson(out, root);
+            } else {
+                tableHeader(out);
+                row(out, "uniform referrers", r.uniform());
+                row(out, "one hot referrer", r.hot());
+                out.printf(Locale.ROOT, "hot referrer slices/s: first %.1f, last %.1f (uniform: first %.1f, last %.1f)%n",
+                        hotFirst.perSecond(), hotLast.perSecond(), r.uniformSlices().get(0).perSecond(),
+                        r.uniformSlices().get(r.uniformSlices().size() - 1).perSecond());
+                out.printf(Locale.ROOT, "hotReferrerRatio: %.2f (goal >= %.2f: %s)%n", r.hotReferrerRatio(), HOT_REFERRER_GOAL,
+                        met ? "met" : "NOT met");
+                out.printf("machine: %s%n", machine());
+            }
+        }
+    }
+
+    static final double HOT_REFERRER_GOAL = 0.8;
+
+    private static void slices(ObjectNode node, java.util.List<LatencySummary> slices) {
+        com.fasterxml.jackson.databind.node.ArrayNode rates = node.putArray("slicePerSecond");
+        slices.forEach(s -> rates.add(Math.round(s.perSecond() * 10) / 10.0));
+        node.put("firstSlicePerSecond", Math.round(slices.get(0).perSecond() * 10) / 10.0);
+        node.put("lastSlicePerSecond", Math.round(slices.get(slices.size() - 1).perSecond() * 10) / 10.0);
     }
 
     /** {@code bench saga}. */

@@ -208,8 +208,8 @@ public final class CacheBench {
                     ps.executeUpdate();
                 }
                 long points;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points + 1 WHERE user_id = ?"
-                        + " RETURNING points")) {
+                // The ledger entry brought the point (V14); read the new total.
+                try (PreparedStatement ps = c.prepareStatement("SELECT points FROM gamification_profiles WHERE user_id = ?")) {
                     ps.setLong(1, id);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();

@@ -31,9 +31,28 @@ final class LoadRunner {
      * @return {summary of A, summary of B}, each over all of its slices
      */
     static LatencySummary[] alternate(int clients, Duration perPath, Operation a, Operation b) throws Exception {
+        Sliced s = alternateSlices(clients, perPath, a, b);
+        return new LatencySummary[] {s.a(), s.b()};
+    }
+
+    /**
+     * Both paths' summaries over all slices and slice by slice, in the order they ran.
+     *
+     * @param a       summary of A over all of its slices
+     * @param b       summary of B over all of its slices
+     * @param aSlices A's slices, first to last
+     * @param bSlices B's slices, first to last
+     */
+    record Sliced(LatencySummary a, LatencySummary b, List<LatencySummary> aSlices, List<LatencySummary> bSlices) {
+    }
+
+    /** {@link #alternate}, keeping each slice's figures too (to see whether a path slows down as the run goes on). */
+    static Sliced alternateSlices(int clients, Duration perPath, Operation a, Operation b) throws Exception {
         Duration slice = perPath.dividedBy(SLICES);
         List<long[]> aSamples = new ArrayList<>();
         List<long[]> bSamples = new ArrayList<>();
+        List<LatencySummary> aSlices = new ArrayList<>();
+        List<LatencySummary> bSlices = new ArrayList<>();
         double aSeconds = 0;
         double bSeconds = 0;
         for (int i = 0; i < SLICES; i++) {
@@ -42,12 +61,14 @@ final class LoadRunner {
             Samples sb = sample(clients, slice, (c, n) -> b.run(c, offset + n));
             aSamples.add(sa.nanos());
             bSamples.add(sb.nanos());
+            aSlices.add(LatencySummary.of(sa.nanos(), sa.seconds()));
+            bSlices.add(LatencySummary.of(sb.nanos(), sb.seconds()));
             aSeconds += sa.seconds();
             bSeconds += sb.seconds();
         }
-        return new LatencySummary[] {
-            LatencySummary.of(aSamples.stream().flatMapToLong(java.util.Arrays::stream).toArray(), aSeconds),
-            LatencySummary.of(bSamples.stream().flatMapToLong(java.util.Arrays::stream).toArray(), bSeconds)};
+        return new Sliced(LatencySummary.of(aSamples.stream().flatMapToLong(java.util.Arrays::stream).toArray(), aSeconds),
+                LatencySummary.of(bSamples.stream().flatMapToLong(java.util.Arrays::stream).toArray(), bSeconds),
+                List.copyOf(aSlices), List.copyOf(bSlices));
     }
 
     /** Latencies (ns) of every operation of one phase and the phase's wall time (s). */

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -44,6 +46,57 @@ public final class RegistrationBench {
         return new Result(clients, duration, measured[0], measured[1]);
     }
 
+    /**
+     * Figures of a hot-referrer run: registrations that each name a referral code, uniformly spread over many
+     * referrers or all naming one, alternating slices in one run.
+     */
+    public record HotReferrerResult(int clients, Duration duration, int referrers, LatencySummary uniform, LatencySummary hot,
+                                    List<LatencySummary> uniformSlices, List<LatencySummary> hotSlices) {
+        /** Hot rate over uniform rate. */
+        public double hotReferrerRatio() {
+            return uniform.perSecond() == 0 ? 0 : hot.perSecond() / uniform.perSecond();
+        }
+    }
+
+    /** Referrers the uniform path spreads its registrations over. */
+    public static final int UNIFORM_REFERRERS = 1000;
+
+    /**
+     * Every registration names a referral code: in the uniform path one of {@link #UNIFORM_REFERRERS} referrers at
+     * random, in the hot path always the same one, which gathers every bonus of its slices (and a growing ledger).
+     */
+    public HotReferrerResult runHotReferrer(int clients, Duration duration, Duration warmup) throws Exception {
+        List<String> codes = new ArrayList<>(UNIFORM_REFERRERS);
+        for (int i = 0; i < UNIFORM_REFERRERS; i++) {
+            RegistrationOutcome o = engine.registration().register(
+                    new RegistrationRequest("referrer" + i + "@bench.example.org", "Bench", "Referrer", null));
+            if (!(o instanceof RegistrationOutcome.Registered r)) {
+                throw new IllegalStateException("benchmark referrer " + i + " came back " + o);
+            }
+            codes.add(r.referralCode());
+        }
+        String hotCode = codes.get(0);
+        LoadRunner.run(clients, warmup, (c, n) -> registerReferred(engine, "warmuni" + c + "-" + n, codes.get(random(codes.size()))));
+        LoadRunner.run(clients, warmup, (c, n) -> registerReferred(engine, "warmhot" + c + "-" + n, hotCode));
+        LoadRunner.Sliced s = LoadRunner.alternateSlices(clients, duration,
+                (c, n) -> registerReferred(engine, "uni" + c + "-" + n, codes.get(random(codes.size()))),
+                (c, n) -> registerReferred(engine, "hot" + c + "-" + n, hotCode));
+        return new HotReferrerResult(clients, duration, codes.size(), s.a(), s.b(), s.aSlices(), s.bSlices());
+    }
+
+    private static int random(int bound) {
+        return java.util.concurrent.ThreadLocalRandom.current().nextInt(bound);
+    }
+
+    /** Registers a fresh mailbox referred by {@code code}; anything but a credited registration aborts the run. */
+    static void registerReferred(IntegrityEngine engine, String local, String code) {
+        RegistrationOutcome outcome = engine.registration().register(
+                new RegistrationRequest(local + "@bench.example.org", "Bench", "Runner", code));
+        if (!(outcome instanceof RegistrationOutcome.Registered r) || r.referral() != RegistrationOutcome.Referral.CREDITED) {
+            throw new IllegalStateException("benchmark registration of " + local + " with code " + code + " came back " + outcome);
+        }
+    }
+
     /** Registers the fresh mailbox {@code <local>@bench.example.org} exactly as the faces do; anything but Registered aborts the run. */
     static void registerFresh(IntegrityEngine engine, String local) {
         RegistrationOutcome outcome = engine.registration().register(
@@ -72,7 +125,7 @@ public final class RegistrationBench {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO gamification_profiles (user_id, points, referral_count) VALUES (?, 10, 0) ON CONFLICT DO NOTHING")) {
+                    "INSERT INTO gamification_profiles (user_id, points, referral_count) VALUES (?, 0, 0) ON CONFLICT DO NOTHING")) {
                 ps.setLong(1, id);
                 ps.executeUpdate();
             }

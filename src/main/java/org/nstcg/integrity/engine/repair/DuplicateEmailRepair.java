@@ -162,7 +162,6 @@ final class DuplicateEmailRepair implements Repair {
                     if (points > 0) {
                         exec(c, "INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) VALUES (?, ?, 'legacy.merge', ?)",
                                 userId, points, "legacy-merge:" + importId + ":" + line);
-                        exec(c, "UPDATE gamification_profiles SET points = points + ? WHERE user_id = ?", points, userId);
                     }
                     if (code != null) {
                         alias = exec(c, "INSERT INTO referral_codes (code, user_id, kind) VALUES (?, ?, 'alias') ON CONFLICT DO NOTHING",

@@ -106,7 +106,7 @@ public final class LegacyImportStore {
         analyze(c); // most rows changed status: plans that read 'imported' rows must know there are many
         holdTakenMailboxes(c, id); // a registration committed meanwhile
         update(c, id, "UPDATE legacy_users SET status = 'held', reason = 'it could not be imported' WHERE import_id = ? AND status = 'pending'", 1);
-        update(c, id, "INSERT INTO gamification_profiles (user_id, points) SELECT user_id, coalesce(points, 0) FROM legacy_users"
+        update(c, id, "INSERT INTO gamification_profiles (user_id, points) SELECT user_id, 0 FROM legacy_users"
                 + " WHERE import_id = ? AND status = 'imported'", 1);
         update(c, id, "INSERT INTO points_ledger (user_id, delta, reason, idempotency_key)"
                 + " SELECT user_id, points, 'import', 'import:' || import_id || ':' || line_no FROM legacy_users"
@@ -227,7 +227,7 @@ public final class LegacyImportStore {
         String[] steps = {
             "UPDATE legacy_users SET status = 'imported', user_id = ?, reason = NULL, collides_with = NULL, collides_with_line = NULL,"
                     + " code_reissued = true, referral_code = ? WHERE import_id = ? AND line_no = ?",
-            "INSERT INTO gamification_profiles (user_id, points) SELECT ?, coalesce(points, 0) FROM legacy_users"
+            "INSERT INTO gamification_profiles (user_id, points) SELECT ?, 0 FROM legacy_users"
                     + " WHERE import_id = ? AND line_no = ?",
             "INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) SELECT ?, points, 'import',"
                     + " 'import:' || import_id || ':' || line_no FROM legacy_users WHERE import_id = ? AND line_no = ? AND points > 0",

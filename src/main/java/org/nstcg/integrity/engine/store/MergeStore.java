@@ -222,20 +222,18 @@ public final class MergeStore {
         }
     }
 
+    /** Moves the referral count; the points moved with the ledger entries written just before (V14 applies them). */
     private static void movePoints(Connection c, long from, long to, int points, int referralCount) throws SQLException {
-        if (points == 0 && referralCount == 0) {
+        if (referralCount == 0) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points + CASE WHEN user_id = ? THEN -? ELSE ? END,"
-                + " referral_count = referral_count + CASE WHEN user_id = ? THEN -? ELSE ? END WHERE user_id IN (?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles"
+                + " SET referral_count = referral_count + CASE WHEN user_id = ? THEN -? ELSE ? END WHERE user_id IN (?, ?)")) {
             ps.setLong(1, from);
-            ps.setInt(2, points);
-            ps.setInt(3, points);
+            ps.setInt(2, referralCount);
+            ps.setInt(3, referralCount);
             ps.setLong(4, from);
-            ps.setInt(5, referralCount);
-            ps.setInt(6, referralCount);
-            ps.setLong(7, from);
-            ps.setLong(8, to);
+            ps.setLong(5, to);
             ps.executeUpdate();
         }
     }

@@ -118,23 +118,19 @@ public final class RegistrationStore {
     /** What crediting a referrer did. */
     public enum Bonus { PAID, ALREADY_PAID_FOR_THIS_MAILBOX, REFERRER_NOT_ACTIVE }
 
-    /** Compensation of the bonus: removes this saga's bonus entry (if any) and the counted referral. */
+    /**
+     * Compensation of the bonus: removes this saga's bonus entry (if any; the database takes its points back from the
+     * referrer) and the counted referral.
+     */
     public void undoCredit(Connection c, long referrerId, UUID sagaId) throws SQLException {
-        int removed = 0;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid"
-                + " AND reason = 'referral_bonus' RETURNING delta")) {
+                + " AND reason = 'referral_bonus'")) {
             ps.setLong(1, referrerId);
             ps.setString(2, sagaId.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    removed += rs.getInt(1);
-                }
-            }
+            ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points - ?,"
-                + " referral_count = referral_count - 1 WHERE user_id = ?")) {
-            ps.setInt(1, removed);
-            ps.setLong(2, referrerId);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET referral_count = referral_count - 1 WHERE user_id = ?")) {
+            ps.setLong(1, referrerId);
             ps.executeUpdate();
         }
     }
@@ -181,16 +177,15 @@ public final class RegistrationStore {
 
     /**
      * Step CreateGamificationProfile: the profile of the user of CTE {@code u} ({@link #createUserStatement}, in the
-     * same statement) and its signup ledger entry.
+     * same statement) and its signup ledger entry. The profile starts at 0 points: the ledger entry brings them (V14).
      */
     public StepStatement createProfileStatement(int signupPoints, UUID sagaId) {
         return new StepStatement(
-                "p AS (INSERT INTO gamification_profiles (user_id, points, referral_count, created_by_saga) SELECT id, ?, 0, ?::uuid FROM u),"
+                "p AS (INSERT INTO gamification_profiles (user_id, points, referral_count, created_by_saga) SELECT id, 0, 0, ?::uuid FROM u),"
                         + " l AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id)"
                         + " SELECT id, ?, 'signup', 'signup:' || id, ?::uuid FROM u)",
                 "SELECT jsonb_build_object('points', ?::int)",
                 (ps, i) -> {
-                    ps.setInt(i++, signupPoints);
                     ps.setString(i++, sagaId.toString());
                     ps.setInt(i++, signupPoints);
                     ps.setString(i++, sagaId.toString());
@@ -202,7 +197,7 @@ public final class RegistrationStore {
     /**
      * Step ProcessReferralBonus, for the user of CTE {@code u} ({@link #createUserStatement}, in the same statement):
      * with a referrer, locks its row (it cannot be merged or archived meanwhile), pays the bonus once per referred
-     * mailbox ever, counts the referral; in any case writes the "user registered" outbox event. Result
+     * mailbox ever (a ledger entry, which the database adds to the referrer's points), counts the referral; in any case writes the "user registered" outbox event. Result
      * {@code {bonus: PAID|ALREADY_PAID_FOR_THIS_MAILBOX|REFERRER_NOT_ACTIVE, referrerId}}, or {@code {}} without a
      * referrer.
      */
@@ -221,8 +216,8 @@ public final class RegistrationStore {
                 "ref AS (SELECT id FROM users WHERE id = ? AND status = 'active' FOR SHARE),"
                         + " b AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id)"
                         + " SELECT id, ?, 'referral_bonus', ?, ?::uuid FROM ref ON CONFLICT (idempotency_key) DO NOTHING RETURNING delta),"
-                        + " gp AS (UPDATE gamification_profiles SET points = points + coalesce((SELECT sum(delta) FROM b), 0),"
-                        + " referral_count = referral_count + 1 WHERE user_id IN (SELECT id FROM ref) RETURNING user_id), "
+                        + " gp AS (UPDATE gamification_profiles SET referral_count = referral_count + 1 WHERE user_id IN (SELECT id FROM ref)"
+                        + " RETURNING user_id), "
                         + String.format(event, "(SELECT id FROM ref)"),
                 "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM ref) THEN jsonb_build_object('bonus', 'REFERRER_NOT_ACTIVE')"
                         + " ELSE jsonb_build_object('bonus', CASE WHEN EXISTS (SELECT 1 FROM b) THEN 'PAID'"

@@ -68,7 +68,7 @@ class CacheCoordinatorIT {
         return ((RegistrationOutcome.Registered) o).userId();
     }
 
-    /** Adds points the way every writer must: ledger entry and profile in one transaction. No invalidation. */
+    /** Adds points the way every writer must: a ledger entry, which the database adds to the profile. No invalidation. */
     static void addPoints(TestDatabase db, long userId, int delta) throws SQLException {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
@@ -77,11 +77,6 @@ class CacheCoordinatorIT {
                 ps.setLong(1, userId);
                 ps.setInt(2, delta);
                 ps.setString(3, "test:" + UUID.randomUUID());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET points = points + ? WHERE user_id = ?")) {
-                ps.setInt(1, delta);
-                ps.setLong(2, userId);
                 ps.executeUpdate();
             }
             c.commit();

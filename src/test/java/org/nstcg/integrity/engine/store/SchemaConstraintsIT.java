@@ -134,7 +134,7 @@ class SchemaConstraintsIT {
             st.execute("INSERT INTO " + schema + ".users (email, email_normalized, referral_code, first_name)"
                     + " VALUES ('" + email + "', '" + email + "', '" + code + "', 'Ada')");
             st.execute("INSERT INTO " + schema + ".gamification_profiles (user_id, points)"
-                    + " SELECT id, 5 FROM " + schema + ".users WHERE referral_code = '" + code + "'");
+                    + " SELECT id, 0 FROM " + schema + ".users WHERE referral_code = '" + code + "'");
             st.execute("INSERT INTO " + schema + ".points_ledger (user_id, delta, reason, idempotency_key)"
                     + " SELECT id, 5, 'test.award', 'outside:" + code + "' FROM " + schema + ".users"
                     + " WHERE referral_code = '" + code + "'");
@@ -302,13 +302,10 @@ class SchemaConstraintsIT {
         String key = "signup:" + user;
 
         c.setAutoCommit(false);
-        update("UPDATE gamification_profiles SET points = points + 10 WHERE user_id = ?", user);
         assertRejected(() -> insertLedger(user, 10, key), UNIQUE, "points_ledger_idempotency_uk");
         c.rollback();
-        inTransaction(() -> {
-            update("UPDATE gamification_profiles SET points = points + 10 WHERE user_id = ?", user);
-            insertLedger(user, 10, key + ":again");
-        });
+        inTransaction(() -> insertLedger(user, 10, key + ":again"));
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", user)).isEqualTo(20);
     }
 
     @Test
@@ -333,25 +330,26 @@ class SchemaConstraintsIT {
         assertThat(count("SELECT sum(delta) FROM points_ledger WHERE user_id = ?", user)).isEqualTo(7);
     }
 
-    // points = sum of the ledger, checked at commit ------------------------------------------------------------
+    // points = sum of the ledger: ledger entries bring the points (V14) ----------------------------------------
 
     @Test
-    void profileAndLedgerThatAgreeCommitInEitherOrder() throws SQLException {
+    void ledgerEntriesBringTheirPointsToTheProfile() throws SQLException {
         long first = insertUser();
         long second = insertUser();
 
         inTransaction(() -> {
-            update("INSERT INTO gamification_profiles (user_id, points) VALUES (?, 10)", first);
+            update("INSERT INTO gamification_profiles (user_id, points) VALUES (?, 0)", first);
             insertLedger(first, 10, "signup:" + first);
-            insertLedger(second, 4, "signup:" + second);
-            update("INSERT INTO gamification_profiles (user_id, points) VALUES (?, 4)", second);
+            update("INSERT INTO gamification_profiles (user_id, points) VALUES (?, 0)", second);
+            update("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) VALUES (?, 4, 'test.award', ?),"
+                    + " (?, 25, 'test.award', ?)", second, "signup:" + second, second, "bonus:" + second);
         });
-        assertThat(count("SELECT sum(points) FROM gamification_profiles WHERE user_id IN (?, ?)", first, second))
-                .isEqualTo(14);
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", first)).isEqualTo(10);
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", second)).isEqualTo(29);
     }
 
     @Test
-    void profileWhosePointsDisagreeWithItsLedgerDoesNotCommit() throws SQLException {
+    void aProfileCreatedWithPointsItsLedgerDoesNotHoldDoesNotCommit() throws SQLException {
         long user = insertUser();
 
         assertCommitRejected(() -> {
@@ -359,25 +357,55 @@ class SchemaConstraintsIT {
             insertLedger(user, 5, "signup:" + user);
         }, "ledger sums to 5");
         assertThat(count("SELECT count(*) FROM gamification_profiles WHERE user_id = ?", user)).isZero();
+        // A profile created for a ledger that exists already (a repair recreating it) starts from its sum.
+        long other = insertUser();
+        try (Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE points_ledger DISABLE TRIGGER points_ledger_applies_inserts");
+            try {
+                insertLedger(other, 6, "earlier:" + other);
+            } finally {
+                st.execute("ALTER TABLE points_ledger ENABLE TRIGGER points_ledger_applies_inserts");
+            }
+        }
+        update("INSERT INTO gamification_profiles (user_id, points) VALUES (?, 6)", other);
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", other)).isEqualTo(6);
     }
 
     @Test
-    void pointsChangedWithoutALedgerEntryDoNotCommit() throws SQLException {
+    void pointsChangedWithoutALedgerEntryAreRefused() throws SQLException {
         long user = insertUserWithPoints(10);
 
-        assertCommitRejected(() -> update("UPDATE gamification_profiles SET points = 25 WHERE user_id = ?", user),
+        assertRejectedByTrigger(() -> update("UPDATE gamification_profiles SET points = 25 WHERE user_id = ?", user),
                 "ledger sums to 10");
-        inTransaction(() -> {
-            update("UPDATE gamification_profiles SET points = 25 WHERE user_id = ?", user);
+        assertRejectedByTrigger(() -> inTransaction(() -> {
             insertLedger(user, 15, "referral:" + user);
-        });
+            update("UPDATE gamification_profiles SET points = points + 15 WHERE user_id = ?", user); // counted twice
+        }), "ledger sums to 25");
+        // Setting points to the ledger's sum (what the points repair does) is allowed.
+        update("UPDATE gamification_profiles SET points = 10 WHERE user_id = ?", user);
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", user)).isEqualTo(10);
     }
 
     @Test
-    void ledgerEntryForAUserWithoutProfileDoesNotCommit() throws SQLException {
+    void aCompensationRemovingItsLedgerEntryTakesItsPointsBack() throws SQLException {
+        long user = insertUserWithPoints(10);
+        UUID saga = UUID.randomUUID();
+        update("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id) VALUES (?, 25, 'referral_bonus', ?, ?)",
+                user, "bonus:" + user, saga);
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", user)).isEqualTo(35);
+
+        inTransaction(() -> {
+            strings("SELECT set_config('integrity.compensating_saga', ?, true)", saga.toString());
+            update("DELETE FROM points_ledger WHERE saga_id = ?", saga);
+        });
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", user)).isEqualTo(10);
+    }
+
+    @Test
+    void ledgerEntryForAUserWithoutProfileIsRefused() throws SQLException {
         long user = insertUser();
 
-        assertCommitRejected(() -> insertLedger(user, 5, "orphan:" + user), "has no gamification profile");
+        assertRejectedByTrigger(() -> insertLedger(user, 5, "orphan:" + user), "has no gamification profile");
         assertThat(count("SELECT count(*) FROM points_ledger WHERE user_id = ?", user)).isZero();
     }
 
@@ -521,7 +549,7 @@ class SchemaConstraintsIT {
     private long insertUserWithPoints(int points) throws SQLException {
         long user = insertUser();
         inTransaction(() -> {
-            update("INSERT INTO gamification_profiles (user_id, points) VALUES (?, ?)", user, points);
+            update("INSERT INTO gamification_profiles (user_id, points) VALUES (?, 0)", user);
             insertLedger(user, points, "signup:" + user);
         });
         return user;
