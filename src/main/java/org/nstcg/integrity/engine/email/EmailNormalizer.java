@@ -21,7 +21,9 @@ import org.apache.commons.validator.routines.EmailValidator;
  *   <li><b>Provider rules</b> are data ({@code email-providers.txt}): Gmail drops dots and {@code +tags} and
  *   folds googlemail.com into gmail.com; Outlook, iCloud, Fastmail, Proton, Yandex… drop {@code +tags}; Yahoo
  *   drops {@code -tags}. Other domains keep their local part, since a dot or plus may be significant there.
- *   Quoted local parts are left alone. A rule that would leave the local part empty is not applied.</li>
+ *   Quoted local parts are left alone. An address that is nothing but a tag at such a provider
+ *   ({@code +news@gmail.com}) is no mailbox and is refused. Alias domains of one mailbox fold into one:
+ *   googlemail.com into gmail.com, me.com and mac.com into icloud.com, Proton's into proton.me, Yandex's into yandex.ru.</li>
  *   <li><b>Idempotent</b>: {@code normalize(normalize(x)) = normalize(x)}, checked by property tests.</li>
  * </ul>
  */
@@ -86,6 +88,10 @@ public final class EmailNormalizer {
                     : "has a domain that is not a valid internet domain");
         }
         String normalized = applyRules(lower(local), asciiDomain);
+        if (normalized == null) {
+            return new EmailCheck.Invalid("has nothing before its " + rules.forDomain(asciiDomain).flatMap(ProviderRule::tagSeparator)
+                    .map(String::valueOf).orElse("+") + "tag: at " + asciiDomain + " that is no mailbox of its own. Write the name before the tag");
+        }
         if (normalized.length() > MAX_LENGTH) {
             return new EmailCheck.Invalid("is longer than " + MAX_LENGTH + " characters once its domain is written in ASCII");
         }
@@ -97,6 +103,7 @@ public final class EmailNormalizer {
         return check(typed) instanceof EmailCheck.Valid v ? Optional.of(v.address().normalized()) : Optional.empty();
     }
 
+    /** The provider's spelling of the mailbox, or null when nothing is left of the local part but a tag. */
     private String applyRules(String local, String domain) {
         Optional<ProviderRule> rule = rules.forDomain(domain);
         if (rule.isEmpty() || local.startsWith("\"")) {
@@ -106,6 +113,9 @@ public final class EmailNormalizer {
         String l = local;
         if (r.tagSeparator().isPresent()) {
             int cut = l.indexOf(r.tagSeparator().get());
+            if (cut == 0) {
+                return null;
+            }
             if (cut > 0) {
                 l = l.substring(0, cut);
             }

@@ -33,9 +33,21 @@ class EmailNormalizerTest {
             "a.da+x@outlook.com, a.da@outlook.com",
             "Ada+promo@Hotmail.co.uk, ada@hotmail.co.uk",
             "ada+1@icloud.com, ada@icloud.com",
-            "ada+1@me.com, ada@me.com",
+            "ada+1@me.com, ada@icloud.com",
+            "Ada@Mac.com, ada@icloud.com",
             "ada+1@proton.me, ada@proton.me",
+            "ada@protonmail.com, ada@proton.me",
+            "ada+x@protonmail.ch, ada@proton.me",
+            "ada@pm.me, ada@proton.me",
             "ada+1@yandex.ru, ada@yandex.ru",
+            "test@ya.ru, test@yandex.ru",
+            "test@yandex.kz, test@yandex.ru",
+            "test@yandex.ua, test@yandex.ru",
+            "test@yandex.com, test@yandex.ru",
+            "test@yandex.by, test@yandex.ru",
+            "ada@fastmail.fm, ada@fastmail.fm",
+            "ada@hotmail.com, ada@hotmail.com",
+            "ada@ymail.com, ada@ymail.com",
             "ada+x@fastmail.com, ada@fastmail.com",
             "ada-shopping@yahoo.com, ada@yahoo.com",
             "ada+shopping@yahoo.com, ada+shopping@yahoo.com",
@@ -60,9 +72,15 @@ class EmailNormalizerTest {
         assertThat(normalized("Jose\u0301@example.org")).isEqualTo(normalized("Jos\u00e9@example.org"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"+tag@outlook.com", "+news@gmail.com", "+@googlemail.com", "-shopping@yahoo.com", "+x@me.com"})
+    void anAddressThatIsNothingButATagIsNoMailbox(String typed) {
+        assertThat(reason(typed)).startsWith("has nothing before its").contains("tag");
+    }
+
     @Test
-    void aRuleThatWouldEmptyTheLocalPartIsNotApplied() {
-        assertThat(normalized("+tag@outlook.com")).isEqualTo("+tag@outlook.com");
+    void aLeadingPlusElsewhereIsAnOrdinaryLocalPart() {
+        assertThat(normalized("+tag@example.org")).isEqualTo("+tag@example.org");
     }
 
     @ParameterizedTest
