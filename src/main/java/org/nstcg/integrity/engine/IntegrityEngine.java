@@ -35,6 +35,7 @@ import org.nstcg.integrity.engine.referral.Blocklist;
 import org.nstcg.integrity.engine.referral.FeistelPermutation;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.referral.ReferralCodes;
+import org.nstcg.integrity.engine.registration.KnownMailboxes;
 import org.nstcg.integrity.engine.registration.RegistrationService;
 import org.nstcg.integrity.engine.repair.RepairService;
 import org.nstcg.integrity.engine.saga.SagaLog;
@@ -128,10 +129,11 @@ public final class IntegrityEngine implements AutoCloseable {
         this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
                 config.cacheDivergenceAlert(), alerts, clock);
         this.checks = IntegrityChecks.create(config, database.dataSource(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
-        this.registration = new RegistrationService(registrationStore, emails, generator, redis, cacheCoordinator,
+        KnownMailboxes knownMailboxes = new KnownMailboxes(redis);
+        this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
                 orchestrator, json, database.settings().endpoint());
         registry.register(registration.saga().definition());
-        this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, json);
+        this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.users = new UserDirectory(database.dataSource(), emails);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.registration.KnownMailboxes;
 import org.nstcg.integrity.engine.email.EmailNormalizer;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
@@ -18,11 +19,12 @@ public final class Deduplication {
     private final MergeService merges;
 
     public Deduplication(DataSource dataSource, EmailNormalizer emails, ReferralCodeGenerator codes, SagaOrchestrator orchestrator,
-                         AuditTrail audit, CacheCoordinator cache, ObjectMapper json) {
+                         AuditTrail audit, CacheCoordinator cache, KnownMailboxes known, ObjectMapper json) {
         this.importer = new LegacyImporter(dataSource, emails, codes, audit, cache, json);
         this.finder = new DuplicateFinder(new DuplicateStore(dataSource));
         MergeStore store = new MergeStore();
-        this.merges = new MergeService(dataSource, store, new MergeSaga(store, audit, cache, json), orchestrator, audit, cache, json);
+        this.merges = new MergeService(dataSource, store, new MergeSaga(store, audit, cache, known, json), orchestrator, audit, cache,
+                known, json);
     }
 
     public LegacyImporter importer() {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheInvalidator;
+import org.nstcg.integrity.engine.registration.KnownMailboxes;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
 import org.nstcg.integrity.engine.saga.SagaRejection;
@@ -48,11 +49,12 @@ public final class MergeSaga {
 
     private final SagaDefinition<MergeSagaData> definition;
 
-    public MergeSaga(MergeStore store, AuditTrail audit, CacheInvalidator cache, ObjectMapper json) {
+    public MergeSaga(MergeStore store, AuditTrail audit, CacheInvalidator cache, KnownMailboxes known, ObjectMapper json) {
         this.definition = SagaDefinition.builder(TYPE, MergeSagaData.class)
                 .local(RECORD, (ctx, d, c) -> {
                     store.lockUsers(c, d.survivorId(), d.mergedId());
-                    refusal(store.user(c, d.survivorId(), false), store.user(c, d.mergedId(), false), d.survivorId(), d.mergedId())
+                    Optional<MergeStore.UserState> merged = store.user(c, d.mergedId(), false);
+                    refusal(store.user(c, d.survivorId(), false), merged, d.survivorId(), d.mergedId())
                             .ifPresent(r -> {
                                 throw new SagaRejection(REFUSED, r);
                             });
@@ -65,7 +67,7 @@ public final class MergeSaga {
                         }
                         throw e;
                     }
-                    return json.createObjectNode().put("mergeId", id);
+                    return json.createObjectNode().put("mergeId", id).put("mergedMailbox", merged.orElseThrow().emailNormalized());
                 }, (ctx, d, result, c) -> store.rollBackMerge(c, ctx.sagaId()))
                 .local(CODES, (ctx, d, c) -> {
                     ArrayNode codes = json.createArrayNode();
@@ -118,6 +120,11 @@ public final class MergeSaga {
                     ctx.requireResult(MOVE).path("referrals").forEach(id -> stale.add(CacheKeys.user(id.asLong())));
                     ctx.requireResult(CODES).path("codes").forEach(code -> stale.add(CacheKeys.referral(code.path("code").asText())));
                     cache.afterCommit(stale);
+                    // The merged user's mailbox is free again: the registration fast path must not call it registered.
+                    String mailbox = ctx.requireResult(RECORD).path("mergedMailbox").asText("");
+                    if (!mailbox.isEmpty()) {
+                        known.forget(List.of(mailbox));
+                    }
                     return null;
                 }, null)
                 .build();

@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheInvalidator;
+import org.nstcg.integrity.engine.registration.KnownMailboxes;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
@@ -38,16 +39,18 @@ public final class MergeService {
     private final SagaOrchestrator orchestrator;
     private final AuditTrail audit;
     private final CacheInvalidator cache;
+    private final KnownMailboxes known;
     private final ObjectMapper json;
 
     public MergeService(DataSource dataSource, MergeStore store, MergeSaga saga, SagaOrchestrator orchestrator, AuditTrail audit,
-                        CacheInvalidator cache, ObjectMapper json) {
+                        CacheInvalidator cache, KnownMailboxes known, ObjectMapper json) {
         this.dataSource = dataSource;
         this.store = store;
         this.saga = saga;
         this.orchestrator = orchestrator;
         this.audit = audit;
         this.cache = cache;
+        this.known = known;
         this.json = json;
     }
 
@@ -163,6 +166,8 @@ public final class MergeService {
             m.referralsMoved().forEach(id -> stale.add(CacheKeys.user(id)));
             json.readTree(m.codesMovedJson()).forEach(k -> stale.add(CacheKeys.referral(k.path("code").asText())));
             cache.afterCommit(stale);
+            // The survivor keeps its own mailbox; the restored user's is active again, and the database decides its sign-ups.
+            known.forget(List.of(merged.emailNormalized()));
             return new UnmergeOutcome.Unmerged(m.id(), userId, m.survivorId(), m.pointsMoved(), m.referralsMoved().size(),
                     json.readTree(m.codesMovedJson()).size());
         } catch (SQLException e) {

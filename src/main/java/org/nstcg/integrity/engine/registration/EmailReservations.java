@@ -35,9 +35,11 @@ final class EmailReservations {
     enum Reservation { KNOWN_REGISTERED, ACQUIRED, HELD_ELSEWHERE, REDIS_UNAVAILABLE }
 
     private final RedisConnection redis;
+    private final KnownMailboxes known;
 
-    EmailReservations(RedisConnection redis) {
+    EmailReservations(RedisConnection redis, KnownMailboxes known) {
         this.redis = redis;
+        this.known = known;
     }
 
     private String reservationKey(String email) {
@@ -45,7 +47,7 @@ final class EmailReservations {
     }
 
     private String knownKey(String email) {
-        return redis.key("known:email:" + email);
+        return known.key(email);
     }
 
     /**
@@ -71,11 +73,6 @@ final class EmailReservations {
      */
     CacheInvalidator.Release registeredRelease(String email, String token) {
         return new CacheInvalidator.Release(reservationKey(email), token, Optional.of(knownKey(email)), KNOWN_TTL);
-    }
-
-    /** Forgets that the mailbox was registered moments ago (it was archived or merged away). */
-    void forget(String email) {
-        redis.tryCall(r -> r.del(knownKey(email)));
     }
 
     /** Releases the reservation (if still ours) and, when {@code registered}, remembers the mailbox as registered. */

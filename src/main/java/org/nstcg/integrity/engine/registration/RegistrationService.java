@@ -43,12 +43,12 @@ public final class RegistrationService {
     private final String databaseEndpoint;
 
     public RegistrationService(RegistrationStore store, EmailNormalizer emails, ReferralCodeGenerator codes,
-                               RedisConnection redis, CacheInvalidator cache, SagaOrchestrator sagas, ObjectMapper json,
-                               String databaseEndpoint) {
+                               RedisConnection redis, KnownMailboxes known, CacheInvalidator cache, SagaOrchestrator sagas,
+                               ObjectMapper json, String databaseEndpoint) {
         this.store = store;
         this.emails = emails;
         this.sagas = sagas;
-        this.saga = new RegistrationSaga(store, codes, new EmailReservations(redis), cache, json);
+        this.saga = new RegistrationSaga(store, codes, new EmailReservations(redis, known), cache, json);
         this.databaseEndpoint = databaseEndpoint;
     }
 

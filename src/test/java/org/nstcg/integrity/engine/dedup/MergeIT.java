@@ -144,6 +144,38 @@ class MergeIT {
         assertThat(scalarSql("SELECT referred_by FROM users WHERE id = " + r4)).isEqualTo(jane);
     }
 
+    private boolean knownMarker(String mailbox) {
+        try (redis.clients.jedis.RedisClient r = redis.clients.jedis.RedisClient.create(org.nstcg.integrity.support.TestServers.redisUri())) {
+            return r.exists(db.redisPrefix() + "known:email:" + mailbox);
+        }
+    }
+
+    /** Regression (issue 12): the fast path answered "already registered" for up to 120 s after a merge freed the mailbox. */
+    @Test
+    void aMailboxMergedAwayCanRegisterAgainAtOnce() {
+        assertThat(knownMarker("janedoe@outlook.com")).as("dee's sign-up left the fast-path marker").isTrue();
+
+        engine.dedup().merges().merge(jane, dee, "support-sam", "same person");
+
+        assertThat(knownMarker("janedoe@outlook.com")).as("the merge forgot the freed mailbox").isFalse();
+        assertThat(engine.registration().register(new RegistrationRequest("JaneDoe@outlook.com", "Dee", "Again", null)))
+                .isInstanceOf(RegistrationOutcome.Registered.class);
+    }
+
+    @Test
+    void anUnmergeForgetsTheMarkerOfTheRestoredMailbox() {
+        engine.dedup().merges().merge(jane, dee, "support-sam", null);
+        try (redis.clients.jedis.RedisClient r = redis.clients.jedis.RedisClient.create(org.nstcg.integrity.support.TestServers.redisUri())) {
+            r.set(db.redisPrefix() + "known:email:janedoe@outlook.com", "1"); // as a stale marker would be
+        }
+
+        assertThat(engine.dedup().merges().unmerge(dee, "support-sam", "not the same person")).isInstanceOf(UnmergeOutcome.Unmerged.class);
+
+        assertThat(knownMarker("janedoe@outlook.com")).isFalse();
+        assertThat(engine.registration().register(new RegistrationRequest("janedoe@outlook.com", "Dee", "Again", null)))
+                .as("the database still decides: the restored user holds the mailbox").isInstanceOf(RegistrationOutcome.AlreadyRegistered.class);
+    }
+
     @Test
     void mergeThenUnmergeRestoresTheDatabaseExactly() throws Exception {
         Map<String, List<String>> before = snapshot();
@@ -299,7 +331,8 @@ class MergeIT {
      */
     private MergeService mergesWithFault(String failing, AtomicInteger failures, boolean crash) {
         MergeStore store = new MergeStore();
-        MergeSaga real = new MergeSaga(store, engine.audit(), engine.cache().coordinator(), JSON);
+        MergeSaga real = new MergeSaga(store, engine.audit(), engine.cache().coordinator(),
+                new org.nstcg.integrity.engine.registration.KnownMailboxes(engine.redis()), JSON);
         SagaDefinition.Builder<MergeSagaData> b = SagaDefinition.builder(MergeSaga.TYPE, MergeSagaData.class);
         for (SagaStep<MergeSagaData> s : real.definition().steps()) {
             boolean inject = s.name().equals(failing);
@@ -334,7 +367,8 @@ class MergeIT {
         SagaSettings quick = SagaSettings.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
         SagaOrchestrator orchestrator = new SagaOrchestrator(new SagaLog(engine.database().dataSource(), JSON), new SagaRegistry(),
                 "merge-test", quick, Clock.systemUTC(), d -> { }, a -> { });
-        return new MergeService(engine.database().dataSource(), store, faulty, orchestrator, engine.audit(), engine.cache().coordinator(), JSON);
+        return new MergeService(engine.database().dataSource(), store, faulty, orchestrator, engine.audit(), engine.cache().coordinator(),
+                new org.nstcg.integrity.engine.registration.KnownMailboxes(engine.redis()), JSON);
     }
 
     private List<String> ledgerRows() throws Exception {
