@@ -36,6 +36,7 @@ import org.nstcg.integrity.engine.referral.FeistelPermutation;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.referral.ReferralCodes;
 import org.nstcg.integrity.engine.registration.KnownMailboxes;
+import org.nstcg.integrity.engine.registration.RefusalCounter;
 import org.nstcg.integrity.engine.registration.RegistrationService;
 import org.nstcg.integrity.engine.repair.RepairService;
 import org.nstcg.integrity.engine.saga.SagaLog;
@@ -131,7 +132,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.checks = IntegrityChecks.create(config, database.dataSource(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
         KnownMailboxes knownMailboxes = new KnownMailboxes(redis);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
-                orchestrator, json, database.settings().endpoint());
+                orchestrator, new RefusalCounter(database.dataSource(), instanceId, clock, true), json, database.settings().endpoint());
         registry.register(registration.saga().definition());
         this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
         registry.register(dedup.merges().saga().definition());
@@ -403,6 +404,7 @@ public final class IntegrityEngine implements AutoCloseable {
             }
         }
         checks.close();
+        registration.refusals().close();
         sagas.close();
         cacheDivergence.close();
         alerts.close();

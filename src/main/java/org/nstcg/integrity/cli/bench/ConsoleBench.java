@@ -137,6 +137,10 @@ public final class ConsoleBench {
         long recent = Math.max(1, n / 50);
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("SET synchronous_commit = off");
+            // Refused sign-ups as three instances counted them, every minute of the last day (the overview's tile reads them).
+            st.execute("INSERT INTO signup_refusals (minute, instance, reason, refusals) SELECT date_trunc('minute', now())"
+                    + " - make_interval(mins => m), 'bench-' || i, 'already_registered', 1 + m % 7 FROM generate_series(0, 1439) m,"
+                    + " generate_series(1, 3) i");
             progress.step(String.format("Creating %,d users and their registration sagas…", n));
             for (long from = 1; from <= n; from += CHUNK) {
                 long to = Math.min(n, from + CHUNK - 1);

@@ -26,9 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #DUPLICATE_REFERRAL_CODES} (critical): referral-code-uniqueness found more than
  *   {@code alerts.duplicate-referral-codes} (default 0: any);</li>
  *   <li>{@value #BLOCKED_REGISTRATIONS} (warning): more than {@code alerts.blocked-registrations} registrations
- *   refused in the last hour because the mailbox was already registered — counted from the saga log (sagas
- *   COMPENSATED with {@code last_error} "rejected: already_registered…"). A refusal on the Redis fast path, before
- *   the saga wrote anything, leaves no saga row and is not counted;</li>
+ *   refused in the last hour because the mailbox was already registered — every instance's refusals, whichever path
+ *   refused them (the Redis fast path as well as the unique index), from {@code signup_refusals};</li>
  *   <li>{@value #ROLLBACK_RATE} (warning): more than {@code alerts.rollback-rate} (default 1%) of the sagas finished
  *   in the last hour were rolled back (refusals excluded, at least {@link SagaMetrics#MIN_SAMPLE} sagas).</li>
  * </ul>
@@ -45,7 +44,6 @@ final class CheckAlerts {
     static final String ROLLBACK_RATE = "integrity.rollback-rate";
 
     private static final Logger log = LoggerFactory.getLogger(CheckAlerts.class);
-    private static final String REFUSED_AS_REGISTERED = SagaOrchestrator.REJECTED_PREFIX + RegistrationSaga.REJECTED_ALREADY_REGISTERED + "%";
 
     private final DataSource dataSource;
     private final Supplier<SagaMetrics> sagaMetrics;
@@ -92,10 +90,10 @@ final class CheckAlerts {
     }
 
     private long blockedLastHour() throws SQLException {
-        // sagas_status_created_ix (status, created_at) WHERE status NOT IN ('COMPLETED', 'RUNNING') serves this.
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM sagas"
-                + " WHERE status = 'COMPENSATED' AND created_at >= now() - interval '1 hour' AND last_error LIKE ?")) {
-            ps.setString(1, REFUSED_AS_REGISTERED);
+        // Every instance's refusals, whichever path refused (RefusalCounter): the minutes that began in the last hour.
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(refusals), 0)"
+                + " FROM signup_refusals WHERE minute > now() - interval '1 hour' AND reason = ?")) {
+            ps.setString(1, RegistrationSaga.REJECTED_ALREADY_REGISTERED);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

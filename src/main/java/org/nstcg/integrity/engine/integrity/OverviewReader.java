@@ -30,21 +30,23 @@ import org.nstcg.integrity.engine.support.EngineException;
  * figures (registrations, refusals, rollbacks) come from one pass over the last 24 h of {@code sagas} by
  * {@code created_at} ({@code sagas_created_ix}); {@code SagaService.metrics} counts rollbacks by
  * {@code finished_at}, which has no index: a saga is finished within seconds of its creation, so the two agree but
- * for sagas that straddle the 24 h edge. Refusals are counted as {@link CheckAlerts} counts blocked registrations.
+ * for sagas that straddle the 24 h edge. Refused sign-ups come from {@code signup_refusals}, every instance's and
+ * every path's, as {@link CheckAlerts} counts blocked registrations.
  * Alerts are those of every instance, from the {@link AlertLog} (the caller passes its read of the last 24 h).
  */
 public final class OverviewReader {
 
     private static final String REJECTED = SagaOrchestrator.REJECTED_PREFIX + "%";
-    private static final String REFUSED_AS_REGISTERED = SagaOrchestrator.REJECTED_PREFIX
-            + RegistrationSaga.REJECTED_ALREADY_REGISTERED + "%";
 
     private static final String SAGAS_SQL = "SELECT least(23, greatest(0, floor(extract(epoch FROM now() - created_at) / 3600)))::int,"
             + " count(*) FILTER (WHERE saga_type = ? AND status = 'COMPLETED'),"
-            + " count(*) FILTER (WHERE status = 'COMPENSATED' AND last_error LIKE ?),"
+            + " 0,"
             + " count(*) FILTER (WHERE status = 'COMPLETED' OR status = 'COMPENSATED' AND coalesce(last_error, '') NOT LIKE ?),"
             + " count(*) FILTER (WHERE status = 'COMPENSATED' AND coalesce(last_error, '') NOT LIKE ?)"
             + " FROM sagas WHERE created_at > now() - interval '24 hours' GROUP BY 1";
+    /** Refused sign-ups of every instance and path (RefusalCounter), by hour. */
+    private static final String BLOCKED_SQL = "SELECT least(23, greatest(0, floor(extract(epoch FROM now() - minute) / 3600)))::int,"
+            + " sum(refusals) FROM signup_refusals WHERE minute > now() - interval '24 hours' AND reason = ? GROUP BY 1";
     private static final String DIVERGENCE_SQL = "SELECT least(23, greatest(0, floor(extract(epoch FROM now() - sampled_at) / 3600)))::int,"
             + " sum(sampled), sum(divergent) FROM cache_divergence_samples WHERE sampled_at > now() - interval '24 hours' GROUP BY 1";
     // A round stores every key pattern under one sampled_at: the newest instant is the newest round (of one instance).
@@ -90,16 +92,22 @@ public final class OverviewReader {
             long[] rolledBack = new long[OverviewFigures.HOURS];
             try (PreparedStatement ps = c.prepareStatement(SAGAS_SQL)) {
                 ps.setString(1, RegistrationSaga.TYPE);
-                ps.setString(2, REFUSED_AS_REGISTERED);
+                ps.setString(2, REJECTED);
                 ps.setString(3, REJECTED);
-                ps.setString(4, REJECTED);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         int slot = slot(rs.getInt(1));
                         registrations[slot] = rs.getLong(2);
-                        blocked[slot] = rs.getLong(3);
                         finished[slot] = rs.getLong(4);
                         rolledBack[slot] = rs.getLong(5);
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(BLOCKED_SQL)) {
+                ps.setString(1, RegistrationSaga.REJECTED_ALREADY_REGISTERED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        blocked[slot(rs.getInt(1))] = rs.getLong(2);
                     }
                 }
             }

@@ -41,15 +41,22 @@ public final class RegistrationService {
     private final SagaOrchestrator sagas;
     private final RegistrationSaga saga;
     private final String databaseEndpoint;
+    private final RefusalCounter refusals;
 
     public RegistrationService(RegistrationStore store, EmailNormalizer emails, ReferralCodeGenerator codes,
                                RedisConnection redis, KnownMailboxes known, CacheInvalidator cache, SagaOrchestrator sagas,
-                               ObjectMapper json, String databaseEndpoint) {
+                               RefusalCounter refusals, ObjectMapper json, String databaseEndpoint) {
+        this.refusals = refusals;
         this.store = store;
         this.emails = emails;
         this.sagas = sagas;
         this.saga = new RegistrationSaga(store, codes, new EmailReservations(redis, known), cache, json);
         this.databaseEndpoint = databaseEndpoint;
+    }
+
+    /** The counts of sign-ups refused as duplicates, by every path. */
+    public RefusalCounter refusals() {
+        return refusals;
     }
 
     /** The registration saga's definition, for recovery's registry. */
@@ -110,6 +117,8 @@ public final class RegistrationService {
             return registered(data, done);
         }
         if (outcome instanceof SagaOutcome.Compensated undone && undone.rejection().isPresent()) {
+            // Counted whichever path refused: the Redis fast path (no saga written) or the unique index (a saga undone).
+            refusals.record(undone.rejection().get());
             return RegistrationSaga.REJECTED_IN_PROGRESS.equals(undone.rejection().get())
                     ? new RegistrationOutcome.InProgress(mailbox)
                     : new RegistrationOutcome.AlreadyRegistered(mailbox);
@@ -119,6 +128,7 @@ public final class RegistrationService {
                     + " nothing was registered. Saga " + undone.sagaId() + " shows the details.");
         }
         if (outcome instanceof SagaOutcome.TakenOver) {
+            refusals.record(RegistrationSaga.REJECTED_IN_PROGRESS);
             return new RegistrationOutcome.InProgress(mailbox);
         }
         SagaOutcome.NeedsAttention stuck = (SagaOutcome.NeedsAttention) outcome;

@@ -136,6 +136,9 @@ class OverviewUiTest {
             saga(c, "COMPENSATED", "rejected: already_registered: the mailbox is registered");
             saga(c, "COMPENSATED", "rejected: already_registered: an active user has the mailbox");
             saga(c, "COMPENSATED", "step create-profile failed: boom");
+            // The two refusals as the instances counted them (RefusalCounter), one by an instance of the fast path.
+            st.execute("INSERT INTO signup_refusals (minute, instance, reason, refusals) VALUES"
+                    + " (date_trunc('minute', now()), 'serve-1', 'already_registered', 1), (date_trunc('minute', now()), 'serve-2', 'already_registered', 1)");
             st.execute("INSERT INTO cache_divergence_samples (key_pattern, sampled, divergent, instance_id) VALUES ('user:*', 200, 4, 'test')");
             st.execute("INSERT INTO integrity_check_runs (id, started_at, finished_at, trigger, status, actor)"
                     + " VALUES (1, now() - interval '10 minutes', now() - interval '9 minutes', 'manual', 'failed', 'admin')");

@@ -159,21 +159,22 @@ class CheckAlertsIT {
         assertThat(alertsFrom(CheckAlerts.DUPLICATE_REFERRAL_CODES)).isEmpty();
     }
 
+    /** {@code n} refusals as already registered, counted by another instance this minute (RefusalCounter's rows). */
     private void refusedRegistrations(int n) throws SQLException {
-        sql("INSERT INTO sagas (id, saga_type, business_key, status, current_step, step_count, last_error, finished_at)"
-                + " SELECT gen_random_uuid(), 'registration', 'dup' || g || '@example.org', 'COMPENSATED', 0, 5,"
-                + " 'rejected: already_registered: an active user has the mailbox', now() FROM generate_series(1, " + n + ") g");
+        sql("INSERT INTO signup_refusals (minute, instance, reason, refusals) VALUES (date_trunc('minute', now()), 'other"
+                + (++seq) + "', 'already_registered', " + n + ")");
     }
 
     @Test
     void blockedRegistrationsAlertAboveTheConfiguredCountInTheLastHour() throws Exception {
         startEngine(Map.of(ConfigKey.ALERTS_BLOCKED_REGISTRATIONS, "3"));
         refusedRegistrations(3);
-        // Refusals older than an hour and other compensations do not count.
-        sql("INSERT INTO sagas (id, saga_type, business_key, status, current_step, step_count, last_error, created_at, finished_at)"
-                + " VALUES (gen_random_uuid(), 'registration', 'old@example.org', 'COMPENSATED', 0, 5,"
-                + " 'rejected: already_registered: x', now() - interval '2 hours', now() - interval '2 hours'),"
-                + " (gen_random_uuid(), 'registration', 'fault@example.org', 'COMPENSATED', 0, 5, 'connection reset', now(), now())");
+        // Refusals older than an hour, refusals of another kind and compensations for faults do not count.
+        sql("INSERT INTO signup_refusals (minute, instance, reason, refusals) VALUES"
+                + " (date_trunc('minute', now() - interval '2 hours'), 'old', 'already_registered', 5),"
+                + " (date_trunc('minute', now()), 'racing', 'in_progress', 5)",
+                "INSERT INTO sagas (id, saga_type, business_key, status, current_step, step_count, last_error, finished_at)"
+                + " VALUES (gen_random_uuid(), 'registration', 'fault@example.org', 'COMPENSATED', 0, 5, 'connection reset', now())");
         engine.checks().run("alice", List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
         assertThat(alertsFrom(CheckAlerts.BLOCKED_REGISTRATIONS)).isEmpty();
 

@@ -1,0 +1,121 @@
+package org.nstcg.integrity.engine.registration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts registrations refused as duplicates (already registered, or being registered elsewhere), whichever path
+ * refused them: the Redis fast path, which writes nothing, as well as the unique index.
+ *
+ * <p>Design notes: a refusal costs one {@link LongAdder} increment. Every {@link #FLUSH_EVERY} the counts are added to
+ * {@code signup_refusals} (V15) in one statement, under the minute of the database's clock and this instance's id, so
+ * readers (the overview's "sign-ups blocked" tile, the blocked-registrations alert) sum every instance's refusals
+ * without clock skew between instances. A flush that fails (PostgreSQL down) gives its counts back for the next one;
+ * an instance that dies loses at most the counts of its last few seconds. Rows older than {@link #KEEP} are pruned by
+ * the flusher, at most once an hour.
+ */
+public final class RefusalCounter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RefusalCounter.class);
+    static final Duration FLUSH_EVERY = Duration.ofSeconds(2);
+    static final Duration KEEP = Duration.ofDays(8);
+
+    private final DataSource dataSource;
+    private final String instance;
+    private final Clock clock;
+    private final LongAdder alreadyRegistered = new LongAdder();
+    private final LongAdder inProgress = new LongAdder();
+    private final ScheduledExecutorService flusher;
+    private volatile Instant lastPrune = Instant.EPOCH;
+
+    /** @param background whether to flush by itself every {@link #FLUSH_EVERY} (off: the caller flushes) */
+    public RefusalCounter(DataSource dataSource, String instance, Clock clock, boolean background) {
+        this.dataSource = dataSource;
+        this.instance = instance;
+        this.clock = clock;
+        if (background) {
+            this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "signup-refusals");
+                t.setDaemon(true);
+                return t;
+            });
+            flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            this.flusher = null;
+        }
+    }
+
+    /** Counts one refusal; {@code reason} is {@link RegistrationSaga#REJECTED_ALREADY_REGISTERED} or {@link RegistrationSaga#REJECTED_IN_PROGRESS}. */
+    void record(String reason) {
+        (RegistrationSaga.REJECTED_IN_PROGRESS.equals(reason) ? inProgress : alreadyRegistered).increment();
+    }
+
+    /** Refusals counted here and not yet written. */
+    public long pending() {
+        return alreadyRegistered.sum() + inProgress.sum();
+    }
+
+    /**
+     * Adds the counts so far to {@code signup_refusals}; on failure they stay for the next flush.
+     *
+     * @throws SQLException when PostgreSQL cannot take them
+     */
+    public synchronized void flush() throws SQLException {
+        long registered = alreadyRegistered.sumThenReset();
+        long racing = inProgress.sumThenReset();
+        if (registered == 0 && racing == 0) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO signup_refusals (minute, instance, reason, refusals)"
+                        + " SELECT date_trunc('minute', now()), ?, r.reason, r.n FROM (VALUES (?, ?::bigint), (?, ?::bigint)) r(reason, n)"
+                        + " WHERE r.n > 0 ON CONFLICT (minute, instance, reason) DO UPDATE SET refusals = signup_refusals.refusals + EXCLUDED.refusals")) {
+            ps.setString(1, instance);
+            ps.setString(2, RegistrationSaga.REJECTED_ALREADY_REGISTERED);
+            ps.setLong(3, registered);
+            ps.setString(4, RegistrationSaga.REJECTED_IN_PROGRESS);
+            ps.setLong(5, racing);
+            ps.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            alreadyRegistered.add(registered);
+            inProgress.add(racing);
+            throw e;
+        }
+        Instant now = clock.instant();
+        if (Duration.between(lastPrune, now).compareTo(Duration.ofHours(1)) >= 0) {
+            lastPrune = now;
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM signup_refusals WHERE minute < now() - make_interval(secs => ?)")) {
+                ps.setLong(1, KEEP.toSeconds());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Could not write the counts of refused sign-ups yet (kept for the next try): {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (flusher != null) {
+            flusher.shutdownNow();
+        }
+        flushQuietly();
+    }
+}
