@@ -89,8 +89,9 @@ public final class EmailNormalizer {
         }
         String normalized = applyRules(lower(local), asciiDomain);
         if (normalized == null) {
-            return new EmailCheck.Invalid("has nothing before its " + rules.forDomain(asciiDomain).flatMap(ProviderRule::tagSeparator)
-                    .map(String::valueOf).orElse("+") + "tag: at " + asciiDomain + " that is no mailbox of its own. Write the name before the tag");
+            String tag = rules.forDomain(asciiDomain).flatMap(ProviderRule::tagSeparator).map(String::valueOf).orElse("+");
+            return new EmailCheck.Invalid("has only a " + tag + "tag before the @, which at " + asciiDomain
+                    + " is not a mailbox; write the mailbox name before the " + tag + "tag");
         }
         if (normalized.length() > MAX_LENGTH) {
             return new EmailCheck.Invalid("is longer than " + MAX_LENGTH + " characters once its domain is written in ASCII");
