@@ -14,7 +14,6 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.registration.RegistrationSaga;
 import org.nstcg.integrity.engine.saga.SagaMetrics;
-import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.slf4j.Logger;

@@ -40,7 +40,6 @@ public final class OverviewReader {
 
     private static final String SAGAS_SQL = "SELECT least(23, greatest(0, floor(extract(epoch FROM now() - created_at) / 3600)))::int,"
             + " count(*) FILTER (WHERE saga_type = ? AND status = 'COMPLETED'),"
-            + " 0,"
             + " count(*) FILTER (WHERE status = 'COMPLETED' OR status = 'COMPENSATED' AND coalesce(last_error, '') NOT LIKE ?),"
             + " count(*) FILTER (WHERE status = 'COMPENSATED' AND coalesce(last_error, '') NOT LIKE ?)"
             + " FROM sagas WHERE created_at > now() - interval '24 hours' GROUP BY 1";
@@ -98,8 +97,8 @@ public final class OverviewReader {
                     while (rs.next()) {
                         int slot = slot(rs.getInt(1));
                         registrations[slot] = rs.getLong(2);
-                        finished[slot] = rs.getLong(4);
-                        rolledBack[slot] = rs.getLong(5);
+                        finished[slot] = rs.getLong(3);
+                        rolledBack[slot] = rs.getLong(4);
                     }
                 }
             }

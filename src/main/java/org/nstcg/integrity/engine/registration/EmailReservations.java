@@ -22,9 +22,8 @@ final class EmailReservations {
     /** KEYS: known, reservation; ARGV: token, ttl ms. One round trip for the fast path and the reservation. */
     private static final LuaScript CHECK_AND_RESERVE = new LuaScript("if redis.call('exists', KEYS[1]) == 1 then return 'known' end "
             + "if redis.call('set', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'acquired' end return 'held'");
-    /** KEYS: known, reservation; ARGV: token, known ttl ms, remember (1/0). Remembers and releases (only its own). */
-    private static final LuaScript FINISH = new LuaScript("if ARGV[3] == '1' then redis.call('set', KEYS[1], '1', 'PX', ARGV[2]) end "
-            + "if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]) end return 1");
+    /** KEYS: reservation; ARGV: token. Releases the reservation, only if it is still its holder's. */
+    private static final LuaScript RELEASE = new LuaScript("if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end return 1");
 
     /** How long a reservation lives if its holder never releases it. */
     static final Duration RESERVATION_TTL = Duration.ofSeconds(30);
@@ -52,7 +51,7 @@ final class EmailReservations {
 
     /**
      * Answers from Redis whether the mailbox was registered moments ago, and if not, tries to reserve it; one
-     * round trip. On {@link Reservation#ACQUIRED} the token is to be passed to {@link #finish}.
+     * round trip. On {@link Reservation#ACQUIRED} the token is to be passed to {@link #registeredRelease} or {@link #release}.
      */
     Reservation checkAndReserve(String email, String token) {
         Optional<Object> reply = redis.tryCall(r -> CHECK_AND_RESERVE.call(r, List.of(knownKey(email), reservationKey(email)),
@@ -75,10 +74,12 @@ final class EmailReservations {
         return new CacheInvalidator.Release(reservationKey(email), token, Optional.of(knownKey(email)), KNOWN_TTL);
     }
 
-    /** Releases the reservation (if still ours) and, when {@code registered}, remembers the mailbox as registered. */
-    void finish(String email, String token, boolean registered) {
-        redis.tryCall(r -> FINISH.call(r, List.of(knownKey(email), reservationKey(email)),
-                List.of(token, Long.toString(KNOWN_TTL.toMillis()), registered ? "1" : "0")));
+    /**
+     * Releases the reservation, if still ours, without remembering the mailbox (the registration did not happen; a
+     * registration that did releases through {@link #registeredRelease}).
+     */
+    void release(String email, String token) {
+        redis.tryCall(r -> RELEASE.call(r, List.of(reservationKey(email)), List.of(token)));
     }
 
 }

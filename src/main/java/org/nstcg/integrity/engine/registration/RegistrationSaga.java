@@ -55,7 +55,7 @@ public final class RegistrationSaga {
                             return json.createObjectNode().put("reserved", r == EmailReservations.Reservation.ACQUIRED);
                         }
                     }
-                }, (ctx, d, result) -> reservations.finish(d.mailbox(), ctx.idempotencyKey(), false))
+                }, (ctx, d, result) -> reservations.release(d.mailbox(), ctx.idempotencyKey()))
                 .transaction(t -> t
                         .sql(CREATE_USER, (ctx, d) -> {
                             String code = codes.next(store::nextReferralSequenceValue, d.firstName()).text();
