@@ -88,11 +88,7 @@ public final class SagaBench {
     /** Runs one step's statement, as the saga would but without its bookkeeping, and returns its result. */
     private static com.fasterxml.jackson.databind.JsonNode run(Connection c, StepStatement step) throws SQLException {
         try (java.sql.PreparedStatement ps = c.prepareStatement(step.sql())) {
-            step.binder().bind(ps, 1);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return JSON.readTree(rs.getString(1));
-            }
+            return JSON.readTree(step.result(ps));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

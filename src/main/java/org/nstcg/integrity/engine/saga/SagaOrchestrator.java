@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,9 +187,8 @@ public final class SagaOrchestrator implements AutoCloseable {
                 } catch (SagaFencedException f) {
                     return new SagaOutcome.TakenOver(ex.id);
                 } catch (Exception e) {
-                    Exception raw = unwrap(e);
-                    String failedStep = raw instanceof PartFailure pf ? pf.step : step.name();
-                    Exception cause = raw instanceof PartFailure pf ? pf.cause() : raw;
+                    String failedStep = e instanceof PartFailure pf ? pf.step : step.name();
+                    Exception cause = unwrap(e instanceof PartFailure pf ? pf.cause() : e);
                     boolean forwardOnly = ex.def.recoversForward(i);
                     if (!forwardOnly) {
                         Optional<String> rejection = cause instanceof SagaRejection r ? Optional.of(r.reason()) : Optional.empty();
@@ -209,7 +209,7 @@ public final class SagaOrchestrator implements AutoCloseable {
         return complete(ex);
     }
 
-    /** A failure of one part of a transaction of several steps, naming the part. */
+    /** A failure of one part (step) of a database transaction, naming the part. */
     private static final class PartFailure extends Exception {
         final String step;
 
@@ -243,34 +243,30 @@ public final class SagaOrchestrator implements AutoCloseable {
 
     /** Parts run one after the other on one connection; each sees the results of those before it. */
     private <D> void runLocalTransaction(Execution<D> ex, int first, int last, List<SagaStep<D>> parts) throws Exception {
-        StepContext ctx = context(ex, parts.get(0));
+        Instant deadline = deadline(ex);
         Map<String, JsonNode> results = new LinkedHashMap<>();
         try (Connection c = sagaLog.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
                 List<NewEvent> events = new ArrayList<>(ex.pending);
                 for (SagaStep<D> part : parts) {
-                    StepContext partCtx = parts.size() == 1 ? ctx : context(ex, part, results, ctx.deadline());
+                    StepContext partCtx = context(ex, part, results, deadline);
                     JsonNode result;
                     try {
                         result = part.sql() ? runStatement(c, partCtx, part, ex.data) : part.localAction().run(partCtx, ex.data, c);
                     } catch (Exception e) {
-                        throw parts.size() == 1 ? e : new PartFailure(part.name(), e);
+                        throw new PartFailure(part.name(), e);
                     }
                     JsonNode recorded = result == null ? json.nullNode() : result;
                     results.put(part.name(), recorded);
                     events.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, part.name(), recorded, null));
                 }
-                checkDeadline(ctx, ex.def);
+                checkDeadline(parts.get(0).name(), deadline, ex.def);
                 Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING,
                         last + 1, settings.lease(), events, !holdsPivot(ex.def, first, last), null));
                 sagaLog.advance(c, advance, ex.creation());
                 c.commit();
-                ex.wrote(advance);
-                ex.created = true;
-                ex.recordedStep = last + 1;
-                ex.pending.clear();
-                ex.results.putAll(results);
+                ex.committed(advance, 0, last, results);
             } catch (Throwable e) {
                 // Any throwable, Errors included: setAutoCommit(true) below would otherwise commit the steps' work
                 // without their events.
@@ -286,11 +282,8 @@ public final class SagaOrchestrator implements AutoCloseable {
     private <D> JsonNode runStatement(Connection c, StepContext ctx, SagaStep<D> part, D data) throws Exception {
         StepStatement work = part.sqlAction().statement(ctx, data);
         try (PreparedStatement ps = ctx.prepare(c, work.sql())) {
-            work.binder().bind(ps, 1);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                String text = rs.next() ? rs.getString(1) : null;
-                return text == null ? json.nullNode() : json.readTree(text);
-            }
+            String text = work.result(ps);
+            return text == null ? json.nullNode() : json.readTree(text);
         } catch (SQLException e) {
             throw part.sqlErrors().translate(e);
         }
@@ -302,13 +295,13 @@ public final class SagaOrchestrator implements AutoCloseable {
      * PostgreSQL executes as one transaction: one round trip in all.
      */
     private <D> void runSqlTransaction(Execution<D> ex, int first, int last, List<SagaStep<D>> parts) throws Exception {
-        StepContext ctx = context(ex, parts.get(0));
+        Instant deadline = deadline(ex);
         List<StepStatement> statements = new ArrayList<>(parts.size());
         for (SagaStep<D> part : parts) {
             try {
-                statements.add(part.sqlAction().statement(parts.size() == 1 ? ctx : context(ex, part, Map.of(), ctx.deadline()), ex.data));
+                statements.add(part.sqlAction().statement(context(ex, part, Map.of(), deadline), ex.data));
             } catch (Exception e) {
-                throw parts.size() == 1 ? e : new PartFailure(part.name(), e);
+                throw new PartFailure(part.name(), e);
             }
         }
         StepStatement work = StepStatement.composed(statements);
@@ -325,7 +318,8 @@ public final class SagaOrchestrator implements AutoCloseable {
         Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, last + 1,
                 settings.lease(), new ArrayList<>(ex.pending), !holdsPivot(ex.def, first, last), null));
         Map<String, JsonNode> recorded = new LinkedHashMap<>();
-        try (Connection c = sagaLog.dataSource().getConnection(); PreparedStatement ps = ctx.prepare(c, sql)) {
+        try (Connection c = sagaLog.dataSource().getConnection();
+             PreparedStatement ps = context(ex, parts.get(0), Map.of(), deadline).prepare(c, sql)) {
             int next = work.binder().bind(ps, 1);
             sagaLog.bindAdvance(ps, next, advance, ex.creation(), names);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
@@ -339,15 +333,8 @@ public final class SagaOrchestrator implements AutoCloseable {
             SQLException fenced = SagaLog.fenced(e, ex.id);
             throw translate(parts, fenced);
         }
-        checkDeadline(ctx, ex.def);
-        ex.wrote(advance);
-        if (ex.eventsWritten != null) {
-            ex.eventsWritten += parts.size(); // the STEP_COMPLETED events built in SQL
-        }
-        ex.created = true;
-        ex.recordedStep = last + 1;
-        ex.pending.clear();
-        ex.results.putAll(recorded);
+        checkDeadline(parts.get(0).name(), deadline, ex.def);
+        ex.committed(advance, parts.size(), last, recorded); // the STEP_COMPLETED events were built in SQL
     }
 
     /**
@@ -358,10 +345,10 @@ public final class SagaOrchestrator implements AutoCloseable {
         for (SagaStep<D> part : parts) {
             Exception translated = part.sqlErrors().translate(e);
             if (translated != e) {
-                return parts.size() == 1 ? translated : new PartFailure(part.name(), translated);
+                return new PartFailure(part.name(), translated);
             }
         }
-        return parts.size() == 1 ? e : new PartFailure(parts.get(0).name(), e);
+        return new PartFailure(parts.get(0).name(), e);
     }
 
     private <D> void runRemote(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
@@ -526,8 +513,13 @@ public final class SagaOrchestrator implements AutoCloseable {
         return new StepContext(ex.id, step.name(), ex.results, clock.instant().plus(ex.def.stepTimeout()), clock);
     }
 
+    /** When a step (or a whole database transaction) started now must have finished. */
+    private Instant deadline(Execution<?> ex) {
+        return clock.instant().plus(ex.def.stepTimeout());
+    }
+
     /** The context of a part of a transaction: the saga's results so far plus {@code earlierParts}, one deadline. */
-    private StepContext context(Execution<?> ex, SagaStep<?> step, Map<String, JsonNode> earlierParts, java.time.Instant deadline) {
+    private StepContext context(Execution<?> ex, SagaStep<?> step, Map<String, JsonNode> earlierParts, Instant deadline) {
         Map<String, JsonNode> results = new LinkedHashMap<>(ex.results);
         results.putAll(earlierParts);
         return new StepContext(ex.id, step.name(), results, deadline, clock);
@@ -539,8 +531,12 @@ public final class SagaOrchestrator implements AutoCloseable {
      * rolled back with it).
      */
     private void checkDeadline(StepContext ctx, SagaDefinition<?> def) throws TimeoutException {
-        if (clock.instant().isAfter(ctx.deadline())) {
-            throw new TimeoutException("step " + ctx.step() + " took longer than " + def.stepTimeout().toMillis() + " ms");
+        checkDeadline(ctx.step(), ctx.deadline(), def);
+    }
+
+    private void checkDeadline(String step, Instant deadline, SagaDefinition<?> def) throws TimeoutException {
+        if (clock.instant().isAfter(deadline)) {
+            throw new TimeoutException("step " + step + " took longer than " + def.stepTimeout().toMillis() + " ms");
         }
     }
 
@@ -596,6 +592,21 @@ public final class SagaOrchestrator implements AutoCloseable {
             if (eventsWritten != null) {
                 eventsWritten += a.events().size();
             }
+        }
+
+        /**
+         * A database transaction through step {@code last} committed with {@code advance}, plus {@code eventsBuiltInSql}
+         * events the statement made itself; {@code results} are its steps' results.
+         */
+        void committed(Advance advance, int eventsBuiltInSql, int last, Map<String, JsonNode> stepResults) {
+            wrote(advance);
+            if (eventsWritten != null) {
+                eventsWritten += eventsBuiltInSql;
+            }
+            created = true;
+            recordedStep = last + 1;
+            pending.clear();
+            results.putAll(stepResults);
         }
 
         Execution(SagaDefinition<D> def, UUID id, String businessKey, D data, JsonNode dataJson) {

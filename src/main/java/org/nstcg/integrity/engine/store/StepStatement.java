@@ -1,6 +1,7 @@
 package org.nstcg.integrity.engine.store;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -17,6 +18,17 @@ public record StepStatement(String ctes, String resultQuery, Binder binder) {
     /** The statement on its own ({@code WITH ctes resultQuery}), for running the step outside a saga. */
     public String sql() {
         return ctes.isBlank() ? resultQuery : "WITH " + ctes + " " + resultQuery;
+    }
+
+    /**
+     * Runs the statement ({@link #sql}) prepared as {@code ps}: binds it and returns its one jsonb result as text, or
+     * null when it returned no row or a SQL null.
+     */
+    public String result(PreparedStatement ps) throws SQLException {
+        binder.bind(ps, 1);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     /**
