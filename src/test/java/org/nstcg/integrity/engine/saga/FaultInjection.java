@@ -1,9 +1,12 @@
 package org.nstcg.integrity.engine.saga;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.nstcg.integrity.engine.store.StepStatement;
 
-/** Builds a copy of a saga definition in which one step fails, after doing its work or before. */
+/** Builds copies of a saga definition in which one step misbehaves: it fails (after its work or before) or stalls. */
 final class FaultInjection {
 
     /** Thrown by an injected fault. */
@@ -23,6 +26,15 @@ final class FaultInjection {
     private FaultInjection() {
     }
 
+    /** How a copy wraps the actions of the original's step {@code i}. */
+    private interface Wrapping<D> {
+        SagaStep.SqlAction<D> sql(int i, SagaStep<D> s);
+
+        SagaStep.LocalAction<D> local(int i, SagaStep<D> s);
+
+        SagaStep.RemoteAction<D> remote(int i, SagaStep<D> s);
+    }
+
     /**
      * @param failing      index of the step that fails
      * @param afterWork    whether it fails after doing its work (a remote step's effect then exists)
@@ -31,47 +43,88 @@ final class FaultInjection {
      */
     static <D> SagaDefinition<D> failing(SagaDefinition<D> original, int failing, boolean afterWork, AtomicInteger failuresLeft,
                                          boolean withPivot, String type) {
-        SagaDefinition.Builder<D> b = SagaDefinition.builder(type, original.dataType()).stepTimeout(original.stepTimeout());
-        List<SagaStep<D>> steps = original.steps();
-        for (int i = 0; i < steps.size(); i++) {
-            SagaStep<D> s = steps.get(i);
-            boolean inject = i == failing;
-            if (s.sql()) {
-                b.sql(s.name(), (ctx, d) -> {
-                    if (inject && !afterWork && failuresLeft.getAndDecrement() > 0) {
+        return copy(original, type, original.stepTimeout(), withPivot, new Wrapping<>() {
+            @Override
+            public SagaStep.SqlAction<D> sql(int i, SagaStep<D> s) {
+                return (ctx, d) -> {
+                    if (i == failing && !afterWork && failuresLeft.getAndDecrement() > 0) {
                         throw new InjectedFault(s.name());
                     }
                     var st = s.sqlAction().statement(ctx, d);
-                    if (inject && afterWork && failuresLeft.getAndDecrement() > 0) {
+                    if (i == failing && afterWork && failuresLeft.getAndDecrement() > 0) {
                         // the step's CTEs run, then its result fails: the statement (and its work) is rolled back
-                        return new org.nstcg.integrity.engine.store.StepStatement(st.ctes(),
+                        return new StepStatement(st.ctes(),
                                 "SELECT x.r || jsonb_build_object('fault', length(x.r::text) / 0) FROM (" + st.resultQuery() + ") x(r)",
                                 st.binder());
                     }
                     return st;
-                }, s.sqlErrors(), s.localCompensation().orElse(null));
-            } else if (s.local()) {
-                b.local(s.name(), (ctx, d, c) -> {
-                    if (inject && !afterWork && failuresLeft.getAndDecrement() > 0) {
+                };
+            }
+
+            @Override
+            public SagaStep.LocalAction<D> local(int i, SagaStep<D> s) {
+                return (ctx, d, c) -> {
+                    if (i == failing && !afterWork && failuresLeft.getAndDecrement() > 0) {
                         throw new InjectedFault(s.name());
                     }
                     var r = s.localAction().run(ctx, d, c);
-                    if (inject && afterWork && failuresLeft.getAndDecrement() > 0) {
+                    if (i == failing && afterWork && failuresLeft.getAndDecrement() > 0) {
                         throw new InjectedFault(s.name());
                     }
                     return r;
-                }, s.localCompensation().orElse(null));
-            } else {
-                b.remote(s.name(), (ctx, d) -> {
-                    if (inject && !afterWork && failuresLeft.getAndDecrement() > 0) {
+                };
+            }
+
+            @Override
+            public SagaStep.RemoteAction<D> remote(int i, SagaStep<D> s) {
+                return (ctx, d) -> {
+                    if (i == failing && !afterWork && failuresLeft.getAndDecrement() > 0) {
                         throw new InjectedFault(s.name());
                     }
                     var r = s.remoteAction().run(ctx, d);
-                    if (inject && afterWork && failuresLeft.getAndDecrement() > 0) {
+                    if (i == failing && afterWork && failuresLeft.getAndDecrement() > 0) {
                         throw new InjectedFault(s.name());
                     }
                     return r;
-                }, s.remoteCompensation().orElse(null));
+                };
+            }
+        });
+    }
+
+    /** The same definition, the statement of the SQL step named {@code step} rewritten by {@code rewrite}. */
+    static <D> SagaDefinition<D> rewriting(SagaDefinition<D> original, String type, Duration stepTimeout, String step,
+                                           UnaryOperator<StepStatement> rewrite) {
+        return copy(original, type, stepTimeout, true, new Wrapping<>() {
+            @Override
+            public SagaStep.SqlAction<D> sql(int i, SagaStep<D> s) {
+                return s.name().equals(step) ? (ctx, d) -> rewrite.apply(s.sqlAction().statement(ctx, d)) : s.sqlAction();
+            }
+
+            @Override
+            public SagaStep.LocalAction<D> local(int i, SagaStep<D> s) {
+                return s.localAction();
+            }
+
+            @Override
+            public SagaStep.RemoteAction<D> remote(int i, SagaStep<D> s) {
+                return s.remoteAction();
+            }
+        });
+    }
+
+    /** A copy of {@code original}: same steps, compensations and transactions, actions wrapped by {@code wrapping}. */
+    private static <D> SagaDefinition<D> copy(SagaDefinition<D> original, String type, Duration stepTimeout, boolean withPivot,
+                                              Wrapping<D> wrapping) {
+        SagaDefinition.Builder<D> b = SagaDefinition.builder(type, original.dataType()).stepTimeout(stepTimeout);
+        List<SagaStep<D>> steps = original.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            SagaStep<D> s = steps.get(i);
+            if (s.sql()) {
+                b.sql(s.name(), wrapping.sql(i, s), s.sqlErrors(), s.localCompensation().orElse(null));
+            } else if (s.local()) {
+                b.local(s.name(), wrapping.local(i, s), s.localCompensation().orElse(null));
+            } else {
+                b.remote(s.name(), wrapping.remote(i, s), s.remoteCompensation().orElse(null));
             }
             if (original.joinsPrevious(i)) {
                 b.joinPrevious();

@@ -113,28 +113,9 @@ class SagaTransactionIT {
 
     /** The registration definition, its profile step waiting (pg_sleep) after reading the user row CreateUser inserted. */
     private static SagaDefinition<RegistrationSagaData> stallingAfterCreateUser(SagaDefinition<RegistrationSagaData> original) {
-        SagaDefinition.Builder<RegistrationSagaData> b = SagaDefinition.builder("registration-stalled", original.dataType())
-                .stepTimeout(Duration.ofSeconds(60));
-        for (int i = 0; i < original.steps().size(); i++) {
-            SagaStep<RegistrationSagaData> s = original.steps().get(i);
-            if (s.sql()) {
-                boolean stall = s.name().equals("CreateGamificationProfile");
-                b.sql(s.name(), (ctx, d) -> {
-                    StepStatement st = s.sqlAction().statement(ctx, d);
-                    return stall ? new StepStatement(st.ctes(), "SELECT x.r FROM (" + st.resultQuery() + ") x(r), u"
-                            + " WHERE pg_sleep(30) IS NOT NULL AND u.id > 0", st.binder()) : st;
-                }, s.sqlErrors(), s.localCompensation().orElse(null));
-            } else {
-                b.remote(s.name(), s.remoteAction(), s.remoteCompensation().orElse(null));
-            }
-            if (original.joinsPrevious(i)) {
-                b.joinPrevious();
-            }
-            if (i == original.pivot()) {
-                b.pivot();
-            }
-        }
-        return b.build();
+        return FaultInjection.rewriting(original, "registration-stalled", Duration.ofSeconds(60), "CreateGamificationProfile",
+                st -> new StepStatement(st.ctes(), "SELECT x.r FROM (" + st.resultQuery() + ") x(r), u"
+                        + " WHERE pg_sleep(30) IS NOT NULL AND u.id > 0", st.binder()));
     }
 
     private static long awaitStalledBackend(Duration timeout) throws Exception {
