@@ -253,25 +253,27 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     public void afterCommit(Collection<String> keys, Release release) {
         List<String> list = List.copyOf(keys);
         localInvalidate(list, false);
-        List<String> scriptKeys = new ArrayList<>(list.size() + 2);
-        list.forEach(k -> scriptKeys.add(redis.key(k)));
-        scriptKeys.add(release.guardKey());
-        scriptKeys.add(release.rememberKey().orElse(release.guardKey()));
-        Optional<Object> r = redis.tryCall(c -> CacheScripts.INVALIDATE_AND_RELEASE.call(c, scriptKeys,
-                List.of(channel, InvalidationSubscriber.message(instanceId, list, false), Long.toString(TOMBSTONE_TTL.toMillis()),
-                        Integer.toString(list.size()), release.token(), Long.toString(release.rememberTtl().toMillis()),
-                        release.rememberKey().isPresent() ? "1" : "0")));
-        if (r.isPresent()) {
-            invalidationsSent.addAndGet(list.size());
-        } else if (!list.isEmpty()) {
+        if (!sendInvalidation(list, Optional.of(release)) && !list.isEmpty()) {
             recordMissed(list.stream().map(k -> new Missed(k, false)).toList());
         }
     }
 
     private boolean sendInvalidation(List<String> keys) {
-        List<String> full = keys.stream().map(redis::key).toList();
-        Optional<Object> r = redis.tryCall(c -> CacheScripts.INVALIDATE.call(c, full,
-                List.of(channel, InvalidationSubscriber.message(instanceId, keys, false), Long.toString(TOMBSTONE_TTL.toMillis()))));
+        return sendInvalidation(keys, Optional.empty());
+    }
+
+    /** One round trip: the invalidation of {@code keys} and, when given, the release of a guard; false when Redis is down. */
+    private boolean sendInvalidation(List<String> keys, Optional<Release> release) {
+        List<String> scriptKeys = new ArrayList<>(keys.size() + 2);
+        keys.forEach(k -> scriptKeys.add(redis.key(k)));
+        List<String> args = new ArrayList<>(List.of(channel, InvalidationSubscriber.message(instanceId, keys, false),
+                Long.toString(TOMBSTONE_TTL.toMillis())));
+        release.ifPresent(r -> {
+            scriptKeys.add(r.guardKey());
+            scriptKeys.add(r.rememberKey().orElse(r.guardKey()));
+            args.addAll(List.of(r.token(), Long.toString(r.rememberTtl().toMillis()), r.rememberKey().isPresent() ? "1" : "0"));
+        });
+        Optional<Object> r = redis.tryCall(c -> CacheScripts.INVALIDATE.call(c, scriptKeys, args));
         if (r.isPresent()) {
             invalidationsSent.addAndGet(keys.size());
         }

@@ -80,33 +80,24 @@ final class CacheScripts {
             + "return stored");
 
     /**
-     * KEYS: entries. ARGV: channel, message, tombstone ttl ms. Drops each value, leaves a tombstone with the
-     * time, and publishes the message to every instance; returns the time.
+     * KEYS: entries, then optionally a guard and a marker key. ARGV: channel, message, tombstone ttl ms, then with a
+     * guard: its holder's token, the marker's ttl ms, set the marker (1/0). Drops each value, leaves a tombstone with
+     * the time, publishes the message to every instance; with a guard, sets the marker when asked and deletes the guard
+     * if it still holds the token (a reservation released in the same round trip). Returns the time.
      */
     static final LuaScript INVALIDATE = new LuaScript(NOW
-            + "for _, k in ipairs(KEYS) do "
-            + "  redis.call('HDEL', k, 'd', 'v') "
-            + "  redis.call('HSET', k, 'inv', now) "
-            + "  redis.call('PEXPIRE', k, ARGV[3]) "
-            + "end "
-            + "redis.call('PUBLISH', ARGV[1], ARGV[2]) "
-            + "return now");
-
-    /**
-     * {@link #INVALIDATE} of the first {@code ARGV[4]} keys, then the release of a guard in the same round trip.
-     * KEYS: the entries to invalidate, then the guard, then the marker (or the guard again, unused). ARGV: channel,
-     * message, tombstone TTL ms, number of entries, guard token, marker TTL ms, set the marker (1/0). Returns the time.
-     */
-    static final LuaScript INVALIDATE_AND_RELEASE = new LuaScript(NOW
-            + "local n = tonumber(ARGV[4]) "
+            + "local n = #KEYS "
+            + "if ARGV[4] then n = n - 2 end "
             + "for i = 1, n do "
             + "  redis.call('HDEL', KEYS[i], 'd', 'v') "
             + "  redis.call('HSET', KEYS[i], 'inv', now) "
             + "  redis.call('PEXPIRE', KEYS[i], ARGV[3]) "
             + "end "
             + "if n > 0 then redis.call('PUBLISH', ARGV[1], ARGV[2]) end "
-            + "if ARGV[7] == '1' then redis.call('SET', KEYS[n + 2], '1', 'PX', ARGV[6]) end "
-            + "if redis.call('GET', KEYS[n + 1]) == ARGV[5] then redis.call('DEL', KEYS[n + 1]) end "
+            + "if ARGV[4] then "
+            + "  if ARGV[6] == '1' then redis.call('SET', KEYS[n + 2], '1', 'PX', ARGV[5]) end "
+            + "  if redis.call('GET', KEYS[n + 1]) == ARGV[4] then redis.call('DEL', KEYS[n + 1]) end "
+            + "end "
             + "return now");
 
     /**
