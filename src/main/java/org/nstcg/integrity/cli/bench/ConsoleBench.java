@@ -158,11 +158,12 @@ public final class ConsoleBench {
                         + " jsonb_build_object('email', 'bench' || g || '@bench.example.org'),"
                         + " " + created + ", " + created + " + interval '40 milliseconds', " + created + " + interval '40 milliseconds'"
                         + " FROM " + range);
-                st.execute("INSERT INTO saga_events (saga_id, seq, event_type, step_name, payload, created_at)"
-                        + " SELECT md5('saga' || g)::uuid, s, CASE WHEN s = 0 THEN 'STARTED' WHEN s < " + (EVENTS_PER_SAGA - 1)
+                st.execute("INSERT INTO saga_event_batches (saga_id, first_seq, events, created_at)"
+                        + " SELECT md5('saga' || g)::uuid, s, jsonb_build_array(jsonb_build_object('type',"
+                        + " CASE WHEN s = 0 THEN 'STARTED' WHEN s < " + (EVENTS_PER_SAGA - 1)
                         + " THEN 'STEP_COMPLETED' WHEN g % 97 = 0 OR g % 101 = 0 THEN 'COMPENSATED' ELSE 'COMPLETED' END,"
-                        + " CASE WHEN s BETWEEN 1 AND " + (EVENTS_PER_SAGA - 2) + " THEN 'step-' || s END,"
-                        + " CASE WHEN s = 1 THEN jsonb_build_object('userId', g) END,"
+                        + " 'step', CASE WHEN s BETWEEN 1 AND " + (EVENTS_PER_SAGA - 2) + " THEN 'step-' || s END,"
+                        + " 'payload', CASE WHEN s = 1 THEN jsonb_build_object('userId', g) END)),"
                         + " " + created + " + s * interval '8 milliseconds'"
                         + " FROM " + range + ", generate_series(0, " + (EVENTS_PER_SAGA - 1) + ") s");
             }
@@ -190,7 +191,7 @@ public final class ConsoleBench {
                 ps.setArray(4, c.createArrayOf("text", BuiltInChecks.NAMES.toArray()));
                 ps.executeUpdate();
             }
-            for (String table : new String[]{"users", "referral_codes", "sagas", "saga_events", "cache_divergence_samples",
+            for (String table : new String[]{"users", "referral_codes", "sagas", "saga_event_batches", "cache_divergence_samples",
                     "integrity_check_runs", "integrity_check_results"}) {
                 progress.step("VACUUM ANALYZE " + table + "…");
                 st.execute("VACUUM ANALYZE " + table);

@@ -118,9 +118,8 @@ final class CompletionWriter implements AutoCloseable {
                 + " done AS (UPDATE sagas s SET status = 'COMPLETED', current_step = i.step, updated_at = now(), finished_at = now(),"
                 + " version = s.version + 1 FROM input i WHERE s.id = i.id AND s.owner_instance = i.owner AND s.status = i.status"
                 + " AND s.current_step = i.expected RETURNING s.id),"
-                + " ev AS (INSERT INTO saga_events (saga_id, seq, event_type, step_name, payload, error)"
-                + " SELECT i.id, i.seq + e.ord - 1, e.ev->>'type', e.ev->>'step', e.ev->'payload', e.ev->>'error'"
-                + " FROM input i JOIN done d ON d.id = i.id, jsonb_array_elements(i.events) WITH ORDINALITY AS e(ev, ord))"
+                + " ev AS (INSERT INTO saga_event_batches (saga_id, first_seq, events)"
+                + " SELECT i.id, i.seq, i.events FROM input i JOIN done d ON d.id = i.id WHERE jsonb_array_length(i.events) > 0)"
                 + " SELECT count(*), set_config('synchronous_commit', 'off', true) FROM done";
         try (Connection c = sagaLog.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, array.toString());

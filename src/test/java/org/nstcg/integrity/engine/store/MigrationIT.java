@@ -24,7 +24,7 @@ import org.nstcg.integrity.support.TestDatabase;
 class MigrationIT {
 
     private static final List<String> TABLES = List.of("users", "referral_codes", "gamification_profiles",
-            "points_ledger", "sagas", "saga_events", "outbox_events", "audit_log", "integrity_check_runs",
+            "points_ledger", "sagas", "saga_event_batches", "outbox_events", "audit_log", "integrity_check_runs",
             "integrity_findings", "engine_secrets");
 
     private TestDatabase db;

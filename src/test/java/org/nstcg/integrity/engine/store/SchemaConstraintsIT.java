@@ -434,16 +434,36 @@ class SchemaConstraintsIT {
     @Test
     void sagaEventsAreAppendOnly() throws SQLException {
         UUID saga = insertSaga("RUNNING", null);
-        update("INSERT INTO saga_events (saga_id, seq, event_type) VALUES (?, 1, 'STARTED')", saga);
+        update("INSERT INTO saga_event_batches (saga_id, first_seq, events) VALUES (?, 0, '[{\"type\": \"STARTED\"}]')", saga);
 
-        assertRejectedByTrigger(() -> update("UPDATE saga_events SET event_type = 'COMPLETED' WHERE saga_id = ?", saga),
-                "saga_events is append-only: UPDATE");
-        assertRejectedByTrigger(() -> update("DELETE FROM saga_events WHERE saga_id = ?", saga),
-                "saga_events is append-only: DELETE");
-        assertRejectedByTrigger(() -> update("TRUNCATE saga_events"), "saga_events is append-only: TRUNCATE");
-        assertRejected(() -> update("INSERT INTO saga_events (saga_id, seq, event_type) VALUES (?, 1, 'COMPLETED')",
-                saga), UNIQUE, "saga_events_pkey");
+        assertRejectedByTrigger(() -> update("UPDATE saga_event_batches SET events = '[{\"type\": \"COMPLETED\"}]' WHERE saga_id = ?",
+                saga), "saga_event_batches is append-only: UPDATE");
+        assertRejectedByTrigger(() -> update("DELETE FROM saga_event_batches WHERE saga_id = ?", saga),
+                "saga_event_batches is append-only: DELETE");
+        assertRejectedByTrigger(() -> update("TRUNCATE saga_event_batches"), "saga_event_batches is append-only: TRUNCATE");
+        assertRejected(() -> update("INSERT INTO saga_event_batches (saga_id, first_seq, events) VALUES (?, 0, '[{\"type\": \"COMPLETED\"}]')",
+                saga), UNIQUE, "saga_event_batches_pkey");
         assertThat(strings("SELECT event_type FROM saga_events WHERE saga_id = ?", saga)).containsExactly("STARTED");
+    }
+
+    @Test
+    void sagaEventBatchesHoldOnlyKnownEventsAndReadBackOnePerRowInOrder() throws SQLException {
+        UUID saga = insertSaga("RUNNING", null);
+        for (String bad : List.of("[]", "{\"type\": \"STARTED\"}", "[{\"type\": \"STARTED\"}, {\"type\": \"EXPLODED\"}]",
+                "[{\"step\": \"A\"}]", "[\"STARTED\"]", "[{\"type\": \"STEP_COMPLETED\", \"step\": \"" + "s".repeat(101) + "\"}]")) {
+            assertRejected(() -> update("INSERT INTO saga_event_batches (saga_id, first_seq, events) VALUES (?, 0, ?::jsonb)", saga, bad),
+                    CHECK, "saga_event_batches_events_ck");
+        }
+        assertRejected(() -> update("INSERT INTO saga_event_batches (saga_id, first_seq, events) VALUES (?, -1, '[{\"type\": \"STARTED\"}]')",
+                saga), CHECK, "saga_event_batches_seq_ck");
+        update("INSERT INTO saga_event_batches (saga_id, first_seq, events) VALUES (?, 0, ?::jsonb)", saga,
+                "[{\"type\": \"STARTED\"}, {\"type\": \"STEP_COMPLETED\", \"step\": \"A\", \"payload\": {\"n\": 1}}]");
+        update("INSERT INTO saga_event_batches (saga_id, first_seq, events) VALUES (?, 2, ?::jsonb)", saga,
+                "[{\"type\": \"STEP_FAILED\", \"step\": \"B\", \"error\": \"boom\"}]");
+
+        assertThat(strings("SELECT seq || ':' || event_type || ':' || coalesce(step_name, '-') || ':' || coalesce(payload->>'n', '-')"
+                + " || ':' || coalesce(error, '-') FROM saga_events WHERE saga_id = ? ORDER BY seq", saga))
+                .containsExactly("0:STARTED:-:-:-", "1:STEP_COMPLETED:A:1:-", "2:STEP_FAILED:B:-:boom");
     }
 
     @Test
