@@ -209,7 +209,7 @@ public final class CacheBench {
                 }
                 long points;
                 // The ledger entry brought the point (V14); read the new total.
-                try (PreparedStatement ps = c.prepareStatement("SELECT points FROM gamification_profiles WHERE user_id = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT points FROM profile_totals WHERE user_id = ?")) {
                     ps.setLong(1, id);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();

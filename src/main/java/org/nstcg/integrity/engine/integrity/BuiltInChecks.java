@@ -129,7 +129,7 @@ public final class BuiltInChecks {
                         + " ELSE format('User %s has %s points but the ledger sums to %s', p.user_id, p.points, coalesce(l.total, 0)) END AS message,"
                         + " jsonb_build_object('userId', coalesce(p.user_id, l.user_id), 'points', p.points, 'ledgerSum', coalesce(l.total, 0),"
                         + " 'difference', p.points - coalesce(l.total, 0)) AS details"
-                        + " FROM gamification_profiles p"
+                        + " FROM profile_totals p"
                         + " FULL JOIN (SELECT user_id, sum(delta) AS total FROM points_ledger GROUP BY user_id) l ON l.user_id = p.user_id"
                         + " WHERE p.user_id IS NULL OR p.points <> coalesce(l.total, 0)");
     }
@@ -140,7 +140,7 @@ public final class BuiltInChecks {
                 "SELECT lpad(p.user_id::text, 20, '0') AS k, ARRAY[p.user_id] AS ids,"
                         + " format('User %s has a referral count of %s but referred %s users', p.user_id, p.referral_count, coalesce(r.n, 0)) AS message,"
                         + " jsonb_build_object('userId', p.user_id, 'referralCount', p.referral_count, 'referred', coalesce(r.n, 0)) AS details"
-                        + " FROM gamification_profiles p JOIN users ru ON ru.id = p.user_id AND ru.status = 'active'"
+                        + " FROM profile_totals p JOIN users ru ON ru.id = p.user_id AND ru.status = 'active'"
                         + " LEFT JOIN (SELECT u.referred_by AS id, count(*) AS n FROM users u WHERE u.referred_by IS NOT NULL"
                         + " AND " + String.format(NOT_IN_FLIGHT, "u") + " GROUP BY u.referred_by) r ON r.id = p.user_id"
                         + " WHERE p.referral_count <> coalesce(r.n, 0)");

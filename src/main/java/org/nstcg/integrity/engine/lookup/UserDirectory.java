@@ -57,7 +57,7 @@ public final class UserDirectory {
     private static final String IDENTITY_PATTERN = "'^([A-Z]{4}-)?[0-9A-HJKMNP-TV-Z]{9}$'";
     private static final String MATCH_COLUMNS = "u.id, u.email, u.first_name, u.last_name, u.referral_code, u.status, u.merged_into,"
             + " coalesce(p.points, 0)";
-    private static final String FROM_USERS = " FROM users u LEFT JOIN gamification_profiles p ON p.user_id = u.id";
+    private static final String FROM_USERS = " FROM users u LEFT JOIN profile_totals p ON p.user_id = u.id";
 
     private final DataSource dataSource;
     private final EmailNormalizer emails;
@@ -220,7 +220,7 @@ public final class UserDirectory {
 
     private static List<Row> byCode(Connection c, String where, List<Object> args, int limit) throws SQLException {
         return rows(c, "SELECT " + MATCH_COLUMNS + ", r.code, r.kind FROM referral_codes r JOIN users u ON u.id = r.user_id"
-                + " LEFT JOIN gamification_profiles p ON p.user_id = u.id " + where + " ORDER BY r.kind DESC, u.id LIMIT ?", args, limit);
+                + " LEFT JOIN profile_totals p ON p.user_id = u.id " + where + " ORDER BY r.kind DESC, u.id LIMIT ?", args, limit);
     }
 
     private static List<Row> rows(Connection c, String sql, List<Object> args, int limit) throws SQLException {

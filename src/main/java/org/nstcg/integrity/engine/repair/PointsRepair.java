@@ -2,19 +2,21 @@ package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.store.ProfileCredits;
 
 /** Sets each profile's points to the sum of its ledger, the record every point is explained by. */
 final class PointsRepair extends SqlRepair {
 
-    private static final String BAD = "SELECT p.user_id, p.points, coalesce(l.total, 0) AS ledger FROM gamification_profiles p"
+    /** Profiles whose figures (row and stripes, V17) differ from their ledger. */
+    private static final String BAD = "SELECT p.user_id, p.points, coalesce(l.total, 0) AS ledger FROM profile_totals p"
             + " LEFT JOIN (SELECT user_id, sum(delta) AS total FROM points_ledger GROUP BY user_id) l ON l.user_id = p.user_id"
             + " WHERE p.points <> coalesce(l.total, 0)";
-
     PointsRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
         super(dataSource, json, audit, cache);
     }
@@ -31,17 +33,25 @@ final class PointsRepair extends SqlRepair {
 
     @Override
     RepairPlan plan(Connection c, boolean apply) throws SQLException {
-        String sql = apply
-                ? "WITH bad AS (" + BAD + " ORDER BY p.user_id FOR UPDATE OF p) UPDATE gamification_profiles g SET points = bad.ledger"
-                        + " FROM bad WHERE g.user_id = bad.user_id RETURNING g.user_id, bad.points, bad.ledger"
-                : BAD + " ORDER BY p.user_id";
-        return collect(c, sql, apply, rs -> {
+        if (apply) {
+            ProfileCredits.lockRows(c, "SELECT user_id FROM (" + BAD + ") b");
+        }
+        RepairPlan plan = collect(c, BAD + " ORDER BY p.user_id", apply, rs -> {
             long id = rs.getLong(1);
             long before = rs.getLong(2);
             long after = rs.getLong(3);
             return new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("points", before),
                     json.createObjectNode().put("points", after), "user " + id + ": points " + before + " → " + after + " (the sum of the ledger)");
         });
+        if (apply && plan.total() > 0) {
+            // The row takes the whole figure: the stripes' points are cleared first (V17), then the row is set.
+            ProfileCredits.clearStripes(c, "points", "SELECT user_id FROM (" + BAD + ") b");
+            try (PreparedStatement ps = c.prepareStatement("WITH bad AS (" + BAD + ") UPDATE gamification_profiles g SET points = bad.ledger"
+                    + " FROM bad WHERE g.user_id = bad.user_id")) {
+                ps.executeUpdate();
+            }
+        }
+        return plan;
     }
 
     @Override

@@ -2,19 +2,21 @@ package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.store.ProfileCredits;
 
 /** Sets each profile's referral count to the number of users whose {@code referred_by} is that user. */
 final class ReferralCountRepair extends SqlRepair {
 
-    private static final String BAD = "SELECT p.user_id, p.referral_count, coalesce(r.n, 0) AS actual FROM gamification_profiles p"
+    /** Profiles whose referral count (row and stripes, V17) differs from the users they referred. */
+    private static final String BAD = "SELECT p.user_id, p.referral_count, coalesce(r.n, 0) AS actual FROM " + ProfileCredits.TOTALS + " p"
             + " LEFT JOIN (SELECT referred_by, count(*) AS n FROM users WHERE referred_by IS NOT NULL GROUP BY referred_by) r"
             + " ON r.referred_by = p.user_id WHERE p.referral_count <> coalesce(r.n, 0)";
-
     ReferralCountRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
         super(dataSource, json, audit, cache);
     }
@@ -31,15 +33,23 @@ final class ReferralCountRepair extends SqlRepair {
 
     @Override
     RepairPlan plan(Connection c, boolean apply) throws SQLException {
-        String sql = apply
-                ? "WITH bad AS (" + BAD + " ORDER BY p.user_id FOR UPDATE OF p) UPDATE gamification_profiles g SET referral_count = bad.actual"
-                        + " FROM bad WHERE g.user_id = bad.user_id RETURNING g.user_id, bad.referral_count, bad.actual"
-                : BAD + " ORDER BY p.user_id";
-        return collect(c, sql, apply, rs -> {
+        if (apply) {
+            ProfileCredits.lockRows(c, "SELECT user_id FROM (" + BAD + ") b");
+        }
+        RepairPlan plan = collect(c, BAD + " ORDER BY p.user_id", apply, rs -> {
             long id = rs.getLong(1);
             return new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("referralCount", rs.getLong(2)),
                     json.createObjectNode().put("referralCount", rs.getLong(3)), "user " + id + ": referral count " + rs.getLong(2) + " → " + rs.getLong(3));
         });
+        if (apply && plan.total() > 0) {
+            // The row takes the whole count: the stripes' counts are cleared first (V17), then the row is set.
+            ProfileCredits.clearStripes(c, "referral_count", "SELECT user_id FROM (" + BAD + ") b");
+            try (PreparedStatement ps = c.prepareStatement("WITH bad AS (" + BAD + ") UPDATE gamification_profiles g SET referral_count = bad.actual"
+                    + " FROM bad WHERE g.user_id = bad.user_id")) {
+                ps.executeUpdate();
+            }
+        }
+        return plan;
     }
 
     @Override

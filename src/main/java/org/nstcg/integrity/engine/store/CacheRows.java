@@ -54,7 +54,7 @@ public final class CacheRows {
     /** {@code user:<id>} for each id that exists (any order). */
     public List<Row> users(List<Long> ids) throws SQLException {
         String sql = "SELECT u.id, " + USER_VERSION + ", " + USER_CHANGED + ", " + USER_COLUMNS
-                + " FROM users u LEFT JOIN gamification_profiles p ON p.user_id = u.id WHERE u.id = ANY (?)";
+                + " FROM users u LEFT JOIN profile_totals p ON p.user_id = u.id WHERE u.id = ANY (?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             Array array = c.createArrayOf("bigint", ids.toArray());
             ps.setArray(1, array);
@@ -66,7 +66,7 @@ public final class CacheRows {
     public List<Row> usersAfter(long afterId, int limit) throws SQLException {
         String sql = "SELECT u.id, " + USER_VERSION + ", " + USER_CHANGED + ", " + USER_COLUMNS
                 // p.user_id > ? too: without it the merge join scans the profiles' index from the start on every page.
-                + " FROM users u LEFT JOIN gamification_profiles p ON p.user_id = u.id AND p.user_id > ? WHERE u.id > ? ORDER BY u.id LIMIT ?";
+                + " FROM users u LEFT JOIN profile_totals p ON p.user_id = u.id AND p.user_id > ? WHERE u.id > ? ORDER BY u.id LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, afterId);
             ps.setLong(2, afterId);
@@ -95,8 +95,14 @@ public final class CacheRows {
         String sql = "SELECT coalesce(jsonb_agg(jsonb_build_object('userId', t.id, 'firstName', t.first_name,"
                 + " 'referralCode', t.referral_code, 'points', t.points, 'referralCount', t.referral_count)"
                 + " ORDER BY t.points DESC, t.id), '[]'::jsonb)::text FROM (SELECT u.id, u.first_name, u.referral_code, p.points,"
-                + " p.referral_count FROM gamification_profiles p JOIN users u ON u.id = p.user_id"
-                + " WHERE u.status = 'active' AND p.referral_count > 0 ORDER BY p.points DESC, u.id LIMIT " + LEADERBOARD_SIZE + ") t";
+                + " p.referral_count FROM profile_totals p JOIN users u ON u.id = p.user_id"
+                + " WHERE u.status = 'active' AND p.referral_count > 0 AND p.user_id IN ("
+                // The candidates: the top by row points (a user without stripes has no other figures) and every user
+                // with stripes (whose figures only ever exceed the row's), so the top by totals is among them.
+                + "SELECT r.user_id FROM (SELECT g.user_id FROM gamification_profiles g JOIN users gu ON gu.id = g.user_id"
+                + " WHERE gu.status = 'active' AND g.referral_count > 0 ORDER BY g.points DESC, g.user_id LIMIT " + LEADERBOARD_SIZE + ") r"
+                + " UNION SELECT user_id FROM profile_credit_stripes)"
+                + " ORDER BY p.points DESC, u.id LIMIT " + LEADERBOARD_SIZE + ") t";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
              ResultSet rs = ps.executeQuery()) {
             rs.next();

@@ -7,7 +7,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.OffsetDateTime;
 
-/** A row of {@code gamification_profiles}: one per user; points always equal the sum of the user's ledger. */
+/** A row of {@code gamification_profiles}: one per user; its points plus its credit stripes (V17, {@link ProfileCredits}) always equal the sum of the user's ledger. */
 @Entity
 @Table(name = "gamification_profiles")
 public class GamificationProfileEntity {

@@ -34,7 +34,7 @@ public final class MergeStore {
     public Optional<UserState> user(Connection c, long id, boolean lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.status, u.merged_into, u.email, u.email_normalized, u.first_name,"
                 + " u.last_name, u.referred_by, gp.user_id IS NOT NULL, coalesce(gp.points, 0), coalesce(gp.referral_count, 0)"
-                + " FROM users u LEFT JOIN gamification_profiles gp ON gp.user_id = u.id WHERE u.id = ?" + (lock ? " FOR UPDATE OF u" : ""))) {
+                + " FROM users u LEFT JOIN profile_totals gp ON gp.user_id = u.id WHERE u.id = ?" + (lock ? " FOR UPDATE OF u" : ""))) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -227,6 +227,7 @@ public final class MergeStore {
         if (referralCount == 0) {
             return;
         }
+        ProfileCredits.fold(c, from); // the count taken from it may be partly in its stripes (V17)
         try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles"
                 + " SET referral_count = referral_count + CASE WHEN user_id = ? THEN -? ELSE ? END WHERE user_id IN (?, ?)")) {
             ps.setLong(1, from);

@@ -129,6 +129,7 @@ public final class RegistrationStore {
             ps.setString(2, sagaId.toString());
             ps.executeUpdate();
         }
+        ProfileCredits.fold(c, referrerId); // the referral counted may sit in a stripe (V17)
         try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET referral_count = referral_count - 1 WHERE user_id = ?")) {
             ps.setLong(1, referrerId);
             ps.executeUpdate();
@@ -216,8 +217,15 @@ public final class RegistrationStore {
                 "ref AS (SELECT id FROM users WHERE id = ? AND status = 'active' FOR SHARE),"
                         + " b AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id)"
                         + " SELECT id, ?, 'referral_bonus', ?, ?::uuid FROM ref ON CONFLICT (idempotency_key) DO NOTHING RETURNING delta),"
-                        + " gp AS (UPDATE gamification_profiles SET referral_count = referral_count + 1 WHERE user_id IN (SELECT id FROM ref)"
-                        + " RETURNING user_id), "
+                        // The referral counted on the referrer's row if it is free, else on this session's stripe (V17):
+                        // a code shared widely does not queue every sign-up on one row.
+                        + " gpfree AS (SELECT user_id FROM gamification_profiles WHERE user_id IN (SELECT id FROM ref)"
+                        + " FOR NO KEY UPDATE SKIP LOCKED),"
+                        + " gp AS (UPDATE gamification_profiles SET referral_count = referral_count + 1 WHERE user_id IN (SELECT user_id FROM gpfree)"
+                        + " RETURNING user_id),"
+                        + " gps AS (INSERT INTO profile_credit_stripes AS s (user_id, stripe, referral_count) SELECT id, credit_stripe(), 1 FROM ref"
+                        + " WHERE id NOT IN (SELECT user_id FROM gpfree) AND EXISTS (SELECT 1 FROM gamification_profiles g WHERE g.user_id = ref.id)"
+                        + " ON CONFLICT (user_id, stripe) DO UPDATE SET referral_count = s.referral_count + 1 RETURNING s.user_id), "
                         + String.format(event, "(SELECT id FROM ref)"),
                 "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM ref) THEN jsonb_build_object('bonus', 'REFERRER_NOT_ACTIVE')"
                         + " ELSE jsonb_build_object('bonus', CASE WHEN EXISTS (SELECT 1 FROM b) THEN 'PAID'"

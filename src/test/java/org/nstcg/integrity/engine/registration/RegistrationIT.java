@@ -127,6 +127,35 @@ class RegistrationIT {
     }
 
     @Test
+    void aReferralToAReferrerWhoseProfileAnotherTransactionHoldsDoesNotWaitForItAndCountsInFull() throws Exception {
+        Registered referrer = (Registered) register("held.referrer@example.org", "Hedda", null);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Connection holder = db.connect()) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                // What a concurrent sign-up naming the same code does until it commits.
+                st.executeQuery("SELECT 1 FROM gamification_profiles WHERE user_id = " + referrer.userId() + " FOR NO KEY UPDATE").close();
+            }
+            java.util.concurrent.Future<RegistrationOutcome> friend = pool.submit(() -> register("held.friend@example.org", "Hal",
+                    referrer.referralCode()));
+
+            assertThat(friend.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("registered while the row was held")
+                    .isInstanceOfSatisfying(Registered.class, r -> assertThat(r.referral()).isEqualTo(Referral.CREDITED));
+            holder.rollback();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(points(referrer.userId())).as("the row alone").isEqualTo(10);
+        assertThat(count("SELECT points FROM profile_totals WHERE user_id = " + referrer.userId())).isEqualTo(10 + 25);
+        assertThat(count("SELECT referral_count FROM profile_totals WHERE user_id = " + referrer.userId())).isEqualTo(1);
+        assertThat(engine.users().details(referrer.userId()).orElseThrow().profile().points()).isEqualTo(35);
+        var run = engine.checks().run("tester", java.util.List.of(org.nstcg.integrity.engine.integrity.BuiltInChecks.POINTS_LEDGER,
+                org.nstcg.integrity.engine.integrity.BuiltInChecks.REFERRAL_COUNT), ProgressListener.NONE);
+        assertThat(run.results()).allSatisfy(r -> assertThat(r.findings()).as(r.toString()).isEmpty());
+    }
+
+    @Test
     void aReferralCreditsTheReferrerOnceEvenIfTheMailboxRegistersAgain() throws Exception {
         Registered referrer = (Registered) register("referrer@example.org", "Rita", null);
         String typed = "xxxx-" + referrer.referralCode().substring(5).replace('0', 'o').replace('1', 'l').toLowerCase();

@@ -203,6 +203,42 @@ class RepairIT {
     }
 
     @Test
+    void pointsAndReferralCountsAreJudgedAndRepairedAsRowPlusStripes() throws Exception {
+        List<Long> ids = users(3);
+        long drifted = ids.get(0);
+        long striped = ids.get(1);
+        sql("ALTER TABLE profile_credit_stripes DISABLE TRIGGER USER",
+                "ALTER TABLE points_ledger DISABLE TRIGGER points_ledger_applies_inserts",
+                // drifted: 30 striped points and 2 striped referrals that nothing explains
+                "INSERT INTO profile_credit_stripes (user_id, stripe, points, referral_count) VALUES (" + drifted + ", 3, 30, 2)",
+                // striped: 5 points in a stripe with the ledger entry that brought them, as the ledger trigger leaves it
+                "INSERT INTO profile_credit_stripes (user_id, stripe, points) VALUES (" + striped + ", 4, 5)",
+                "INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) VALUES (" + striped + ", 5, 'test.award', 'striped-" + striped + "')",
+                "ALTER TABLE points_ledger ENABLE TRIGGER points_ledger_applies_inserts",
+                "ALTER TABLE profile_credit_stripes ENABLE TRIGGER USER");
+
+        RepairPlan points = repair("points").preview();
+        assertThat(targets(points)).containsExactly(Long.toString(drifted));
+        assertThat(points.changes().get(0).summary()).contains("points 40 → 10");
+        RepairPlan referrals = repair("referral-count").preview();
+        assertThat(targets(referrals)).containsExactly(Long.toString(drifted));
+        assertThat(referrals.changes().get(0).summary()).contains("referral count 2 → 0");
+
+        repair("points").apply("olga", "stripes drifted");
+        repair("referral-count").apply("olga", "stripes drifted");
+
+        assertThat(number("SELECT points FROM profile_totals WHERE user_id = " + drifted)).isEqualTo(10);
+        assertThat(number("SELECT referral_count FROM profile_totals WHERE user_id = " + drifted)).isZero();
+        assertThat(number("SELECT coalesce(sum(points + referral_count), 0) FROM profile_credit_stripes WHERE user_id = " + drifted))
+                .as("its stripes cleared, the row holds the figures").isZero();
+        assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + drifted)).isEqualTo(10);
+        assertThat(number("SELECT points FROM profile_totals WHERE user_id = " + striped)).isEqualTo(15);
+        assertThat(number("SELECT points FROM profile_credit_stripes WHERE user_id = " + striped)).as("left alone").isEqualTo(5);
+        assertThat(repair("points").preview().nothingToDo()).isTrue();
+        assertThat(repair("referral-count").preview().nothingToDo()).isTrue();
+    }
+
+    @Test
     void aMissingProfileIsRecreatedFromTheLedger() throws Exception {
         List<Long> ids = users(3);
         sql("DELETE FROM gamification_profiles WHERE user_id = " + ids.get(2));

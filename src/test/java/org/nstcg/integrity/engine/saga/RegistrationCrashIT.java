@@ -78,10 +78,10 @@ class RegistrationCrashIT {
                 "SELECT count(*) FROM points_ledger l WHERE l.reason = 'referral_bonus' AND NOT EXISTS (SELECT 1 FROM users u"
                         + " WHERE u.email_normalized = substring(l.idempotency_key FROM 16) AND u.referred_by = l.user_id)");
         INVARIANTS.put("points not equal to ledger sum",
-                "SELECT count(*) FROM gamification_profiles p WHERE p.points <> (SELECT coalesce(sum(delta), 0) FROM points_ledger l"
+                "SELECT count(*) FROM profile_totals p WHERE p.points <> (SELECT coalesce(sum(delta), 0) FROM points_ledger l"
                         + " WHERE l.user_id = p.user_id)");
         INVARIANTS.put("referral count not equal to referred users",
-                "SELECT count(*) FROM gamification_profiles p WHERE p.referral_count <> (SELECT count(*) FROM users u"
+                "SELECT count(*) FROM profile_totals p WHERE p.referral_count <> (SELECT count(*) FROM users u"
                         + " WHERE u.referred_by = p.user_id)");
     }
 

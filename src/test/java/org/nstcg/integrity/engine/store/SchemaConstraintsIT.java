@@ -401,6 +401,92 @@ class SchemaConstraintsIT {
         assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", user)).isEqualTo(10);
     }
 
+    // striped credits (V17): a held profile row does not make credits wait --------------------------------------
+
+    /** Holds the profile row of {@code user} on a second connection while {@code work} runs on this one. */
+    private void whileAnotherTransactionHoldsTheProfile(long user, SqlWork work) throws SQLException {
+        try (Connection other = db.connect()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement ps = other.prepareStatement("SELECT 1 FROM gamification_profiles WHERE user_id = ? FOR NO KEY UPDATE")) {
+                ps.setLong(1, user);
+                ps.executeQuery().close();
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("SET lock_timeout = '2s'"); // a credit that waited for the row would fail the test, not hang it
+            }
+            try {
+                work.run();
+            } finally {
+                other.rollback();
+                try (Statement st = c.createStatement()) {
+                    st.execute("RESET lock_timeout");
+                }
+            }
+        }
+    }
+
+    @Test
+    void creditsToAProfileHeldElsewhereGoToAStripeAndTheTotalsStayTheLedgerSum() throws SQLException {
+        long user = insertUserWithPoints(10);
+        long versionBefore = count("SELECT version FROM profile_totals WHERE user_id = ?", user);
+
+        whileAnotherTransactionHoldsTheProfile(user, () -> {
+            insertLedger(user, 25, "bonus:" + user);
+            update("INSERT INTO profile_credit_stripes AS s (user_id, stripe, referral_count) VALUES (?, credit_stripe(), 1)"
+                    + " ON CONFLICT (user_id, stripe) DO UPDATE SET referral_count = s.referral_count + 1", user);
+        });
+
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", user)).isEqualTo(10);
+        assertThat(count("SELECT sum(points) FROM profile_credit_stripes WHERE user_id = ?", user)).isEqualTo(25);
+        assertThat(count("SELECT points FROM profile_totals WHERE user_id = ?", user)).isEqualTo(35);
+        assertThat(count("SELECT referral_count FROM profile_totals WHERE user_id = ?", user)).isEqualTo(1);
+        long versionStriped = count("SELECT version FROM profile_totals WHERE user_id = ?", user);
+        assertThat(versionStriped).isGreaterThan(versionBefore);
+        // With the row free again, a credit goes to the row.
+        insertLedger(user, 5, "later:" + user);
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", user)).isEqualTo(15);
+        assertThat(count("SELECT points FROM profile_totals WHERE user_id = ?", user)).isEqualTo(40);
+        assertThat(count("SELECT sum(delta) FROM points_ledger WHERE user_id = ?", user)).isEqualTo(40);
+    }
+
+    @Test
+    void aDebitFoldsTheStripesIntoTheRowFirstSoNoFigureGoesBelowZeroAndTheVersionNeverDrops() throws SQLException {
+        long user = insertUserWithPoints(10);
+        whileAnotherTransactionHoldsTheProfile(user, () -> insertLedger(user, 30, "bonus:" + user));
+        long versionStriped = count("SELECT version FROM profile_totals WHERE user_id = ?", user);
+
+        // 35 taken from a row of 10: only possible once the 30 striped points are in the row.
+        insertLedger(user, -35, "merge.out:" + user);
+
+        assertThat(count("SELECT count(*) FROM profile_credit_stripes WHERE user_id = ?", user)).isZero();
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", user)).isEqualTo(5);
+        assertThat(count("SELECT points FROM profile_totals WHERE user_id = ?", user)).isEqualTo(5);
+        assertThat(count("SELECT version FROM profile_totals WHERE user_id = ?", user)).isGreaterThan(versionStriped);
+        // And a debit larger than everything is refused by the row's check, stripes or not.
+        assertRejected(() -> insertLedger(user, -6, "too.much:" + user), CHECK, "gamification_points_ck");
+    }
+
+    @Test
+    void stripedPointsChangedWithoutALedgerEntryAreRefusedAtCommit() throws SQLException {
+        long user = insertUserWithPoints(10);
+        whileAnotherTransactionHoldsTheProfile(user, () -> insertLedger(user, 20, "bonus:" + user));
+
+        assertRejectedByTrigger(() -> update("UPDATE profile_credit_stripes SET points = points + 100 WHERE user_id = ?", user),
+                "ledger sums to 30");
+        assertRejectedByTrigger(() -> update("DELETE FROM profile_credit_stripes WHERE user_id = ?", user), "ledger sums to 30");
+        assertRejectedByTrigger(() -> update("INSERT INTO profile_credit_stripes (user_id, stripe, points) VALUES (?, 31, 1)"
+                + " ON CONFLICT DO NOTHING", user), "ledger sums to 30");
+        // The row's own guard counts the stripes: setting the row to the whole ledger sum would count them twice.
+        assertRejectedByTrigger(() -> update("UPDATE gamification_profiles SET points = 30 WHERE user_id = ?", user),
+                "ledger sums to 30");
+        // Folding moves, it does not change: allowed from anywhere.
+        strings("SELECT fold_profile_credits(ARRAY[?::bigint])::text", user);
+        assertThat(count("SELECT points FROM gamification_profiles WHERE user_id = ?", user)).isEqualTo(30);
+        assertThat(count("SELECT points FROM profile_totals WHERE user_id = ?", user)).isEqualTo(30);
+        assertRejected(() -> update("INSERT INTO profile_credit_stripes (user_id, stripe) VALUES (?, 32)", user),
+                CHECK, "profile_credit_stripes_stripe_ck");
+    }
+
     @Test
     void ledgerEntryForAUserWithoutProfileIsRefused() throws SQLException {
         long user = insertUser();

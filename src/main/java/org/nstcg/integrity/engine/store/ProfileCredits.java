@@ -1,0 +1,53 @@
+package org.nstcg.integrity.engine.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Striped profile credits (V17, decision record 0007). A profile's points and referral count are its
+ * {@code gamification_profiles} row plus its {@code profile_credit_stripes}, where credits go while another
+ * transaction holds the row; readers read {@link #TOTALS}. A debit must first fold the stripes into the row, so
+ * the row alone can take it: the ledger trigger does so for points, and {@link #fold} is for the code that takes a
+ * referral count back.
+ */
+public final class ProfileCredits {
+
+    /** The view of profile figures, row and stripes together: user_id, points, referral_count, version, updated_at, created_at. */
+    public static final String TOTALS = "profile_totals";
+
+    private ProfileCredits() {
+    }
+
+    /** Moves the stripes of these users into their profile rows, locking the rows first; totals are unchanged. */
+    public static void fold(Connection c, long... userIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT fold_profile_credits(?::bigint[])")) {
+            ps.setArray(1, c.createArrayOf("bigint", java.util.Arrays.stream(userIds).boxed().toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    /** Locks the profile rows of the users a query selects, in id order, as a repair does before reading their figures. */
+    public static void lockRows(Connection c, String userIdQuery) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM gamification_profiles WHERE user_id IN (" + userIdQuery
+                + ") ORDER BY user_id FOR NO KEY UPDATE")) {
+            lock.executeQuery().close();
+        }
+    }
+
+    /**
+     * For a repair that sets a figure on rows it has locked ({@link #lockRows}): zeroes {@code column}
+     * ({@code points} or {@code referral_count}) in the stripes of the users a query selects, so the row alone holds
+     * that figure and can be set to the right value (a direct change of striped points is checked against the
+     * ledger at commit).
+     */
+    public static void clearStripes(Connection c, String column, String userIdQuery) throws SQLException {
+        if (!column.equals("points") && !column.equals("referral_count")) {
+            throw new IllegalArgumentException("not a striped figure: " + column);
+        }
+        try (PreparedStatement clear = c.prepareStatement("UPDATE profile_credit_stripes SET " + column + " = 0 WHERE " + column
+                + " <> 0 AND user_id IN (" + userIdQuery + ")")) {
+            clear.executeUpdate();
+        }
+    }
+}
