@@ -2,7 +2,6 @@ package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
@@ -14,7 +13,7 @@ import org.nstcg.integrity.engine.store.ProfileCredits;
 final class PointsRepair extends SqlRepair {
 
     /** Profiles whose figures (row and stripes, V17) differ from their ledger. */
-    private static final String BAD = "SELECT p.user_id, p.points, coalesce(l.total, 0) AS ledger FROM profile_totals p"
+    private static final String BAD = "SELECT p.user_id, p.points, coalesce(l.total, 0) AS ledger FROM " + ProfileCredits.TOTALS + " p"
             + " LEFT JOIN (SELECT user_id, sum(delta) AS total FROM points_ledger GROUP BY user_id) l ON l.user_id = p.user_id"
             + " WHERE p.points <> coalesce(l.total, 0)";
     PointsRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
@@ -33,25 +32,13 @@ final class PointsRepair extends SqlRepair {
 
     @Override
     RepairPlan plan(Connection c, boolean apply) throws SQLException {
-        if (apply) {
-            ProfileCredits.lockRows(c, "SELECT user_id FROM (" + BAD + ") b");
-        }
-        RepairPlan plan = collect(c, BAD + " ORDER BY p.user_id", apply, rs -> {
+        return setProfileFigure(c, apply, BAD, "points", "ledger", rs -> {
             long id = rs.getLong(1);
             long before = rs.getLong(2);
             long after = rs.getLong(3);
             return new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("points", before),
                     json.createObjectNode().put("points", after), "user " + id + ": points " + before + " → " + after + " (the sum of the ledger)");
         });
-        if (apply && plan.total() > 0) {
-            // The row takes the whole figure: the stripes' points are cleared first (V17), then the row is set.
-            ProfileCredits.clearStripes(c, "points", "SELECT user_id FROM (" + BAD + ") b");
-            try (PreparedStatement ps = c.prepareStatement("WITH bad AS (" + BAD + ") UPDATE gamification_profiles g SET points = bad.ledger"
-                    + " FROM bad WHERE g.user_id = bad.user_id")) {
-                ps.executeUpdate();
-            }
-        }
-        return plan;
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
@@ -33,23 +32,11 @@ final class ReferralCountRepair extends SqlRepair {
 
     @Override
     RepairPlan plan(Connection c, boolean apply) throws SQLException {
-        if (apply) {
-            ProfileCredits.lockRows(c, "SELECT user_id FROM (" + BAD + ") b");
-        }
-        RepairPlan plan = collect(c, BAD + " ORDER BY p.user_id", apply, rs -> {
+        return setProfileFigure(c, apply, BAD, "referral_count", "actual", rs -> {
             long id = rs.getLong(1);
             return new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("referralCount", rs.getLong(2)),
                     json.createObjectNode().put("referralCount", rs.getLong(3)), "user " + id + ": referral count " + rs.getLong(2) + " → " + rs.getLong(3));
         });
-        if (apply && plan.total() > 0) {
-            // The row takes the whole count: the stripes' counts are cleared first (V17), then the row is set.
-            ProfileCredits.clearStripes(c, "referral_count", "SELECT user_id FROM (" + BAD + ") b");
-            try (PreparedStatement ps = c.prepareStatement("WITH bad AS (" + BAD + ") UPDATE gamification_profiles g SET referral_count = bad.actual"
-                    + " FROM bad WHERE g.user_id = bad.user_id")) {
-                ps.executeUpdate();
-            }
-        }
-        return plan;
     }
 
     @Override

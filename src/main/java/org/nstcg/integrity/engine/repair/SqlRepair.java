@@ -11,6 +11,7 @@ import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.ProfileCredits;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -54,6 +55,29 @@ abstract class SqlRepair implements Repair {
             }
         }
         return new RepairPlan(kind(), changes, total, apply);
+    }
+
+    /**
+     * A repair that sets one profile figure ({@code points} or {@code referral_count}) to its true value: {@code bad}
+     * selects {@code p.user_id}, the figure as readers see it (row + stripes, V17) and the true value as
+     * {@code valueColumn}. Applying locks those rows, lists the plan, clears the figure in their stripes so the row
+     * alone holds it, then sets the row.
+     */
+    RepairPlan setProfileFigure(Connection c, boolean apply, String bad, String column, String valueColumn, RowChange change)
+            throws SQLException {
+        String users = "SELECT user_id FROM (" + bad + ") b";
+        if (apply) {
+            ProfileCredits.lockRows(c, users);
+        }
+        RepairPlan plan = collect(c, bad + " ORDER BY p.user_id", apply, change);
+        if (apply && plan.total() > 0) {
+            ProfileCredits.clearStripes(c, column, users);
+            try (java.sql.PreparedStatement ps = c.prepareStatement("WITH bad AS (" + bad + ") UPDATE gamification_profiles g SET "
+                    + column + " = bad." + valueColumn + " FROM bad WHERE g.user_id = bad.user_id")) {
+                ps.executeUpdate();
+            }
+        }
+        return plan;
     }
 
     /** Cache keys an applied plan made stale (a key ending in {@code *} is a pattern). */
