@@ -26,6 +26,8 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisConnection implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
+    /** Connections this engine keeps to Redis at most. */
+    static final int POOL_SIZE = 32;
 
     private final RedisSettings settings;
     private final RedisClient client;
@@ -53,9 +55,15 @@ public final class RedisConnection implements AutoCloseable {
             cfg.password(settings.password());
         }
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(32);
-        pool.setMaxIdle(8);
+        // Every connection the pool has made stays idle for reuse (maxIdle = maxTotal): with fewer idle slots than
+        // concurrent callers, each return beyond them closed a connection the next call reopened (TCP connect, HELLO,
+        // CLIENT SETNAME), a connection churn per registration under load. The evictor trims what a burst left
+        // behind once it has been idle a minute.
+        pool.setMaxTotal(POOL_SIZE);
+        pool.setMaxIdle(POOL_SIZE);
         pool.setMinIdle(0);
+        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        pool.setMinEvictableIdleDuration(Duration.ofSeconds(60));
         pool.setMaxWait(settings.timeout());
         pool.setJmxEnabled(false);
         this.client = RedisClient.builder()
