@@ -4,6 +4,7 @@ import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Makes referral codes that are unique by construction.
@@ -18,6 +19,8 @@ import java.util.function.LongSupplier;
 public final class ReferralCodeGenerator {
 
     public static final int PREFIX_LENGTH = 4;
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    private static final Pattern NOT_ASCII_LETTER = Pattern.compile("[^A-Z]");
 
     private final FeistelPermutation permutation;
     private final Blocklist blocklist;
@@ -65,10 +68,8 @@ public final class ReferralCodeGenerator {
 
     /** "Zoë" → "ZOEX", "Ólafur" → "OLAF", "李" → "XXXX". */
     String prefix(String firstName) {
-        String folded = Normalizer.normalize(firstName == null ? "" : firstName, Normalizer.Form.NFD)
-                .replaceAll("\\p{M}+", "")
-                .toUpperCase(Locale.ROOT)
-                .replaceAll("[^A-Z]", "");
+        String decomposed = Normalizer.normalize(firstName == null ? "" : firstName, Normalizer.Form.NFD);
+        String folded = NOT_ASCII_LETTER.matcher(MARKS.matcher(decomposed).replaceAll("").toUpperCase(Locale.ROOT)).replaceAll("");
         String p = (folded + "X".repeat(PREFIX_LENGTH)).substring(0, PREFIX_LENGTH);
         return blocklist.blocks(p) ? "X".repeat(PREFIX_LENGTH) : p;
     }

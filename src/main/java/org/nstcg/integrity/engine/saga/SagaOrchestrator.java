@@ -176,6 +176,7 @@ public final class SagaOrchestrator implements AutoCloseable {
             SagaStep<D> step = steps.get(i);
             int last = step.local() ? ex.def.transactionEnd(i) : i;
             int attempt = 0;
+            int conflicts = 0;
             while (true) {
                 try {
                     if (step.local()) {
@@ -189,6 +190,15 @@ public final class SagaOrchestrator implements AutoCloseable {
                 } catch (Exception e) {
                     String failedStep = e instanceof PartFailure pf ? pf.step : step.name();
                     Exception cause = unwrap(e instanceof PartFailure pf ? pf.cause() : e);
+                    if (step.local() && isTransientConflict(cause) && conflicts < settings.maxAttempts()) {
+                        // PostgreSQL rolled the whole transaction back (a deadlock between row locks, say, which
+                        // concurrent credits to one hot row can meet): nothing of it happened, so it runs again.
+                        conflicts++;
+                        log.info("Saga {} transaction at step {} met a lock conflict ({}), running it again (attempt {})", ex.id,
+                                failedStep, ((SQLException) cause).getSQLState(), conflicts + 1);
+                        pause(conflicts);
+                        continue;
+                    }
                     boolean forwardOnly = ex.def.recoversForward(i);
                     if (!forwardOnly) {
                         Optional<String> rejection = cause instanceof SagaRejection r ? Optional.of(r.reason()) : Optional.empty();
@@ -546,6 +556,19 @@ public final class SagaOrchestrator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A failure PostgreSQL resolved by rolling the transaction back, for which running it again is the remedy:
+     * deadlock_detected, lock_not_available, and serialization_failure other than the saga's own fencing (which
+     * arrives as {@link SagaFencedException}).
+     */
+    static boolean isTransientConflict(Exception e) {
+        if (!(e instanceof SQLException sql)) {
+            return false;
+        }
+        String state = sql.getSQLState();
+        return "40P01".equals(state) || "55P03".equals(state) || "40001".equals(state);
     }
 
     private static Exception unwrap(Exception e) {

@@ -195,6 +195,13 @@ public final class RegistrationStore {
                 });
     }
 
+    private static final String EVENT = "o AS (INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key, saga_id)"
+            + " SELECT 'user', id::text, 'user.registered', jsonb_build_object('userId', id, 'referralCode', referral_code,"
+            + " 'referredBy', %s), 'user.registered:' || id, ?::uuid FROM u)";
+    /** The "user registered" outbox event CTE, made once (formatting it per registration showed in profiles). */
+    private static final String EVENT_WITHOUT_REFERRER = String.format(EVENT, "NULL::bigint");
+    private static final String EVENT_WITH_REFERRER = String.format(EVENT, "(SELECT id FROM ref)");
+
     /**
      * Step ProcessReferralBonus, for the user of CTE {@code u} ({@link #createUserStatement}, in the same statement):
      * with a referrer, locks its row (it cannot be merged or archived meanwhile), pays the bonus once per referred
@@ -203,15 +210,12 @@ public final class RegistrationStore {
      * referrer.
      */
     public StepStatement bonusAndEventStatement(Optional<Long> referrerId, String referredMailbox, int bonus, UUID sagaId) {
-        String event = "o AS (INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key, saga_id)"
-                + " SELECT 'user', id::text, 'user.registered', jsonb_build_object('userId', id, 'referralCode', referral_code,"
-                + " 'referredBy', %s), 'user.registered:' || id, ?::uuid FROM u)";
         StepStatement.Binder eventBinder = (ps, i) -> {
             ps.setString(i++, sagaId.toString());
             return i;
         };
         if (referrerId.isEmpty()) {
-            return new StepStatement(String.format(event, "NULL::bigint"), "SELECT '{}'::jsonb", eventBinder);
+            return new StepStatement(EVENT_WITHOUT_REFERRER, "SELECT '{}'::jsonb", eventBinder);
         }
         return new StepStatement(
                 "ref AS (SELECT id FROM users WHERE id = ? AND status = 'active' FOR SHARE),"
@@ -226,7 +230,7 @@ public final class RegistrationStore {
                         + " gps AS (INSERT INTO profile_credit_stripes AS s (user_id, stripe, referral_count) SELECT id, credit_stripe(), 1 FROM ref"
                         + " WHERE id NOT IN (SELECT user_id FROM gpfree) AND EXISTS (SELECT 1 FROM gamification_profiles g WHERE g.user_id = ref.id)"
                         + " ON CONFLICT (user_id, stripe) DO UPDATE SET referral_count = s.referral_count + 1 RETURNING s.user_id), "
-                        + String.format(event, "(SELECT id FROM ref)"),
+                        + EVENT_WITH_REFERRER,
                 "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM ref) THEN jsonb_build_object('bonus', 'REFERRER_NOT_ACTIVE')"
                         + " ELSE jsonb_build_object('bonus', CASE WHEN EXISTS (SELECT 1 FROM b) THEN 'PAID'"
                         + " ELSE 'ALREADY_PAID_FOR_THIS_MAILBOX' END, 'referrerId', (SELECT id FROM ref)) END",

@@ -4,24 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.support.Samples;
 
-/** Codes are unique by construction, typo-detecting, and read back as written. */
+/**
+ * Codes are unique by construction, typo-detecting, and read back as written. Properties run over seeded inputs
+ * ({@link Samples}, bounds first); a failure names its input and seed.
+ */
 class ReferralCodePropertiesTest {
+
+    private static final int TRIES = 1000;
 
     private static final byte[] KEY = "test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
     private final FeistelPermutation permutation = new FeistelPermutation(KEY);
     private final Blocklist blocklist = Blocklist.builtIn();
     private final ReferralCodeGenerator generator = new ReferralCodeGenerator(permutation, blocklist, true);
     private final ReferralCodeParser parser = new ReferralCodeParser();
+    private final Samples samples = Samples.seeded();
 
     private ReferralCode codeFor(long value) {
         AtomicLong seq = new AtomicLong(value);
@@ -41,37 +45,53 @@ class ReferralCodePropertiesTest {
         assertThat(sequence.get() - 1).as("sequence values used, blocked bodies skipped").isGreaterThanOrEqualTo(1_000_000);
     }
 
-    @Property
-    void thePermutationIsABijection(@ForAll @LongRange(min = 0, max = FeistelPermutation.MAX) long value) {
-        long p = permutation.permute(value);
-        assertThat(p).isBetween(0L, FeistelPermutation.MAX);
-        assertThat(permutation.invert(p)).isEqualTo(value);
-    }
-
-    @Property
-    void neighbouringSequenceValuesGiveUnrelatedCodes(@ForAll @LongRange(min = 1, max = 1_000_000_000L) long value) {
-        String a = CrockfordBase32.encode(permutation.permute(value), 8);
-        String b = CrockfordBase32.encode(permutation.permute(value + 1), 8);
-        int samePositions = 0;
-        for (int i = 0; i < 8; i++) {
-            samePositions += a.charAt(i) == b.charAt(i) ? 1 : 0;
+    @Test
+    void thePermutationIsABijection() {
+        for (long value : samples.longs(TRIES, 0, FeistelPermutation.MAX)) {
+            long p = permutation.permute(value);
+            assertThat(p).as(samples.describe(value)).isBetween(0L, FeistelPermutation.MAX);
+            assertThat(permutation.invert(p)).as(samples.describe(value)).isEqualTo(value);
         }
-        assertThat(samePositions).as("%s vs %s", a, b).isLessThan(6);
     }
 
-    @Property
-    void parsingTheWrittenCodeGivesTheCodeBack(@ForAll @LongRange(min = 1, max = 10_000_000_000L) long value) {
+    @Test
+    void neighbouringSequenceValuesGiveUnrelatedCodes() {
+        for (long value : samples.longs(TRIES, 1, 1_000_000_000L)) {
+            String a = CrockfordBase32.encode(permutation.permute(value), 8);
+            String b = CrockfordBase32.encode(permutation.permute(value + 1), 8);
+            int samePositions = 0;
+            for (int i = 0; i < 8; i++) {
+                samePositions += a.charAt(i) == b.charAt(i) ? 1 : 0;
+            }
+            assertThat(samePositions).as("%s vs %s, %s", a, b, samples.describe(value)).isLessThan(6);
+        }
+    }
+
+    @Test
+    void parsingTheWrittenCodeGivesTheCodeBack() {
+        for (long value : samples.longs(TRIES, 1, 10_000_000_000L)) {
+            parsesBack(value);
+        }
+    }
+
+    private void parsesBack(long value) {
         ReferralCode code = codeFor(value);
-        assertThat(parser.parse(code.text())).isEqualTo(new ParsedCode.Valid(code));
-        assertThat(parser.parse(code.text().toLowerCase(Locale.ROOT))).isEqualTo(new ParsedCode.Valid(code));
-        assertThat(parser.parse(" " + code.text().replace("-", "") + " ")).isEqualTo(new ParsedCode.Valid(code));
+        assertThat(parser.parse(code.text())).as(samples.describe(value)).isEqualTo(new ParsedCode.Valid(code));
+        assertThat(parser.parse(code.text().toLowerCase(Locale.ROOT))).as(samples.describe(value)).isEqualTo(new ParsedCode.Valid(code));
+        assertThat(parser.parse(" " + code.text().replace("-", "") + " ")).as(samples.describe(value)).isEqualTo(new ParsedCode.Valid(code));
         String confusable = code.identity().replace('0', 'O').replace('1', 'l');
-        assertThat(parser.parse(code.prefix().orElseThrow() + "-" + confusable)).isEqualTo(new ParsedCode.Valid(code));
-        assertThat(parser.parse(code.identity())).isEqualTo(new ParsedCode.Valid(new ReferralCode(Optional.empty(), code.body(), code.check())));
+        assertThat(parser.parse(code.prefix().orElseThrow() + "-" + confusable)).as(samples.describe(value)).isEqualTo(new ParsedCode.Valid(code));
+        assertThat(parser.parse(code.identity())).as(samples.describe(value)).isEqualTo(new ParsedCode.Valid(new ReferralCode(Optional.empty(), code.body(), code.check())));
     }
 
-    @Property(tries = 300)
-    void everySingleSubstitutionIsDetected(@ForAll @LongRange(min = 1, max = 10_000_000_000L) long value) {
+    @Test
+    void everySingleSubstitutionIsDetected() {
+        for (long value : samples.longs(300, 1, 10_000_000_000L)) {
+            substitutionsDetected(value);
+        }
+    }
+
+    private void substitutionsDetected(long value) {
         String identity = codeFor(value).identity();
         for (int pos = 0; pos < identity.length(); pos++) {
             for (char c : CrockfordBase32.ALPHABET.toCharArray()) {
@@ -79,26 +99,38 @@ class ReferralCodePropertiesTest {
                     continue;
                 }
                 String typo = identity.substring(0, pos) + c + identity.substring(pos + 1);
-                assertThat(parser.parse(typo)).as(typo).isInstanceOf(ParsedCode.Mistyped.class);
+                assertThat(parser.parse(typo)).as(samples.describe(typo)).isInstanceOf(ParsedCode.Mistyped.class);
             }
         }
     }
 
-    @Property(tries = 1000)
-    void everyAdjacentTranspositionIsDetected(@ForAll @LongRange(min = 1, max = 10_000_000_000L) long value) {
+    @Test
+    void everyAdjacentTranspositionIsDetected() {
+        for (long value : samples.longs(TRIES, 1, 10_000_000_000L)) {
+            transpositionsDetected(value);
+        }
+    }
+
+    private void transpositionsDetected(long value) {
         String identity = codeFor(value).identity();
         for (int pos = 0; pos + 1 < identity.length(); pos++) {
             if (identity.charAt(pos) == identity.charAt(pos + 1)) {
                 continue;
             }
             String typo = identity.substring(0, pos) + identity.charAt(pos + 1) + identity.charAt(pos) + identity.substring(pos + 2);
-            assertThat(parser.parse(typo)).as(typo).isInstanceOf(ParsedCode.Mistyped.class);
+            assertThat(parser.parse(typo)).as(samples.describe(typo)).isInstanceOf(ParsedCode.Mistyped.class);
         }
     }
 
-    @Property
-    void anythingElseIsMalformedOrMistypedNeverAnException(@ForAll @StringLength(max = 50) String typed) {
-        assertThat(parser.parse(typed)).isNotNull();
+    @Test
+    void anythingElseIsMalformedOrMistypedNeverAnException() {
+        String codeLike = CrockfordBase32.ALPHABET + "ILOUilou-  ";
+        List<String> inputs = samples.list(TRIES / 2, () -> samples.anyString(50), "", " ", "-", "--", "\u0000", "\uD800",
+                "\uDC00x", "ADAX-", "-12345678X", "X".repeat(50), "\t\n");
+        inputs.addAll(samples.list(TRIES / 2, () -> samples.string(codeLike, 0, 50)));
+        for (String typed : inputs) {
+            assertThat(parser.parse(typed)).as(samples.describe(typed)).isNotNull();
+        }
     }
 
     @Test

@@ -111,6 +111,42 @@ class SagaTransactionIT {
                 .isInstanceOf(RegistrationOutcome.Registered.class);
     }
 
+    /**
+     * PostgreSQL resolves a deadlock by rolling one transaction back (concurrent credits to one hot referrer can meet
+     * one): the grouped steps ran and left nothing, so the orchestrator runs the transaction again instead of
+     * undoing the registration, and the log records each step once.
+     */
+    @Test
+    void aTransactionRolledBackByADeadlockRunsAgainAndCompletes() throws Exception {
+        String mailbox = "txn-deadlock@example.org";
+        try (Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE SEQUENCE txn_deadlock_tries");
+            st.execute("CREATE FUNCTION txn_deadlock_once() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN"
+                    + " IF nextval('txn_deadlock_tries') = 1 THEN"
+                    + " RAISE EXCEPTION 'deadlock detected (injected)' USING ERRCODE = 'deadlock_detected'; END IF;"
+                    + " RETURN true; END $$");
+        }
+        long referrerPointsBefore = scalar("SELECT points FROM profile_totals WHERE user_id = ?", referrerId);
+        SagaDefinition<RegistrationSagaData> deadlockingOnce = FaultInjection.rewriting(engine.registration().saga().definition(),
+                "registration-deadlocking", Duration.ofSeconds(60), "ProcessReferralBonus",
+                st -> new StepStatement(st.ctes(), "SELECT x.r FROM (" + st.resultQuery() + ") x(r) WHERE txn_deadlock_once()", st.binder()));
+
+        SagaOutcome outcome = engine.sagas().orchestrator().run(deadlockingOnce, mailbox,
+                new RegistrationSagaData(mailbox, mailbox, "Dee", null, referrerId, true, "REF"));
+
+        assertThat(outcome).isInstanceOf(SagaOutcome.Completed.class);
+        assertThat(scalar("SELECT last_value FROM txn_deadlock_tries")).as("the transaction ran twice").isEqualTo(2);
+        assertThat(scalar("SELECT count(*) FROM users WHERE email_normalized = ?", mailbox)).isEqualTo(1);
+        assertThat(scalar("SELECT count(*) FROM points_ledger WHERE idempotency_key = ?", "referral-bonus:" + mailbox)).isEqualTo(1);
+        assertThat(scalar("SELECT points FROM profile_totals WHERE user_id = ?", referrerId)).isEqualTo(referrerPointsBefore + 25);
+        engine.sagas().orchestrator().flushCompletions();
+        SagaRecord full = engine.sagas().show(outcome.sagaId()).orElseThrow();
+        assertThat(full.status()).isEqualTo(SagaStatus.COMPLETED);
+        assertThat(full.events()).noneMatch(e -> e.type() == SagaEvent.Type.STEP_FAILED);
+        assertThat(full.events().stream().filter(e -> e.type() == SagaEvent.Type.STEP_COMPLETED).map(e -> e.step().orElseThrow()))
+                .containsExactly("ReserveEmail", "CreateUser", "CreateGamificationProfile", "ProcessReferralBonus", "UpdateCache");
+    }
+
     /** The registration definition, its profile step waiting (pg_sleep) after reading the user row CreateUser inserted. */
     private static SagaDefinition<RegistrationSagaData> stallingAfterCreateUser(SagaDefinition<RegistrationSagaData> original) {
         return FaultInjection.rewriting(original, "registration-stalled", Duration.ofSeconds(60), "CreateGamificationProfile",
