@@ -3,6 +3,7 @@ package org.nstcg.integrity.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.EngineHealth;
@@ -38,7 +39,7 @@ final class StatusCommand implements Callable<Integer> {
         EngineConfig config = IntegrityCli.configRequest(spec).load(ConfigLoader.forThisProcess());
         IntegrityEngine engine;
         try {
-            engine = IntegrityEngine.start(config, ProgressListener.NONE);
+            engine = IntegrityEngine.start(config, Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.ONE_SHOT);
         } catch (ServerUnavailableException e) {
             if (json) {
                 ObjectNode root = JSON.createObjectNode();

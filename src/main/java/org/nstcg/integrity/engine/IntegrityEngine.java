@@ -96,8 +96,24 @@ public final class IntegrityEngine implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
+    /** What an engine runs besides the calls made to it. */
+    public enum Mode {
+        /**
+         * A console or server: saga recovery, the cache's near copy with its invalidation subscription and
+         * maintenance, divergence sampling, scheduled checks, refusal counts flushed every few seconds.
+         */
+        SERVICE,
+        /**
+         * One command and exit: no background work at all (another instance recovers, samples and checks); no near
+         * cache, so every read goes to Redis or PostgreSQL; refusal counts and saga completions are written on close;
+         * Hibernate starts (and validates the entities) only if the command uses entities.
+         */
+        ONE_SHOT
+    }
+
     private IntegrityEngine(EngineConfig config, Clock clock, EmbeddedServers embedded, Database database, RedisConnection redis,
-                            byte[] referralKey) {
+                            byte[] referralKey, Mode mode) {
+        boolean background = mode == Mode.SERVICE;
         this.config = config;
         this.alerts = AlertHub.create(CheckSettings.from(config));
         this.clock = clock;
@@ -125,14 +141,14 @@ public final class IntegrityEngine implements AutoCloseable {
                         .states(json.createObjectNode().put("status", from.name()), json.createObjectNode().put("status", to.name()))
                         .details(reason)));
         this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.dataSource()), new TtlPolicy(config.cacheTtl()),
-                instanceId, config.cacheNearSize(), true);
+                instanceId, background ? config.cacheNearSize() : 0, background);
         this.cache = new PlatformCache(cacheCoordinator, json);
         this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
                 config.cacheDivergenceAlert(), alerts, clock);
         this.checks = IntegrityChecks.create(config, database.dataSource(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
         KnownMailboxes knownMailboxes = new KnownMailboxes(redis);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
-                orchestrator, new RefusalCounter(database.dataSource(), instanceId, clock, true), json, database.settings().endpoint());
+                orchestrator, new RefusalCounter(database.dataSource(), instanceId, clock, background), json, database.settings().endpoint());
         registry.register(registration.saga().definition());
         this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
         registry.register(dedup.merges().saga().definition());
@@ -152,7 +168,13 @@ public final class IntegrityEngine implements AutoCloseable {
         return start(config, Clock.systemUTC(), progress);
     }
 
+    /** Starts a {@link Mode#SERVICE} engine. */
     public static IntegrityEngine start(EngineConfig config, Clock clock, ProgressListener progress) {
+        return start(config, clock, progress, Mode.SERVICE);
+    }
+
+    public static IntegrityEngine start(EngineConfig config, Clock clock, ProgressListener progress, Mode mode) {
+        long t0 = System.nanoTime();
         boolean embeddedDb = config.databaseMode() == ServerMode.EMBEDDED;
         boolean embeddedRedis = config.redisMode() == ServerMode.EMBEDDED;
         EmbeddedServers embedded = embeddedDb || embeddedRedis
@@ -163,7 +185,8 @@ public final class IntegrityEngine implements AutoCloseable {
             if (embeddedDb) {
                 EmbeddedDatabases.ensureExists(embedded.postgresJdbcUrl().orElseThrow(), EMBEDDED_DATABASE);
             }
-            database = Database.open(databaseSettings(config, embedded), progress);
+            database = Database.open(databaseSettings(config, embedded), progress, mode == Mode.SERVICE);
+            long t1 = System.nanoTime();
             RedisConnection redis = new RedisConnection(redisSettings(config, embedded), clock);
             progress.step("Checking Redis…");
             try {
@@ -171,13 +194,19 @@ public final class IntegrityEngine implements AutoCloseable {
             } catch (ServerUnavailableException e) {
                 log.warn("Starting DEGRADED: {}", e.getMessage());
             }
+            long t2 = System.nanoTime();
             byte[] referralKey = referralKey(database);
-            IntegrityEngine engine = new IntegrityEngine(config, clock, embedded, database, redis, referralKey);
-            engine.sagas.startRecovery();
-            engine.cacheDivergence.start();
-            engine.checks.startSchedule();
+            IntegrityEngine engine = new IntegrityEngine(config, clock, embedded, database, redis, referralKey, mode);
+            if (mode == Mode.SERVICE) {
+                engine.sagas.startRecovery();
+                engine.cacheDivergence.start();
+                engine.checks.startSchedule();
+            }
+            long t3 = System.nanoTime();
             log.info("Engine {} started: PostgreSQL {} ({}), Redis {} ({})", engine.instanceId,
                     database.settings().endpoint(), config.databaseMode(), redis.settings().endpoint(), config.redisMode());
+            log.debug("Engine start ({}) took {} ms: servers and database {} ms, Redis {} ms, wiring and background work {} ms",
+                    mode, (t3 - t0) / 1_000_000, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
             return engine;
         } catch (RuntimeException e) {
             if (database != null) {

@@ -1,0 +1,76 @@
+package org.nstcg.integrity.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome;
+import org.nstcg.integrity.engine.registration.RegistrationRequest;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestDatabase;
+
+/**
+ * What an engine runs besides the calls made to it: a one-shot engine (a CLI command) starts none of the background
+ * threads a service engine (console, server) runs, and still leaves nothing unwritten when it closes.
+ */
+class EngineModeIT {
+
+    /** The threads of the engine's background work, by name. */
+    private static final Set<String> BACKGROUND = Set.of("saga-recovery", "cache-divergence-sampler", "integrity-checks",
+            "cache-invalidations", "cache-maintenance", "signup-refusals");
+
+    private TestDatabase db;
+
+    @BeforeEach
+    void create() {
+        db = TestDatabase.create();
+    }
+
+    @AfterEach
+    void drop() throws Exception {
+        db.close();
+    }
+
+    @Test
+    void aServiceEngineRunsItsBackgroundWork() throws Exception {
+        try (IntegrityEngine engine = IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE,
+                IntegrityEngine.Mode.SERVICE)) {
+            assertThat(backgroundThreads()).containsAll(BACKGROUND);
+        }
+    }
+
+    @Test
+    void aOneShotEngineStartsNoBackgroundThreadAndWritesEverythingOnClose() throws Exception {
+        try (IntegrityEngine engine = IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE,
+                IntegrityEngine.Mode.ONE_SHOT)) {
+            assertThat(backgroundThreads()).doesNotContainAnyElementsOf(BACKGROUND);
+            assertThat(engine.registration().register(new RegistrationRequest("one-shot@example.org", "Ona", null, null)))
+                    .isInstanceOf(RegistrationOutcome.Registered.class);
+            assertThat(engine.registration().register(new RegistrationRequest("One-Shot@Example.org", "Ona", null, null)))
+                    .isInstanceOf(RegistrationOutcome.AlreadyRegistered.class);
+            assertThat(backgroundThreads()).doesNotContainAnyElementsOf(BACKGROUND);
+        }
+        // Closed: the refusal is counted and the saga's completion recorded, with no flusher having run meanwhile.
+        assertThat(scalar("SELECT coalesce(sum(refusals), 0) FROM signup_refusals")).isEqualTo(1);
+        assertThat(scalar("SELECT count(*) FROM sagas WHERE status = 'COMPLETED'")).isEqualTo(1);
+        assertThat(scalar("SELECT count(*) FROM sagas WHERE status <> 'COMPLETED'")).isZero();
+    }
+
+    private static List<String> backgroundThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    }
+
+    private long scalar(String sql) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
