@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -46,6 +48,24 @@ class MigrationIT {
     private static String latestVersion() {
         List<String> all = shippedMigrations();
         return all.get(all.size() - 1).replace(":true", "");
+    }
+
+    @Test
+    void theEngineKnowsTheNewestMigrationItShips() {
+        assertThat(Database.LATEST_MIGRATION).as("Database.LATEST_MIGRATION, which lets one-shot commands skip Flyway")
+                .isEqualTo(Integer.parseInt(latestVersion()));
+    }
+
+    @Test
+    void aOneShotEngineOnAnOlderSchemaStillMigratesIt() throws SQLException {
+        db.startEngine().close();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM flyway_schema_history WHERE version = '" + latestVersion() + "'");
+        }
+        try (IntegrityEngine engine = IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE,
+                IntegrityEngine.Mode.ONE_SHOT)) {
+            assertThat(engine.database().schemaVersion()).contains(latestVersion());
+        }
     }
 
     @BeforeEach
