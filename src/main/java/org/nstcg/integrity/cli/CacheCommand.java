@@ -7,7 +7,7 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.cache.CacheInspector;
 import org.nstcg.integrity.engine.cache.CacheInspector.Overview;
 import org.nstcg.integrity.engine.cache.CacheInspector.PatternFigures;
@@ -109,14 +109,12 @@ final class CacheCommand {
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
                 Optional<Long> removed;
                 try {
-                    removed = engine.cache().coordinator().invalidatePattern(pattern);
+                    removed = engine.cacheAdministration().invalidate(Actor.operator(who.name()), pattern);
                 } catch (IllegalArgumentException e) {
                     spec.commandLine().getErr().println("error: " + e.getMessage() + ".");
                     return ExitCodes.USAGE;
                 }
                 PrintWriter out = spec.commandLine().getOut();
-                engine.audit().record(AuditEvent.of(who.name(), "cache.invalidate").target("cache", pattern)
-                        .details(removed.map(n -> n + " entries removed").orElse("Redis unreachable: recorded for replay")));
                 if (removed.isEmpty()) {
                     spec.commandLine().getErr().println("error: Redis at " + engine.redis().settings().endpoint() + " is unreachable;"
                             + " the invalidation of " + pattern + " was recorded and will be applied as soon as Redis answers again.");

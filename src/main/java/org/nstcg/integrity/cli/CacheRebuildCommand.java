@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.cache.CacheAdministration;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.support.Durations;
 import org.nstcg.integrity.engine.support.ProgressListener;
@@ -70,9 +71,7 @@ final class CacheRebuildCommand implements Callable<Integer> {
                  err.println("Cancelling after the current page… (Ctrl-C again to quit at once)");
                  err.flush();
              })) {
-            r = engine.cacheRebuilder().rebuild(pattern, progress, cancel::get);
-            engine.audit().record(AuditEvent.of(who.name(), "cache.rebuild").target("cache", pattern)
-                    .states(null, toJson(r)).details(r.cancelled() ? "cancelled" : "finished"));
+            r = engine.cacheAdministration().rebuild(Actor.operator(who.name()), pattern, progress, cancel::get);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -87,16 +86,7 @@ final class CacheRebuildCommand implements Callable<Integer> {
     }
 
     static ObjectNode toJson(CacheRebuilder.Result r) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("pattern", r.pattern());
-        root.put("cancelled", r.cancelled());
-        root.put("total", r.total());
-        root.put("done", r.done());
-        root.put("written", r.written());
-        root.put("refused", r.refused());
-        root.put("durationMillis", r.duration().toMillis());
-        root.put("perSecond", Math.round(r.perSecond()));
-        return root;
+        return CacheAdministration.figures(r);
     }
 
     /**

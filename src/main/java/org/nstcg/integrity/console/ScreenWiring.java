@@ -37,11 +37,11 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Account;
 import org.nstcg.integrity.engine.account.AccountResult;
 import org.nstcg.integrity.engine.account.AccountService;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.audit.AuditEntry;
-import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
 import org.nstcg.integrity.engine.audit.AuditTrail;
@@ -256,23 +256,12 @@ final class ScreenWiring {
 
             @Override
             public CacheRebuilder.Result rebuild(String pattern, ProgressListener progress, BooleanSupplier cancelled) {
-                String actor = session.authorize(Permission.MANAGE_CACHE);
-                CacheRebuilder.Result r = engine.cacheRebuilder().rebuild(pattern, progress, cancelled);
-                engine.audit().record(AuditEvent.of(actor, "cache.rebuild").target("cache", pattern)
-                        .states(null, JSON.createObjectNode().put("pattern", r.pattern()).put("cancelled", r.cancelled())
-                                .put("total", r.total()).put("done", r.done()).put("written", r.written()).put("refused", r.refused())
-                                .put("durationMillis", r.duration().toMillis()))
-                        .details(r.cancelled() ? "cancelled" : "finished"));
-                return r;
+                return engine.cacheAdministration().rebuild(Actor.of(session), pattern, progress, cancelled);
             }
 
             @Override
             public Optional<Long> invalidate(String pattern) {
-                String actor = session.authorize(Permission.MANAGE_CACHE);
-                Optional<Long> removed = engine.cache().coordinator().invalidatePattern(pattern);
-                engine.audit().record(AuditEvent.of(actor, "cache.invalidate").target("cache", pattern)
-                        .details(removed.map(n -> n + " entries removed").orElse("Redis unreachable: recorded for replay")));
-                return removed;
+                return engine.cacheAdministration().invalidate(Actor.of(session), pattern);
             }
 
             @Override

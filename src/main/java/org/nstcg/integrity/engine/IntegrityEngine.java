@@ -13,6 +13,7 @@ import org.nstcg.integrity.engine.account.AccountService;
 import org.nstcg.integrity.engine.account.PasswordHasher;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.cache.CacheAdministration;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
@@ -88,6 +89,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final RepairService repairs;
     private final CacheCoordinator cacheCoordinator;
     private final PlatformCache cache;
+    private final CacheAdministration cacheAdministration;
     private final DivergenceSampler cacheDivergence;
     private final Deduplication dedup;
     private final AccountService accounts;
@@ -143,6 +145,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.dataSource()), new TtlPolicy(config.cacheTtl()),
                 instanceId, background ? config.cacheNearSize() : 0, background);
         this.cache = new PlatformCache(cacheCoordinator, json);
+        this.cacheAdministration = new CacheAdministration(cacheCoordinator, new CacheRebuilder(cacheCoordinator), audit);
         this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
                 config.cacheDivergenceAlert(), alerts, clock);
         this.checks = IntegrityChecks.create(config, database.dataSource(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
@@ -317,6 +320,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** Operator-triggered rebuilds of the cache from PostgreSQL, all of it or one key pattern. */
     public CacheRebuilder cacheRebuilder() {
         return new CacheRebuilder(cacheCoordinator);
+    }
+
+    /** Rebuild and invalidate, permission-checked and audited for the actor who asks. */
+    public CacheAdministration cacheAdministration() {
+        return cacheAdministration;
     }
 
     /** Repairs for each kind of integrity finding, previewable and audited. */

@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import org.nstcg.integrity.engine.audit.AuditTrail;
 
 /**
  * The layering of ARCHITECTURE.md and STYLE.md habit 3, as a test: dependencies point one way.
@@ -60,6 +61,15 @@ class ArchitectureTest {
                 .should().callConstructorWhere(DescribedPredicate.describe("a constructor of Thread",
                         call -> call.getTarget().getOwner().isAssignableTo(Thread.class)))
                 .because("engine work runs through the FxTaskRunner, never a hand-made thread")
+                .check(classes);
+    }
+
+    @ArchTest
+    void facesWriteNoAuditEntry(JavaClasses classes) {
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI)
+                .should().callMethodWhere(DescribedPredicate.describe("AuditTrail.record",
+                        call -> call.getTarget().getOwner().isAssignableTo(AuditTrail.class) && call.getName().equals("record")))
+                .because("the engine service that acts writes its audit entry (issue 13); a face that wrote one could forget it")
                 .check(classes);
     }
 }
