@@ -89,6 +89,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final RepairService repairs;
     private final CacheCoordinator cacheCoordinator;
     private final PlatformCache cache;
+    private final CacheRebuilder cacheRebuilder;
     private final CacheAdministration cacheAdministration;
     private final DivergenceSampler cacheDivergence;
     private final Deduplication dedup;
@@ -145,7 +146,8 @@ public final class IntegrityEngine implements AutoCloseable {
         this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.dataSource()), new TtlPolicy(config.cacheTtl()),
                 instanceId, background ? config.cacheNearSize() : 0, background);
         this.cache = new PlatformCache(cacheCoordinator, json);
-        this.cacheAdministration = new CacheAdministration(cacheCoordinator, new CacheRebuilder(cacheCoordinator), audit);
+        this.cacheRebuilder = new CacheRebuilder(cacheCoordinator);
+        this.cacheAdministration = new CacheAdministration(cacheCoordinator, cacheRebuilder, audit);
         this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
                 config.cacheDivergenceAlert(), alerts, clock);
         this.checks = IntegrityChecks.create(config, database.dataSource(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
@@ -157,7 +159,7 @@ public final class IntegrityEngine implements AutoCloseable {
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.users = new UserDirectory(database.dataSource(), emails);
-        this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, new CacheRebuilder(cacheCoordinator),
+        this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, cacheRebuilder,
                 cacheDivergence, clock, (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
         repairs.addDuplicateEmails(database.dataSource(), json, audit, cacheCoordinator,
                 (survivor, duplicate) -> describe(dedup.merges().preview(survivor, duplicate)),
@@ -318,8 +320,9 @@ public final class IntegrityEngine implements AutoCloseable {
     }
 
     /** Operator-triggered rebuilds of the cache from PostgreSQL, all of it or one key pattern. */
+    /** The rebuilder itself, unaudited (benchmarks, tests); faces use {@link #cacheAdministration()}. */
     public CacheRebuilder cacheRebuilder() {
-        return new CacheRebuilder(cacheCoordinator);
+        return cacheRebuilder;
     }
 
     /** Rebuild and invalidate, permission-checked and audited for the actor who asks. */
