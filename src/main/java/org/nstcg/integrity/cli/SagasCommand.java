@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
@@ -186,7 +187,7 @@ final class SagasCommand {
 
         @Override
         int act(SagaService sagas, PrintWriter out) {
-            SagaOutcome outcome = sagas.retry(id, who.name(), reason);
+            SagaOutcome outcome = sagas.retry(id, Actor.operator(who.name()), reason);
             String now = sagas.show(id).map(r -> r.status().name()).orElse("?");
             if (outcome instanceof SagaOutcome.Completed) {
                 out.printf("Retried saga %s: it completed. Status now %s.%n", id, now);
@@ -228,7 +229,7 @@ final class SagasCommand {
 
         @Override
         int act(SagaService sagas, PrintWriter out) {
-            sagas.resolve(id, who.name(), note);
+            sagas.resolve(id, Actor.operator(who.name()), note);
             String now = sagas.show(id).map(r -> r.status().name()).orElse("?");
             out.printf("Resolved saga %s by %s: %s. Status now %s.%n", id, who.name(), note.strip(), now);
             return ExitCodes.OK;

@@ -218,12 +218,12 @@ final class ScreenWiring {
 
             @Override
             public SagaOutcome retry(UUID id, String reason) {
-                return sagas.retry(id, session.authorize(Permission.ACT_ON_SAGAS), reason);
+                return sagas.retry(id, Actor.of(session), reason);
             }
 
             @Override
             public void resolve(UUID id, String note) {
-                sagas.resolve(id, session.authorize(Permission.ACT_ON_SAGAS), note);
+                sagas.resolve(id, Actor.of(session), note);
             }
         }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.ACT_ON_SAGAS));
     }
@@ -319,7 +319,7 @@ final class ScreenWiring {
 
             @Override
             public CheckRun run(List<String> only, ProgressListener progress) {
-                return engine.checks().run(session.authorize(Permission.RUN_CHECKS), only, progress);
+                return engine.checks().run(Actor.of(session), only, progress);
             }
 
             @Override
@@ -330,7 +330,7 @@ final class ScreenWiring {
 
             @Override
             public RepairPlan apply(String kind, String reason) {
-                return repair(kind).apply(session.authorize(Permission.APPLY_REPAIRS), reason);
+                return repair(kind).apply(Actor.of(session), reason);
             }
 
             private Repair repair(String kind) {

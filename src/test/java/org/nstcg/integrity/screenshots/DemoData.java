@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
@@ -113,7 +114,7 @@ final class DemoData {
         runDemoSagas();
         fillAndStaleTheCache();
         damageSomeRows();
-        CheckRun run = engine.checks().run(operator.authorize(Permission.RUN_CHECKS), List.of(), ProgressListener.NONE);
+        CheckRun run = engine.checks().run(Actor.of(operator), List.of(), ProgressListener.NONE);
         log.info("Demo data: {} users registered; duplicates {} exact, {} likely; check findings {}", userIds.size(),
                 engine.dedup().duplicates().exact(0, 50).size(), engine.dedup().duplicates().likely(0, 50).size(),
                 run.results().stream().filter(r -> r.totalFindings() > 0).map(r -> r.name() + "=" + r.totalFindings()).toList());

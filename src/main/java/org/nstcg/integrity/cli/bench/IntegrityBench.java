@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.dedup.DuplicateCandidate;
 import org.nstcg.integrity.engine.dedup.DuplicateFinder;
 import org.nstcg.integrity.engine.dedup.ImportResult;
@@ -247,7 +248,7 @@ public final class IntegrityBench {
         }
         double settle = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
-        List<SuiteTiming.Timing> timings = SuiteTiming.time(engine.checks(), ACTOR);
+        List<SuiteTiming.Timing> timings = SuiteTiming.time(engine.checks(), Actor.operator(ACTOR));
         return new Checks(timings, (System.nanoTime() - t1) / 1e9, settle);
     }
 

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
@@ -112,12 +114,13 @@ public final class IntegrityChecks implements AutoCloseable {
     // Running ------------------------------------------------------------------------------------------------------
 
     /**
-     * Runs the checks now for an operator, stores the run and records it in the audit trail.
+     * Runs the checks now for an actor who may run them, stores the run and records it in the audit trail.
      *
      * @param only the checks to run; empty: all
      * @throws EngineException naming the known checks if {@code only} names another; when PostgreSQL cannot store the run
      */
-    public CheckRun run(String actor, Collection<String> only, ProgressListener progress) {
+    public CheckRun run(Actor by, Collection<String> only, ProgressListener progress) {
+        String actor = by.authorize(Permission.RUN_CHECKS);
         if (actor == null || actor.isBlank() || actor.strip().length() > 100) {
             throw new EngineException("A manual check run needs an actor of 1 to 100 characters: say who runs it.");
         }
@@ -125,8 +128,8 @@ public final class IntegrityChecks implements AutoCloseable {
         return runSuite(CheckTrigger.MANUAL, Optional.of(actor.strip()), selected, progress);
     }
 
-    /** Runs the whole suite now for an operator (see {@link #run(String, Collection, ProgressListener)}). */
-    public CheckRun run(String actor) {
+    /** Runs the whole suite now (see {@link #run(Actor, Collection, ProgressListener)}). */
+    public CheckRun run(Actor actor) {
         return run(actor, List.of(), ProgressListener.NONE);
     }
 

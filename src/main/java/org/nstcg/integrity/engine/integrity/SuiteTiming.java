@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -88,7 +89,7 @@ public final class SuiteTiming {
     }
 
     /** Runs the whole suite once (a manual run by {@code actor}, stored and audited) and returns each check's time. */
-    public static List<Timing> time(IntegrityChecks checks, String actor) {
+    public static List<Timing> time(IntegrityChecks checks, Actor actor) {
         CheckRun run = checks.run(actor);
         return run.results().stream()
                 .map(r -> new Timing(r.name(), r.status().label(), r.totalFindings(), r.duration().toNanos() / 1e9)).toList();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheKeys;
@@ -68,7 +70,8 @@ final class CacheRepair implements Repair {
     }
 
     @Override
-    public RepairPlan apply(String actor, String reason) {
+    public RepairPlan apply(Actor by, String reason) {
+        String actor = by.authorize(Permission.APPLY_REPAIRS);
         CacheRebuilder.Result r = rebuilder.rebuild("*", ProgressListener.NONE, () -> false);
         List<PlannedChange> changes = List.of(new PlannedChange("cache", "*", null,
                 json.createObjectNode().put("written", r.written()).put("refused", r.refused()),

@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
@@ -103,7 +105,8 @@ final class DuplicateEmailRepair implements Repair {
     }
 
     @Override
-    public RepairPlan apply(String actor, String reason) {
+    public RepairPlan apply(Actor by, String reason) {
+        String actor = by.authorize(Permission.APPLY_REPAIRS);
         List<PlannedChange> changes = new ArrayList<>();
         long total = 0;
         List<String> stale = new ArrayList<>(List.of("leaderboard:referrers"));

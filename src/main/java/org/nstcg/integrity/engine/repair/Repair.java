@@ -1,5 +1,7 @@
 package org.nstcg.integrity.engine.repair;
 
+import org.nstcg.integrity.engine.account.Actor;
+
 /**
  * A repair for one kind of integrity finding: {@link #preview} says exactly what it would change now (a dry run,
  * nothing written); {@link #apply} changes it and records the action in the audit trail.
@@ -19,8 +21,10 @@ public interface Repair {
     RepairPlan preview();
 
     /**
-     * Applies it: what it changed (found again at apply time, so it may differ from an earlier preview if the
-     * data changed meanwhile), audited with {@code actor} and {@code reason}.
+     * Applies it if {@code actor} may apply repairs: what it changed (found again at apply time, so it may differ from
+     * an earlier preview if the data changed meanwhile), audited with the actor and {@code reason}.
+     *
+     * @throws org.nstcg.integrity.engine.account.AccessDeniedException when the actor may not (nothing is changed)
      */
-    RepairPlan apply(String actor, String reason);
+    RepairPlan apply(Actor actor, String reason);
 }

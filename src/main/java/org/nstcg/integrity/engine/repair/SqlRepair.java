@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
@@ -100,7 +102,8 @@ abstract class SqlRepair implements Repair {
     }
 
     @Override
-    public RepairPlan apply(String actor, String reason) {
+    public RepairPlan apply(Actor by, String reason) {
+        String actor = by.authorize(Permission.APPLY_REPAIRS);
         return run(true, actor, reason);
     }
 

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
@@ -71,7 +73,8 @@ final class StuckSagaRepair implements Repair {
     }
 
     @Override
-    public RepairPlan apply(String actor, String reason) {
+    public RepairPlan apply(Actor by, String reason) {
+        String actor = by.authorize(Permission.APPLY_REPAIRS);
         List<SagaRecord> stuck = stuck();
         List<PlannedChange> changes = new ArrayList<>();
         try {
@@ -86,7 +89,7 @@ final class StuckSagaRepair implements Repair {
             if (r.status() == SagaStatus.FAILED_NEEDS_ATTENTION) {
                 String outcome;
                 try {
-                    outcome = describe(sagas.retry(r.id(), actor, reason));
+                    outcome = describe(sagas.retry(r.id(), by, reason));
                 } catch (EngineException e) {
                     outcome = "not retried: " + e.getMessage();
                 }

@@ -16,6 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -147,9 +149,10 @@ public final class SagaService implements AutoCloseable {
 
     /**
      * Runs a FAILED_NEEDS_ATTENTION saga again once its fault is fixed: its compensation, or its steps after the
-     * pivot, whichever failed. Recorded with who and why.
+     * pivot, whichever failed, if {@code by} may act on sagas. Recorded with who and why.
      */
-    public SagaOutcome retry(UUID id, String actor, String reason) {
+    public SagaOutcome retry(UUID id, Actor by, String reason) {
+        String actor = by.authorize(Permission.ACT_ON_SAGAS);
         requireReason(reason);
         try {
             SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
@@ -172,8 +175,9 @@ public final class SagaService implements AutoCloseable {
         }
     }
 
-    /** Marks a FAILED_NEEDS_ATTENTION saga as handled by hand (RESOLVED), recording who and why. */
-    public void resolve(UUID id, String actor, String note) {
+    /** Marks a FAILED_NEEDS_ATTENTION saga as handled by hand (RESOLVED) if {@code by} may act on sagas, recording who and why. */
+    public void resolve(UUID id, Actor by, String note) {
+        String actor = by.authorize(Permission.ACT_ON_SAGAS);
         requireReason(note);
         try {
             SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));

@@ -18,7 +18,7 @@ import org.nstcg.integrity.console.sagas.BrokenSagas;
 import org.nstcg.integrity.console.sagas.Screenshots;
 import org.nstcg.integrity.console.viewmodel.audit.AuditRow;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.config.ConfigKey;
@@ -59,8 +59,8 @@ class AuditScreenUiTest {
         Session admin = TestAccounts.signIn(engine, Role.ADMINISTRATOR);
         UUID retried = BrokenSagas.needingAttention(engine, "order 1");
         UUID resolved = BrokenSagas.needingAttention(engine, "order 2");
-        engine.sagas().retry(retried, admin.authorize(Permission.ACT_ON_SAGAS), "undo mended");
-        engine.sagas().resolve(resolved, admin.authorize(Permission.ACT_ON_SAGAS), "refunded by hand");
+        engine.sagas().retry(retried, Actor.of(admin), "undo mended");
+        engine.sagas().resolve(resolved, Actor.of(admin), "refunded by hand");
 
         ui.open(window -> window.showShell(engine, admin));
         robot.clickOn("Audit");

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditTrail.Verification;
 import org.nstcg.integrity.support.TestDatabase;
 
@@ -161,7 +162,7 @@ class AuditTrailIT {
             ps.executeUpdate();
         }
 
-        engine.sagas().resolve(id, "olivia", "refunded by hand");
+        engine.sagas().resolve(id, Actor.operator("olivia"), "refunded by hand");
 
         AuditEntry e = audit.list(Optional.empty(), Optional.of("saga.resolve"), Optional.of(id.toString()), Optional.empty(), 1).get(0);
         assertThat(e.actor()).isEqualTo("olivia");

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
@@ -114,11 +115,11 @@ class CheckAlertsIT {
         startEngine(Map.of());
         long a = register();
         long b = register();
-        engine.checks().run("alice");
+        engine.checks().run(Actor.operator("alice"));
         assertThat(alertsFrom(CheckAlerts.DUPLICATE_REFERRAL_CODES)).isEmpty();
 
         plantSharedCode(a, b);
-        CheckRun run = engine.checks().run("alice");
+        CheckRun run = engine.checks().run(Actor.operator("alice"));
 
         List<Alert> raised = alertsFrom(CheckAlerts.DUPLICATE_REFERRAL_CODES);
         assertThat(raised).singleElement().satisfies(alert -> {
@@ -142,7 +143,7 @@ class CheckAlertsIT {
         assertThat(webhook.givenUp()).isZero();
 
         // Once per crossing: the same duplicate on the next run does not alert again.
-        engine.checks().run("alice");
+        engine.checks().run(Actor.operator("alice"));
         assertThat(alertsFrom(CheckAlerts.DUPLICATE_REFERRAL_CODES)).hasSize(1);
     }
 
@@ -153,7 +154,7 @@ class CheckAlertsIT {
         long b = register();
         plantSharedCode(a, b);
 
-        CheckRun run = engine.checks().run("alice");
+        CheckRun run = engine.checks().run(Actor.operator("alice"));
 
         assertThat(run.result(BuiltInChecks.REFERRAL_CODE_UNIQUENESS).orElseThrow().totalFindings()).isEqualTo(1);
         assertThat(alertsFrom(CheckAlerts.DUPLICATE_REFERRAL_CODES)).isEmpty();
@@ -175,11 +176,11 @@ class CheckAlertsIT {
                 + " (date_trunc('minute', now()), 'racing', 'in_progress', 5)",
                 "INSERT INTO sagas (id, saga_type, business_key, status, current_step, step_count, last_error, finished_at)"
                 + " VALUES (gen_random_uuid(), 'registration', 'fault@example.org', 'COMPENSATED', 0, 5, 'connection reset', now())");
-        engine.checks().run("alice", List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
+        engine.checks().run(Actor.operator("alice"), List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
         assertThat(alertsFrom(CheckAlerts.BLOCKED_REGISTRATIONS)).isEmpty();
 
         refusedRegistrations(1);
-        engine.checks().run("alice", List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
+        engine.checks().run(Actor.operator("alice"), List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
 
         assertThat(alertsFrom(CheckAlerts.BLOCKED_REGISTRATIONS)).singleElement()
                 .satisfies(alert -> assertThat(alert.message()).startsWith("4 registrations were refused in the last hour"));
@@ -197,11 +198,11 @@ class CheckAlertsIT {
     void sagaRollbackRateAlertsAboveTheConfiguredShare() throws Exception {
         startEngine(Map.of());
         finishedSagas(99, 1); // exactly 1%: not above
-        engine.checks().run("alice", List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
+        engine.checks().run(Actor.operator("alice"), List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
         assertThat(alertsFrom(CheckAlerts.ROLLBACK_RATE)).isEmpty();
 
         finishedSagas(0, 1); // 2 of 101
-        engine.checks().run("alice", List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
+        engine.checks().run(Actor.operator("alice"), List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
 
         assertThat(alertsFrom(CheckAlerts.ROLLBACK_RATE)).singleElement()
                 .satisfies(alert -> assertThat(alert.message()).startsWith("2.0% of the 101 sagas finished in the last hour"));
@@ -218,11 +219,11 @@ class CheckAlertsIT {
             engine.cache().user(id);
         }
         sql("UPDATE users SET last_name = 'Changed' WHERE id = " + users.get(0)); // 1 of 40 = 2.5%
-        engine.checks().run("alice", List.of(BuiltInChecks.CACHE_CONSISTENCY), ProgressListener.NONE);
+        engine.checks().run(Actor.operator("alice"), List.of(BuiltInChecks.CACHE_CONSISTENCY), ProgressListener.NONE);
         assertThat(alertsFrom(DivergenceSampler.ALERT_SOURCE)).isEmpty();
 
         sql("UPDATE users SET last_name = 'Changed' WHERE id IN (" + users.get(1) + ", " + users.get(2) + ")"); // 3 of 40 = 7.5%
-        CheckRun run = engine.checks().run("alice", List.of(BuiltInChecks.CACHE_CONSISTENCY), ProgressListener.NONE);
+        CheckRun run = engine.checks().run(Actor.operator("alice"), List.of(BuiltInChecks.CACHE_CONSISTENCY), ProgressListener.NONE);
 
         assertThat(run.results().get(0).findings().get(0).details().path("divergent").asInt()).isEqualTo(3);
         assertThat(alertsFrom(DivergenceSampler.ALERT_SOURCE)).singleElement()
@@ -238,7 +239,7 @@ class CheckAlertsIT {
         finishedSagas(50, 0);
         refusedRegistrations(2);
 
-        engine.checks().run("alice");
+        engine.checks().run(Actor.operator("alice"));
 
         assertThat(engine.alerts().recent()).isEmpty();
         Thread.sleep(200);

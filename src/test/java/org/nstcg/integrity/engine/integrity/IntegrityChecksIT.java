@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
@@ -96,7 +97,7 @@ class IntegrityChecksIT {
     }
 
     private CheckResult only(String check) {
-        CheckRun run = engine.checks().run("tester", List.of(check), ProgressListener.NONE);
+        CheckRun run = engine.checks().run(Actor.operator("tester"), List.of(check), ProgressListener.NONE);
         assertThat(run.results()).hasSize(1);
         return run.results().get(0);
     }
@@ -124,7 +125,7 @@ class IntegrityChecksIT {
         engine.cache().user(referrer);
         engine.cache().user(other);
 
-        CheckRun run = engine.checks().run("alice", List.of(), ProgressListener.NONE);
+        CheckRun run = engine.checks().run(Actor.operator("alice"), List.of(), ProgressListener.NONE);
 
         assertThat(run.results()).extracting(CheckResult::name).containsExactlyElementsOf(BuiltInChecks.NAMES);
         assertThat(run.results()).allSatisfy(r -> {
@@ -154,7 +155,7 @@ class IntegrityChecksIT {
 
     @Test
     void anUnknownCheckIsRefusedNamingTheKnownOnes() {
-        assertThatThrownBy(() -> engine.checks().run("alice", List.of("nope"), ProgressListener.NONE))
+        assertThatThrownBy(() -> engine.checks().run(Actor.operator("alice"), List.of("nope"), ProgressListener.NONE))
                 .isInstanceOf(EngineException.class).hasMessageContaining("'nope'").hasMessageContaining("points-ledger");
     }
 
@@ -327,7 +328,7 @@ class IntegrityChecksIT {
         try (TestDatabase big = TestDatabase.create(); IntegrityEngine e = IntegrityEngine.start(big.config(Map.of(
                 ConfigKey.CHECKS_INTERVAL, "off", ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")), ProgressListener.NONE)) {
             SuiteTiming.createUsers(e.database().dataSource(), 3000);
-            CheckRun clean = e.checks().run("alice", List.of(), ProgressListener.NONE);
+            CheckRun clean = e.checks().run(Actor.operator("alice"), List.of(), ProgressListener.NONE);
             assertThat(clean.results()).allSatisfy(r -> assertThat(r.totalFindings()).as(r.name()).isZero());
 
             try (Connection c = big.connect(); Statement st = c.createStatement()) {
@@ -335,7 +336,7 @@ class IntegrityChecksIT {
                 st.execute("UPDATE gamification_profiles SET points = points + 1 WHERE user_id <= 1500");
                 st.execute("ALTER TABLE gamification_profiles ENABLE TRIGGER USER");
             }
-            CheckRun run = e.checks().run("alice", List.of(BuiltInChecks.POINTS_LEDGER), ProgressListener.NONE);
+            CheckRun run = e.checks().run(Actor.operator("alice"), List.of(BuiltInChecks.POINTS_LEDGER), ProgressListener.NONE);
 
             CheckResult r = run.results().get(0);
             assertThat(r.totalFindings()).isEqualTo(1500);
@@ -362,7 +363,7 @@ class IntegrityChecksIT {
         register();
         sql("ALTER TABLE outbox_events RENAME TO outbox_events_gone");
         try {
-            CheckRun run = engine.checks().run("alice", List.of(BuiltInChecks.OUTBOX_BACKLOG, BuiltInChecks.POINTS_LEDGER),
+            CheckRun run = engine.checks().run(Actor.operator("alice"), List.of(BuiltInChecks.OUTBOX_BACKLOG, BuiltInChecks.POINTS_LEDGER),
                     ProgressListener.NONE);
             assertThat(run.status()).isEqualTo(CheckRun.Status.ERROR);
             assertThat(run.result(BuiltInChecks.OUTBOX_BACKLOG).orElseThrow().status()).isEqualTo(CheckResult.Status.ERROR);

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestDatabase;
@@ -38,7 +39,7 @@ class SuiteTimingIT {
             lines.add(String.format(Locale.ROOT, "%,d users created in %.1f s", users, setup));
             for (int round = 1; round <= 2; round++) {
                 long s0 = System.nanoTime();
-                List<SuiteTiming.Timing> timings = SuiteTiming.time(engine.checks(), "bench");
+                List<SuiteTiming.Timing> timings = SuiteTiming.time(engine.checks(), Actor.operator("bench"));
                 double total = (System.nanoTime() - s0) / 1e9;
                 lines.add("run " + round + (round == 1 ? " (cold-ish)" : " (warm)") + String.format(Locale.ROOT, ": whole run incl. storing %.2f s", total));
                 for (SuiteTiming.Timing t : timings) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.integrity.BuiltInChecks;
 import org.nstcg.integrity.engine.integrity.OverviewReader;
@@ -72,7 +73,7 @@ class RefusalCountIT {
         OverviewReader overview = new OverviewReader(console.database().dataSource(), console::figures, List::of, 0.05, Clock.systemUTC());
         assertThat(overview.read().blockedLastDay()).as("the other instance's tile counts both refusals").isEqualTo(2);
 
-        console.checks().run("ops", List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
+        console.checks().run(Actor.operator("ops"), List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
         assertThat(console.alerts().recent()).filteredOn(a -> a.source().equals("integrity.blocked-registrations")).singleElement()
                 .satisfies(a -> assertThat(a.message()).startsWith("2 registrations were refused in the last hour"));
     }

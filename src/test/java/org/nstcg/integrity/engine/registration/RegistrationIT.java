@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.AlreadyRegistered;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.InProgress;
@@ -150,7 +151,7 @@ class RegistrationIT {
         assertThat(count("SELECT points FROM profile_totals WHERE user_id = " + referrer.userId())).isEqualTo(10 + 25);
         assertThat(count("SELECT referral_count FROM profile_totals WHERE user_id = " + referrer.userId())).isEqualTo(1);
         assertThat(engine.users().details(referrer.userId()).orElseThrow().profile().points()).isEqualTo(35);
-        var run = engine.checks().run("tester", java.util.List.of(org.nstcg.integrity.engine.integrity.BuiltInChecks.POINTS_LEDGER,
+        var run = engine.checks().run(Actor.operator("tester"), java.util.List.of(org.nstcg.integrity.engine.integrity.BuiltInChecks.POINTS_LEDGER,
                 org.nstcg.integrity.engine.integrity.BuiltInChecks.REFERRAL_COUNT), ProgressListener.NONE);
         assertThat(run.results()).allSatisfy(r -> assertThat(r.findings()).as(r.toString()).isEmpty());
     }

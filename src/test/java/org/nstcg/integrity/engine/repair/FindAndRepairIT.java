@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.integrity.CheckResult;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
@@ -63,7 +64,7 @@ class FindAndRepairIT {
     }
 
     private CheckResult check(String name) {
-        return engine.checks().run("finn", List.of(name), ProgressListener.NONE).results().stream()
+        return engine.checks().run(Actor.operator("finn"), List.of(name), ProgressListener.NONE).results().stream()
                 .filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
 
@@ -71,7 +72,7 @@ class FindAndRepairIT {
         CheckResult before = check(checkName);
         assertThat(before.totalFindings()).as(checkName + " finds the planted damage").isPositive();
         Repair repair = engine.repairs().forCheck(checkName).orElseThrow();
-        RepairPlan applied = repair.apply("finn", "planted " + checkName);
+        RepairPlan applied = repair.apply(Actor.operator("finn"), "planted " + checkName);
         assertThat(applied.total()).as(repair.kind() + " changed something").isPositive();
         CheckResult after = check(checkName);
         assertThat(after.status()).as(checkName + " after " + repair.kind()).isEqualTo(CheckResult.Status.PASSED);

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,11 +16,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.saga.SagaStatus;
+import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -108,7 +111,7 @@ class RepairIT {
         assertThat(preview.changes().get(0).summary()).contains("would be merged into user " + ids.get(0)).contains("point(s) moved");
         assertThat(number("SELECT count(*) FROM users WHERE status = 'merged'")).isZero();
 
-        repair("duplicate-emails").apply("sam", "same person");
+        repair("duplicate-emails").apply(Actor.operator("sam"), "same person");
 
         assertThat(number("SELECT merged_into FROM users WHERE id = " + ids.get(2) + " AND status = 'merged'")).isEqualTo(ids.get(0));
         assertThat(number("SELECT count(*) FROM users WHERE status = 'active' AND email_normalized = '" + mailbox + "'")).isEqualTo(1);
@@ -136,7 +139,7 @@ class RepairIT {
         assertThat(preview.total()).isEqualTo(1);
         assertThat(preview.changes().get(0).summary()).contains("would be folded into user " + ids.get(0)).contains("+30 points");
 
-        repair("duplicate-emails").apply("sam", "legacy duplicate");
+        repair("duplicate-emails").apply(Actor.operator("sam"), "legacy duplicate");
 
         assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(0))).isEqualTo(40);
         assertThat(number("SELECT count(*) FROM points_ledger WHERE user_id = " + ids.get(0) + " AND reason = 'legacy.merge' AND delta = 30"))
@@ -163,7 +166,7 @@ class RepairIT {
                 .contains("instead of the taken code " + taken);
         assertThat(number("SELECT count(*) FROM users WHERE email_normalized = 'lena.legacy@example.org'")).isZero();
 
-        repair("referral-codes").apply("sam", "legacy code conflicts");
+        repair("referral-codes").apply(Actor.operator("sam"), "legacy code conflicts");
 
         long lena = number("SELECT id FROM users WHERE email_normalized = 'lena.legacy@example.org' AND status = 'active'");
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
@@ -191,7 +194,7 @@ class RepairIT {
         assertThat(preview.changes().get(0).summary()).contains("points 17 → 10");
         assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(1))).as("dry run wrote nothing").isEqualTo(17);
 
-        RepairPlan applied = repair("points").apply("olga", "points drifted");
+        RepairPlan applied = repair("points").apply(Actor.operator("olga"), "points drifted");
         assertThat(applied.total()).isEqualTo(2);
         assertThat(number("SELECT count(*) FROM gamification_profiles p WHERE points <> (SELECT sum(delta) FROM points_ledger l"
                 + " WHERE l.user_id = p.user_id)")).isZero();
@@ -224,8 +227,8 @@ class RepairIT {
         assertThat(targets(referrals)).containsExactly(Long.toString(drifted));
         assertThat(referrals.changes().get(0).summary()).contains("referral count 2 → 0");
 
-        repair("points").apply("olga", "stripes drifted");
-        repair("referral-count").apply("olga", "stripes drifted");
+        repair("points").apply(Actor.operator("olga"), "stripes drifted");
+        repair("referral-count").apply(Actor.operator("olga"), "stripes drifted");
 
         assertThat(number("SELECT points FROM profile_totals WHERE user_id = " + drifted)).isEqualTo(10);
         assertThat(number("SELECT referral_count FROM profile_totals WHERE user_id = " + drifted)).isZero();
@@ -244,7 +247,7 @@ class RepairIT {
         sql("DELETE FROM gamification_profiles WHERE user_id = " + ids.get(2));
 
         assertThat(targets(repair("missing-profile").preview())).containsExactly(ids.get(2).toString());
-        repair("missing-profile").apply("olga", "profile lost");
+        repair("missing-profile").apply(Actor.operator("olga"), "profile lost");
 
         assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(2))).isEqualTo(10);
         assertThat(repair("missing-profile").preview().nothingToDo()).isTrue();
@@ -260,7 +263,7 @@ class RepairIT {
 
         RepairPlan preview = repair("referral-count").preview();
         assertThat(targets(preview)).containsExactly(ids.get(0).toString(), ids.get(1).toString());
-        repair("referral-count").apply("olga", "counts drifted");
+        repair("referral-count").apply(Actor.operator("olga"), "counts drifted");
 
         assertThat(number("SELECT referral_count FROM gamification_profiles WHERE user_id = " + ids.get(0))).isEqualTo(1);
         assertThat(number("SELECT referral_count FROM gamification_profiles WHERE user_id = " + ids.get(1))).isZero();
@@ -284,7 +287,7 @@ class RepairIT {
 
         RepairPlan preview = repair("referral-codes").preview();
         assertThat(targets(preview)).containsExactly(Long.toString(intruder));
-        repair("referral-codes").apply("olga", "legacy code conflict");
+        repair("referral-codes").apply(Actor.operator("olga"), "legacy code conflict");
 
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             String intruderNew = text(st, "SELECT referral_code FROM users WHERE id = " + intruder);
@@ -312,6 +315,10 @@ class RepairIT {
 
     @Test
     void aSagaWhoseInstanceStoppedIsFinishedByTheSagaRepair() throws Exception {
+        // An engine without background recovery, whose first pass could otherwise take the stuck saga before the repair.
+        engine.close();
+        engine = IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE,
+                IntegrityEngine.Mode.ONE_SHOT);
         UUID id = UUID.randomUUID();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO sagas (id, saga_type, business_key,"
                 + " status, current_step, step_count, owner_instance, lease_expires_at, data) VALUES (?, 'registration', 'gone@example.org',"
@@ -326,7 +333,7 @@ class RepairIT {
         assertThat(targets(preview)).contains(id.toString());
         assertThat(engine.sagas().show(id).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
 
-        repair("sagas").apply("oscar", "instance lost");
+        repair("sagas").apply(Actor.operator("oscar"), "instance lost");
 
         assertThat(engine.sagas().show(id).orElseThrow().status()).isIn(SagaStatus.COMPENSATED, SagaStatus.COMPLETED);
         assertThat(lastAudit("repair.sagas").actor()).isEqualTo("oscar");
@@ -344,7 +351,7 @@ class RepairIT {
         assertThat(targets(preview)).containsExactlyElementsOf(CacheKeys.PATTERNS);
         assertThat(preview.changes().get(0).summary()).contains("1 of 5 sampled entries diverge");
 
-        RepairPlan applied = repair("cache").apply("oscar", "divergence alert");
+        RepairPlan applied = repair("cache").apply(Actor.operator("oscar"), "divergence alert");
         assertThat(applied.changes().get(0).after().path("written").asLong()).isGreaterThanOrEqualTo(5);
         assertThat(engine.cacheDivergence().sampleNow().pattern(CacheKeys.USER_PATTERN).orElseThrow().divergent()).isZero();
     }

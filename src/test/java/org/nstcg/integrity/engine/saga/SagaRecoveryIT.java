@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.support.TestDatabase;
@@ -171,9 +172,9 @@ class SagaRecoveryIT {
             assertThat(a.subject()).isEqualTo(id.toString());
             assertThat(a.message()).contains("sagas retry " + id);
         });
-        assertThatThrownBy(() -> sagas.retry(id, "ops", " ")).isInstanceOf(EngineException.class).hasMessageContaining("reason");
+        assertThatThrownBy(() -> sagas.retry(id, Actor.operator("ops"), " ")).isInstanceOf(EngineException.class).hasMessageContaining("reason");
 
-        SagaOutcome retried = sagas.retry(id, "alice", "widget store fixed");
+        SagaOutcome retried = sagas.retry(id, Actor.operator("alice"), "widget store fixed");
 
         assertThat(retried).isInstanceOf(SagaOutcome.Compensated.class);
         SagaRecord done = sagas.show(id).orElseThrow();
@@ -184,7 +185,7 @@ class SagaRecoveryIT {
             assertThat(e.actor()).contains("alice");
             assertThat(e.reason()).contains("widget store fixed");
         });
-        assertThatThrownBy(() -> sagas.retry(id, "alice", "again")).isInstanceOf(EngineException.class)
+        assertThatThrownBy(() -> sagas.retry(id, Actor.operator("alice"), "again")).isInstanceOf(EngineException.class)
                 .hasMessageContaining("COMPENSATED");
     }
 
@@ -199,7 +200,7 @@ class SagaRecoveryIT {
             COMPENSATION_BROKEN.set(false);
         }
 
-        sagas.resolve(outcome.sagaId(), "bob", "removed part A by hand");
+        sagas.resolve(outcome.sagaId(), Actor.operator("bob"), "removed part A by hand");
 
         SagaRecord r = sagas.show(outcome.sagaId()).orElseThrow();
         assertThat(r.status()).isEqualTo(SagaStatus.RESOLVED);
