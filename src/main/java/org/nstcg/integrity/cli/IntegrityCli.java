@@ -60,7 +60,7 @@ public final class IntegrityCli implements Callable<Integer> {
                     .paramLabel(key.secret() ? "SECRET" : "VALUE")
                     .type(String.class)
                     .scopeType(ScopeType.INHERIT)
-                    .description(key.description() + " [" + key.environmentVariable() + "]")
+                    .description(key.description().replace("%", "%%") + " [" + key.environmentVariable() + "]") // picocli formats descriptions
                     .build());
         }
         // Sub-commands are added after the generated flags: inherited options are copied when a sub-command is added.

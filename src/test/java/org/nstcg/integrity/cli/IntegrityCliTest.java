@@ -45,6 +45,21 @@ class IntegrityCliTest {
     }
 
     @Test
+    void helpShowsPercentagesWithoutPicocliFormattingWarnings() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream stray = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(stray, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run("register", "--help");
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(out.toString()).contains("0% to 100%");
+        assertThat(stray.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("WARN");
+    }
+
+    @Test
     void malformedSettingOnStatusIsOneLineNamingTheKeyWithExitCode78() {
         int code = run("status", "--db-pool-size", "0");
 
