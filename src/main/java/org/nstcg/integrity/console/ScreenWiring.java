@@ -183,14 +183,12 @@ final class ScreenWiring {
 
             @Override
             public MergeOutcome merge(long survivorId, long duplicateId, String reason) {
-                String actor = session.authorize(Permission.MERGE_USERS);
-                return engine.dedup().merges().merge(survivorId, duplicateId, actor, reason);
+                return engine.dedup().merges().merge(survivorId, duplicateId, Actor.of(session), reason);
             }
 
             @Override
             public UnmergeOutcome unmerge(long userId, String reason) {
-                String actor = session.authorize(Permission.MERGE_USERS);
-                return engine.dedup().merges().unmerge(userId, actor, reason);
+                return engine.dedup().merges().unmerge(userId, Actor.of(session), reason);
             }
         };
     }

@@ -7,6 +7,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 
 /**
@@ -70,6 +72,14 @@ class ArchitectureTest {
                 .should().callMethodWhere(DescribedPredicate.describe("AuditTrail.record",
                         call -> call.getTarget().getOwner().isAssignableTo(AuditTrail.class) && call.getName().equals("record")))
                 .because("the engine service that acts writes its audit entry (issue 13); a face that wrote one could forget it")
+                .check(classes);
+    }
+
+    @ArchTest
+    void facesNeverActOnSomeoneElsesBehalf(JavaClasses classes) {
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI)
+                .should().callMethod(Actor.class, "onBehalf", Actor.class, Permission.class)
+                .because("Actor.onBehalf grants what another service checks; only an engine service composing others may use it")
                 .check(classes);
     }
 }

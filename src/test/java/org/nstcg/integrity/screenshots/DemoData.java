@@ -110,7 +110,7 @@ final class DemoData {
 
         registerPeople();
         importLegacyUsers(admin.authorize(Permission.MERGE_USERS));
-        mergeADuplicate(support.authorize(Permission.MERGE_USERS));
+        mergeADuplicate(Actor.of(support));
         runDemoSagas();
         fillAndStaleTheCache();
         damageSomeRows();
@@ -154,7 +154,7 @@ final class DemoData {
         log.info("Demo import: {} imported, {} held", result.imported(), result.held());
     }
 
-    private void mergeADuplicate(String actor) {
+    private void mergeADuplicate(Actor actor) {
         long survivor = userIds.get(1);
         long duplicate = userIds.get(userIds.size() - 1);
         MergeOutcome o = engine.dedup().merges().merge(survivor, duplicate, actor, "Same person: Grace wrote in from both mailboxes");

@@ -4,7 +4,7 @@ package org.nstcg.integrity.engine.account;
  * Who asks the engine to act. Engine services that change something take an actor, check its permission and write
  * the audit entry themselves, so that no face (console, CLI, and the HTTP server to come) can forget either.
  */
-public sealed interface Actor permits Actor.Console, Actor.Operator, Actor.Scheduled {
+public sealed interface Actor permits Actor.Console, Actor.Operator, Actor.Scheduled, Actor.OnBehalf {
 
     /** Longest name the audit trail records. */
     int MAX_NAME = 100;
@@ -33,6 +33,22 @@ public sealed interface Actor permits Actor.Console, Actor.Operator, Actor.Sched
     /** The engine itself, on a schedule: {@code component} names what acts (recorded as {@code system:<component>}). */
     static Actor system(String component) {
         return new Scheduled(component);
+    }
+
+    /**
+     * For an engine service that does its work through another's: {@code of} acts, holding {@code because}, and whatever
+     * the other service checks is granted on that ground (the duplicate-email repair merges users for an actor who may
+     * apply repairs). Faces never make one (ArchitectureTest).
+     */
+    static Actor onBehalf(Actor of, Permission because) {
+        return new OnBehalf(of, because);
+    }
+
+    record OnBehalf(Actor of, Permission because) implements Actor {
+        @Override
+        public String authorize(Permission permission) {
+            return of.authorize(because);
+        }
     }
 
     record Console(Session session) implements Actor {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheInvalidator;
@@ -84,8 +86,13 @@ public final class MergeService {
         }
     }
 
-    /** Merges {@code duplicateId} into {@code survivorId}, or says why not. */
-    public MergeOutcome merge(long survivorId, long duplicateId, String actor, String reason) {
+    /**
+     * Merges {@code duplicateId} into {@code survivorId}, or says why not, if {@code by} may merge users.
+     *
+     * @throws org.nstcg.integrity.engine.account.AccessDeniedException when it may not (nothing is done)
+     */
+    public MergeOutcome merge(long survivorId, long duplicateId, Actor by, String reason) {
+        String actor = by.authorize(Permission.MERGE_USERS);
         MergeOutcome preview = preview(survivorId, duplicateId);
         if (!(preview instanceof MergeOutcome.Previewed p)) {
             return preview;
@@ -114,8 +121,9 @@ public final class MergeService {
         return new MergeOutcome.Unfinished(outcome.sagaId(), "another instance took the merge over and will finish it");
     }
 
-    /** Undoes the live merge of user {@code userId} (the duplicate), exactly, or says why it cannot. */
-    public UnmergeOutcome unmerge(long userId, String actor, String reason) {
+    /** Undoes the live merge of user {@code userId} (the duplicate), exactly, or says why it cannot, if {@code by} may merge users. */
+    public UnmergeOutcome unmerge(long userId, Actor by, String reason) {
+        String actor = by.authorize(Permission.MERGE_USERS);
         Connection c = null;
         try {
             c = dataSource.getConnection();

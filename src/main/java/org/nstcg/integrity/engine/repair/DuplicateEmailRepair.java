@@ -33,7 +33,7 @@ final class DuplicateEmailRepair implements Repair {
     interface Merger {
         String preview(long survivor, long duplicate);
 
-        String merge(long survivor, long duplicate, String actor, String reason);
+        String merge(long survivor, long duplicate, Actor actor, String reason);
     }
 
     private static final String ACTIVE_DUPLICATES = "SELECT u.id, first_value(u.id) OVER (PARTITION BY u.email_normalized"
@@ -113,7 +113,7 @@ final class DuplicateEmailRepair implements Repair {
         try (Connection c = dataSource.getConnection()) {
             for (Pair p : activeDuplicates(c)) {
                 total++;
-                String outcome = merger.merge(p.survivor(), p.duplicate(), actor, reason);
+                String outcome = merger.merge(p.survivor(), p.duplicate(), Actor.onBehalf(by, Permission.APPLY_REPAIRS), reason);
                 if (changes.size() < MAX_LISTED) {
                     changes.add(new PlannedChange("user", Long.toString(p.duplicate()), null, json.createObjectNode().put("mergedInto", p.survivor()),
                             "user " + p.duplicate() + " (" + p.mailbox() + ") merged into user " + p.survivor() + ": " + outcome));

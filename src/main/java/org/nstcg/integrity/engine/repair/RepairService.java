@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import javax.sql.DataSource;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
@@ -48,7 +49,7 @@ public final class RepairService {
             }
 
             @Override
-            public String merge(long survivor, long duplicate, String actor, String reason) {
+            public String merge(long survivor, long duplicate, Actor actor, String reason) {
                 return merge.merge(survivor, duplicate, actor, reason);
             }
         }));
@@ -57,7 +58,7 @@ public final class RepairService {
     /** Merges one user into another; returns a sentence saying what happened. */
     @FunctionalInterface
     public interface MergeFunction {
-        String merge(long survivor, long duplicate, String actor, String reason);
+        String merge(long survivor, long duplicate, Actor actor, String reason);
     }
 
     /** Adds a repair (another package's, such as merging duplicate emails). */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
@@ -119,7 +120,7 @@ class MergeIT {
         long totalBefore = scalarSql("SELECT sum(points) FROM gamification_profiles");
         long janeBefore = scalarSql("SELECT points FROM gamification_profiles WHERE user_id = " + jane);
 
-        MergeOutcome.Merged m = (MergeOutcome.Merged) engine.dedup().merges().merge(jane, dee, "support-sam", "same person");
+        MergeOutcome.Merged m = (MergeOutcome.Merged) engine.dedup().merges().merge(jane, dee, Actor.operator("support-sam"), "same person");
 
         assertThat(scalarSql("SELECT sum(points) FROM gamification_profiles")).isEqualTo(totalBefore);
         assertThat(scalarSql("SELECT points FROM gamification_profiles WHERE user_id = " + jane)).isEqualTo(janeBefore + 85);
@@ -155,7 +156,7 @@ class MergeIT {
     void aMailboxMergedAwayCanRegisterAgainAtOnce() {
         assertThat(knownMarker("janedoe@outlook.com")).as("dee's sign-up left the fast-path marker").isTrue();
 
-        engine.dedup().merges().merge(jane, dee, "support-sam", "same person");
+        engine.dedup().merges().merge(jane, dee, Actor.operator("support-sam"), "same person");
 
         assertThat(knownMarker("janedoe@outlook.com")).as("the merge forgot the freed mailbox").isFalse();
         assertThat(engine.registration().register(new RegistrationRequest("JaneDoe@outlook.com", "Dee", "Again", null)))
@@ -164,12 +165,12 @@ class MergeIT {
 
     @Test
     void anUnmergeForgetsTheMarkerOfTheRestoredMailbox() {
-        engine.dedup().merges().merge(jane, dee, "support-sam", null);
+        engine.dedup().merges().merge(jane, dee, Actor.operator("support-sam"), null);
         try (redis.clients.jedis.RedisClient r = redis.clients.jedis.RedisClient.create(org.nstcg.integrity.support.TestServers.redisUri())) {
             r.set(db.redisPrefix() + "known:email:janedoe@outlook.com", "1"); // as a stale marker would be
         }
 
-        assertThat(engine.dedup().merges().unmerge(dee, "support-sam", "not the same person")).isInstanceOf(UnmergeOutcome.Unmerged.class);
+        assertThat(engine.dedup().merges().unmerge(dee, Actor.operator("support-sam"), "not the same person")).isInstanceOf(UnmergeOutcome.Unmerged.class);
 
         assertThat(knownMarker("janedoe@outlook.com")).isFalse();
         assertThat(engine.registration().register(new RegistrationRequest("janedoe@outlook.com", "Dee", "Again", null)))
@@ -181,9 +182,9 @@ class MergeIT {
         Map<String, List<String>> before = snapshot();
         List<String> ledgerBefore = ledgerRows();
 
-        MergeOutcome.Merged m = (MergeOutcome.Merged) engine.dedup().merges().merge(jane, dee, "support-sam", null);
+        MergeOutcome.Merged m = (MergeOutcome.Merged) engine.dedup().merges().merge(jane, dee, Actor.operator("support-sam"), null);
         assertThat(snapshot()).isNotEqualTo(before);
-        UnmergeOutcome.Unmerged u = (UnmergeOutcome.Unmerged) engine.dedup().merges().unmerge(dee, "support-sam", "not the same person");
+        UnmergeOutcome.Unmerged u = (UnmergeOutcome.Unmerged) engine.dedup().merges().unmerge(dee, Actor.operator("support-sam"), "not the same person");
 
         assertThat(u.mergeId()).isEqualTo(m.mergeId());
         assertThat(u.pointsReturned()).isEqualTo(85);
@@ -200,7 +201,7 @@ class MergeIT {
         assertThat(scalarSql("SELECT count(*) FROM audit_log WHERE action = 'user.unmerge'")).isEqualTo(1);
         assertThat(engine.audit().verify().intact()).isTrue();
         // and it can be merged again
-        assertThat(engine.dedup().merges().merge(jane, dee, "support-sam", null)).isInstanceOf(MergeOutcome.Merged.class);
+        assertThat(engine.dedup().merges().merge(jane, dee, Actor.operator("support-sam"), null)).isInstanceOf(MergeOutcome.Merged.class);
     }
 
     @Test
@@ -208,7 +209,7 @@ class MergeIT {
         String janeCode = register0code();
         assertThat(sqlError("UPDATE referral_codes SET user_id = " + jane + ", kind = 'alias' WHERE code = '" + deeCode + "'"))
                 .contains("referral codes are issued forever");
-        engine.dedup().merges().merge(jane, dee, "a", null);
+        engine.dedup().merges().merge(jane, dee, Actor.operator("a"), null);
         // the survivor's own code cannot be handed to the merged user, nor can a moved code be renamed or deleted
         assertThat(sqlError("UPDATE referral_codes SET user_id = " + dee + " WHERE code = '" + janeCode + "'"))
                 .contains("referral codes are issued forever");
@@ -228,18 +229,18 @@ class MergeIT {
     @Test
     void refusalsSayWhyAndChangeNothing() throws Exception {
         MergeService merges = engine.dedup().merges();
-        assertThat(((MergeOutcome.Refused) merges.merge(jane, jane, "a", null)).reason()).contains("cannot be merged into itself");
-        assertThat(((MergeOutcome.Refused) merges.merge(jane, 999_999, "a", null)).reason()).isEqualTo("there is no user 999999");
-        assertThat(((MergeOutcome.Refused) merges.merge(999_999, jane, "a", null)).reason()).isEqualTo("there is no user 999999");
-        assertThat(((UnmergeOutcome.Refused) merges.unmerge(dee, "a", null)).reason()).contains("is active, not merged");
-        assertThat(merges.merge(jane, dee, "a", null)).isInstanceOf(MergeOutcome.Merged.class);
-        assertThat(((MergeOutcome.Refused) merges.merge(jane, dee, "a", null)).reason()).contains("already merged into user " + jane);
-        assertThat(((MergeOutcome.Refused) merges.merge(dee, r1, "a", null)).reason()).contains("is itself merged into user " + jane);
-        assertThat(merges.merge(r3, jane, "a", null)).isInstanceOf(MergeOutcome.Merged.class);
-        assertThat(((UnmergeOutcome.Refused) merges.unmerge(dee, "a", null)).reason())
+        assertThat(((MergeOutcome.Refused) merges.merge(jane, jane, Actor.operator("a"), null)).reason()).contains("cannot be merged into itself");
+        assertThat(((MergeOutcome.Refused) merges.merge(jane, 999_999, Actor.operator("a"), null)).reason()).isEqualTo("there is no user 999999");
+        assertThat(((MergeOutcome.Refused) merges.merge(999_999, jane, Actor.operator("a"), null)).reason()).isEqualTo("there is no user 999999");
+        assertThat(((UnmergeOutcome.Refused) merges.unmerge(dee, Actor.operator("a"), null)).reason()).contains("is active, not merged");
+        assertThat(merges.merge(jane, dee, Actor.operator("a"), null)).isInstanceOf(MergeOutcome.Merged.class);
+        assertThat(((MergeOutcome.Refused) merges.merge(jane, dee, Actor.operator("a"), null)).reason()).contains("already merged into user " + jane);
+        assertThat(((MergeOutcome.Refused) merges.merge(dee, r1, Actor.operator("a"), null)).reason()).contains("is itself merged into user " + jane);
+        assertThat(merges.merge(r3, jane, Actor.operator("a"), null)).isInstanceOf(MergeOutcome.Merged.class);
+        assertThat(((UnmergeOutcome.Refused) merges.unmerge(dee, Actor.operator("a"), null)).reason())
                 .contains("has since been merged into user " + r3).contains("unmerge user " + jane + " first");
-        assertThat(merges.unmerge(jane, "a", null)).isInstanceOf(UnmergeOutcome.Unmerged.class);
-        assertThat(merges.unmerge(dee, "a", null)).isInstanceOf(UnmergeOutcome.Unmerged.class);
+        assertThat(merges.unmerge(jane, Actor.operator("a"), null)).isInstanceOf(UnmergeOutcome.Unmerged.class);
+        assertThat(merges.unmerge(dee, Actor.operator("a"), null)).isInstanceOf(UnmergeOutcome.Unmerged.class);
         assertThat(scalarSql("SELECT count(*) FROM users WHERE status = 'active'")).isEqualTo(5);
     }
 
@@ -249,7 +250,7 @@ class MergeIT {
         List<String> ledgerBefore = ledgerRows();
         for (String failing : List.of(MergeSaga.CODES, MergeSaga.REFERRALS, MergeSaga.MOVE)) {
             MergeService merges = mergesWithFault(failing, new AtomicInteger(1));
-            MergeOutcome o = merges.merge(jane, dee, "a", null);
+            MergeOutcome o = merges.merge(jane, dee, Actor.operator("a"), null);
             assertThat(o).as(failing).isInstanceOf(MergeOutcome.RolledBack.class);
             assertThat(((MergeOutcome.RolledBack) o).message()).contains(failing);
             assertThat(snapshot()).as(failing).isEqualTo(before);
@@ -263,7 +264,7 @@ class MergeIT {
     @Test
     void aMergeFailingAfterItsPivotIsFinishedForward() throws Exception {
         MergeService merges = mergesWithFault(MergeSaga.CACHE, new AtomicInteger(1));
-        assertThat(merges.merge(jane, dee, "a", null)).isInstanceOf(MergeOutcome.Merged.class);
+        assertThat(merges.merge(jane, dee, Actor.operator("a"), null)).isInstanceOf(MergeOutcome.Merged.class);
         assertThat(scalarSql("SELECT count(*) FROM users WHERE id = " + dee + " AND status = 'merged'")).isEqualTo(1);
         assertThat(scalarSql("SELECT count(*) FROM sagas WHERE saga_type = '" + MergeSaga.TYPE + "' AND status = 'COMPLETED'")).isEqualTo(1);
     }
@@ -280,7 +281,7 @@ class MergeIT {
         Map<String, List<String>> before = snapshot();
         MergeService crashing = mergesWithFault(MergeSaga.MOVE, new AtomicInteger(1), true);
         try {
-            crashing.merge(jane, dee, "a", null);
+            crashing.merge(jane, dee, Actor.operator("a"), null);
             throw new AssertionError("the merge should have crashed");
         } catch (SimulatedCrash expected) {
             // the process "died" after RepointReferrals committed
@@ -300,7 +301,7 @@ class MergeIT {
     void aMergeInterruptedAfterItsPivotIsFinishedByRecovery() throws Exception {
         MergeService crashing = mergesWithFault(MergeSaga.CACHE, new AtomicInteger(1), true);
         try {
-            crashing.merge(jane, dee, "a", null);
+            crashing.merge(jane, dee, Actor.operator("a"), null);
             throw new AssertionError("the merge should have crashed");
         } catch (SimulatedCrash expected) {
             // the process "died" after the pivot committed

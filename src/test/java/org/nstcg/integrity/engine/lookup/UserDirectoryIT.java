@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.dedup.MergeOutcome;
 import org.nstcg.integrity.engine.lookup.UserMatch.Reason;
 import org.nstcg.integrity.engine.referral.CrockfordBase32;
@@ -144,7 +145,7 @@ class UserDirectoryIT {
     @Test
     void detailsShowProfileLedgerReferralsSagasAndAudit() {
         MergeOutcome merged = engine.dedup().merges().merge(ada.userId(), register("ada.l@outlook.com", "Ada", "L", null).userId(),
-                "support", "same person");
+                Actor.operator("support"), "same person");
         assertThat(merged).isInstanceOf(MergeOutcome.Merged.class);
 
         UserDetails d = engine.users().details(ada.userId()).orElseThrow();
@@ -173,7 +174,7 @@ class UserDirectoryIT {
     @Test
     void aMergedUserShowsTheMergeUnmergeWouldUndo() {
         long dup = register("ada.l@outlook.com", "Ada", "L", null).userId();
-        engine.dedup().merges().merge(ada.userId(), dup, "support", null);
+        engine.dedup().merges().merge(ada.userId(), dup, Actor.operator("support"), null);
 
         UserDetails d = engine.users().details(dup).orElseThrow();
 

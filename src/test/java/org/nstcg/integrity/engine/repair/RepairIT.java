@@ -1,6 +1,7 @@
 package org.nstcg.integrity.engine.repair;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,13 +17,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.AccessDeniedException;
 import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -118,6 +122,33 @@ class RepairIT {
         assertThat(number("SELECT sum(points) FROM gamification_profiles")).isEqualTo(pointsBefore);
         assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(0))).isEqualTo(20);
         assertThat(repair("duplicate-emails").preview().nothingToDo()).isTrue();
+    }
+
+    /**
+     * Permissions are the engine's: an operator may apply the duplicate-email repair, which merges on its behalf,
+     * but may not merge users directly; support may merge but not apply repairs. Refusals change nothing.
+     */
+    @Test
+    void theDuplicateEmailRepairMergesOnBehalfOfAnOperatorWhoMayNotMergeDirectly() throws Exception {
+        List<Long> ids = users(2);
+        String mailbox;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            mailbox = text(st, "SELECT email_normalized FROM users WHERE id = " + ids.get(0));
+        }
+        sql("DROP INDEX users_email_normalized_active_uk",
+                "UPDATE users SET email_normalized = '" + mailbox + "' WHERE id = " + ids.get(1));
+        Actor operator = Actor.of(TestAccounts.signIn(engine, Role.OPERATOR));
+        Actor support = Actor.of(TestAccounts.signIn(engine, Role.SUPPORT));
+
+        assertThatThrownBy(() -> engine.dedup().merges().merge(ids.get(0), ids.get(1), operator, "same person"))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> repair("duplicate-emails").apply(support, "same person")).isInstanceOf(AccessDeniedException.class);
+        assertThat(number("SELECT count(*) FROM users WHERE status = 'merged'")).isZero();
+
+        repair("duplicate-emails").apply(operator, "same person");
+
+        assertThat(number("SELECT merged_into FROM users WHERE id = " + ids.get(1) + " AND status = 'merged'")).isEqualTo(ids.get(0));
+        assertThat(lastAudit("user.merge").actor()).isEqualTo(TestAccounts.username(Role.OPERATOR));
     }
 
     @Test
