@@ -102,12 +102,7 @@ class RepairIT {
     @Test
     void activeUsersSharingAMailboxAreMergedIntoTheEarliestKeepingEveryPoint() throws Exception {
         List<Long> ids = users(3);
-        String mailbox;
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            mailbox = text(st, "SELECT email_normalized FROM users WHERE id = " + ids.get(0));
-        }
-        sql("DROP INDEX users_email_normalized_active_uk",
-                "UPDATE users SET email_normalized = '" + mailbox + "' WHERE id = " + ids.get(2));
+        String mailbox = shareMailbox(ids.get(0), ids.get(2));
         long pointsBefore = number("SELECT sum(points) FROM gamification_profiles");
 
         RepairPlan preview = repair("duplicate-emails").preview();
@@ -131,12 +126,7 @@ class RepairIT {
     @Test
     void theDuplicateEmailRepairMergesOnBehalfOfAnOperatorWhoMayNotMergeDirectly() throws Exception {
         List<Long> ids = users(2);
-        String mailbox;
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            mailbox = text(st, "SELECT email_normalized FROM users WHERE id = " + ids.get(0));
-        }
-        sql("DROP INDEX users_email_normalized_active_uk",
-                "UPDATE users SET email_normalized = '" + mailbox + "' WHERE id = " + ids.get(1));
+        shareMailbox(ids.get(0), ids.get(1));
         Actor operator = Actor.of(TestAccounts.signIn(engine, Role.OPERATOR));
         Actor support = Actor.of(TestAccounts.signIn(engine, Role.SUPPORT));
 
@@ -335,6 +325,17 @@ class RepairIT {
                     .isEqualTo(ownerCode + " " + intruderNew);
         }
         assertThat(repair("referral-codes").preview().nothingToDo()).isTrue();
+    }
+
+    /** Gives {@code other} the mailbox of {@code first}, as legacy data did before the unique index; returns the mailbox. */
+    private String shareMailbox(long first, long other) throws SQLException {
+        String mailbox;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            mailbox = text(st, "SELECT email_normalized FROM users WHERE id = " + first);
+        }
+        sql("DROP INDEX users_email_normalized_active_uk",
+                "UPDATE users SET email_normalized = '" + mailbox + "' WHERE id = " + other);
+        return mailbox;
     }
 
     private static String text(Statement st, String query) throws SQLException {
