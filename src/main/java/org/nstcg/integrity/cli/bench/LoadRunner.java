@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Runs an operation from N client threads for a fixed time and records every latency. */
 final class LoadRunner {
@@ -82,6 +83,9 @@ final class LoadRunner {
 
     private static Samples sample(int clients, Duration duration, Operation op) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
+        // Set when the run ends, normally or because a client failed: every client stops after its current operation,
+        // and the run returns only once they all have, so the benchmark's schema is never removed under a running client.
+        AtomicBoolean stop = new AtomicBoolean();
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<long[]>> results = new ArrayList<>();
@@ -93,7 +97,7 @@ final class LoadRunner {
                     int count = 0;
                     start.await();
                     long end = System.nanoTime() + duration.toNanos();
-                    for (long n = 0; System.nanoTime() < end; n++) {
+                    for (long n = 0; System.nanoTime() < end && !stop.get(); n++) {
                         long t0 = System.nanoTime();
                         op.run(client, n);
                         long t = System.nanoTime() - t0;
@@ -115,7 +119,11 @@ final class LoadRunner {
             long[] merged = all.stream().flatMapToLong(java.util.Arrays::stream).toArray();
             return new Samples(merged, (window[1] - window[0]) / 1e9);
         } finally {
-            pool.shutdownNow();
+            stop.set(true);
+            pool.shutdown();
+            if (!pool.awaitTermination(120, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
         }
     }
 }
