@@ -1,7 +1,6 @@
 package org.nstcg.integrity.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -75,7 +74,7 @@ final class CacheRebuildCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(r)));
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(CacheAdministration.figures(r)));
         } else {
             out.printf(Locale.ROOT, "%s %s: %,d entries written, %,d refused because a write came first (they fill on the next read),"
                     + " %,d of %,d in %s (%,.0f/s).%n", r.cancelled() ? "Cancelled rebuild of" : "Rebuilt", r.pattern(), r.written(),
@@ -83,10 +82,6 @@ final class CacheRebuildCommand implements Callable<Integer> {
         }
         out.flush();
         return r.cancelled() ? ExitCodes.CANCELLED : ExitCodes.OK;
-    }
-
-    static ObjectNode toJson(CacheRebuilder.Result r) {
-        return CacheAdministration.figures(r);
     }
 
     /**

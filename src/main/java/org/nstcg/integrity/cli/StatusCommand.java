@@ -3,16 +3,12 @@ package org.nstcg.integrity.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.EngineHealth;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.ServerHealth;
-import org.nstcg.integrity.engine.config.ConfigLoader;
-import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.store.PlatformFigures;
-import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,10 +32,9 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        EngineConfig config = IntegrityCli.configRequest(spec).load(ConfigLoader.forThisProcess());
         IntegrityEngine engine;
         try {
-            engine = IntegrityEngine.start(config, Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.ONE_SHOT);
+            engine = EngineStarter.start(spec);
         } catch (ServerUnavailableException e) {
             if (json) {
                 ObjectNode root = JSON.createObjectNode();

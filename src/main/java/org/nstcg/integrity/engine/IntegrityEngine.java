@@ -319,8 +319,10 @@ public final class IntegrityEngine implements AutoCloseable {
         return cacheDivergence;
     }
 
-    /** Operator-triggered rebuilds of the cache from PostgreSQL, all of it or one key pattern. */
-    /** The rebuilder itself, unaudited (benchmarks, tests); faces use {@link #cacheAdministration()}. */
+    /**
+     * Rebuilds of the cache from PostgreSQL, all of it or one key pattern, unaudited (benchmarks, tests); faces use
+     * {@link #cacheAdministration()}.
+     */
     public CacheRebuilder cacheRebuilder() {
         return cacheRebuilder;
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
-import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -40,16 +38,14 @@ class EngineModeIT {
 
     @Test
     void aServiceEngineRunsItsBackgroundWork() throws Exception {
-        try (IntegrityEngine engine = IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE,
-                IntegrityEngine.Mode.SERVICE)) {
+        try (IntegrityEngine engine = db.startEngine()) {
             assertThat(backgroundThreads()).containsAll(BACKGROUND);
         }
     }
 
     @Test
     void aOneShotEngineStartsNoBackgroundThreadAndWritesEverythingOnClose() throws Exception {
-        try (IntegrityEngine engine = IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE,
-                IntegrityEngine.Mode.ONE_SHOT)) {
+        try (IntegrityEngine engine = db.startOneShotEngine()) {
             assertThat(backgroundThreads()).doesNotContainAnyElementsOf(BACKGROUND);
             assertThat(engine.registration().register(new RegistrationRequest("one-shot@example.org", "Ona", null, null)))
                     .isInstanceOf(RegistrationOutcome.Registered.class);

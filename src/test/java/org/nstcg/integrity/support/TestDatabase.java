@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
@@ -77,6 +78,11 @@ public final class TestDatabase implements AutoCloseable {
 
     public IntegrityEngine startEngine() {
         return IntegrityEngine.start(config(), ProgressListener.NONE);
+    }
+
+    /** An engine as a CLI command starts it: no background work ({@link IntegrityEngine.Mode#ONE_SHOT}). */
+    public IntegrityEngine startOneShotEngine() {
+        return IntegrityEngine.start(config(), Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.ONE_SHOT);
     }
 
     /** A JDBC connection whose search_path is this slice's schema. */

@@ -107,13 +107,14 @@ final class DuplicateEmailRepair implements Repair {
     @Override
     public RepairPlan apply(Actor by, String reason) {
         String actor = by.authorize(Permission.APPLY_REPAIRS);
+        Actor merging = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
         List<PlannedChange> changes = new ArrayList<>();
         long total = 0;
         List<String> stale = new ArrayList<>(List.of("leaderboard:referrers"));
         try (Connection c = dataSource.getConnection()) {
             for (Pair p : activeDuplicates(c)) {
                 total++;
-                String outcome = merger.merge(p.survivor(), p.duplicate(), Actor.onBehalf(by, Permission.APPLY_REPAIRS), reason);
+                String outcome = merger.merge(p.survivor(), p.duplicate(), merging, reason);
                 if (changes.size() < MAX_LISTED) {
                     changes.add(new PlannedChange("user", Long.toString(p.duplicate()), null, json.createObjectNode().put("mergedInto", p.survivor()),
                             "user " + p.duplicate() + " (" + p.mailbox() + ") merged into user " + p.survivor() + ": " + outcome));

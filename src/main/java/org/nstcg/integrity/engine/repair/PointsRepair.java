@@ -7,15 +7,15 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
-import org.nstcg.integrity.engine.store.ProfileCredits;
 
 /** Sets each profile's points to the sum of its ledger, the record every point is explained by. */
 final class PointsRepair extends SqlRepair {
 
     /** Profiles whose figures (row and stripes, V17) differ from their ledger. */
-    private static final String BAD = "SELECT p.user_id, p.points, coalesce(l.total, 0) AS ledger FROM " + ProfileCredits.TOTALS + " p"
+    private static final String BAD = "SELECT p.user_id, p.points, coalesce(l.total, 0) AS ledger FROM profile_totals p"
             + " LEFT JOIN (SELECT user_id, sum(delta) AS total FROM points_ledger GROUP BY user_id) l ON l.user_id = p.user_id"
             + " WHERE p.points <> coalesce(l.total, 0)";
+
     PointsRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
         super(dataSource, json, audit, cache);
     }

@@ -7,15 +7,15 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
-import org.nstcg.integrity.engine.store.ProfileCredits;
 
 /** Sets each profile's referral count to the number of users whose {@code referred_by} is that user. */
 final class ReferralCountRepair extends SqlRepair {
 
     /** Profiles whose referral count (row and stripes, V17) differs from the users they referred. */
-    private static final String BAD = "SELECT p.user_id, p.referral_count, coalesce(r.n, 0) AS actual FROM " + ProfileCredits.TOTALS + " p"
+    private static final String BAD = "SELECT p.user_id, p.referral_count, coalesce(r.n, 0) AS actual FROM profile_totals p"
             + " LEFT JOIN (SELECT referred_by, count(*) AS n FROM users WHERE referred_by IS NOT NULL GROUP BY referred_by) r"
             + " ON r.referred_by = p.user_id WHERE p.referral_count <> coalesce(r.n, 0)";
+
     ReferralCountRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
         super(dataSource, json, audit, cache);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
@@ -48,7 +49,7 @@ abstract class SqlRepair implements Repair {
     RepairPlan collect(Connection c, String sql, boolean apply, RowChange change) throws SQLException {
         List<PlannedChange> changes = new java.util.ArrayList<>();
         long total = 0;
-        try (java.sql.PreparedStatement ps = c.prepareStatement(sql); java.sql.ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(sql); java.sql.ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 total++;
                 if (changes.size() < MAX_LISTED) {
@@ -74,7 +75,7 @@ abstract class SqlRepair implements Repair {
         RepairPlan plan = collect(c, bad + " ORDER BY p.user_id", apply, change);
         if (apply && plan.total() > 0) {
             ProfileCredits.clearStripes(c, column, users);
-            try (java.sql.PreparedStatement ps = c.prepareStatement("WITH bad AS (" + bad + ") UPDATE gamification_profiles g SET "
+            try (PreparedStatement ps = c.prepareStatement("WITH bad AS (" + bad + ") UPDATE gamification_profiles g SET "
                     + column + " = bad." + valueColumn + " FROM bad WHERE g.user_id = bad.user_id")) {
                 ps.executeUpdate();
             }

@@ -75,6 +75,8 @@ final class StuckSagaRepair implements Repair {
     @Override
     public RepairPlan apply(Actor by, String reason) {
         String actor = by.authorize(Permission.APPLY_REPAIRS);
+        // Retried for the repairer, who may apply repairs: no refusal half-way through, after recovery has run.
+        Actor retrying = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
         List<SagaRecord> stuck = stuck();
         List<PlannedChange> changes = new ArrayList<>();
         try {
@@ -89,7 +91,7 @@ final class StuckSagaRepair implements Repair {
             if (r.status() == SagaStatus.FAILED_NEEDS_ATTENTION) {
                 String outcome;
                 try {
-                    outcome = describe(sagas.retry(r.id(), by, reason));
+                    outcome = describe(sagas.retry(r.id(), retrying, reason));
                 } catch (EngineException e) {
                     outcome = "not retried: " + e.getMessage();
                 }

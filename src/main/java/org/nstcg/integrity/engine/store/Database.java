@@ -61,10 +61,10 @@ public final class Database implements AutoCloseable {
     public static Database open(DatabaseSettings settings, ProgressListener progress, boolean validateEntities) {
         progress.step("Connecting to PostgreSQL at " + settings.endpoint() + "…");
         long t0 = System.nanoTime();
-        boolean current = probe(settings);
+        boolean runFlyway = validateEntities || !probe(settings);
         long t1 = System.nanoTime();
         progress.step("Bringing the database schema up to date…");
-        if (validateEntities || !current) {
+        if (runFlyway) {
             migrate(settings);
         }
         long t2 = System.nanoTime();
@@ -81,7 +81,7 @@ public final class Database implements AutoCloseable {
         }
         log.debug("PostgreSQL opened in {} ms: probe {} ms, migrations {}, pool {} ms, Hibernate {}",
                 (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
-                validateEntities || !current ? (t2 - t1) / 1_000_000 + " ms" : "skipped (schema current)", (t3 - t2) / 1_000_000,
+                runFlyway ? (t2 - t1) / 1_000_000 + " ms" : "skipped (schema current)", (t3 - t2) / 1_000_000,
                 validateEntities ? (System.nanoTime() - t3) / 1_000_000 + " ms" : "on first use");
         return db;
     }

@@ -7,14 +7,12 @@ import java.sql.SQLException;
 /**
  * Striped profile credits (V17, decision record 0007). A profile's points and referral count are its
  * {@code gamification_profiles} row plus its {@code profile_credit_stripes}, where credits go while another
- * transaction holds the row; readers read {@link #TOTALS}. A debit must first fold the stripes into the row, so
+ * transaction holds the row; readers read the view {@code profile_totals} (user_id, points, referral_count, version,
+ * updated_at, created_at, created_by_saga: row and stripes together). A debit must first fold the stripes into the row, so
  * the row alone can take it: the ledger trigger does so for points, and {@link #fold} is for the code that takes a
  * referral count back.
  */
 public final class ProfileCredits {
-
-    /** The view of profile figures, row and stripes together: user_id, points, referral_count, version, updated_at, created_at. */
-    public static final String TOTALS = "profile_totals";
 
     private ProfileCredits() {
     }

@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -349,8 +348,7 @@ class RepairIT {
     void aSagaWhoseInstanceStoppedIsFinishedByTheSagaRepair() throws Exception {
         // An engine without background recovery, whose first pass could otherwise take the stuck saga before the repair.
         engine.close();
-        engine = IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE,
-                IntegrityEngine.Mode.ONE_SHOT);
+        engine = db.startOneShotEngine();
         UUID id = UUID.randomUUID();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO sagas (id, saga_type, business_key,"
                 + " status, current_step, step_count, owner_instance, lease_expires_at, data) VALUES (?, 'registration', 'gone@example.org',"

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.support.EngineException;
-import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -62,8 +60,7 @@ class MigrationIT {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("DELETE FROM flyway_schema_history WHERE version = '" + latestVersion() + "'");
         }
-        try (IntegrityEngine engine = IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE,
-                IntegrityEngine.Mode.ONE_SHOT)) {
+        try (IntegrityEngine engine = db.startOneShotEngine()) {
             assertThat(engine.database().schemaVersion()).contains(latestVersion());
         }
     }
