@@ -61,7 +61,8 @@ public final class Database implements AutoCloseable {
     public static Database open(DatabaseSettings settings, ProgressListener progress, boolean validateEntities) {
         progress.step("Connecting to PostgreSQL at " + settings.endpoint() + "…");
         long t0 = System.nanoTime();
-        boolean runFlyway = validateEntities || !probe(settings);
+        boolean current = probe(settings); // always first: its failure names the setting to fix
+        boolean runFlyway = validateEntities || !current;
         long t1 = System.nanoTime();
         progress.step("Bringing the database schema up to date…");
         if (runFlyway) {
