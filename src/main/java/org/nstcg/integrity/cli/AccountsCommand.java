@@ -15,8 +15,8 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Account;
 import org.nstcg.integrity.engine.account.AccountResult;
 import org.nstcg.integrity.engine.account.AccountService;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Role;
-import org.nstcg.integrity.engine.account.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +54,7 @@ final class AccountsCommand {
             java.time.Instant now;
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
                 AccountService service = engine.accounts();
-                accounts = service.list(service.commandLineSession("command line"));
+                accounts = service.list(AuditActor.reader());
                 now = engine.clock().instant();
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -173,12 +173,12 @@ final class AccountsCommand {
         return line == null ? "" : line;
     }
 
-    /** Starts the engine, makes the change as the command line's administrator session ({@code --actor}) and reports it. */
-    private static int change(CommandSpec spec, AuditActor who, BiFunction<AccountService, Session, AccountResult> change,
+    /** Starts the engine, makes the change as the command line's operator ({@code --actor}) and reports it. */
+    private static int change(CommandSpec spec, AuditActor who, BiFunction<AccountService, Actor, AccountResult> change,
                               String success) {
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
             AccountService accounts = engine.accounts();
-            return report(spec, change.apply(accounts, accounts.commandLineSession(who.name())), success);
+            return report(spec, change.apply(accounts, who.actor()), success);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.nstcg.integrity.cli;
 
+import org.nstcg.integrity.engine.account.Actor;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -25,5 +26,19 @@ final class AuditActor {
     /** The actor as recorded. */
     String name() {
         return actor.strip();
+    }
+
+    /** The engine's actor for this command. */
+    Actor actor() {
+        return Actor.operator(name());
+    }
+
+    /**
+     * The actor of a command that only reads (and so has no {@code --actor}): the OS user, whose access to the
+     * engine's configuration is the credential.
+     */
+    static Actor reader() {
+        String user = System.getProperty("user.name");
+        return Actor.operator(user == null || user.isBlank() ? "cli" : user);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.audit.AuditEntry;
-import org.nstcg.integrity.engine.audit.AuditTrail.Verification;
+import org.nstcg.integrity.engine.audit.AuditVerification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,7 +40,7 @@ final class AuditCommand {
         @Override
         public Integer call() throws Exception {
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                Verification v = engine.audit().verify();
+                AuditVerification v = engine.audit().verify(AuditActor.reader());
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
                     ObjectNode root = JSON.createObjectNode().put("intact", v.intact()).put("entries", v.entries());
@@ -95,7 +95,7 @@ final class AuditCommand {
                 return ExitCodes.USAGE;
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                List<AuditEntry> entries = engine.audit().list(Optional.ofNullable(actor), Optional.ofNullable(action),
+                List<AuditEntry> entries = engine.audit().list(AuditActor.reader(), Optional.ofNullable(actor), Optional.ofNullable(action),
                         Optional.ofNullable(target), Optional.ofNullable(since).map(d -> engine.clock().instant().minus(d)), limit);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {

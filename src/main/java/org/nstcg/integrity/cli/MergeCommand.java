@@ -55,7 +55,7 @@ final class MergeCommand implements Callable<Integer> {
         }
         MergeOutcome o;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            o = dryRun ? engine.dedup().merges().preview(survivor, duplicate)
+            o = dryRun ? engine.dedup().merges().preview(who.actor(), survivor, duplicate)
                     : engine.dedup().merges().merge(survivor, duplicate, Actor.operator(who.name()), reason == null || reason.isBlank() ? null : reason.strip());
         }
         PrintWriter out = spec.commandLine().getOut();

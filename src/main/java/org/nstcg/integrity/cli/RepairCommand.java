@@ -66,7 +66,7 @@ final class RepairCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("error: there is no repair '" + kind + "'; the repairs are " + engine.repairs().kinds() + ".");
                 return ExitCodes.USAGE;
             }
-            RepairPlan plan = dryRun ? repair.get().preview() : repair.get().apply(Actor.operator(who.name()), reason);
+            RepairPlan plan = dryRun ? repair.get().preview(who.actor()) : repair.get().apply(Actor.operator(who.name()), reason);
             if (json) {
                 ObjectNode root = JSON.createObjectNode().put("kind", plan.kind()).put("applied", plan.applied()).put("total", plan.total());
                 ArrayNode changes = root.putArray("changes");

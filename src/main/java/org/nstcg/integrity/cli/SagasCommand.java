@@ -62,7 +62,7 @@ final class SagasCommand {
                 return ExitCodes.USAGE;
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                List<SagaRecord> sagas = engine.sagas().list(Optional.ofNullable(status),
+                List<SagaRecord> sagas = engine.sagas().list(AuditActor.reader(), Optional.ofNullable(status),
                         Optional.ofNullable(type).map(String::strip), Optional.ofNullable(since), limit);
                 SagaFormat format = new SagaFormat(engine.clock().instant());
                 PrintWriter out = spec.commandLine().getOut();
@@ -94,7 +94,7 @@ final class SagasCommand {
         @Override
         public Integer call() throws Exception {
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                Optional<SagaRecord> saga = engine.sagas().show(id);
+                Optional<SagaRecord> saga = engine.sagas().show(AuditActor.reader(), id);
                 if (saga.isEmpty()) {
                     return noSuchSaga(spec, id);
                 }
@@ -146,7 +146,7 @@ final class SagasCommand {
                 return ExitCodes.USAGE;
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                if (engine.sagas().show(id).isEmpty()) {
+                if (engine.sagas().show(AuditActor.reader(), id).isEmpty()) {
                     return noSuchSaga(spec, id);
                 }
                 PrintWriter out = spec.commandLine().getOut();
@@ -188,7 +188,7 @@ final class SagasCommand {
         @Override
         int act(SagaService sagas, PrintWriter out) {
             SagaOutcome outcome = sagas.retry(id, Actor.operator(who.name()), reason);
-            String now = sagas.show(id).map(r -> r.status().name()).orElse("?");
+            String now = sagas.show(who.actor(), id).map(r -> r.status().name()).orElse("?");
             if (outcome instanceof SagaOutcome.Completed) {
                 out.printf("Retried saga %s: it completed. Status now %s.%n", id, now);
                 return ExitCodes.OK;
@@ -230,7 +230,7 @@ final class SagasCommand {
         @Override
         int act(SagaService sagas, PrintWriter out) {
             sagas.resolve(id, Actor.operator(who.name()), note);
-            String now = sagas.show(id).map(r -> r.status().name()).orElse("?");
+            String now = sagas.show(who.actor(), id).map(r -> r.status().name()).orElse("?");
             out.printf("Resolved saga %s by %s: %s. Status now %s.%n", id, who.name(), note.strip(), now);
             return ExitCodes.OK;
         }
@@ -254,9 +254,9 @@ final class SagasCommand {
                 SagaFormat format = new SagaFormat(engine.clock().instant());
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
-                    out.println(SagaFormat.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(format.metricsJson(engine.sagas().metrics())));
+                    out.println(SagaFormat.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(format.metricsJson(engine.sagas().metrics(AuditActor.reader()))));
                 } else {
-                    format.metricsText(out, engine.sagas().metrics());
+                    format.metricsText(out, engine.sagas().metrics(AuditActor.reader()));
                 }
                 out.flush();
             }

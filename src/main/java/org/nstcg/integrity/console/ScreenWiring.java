@@ -1,7 +1,6 @@
 package org.nstcg.integrity.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +43,8 @@ import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
-import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.audit.AuditReader;
+import org.nstcg.integrity.engine.audit.AuditVerification;
 import org.nstcg.integrity.engine.cache.CacheInspector;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.CacheStats;
@@ -74,9 +74,9 @@ import org.nstcg.integrity.engine.support.ProgressListener;
 
 /**
  * Makes each screen's view-model for a signed-in user over a running engine. This is the one place where a
- * screen's engine calls are named; each goes through {@link Session#authorize} with the permission it needs, so
- * the engine refuses what the role may not do even if a screen offered it, and every action is audited under the
- * signed-in user's name. Screens the role may not see get no view-model at all.
+ * screen's engine calls are named; each passes the signed-in user as the {@link Actor}, and the engine's service
+ * checks the permission it needs, so the engine refuses what the role may not do even if a screen offered it, and
+ * audits every action under the signed-in user's name. Screens the role may not see get no view-model at all.
  */
 final class ScreenWiring {
 
@@ -84,6 +84,8 @@ final class ScreenWiring {
 
     private final IntegrityEngine engine;
     private final Session session;
+    /** The signed-in user as the engine's services see it: they check its permission and audit its actions. */
+    private final Actor actor;
     private final FxTaskRunner runner;
     private final Clock clock;
     private final Consumer<Feature> navigate;
@@ -94,6 +96,7 @@ final class ScreenWiring {
     ScreenWiring(IntegrityEngine engine, Session session, FxTaskRunner runner, Clock clock, Consumer<Feature> navigate) {
         this.engine = engine;
         this.session = session;
+        this.actor = Actor.of(session);
         this.runner = runner;
         this.clock = clock;
         this.navigate = navigate;
@@ -139,30 +142,24 @@ final class ScreenWiring {
         OverviewReader reader = new OverviewReader(engine.database().dataSource(), engine::figures,
                 () -> engine.alertLog().since(clock.instant().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
                 engine.cacheDivergence().threshold(), clock);
-        return new OverviewViewModel(() -> {
-            session.authorize(Permission.VIEW_OVERVIEW);
-            return reader.read();
-        }, feature -> session.may(feature.permission()), navigate, runner, clock, engine.config().consoleRefresh());
+        return new OverviewViewModel(() -> reader.read(actor), feature -> session.may(feature.permission()), navigate, runner, clock, engine.config().consoleRefresh());
     }
 
     private PageViewModel duplicates() {
         return new DuplicatesViewModel(new DuplicatesSource() {
             @Override
             public DuplicateAlerts.Report alerts() {
-                session.authorize(Permission.VIEW_DUPLICATES);
-                return DuplicateAlerts.latest(engine.checks(), DuplicatesViewModel.PAGE);
+                return DuplicateAlerts.latest(actor, engine.checks(), DuplicatesViewModel.PAGE);
             }
 
             @Override
             public List<DuplicateCandidate> exact(int offset, int limit) {
-                session.authorize(Permission.VIEW_DUPLICATES);
-                return engine.dedup().duplicates().exact(offset, limit);
+                return engine.dedup().duplicates().exact(actor, offset, limit);
             }
 
             @Override
             public List<DuplicateCandidate> likely(int offset, int limit) {
-                session.authorize(Permission.VIEW_DUPLICATES);
-                return engine.dedup().duplicates().likely(offset, limit);
+                return engine.dedup().duplicates().likely(actor, offset, limit);
             }
         }, mergeActions(), runner, clock);
     }
@@ -177,18 +174,17 @@ final class ScreenWiring {
 
             @Override
             public MergeOutcome preview(long survivorId, long duplicateId) {
-                session.authorize(Permission.MERGE_USERS);
-                return engine.dedup().merges().preview(survivorId, duplicateId);
+                return engine.dedup().merges().preview(actor, survivorId, duplicateId);
             }
 
             @Override
             public MergeOutcome merge(long survivorId, long duplicateId, String reason) {
-                return engine.dedup().merges().merge(survivorId, duplicateId, Actor.of(session), reason);
+                return engine.dedup().merges().merge(survivorId, duplicateId, actor, reason);
             }
 
             @Override
             public UnmergeOutcome unmerge(long userId, String reason) {
-                return engine.dedup().merges().unmerge(userId, Actor.of(session), reason);
+                return engine.dedup().merges().unmerge(userId, actor, reason);
             }
         };
     }
@@ -198,30 +194,27 @@ final class ScreenWiring {
         return new SagasViewModel(new SagaSource() {
             @Override
             public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
-                session.authorize(Permission.VIEW_SAGAS);
-                return sagas.page(query, after, size);
+                return sagas.page(actor, query, after, size);
             }
 
             @Override
             public Optional<SagaRecord> show(UUID id) {
-                session.authorize(Permission.VIEW_SAGAS);
-                return sagas.show(id);
+                return sagas.show(actor, id);
             }
 
             @Override
             public List<String> types() {
-                session.authorize(Permission.VIEW_SAGAS);
-                return sagas.types();
+                return sagas.types(actor);
             }
 
             @Override
             public SagaOutcome retry(UUID id, String reason) {
-                return sagas.retry(id, Actor.of(session), reason);
+                return sagas.retry(id, actor, reason);
             }
 
             @Override
             public void resolve(UUID id, String note) {
-                sagas.resolve(id, Actor.of(session), note);
+                sagas.resolve(id, actor, note);
             }
         }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.ACT_ON_SAGAS));
     }
@@ -230,36 +223,32 @@ final class ScreenWiring {
         return new CacheViewModel(new CacheSource() {
             @Override
             public List<DivergenceSample> divergence(Instant since, Duration bucket) {
-                session.authorize(Permission.VIEW_CACHE);
-                return engine.cacheDivergence().history(since, bucket);
+                return engine.cacheAdministration().divergence(actor, since, bucket);
             }
 
             @Override
             public DivergenceReport latestRound() {
-                session.authorize(Permission.VIEW_CACHE);
-                return engine.cacheDivergence().current();
+                return engine.cacheAdministration().latestRound(actor);
             }
 
             @Override
             public CacheStats stats() {
-                session.authorize(Permission.VIEW_CACHE);
-                return engine.cache().coordinator().stats();
+                return engine.cacheAdministration().stats(actor);
             }
 
             @Override
-            public CacheInspector.Overview contents() throws Exception {
-                session.authorize(Permission.VIEW_CACHE);
-                return new CacheInspector(engine.cache().coordinator()).overview();
+            public CacheInspector.Overview contents() {
+                return engine.cacheAdministration().contents(actor);
             }
 
             @Override
             public CacheRebuilder.Result rebuild(String pattern, ProgressListener progress, BooleanSupplier cancelled) {
-                return engine.cacheAdministration().rebuild(Actor.of(session), pattern, progress, cancelled);
+                return engine.cacheAdministration().rebuild(actor, pattern, progress, cancelled);
             }
 
             @Override
             public Optional<Long> invalidate(String pattern) {
-                return engine.cacheAdministration().invalidate(Actor.of(session), pattern);
+                return engine.cacheAdministration().invalidate(actor, pattern);
             }
 
             @Override
@@ -278,14 +267,12 @@ final class ScreenWiring {
         return new UsersViewModel(new UsersSource() {
             @Override
             public List<UserMatch> search(String query, int limit) {
-                session.authorize(Permission.LOOK_UP_USERS);
-                return engine.users().search(query, limit);
+                return engine.users().search(actor, query, limit);
             }
 
             @Override
             public Optional<UserDetails> details(long userId) {
-                session.authorize(Permission.LOOK_UP_USERS);
-                return engine.users().details(userId);
+                return engine.users().details(actor, userId);
             }
         }, mergeActions(), runner, clock);
     }
@@ -305,30 +292,27 @@ final class ScreenWiring {
 
             @Override
             public List<RunSummary> history(int limit) {
-                session.authorize(Permission.RUN_CHECKS);
-                return engine.checks().history(Optional.empty(), limit);
+                return engine.checks().history(actor, Optional.empty(), limit);
             }
 
             @Override
             public List<Finding> findings(long runId, String check, int limit) {
-                session.authorize(Permission.RUN_CHECKS);
-                return engine.checks().findings(runId, Optional.of(check), limit);
+                return engine.checks().findings(actor, runId, Optional.of(check), limit);
             }
 
             @Override
             public CheckRun run(List<String> only, ProgressListener progress) {
-                return engine.checks().run(Actor.of(session), only, progress);
+                return engine.checks().run(actor, only, progress);
             }
 
             @Override
             public RepairPlan preview(String kind) {
-                session.authorize(Permission.APPLY_REPAIRS);
-                return repair(kind).preview();
+                return repair(kind).preview(actor);
             }
 
             @Override
             public RepairPlan apply(String kind, String reason) {
-                return repair(kind).apply(Actor.of(session), reason);
+                return repair(kind).apply(actor, reason);
             }
 
             private Repair repair(String kind) {
@@ -339,24 +323,21 @@ final class ScreenWiring {
     }
 
     private PageViewModel audit() {
-        AuditTrail trail = engine.audit();
+        AuditReader trail = engine.audit();
         return new AuditViewModel(new AuditSource() {
             @Override
             public AuditPage page(AuditQuery query, Optional<AuditPage.Cursor> after, int size) {
-                session.authorize(Permission.VIEW_AUDIT);
-                return trail.page(query, after, size);
+                return trail.page(actor, query, after, size);
             }
 
             @Override
             public Optional<AuditEntry> entry(long id) {
-                session.authorize(Permission.VIEW_AUDIT);
-                return trail.entry(id);
+                return trail.entry(actor, id);
             }
 
             @Override
-            public AuditTrail.Verification verify() throws SQLException {
-                session.authorize(Permission.VIEW_AUDIT);
-                return trail.verify();
+            public AuditVerification verify() {
+                return trail.verify(actor);
             }
         }, runner, clock, engine.config().consoleRefresh());
     }
@@ -366,32 +347,32 @@ final class ScreenWiring {
         return new AccountsViewModel(new AccountsViewModel.Accounts() {
             @Override
             public List<Account> list() {
-                return accounts.list(session);
+                return accounts.list(actor);
             }
 
             @Override
             public AccountResult create(String username, String displayName, Role role, String password) {
-                return accounts.create(session, username, displayName, role, password);
+                return accounts.create(actor, username, displayName, role, password);
             }
 
             @Override
             public AccountResult changeRole(String username, Role role) {
-                return accounts.changeRole(session, username, role);
+                return accounts.changeRole(actor, username, role);
             }
 
             @Override
             public AccountResult setDisabled(String username, boolean disabled) {
-                return accounts.setDisabled(session, username, disabled);
+                return accounts.setDisabled(actor, username, disabled);
             }
 
             @Override
             public AccountResult resetPassword(String username, String password) {
-                return accounts.resetPassword(session, username, password);
+                return accounts.resetPassword(actor, username, password);
             }
 
             @Override
             public AccountResult unlock(String username) {
-                return accounts.unlock(session, username);
+                return accounts.unlock(actor, username);
             }
         }, runner, clock, session.username());
     }

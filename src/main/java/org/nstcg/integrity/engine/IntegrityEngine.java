@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.nstcg.integrity.engine.account.AccountService;
 import org.nstcg.integrity.engine.account.PasswordHasher;
 import org.nstcg.integrity.engine.audit.AuditEvent;
+import org.nstcg.integrity.engine.audit.AuditReader;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheAdministration;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
@@ -86,6 +87,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final IntegrityChecks checks;
     private final SagaService sagas;
     private final AuditTrail audit;
+    private final AuditReader auditReader;
     private final RepairService repairs;
     private final CacheCoordinator cacheCoordinator;
     private final PlatformCache cache;
@@ -135,6 +137,7 @@ public final class IntegrityEngine implements AutoCloseable {
                 .withRecoveryInterval(config.sagaRecoveryInterval());
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
         this.audit = new AuditTrail(database.dataSource(), json);
+        this.auditReader = new AuditReader(database.dataSource(), json);
         this.alertLog = new AlertLog(database.dataSource(), instanceId, clock);
         alerts.addSink(alertLog);
         this.accounts = new AccountService(database.dataSource(), audit, PasswordHasher.DEFAULT, clock,
@@ -147,9 +150,9 @@ public final class IntegrityEngine implements AutoCloseable {
                 instanceId, background ? config.cacheNearSize() : 0, background);
         this.cache = new PlatformCache(cacheCoordinator, json);
         this.cacheRebuilder = new CacheRebuilder(cacheCoordinator);
-        this.cacheAdministration = new CacheAdministration(cacheCoordinator, cacheRebuilder, audit);
         this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
                 config.cacheDivergenceAlert(), alerts, clock);
+        this.cacheAdministration = new CacheAdministration(cacheCoordinator, cacheRebuilder, cacheDivergence, audit);
         this.checks = IntegrityChecks.create(config, database.dataSource(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
         KnownMailboxes knownMailboxes = new KnownMailboxes(redis);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
@@ -162,7 +165,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, cacheRebuilder,
                 cacheDivergence, clock, (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
         repairs.addDuplicateEmails(database.dataSource(), json, audit, cacheCoordinator,
-                (survivor, duplicate) -> describe(dedup.merges().preview(survivor, duplicate)),
+                (survivor, duplicate, actor) -> describe(dedup.merges().preview(actor, survivor, duplicate)),
                 (survivor, duplicate, actor, reason) -> describe(dedup.merges().merge(survivor, duplicate, actor, reason)));
         this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -347,7 +350,6 @@ public final class IntegrityEngine implements AutoCloseable {
         return alerts;
     }
 
-    /** The tamper-evident audit trail of administrative actions. */
     /** Every alert of every instance, kept in PostgreSQL. */
     public AlertLog alertLog() {
         return alertLog;
@@ -358,8 +360,17 @@ public final class IntegrityEngine implements AutoCloseable {
         return accounts;
     }
 
-    public AuditTrail audit() {
+    /**
+     * The audit trail's writer, for components wired outside the engine (tests that build a service with a fault
+     * injected). Faces never touch it (ArchitectureTest): each engine service writes its own entries.
+     */
+    public AuditTrail auditTrail() {
         return audit;
+    }
+
+    /** The tamper-evident audit trail of administrative actions, to read and verify (each service writes its own entries). */
+    public AuditReader audit() {
+        return auditReader;
     }
 
     /** Legacy import, duplicate detection, merge and unmerge. */

@@ -9,6 +9,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 
 /**
@@ -67,11 +68,22 @@ class ArchitectureTest {
     }
 
     @ArchTest
-    void facesWriteNoAuditEntry(JavaClasses classes) {
+    void facesNeverTouchTheAuditTrailsWriter(JavaClasses classes) {
         noClasses().that().resideInAnyPackage(CONSOLE, CLI)
-                .should().callMethodWhere(DescribedPredicate.describe("AuditTrail.record",
-                        call -> call.getTarget().getOwner().isAssignableTo(AuditTrail.class) && call.getName().equals("record")))
-                .because("the engine service that acts writes its audit entry (issue 13); a face that wrote one could forget it")
+                .should().dependOnClassesThat().areAssignableTo(AuditTrail.class)
+                .because("the engine service that acts writes its audit entry (issue 13); a face that wrote one could forget"
+                        + " it. Faces read the trail through AuditReader, which checks VIEW_AUDIT")
+                .check(classes);
+    }
+
+    @ArchTest
+    void facesNeverAuthorizeThemselves(JavaClasses classes) {
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI)
+                .should().callMethod(Session.class, "authorize", Permission.class)
+                .orShould().callMethodWhere(DescribedPredicate.describe("Actor.authorize",
+                        call -> call.getTarget().getOwner().isAssignableTo(Actor.class) && call.getName().equals("authorize")))
+                .because("every engine service checks the permission of the Actor it is given (issue 13); a face that checked"
+                        + " it instead would leave the next face to forget it. Faces ask Session.may only to decide what to show")
                 .check(classes);
     }
 

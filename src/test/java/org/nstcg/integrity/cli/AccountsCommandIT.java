@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.SignInOutcome;
 import org.nstcg.integrity.engine.audit.AuditEntry;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** {@code accounts}: set up an administrator without a display, and recover a locked-out one. */
@@ -70,7 +71,7 @@ class AccountsCommandIT {
 
         try (IntegrityEngine engine = db.startEngine()) {
             assertThat(engine.accounts().signIn("root", "another passphrase!")).isInstanceOf(SignInOutcome.SignedIn.class);
-            assertThat(engine.audit().list(Optional.of("ops"), Optional.empty(), Optional.of("root"), Optional.empty(), 10))
+            assertThat(engine.audit().list(TestActors.OPERATOR, Optional.of("ops"), Optional.empty(), Optional.of("root"), Optional.empty(), 10))
                     .extracting(AuditEntry::action)
                     .containsExactly("account.password_reset", "account.unlocked", "account.created");
         }

@@ -27,6 +27,7 @@ import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaSettings;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +117,7 @@ final class DemoData {
         damageSomeRows();
         CheckRun run = engine.checks().run(Actor.of(operator), List.of(), ProgressListener.NONE);
         log.info("Demo data: {} users registered; duplicates {} exact, {} likely; check findings {}", userIds.size(),
-                engine.dedup().duplicates().exact(0, 50).size(), engine.dedup().duplicates().likely(0, 50).size(),
+                engine.dedup().duplicates().exact(TestActors.OPERATOR, 0, 50).size(), engine.dedup().duplicates().likely(TestActors.OPERATOR, 0, 50).size(),
                 run.results().stream().filter(r -> r.totalFindings() > 0).map(r -> r.name() + "=" + r.totalFindings()).toList());
         return admin;
     }
@@ -150,7 +151,7 @@ final class DemoData {
                 Ada.Love.Lace+legacy@googlemail.com,Ada,Lovelace,,80,,2022-12-10T12:00:00Z
                 whitfield.diffie@crypto.example.com,Whitfield,Diffie,,45,,2024-01-02T08:30:00Z
                 """;
-        var result = engine.dedup().importer().importCsv(new StringReader(csv), "legacy-users.csv", actor, 3, ProgressListener.NONE);
+        var result = engine.dedup().importer().importCsv(new StringReader(csv), "legacy-users.csv", Actor.operator(actor), 3, ProgressListener.NONE);
         log.info("Demo import: {} imported, {} held", result.imported(), result.held());
     }
 

@@ -28,6 +28,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.ConfigSource;
 import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestActors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.AccountResult;
 import org.nstcg.integrity.engine.account.AccountService;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.account.SignInOutcome;
@@ -31,8 +32,8 @@ public final class TestAccounts {
         }
         String name = username(role);
         Session admin = session(accounts.signIn(ADMIN, PASSWORD));
-        if (accounts.list(admin).stream().noneMatch(a -> a.username().equals(name))) {
-            expectDone(accounts.create(admin, name, displayName(role), role, PASSWORD));
+        if (accounts.list(Actor.of(admin)).stream().noneMatch(a -> a.username().equals(name))) {
+            expectDone(accounts.create(Actor.of(admin), name, displayName(role), role, PASSWORD));
         }
         return session(accounts.signIn(name, PASSWORD));
     }

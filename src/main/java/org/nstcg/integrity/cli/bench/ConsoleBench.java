@@ -1,5 +1,6 @@
 package org.nstcg.integrity.cli.bench;
 
+import org.nstcg.integrity.engine.account.Actor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -122,7 +123,7 @@ public final class ConsoleBench {
                 () -> engine.alertLog().since(Instant.now().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
                 engine.cacheDivergence().threshold(), Clock.systemUTC());
         OverviewFigures[] last = new OverviewFigures[1];
-        Paired overview = alternate(overviewReads, OVERVIEW_WARMUP, i -> last[0] = reader.read(), i -> countUsers());
+        Paired overview = alternate(overviewReads, OVERVIEW_WARMUP, i -> last[0] = reader.read(Actor.operator("bench")), i -> countUsers());
         progress.step("Timing user search…");
         Optional<Paired> search = searchFigures(users, reads, progress);
         progress.step(String.format("Timing %,d saga timelines against a primary-key look-up…", reads));
@@ -290,7 +291,7 @@ public final class ConsoleBench {
             }
         }
         return Optional.of(alternate(reads, SEARCH_WARMUP, i -> {
-            List<UserMatch> found = directory.search(queries[i], 50);
+            List<UserMatch> found = directory.search(Actor.operator("bench"), queries[i], 50);
             if (found.isEmpty() || (expected[i] > 0 && found.stream().noneMatch(m -> m.id() == expected[i]))) {
                 throw new IllegalStateException("search for '" + queries[i] + "' missed user " + expected[i] + ": " + found);
             }
@@ -332,7 +333,7 @@ public final class ConsoleBench {
             ids[i] = sagaId(1 + random.nextLong(users));
         }
         return alternate(reads, TIMELINE_WARMUP, i -> {
-            SagaRecord r = engine.sagas().show(ids[i]).orElseThrow(() -> new IllegalStateException("no saga " + ids[i]));
+            SagaRecord r = engine.sagas().show(Actor.operator("bench"), ids[i]).orElseThrow(() -> new IllegalStateException("no saga " + ids[i]));
             if (r.events().size() != EVENTS_PER_SAGA) {
                 throw new IllegalStateException("saga " + ids[i] + " has " + r.events().size() + " events");
             }

@@ -204,7 +204,7 @@ public final class IntegrityBench {
             double copySeconds = copyBaseline(file, copied);
             progress.step("Importing the file through LegacyImporter…");
             long t1 = System.nanoTime();
-            ImportResult imported = engine.dedup().importer().importFile(file, ACTOR, ProgressListener.NONE);
+            ImportResult imported = engine.dedup().importer().importFile(file, Actor.operator(ACTOR), ProgressListener.NONE);
             importRun = new Import(imported, (System.nanoTime() - t1) / 1e9, copied[0], copySeconds);
             log.info("bench integrity: import {} s ({} rows), COPY {} s", importRun.seconds(), imported.rows(), copySeconds);
             progress.step("Running the integrity check suite…");
@@ -259,7 +259,7 @@ public final class IntegrityBench {
         long t0 = System.nanoTime();
         List<DuplicateCandidate> exact = new ArrayList<>();
         for (int offset = 0; ; offset += EXACT_PAGE) {
-            List<DuplicateCandidate> page = finder.exact(offset, EXACT_PAGE);
+            List<DuplicateCandidate> page = finder.exact(Actor.operator(ACTOR), offset, EXACT_PAGE);
             exact.addAll(page);
             if (page.size() < EXACT_PAGE) {
                 break;
@@ -267,7 +267,7 @@ public final class IntegrityBench {
         }
         double exactSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
-        List<DuplicateCandidate> likely = finder.likely(0, (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1000, users)));
+        List<DuplicateCandidate> likely = finder.likely(Actor.operator(ACTOR), 0, (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1000, users)));
         double likelySeconds = (System.nanoTime() - t1) / 1e9;
 
         long t2 = System.nanoTime();

@@ -38,8 +38,6 @@ public final class AccountService {
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
     private static final long ADMIN_LOCK = 0x1C0_4CC7L;
-    /** The account id of {@link #commandLineSession}: no row has it (ids start at 1). */
-    private static final long COMMAND_LINE_ACCOUNT = 0;
     private static final String COLUMNS = "id, username, display_name, role, disabled, locked_until, failed_attempts, "
             + "created_at, created_by, last_sign_in_at";
 
@@ -178,9 +176,9 @@ public final class AccountService {
         audit.record(AuditEvent.of(session.username(), "console.sign_out").target("account", session.username()));
     }
 
-    /** Every account, by username. */
-    public List<Account> list(Session session) {
-        session.authorize(Permission.MANAGE_ACCOUNTS);
+    /** Every account, by username, if {@code by} may manage accounts. */
+    public List<Account> list(Actor by) {
+        by.authorize(Permission.MANAGE_ACCOUNTS);
         return query("list the console accounts", c -> {
             List<Account> accounts = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM console_accounts ORDER BY username");
@@ -194,8 +192,8 @@ public final class AccountService {
     }
 
     /** Creates an account; administrators only. */
-    public AccountResult create(Session session, String username, String displayName, Role role, String password) {
-        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+    public AccountResult create(Actor by, String username, String displayName, Role role, String password) {
+        String actor = by.authorize(Permission.MANAGE_ACCOUNTS);
         String name = normaliseUsername(username);
         Optional<AccountResult.Invalid> invalid = validate(name, displayName, password);
         if (invalid.isPresent()) {
@@ -216,8 +214,8 @@ public final class AccountService {
     }
 
     /** Gives an account another role; refused if it would leave no active administrator. */
-    public AccountResult changeRole(Session session, String username, Role role) {
-        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+    public AccountResult changeRole(Actor by, String username, Role role) {
+        String actor = by.authorize(Permission.MANAGE_ACCOUNTS);
         if (role == null) {
             return new AccountResult.Invalid("role", "Choose a role: Administrator, Support or Operator.");
         }
@@ -232,8 +230,8 @@ public final class AccountService {
     }
 
     /** Disables or re-enables an account; an administrator cannot disable themselves or the last administrator. */
-    public AccountResult setDisabled(Session session, String username, boolean disabled) {
-        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+    public AccountResult setDisabled(Actor by, String username, boolean disabled) {
+        String actor = by.authorize(Permission.MANAGE_ACCOUNTS);
         return change(actor, username, disabled ? "account.disabled" : "account.enabled", (c, before) -> {
             if (disabled && before.username().equals(actor)) {
                 return Optional.of("You cannot disable your own account while signed in with it.");
@@ -247,8 +245,8 @@ public final class AccountService {
     }
 
     /** Sets a new password chosen by an administrator and lifts any lock. */
-    public AccountResult resetPassword(Session session, String username, String password) {
-        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+    public AccountResult resetPassword(Actor by, String username, String password) {
+        String actor = by.authorize(Permission.MANAGE_ACCOUNTS);
         String name = normaliseUsername(username);
         Optional<String> weak = passwordProblem(name, password);
         if (weak.isPresent()) {
@@ -263,8 +261,8 @@ public final class AccountService {
     }
 
     /** Lifts a lock-out before it expires. */
-    public AccountResult unlock(Session session, String username) {
-        String actor = session.authorize(Permission.MANAGE_ACCOUNTS);
+    public AccountResult unlock(Actor by, String username) {
+        String actor = by.authorize(Permission.MANAGE_ACCOUNTS);
         return change(actor, username, "account.unlocked", (c, before) -> {
             update(c, "UPDATE console_accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?", before.id());
             return Optional.empty();
@@ -289,20 +287,8 @@ public final class AccountService {
         });
     }
 
-    /**
-     * A session for the operator command line ({@code accounts …}), which runs on a server with the database's
-     * credentials and so already holds every power the console could grant; it is how a locked-out or forgotten last
-     * administrator is recovered. Its actions are audited under {@code actor} (the OS user by default).
-     */
-    public Session commandLineSession(String actor) {
-        return new Session(this, COMMAND_LINE_ACCOUNT, actor, actor, Role.ADMINISTRATOR, clock.instant());
-    }
-
     /** Called by {@link Session#authorize}: the account still exists, is enabled and has the session's role. */
     void checkStillValid(Session session, Permission permission) {
-        if (session.accountId() == COMMAND_LINE_ACCOUNT) {
-            return;
-        }
         Optional<StoredAccount> now = find(session.username());
         if (now.isEmpty() || now.get().account().id() != session.accountId() || now.get().account().disabled()) {
             throw new AccessDeniedException("Your account has been disabled; sign in again or ask an administrator.", permission);

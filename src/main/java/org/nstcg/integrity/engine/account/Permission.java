@@ -16,6 +16,7 @@ public enum Permission {
     RUN_CHECKS("run integrity checks"),
     APPLY_REPAIRS("preview and apply repairs"),
     VIEW_AUDIT("read and verify the audit trail"),
+    IMPORT_USERS("import legacy users"),
     MANAGE_ACCOUNTS("manage console accounts");
 
     private final String action;

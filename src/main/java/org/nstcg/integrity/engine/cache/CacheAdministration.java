@@ -1,5 +1,9 @@
 package org.nstcg.integrity.engine.cache;
 
+import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
+import java.util.List;
+import java.time.Instant;
+import java.time.Duration;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
@@ -20,9 +24,11 @@ public final class CacheAdministration {
     private final CacheCoordinator coordinator;
     private final CacheRebuilder rebuilder;
     private final AuditTrail audit;
+    private final DivergenceSampler sampler;
 
-    public CacheAdministration(CacheCoordinator coordinator, CacheRebuilder rebuilder, AuditTrail audit) {
+    public CacheAdministration(CacheCoordinator coordinator, CacheRebuilder rebuilder, DivergenceSampler sampler, AuditTrail audit) {
         this.coordinator = coordinator;
+        this.sampler = sampler;
         this.rebuilder = rebuilder;
         this.audit = audit;
     }
@@ -53,6 +59,45 @@ public final class CacheAdministration {
         audit.record(AuditEvent.of(who, "cache.invalidate").target("cache", pattern)
                 .details(removed.map(n -> n + " entries removed").orElse("Redis unreachable: recorded for replay")));
         return removed;
+    }
+
+    /** The coordinator's counters (hits, misses, fills, invalidations), if {@code actor} may see the cache. */
+    public CacheStats stats(Actor actor) {
+        actor.authorize(Permission.VIEW_CACHE);
+        return coordinator.stats();
+    }
+
+    /**
+     * What Redis holds per key pattern, and its memory and keyspace figures, if {@code actor} may see the cache.
+     *
+     * @throws org.nstcg.integrity.engine.support.ServerUnavailableException when Redis does not answer
+     */
+    public CacheInspector.Overview contents(Actor actor) {
+        actor.authorize(Permission.VIEW_CACHE);
+        try {
+            return new CacheInspector(coordinator).overview();
+        } catch (java.sql.SQLException e) {
+            throw new org.nstcg.integrity.engine.support.EngineException("PostgreSQL could not count the cache's missed invalidations ("
+                    + org.nstcg.integrity.engine.store.ConnectionFailures.reason(e) + ").", e);
+        }
+    }
+
+    /** Stored divergence samples of every instance since {@code since}, in buckets, if {@code actor} may see the cache. */
+    public List<DivergenceSample> divergence(Actor actor, Instant since, Duration bucket) {
+        actor.authorize(Permission.VIEW_CACHE);
+        return sampler.history(since, bucket);
+    }
+
+    /** The latest sampling round of this instance, if {@code actor} may see the cache. */
+    public DivergenceReport latestRound(Actor actor) {
+        actor.authorize(Permission.VIEW_CACHE);
+        return sampler.current();
+    }
+
+    /** The worst divergence per pattern over {@code lookBack}, if {@code actor} may see the cache. */
+    public List<DivergenceSampler.Peak> peaks(Actor actor, Duration lookBack) {
+        actor.authorize(Permission.VIEW_CACHE);
+        return sampler.peaks(lookBack);
     }
 
     /** A rebuild's figures, as the audit entry and the CLI's {@code --json} give them. */

@@ -1,5 +1,7 @@
 package org.nstcg.integrity.engine.dedup;
 
+import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.Actor;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,8 +31,9 @@ public final class DuplicateFinder {
         this.store = store;
     }
 
-    /** One page of exact duplicates, ordered by mailbox. */
-    public List<DuplicateCandidate> exact(int offset, int limit) {
+    /** One page of exact duplicates, ordered by mailbox, if {@code by} may see duplicates. */
+    public List<DuplicateCandidate> exact(Actor by, int offset, int limit) {
+        by.authorize(Permission.VIEW_DUPLICATES);
         try {
             List<DuplicateCandidate> out = new ArrayList<>();
             for (DuplicateStore.Exact e : store.exact(offset, limit)) {
@@ -52,8 +55,9 @@ public final class DuplicateFinder {
         }
     }
 
-    /** One page of likely duplicates among active users, best first. */
-    public List<DuplicateCandidate> likely(int offset, int limit) {
+    /** One page of likely duplicates among active users, best first, if {@code by} may see duplicates. */
+    public List<DuplicateCandidate> likely(Actor by, int offset, int limit) {
+        by.authorize(Permission.VIEW_DUPLICATES);
         int keep = offset + limit;
         Comparator<DuplicateCandidate> best = Comparator.comparingDouble(DuplicateCandidate::score).reversed()
                 .thenComparing(c -> c.left().userId()).thenComparing(c -> c.right().userId());

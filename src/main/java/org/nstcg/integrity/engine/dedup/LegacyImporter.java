@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
@@ -82,17 +84,19 @@ public final class LegacyImporter {
     }
 
     /**
-     * Imports a UTF-8 file.
+     * Imports a UTF-8 file, if {@code by} may import users.
      *
+     * @throws org.nstcg.integrity.engine.account.AccessDeniedException when it may not (nothing is read)
      * @throws LegacyImportException when the file cannot be read or its header is wrong (nothing is imported)
      * @throws EngineException       when PostgreSQL fails (nothing is imported)
      */
-    public ImportResult importFile(Path file, String actor, ProgressListener progress) {
+    public ImportResult importFile(Path file, Actor by, ProgressListener progress) {
+        String actor = by.authorize(Permission.IMPORT_USERS);
         long lines = countLines(file);
         try (InputStream in = Files.newInputStream(file);
              Reader reader = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
-            return importCsv(reader, file.getFileName().toString(), actor, Math.max(0, lines - 1), progress);
+            return importCsv(reader, file.getFileName().toString(), by, Math.max(0, lines - 1), progress);
         } catch (CharacterCodingException e) {
             throw new LegacyImportException("The file " + file + " is not UTF-8 text.", e);
         } catch (NoSuchFileException e) {
@@ -125,12 +129,13 @@ public final class LegacyImporter {
     }
 
     /**
-     * Imports CSV text from {@code reader}.
+     * Imports CSV text from {@code reader}, if {@code by} may import users.
      *
      * @param expectedRows data rows expected, for progress (-1 when unknown)
      */
-    public ImportResult importCsv(Reader reader, String fileName, String actor, long expectedRows, ProgressListener progress)
+    public ImportResult importCsv(Reader reader, String fileName, Actor by, long expectedRows, ProgressListener progress)
             throws IOException {
+        String actor = by.authorize(Permission.IMPORT_USERS);
         long started = System.nanoTime();
         CsvRecordReader csv = new CsvRecordReader(reader);
         Optional<CsvRecordReader.CsvRecord> header = csv.next();

@@ -60,8 +60,9 @@ public final class MergeService {
         return saga;
     }
 
-    /** Every change merging {@code duplicateId} into {@code survivorId} would make; writes nothing. */
-    public MergeOutcome preview(long survivorId, long duplicateId) {
+    /** Every change merging {@code duplicateId} into {@code survivorId} would make, if {@code by} may merge; writes nothing. */
+    public MergeOutcome preview(Actor by, long survivorId, long duplicateId) {
+        by.authorize(Permission.MERGE_USERS);
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
             try {
@@ -93,7 +94,7 @@ public final class MergeService {
      */
     public MergeOutcome merge(long survivorId, long duplicateId, Actor by, String reason) {
         String actor = by.authorize(Permission.MERGE_USERS);
-        MergeOutcome preview = preview(survivorId, duplicateId);
+        MergeOutcome preview = preview(by, survivorId, duplicateId);
         if (!(preview instanceof MergeOutcome.Previewed p)) {
             return preview;
         }

@@ -355,8 +355,12 @@ public final class IntegrityChecks implements AutoCloseable {
 
     // History ------------------------------------------------------------------------------------------------------
 
-    /** Stored runs, newest first, with per check figures; optionally only those started since {@code since}. */
-    public List<RunSummary> history(Optional<Instant> since, int limit) {
+    /**
+     * Stored runs, newest first, with per check figures; optionally only those started since {@code since}; if
+     * {@code by} may run checks.
+     */
+    public List<RunSummary> history(Actor by, Optional<Instant> since, int limit) {
+        by.authorize(Permission.RUN_CHECKS);
         String sql = "SELECT r.id, r.started_at, r.finished_at, r.trigger, r.status, r.actor, r.instance_id,"
                 + " (SELECT jsonb_object_agg(c.check_name, jsonb_build_object('severity', c.severity, 'status', c.status,"
                 + " 'findings', c.findings_total, 'durationMs', c.duration_ms)) FROM integrity_check_results c WHERE c.run_id = r.id)::text"
@@ -389,8 +393,9 @@ public final class IntegrityChecks implements AutoCloseable {
         return out;
     }
 
-    /** The findings stored for a run, in the order found; optionally one check's. */
-    public List<Finding> findings(long runId, Optional<String> check, int limit) {
+    /** The findings stored for a run, in the order found; optionally one check's; if {@code by} may run checks. */
+    public List<Finding> findings(Actor by, long runId, Optional<String> check, int limit) {
+        by.authorize(Permission.RUN_CHECKS);
         String sql = "SELECT check_name, severity, affected_ids, message, details::text FROM integrity_findings WHERE run_id = ?"
                 + (check.isPresent() ? " AND check_name = ?" : "") + " ORDER BY id LIMIT ?";
         List<Finding> out = new ArrayList<>();

@@ -1,5 +1,7 @@
 package org.nstcg.integrity.engine.integrity;
 
+import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.Actor;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,11 +80,12 @@ public final class OverviewReader {
     }
 
     /**
-     * Reads every figure now.
+     * Reads every figure now, if {@code by} may see the overview.
      *
      * @throws EngineException when PostgreSQL cannot answer
      */
-    public OverviewFigures read() {
+    public OverviewFigures read(Actor by) {
+        by.authorize(Permission.VIEW_OVERVIEW);
         PlatformFigures figures = platform.get();
         try (Connection c = dataSource.getConnection()) {
             long[] registrations = new long[OverviewFigures.HOURS];

@@ -1,5 +1,7 @@
 package org.nstcg.integrity.engine.lookup;
 
+import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.Actor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +33,15 @@ public final class DuplicateAlerts {
     public record Report(Optional<Long> runId, Optional<Instant> checkedAt, List<Finding> findings) {
     }
 
-    /** The latest finished run that checked for duplicates, with at most {@code limit} findings per check. */
-    public static Report latest(IntegrityChecks checks, int limit) {
+    /**
+     * The latest finished run that checked for duplicates, with at most {@code limit} findings per check, if {@code by}
+     * may see duplicates (which is enough to read these findings of the check history).
+     */
+    public static Report latest(Actor by, IntegrityChecks checks, int limit) {
+        by.authorize(Permission.VIEW_DUPLICATES);
+        Actor reader = Actor.onBehalf(by, Permission.VIEW_DUPLICATES);
         List<String> names = List.of(BuiltInChecks.EMAIL_UNIQUENESS, BuiltInChecks.REFERRAL_CODE_UNIQUENESS);
-        for (RunSummary run : checks.history(Optional.empty(), RUNS_LOOKED_AT)) {
+        for (RunSummary run : checks.history(reader, Optional.empty(), RUNS_LOOKED_AT)) {
             if (run.status().equals("running") || names.stream().noneMatch(run.checks()::containsKey)) {
                 continue;
             }
@@ -42,7 +49,7 @@ public final class DuplicateAlerts {
             for (String name : names) {
                 RunSummary.CheckFigures figures = run.checks().get(name);
                 if (figures != null && figures.findings() > 0) {
-                    findings.addAll(checks.findings(run.id(), Optional.of(name), limit));
+                    findings.addAll(checks.findings(reader, run.id(), Optional.of(name), limit));
                 }
             }
             return new Report(Optional.of(run.id()), Optional.of(run.startedAt()), findings);

@@ -1,5 +1,7 @@
 package org.nstcg.integrity.engine.lookup;
 
+import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.Actor;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,7 +76,8 @@ public final class UserDirectory {
      * begin with it), a referral code (exact, by identity whatever its prefix, or corrected when mistyped) and a name
      * (first-name prefix, last-name prefix, both for two or more words; and mailboxes beginning with it).
      */
-    public List<UserMatch> search(String query, int limit) {
+    public List<UserMatch> search(Actor by, String query, int limit) {
+        by.authorize(Permission.LOOK_UP_USERS);
         String q = query == null ? "" : query.strip();
         int max = Math.max(1, Math.min(limit, MAX_LIMIT));
         if (q.isEmpty()) {
@@ -251,7 +254,8 @@ public final class UserDirectory {
     // Details ------------------------------------------------------------------------------------------------------
 
     /** One user with the latest {@value #DETAIL_ROWS} entries of each list, or empty when there is no such user. */
-    public Optional<UserDetails> details(long userId) {
+    public Optional<UserDetails> details(Actor by, long userId) {
+        by.authorize(Permission.LOOK_UP_USERS);
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
             // One snapshot, so the lists agree with the profile (points and ledger, referral count and referees).

@@ -45,7 +45,8 @@ final class CacheRepair implements Repair {
     }
 
     @Override
-    public RepairPlan preview() {
+    public RepairPlan preview(Actor by) {
+        by.authorize(Permission.APPLY_REPAIRS);
         DivergenceReport now = sampler.sampleNow();
         List<PlannedChange> changes = new ArrayList<>();
         try {

@@ -31,7 +31,7 @@ final class DuplicateEmailRepair implements Repair {
 
     /** Merges one user into another through the merge saga; returns a sentence saying what happened. */
     interface Merger {
-        String preview(long survivor, long duplicate);
+        String preview(long survivor, long duplicate, Actor actor);
 
         String merge(long survivor, long duplicate, Actor actor, String reason);
     }
@@ -85,7 +85,9 @@ final class DuplicateEmailRepair implements Repair {
     }
 
     @Override
-    public RepairPlan preview() {
+    public RepairPlan preview(Actor by) {
+        by.authorize(Permission.APPLY_REPAIRS);
+        Actor previewing = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
         List<PlannedChange> changes = new ArrayList<>();
         long total = 0;
         try (Connection c = dataSource.getConnection()) {
@@ -94,7 +96,7 @@ final class DuplicateEmailRepair implements Repair {
                 if (changes.size() < MAX_LISTED) {
                     changes.add(new PlannedChange("user", Long.toString(p.duplicate()), null, json.createObjectNode().put("mergedInto", p.survivor()),
                             "user " + p.duplicate() + " (" + p.mailbox() + ") would be merged into user " + p.survivor() + ": "
-                                    + merger.preview(p.survivor(), p.duplicate())));
+                                    + merger.preview(p.survivor(), p.duplicate(), previewing)));
                 }
             }
             total += held(c, false, changes);

@@ -17,8 +17,12 @@ public interface Repair {
     /** What it repairs, as a sentence. */
     String description();
 
-    /** What it would change now; writes nothing. */
-    RepairPlan preview();
+    /**
+     * What it would change now, if {@code actor} may apply repairs; writes nothing.
+     *
+     * @throws org.nstcg.integrity.engine.account.AccessDeniedException when the actor may not
+     */
+    RepairPlan preview(Actor actor);
 
     /**
      * Applies it if {@code actor} may apply repairs: what it changed (found again at apply time, so it may differ from

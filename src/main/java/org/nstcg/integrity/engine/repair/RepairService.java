@@ -37,15 +37,15 @@ public final class RepairService {
     /**
      * Adds the duplicate-emails repair, which merges through the merge saga of another package.
      *
-     * @param preview (survivor, duplicate) → what a merge would do, as a sentence
+     * @param preview (survivor, duplicate, actor) → what a merge would do, as a sentence
      * @param merge   (survivor, duplicate, actor, reason) → what the merge did, as a sentence
      */
     public void addDuplicateEmails(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
-                                   java.util.function.BiFunction<Long, Long, String> preview, MergeFunction merge) {
+                                   PreviewFunction preview, MergeFunction merge) {
         add(new DuplicateEmailRepair(dataSource, json, audit, cache, new DuplicateEmailRepair.Merger() {
             @Override
-            public String preview(long survivor, long duplicate) {
-                return preview.apply(survivor, duplicate);
+            public String preview(long survivor, long duplicate, Actor actor) {
+                return preview.preview(survivor, duplicate, actor);
             }
 
             @Override
@@ -53,6 +53,12 @@ public final class RepairService {
                 return merge.merge(survivor, duplicate, actor, reason);
             }
         }));
+    }
+
+    /** What merging one user into another would do, as a sentence; writes nothing. */
+    @FunctionalInterface
+    public interface PreviewFunction {
+        String preview(long survivor, long duplicate, Actor actor);
     }
 
     /** Merges one user into another; returns a sentence saying what happened. */

@@ -98,7 +98,8 @@ abstract class SqlRepair implements Repair {
     }
 
     @Override
-    public RepairPlan preview() {
+    public RepairPlan preview(Actor by) {
+        by.authorize(Permission.APPLY_REPAIRS);
         return run(false, null, null);
     }
 

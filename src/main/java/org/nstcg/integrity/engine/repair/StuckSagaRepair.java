@@ -46,13 +46,13 @@ final class StuckSagaRepair implements Repair {
         return "Finishes stuck sagas: recovers those whose instance stopped (lease expired) and retries those that need attention.";
     }
 
-    private List<SagaRecord> stuck() {
+    private List<SagaRecord> stuck(Actor reader) {
         List<SagaRecord> out = new ArrayList<>();
         for (SagaStatus s : List.of(SagaStatus.RUNNING, SagaStatus.COMPENSATING)) {
-            sagas.list(Optional.of(s), Optional.empty(), Optional.empty(), LIMIT).stream()
+            sagas.list(reader, Optional.of(s), Optional.empty(), Optional.empty(), LIMIT).stream()
                     .filter(r -> r.leaseExpiresAt().map(l -> l.isBefore(clock.instant())).orElse(true)).forEach(out::add);
         }
-        out.addAll(sagas.list(Optional.of(SagaStatus.FAILED_NEEDS_ATTENTION), Optional.empty(), Optional.empty(), LIMIT));
+        out.addAll(sagas.list(reader, Optional.of(SagaStatus.FAILED_NEEDS_ATTENTION), Optional.empty(), Optional.empty(), LIMIT));
         return out;
     }
 
@@ -63,9 +63,10 @@ final class StuckSagaRepair implements Repair {
     }
 
     @Override
-    public RepairPlan preview() {
+    public RepairPlan preview(Actor by) {
+        by.authorize(Permission.APPLY_REPAIRS);
         List<PlannedChange> changes = new ArrayList<>();
-        for (SagaRecord r : stuck()) {
+        for (SagaRecord r : stuck(Actor.onBehalf(by, Permission.APPLY_REPAIRS))) {
             changes.add(planned(r, r.status() == SagaStatus.FAILED_NEEDS_ATTENTION ? "would be retried"
                     : "would be recovered (forward after its pivot, otherwise compensated)"));
         }
@@ -77,7 +78,7 @@ final class StuckSagaRepair implements Repair {
         String actor = by.authorize(Permission.APPLY_REPAIRS);
         // Retried for the repairer, who may apply repairs: no refusal half-way through, after recovery has run.
         Actor retrying = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
-        List<SagaRecord> stuck = stuck();
+        List<SagaRecord> stuck = stuck(retrying);
         List<PlannedChange> changes = new ArrayList<>();
         try {
             for (SagaOutcome o : sagas.recoverExpired()) {

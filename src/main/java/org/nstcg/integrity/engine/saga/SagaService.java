@@ -105,7 +105,9 @@ public final class SagaService implements AutoCloseable {
         }
     }
 
-    public List<SagaRecord> list(Optional<SagaStatus> status, Optional<String> type, Optional<Duration> since, int limit) {
+    /** Sagas by status, type and age, newest first, if {@code by} may view sagas. */
+    public List<SagaRecord> list(Actor by, Optional<SagaStatus> status, Optional<String> type, Optional<Duration> since, int limit) {
+        by.authorize(Permission.VIEW_SAGAS);
         try {
             return sagaLog.list(status, type, since.map(d -> clock.instant().minus(d)), limit);
         } catch (SQLException e) {
@@ -119,7 +121,8 @@ public final class SagaService implements AutoCloseable {
      *
      * @param size sagas per page, 1 to 1,000
      */
-    public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
+    public SagaPage page(Actor by, SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
+        by.authorize(Permission.VIEW_SAGAS);
         if (size < 1 || size > 1000) {
             throw new IllegalArgumentException("a page holds 1 to 1000 sagas, not " + size);
         }
@@ -131,7 +134,8 @@ public final class SagaService implements AutoCloseable {
     }
 
     /** The saga types this instance can run (and so retry), sorted. */
-    public List<String> types() {
+    public List<String> types(Actor by) {
+        by.authorize(Permission.VIEW_SAGAS);
         return orchestrator.types();
     }
 
@@ -139,7 +143,8 @@ public final class SagaService implements AutoCloseable {
      * One saga with its whole timeline (every step, compensation, error and manual action in order): two
      * primary-key reads on one connection.
      */
-    public Optional<SagaRecord> show(UUID id) {
+    public Optional<SagaRecord> show(Actor by, UUID id) {
+        by.authorize(Permission.VIEW_SAGAS);
         try {
             return sagaLog.load(id);
         } catch (SQLException e) {
@@ -198,6 +203,13 @@ public final class SagaService implements AutoCloseable {
     }
 
     /** Rollback rates, duration percentiles per type, and counts that need an operator. */
+    /** {@link #metrics()} for a face, if {@code by} may view sagas. */
+    public SagaMetrics metrics(Actor by) {
+        by.authorize(Permission.VIEW_SAGAS);
+        return metrics();
+    }
+
+    /** Rollback rates and step latencies over the recent windows: the engine's own figure source (checks, alerts). */
     public SagaMetrics metrics() {
         try (Connection c = sagaLog.dataSource().getConnection()) {
             List<SagaMetrics.RollbackRate> rates = new ArrayList<>();

@@ -21,6 +21,7 @@ import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 
@@ -78,7 +79,7 @@ class AccountsUiTest {
         ui.waitUntil(() -> "Disabled".equals(row("sam").status()), "the disabled status");
         assertThat(engine.accounts().signIn("sam", "a long enough passphrase")).isEqualTo(new SignInOutcome.Disabled());
 
-        assertThat(engine.audit().list(Optional.of(TestAccounts.ADMIN), Optional.empty(), Optional.of("sam"), Optional.empty(), 10))
+        assertThat(engine.audit().list(TestActors.OPERATOR, Optional.of(TestAccounts.ADMIN), Optional.empty(), Optional.of("sam"), Optional.empty(), 10))
                 .extracting(AuditEntry::action).contains("account.created", "account.role_changed", "account.disabled");
     }
 

@@ -24,6 +24,7 @@ import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
@@ -98,8 +99,8 @@ class AuditScreenUiTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(ui.text("#detailText")).contains("nothing happened", "Actor: " + admin.username());
         Screenshots.take(robot, robot.lookup("#auditTable").query().getScene().getRoot(), "audit-broken");
-        assertThat(engine.audit().verify().firstBadId()).contains(retryRow.id());
-        assertThat(engine.audit().list(Optional.empty(), Optional.of("saga.*"), Optional.empty(), Optional.empty(), 10)).hasSize(2);
+        assertThat(engine.audit().verify(TestActors.OPERATOR).firstBadId()).contains(retryRow.id());
+        assertThat(engine.audit().list(TestActors.OPERATOR, Optional.empty(), Optional.of("saga.*"), Optional.empty(), Optional.empty(), 10)).hasSize(2);
     }
 
     @SuppressWarnings("unchecked")

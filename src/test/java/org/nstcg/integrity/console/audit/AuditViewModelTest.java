@@ -21,6 +21,7 @@ import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
 import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.audit.AuditVerification;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /** The audit screen's state over a fake trail, without a stage. */
@@ -34,9 +35,9 @@ class AuditViewModelTest {
     private static final class FakeTrail implements AuditSource {
         final List<AuditEntry> entries = new ArrayList<>();
         final List<AuditQuery> queries = new ArrayList<>();
-        AuditTrail.Verification verification = new AuditTrail.Verification(0, Optional.empty(), Optional.empty(),
+        AuditVerification verification = new AuditVerification(0, Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
-        Exception verifyFailure;
+        RuntimeException verifyFailure;
         RuntimeException failure;
 
         @Override
@@ -59,7 +60,7 @@ class AuditViewModelTest {
         }
 
         @Override
-        public AuditTrail.Verification verify() throws Exception {
+        public AuditVerification verify() {
             if (verifyFailure != null) {
                 throw verifyFailure;
             }
@@ -164,14 +165,14 @@ class AuditViewModelTest {
         AuditViewModel vm = viewModel();
         assertThat(vm.verifyStateProperty().get()).isEqualTo(VerifyState.NOT_RUN);
 
-        trail.verification = new AuditTrail.Verification(3, Optional.empty(), Optional.empty(), Optional.of(3L), Optional.of("h3"));
+        trail.verification = new AuditVerification(3, Optional.empty(), Optional.empty(), Optional.of(3L), Optional.of("h3"));
         vm.verify();
         assertThat(vm.verifyStateProperty().get()).isEqualTo(VerifyState.INTACT);
         assertThat(vm.verifyTextProperty().get()).isEqualTo("Intact: all 3 entries verified at 12:00:00. Newest entry 3, hash h3;"
                 + " keep it elsewhere to notice a cut end.");
         assertThat(vm.firstBadIdProperty().get()).isNull();
 
-        trail.verification = new AuditTrail.Verification(3, Optional.of(2L),
+        trail.verification = new AuditVerification(3, Optional.of(2L),
                 Optional.of("its content no longer matches its hash: it was changed after it was written"), Optional.of(3L), Optional.of("h3"));
         vm.verify();
         assertThat(vm.verifyStateProperty().get()).isEqualTo(VerifyState.BROKEN);
@@ -189,11 +190,14 @@ class AuditViewModelTest {
     @Test
     void aVerificationThatCannotReadTheTrailSaysSo() {
         AuditViewModel vm = viewModel();
-        trail.verifyFailure = new SQLException("Connection refused", "08001");
+        // What AuditReader.verify throws when PostgreSQL is down.
+        trail.verifyFailure = new EngineException("PostgreSQL could not read the audit trail (connection refused).",
+                new SQLException("Connection refused", "08001"));
 
         vm.verify();
 
         assertThat(vm.verifyStateProperty().get()).isEqualTo(VerifyState.FAILED);
-        assertThat(vm.verifyTextProperty().get()).startsWith("The chain could not be verified. PostgreSQL could not read the audit trail (");
+        assertThat(vm.verifyTextProperty().get())
+                .isEqualTo("The chain could not be verified. PostgreSQL could not read the audit trail (connection refused).");
     }
 }

@@ -25,6 +25,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import org.testfx.api.FxRobot;
@@ -60,7 +61,7 @@ class CacheScreenUiTest {
         click("#rebuildButton");
 
         ui.waitUntil(() -> progress() == 1.0 && ui.text("#rebuildStatus").startsWith("Rebuilt every pattern: "), "the rebuild to finish");
-        List<AuditEntry> audit = engine.audit().list(Optional.empty(), Optional.of("cache.rebuild"), Optional.empty(), Optional.empty(), 10);
+        List<AuditEntry> audit = engine.audit().list(TestActors.OPERATOR, Optional.empty(), Optional.of("cache.rebuild"), Optional.empty(), Optional.empty(), 10);
         assertThat(audit).hasSize(1);
         assertThat(audit.get(0).actor()).isEqualTo(TestAccounts.username(Role.OPERATOR));
         assertThat(audit.get(0).targetId()).contains("*");
@@ -111,7 +112,7 @@ class CacheScreenUiTest {
         click("#confirmInvalidateButton");
 
         ui.waitForText("#invalidateResult", "Invalidated 3 cached entries matching user:*, on every instance.");
-        List<AuditEntry> audit = engine.audit().list(Optional.empty(), Optional.of("cache.invalidate"), Optional.empty(), Optional.empty(), 10);
+        List<AuditEntry> audit = engine.audit().list(TestActors.OPERATOR, Optional.empty(), Optional.of("cache.invalidate"), Optional.empty(), Optional.empty(), 10);
         assertThat(audit).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo(TestAccounts.username(Role.OPERATOR)));
     }
 

@@ -28,6 +28,7 @@ import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
@@ -97,7 +98,7 @@ class RepairsScreenUiTest {
         assertThat(Long.parseLong(text("SELECT points FROM gamification_profiles WHERE user_id = " + damaged)))
                 .isEqualTo(Long.parseLong(pointsBefore) - 3);
         ui.waitUntil(() -> selectedCheck().map(CheckRow::status).orElse("").equals(CheckRow.PASSED), "the check row to say passed");
-        List<AuditEntry> audit = engine.audit().list(Optional.empty(), Optional.of("repair.points"), Optional.empty(), Optional.empty(), 10);
+        List<AuditEntry> audit = engine.audit().list(TestActors.OPERATOR, Optional.empty(), Optional.of("repair.points"), Optional.empty(), Optional.empty(), 10);
         assertThat(audit).singleElement().satisfies(e -> {
             assertThat(e.actor()).isEqualTo(TestAccounts.username(Role.OPERATOR));
             assertThat(e.details()).hasValueSatisfying(d -> assertThat(d).contains("ledger says so"));

@@ -28,6 +28,7 @@ import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
@@ -74,7 +75,7 @@ class SagasScreenUiTest {
         robot.clickOn("#retryButton");
         assertThat(robot.lookup("#confirmBar").query().isVisible()).as("retry asks for a confirmation first").isTrue();
         assertThat(ui.text("#confirmText")).startsWith("Retry this saga now?");
-        assertThat(engine.sagas().show(broken).orElseThrow().status()).as("nothing happens before the confirmation")
+        assertThat(engine.sagas().show(TestActors.OPERATOR, broken).orElseThrow().status()).as("nothing happens before the confirmation")
                 .isEqualTo(SagaStatus.FAILED_NEEDS_ATTENTION);
         Screenshots.take(robot, root(), "sagas-confirm-retry");
         robot.clickOn("#confirmButton");
@@ -87,14 +88,14 @@ class SagasScreenUiTest {
         assertThat(timelineTitles()).contains("Retried by " + operator.username(), "Step Write undone", "Rolled back");
         Screenshots.take(robot, root(), "sagas-retried");
 
-        SagaRecord after = engine.sagas().show(broken).orElseThrow();
+        SagaRecord after = engine.sagas().show(TestActors.OPERATOR, broken).orElseThrow();
         assertThat(after.status()).isEqualTo(SagaStatus.COMPENSATED);
         assertThat(after.events()).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(SagaEvent.Type.MANUAL_ACTION);
             assertThat(e.actor()).contains(operator.username());
             assertThat(e.reason()).contains("undo of Write mended");
         });
-        AuditEntry audited = engine.audit().list(Optional.empty(), Optional.of("saga.retry"), Optional.of(broken.toString()),
+        AuditEntry audited = engine.audit().list(TestActors.OPERATOR, Optional.empty(), Optional.of("saga.retry"), Optional.of(broken.toString()),
                 Optional.empty(), 1).get(0);
         assertThat(audited.actor()).isEqualTo(operator.username());
         assertThat(audited.details()).contains("undo of Write mended");
@@ -125,7 +126,7 @@ class SagasScreenUiTest {
 
         ui.waitForText("#detailStatus", "Resolved by hand");
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(engine.sagas().show(broken).orElseThrow().status()).isEqualTo(SagaStatus.RESOLVED);
+        assertThat(engine.sagas().show(TestActors.OPERATOR, broken).orElseThrow().status()).isEqualTo(SagaStatus.RESOLVED);
         assertThat(timelineTitles()).contains("Resolved by hand by operator");
     }
 

@@ -16,6 +16,7 @@ import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
@@ -117,7 +118,7 @@ class UsersScreenUiTest {
         ui.waitForText("#detailSubtitle", "User " + merged + " · active");
         assertThat(status(Long.parseLong(merged))).isEqualTo("active");
         snap("users-unmerged");
-        assertThat(engine.audit().list(java.util.Optional.of("support"), java.util.Optional.of("user.*"), java.util.Optional.of(merged),
+        assertThat(engine.audit().list(TestActors.OPERATOR, java.util.Optional.of("support"), java.util.Optional.of("user.*"), java.util.Optional.of(merged),
                 java.util.Optional.empty(), 10)).extracting(e -> e.action()).containsExactly("user.unmerge", "user.merge");
     }
 
@@ -143,7 +144,7 @@ class UsersScreenUiTest {
     }
 
     private String status(long userId) {
-        return engine.users().details(userId).orElseThrow().profile().status();
+        return engine.users().details(TestActors.OPERATOR, userId).orElseThrow().profile().status();
     }
 
     private void openShellAs(Role role) throws TimeoutException {

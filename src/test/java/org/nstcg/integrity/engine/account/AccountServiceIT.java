@@ -23,7 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditEntry;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** Console accounts against real PostgreSQL: first administrator, sign-in and lock-out, roles enforced, audit. */
@@ -39,7 +41,7 @@ class AccountServiceIT {
     void start() {
         db = TestDatabase.create();
         engine = db.startEngine();
-        accounts = new AccountService(engine.database().dataSource(), engine.audit(), PasswordHasher.DEFAULT, clock, 3,
+        accounts = new AccountService(engine.database().dataSource(), engine.auditTrail(), PasswordHasher.DEFAULT, clock, 3,
                 Duration.ofMinutes(15));
     }
 
@@ -111,7 +113,7 @@ class AccountServiceIT {
     @Test
     void repeatedFailuresLockTheAccountUntilTheLockExpiresOrAnAdministratorUnlocksIt() throws Exception {
         Session admin = adminSession();
-        accounts.create(admin, "sam", "Sam Support", Role.SUPPORT, PASSWORD);
+        accounts.create(Actor.of(admin), "sam", "Sam Support", Role.SUPPORT, PASSWORD);
 
         assertThat(accounts.signIn("sam", "wrong password 1")).isInstanceOf(SignInOutcome.WrongCredentials.class);
         assertThat(accounts.signIn("sam", "wrong password 2")).isInstanceOf(SignInOutcome.WrongCredentials.class);
@@ -130,15 +132,15 @@ class AccountServiceIT {
             accounts.signIn("sam", "wrong again " + i);
         }
         assertThat(accounts.signIn("sam", PASSWORD)).isInstanceOf(SignInOutcome.LockedOut.class);
-        assertThat(accounts.unlock(admin, "sam")).isInstanceOf(AccountResult.Done.class);
+        assertThat(accounts.unlock(Actor.of(admin), "sam")).isInstanceOf(AccountResult.Done.class);
         assertThat(accounts.signIn("sam", PASSWORD)).isInstanceOf(SignInOutcome.SignedIn.class);
     }
 
     @Test
     void rolesLimitWhatASessionMayDoAndTheEngineRefusesTheRest() {
         Session admin = adminSession();
-        accounts.create(admin, "sam", "Sam Support", Role.SUPPORT, PASSWORD);
-        accounts.create(admin, "oli", "Oli Operator", Role.OPERATOR, PASSWORD);
+        accounts.create(Actor.of(admin), "sam", "Sam Support", Role.SUPPORT, PASSWORD);
+        accounts.create(Actor.of(admin), "oli", "Oli Operator", Role.OPERATOR, PASSWORD);
         Session support = signedIn("sam");
         Session operator = signedIn("oli");
 
@@ -147,28 +149,28 @@ class AccountServiceIT {
                 .hasMessage("Your role (Support) may not rebuild or invalidate the cache. Ask an administrator if you need to.");
         assertThat(operator.authorize(Permission.APPLY_REPAIRS)).isEqualTo("oli");
         assertThatThrownBy(() -> operator.authorize(Permission.MERGE_USERS)).isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> accounts.list(operator)).isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> accounts.create(support, "eve", "Eve", Role.ADMINISTRATOR, PASSWORD))
+        assertThatThrownBy(() -> accounts.list(Actor.of(operator))).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> accounts.create(Actor.of(support), "eve", "Eve", Role.ADMINISTRATOR, PASSWORD))
                 .isInstanceOf(AccessDeniedException.class);
-        assertThat(accounts.list(admin)).extracting(Account::username).containsExactly("ada", "oli", "sam");
+        assertThat(accounts.list(Actor.of(admin))).extracting(Account::username).containsExactly("ada", "oli", "sam");
     }
 
     @Test
     void aDisabledOrDemotedAccountLosesItsRunningSessionAtTheNextAction() {
         Session admin = adminSession();
-        accounts.create(admin, "oli", "Oli Operator", Role.OPERATOR, PASSWORD);
+        accounts.create(Actor.of(admin), "oli", "Oli Operator", Role.OPERATOR, PASSWORD);
         Session operator = signedIn("oli");
 
-        accounts.changeRole(admin, "oli", Role.SUPPORT);
+        accounts.changeRole(Actor.of(admin), "oli", Role.SUPPORT);
         assertThatThrownBy(() -> operator.authorize(Permission.VIEW_OVERVIEW)).isInstanceOf(AccessDeniedException.class)
                 .hasMessageContaining("role changed to Support");
 
         Session support = signedIn("oli");
-        accounts.setDisabled(admin, "oli", true);
+        accounts.setDisabled(Actor.of(admin), "oli", true);
         assertThatThrownBy(() -> support.authorize(Permission.LOOK_UP_USERS)).hasMessageContaining("disabled");
         assertThat(accounts.signIn("oli", PASSWORD)).isEqualTo(new SignInOutcome.Disabled());
 
-        accounts.setDisabled(admin, "oli", false);
+        accounts.setDisabled(Actor.of(admin), "oli", false);
         assertThat(accounts.signIn("oli", PASSWORD)).isInstanceOf(SignInOutcome.SignedIn.class);
     }
 
@@ -176,11 +178,11 @@ class AccountServiceIT {
     void theLastActiveAdministratorCannotBeDemotedOrDisabled() throws Exception {
         Session admin = adminSession();
 
-        assertThat(accounts.changeRole(admin, "ada", Role.SUPPORT)).isInstanceOf(AccountResult.Refused.class);
-        assertThat(accounts.setDisabled(admin, "ada", true)).isInstanceOf(AccountResult.Refused.class);
-        accounts.create(admin, "grace", "Grace Hopper", Role.ADMINISTRATOR, PASSWORD);
-        assertThat(accounts.setDisabled(admin, "grace", true)).isInstanceOf(AccountResult.Done.class);
-        assertThat(accounts.changeRole(admin, "ada", Role.SUPPORT)).as("grace is disabled, so ada is still the last")
+        assertThat(accounts.changeRole(Actor.of(admin), "ada", Role.SUPPORT)).isInstanceOf(AccountResult.Refused.class);
+        assertThat(accounts.setDisabled(Actor.of(admin), "ada", true)).isInstanceOf(AccountResult.Refused.class);
+        accounts.create(Actor.of(admin), "grace", "Grace Hopper", Role.ADMINISTRATOR, PASSWORD);
+        assertThat(accounts.setDisabled(Actor.of(admin), "grace", true)).isInstanceOf(AccountResult.Done.class);
+        assertThat(accounts.changeRole(Actor.of(admin), "ada", Role.SUPPORT)).as("grace is disabled, so ada is still the last")
                 .isInstanceOf(AccountResult.Refused.class);
         assertThat(count("SELECT count(*) FROM console_accounts WHERE role = 'ADMINISTRATOR' AND NOT disabled")).isEqualTo(1);
     }
@@ -188,9 +190,9 @@ class AccountServiceIT {
     @Test
     void passwordsCanBeResetByAnAdministratorAndChangedByTheirOwner() throws Exception {
         Session admin = adminSession();
-        accounts.create(admin, "sam", "Sam Support", Role.SUPPORT, PASSWORD);
+        accounts.create(Actor.of(admin), "sam", "Sam Support", Role.SUPPORT, PASSWORD);
 
-        assertThat(accounts.resetPassword(admin, "sam", "a brand new passphrase")).isInstanceOf(AccountResult.Done.class);
+        assertThat(accounts.resetPassword(Actor.of(admin), "sam", "a brand new passphrase")).isInstanceOf(AccountResult.Done.class);
         assertThat(accounts.signIn("sam", PASSWORD)).isInstanceOf(SignInOutcome.WrongCredentials.class);
         Session sam = signedIn("sam", "a brand new passphrase");
 
@@ -204,14 +206,14 @@ class AccountServiceIT {
     @Test
     void everyAccountChangeIsAuditedWithTheAdministratorAsActorAndTheStatesBeforeAndAfter() throws Exception {
         Session admin = adminSession();
-        accounts.create(admin, "oli", "Oli Operator", Role.OPERATOR, PASSWORD);
-        accounts.changeRole(admin, "oli", Role.SUPPORT);
+        accounts.create(Actor.of(admin), "oli", "Oli Operator", Role.OPERATOR, PASSWORD);
+        accounts.changeRole(Actor.of(admin), "oli", Role.SUPPORT);
 
-        AuditEntry change = engine.audit().list(Optional.of("ada"), Optional.of("account.role_changed"), Optional.of("oli"),
+        AuditEntry change = engine.audit().list(TestActors.OPERATOR, Optional.of("ada"), Optional.of("account.role_changed"), Optional.of("oli"),
                 Optional.empty(), 10).get(0);
         assertThat(change.before().orElseThrow().get("role").asText()).isEqualTo("OPERATOR");
         assertThat(change.after().orElseThrow().get("role").asText()).isEqualTo("SUPPORT");
-        assertThat(engine.audit().verify().intact()).isTrue();
+        assertThat(engine.audit().verify(TestActors.OPERATOR).intact()).isTrue();
     }
 
     private Session adminSession() {
@@ -253,7 +255,7 @@ class AccountServiceIT {
     }
 
     private List<String> auditActions(String target) throws SQLException {
-        return engine.audit().list(Optional.empty(), Optional.empty(), Optional.of(target), Optional.empty(), 100)
+        return engine.audit().list(TestActors.OPERATOR, Optional.empty(), Optional.empty(), Optional.of(target), Optional.empty(), 100)
                 .stream().map(AuditEntry::action).toList();
     }
 

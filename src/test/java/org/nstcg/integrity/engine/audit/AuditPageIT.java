@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** {@link AuditTrail#page} and {@link AuditTrail#entry}: keyset pages, newest first, with every filter. */
@@ -16,15 +17,17 @@ class AuditPageIT {
 
     private static TestDatabase db;
     private static IntegrityEngine engine;
-    private static AuditTrail audit;
+    private static AuditTrail trail;
+    private static AuditReader audit;
 
     @BeforeAll
     static void fill() {
         db = TestDatabase.create();
         engine = db.startEngine();
+        trail = engine.auditTrail();
         audit = engine.audit();
         for (int i = 0; i < 23; i++) {
-            audit.record(AuditEvent.of(i % 2 == 0 ? "alice" : "bob", i % 3 == 0 ? "cache.rebuild" : "saga.retry")
+            trail.record(AuditEvent.of(i % 2 == 0 ? "alice" : "bob", i % 3 == 0 ? "cache.rebuild" : "saga.retry")
                     .target("saga", "s-" + i).details(i == 7 ? "100% mended_by hand" : "entry " + i));
         }
     }
@@ -39,7 +42,7 @@ class AuditPageIT {
         List<AuditEntry> out = new ArrayList<>();
         Optional<AuditPage.Cursor> after = Optional.empty();
         do {
-            AuditPage page = audit.page(query, after, size);
+            AuditPage page = audit.page(TestActors.OPERATOR, query, after, size);
             out.addAll(page.entries());
             after = page.next();
         } while (after.isPresent());
@@ -67,7 +70,7 @@ class AuditPageIT {
         assertThat(all(query(null, null, null, "MENDED_BY"), 4)).extracting(e -> e.targetId().orElseThrow()).containsExactly("s-7");
         assertThat(all(query(null, null, null, "100%"), 4)).hasSize(1);
         assertThat(all(query(null, null, null, "_"), 4)).as("_ is matched literally").hasSize(1);
-        AuditEntry newest = audit.page(AuditQuery.ALL, Optional.empty(), 1).entries().get(0);
+        AuditEntry newest = audit.page(TestActors.OPERATOR, AuditQuery.ALL, Optional.empty(), 1).entries().get(0);
         assertThat(all(new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(newest.occurredAt().plusSeconds(1)), Optional.empty()), 4)).isEmpty();
         assertThat(all(new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -76,8 +79,8 @@ class AuditPageIT {
 
     @Test
     void entryReadsOnePositionOfTheChain() {
-        AuditEntry newest = audit.page(AuditQuery.ALL, Optional.empty(), 1).entries().get(0);
-        assertThat(audit.entry(newest.id())).contains(newest);
-        assertThat(audit.entry(newest.id() + 1000)).isEmpty();
+        AuditEntry newest = audit.page(TestActors.OPERATOR, AuditQuery.ALL, Optional.empty(), 1).entries().get(0);
+        assertThat(audit.entry(TestActors.OPERATOR, newest.id())).contains(newest);
+        assertThat(audit.entry(TestActors.OPERATOR, newest.id() + 1000)).isEmpty();
     }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
-import org.nstcg.integrity.engine.audit.AuditTrail.Verification;
+import org.nstcg.integrity.engine.audit.AuditVerification;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** The audit trail against real PostgreSQL: the chain, tampering found, appends refused, concurrent appends. */
@@ -28,13 +29,15 @@ class AuditTrailIT {
 
     private TestDatabase db;
     private IntegrityEngine engine;
-    private AuditTrail audit;
+    private AuditTrail trail;
+    private AuditReader audit;
     private final ObjectMapper json = new ObjectMapper();
 
     @BeforeEach
     void start() {
         db = TestDatabase.create();
         engine = db.startEngine();
+        trail = engine.auditTrail();
         audit = engine.audit();
     }
 
@@ -46,7 +49,7 @@ class AuditTrailIT {
 
     private void record(int n) {
         for (int i = 0; i < n; i++) {
-            audit.record(AuditEvent.of("alice", "user.merge").target("user", Integer.toString(i))
+            trail.record(AuditEvent.of("alice", "user.merge").target("user", Integer.toString(i))
                     .states(json.createObjectNode().put("points", i), json.createObjectNode().put("points", i + 10)).details("entry " + i));
         }
     }
@@ -63,19 +66,19 @@ class AuditTrailIT {
     void entriesFormOneChainFromGenesisAndReadBackNewestFirst() throws Exception {
         record(3);
 
-        List<AuditEntry> entries = audit.list(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 10);
+        List<AuditEntry> entries = audit.list(TestActors.OPERATOR, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 10);
         assertThat(entries).extracting(AuditEntry::details).containsExactly(Optional.of("entry 2"), Optional.of("entry 1"), Optional.of("entry 0"));
         assertThat(entries.get(2).prevHash()).isEqualTo(AuditTrail.GENESIS);
         assertThat(entries.get(1).prevHash()).isEqualTo(entries.get(2).hash());
         assertThat(entries.get(0).prevHash()).isEqualTo(entries.get(1).hash());
         assertThat(entries.get(0).before().orElseThrow().path("points").asInt()).isEqualTo(2);
         assertThat(entries.get(0).after().orElseThrow().path("points").asInt()).isEqualTo(12);
-        Verification v = audit.verify();
+        AuditVerification v = audit.verify(TestActors.OPERATOR);
         assertThat(v.intact()).isTrue();
         assertThat(v.entries()).isEqualTo(3);
         assertThat(v.headHash()).contains(entries.get(0).hash());
-        assertThat(audit.list(Optional.of("bob"), Optional.empty(), Optional.empty(), Optional.empty(), 10)).isEmpty();
-        assertThat(audit.list(Optional.empty(), Optional.of("user.*"), Optional.of("1"), Optional.empty(), 10)).hasSize(1);
+        assertThat(audit.list(TestActors.OPERATOR, Optional.of("bob"), Optional.empty(), Optional.empty(), Optional.empty(), 10)).isEmpty();
+        assertThat(audit.list(TestActors.OPERATOR, Optional.empty(), Optional.of("user.*"), Optional.of("1"), Optional.empty(), 10)).hasSize(1);
     }
 
     @Test
@@ -93,11 +96,11 @@ class AuditTrailIT {
     @Test
     void anEntryChangedBehindTheEnginesBackIsFoundAsTheFirstBadOne() throws Exception {
         record(5);
-        long third = audit.list(Optional.empty(), Optional.empty(), Optional.of("2"), Optional.empty(), 1).get(0).id();
+        long third = audit.list(TestActors.OPERATOR, Optional.empty(), Optional.empty(), Optional.of("2"), Optional.empty(), 1).get(0).id();
 
         asOwner("UPDATE audit_log SET after_state = '{\"points\": 9999}' WHERE id = " + third);
 
-        Verification v = audit.verify();
+        AuditVerification v = audit.verify(TestActors.OPERATOR);
         assertThat(v.intact()).isFalse();
         assertThat(v.firstBadId()).contains(third);
         assertThat(v.problem().orElseThrow()).contains("changed after it was written");
@@ -106,12 +109,12 @@ class AuditTrailIT {
     @Test
     void aRemovedEntryIsFoundAtTheEntryAfterIt() throws Exception {
         record(5);
-        long second = audit.list(Optional.empty(), Optional.empty(), Optional.of("1"), Optional.empty(), 1).get(0).id();
-        long third = audit.list(Optional.empty(), Optional.empty(), Optional.of("2"), Optional.empty(), 1).get(0).id();
+        long second = audit.list(TestActors.OPERATOR, Optional.empty(), Optional.empty(), Optional.of("1"), Optional.empty(), 1).get(0).id();
+        long third = audit.list(TestActors.OPERATOR, Optional.empty(), Optional.empty(), Optional.of("2"), Optional.empty(), 1).get(0).id();
 
         asOwner("DELETE FROM audit_log WHERE id = " + second);
 
-        Verification v = audit.verify();
+        AuditVerification v = audit.verify(TestActors.OPERATOR);
         assertThat(v.firstBadId()).contains(third);
         assertThat(v.problem().orElseThrow()).contains("does not link to the entry before it");
     }
@@ -120,12 +123,12 @@ class AuditTrailIT {
     void anEntryRecordedInARolledBackTransactionLeavesNoTrace() throws Exception {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
-            audit.record(c, AuditEvent.of("alice", "user.merge").target("user", "7"));
+            trail.record(c, AuditEvent.of("alice", "user.merge").target("user", "7"));
             c.rollback();
         }
         record(1);
-        assertThat(audit.verify().entries()).isEqualTo(1);
-        assertThat(audit.verify().intact()).isTrue();
+        assertThat(audit.verify(TestActors.OPERATOR).entries()).isEqualTo(1);
+        assertThat(audit.verify(TestActors.OPERATOR).intact()).isTrue();
     }
 
     @Test
@@ -134,7 +137,7 @@ class AuditTrailIT {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
-                AuditTrail trail = t % 2 == 0 ? audit : other.audit();
+                AuditTrail trail = t % 2 == 0 ? this.trail : other.auditTrail();
                 int thread = t;
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < 25; i++) {
@@ -147,7 +150,7 @@ class AuditTrailIT {
             }
             pool.shutdown();
         }
-        Verification v = audit.verify();
+        AuditVerification v = audit.verify(TestActors.OPERATOR);
         assertThat(v.entries()).isEqualTo(200);
         assertThat(v.intact()).isTrue();
     }
@@ -164,11 +167,11 @@ class AuditTrailIT {
 
         engine.sagas().resolve(id, Actor.operator("olivia"), "refunded by hand");
 
-        AuditEntry e = audit.list(Optional.empty(), Optional.of("saga.resolve"), Optional.of(id.toString()), Optional.empty(), 1).get(0);
+        AuditEntry e = audit.list(TestActors.OPERATOR, Optional.empty(), Optional.of("saga.resolve"), Optional.of(id.toString()), Optional.empty(), 1).get(0);
         assertThat(e.actor()).isEqualTo("olivia");
         assertThat(e.details()).contains("refunded by hand");
         assertThat(e.before().orElseThrow().path("status").asText()).isEqualTo("FAILED_NEEDS_ATTENTION");
         assertThat(e.after().orElseThrow().path("status").asText()).isEqualTo("RESOLVED");
-        assertThat(audit.verify().intact()).isTrue();
+        assertThat(audit.verify(TestActors.OPERATOR).intact()).isTrue();
     }
 }

@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -74,6 +75,6 @@ class CacheAdministrationIT {
     }
 
     private static List<AuditEntry> entries(String action, String actor) throws Exception {
-        return engine.audit().list(Optional.of(actor), Optional.of(action), Optional.empty(), Optional.empty(), 10);
+        return engine.audit().list(TestActors.OPERATOR, Optional.of(actor), Optional.of(action), Optional.empty(), Optional.empty(), 10);
     }
 }

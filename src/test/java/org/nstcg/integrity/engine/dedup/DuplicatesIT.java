@@ -12,8 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.store.DuplicateStore;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -56,7 +58,7 @@ class DuplicatesIT {
             st.execute("INSERT INTO gamification_profiles (user_id) SELECT id FROM users");
             n = LegacyImportIT.scalar(st, "SELECT count(*) FROM users WHERE status = 'active'");
         }
-        engine.dedup().importer().importCsv(new StringReader("email,first_name\njane.doe@gmail.com,Janet\n"), "old.csv", "alice", 1,
+        engine.dedup().importer().importCsv(new StringReader("email,first_name\njane.doe@gmail.com,Janet\n"), "old.csv", Actor.operator("alice"), 1,
                 ProgressListener.NONE);
     }
 
@@ -86,7 +88,7 @@ class DuplicatesIT {
 
     @Test
     void exactDuplicatesAreHeldLegacyRowsAndHistory() {
-        List<DuplicateCandidate> exact = engine.dedup().duplicates().exact(0, 10);
+        List<DuplicateCandidate> exact = engine.dedup().duplicates().exact(TestActors.OPERATOR, 0, 10);
         assertThat(exact).hasSize(2);
         assertThat(exact).allMatch(d -> d.score() == 1.0 && d.kind() == DuplicateCandidate.Kind.EXACT);
         DuplicateCandidate legacy = exact.stream().filter(d -> d.right().legacyImport() != null).findFirst().orElseThrow();
@@ -95,12 +97,12 @@ class DuplicatesIT {
         assertThat(legacy.reasons()).anyMatch(r -> r.contains("held at import"));
         DuplicateCandidate history = exact.stream().filter(d -> d.right().legacyImport() == null).findFirst().orElseThrow();
         assertThat(history.right().status()).isEqualTo("archived");
-        assertThat(engine.dedup().duplicates().exact(1, 10)).hasSize(1);
+        assertThat(engine.dedup().duplicates().exact(TestActors.OPERATOR, 1, 10)).hasSize(1);
     }
 
     @Test
     void likelyDuplicatesAreRankedWithReasons() {
-        List<DuplicateCandidate> likely = engine.dedup().duplicates().likely(0, 10);
+        List<DuplicateCandidate> likely = engine.dedup().duplicates().likely(TestActors.OPERATOR, 0, 10);
         assertThat(likely).isNotEmpty();
         assertThat(likely.get(0).score()).isGreaterThanOrEqualTo(likely.get(likely.size() - 1).score());
         DuplicateCandidate jane = find(likely, "jane.doe@gmail.com", "janedoe@outlook.com");
@@ -119,7 +121,7 @@ class DuplicatesIT {
         assertThat(likely).allMatch(d -> d.left().email().contains("doe") || d.left().email().contains("kathy")
                 || d.left().email().contains("jane") || d.left().email().contains("j.") || d.left().email().contains("sam"));
         // paging: the second page starts where the first ended
-        List<DuplicateCandidate> page2 = engine.dedup().duplicates().likely(1, 1);
+        List<DuplicateCandidate> page2 = engine.dedup().duplicates().likely(TestActors.OPERATOR, 1, 1);
         assertThat(page2).hasSize(1);
         assertThat(page2.get(0)).isEqualTo(likely.get(1));
     }

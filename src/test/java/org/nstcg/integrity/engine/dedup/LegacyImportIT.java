@@ -13,9 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** The legacy import against real PostgreSQL: bad rows reported by line, collisions held (not lost), the rest promoted. */
@@ -55,7 +57,7 @@ class LegacyImportIT {
 
     private ImportResult importText(String text) throws Exception {
         List<Long> progress = new ArrayList<>();
-        ImportResult r = engine.dedup().importer().importCsv(new StringReader(text), "legacy.csv", "alice", -1,
+        ImportResult r = engine.dedup().importer().importCsv(new StringReader(text), "legacy.csv", Actor.operator("alice"), -1,
                 (m, done, total) -> progress.add(done));
         assertThat(progress).isNotEmpty();
         return r;
@@ -108,7 +110,7 @@ class LegacyImportIT {
             assertThat(scalar(st, "SELECT count(*) FROM audit_log WHERE action = 'user.import' AND actor = 'alice'")).isEqualTo(1);
             assertThat(scalar(st, "SELECT imported * 100 + held * 10 + invalid FROM legacy_imports")).isEqualTo(3 * 100 + 3 * 10 + 8);
         }
-        assertThat(engine.audit().verify().intact()).isTrue();
+        assertThat(engine.audit().verify(TestActors.OPERATOR).intact()).isTrue();
     }
 
     @Test
@@ -126,7 +128,7 @@ class LegacyImportIT {
                 .isInstanceOf(LegacyImportException.class).hasMessageContaining("unknown column 'phone'");
         assertThatThrownBy(() -> importText("email,last_name\na@example.org,A\n"))
                 .isInstanceOf(LegacyImportException.class).hasMessageContaining("no 'first_name' column");
-        assertThatThrownBy(() -> engine.dedup().importer().importCsv(new StringReader(""), "empty.csv", "alice", -1, ProgressListener.NONE))
+        assertThatThrownBy(() -> engine.dedup().importer().importCsv(new StringReader(""), "empty.csv", Actor.operator("alice"), -1, ProgressListener.NONE))
                 .isInstanceOf(LegacyImportException.class).hasMessageContaining("is empty");
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             assertThat(scalar(st, "SELECT count(*) FROM legacy_imports")).isZero();
@@ -165,13 +167,13 @@ class LegacyImportIT {
                 new org.nstcg.integrity.engine.referral.FeistelPermutation(
                         org.nstcg.integrity.engine.store.EngineSecrets.getOrCreate(engine.database().dataSource(), "referral-key")),
                 org.nstcg.integrity.engine.referral.Blocklist.of(List.of("A", "E", "K", "M", "R", "T")), true);
-        LegacyImporter importer = new LegacyImporter(engine.database().dataSource(), engine.emails(), generator, engine.audit(),
+        LegacyImporter importer = new LegacyImporter(engine.database().dataSource(), engine.emails(), generator, engine.auditTrail(),
                 engine.cache().coordinator(), new com.fasterxml.jackson.databind.ObjectMapper());
         StringBuilder csv = new StringBuilder(HEADER);
         for (int i = 0; i < 400; i++) {
             csv.append("fresh").append(i).append("@codes.example.org,Zoe,,,0,,\n");
         }
-        ImportResult r = importer.importCsv(new StringReader(csv.toString()), "fresh.csv", "alice", 400, ProgressListener.NONE);
+        ImportResult r = importer.importCsv(new StringReader(csv.toString()), "fresh.csv", Actor.operator("alice"), 400, ProgressListener.NONE);
 
         assertThat(r.imported()).isEqualTo(400);
         assertThat(r.codesReissued()).isEqualTo(400);

@@ -28,6 +28,7 @@ import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaSettings;
 import org.nstcg.integrity.engine.saga.SagaStep;
 import org.nstcg.integrity.engine.store.MergeStore;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -102,7 +103,7 @@ class MergeIT {
     void previewListsEveryChangeAndWritesNothing() throws Exception {
         Map<String, List<String>> before = snapshot();
         long ledger = count("points_ledger");
-        MergeOutcome.Previewed p = (MergeOutcome.Previewed) engine.dedup().merges().preview(jane, dee);
+        MergeOutcome.Previewed p = (MergeOutcome.Previewed) engine.dedup().merges().preview(TestActors.OPERATOR, jane, dee);
         assertThat(p.plan().pointsMoved()).isEqualTo(10 + 3 * 25);
         assertThat(p.plan().referralCountMoved()).isEqualTo(2); // Dee referred Jane herself: that one stays with Dee
         assertThat(p.plan().referralsRepointed()).containsExactly(r1, r2);
@@ -199,7 +200,7 @@ class MergeIT {
         assertThat(scalarSql("SELECT count(*) FROM points_ledger WHERE reason IN ('merge', 'unmerge')")).isEqualTo(4);
         assertThat(scalarSql("SELECT count(*) FROM user_merges WHERE status = 'unmerged'")).isEqualTo(1);
         assertThat(scalarSql("SELECT count(*) FROM audit_log WHERE action = 'user.unmerge'")).isEqualTo(1);
-        assertThat(engine.audit().verify().intact()).isTrue();
+        assertThat(engine.audit().verify(TestActors.OPERATOR).intact()).isTrue();
         // and it can be merged again
         assertThat(engine.dedup().merges().merge(jane, dee, Actor.operator("support-sam"), null)).isInstanceOf(MergeOutcome.Merged.class);
     }
@@ -332,7 +333,7 @@ class MergeIT {
      */
     private MergeService mergesWithFault(String failing, AtomicInteger failures, boolean crash) {
         MergeStore store = new MergeStore();
-        MergeSaga real = new MergeSaga(store, engine.audit(), engine.cache().coordinator(),
+        MergeSaga real = new MergeSaga(store, engine.auditTrail(), engine.cache().coordinator(),
                 new org.nstcg.integrity.engine.registration.KnownMailboxes(engine.redis()), JSON);
         SagaDefinition.Builder<MergeSagaData> b = SagaDefinition.builder(MergeSaga.TYPE, MergeSagaData.class);
         for (SagaStep<MergeSagaData> s : real.definition().steps()) {
@@ -368,7 +369,7 @@ class MergeIT {
         SagaSettings quick = SagaSettings.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
         SagaOrchestrator orchestrator = new SagaOrchestrator(new SagaLog(engine.database().dataSource(), JSON), new SagaRegistry(),
                 "merge-test", quick, Clock.systemUTC(), d -> { }, a -> { });
-        return new MergeService(engine.database().dataSource(), store, faulty, orchestrator, engine.audit(), engine.cache().coordinator(),
+        return new MergeService(engine.database().dataSource(), store, faulty, orchestrator, engine.auditTrail(), engine.cache().coordinator(),
                 new org.nstcg.integrity.engine.registration.KnownMailboxes(engine.redis()), JSON);
     }
 

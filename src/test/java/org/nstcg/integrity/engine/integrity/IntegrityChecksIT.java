@@ -27,6 +27,7 @@ import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -135,7 +136,7 @@ class IntegrityChecksIT {
         assertThat(run.status()).isEqualTo(CheckRun.Status.PASSED);
         assertThat(run.trigger()).isEqualTo(CheckTrigger.MANUAL);
 
-        List<RunSummary> history = engine.checks().history(Optional.empty(), 10);
+        List<RunSummary> history = engine.checks().history(TestActors.OPERATOR, Optional.empty(), 10);
         assertThat(history).hasSize(1);
         RunSummary stored = history.get(0);
         assertThat(stored.id()).isEqualTo(run.id());
@@ -146,7 +147,7 @@ class IntegrityChecksIT {
         assertThat(stored.checks().keySet()).containsExactlyInAnyOrderElementsOf(BuiltInChecks.NAMES);
         assertThat(stored.totalFindings()).isZero();
 
-        List<AuditEntry> audited = engine.audit().list(Optional.of("alice"), Optional.of("check.run"), Optional.empty(), Optional.empty(), 10);
+        List<AuditEntry> audited = engine.audit().list(TestActors.OPERATOR, Optional.of("alice"), Optional.of("check.run"), Optional.empty(), Optional.empty(), 10);
         assertThat(audited).hasSize(1);
         assertThat(audited.get(0).targetId()).contains(Long.toString(run.id()));
         assertThat(audited.get(0).after().orElseThrow().path("status").asText()).isEqualTo("passed");
@@ -343,7 +344,7 @@ class IntegrityChecksIT {
             assertThat(r.findings()).hasSize(IntegrityChecks.FINDINGS_KEPT);
             assertThat(r.findings().get(0).affectedIds()).containsExactly(1L);
             assertThat(run.status()).isEqualTo(CheckRun.Status.FAILED);
-            assertThat(e.checks().findings(run.id(), Optional.empty(), 5000)).hasSize(IntegrityChecks.FINDINGS_KEPT);
+            assertThat(e.checks().findings(TestActors.OPERATOR, run.id(), Optional.empty(), 5000)).hasSize(IntegrityChecks.FINDINGS_KEPT);
             try (Connection c = big.connect(); PreparedStatement ps = c.prepareStatement(
                     "SELECT findings_total, findings_stored, status FROM integrity_check_results WHERE run_id = ?")) {
                 ps.setLong(1, run.id());
@@ -354,7 +355,7 @@ class IntegrityChecksIT {
                     assertThat(rs.getString(3)).isEqualTo("failed");
                 }
             }
-            assertThat(e.checks().history(Optional.empty(), 10).get(0).checks().get(BuiltInChecks.POINTS_LEDGER).findings()).isEqualTo(1500);
+            assertThat(e.checks().history(TestActors.OPERATOR, Optional.empty(), 10).get(0).checks().get(BuiltInChecks.POINTS_LEDGER).findings()).isEqualTo(1500);
         }
     }
 
@@ -369,7 +370,7 @@ class IntegrityChecksIT {
             assertThat(run.result(BuiltInChecks.OUTBOX_BACKLOG).orElseThrow().status()).isEqualTo(CheckResult.Status.ERROR);
             assertThat(run.result(BuiltInChecks.OUTBOX_BACKLOG).orElseThrow().error()).hasValueSatisfying(m -> assertThat(m).contains("outbox_events"));
             assertThat(run.result(BuiltInChecks.POINTS_LEDGER).orElseThrow().status()).isEqualTo(CheckResult.Status.PASSED);
-            assertThat(engine.checks().history(Optional.empty(), 1).get(0).status()).isEqualTo("error");
+            assertThat(engine.checks().history(TestActors.OPERATOR, Optional.empty(), 1).get(0).status()).isEqualTo("error");
         } finally {
             sql("ALTER TABLE outbox_events_gone RENAME TO outbox_events");
         }

@@ -21,6 +21,7 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.saga.SagaMetrics;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -82,7 +83,7 @@ class ScheduledChecksIT {
     private IntegrityChecks instance(String id, Duration interval, List<IntegrityCheck> checks) {
         CheckSettings settings = CheckSettings.defaults().withInterval(Optional.of(interval));
         IntegrityChecks c = new IntegrityChecks(engine.database().dataSource(), checks, settings,
-                () -> new SagaMetrics(List.of(), Map.of(), 0, 0), engine.alerts(), engine.audit(), Clock.systemUTC(), id);
+                () -> new SagaMetrics(List.of(), Map.of(), 0, 0), engine.alerts(), engine.auditTrail(), Clock.systemUTC(), id);
         made.add(c);
         return c;
     }
@@ -162,7 +163,7 @@ class ScheduledChecksIT {
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            assertThat(scheduled.checks().history(Optional.empty(), 10)).filteredOn(r -> r.trigger().equals("scheduled"))
+            assertThat(scheduled.checks().history(TestActors.OPERATOR, Optional.empty(), 10)).filteredOn(r -> r.trigger().equals("scheduled"))
                     .hasSizeGreaterThanOrEqualTo(2)
                     .allSatisfy(r -> assertThat(r.checks()).hasSize(BuiltInChecks.NAMES.size()));
         }

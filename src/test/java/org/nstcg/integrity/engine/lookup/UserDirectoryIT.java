@@ -16,6 +16,7 @@ import org.nstcg.integrity.engine.lookup.UserMatch.Reason;
 import org.nstcg.integrity.engine.referral.CrockfordBase32;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** User search and details against real PostgreSQL, through the engine as the console and the bench use it. */
@@ -42,7 +43,7 @@ class UserDirectoryIT {
 
     @Test
     void anAddressAsTypedFindsTheUserByItsNormalisedMailbox() {
-        List<UserMatch> found = engine.users().search("A.Da+x@GMail.com", 50);
+        List<UserMatch> found = engine.users().search(TestActors.OPERATOR, "A.Da+x@GMail.com", 50);
 
         assertThat(found).first().satisfies(m -> {
             assertThat(m.id()).isEqualTo(ada.userId());
@@ -52,29 +53,29 @@ class UserDirectoryIT {
             assertThat(m.name()).isEqualTo("Ada Lovelace");
             assertThat(m.status()).isEqualTo("active");
         });
-        assertThat(engine.users().search("ada@gmail.com", 50)).extracting(UserMatch::id).containsExactly(ada.userId());
+        assertThat(engine.users().search(TestActors.OPERATOR, "ada@gmail.com", 50)).extracting(UserMatch::id).containsExactly(ada.userId());
     }
 
     @Test
     void theBeginningOfAMailboxFindsIt() {
-        assertThat(engine.users().search("grace@ex", 50)).extracting(UserMatch::id, UserMatch::reason)
+        assertThat(engine.users().search(TestActors.OPERATOR, "grace@ex", 50)).extracting(UserMatch::id, UserMatch::reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(grace.userId(), Reason.EMAIL_PREFIX));
     }
 
     @Test
     void aNamePrefixFindsByFirstNameLastNameOrBoth() {
-        assertThat(engine.users().search("ad", 50)).extracting(UserMatch::id).containsExactly(ada.userId());
-        assertThat(engine.users().search("LOVE", 50)).extracting(UserMatch::id).containsExactly(ada.userId());
-        assertThat(engine.users().search("ada lov", 50)).extracting(UserMatch::id).containsExactly(ada.userId());
-        assertThat(engine.users().search("hopper grace", 50)).extracting(UserMatch::id).containsExactly(grace.userId());
-        assertThat(engine.users().search("ada hopper", 50)).isEmpty();
-        assertThat(engine.users().search("ada", 50)).first().extracting(UserMatch::reason).isEqualTo(Reason.NAME);
+        assertThat(engine.users().search(TestActors.OPERATOR, "ad", 50)).extracting(UserMatch::id).containsExactly(ada.userId());
+        assertThat(engine.users().search(TestActors.OPERATOR, "LOVE", 50)).extracting(UserMatch::id).containsExactly(ada.userId());
+        assertThat(engine.users().search(TestActors.OPERATOR, "ada lov", 50)).extracting(UserMatch::id).containsExactly(ada.userId());
+        assertThat(engine.users().search(TestActors.OPERATOR, "hopper grace", 50)).extracting(UserMatch::id).containsExactly(grace.userId());
+        assertThat(engine.users().search(TestActors.OPERATOR, "ada hopper", 50)).isEmpty();
+        assertThat(engine.users().search(TestActors.OPERATOR, "ada", 50)).first().extracting(UserMatch::reason).isEqualTo(Reason.NAME);
     }
 
     @Test
     void likeWildcardsInTheQueryAreTakenLiterally() {
-        assertThat(engine.users().search("%", 50)).isEmpty();
-        assertThat(engine.users().search("_da", 50)).isEmpty();
+        assertThat(engine.users().search(TestActors.OPERATOR, "%", 50)).isEmpty();
+        assertThat(engine.users().search(TestActors.OPERATOR, "_da", 50)).isEmpty();
     }
 
     @Test
@@ -82,10 +83,10 @@ class UserDirectoryIT {
         String code = ada.referralCode();
         String identity = code.substring(code.length() - 9);
 
-        assertThat(engine.users().search(code.toLowerCase(), 50)).extracting(UserMatch::id, UserMatch::reason)
+        assertThat(engine.users().search(TestActors.OPERATOR, code.toLowerCase(), 50)).extracting(UserMatch::id, UserMatch::reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(ada.userId(), Reason.REFERRAL_CODE));
-        assertThat(engine.users().search("ZZZZ-" + identity, 50)).extracting(UserMatch::id).containsExactly(ada.userId());
-        assertThat(engine.users().search(identity, 50)).extracting(UserMatch::id).containsExactly(ada.userId());
+        assertThat(engine.users().search(TestActors.OPERATOR, "ZZZZ-" + identity, 50)).extracting(UserMatch::id).containsExactly(ada.userId());
+        assertThat(engine.users().search(TestActors.OPERATOR, identity, 50)).extracting(UserMatch::id).containsExactly(ada.userId());
     }
 
     @Test
@@ -97,21 +98,21 @@ class UserDirectoryIT {
         String swapped = code.substring(0, at) + code.charAt(at + 1) + code.charAt(at) + code.substring(at + 2);
         String missing = code.substring(0, at) + code.substring(at + 1);
 
-        List<UserMatch> found = engine.users().search(substituted, 50);
+        List<UserMatch> found = engine.users().search(TestActors.OPERATOR, substituted, 50);
 
         assertThat(found).extracting(UserMatch::id).containsExactly(ada.userId());
         assertThat(found.get(0).reason()).isEqualTo(Reason.CORRECTED_REFERRAL_CODE);
         assertThat(found.get(0).why()).contains(code).contains(substituted);
         if (code.charAt(at) != code.charAt(at + 1)) {
-            assertThat(engine.users().search(swapped, 50)).extracting(UserMatch::id).contains(ada.userId());
+            assertThat(engine.users().search(TestActors.OPERATOR, swapped, 50)).extracting(UserMatch::id).contains(ada.userId());
         }
-        assertThat(engine.users().search(missing, 50)).extracting(UserMatch::id).contains(ada.userId());
+        assertThat(engine.users().search(TestActors.OPERATOR, missing, 50)).extracting(UserMatch::id).contains(ada.userId());
         assertThat(CrockfordBase32.value(wrong)).isNotNegative();
     }
 
     @Test
     void aUserIdFindsThatUser() {
-        assertThat(engine.users().search("#" + grace.userId(), 50)).extracting(UserMatch::id, UserMatch::reason)
+        assertThat(engine.users().search(TestActors.OPERATOR, "#" + grace.userId(), 50)).extracting(UserMatch::id, UserMatch::reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(grace.userId(), Reason.USER_ID));
     }
 
@@ -121,10 +122,10 @@ class UserDirectoryIT {
             register("barbara" + i + "@example.org", "Barbara", "Liskov" + i, null);
         }
 
-        assertThat(engine.users().search("barbara", 4)).hasSize(4);
-        assertThat(engine.users().search("barbara", 50)).hasSize(6);
-        assertThat(engine.users().search("barb", 0)).hasSize(1);
-        assertThat(engine.users().search("   ", 50)).isEmpty();
+        assertThat(engine.users().search(TestActors.OPERATOR, "barbara", 4)).hasSize(4);
+        assertThat(engine.users().search(TestActors.OPERATOR, "barbara", 50)).hasSize(6);
+        assertThat(engine.users().search(TestActors.OPERATOR, "barb", 0)).hasSize(1);
+        assertThat(engine.users().search(TestActors.OPERATOR, "   ", 50)).isEmpty();
     }
 
     @Test
@@ -148,7 +149,7 @@ class UserDirectoryIT {
                 Actor.operator("support"), "same person");
         assertThat(merged).isInstanceOf(MergeOutcome.Merged.class);
 
-        UserDetails d = engine.users().details(ada.userId()).orElseThrow();
+        UserDetails d = engine.users().details(TestActors.OPERATOR, ada.userId()).orElseThrow();
 
         assertThat(d.profile().name()).isEqualTo("Ada Lovelace");
         assertThat(d.profile().emailNormalized()).isEqualTo("ada@gmail.com");
@@ -166,9 +167,9 @@ class UserDirectoryIT {
         assertThat(d.audit()).extracting(UserDetails.AuditLine::action).contains("user.merge");
         assertThat(d.liveMerge()).isEmpty();
 
-        UserDetails g = engine.users().details(grace.userId()).orElseThrow();
+        UserDetails g = engine.users().details(TestActors.OPERATOR, grace.userId()).orElseThrow();
         assertThat(g.referrer()).map(UserDetails.UserRef::id).contains(ada.userId());
-        assertThat(engine.users().details(-1)).isEmpty();
+        assertThat(engine.users().details(TestActors.OPERATOR, -1)).isEmpty();
     }
 
     @Test
@@ -176,12 +177,12 @@ class UserDirectoryIT {
         long dup = register("ada.l@outlook.com", "Ada", "L", null).userId();
         engine.dedup().merges().merge(ada.userId(), dup, Actor.operator("support"), null);
 
-        UserDetails d = engine.users().details(dup).orElseThrow();
+        UserDetails d = engine.users().details(TestActors.OPERATOR, dup).orElseThrow();
 
         assertThat(d.profile().status()).isEqualTo("merged");
         assertThat(d.profile().mergedInto()).contains(ada.userId());
         assertThat(d.liveMerge()).map(UserDetails.MergeRef::survivorId).contains(ada.userId());
-        assertThat(engine.users().search("ada.l@outlook.com", 50)).first().extracting(UserMatch::status).isEqualTo("merged");
+        assertThat(engine.users().search(TestActors.OPERATOR, "ada.l@outlook.com", 50)).first().extracting(UserMatch::status).isEqualTo("merged");
     }
 
     private static String plan(Statement st, String sql) throws Exception {

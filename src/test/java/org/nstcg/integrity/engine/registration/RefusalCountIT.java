@@ -18,6 +18,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.integrity.BuiltInChecks;
 import org.nstcg.integrity.engine.integrity.OverviewReader;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.RedisClient;
@@ -71,7 +72,7 @@ class RefusalCountIT {
         assertThat(signups.registration().refusals().pending()).isZero();
         assertThat(count("SELECT sum(refusals) FROM signup_refusals")).as("both refusals written").isEqualTo(2);
         OverviewReader overview = new OverviewReader(console.database().dataSource(), console::figures, List::of, 0.05, Clock.systemUTC());
-        assertThat(overview.read().blockedLastDay()).as("the other instance's tile counts both refusals").isEqualTo(2);
+        assertThat(overview.read(TestActors.OPERATOR).blockedLastDay()).as("the other instance's tile counts both refusals").isEqualTo(2);
 
         console.checks().run(Actor.operator("ops"), List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
         assertThat(console.alerts().recent()).filteredOn(a -> a.source().equals("integrity.blocked-registrations")).singleElement()

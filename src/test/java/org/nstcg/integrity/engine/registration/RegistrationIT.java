@@ -21,6 +21,7 @@ import org.nstcg.integrity.engine.registration.RegistrationOutcome.Invalid;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.Referral;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.Registered;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.RedisClient;
@@ -150,7 +151,7 @@ class RegistrationIT {
         assertThat(points(referrer.userId())).as("the row alone").isEqualTo(10);
         assertThat(count("SELECT points FROM profile_totals WHERE user_id = " + referrer.userId())).isEqualTo(10 + 25);
         assertThat(count("SELECT referral_count FROM profile_totals WHERE user_id = " + referrer.userId())).isEqualTo(1);
-        assertThat(engine.users().details(referrer.userId()).orElseThrow().profile().points()).isEqualTo(35);
+        assertThat(engine.users().details(TestActors.OPERATOR, referrer.userId()).orElseThrow().profile().points()).isEqualTo(35);
         var run = engine.checks().run(Actor.operator("tester"), java.util.List.of(org.nstcg.integrity.engine.integrity.BuiltInChecks.POINTS_LEDGER,
                 org.nstcg.integrity.engine.integrity.BuiltInChecks.REFERRAL_COUNT), ProgressListener.NONE);
         assertThat(run.results()).allSatisfy(r -> assertThat(r.findings()).as(r.toString()).isEmpty());

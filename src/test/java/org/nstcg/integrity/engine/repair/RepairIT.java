@@ -26,6 +26,7 @@ import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -83,7 +84,7 @@ class RepairIT {
     }
 
     private AuditEntry lastAudit(String action) throws SQLException {
-        return engine.audit().list(Optional.empty(), Optional.of(action), Optional.empty(), Optional.empty(), 1).get(0);
+        return engine.audit().list(TestActors.OPERATOR, Optional.empty(), Optional.of(action), Optional.empty(), Optional.empty(), 1).get(0);
     }
 
     @Test
@@ -104,7 +105,7 @@ class RepairIT {
         String mailbox = shareMailbox(ids.get(0), ids.get(2));
         long pointsBefore = number("SELECT sum(points) FROM gamification_profiles");
 
-        RepairPlan preview = repair("duplicate-emails").preview();
+        RepairPlan preview = repair("duplicate-emails").preview(TestActors.OPERATOR);
         assertThat(targets(preview)).containsExactly(ids.get(2).toString());
         assertThat(preview.changes().get(0).summary()).contains("would be merged into user " + ids.get(0)).contains("point(s) moved");
         assertThat(number("SELECT count(*) FROM users WHERE status = 'merged'")).isZero();
@@ -115,7 +116,7 @@ class RepairIT {
         assertThat(number("SELECT count(*) FROM users WHERE status = 'active' AND email_normalized = '" + mailbox + "'")).isEqualTo(1);
         assertThat(number("SELECT sum(points) FROM gamification_profiles")).isEqualTo(pointsBefore);
         assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(0))).isEqualTo(20);
-        assertThat(repair("duplicate-emails").preview().nothingToDo()).isTrue();
+        assertThat(repair("duplicate-emails").preview(TestActors.OPERATOR).nothingToDo()).isTrue();
     }
 
     /**
@@ -150,12 +151,12 @@ class RepairIT {
         String csv = "email,first_name,last_name,referral_code,points,referred_by_code,created_at\n"
                 + email.toUpperCase() + ",Rita,Old,LEGACY01,30,,2020-01-02T03:04:05Z\n"
                 + "someone.else@repair.example.org,Sam,New,LEGACY02,5,,2020-01-02T03:04:05Z\n";
-        var result = engine.dedup().importer().importCsv(new java.io.StringReader(csv), "legacy.csv", "sam", 2,
+        var result = engine.dedup().importer().importCsv(new java.io.StringReader(csv), "legacy.csv", Actor.operator("sam"), 2,
                 org.nstcg.integrity.engine.support.ProgressListener.NONE);
         assertThat(result.held()).isEqualTo(1);
         assertThat(result.imported()).isEqualTo(1);
 
-        RepairPlan preview = repair("duplicate-emails").preview();
+        RepairPlan preview = repair("duplicate-emails").preview(TestActors.OPERATOR);
         assertThat(preview.total()).isEqualTo(1);
         assertThat(preview.changes().get(0).summary()).contains("would be folded into user " + ids.get(0)).contains("+30 points");
 
@@ -166,7 +167,7 @@ class RepairIT {
                 .isEqualTo(1);
         assertThat(number("SELECT user_id FROM referral_codes WHERE code = 'LEGACY01' AND kind = 'alias'")).isEqualTo(ids.get(0));
         assertThat(number("SELECT count(*) FROM legacy_users WHERE status = 'held'")).isZero();
-        assertThat(repair("duplicate-emails").preview().nothingToDo()).isTrue();
+        assertThat(repair("duplicate-emails").preview(TestActors.OPERATOR).nothingToDo()).isTrue();
         assertThat(lastAudit("repair.duplicate-emails").actor()).isEqualTo("sam");
     }
 
@@ -176,11 +177,11 @@ class RepairIT {
         String taken = engine.cache().user(ids.get(0)).orElseThrow().value().referralCode();
         String csv = "email,first_name,last_name,referral_code,points,referred_by_code,created_at\n"
                 + "lena.legacy@example.org,Lena,Old," + taken + ",25,,2020-01-02T03:04:05Z\n";
-        var result = engine.dedup().importer().importCsv(new java.io.StringReader(csv), "codes.csv", "sam", 1,
+        var result = engine.dedup().importer().importCsv(new java.io.StringReader(csv), "codes.csv", Actor.operator("sam"), 1,
                 org.nstcg.integrity.engine.support.ProgressListener.NONE);
         assertThat(result.held()).isEqualTo(1);
 
-        RepairPlan preview = repair("referral-codes").preview();
+        RepairPlan preview = repair("referral-codes").preview(TestActors.OPERATOR);
         assertThat(preview.total()).isEqualTo(1);
         assertThat(preview.changes().get(0).summary()).contains("lena.legacy@example.org").contains("would be imported")
                 .contains("instead of the taken code " + taken);
@@ -198,7 +199,7 @@ class RepairIT {
         }
         assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + lena)).isEqualTo(25);
         assertThat(number("SELECT count(*) FROM legacy_users WHERE status = 'imported' AND user_id = " + lena)).isEqualTo(1);
-        assertThat(repair("referral-codes").preview().nothingToDo()).isTrue();
+        assertThat(repair("referral-codes").preview(TestActors.OPERATOR).nothingToDo()).isTrue();
     }
 
     @Test
@@ -208,7 +209,7 @@ class RepairIT {
                 "UPDATE gamification_profiles SET points = points + 7 WHERE user_id IN (" + ids.get(1) + ", " + ids.get(3) + ")",
                 "ALTER TABLE gamification_profiles ENABLE TRIGGER USER");
 
-        RepairPlan preview = repair("points").preview();
+        RepairPlan preview = repair("points").preview(TestActors.OPERATOR);
         assertThat(preview.applied()).isFalse();
         assertThat(targets(preview)).containsExactly(ids.get(1).toString(), ids.get(3).toString());
         assertThat(preview.changes().get(0).summary()).contains("points 17 → 10");
@@ -218,11 +219,11 @@ class RepairIT {
         assertThat(applied.total()).isEqualTo(2);
         assertThat(number("SELECT count(*) FROM gamification_profiles p WHERE points <> (SELECT sum(delta) FROM points_ledger l"
                 + " WHERE l.user_id = p.user_id)")).isZero();
-        assertThat(repair("points").preview().nothingToDo()).isTrue();
+        assertThat(repair("points").preview(TestActors.OPERATOR).nothingToDo()).isTrue();
         AuditEntry audit = lastAudit("repair.points");
         assertThat(audit.actor()).isEqualTo("olga");
         assertThat(audit.after().orElseThrow().path("changes").asLong()).isEqualTo(2);
-        assertThat(engine.audit().verify().intact()).isTrue();
+        assertThat(engine.audit().verify(TestActors.OPERATOR).intact()).isTrue();
     }
 
     @Test
@@ -240,10 +241,10 @@ class RepairIT {
                 "ALTER TABLE points_ledger ENABLE TRIGGER points_ledger_applies_inserts",
                 "ALTER TABLE profile_credit_stripes ENABLE TRIGGER USER");
 
-        RepairPlan points = repair("points").preview();
+        RepairPlan points = repair("points").preview(TestActors.OPERATOR);
         assertThat(targets(points)).containsExactly(Long.toString(drifted));
         assertThat(points.changes().get(0).summary()).contains("points 40 → 10");
-        RepairPlan referrals = repair("referral-count").preview();
+        RepairPlan referrals = repair("referral-count").preview(TestActors.OPERATOR);
         assertThat(targets(referrals)).containsExactly(Long.toString(drifted));
         assertThat(referrals.changes().get(0).summary()).contains("referral count 2 → 0");
 
@@ -257,8 +258,8 @@ class RepairIT {
         assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + drifted)).isEqualTo(10);
         assertThat(number("SELECT points FROM profile_totals WHERE user_id = " + striped)).isEqualTo(15);
         assertThat(number("SELECT points FROM profile_credit_stripes WHERE user_id = " + striped)).as("left alone").isEqualTo(5);
-        assertThat(repair("points").preview().nothingToDo()).isTrue();
-        assertThat(repair("referral-count").preview().nothingToDo()).isTrue();
+        assertThat(repair("points").preview(TestActors.OPERATOR).nothingToDo()).isTrue();
+        assertThat(repair("referral-count").preview(TestActors.OPERATOR).nothingToDo()).isTrue();
     }
 
     @Test
@@ -266,11 +267,11 @@ class RepairIT {
         List<Long> ids = users(3);
         sql("DELETE FROM gamification_profiles WHERE user_id = " + ids.get(2));
 
-        assertThat(targets(repair("missing-profile").preview())).containsExactly(ids.get(2).toString());
+        assertThat(targets(repair("missing-profile").preview(TestActors.OPERATOR))).containsExactly(ids.get(2).toString());
         repair("missing-profile").apply(Actor.operator("olga"), "profile lost");
 
         assertThat(number("SELECT points FROM gamification_profiles WHERE user_id = " + ids.get(2))).isEqualTo(10);
-        assertThat(repair("missing-profile").preview().nothingToDo()).isTrue();
+        assertThat(repair("missing-profile").preview(TestActors.OPERATOR).nothingToDo()).isTrue();
     }
 
     @Test
@@ -281,7 +282,7 @@ class RepairIT {
         sql("UPDATE gamification_profiles SET referral_count = 5 WHERE user_id = " + ids.get(0),
                 "UPDATE gamification_profiles SET referral_count = 2 WHERE user_id = " + ids.get(1));
 
-        RepairPlan preview = repair("referral-count").preview();
+        RepairPlan preview = repair("referral-count").preview(TestActors.OPERATOR);
         assertThat(targets(preview)).containsExactly(ids.get(0).toString(), ids.get(1).toString());
         repair("referral-count").apply(Actor.operator("olga"), "counts drifted");
 
@@ -305,7 +306,7 @@ class RepairIT {
                 "UPDATE users SET referral_code = '" + ownerCode + "' WHERE id = " + intruder,
                 "ALTER TABLE users ENABLE TRIGGER users_register_referral_code");
 
-        RepairPlan preview = repair("referral-codes").preview();
+        RepairPlan preview = repair("referral-codes").preview(TestActors.OPERATOR);
         assertThat(targets(preview)).containsExactly(Long.toString(intruder));
         repair("referral-codes").apply(Actor.operator("olga"), "legacy code conflict");
 
@@ -323,7 +324,7 @@ class RepairIT {
                     + " WHERE event_type = 'referral.code_changed' AND aggregate_id = '" + intruder + "'"))
                     .isEqualTo(ownerCode + " " + intruderNew);
         }
-        assertThat(repair("referral-codes").preview().nothingToDo()).isTrue();
+        assertThat(repair("referral-codes").preview(TestActors.OPERATOR).nothingToDo()).isTrue();
     }
 
     /** Gives {@code other} the mailbox of {@code first}, as legacy data did before the unique index; returns the mailbox. */
@@ -359,13 +360,13 @@ class RepairIT {
             ps.executeUpdate();
         }
 
-        RepairPlan preview = repair("sagas").preview();
+        RepairPlan preview = repair("sagas").preview(TestActors.OPERATOR);
         assertThat(targets(preview)).contains(id.toString());
-        assertThat(engine.sagas().show(id).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
+        assertThat(engine.sagas().show(TestActors.OPERATOR, id).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
 
         repair("sagas").apply(Actor.operator("oscar"), "instance lost");
 
-        assertThat(engine.sagas().show(id).orElseThrow().status()).isIn(SagaStatus.COMPENSATED, SagaStatus.COMPLETED);
+        assertThat(engine.sagas().show(TestActors.OPERATOR, id).orElseThrow().status()).isIn(SagaStatus.COMPENSATED, SagaStatus.COMPLETED);
         assertThat(lastAudit("repair.sagas").actor()).isEqualTo("oscar");
     }
 
@@ -377,7 +378,7 @@ class RepairIT {
         }
         sql("UPDATE gamification_profiles SET referral_count = referral_count WHERE user_id = " + ids.get(0)); // version moves, no invalidation
 
-        RepairPlan preview = repair("cache").preview();
+        RepairPlan preview = repair("cache").preview(TestActors.OPERATOR);
         assertThat(targets(preview)).containsExactlyElementsOf(CacheKeys.PATTERNS);
         assertThat(preview.changes().get(0).summary()).contains("1 of 5 sampled entries diverge");
 

@@ -17,6 +17,7 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.registration.RegistrationSagaData;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.RedisClient;
@@ -83,7 +84,7 @@ class RegistrationSagaCompensationIT {
     }
 
     private static SagaRecord record(java.util.UUID id) throws Exception {
-        return engine.sagas().show(id).orElseThrow();
+        return engine.sagas().show(TestActors.OPERATOR, id).orElseThrow();
     }
 
     @ParameterizedTest(name = "step {0} fails {1}")
@@ -127,15 +128,15 @@ class RegistrationSagaCompensationIT {
             r.del(db.redisPrefix() + "known:email:twice@example.org"); // only PostgreSQL can tell now
         }
         engine.sagas().orchestrator().flushCompletions();
-        SagaMetrics.RollbackRate before = engine.sagas().metrics().rollbackRates().get(2);
+        SagaMetrics.RollbackRate before = engine.sagas().metrics(TestActors.OPERATOR).rollbackRates().get(2);
 
         RegistrationOutcome again = engine.registration().register(new RegistrationRequest("Twice@Example.org", "Tia", null, null));
 
         assertThat(again).isInstanceOf(RegistrationOutcome.AlreadyRegistered.class);
-        SagaRecord refused = engine.sagas().list(java.util.Optional.of(SagaStatus.COMPENSATED), java.util.Optional.of("registration"),
+        SagaRecord refused = engine.sagas().list(TestActors.OPERATOR, java.util.Optional.of(SagaStatus.COMPENSATED), java.util.Optional.of("registration"),
                 java.util.Optional.empty(), 100).stream().filter(r -> r.businessKey().equals("twice@example.org")).findFirst().orElseThrow();
         assertThat(refused.lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("rejected: already_registered"));
-        SagaMetrics.RollbackRate after = engine.sagas().metrics().rollbackRates().get(2);
+        SagaMetrics.RollbackRate after = engine.sagas().metrics(TestActors.OPERATOR).rollbackRates().get(2);
         assertThat(after.compensated()).as("a refusal is not a rollback").isEqualTo(before.compensated());
         assertThat(after.finished()).isEqualTo(before.finished());
     }

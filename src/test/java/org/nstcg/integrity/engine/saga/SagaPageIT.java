@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -59,7 +60,7 @@ class SagaPageIT {
         List<SagaRecord> out = new ArrayList<>();
         Optional<SagaPage.Cursor> after = Optional.empty();
         do {
-            SagaPage page = engine.sagas().page(query, after, size);
+            SagaPage page = engine.sagas().page(TestActors.OPERATOR, query, after, size);
             assertThat(page.sagas().size()).isLessThanOrEqualTo(size);
             out.addAll(page.sagas());
             after = page.next();
@@ -76,7 +77,7 @@ class SagaPageIT {
         for (int i = 1; i < paged.size(); i++) {
             assertThat(paged.get(i).createdAt()).isBeforeOrEqualTo(paged.get(i - 1).createdAt());
         }
-        SagaPage last = engine.sagas().page(SagaQuery.ALL, Optional.empty(), 25);
+        SagaPage last = engine.sagas().page(TestActors.OPERATOR, SagaQuery.ALL, Optional.empty(), 25);
         assertThat(last.next()).as("a page that holds the rest has no next").isEmpty();
     }
 
@@ -88,7 +89,7 @@ class SagaPageIT {
                 .allSatisfy(r -> assertThat(r.type()).isEqualTo("merge"));
         assertThat(all(new SagaQuery(Optional.empty(), Optional.empty(), Optional.of(T0.plusSeconds(10)), Optional.of(T0.plusSeconds(12))), 5))
                 .extracting(SagaRecord::businessKey).containsExactlyInAnyOrder("key 20", "key 21", "key 22", "key 23");
-        assertThat(engine.sagas().types()).as("the types this engine runs, sorted").containsExactly("registration", "user-merge");
+        assertThat(engine.sagas().types(TestActors.OPERATOR)).as("the types this engine runs, sorted").containsExactly("registration", "user-merge");
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -164,7 +165,7 @@ class SagaRecoveryIT {
 
         assertThat(outcome).isInstanceOf(SagaOutcome.NeedsAttention.class);
         UUID id = outcome.sagaId();
-        SagaRecord stuck = sagas.show(id).orElseThrow();
+        SagaRecord stuck = sagas.show(TestActors.OPERATOR, id).orElseThrow();
         assertThat(stuck.status()).isEqualTo(SagaStatus.FAILED_NEEDS_ATTENTION);
         assertThat(stuck.events()).filteredOn(e -> e.type() == SagaEvent.Type.COMPENSATION_FAILED).hasSize(1);
         assertThat(count("SELECT count(*) FROM widget_parts WHERE saga_id = ?", id)).as("B undone, A still there").isEqualTo(1);
@@ -177,7 +178,7 @@ class SagaRecoveryIT {
         SagaOutcome retried = sagas.retry(id, Actor.operator("alice"), "widget store fixed");
 
         assertThat(retried).isInstanceOf(SagaOutcome.Compensated.class);
-        SagaRecord done = sagas.show(id).orElseThrow();
+        SagaRecord done = sagas.show(TestActors.OPERATOR, id).orElseThrow();
         assertThat(done.status()).isEqualTo(SagaStatus.COMPENSATED);
         assertThat(count("SELECT count(*) FROM widget_parts WHERE saga_id = ?", id)).isZero();
         assertThat(done.events()).anySatisfy(e -> {
@@ -202,7 +203,7 @@ class SagaRecoveryIT {
 
         sagas.resolve(outcome.sagaId(), Actor.operator("bob"), "removed part A by hand");
 
-        SagaRecord r = sagas.show(outcome.sagaId()).orElseThrow();
+        SagaRecord r = sagas.show(TestActors.OPERATOR, outcome.sagaId()).orElseThrow();
         assertThat(r.status()).isEqualTo(SagaStatus.RESOLVED);
         assertThat(r.finishedAt()).isPresent();
         assertThat(r.events().get(r.events().size() - 1).reason()).contains("removed part A by hand");
@@ -244,7 +245,7 @@ class SagaRecoveryIT {
         assertThat(late).as("the stale owner learns it lost the saga").isInstanceOf(SagaOutcome.TakenOver.class);
         UUID id = late.sagaId();
         assertThat(count("SELECT count(*) FROM widget_parts WHERE saga_id = ?", id)).as("neither A (undone) nor B (fenced)").isZero();
-        SagaRecord r = rescuer.show(id).orElseThrow();
+        SagaRecord r = rescuer.show(TestActors.OPERATOR, id).orElseThrow();
         assertThat(r.status()).isEqualTo(SagaStatus.COMPENSATED);
         assertThat(r.events()).noneMatch(e -> e.type() == SagaEvent.Type.STEP_COMPLETED && e.step().equals(java.util.Optional.of("B")));
     }
@@ -299,7 +300,7 @@ class SagaRecoveryIT {
         both.retainAll(byTwo.stream().map(SagaOutcome::sagaId).toList());
         assertThat(both).as("no saga finished by both instances").isEmpty();
         for (UUID id : abandoned) {
-            SagaRecord r = one.show(id).orElseThrow();
+            SagaRecord r = one.show(TestActors.OPERATOR, id).orElseThrow();
             assertThat(r.status()).isEqualTo(SagaStatus.COMPENSATED);
             assertThat(count("SELECT count(*) FROM widget_parts WHERE saga_id = ?", id)).isZero();
             assertThat(count("SELECT count(*) FROM widget_undo_log WHERE saga_id = ?", id)).as("A and B undone once each").isEqualTo(2);

@@ -18,6 +18,7 @@ import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.registration.RegistrationSagaData;
 import org.nstcg.integrity.engine.store.StepStatement;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -61,9 +62,9 @@ class SagaTransactionIT {
         RegistrationOutcome o = engine.registration().register(new RegistrationRequest("txn-logged@example.org", "Lee", null, null));
         assertThat(o).isInstanceOf(RegistrationOutcome.Registered.class);
         engine.sagas().orchestrator().flushCompletions();
-        SagaRecord r = engine.sagas().list(java.util.Optional.empty(), java.util.Optional.of("registration"), java.util.Optional.empty(), 50)
+        SagaRecord r = engine.sagas().list(TestActors.OPERATOR, java.util.Optional.empty(), java.util.Optional.of("registration"), java.util.Optional.empty(), 50)
                 .stream().filter(s -> s.businessKey().equals("txn-logged@example.org")).findFirst().orElseThrow();
-        SagaRecord full = engine.sagas().show(r.id()).orElseThrow();
+        SagaRecord full = engine.sagas().show(TestActors.OPERATOR, r.id()).orElseThrow();
         assertThat(full.status()).isEqualTo(SagaStatus.COMPLETED);
         assertThat(full.events().stream().filter(e -> e.type() == SagaEvent.Type.STEP_COMPLETED).map(e -> e.step().orElseThrow()))
                 .containsExactly("ReserveEmail", "CreateUser", "CreateGamificationProfile", "ProcessReferralBonus", "UpdateCache");
@@ -140,7 +141,7 @@ class SagaTransactionIT {
         assertThat(scalar("SELECT count(*) FROM points_ledger WHERE idempotency_key = ?", "referral-bonus:" + mailbox)).isEqualTo(1);
         assertThat(scalar("SELECT points FROM profile_totals WHERE user_id = ?", referrerId)).isEqualTo(referrerPointsBefore + 25);
         engine.sagas().orchestrator().flushCompletions();
-        SagaRecord full = engine.sagas().show(outcome.sagaId()).orElseThrow();
+        SagaRecord full = engine.sagas().show(TestActors.OPERATOR, outcome.sagaId()).orElseThrow();
         assertThat(full.status()).isEqualTo(SagaStatus.COMPLETED);
         assertThat(full.events()).noneMatch(e -> e.type() == SagaEvent.Type.STEP_FAILED);
         assertThat(full.events().stream().filter(e -> e.type() == SagaEvent.Type.STEP_COMPLETED).map(e -> e.step().orElseThrow()))

@@ -4,11 +4,11 @@ import java.util.Optional;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
-import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.audit.AuditVerification;
 
 /**
- * The engine calls of the audit screen; the console passes the engine's audit trail behind the signed-in user's
- * permission check, tests a fake. Every method is slow and may throw, so none is called on the FX thread.
+ * The engine calls of the audit screen; the console passes the engine's audit reader acting as the signed-in user
+ * (which checks the permission), tests a fake. Every method is slow and may throw, so none is called on the FX thread.
  */
 public interface AuditSource {
 
@@ -18,5 +18,5 @@ public interface AuditSource {
     Optional<AuditEntry> entry(long id);
 
     /** Recomputes the whole chain (a full read of the trail). */
-    AuditTrail.Verification verify() throws Exception;
+    AuditVerification verify();
 }

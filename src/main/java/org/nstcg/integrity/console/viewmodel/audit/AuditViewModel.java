@@ -1,6 +1,5 @@
 package org.nstcg.integrity.console.viewmodel.audit;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -32,8 +31,7 @@ import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
-import org.nstcg.integrity.engine.audit.AuditTrail;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.audit.AuditVerification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -281,13 +279,11 @@ public final class AuditViewModel implements PageViewModel {
         verifyText.set("Verifying every entry's hash and link…");
         runner.run(progress -> source.verify(), this::showVerification, failure -> {
             verifyState.set(VerifyState.FAILED);
-            verifyText.set("The chain could not be verified. " + (failure instanceof SQLException
-                    ? "PostgreSQL could not read the audit trail (" + ConnectionFailures.reason(failure) + ")."
-                    : UserMessages.describe(failure, "verifying the audit trail", log)));
+            verifyText.set("The chain could not be verified. " + UserMessages.describe(failure, "verifying the audit trail", log));
         });
     }
 
-    private void showVerification(AuditTrail.Verification v) {
+    private void showVerification(AuditVerification v) {
         String at = DisplayFormats.clockTime(clock.instant(), clock.getZone());
         if (v.intact()) {
             verifyState.set(VerifyState.INTACT);
