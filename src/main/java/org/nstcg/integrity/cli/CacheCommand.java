@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.cache.CacheInspector;
 import org.nstcg.integrity.engine.cache.CacheInspector.Overview;
 import org.nstcg.integrity.engine.cache.CacheInspector.PatternFigures;
@@ -109,7 +108,7 @@ final class CacheCommand {
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
                 Optional<Long> removed;
                 try {
-                    removed = engine.cacheAdministration().invalidate(Actor.operator(who.name()), pattern);
+                    removed = engine.cacheAdministration().invalidate(who.actor(), pattern);
                 } catch (IllegalArgumentException e) {
                     spec.commandLine().getErr().println("error: " + e.getMessage() + ".");
                     return ExitCodes.USAGE;

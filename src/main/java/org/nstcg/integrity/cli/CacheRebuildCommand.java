@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.cache.CacheAdministration;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.support.Durations;
@@ -70,7 +69,7 @@ final class CacheRebuildCommand implements Callable<Integer> {
                  err.println("Cancelling after the current page… (Ctrl-C again to quit at once)");
                  err.flush();
              })) {
-            r = engine.cacheAdministration().rebuild(Actor.operator(who.name()), pattern, progress, cancel::get);
+            r = engine.cacheAdministration().rebuild(who.actor(), pattern, progress, cancel::get);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.integrity.BuiltInChecks;
 import org.nstcg.integrity.engine.integrity.CheckResult;
 import org.nstcg.integrity.engine.integrity.CheckRun;
@@ -66,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            CheckRun run = engine.checks().run(Actor.operator(who.name()), names, ProgressListener.NONE);
+            CheckRun run = engine.checks().run(who.actor(), names, ProgressListener.NONE);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json(run, show)));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.dedup.MergeOutcome;
 import org.nstcg.integrity.engine.dedup.MergePlan;
 import picocli.CommandLine.Command;
@@ -56,7 +55,7 @@ final class MergeCommand implements Callable<Integer> {
         MergeOutcome o;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
             o = dryRun ? engine.dedup().merges().preview(who.actor(), survivor, duplicate)
-                    : engine.dedup().merges().merge(survivor, duplicate, Actor.operator(who.name()), reason == null || reason.isBlank() ? null : reason.strip());
+                    : engine.dedup().merges().merge(survivor, duplicate, who.actor(), reason == null || reason.isBlank() ? null : reason.strip());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (o instanceof MergeOutcome.Refused r) {

@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.repair.PlannedChange;
 import org.nstcg.integrity.engine.repair.Repair;
 import org.nstcg.integrity.engine.repair.RepairPlan;
@@ -66,7 +65,7 @@ final class RepairCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("error: there is no repair '" + kind + "'; the repairs are " + engine.repairs().kinds() + ".");
                 return ExitCodes.USAGE;
             }
-            RepairPlan plan = dryRun ? repair.get().preview(who.actor()) : repair.get().apply(Actor.operator(who.name()), reason);
+            RepairPlan plan = dryRun ? repair.get().preview(who.actor()) : repair.get().apply(who.actor(), reason);
             if (json) {
                 ObjectNode root = JSON.createObjectNode().put("kind", plan.kind()).put("applied", plan.applied()).put("total", plan.total());
                 ArrayNode changes = root.putArray("changes");

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
@@ -187,7 +186,7 @@ final class SagasCommand {
 
         @Override
         int act(SagaService sagas, PrintWriter out) {
-            SagaOutcome outcome = sagas.retry(id, Actor.operator(who.name()), reason);
+            SagaOutcome outcome = sagas.retry(id, who.actor(), reason);
             String now = sagas.show(who.actor(), id).map(r -> r.status().name()).orElse("?");
             if (outcome instanceof SagaOutcome.Completed) {
                 out.printf("Retried saga %s: it completed. Status now %s.%n", id, now);
@@ -229,7 +228,7 @@ final class SagasCommand {
 
         @Override
         int act(SagaService sagas, PrintWriter out) {
-            sagas.resolve(id, Actor.operator(who.name()), note);
+            sagas.resolve(id, who.actor(), note);
             String now = sagas.show(who.actor(), id).map(r -> r.status().name()).orElse("?");
             out.printf("Resolved saga %s by %s: %s. Status now %s.%n", id, who.name(), note.strip(), now);
             return ExitCodes.OK;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +43,7 @@ final class UnmergeCommand implements Callable<Integer> {
         }
         UnmergeOutcome o;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            o = engine.dedup().merges().unmerge(userId, Actor.operator(who.name()), reason == null || reason.isBlank() ? null : reason.strip());
+            o = engine.dedup().merges().unmerge(userId, who.actor(), reason == null || reason.isBlank() ? null : reason.strip());
         }
         if (o instanceof UnmergeOutcome.Refused r) {
             err.println("error: cannot unmerge user " + userId + ": " + r.reason() + ".");

@@ -52,6 +52,9 @@ import org.nstcg.integrity.engine.support.ProgressListener;
  */
 public final class ConsoleBench {
 
+    /** Who the benchmark reads as: an operator, who may read everything. */
+    private static final Actor BENCH = Actor.operator("bench");
+
     /** Events written per seeded saga: STARTED, four STEP_COMPLETED, COMPLETED (or COMPENSATED). */
     static final int EVENTS_PER_SAGA = 6;
     private static final int CHUNK = 200_000;
@@ -123,7 +126,7 @@ public final class ConsoleBench {
                 () -> engine.alertLog().since(Instant.now().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
                 engine.cacheDivergence().threshold(), Clock.systemUTC());
         OverviewFigures[] last = new OverviewFigures[1];
-        Paired overview = alternate(overviewReads, OVERVIEW_WARMUP, i -> last[0] = reader.read(Actor.operator("bench")), i -> countUsers());
+        Paired overview = alternate(overviewReads, OVERVIEW_WARMUP, i -> last[0] = reader.read(BENCH), i -> countUsers());
         progress.step("Timing user search…");
         Optional<Paired> search = searchFigures(users, reads, progress);
         progress.step(String.format("Timing %,d saga timelines against a primary-key look-up…", reads));
@@ -291,7 +294,7 @@ public final class ConsoleBench {
             }
         }
         return Optional.of(alternate(reads, SEARCH_WARMUP, i -> {
-            List<UserMatch> found = directory.search(Actor.operator("bench"), queries[i], 50);
+            List<UserMatch> found = directory.search(BENCH, queries[i], 50);
             if (found.isEmpty() || (expected[i] > 0 && found.stream().noneMatch(m -> m.id() == expected[i]))) {
                 throw new IllegalStateException("search for '" + queries[i] + "' missed user " + expected[i] + ": " + found);
             }
@@ -333,7 +336,7 @@ public final class ConsoleBench {
             ids[i] = sagaId(1 + random.nextLong(users));
         }
         return alternate(reads, TIMELINE_WARMUP, i -> {
-            SagaRecord r = engine.sagas().show(Actor.operator("bench"), ids[i]).orElseThrow(() -> new IllegalStateException("no saga " + ids[i]));
+            SagaRecord r = engine.sagas().show(BENCH, ids[i]).orElseThrow(() -> new IllegalStateException("no saga " + ids[i]));
             if (r.events().size() != EVENTS_PER_SAGA) {
                 throw new IllegalStateException("saga " + ids[i] + " has " + r.events().size() + " events");
             }

@@ -75,6 +75,7 @@ public final class IntegrityBench {
     private static final Logger log = LoggerFactory.getLogger(IntegrityBench.class);
     /** Who runs the import and the check suite, as the audit trail records it. */
     public static final String ACTOR = "bench";
+    private static final Actor BENCH = Actor.operator(ACTOR);
     /** The bare table the baseline COPY fills (in the bench's schema). */
     public static final String COPY_TABLE = "bench_csv_copy";
     private static final int EXACT_PAGE = 10_000;
@@ -204,7 +205,7 @@ public final class IntegrityBench {
             double copySeconds = copyBaseline(file, copied);
             progress.step("Importing the file through LegacyImporter…");
             long t1 = System.nanoTime();
-            ImportResult imported = engine.dedup().importer().importFile(file, Actor.operator(ACTOR), ProgressListener.NONE);
+            ImportResult imported = engine.dedup().importer().importFile(file, BENCH, ProgressListener.NONE);
             importRun = new Import(imported, (System.nanoTime() - t1) / 1e9, copied[0], copySeconds);
             log.info("bench integrity: import {} s ({} rows), COPY {} s", importRun.seconds(), imported.rows(), copySeconds);
             progress.step("Running the integrity check suite…");
@@ -248,7 +249,7 @@ public final class IntegrityBench {
         }
         double settle = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
-        List<SuiteTiming.Timing> timings = SuiteTiming.time(engine.checks(), Actor.operator(ACTOR));
+        List<SuiteTiming.Timing> timings = SuiteTiming.time(engine.checks(), BENCH);
         return new Checks(timings, (System.nanoTime() - t1) / 1e9, settle);
     }
 
@@ -259,7 +260,7 @@ public final class IntegrityBench {
         long t0 = System.nanoTime();
         List<DuplicateCandidate> exact = new ArrayList<>();
         for (int offset = 0; ; offset += EXACT_PAGE) {
-            List<DuplicateCandidate> page = finder.exact(Actor.operator(ACTOR), offset, EXACT_PAGE);
+            List<DuplicateCandidate> page = finder.exact(BENCH, offset, EXACT_PAGE);
             exact.addAll(page);
             if (page.size() < EXACT_PAGE) {
                 break;
@@ -267,7 +268,7 @@ public final class IntegrityBench {
         }
         double exactSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
-        List<DuplicateCandidate> likely = finder.likely(Actor.operator(ACTOR), 0, (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1000, users)));
+        List<DuplicateCandidate> likely = finder.likely(BENCH, 0, (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1000, users)));
         double likelySeconds = (System.nanoTime() - t1) / 1e9;
 
         long t2 = System.nanoTime();

@@ -36,18 +36,42 @@ public sealed interface Actor permits Actor.Console, Actor.Operator, Actor.Sched
     }
 
     /**
-     * For an engine service that does its work through another's: {@code of} acts, holding {@code because}, and whatever
-     * the other service checks is granted on that ground (the duplicate-email repair merges users for an actor who may
-     * apply repairs). Faces never make one (ArchitectureTest).
+     * For an engine service that does its work through another's: checks once, now, that {@code of} holds
+     * {@code because}, and whatever the other service checks afterwards is granted on that ground without asking again
+     * (the duplicate-email repair merges users for an actor who may apply repairs, and is never refused half-way).
+     * Faces never make one (ArchitectureTest); its constructor is private, so none can be made without the check.
+     *
+     * @throws AccessDeniedException when {@code of} may not do {@code because}
      */
-    static Actor onBehalf(Actor of, Permission because) {
-        return new OnBehalf(of, because);
+    static OnBehalf onBehalf(Actor of, Permission because) {
+        return new OnBehalf(of, because, of.authorize(because));
     }
 
-    record OnBehalf(Actor of, Permission because) implements Actor {
+    /** {@link #onBehalf}: the check was made when it was created; {@link #name} is what the audit trail records. */
+    final class OnBehalf implements Actor {
+        private final Actor of;
+        private final Permission because;
+        private final String name;
+
+        private OnBehalf(Actor of, Permission because, String name) {
+            this.of = of;
+            this.because = because;
+            this.name = name;
+        }
+
+        /** The checked actor's name for the audit trail. */
+        public String name() {
+            return name;
+        }
+
         @Override
         public String authorize(Permission permission) {
-            return of.authorize(because);
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return "on behalf of " + of + " (" + because + ")";
         }
     }
 

@@ -63,7 +63,7 @@ public final class AuditReader {
                 return new AuditVerification(count, firstBad, problem, headId, Optional.ofNullable(rs.getString(5)));
             }
         } catch (SQLException e) {
-            throw new EngineException("PostgreSQL could not read the audit trail (" + ConnectionFailures.reason(e) + ").", e);
+            throw unreadable(e);
         }
     }
 
@@ -129,7 +129,7 @@ public final class AuditReader {
             AuditEntry last = page.get(size - 1);
             return new AuditPage(page, Optional.of(new AuditPage.Cursor(last.occurredAt(), last.id())));
         } catch (SQLException e) {
-            throw new EngineException("PostgreSQL could not read the audit trail (" + ConnectionFailures.reason(e) + ").", e);
+            throw unreadable(e);
         }
     }
 
@@ -143,7 +143,7 @@ public final class AuditReader {
         try {
             return query(COLUMNS + " WHERE id = ?", List.of(id)).stream().findFirst();
         } catch (SQLException e) {
-            throw new EngineException("PostgreSQL could not read the audit trail (" + ConnectionFailures.reason(e) + ").", e);
+            throw unreadable(e);
         }
     }
 
@@ -203,7 +203,7 @@ public final class AuditReader {
         try {
             return query(sql.toString(), args);
         } catch (SQLException e) {
-            throw new EngineException("PostgreSQL could not read the audit trail (" + ConnectionFailures.reason(e) + ").", e);
+            throw unreadable(e);
         }
     }
 
@@ -216,5 +216,9 @@ public final class AuditReader {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit_log holds invalid JSON", e);
         }
+    }
+
+    private static EngineException unreadable(SQLException e) {
+        return new EngineException("PostgreSQL could not read the audit trail (" + ConnectionFailures.reason(e) + ").", e);
     }
 }

@@ -96,7 +96,7 @@ public final class LegacyImporter {
         try (InputStream in = Files.newInputStream(file);
              Reader reader = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
-            return importCsv(reader, file.getFileName().toString(), by, Math.max(0, lines - 1), progress);
+            return importAs(actor, reader, file.getFileName().toString(), Math.max(0, lines - 1), progress);
         } catch (CharacterCodingException e) {
             throw new LegacyImportException("The file " + file + " is not UTF-8 text.", e);
         } catch (NoSuchFileException e) {
@@ -135,7 +135,12 @@ public final class LegacyImporter {
      */
     public ImportResult importCsv(Reader reader, String fileName, Actor by, long expectedRows, ProgressListener progress)
             throws IOException {
-        String actor = by.authorize(Permission.IMPORT_USERS);
+        return importAs(by.authorize(Permission.IMPORT_USERS), reader, fileName, expectedRows, progress);
+    }
+
+    /** {@link #importCsv} for an actor already checked, recorded as {@code actor}. */
+    private ImportResult importAs(String actor, Reader reader, String fileName, long expectedRows, ProgressListener progress)
+            throws IOException {
         long started = System.nanoTime();
         CsvRecordReader csv = new CsvRecordReader(reader);
         Optional<CsvRecordReader.CsvRecord> header = csv.next();

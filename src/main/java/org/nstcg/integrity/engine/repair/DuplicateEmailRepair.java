@@ -86,7 +86,6 @@ final class DuplicateEmailRepair implements Repair {
 
     @Override
     public RepairPlan preview(Actor by) {
-        by.authorize(Permission.APPLY_REPAIRS);
         Actor previewing = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
         List<PlannedChange> changes = new ArrayList<>();
         long total = 0;
@@ -108,8 +107,8 @@ final class DuplicateEmailRepair implements Repair {
 
     @Override
     public RepairPlan apply(Actor by, String reason) {
-        String actor = by.authorize(Permission.APPLY_REPAIRS);
-        Actor merging = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
+        Actor.OnBehalf merging = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
+        String actor = merging.name();
         List<PlannedChange> changes = new ArrayList<>();
         long total = 0;
         List<String> stale = new ArrayList<>(List.of("leaderboard:referrers"));

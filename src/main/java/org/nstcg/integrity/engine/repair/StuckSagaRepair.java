@@ -64,7 +64,6 @@ final class StuckSagaRepair implements Repair {
 
     @Override
     public RepairPlan preview(Actor by) {
-        by.authorize(Permission.APPLY_REPAIRS);
         List<PlannedChange> changes = new ArrayList<>();
         for (SagaRecord r : stuck(Actor.onBehalf(by, Permission.APPLY_REPAIRS))) {
             changes.add(planned(r, r.status() == SagaStatus.FAILED_NEEDS_ATTENTION ? "would be retried"
@@ -75,9 +74,9 @@ final class StuckSagaRepair implements Repair {
 
     @Override
     public RepairPlan apply(Actor by, String reason) {
-        String actor = by.authorize(Permission.APPLY_REPAIRS);
-        // Retried for the repairer, who may apply repairs: no refusal half-way through, after recovery has run.
-        Actor retrying = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
+        // Retried for the repairer, who may apply repairs: checked once, so no refusal half-way through.
+        Actor.OnBehalf retrying = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
+        String actor = retrying.name();
         List<SagaRecord> stuck = stuck(retrying);
         List<PlannedChange> changes = new ArrayList<>();
         try {
