@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -34,19 +35,20 @@ public final class AuditTrail {
     }
 
     /** Records {@code event} in the caller's transaction (it commits or rolls back with the action); returns its id. */
+    public long record(Tx tx, AuditEvent event) {
+        return tx.singleLong("SELECT audit_append(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)",
+                event.actor(), event.action(), event.targetType(), event.targetId(),
+                event.before() == null ? null : event.before().toString(),
+                event.after() == null ? null : event.after().toString(), event.details());
+    }
+
+    /** Transitional twin of {@link #record(Tx, AuditEvent)} for callers that still hold a connection. */
+    @Deprecated(forRemoval = true)
     public long record(Connection c, AuditEvent event) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT audit_append(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")) {
-            ps.setString(1, event.actor());
-            ps.setString(2, event.action());
-            ps.setString(3, event.targetType());
-            ps.setString(4, event.targetId());
-            ps.setString(5, event.before() == null ? null : event.before().toString());
-            ps.setString(6, event.after() == null ? null : event.after().toString());
-            ps.setString(7, event.details());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try {
+            return record(Tx.over(c), event);
+        } catch (org.nstcg.integrity.engine.store.StoreException e) {
+            throw new SQLException(e.getMessage(), e.sqlState(), e);
         }
     }
 

@@ -47,11 +47,13 @@ public final class Database implements AutoCloseable {
 
     private final DatabaseSettings settings;
     private final HikariDataSource dataSource;
+    private final Jdbc jdbc;
     private volatile SessionFactory sessionFactory;
 
     private Database(DatabaseSettings settings, HikariDataSource dataSource) {
         this.settings = settings;
         this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
     }
 
     /**
@@ -196,6 +198,11 @@ public final class Database implements AutoCloseable {
             }
         }
         return sf;
+    }
+
+    /** Plain SQL over the pool, in transactions ({@link Jdbc}): the engine's way to run statements. */
+    public Jdbc jdbc() {
+        return jdbc;
     }
 
     /** The pooled data source, for set-based SQL that needs no entities. */
