@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,7 +50,9 @@ import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.Database;
 import org.nstcg.integrity.engine.store.DatabaseSettings;
+import org.nstcg.integrity.engine.store.EmbeddedDatabases;
 import org.nstcg.integrity.engine.store.EngineSecrets;
+import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.nstcg.integrity.engine.store.RegistrationStore;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -229,10 +230,10 @@ public final class IntegrityEngine implements AutoCloseable {
 
     private static byte[] referralKey(Database database) {
         try {
-            return EngineSecrets.getOrCreate(database.dataSource(), "referral-key");
-        } catch (SQLException e) {
+            return EngineSecrets.getOrCreate(database.jdbc(), "referral-key");
+        } catch (StoreException e) {
             throw new EngineException("Cannot read the referral key from PostgreSQL at " + database.settings().endpoint()
-                    + ": " + ConnectionFailures.firstLine(e) + ".", e);
+                    + ": " + e.serverMessage() + ".", e);
         }
     }
 
@@ -401,7 +402,7 @@ public final class IntegrityEngine implements AutoCloseable {
         try {
             db = ServerHealth.up("PostgreSQL", config.databaseMode(), dbEndpoint, database.serverVersion());
             schemaVersion = database.schemaVersion();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             String advice = config.databaseMode() == ServerMode.EMBEDDED
                     ? "The embedded PostgreSQL has stopped; restart the console to start it again."
                     : "Check that the server is running, or correct " + database.settings().setting() + ".";
@@ -421,9 +422,9 @@ public final class IntegrityEngine implements AutoCloseable {
     public PlatformFigures figures() {
         try {
             return database.figures();
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new EngineException("Cannot read figures from PostgreSQL at " + database.settings().endpoint()
-                    + " (" + ConnectionFailures.reason(e) + ").", e);
+                    + " (" + e.reason() + ").", e);
         }
     }
 

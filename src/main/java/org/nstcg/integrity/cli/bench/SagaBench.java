@@ -71,7 +71,7 @@ public final class SagaBench {
         this.dataSource = engine.database().dataSource();
         this.redis = engine.redis();
         this.store = new RegistrationStore(dataSource);
-        this.codes = new ReferralCodeGenerator(new FeistelPermutation(EngineSecrets.getOrCreate(dataSource, "referral-key")),
+        this.codes = new ReferralCodeGenerator(new FeistelPermutation(EngineSecrets.getOrCreate(engine.database().jdbc(), "referral-key")),
                 Blocklist.builtIn(), engine.config().referralPrefix());
         this.cache = engine.cache().coordinator();
     }

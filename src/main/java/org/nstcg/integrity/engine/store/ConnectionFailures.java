@@ -51,6 +51,9 @@ public final class ConnectionFailures {
      * or the driver's first line when it is something else.
      */
     public static String reason(Throwable e) {
+        if (e instanceof StoreException s && s.getCause() != null) {
+            return reason(s.getCause()); // already translated: the phrase is the driver's
+        }
         if (causedBy(e, java.net.ConnectException.class)) {
             return "connection refused";
         }

@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -215,39 +214,31 @@ public final class Database implements AutoCloseable {
         return sessionFactory().fromTransaction(work);
     }
 
-    /** The server's version, e.g. "17.6". Throws {@link SQLException} when the server cannot be reached. */
-    public String serverVersion() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT current_setting('server_version')")) {
-            rs.next();
-            String v = rs.getString(1).trim();
+    /** The server's version, e.g. "17.6". Throws {@link StoreException} when the server cannot be reached. */
+    public String serverVersion() {
+        return jdbc.read("read the server version", tx -> {
+            String v = tx.single("SELECT current_setting('server_version')", r -> r.getString(1)).trim();
             int space = v.indexOf(' '); // "15.20 (Debian 15.20-0+deb12u1)" → "15.20"
             return space < 0 ? v : v.substring(0, space);
-        }
+        });
     }
 
     /** The latest applied migration's version, e.g. "1". */
-    public Optional<String> schemaVersion() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
-                     + " ORDER BY installed_rank DESC LIMIT 1")) {
-            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-        }
+    public Optional<String> schemaVersion() {
+        return jdbc.read("read the schema version", tx -> tx.first(
+                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1",
+                r -> r.getString(1)));
     }
 
     /** Headline figures, read in one statement. */
-    public PlatformFigures figures() throws SQLException {
+    public PlatformFigures figures() {
         String sql = "SELECT (SELECT count(*) FROM users),"
                 + " (SELECT count(*) FROM users WHERE status = 'active'),"
                 + " (SELECT count(*) FROM referral_codes),"
                 + " (SELECT max(updated_at) FROM users),"
                 + " now()";
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            Timestamp last = rs.getTimestamp(4);
-            return new PlatformFigures(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                    Optional.ofNullable(last).map(Timestamp::toInstant), rs.getTimestamp(5).toInstant());
-        }
+        return jdbc.read("read figures", tx -> tx.single(sql, r -> new PlatformFigures(r.getLong(1), r.getLong(2), r.getLong(3),
+                Optional.ofNullable(r.getInstant(4)), r.getInstant(5))));
     }
 
     @Override

@@ -165,7 +165,7 @@ class LegacyImportIT {
         // importer's blocks of 1,000 values (it used to throw "sequence block exhausted" there).
         var generator = new org.nstcg.integrity.engine.referral.ReferralCodeGenerator(
                 new org.nstcg.integrity.engine.referral.FeistelPermutation(
-                        org.nstcg.integrity.engine.store.EngineSecrets.getOrCreate(engine.database().dataSource(), "referral-key")),
+                        org.nstcg.integrity.engine.store.EngineSecrets.getOrCreate(engine.database().jdbc(), "referral-key")),
                 org.nstcg.integrity.engine.referral.Blocklist.of(List.of("A", "E", "K", "M", "R", "T")), true);
         LegacyImporter importer = new LegacyImporter(engine.database().dataSource(), engine.emails(), generator, engine.auditTrail(),
                 engine.cache().coordinator(), new com.fasterxml.jackson.databind.ObjectMapper());

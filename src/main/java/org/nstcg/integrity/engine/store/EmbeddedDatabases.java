@@ -1,4 +1,4 @@
-package org.nstcg.integrity.engine;
+package org.nstcg.integrity.engine.store;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,12 +9,13 @@ import java.sql.Statement;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /** Creates our database inside the embedded PostgreSQL on first start. */
-final class EmbeddedDatabases {
+public final class EmbeddedDatabases {
 
     private EmbeddedDatabases() {
     }
 
-    static void ensureExists(String adminJdbcUrl, String name) {
+    /** Creates database {@code name} through the embedded server's administrator URL unless it exists. */
+    public static void ensureExists(String adminJdbcUrl, String name) {
         try (Connection c = DriverManager.getConnection(adminJdbcUrl, "postgres", "")) {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 ps.setString(1, name);
