@@ -1,7 +1,5 @@
 package org.nstcg.integrity.cli.bench;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.UUID;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.config.ConfigKey;
@@ -51,9 +49,8 @@ public final class BenchEnvironment implements AutoCloseable {
     public void close() throws Exception {
         try {
             if (!keep) {
-                try (Connection c = engine.database().dataSource().getConnection(); Statement st = c.createStatement()) {
-                    st.execute("DROP SCHEMA " + schema + " CASCADE");
-                }
+                engine.database().jdbc().transact("drop the benchmark's schema " + schema,
+                        tx -> tx.update("DROP SCHEMA " + schema + " CASCADE"));
                 String pattern = engine.redis().key("*");
                 engine.redis().tryCall(r -> {
                     String cursor = ScanParams.SCAN_POINTER_START;

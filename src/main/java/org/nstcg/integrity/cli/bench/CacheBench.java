@@ -1,19 +1,14 @@
 package org.nstcg.integrity.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
@@ -93,13 +88,13 @@ public final class CacheBench {
     }
 
     private final IntegrityEngine a;
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final CacheRows rows;
     private final RedisConnection redis;
 
     public CacheBench(IntegrityEngine a) {
         this.a = a;
-        this.dataSource = a.database().dataSource();
+        this.jdbc = a.database().jdbc();
         this.rows = a.cache().coordinator().rows();
         this.redis = a.redis();
     }
@@ -130,25 +125,24 @@ public final class CacheBench {
     // Setup -----------------------------------------------------------------------------------------------------
 
     /** Users 1..n with a profile of 0 points (an empty ledger sums to 0), in set-based statements. */
-    private void insertUsers(long n) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            for (long from = 1; from <= n; from += INSERT_CHUNK) {
-                long to = Math.min(n, from + INSERT_CHUNK - 1);
-                c.setAutoCommit(false);
-                st.execute("INSERT INTO users (id, email, email_normalized, referral_code, first_name, last_name)"
+    private void insertUsers(long n) {
+        for (long from = 1; from <= n; from += INSERT_CHUNK) {
+            long to = Math.min(n, from + INSERT_CHUNK - 1);
+            String series = " FROM generate_series(" + from + ", " + to + ") g";
+            jdbc.transact("create benchmark users", tx -> {
+                tx.update("INSERT INTO users (id, email, email_normalized, referral_code, first_name, last_name)"
                         + " SELECT g, 'bench' || g || '@bench.example.org', 'bench' || g || '@bench.example.org',"
-                        + " 'BENCH-' || lpad(g::text, 10, '0'), 'Bench', 'Runner ' || g FROM generate_series(" + from + ", " + to + ") g");
-                st.execute("INSERT INTO gamification_profiles (user_id, points, referral_count) SELECT g, 0, 0"
-                        + " FROM generate_series(" + from + ", " + to + ") g");
-                c.commit();
-                c.setAutoCommit(true);
-            }
-            // Identity values were given explicitly: move the sequence past them for anything the engine inserts.
-            st.execute("SELECT setval(pg_get_serial_sequence('users', 'id'), " + Math.max(1, n) + ")");
-            st.execute("ANALYZE users");
-            st.execute("ANALYZE gamification_profiles");
-            st.execute("ANALYZE referral_codes");
+                        + " 'BENCH-' || lpad(g::text, 10, '0'), 'Bench', 'Runner ' || g" + series);
+                tx.update("INSERT INTO gamification_profiles (user_id, points, referral_count) SELECT g, 0, 0" + series);
+            });
         }
+        jdbc.read("prepare benchmark users", tx -> {
+            // Identity values were given explicitly: move the sequence past them for anything the engine inserts.
+            tx.singleLong("SELECT setval(pg_get_serial_sequence('users', 'id'), " + Math.max(1, n) + ")");
+            tx.update("ANALYZE users");
+            tx.update("ANALYZE gamification_profiles");
+            return tx.update("ANALYZE referral_codes");
+        });
     }
 
     private static void awaitSubscribed(CacheCoordinator c) throws InterruptedException {
@@ -197,34 +191,13 @@ public final class CacheBench {
     }
 
     /** One point more for the user, in the ledger and on the profile, in one transaction; returns the new points. */
-    private long addPoint(long id) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key)"
-                        + " VALUES (?, 1, 'bench.points', ?)")) {
-                    ps.setLong(1, id);
-                    ps.setString(2, "bench:" + UUID.randomUUID());
-                    ps.executeUpdate();
-                }
-                long points;
-                // The ledger entry brought the point (V14); read the new total.
-                try (PreparedStatement ps = c.prepareStatement("SELECT points FROM profile_totals WHERE user_id = ?")) {
-                    ps.setLong(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        points = rs.getLong(1);
-                    }
-                }
-                c.commit();
-                return points;
-            } catch (Throwable e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+    private long addPoint(long id) {
+        return jdbc.inTransaction("add a benchmark point", tx -> {
+            tx.update("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) VALUES (?, 1, 'bench.points', ?)",
+                    id, "bench:" + UUID.randomUUID());
+            // The ledger entry brought the point (V14); read the new total.
+            return tx.singleLong("SELECT points FROM profile_totals WHERE user_id = ?", id);
+        });
     }
 
     // (b) Rebuild against raw pipelined SET ---------------------------------------------------------------------

@@ -4,11 +4,6 @@ import org.nstcg.integrity.engine.account.Actor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.integrity.BuiltInChecks;
 import org.nstcg.integrity.engine.integrity.OverviewFigures;
 import org.nstcg.integrity.engine.integrity.OverviewReader;
@@ -107,11 +103,11 @@ public final class ConsoleBench {
     }
 
     private final IntegrityEngine engine;
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public ConsoleBench(IntegrityEngine engine) {
         this.engine = engine;
-        this.dataSource = engine.database().dataSource();
+        this.jdbc = engine.database().jdbc();
     }
 
     /**
@@ -122,7 +118,7 @@ public final class ConsoleBench {
     public Result run(long users, int overviewReads, int reads, ProgressListener progress) throws Exception {
         Seeded seeded = seed(users, progress);
         progress.step(String.format("Timing %d overview reads against SELECT count(*) FROM users…", overviewReads));
-        OverviewReader reader = new OverviewReader(dataSource, engine::figures,
+        OverviewReader reader = new OverviewReader(engine.database().dataSource(), engine::figures,
                 () -> engine.alertLog().since(Instant.now().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
                 engine.cacheDivergence().threshold(), Clock.systemUTC());
         OverviewFigures[] last = new OverviewFigures[1];
@@ -136,13 +132,13 @@ public final class ConsoleBench {
 
     // Setup -------------------------------------------------------------------------------------------------------
 
-    private Seeded seed(long n, ProgressListener progress) throws SQLException, InterruptedException {
+    private Seeded seed(long n, ProgressListener progress) throws InterruptedException {
         long t0 = System.nanoTime();
         long recent = Math.max(1, n / 50);
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SET synchronous_commit = off");
+        jdbc.read("seed the benchmark's data", st -> {
+            st.update("SET synchronous_commit = off");
             // Refused sign-ups as three instances counted them, every minute of the last day (the overview's tile reads them).
-            st.execute("INSERT INTO signup_refusals (minute, instance, reason, refusals) SELECT date_trunc('minute', now())"
+            st.update("INSERT INTO signup_refusals (minute, instance, reason, refusals) SELECT date_trunc('minute', now())"
                     + " - make_interval(mins => m), 'bench-' || i, 'already_registered', 1 + m % 7 FROM generate_series(0, 1439) m,"
                     + " generate_series(1, 3) i");
             progress.step(String.format("Creating %,d users and their registration sagas…", n));
@@ -150,10 +146,10 @@ public final class ConsoleBench {
                 long to = Math.min(n, from + CHUNK - 1);
                 String range = "generate_series(" + from + ", " + to + ") g";
                 String created = created(n, recent);
-                st.execute("INSERT INTO users (id, email, email_normalized, referral_code, first_name, last_name, created_at, updated_at)"
+                st.update("INSERT INTO users (id, email, email_normalized, referral_code, first_name, last_name, created_at, updated_at)"
                         + " SELECT g, 'bench' || g || '@bench.example.org', 'bench' || g || '@bench.example.org',"
                         + " 'BENCH-' || lpad(g::text, 10, '0'), 'Bench', 'Runner ' || g, " + created + ", " + created + " FROM " + range);
-                st.execute("INSERT INTO sagas (id, saga_type, business_key, status, current_step, step_count, last_error, data,"
+                st.update("INSERT INTO sagas (id, saga_type, business_key, status, current_step, step_count, last_error, data,"
                         + " created_at, updated_at, finished_at)"
                         + " SELECT md5('saga' || g)::uuid, 'registration', 'bench' || g || '@bench.example.org',"
                         + " CASE WHEN g % 97 = 0 OR g % 101 = 0 THEN 'COMPENSATED' ELSE 'COMPLETED' END, 5, 5,"
@@ -162,7 +158,7 @@ public final class ConsoleBench {
                         + " jsonb_build_object('email', 'bench' || g || '@bench.example.org'),"
                         + " " + created + ", " + created + " + interval '40 milliseconds', " + created + " + interval '40 milliseconds'"
                         + " FROM " + range);
-                st.execute("INSERT INTO saga_event_batches (saga_id, first_seq, events, created_at)"
+                st.update("INSERT INTO saga_event_batches (saga_id, first_seq, events, created_at)"
                         + " SELECT md5('saga' || g)::uuid, s, jsonb_build_array(jsonb_build_object('type',"
                         + " CASE WHEN s = 0 THEN 'STARTED' WHEN s < " + (EVENTS_PER_SAGA - 1)
                         + " THEN 'STEP_COMPLETED' WHEN g % 97 = 0 OR g % 101 = 0 THEN 'COMPENSATED' ELSE 'COMPLETED' END,"
@@ -171,36 +167,31 @@ public final class ConsoleBench {
                         + " " + created + " + s * interval '8 milliseconds'"
                         + " FROM " + range + ", generate_series(0, " + (EVENTS_PER_SAGA - 1) + ") s");
             }
-            st.execute("SELECT setval(pg_get_serial_sequence('users', 'id'), " + Math.max(1, n) + ")");
+            st.singleLong("SELECT setval(pg_get_serial_sequence('users', 'id'), " + Math.max(1, n) + ")");
 
             progress.step("Creating seven days of divergence samples and check runs…");
-            st.execute("INSERT INTO cache_divergence_samples (sampled_at, key_pattern, sampled, divergent, instance_id)"
+            st.update("INSERT INTO cache_divergence_samples (sampled_at, key_pattern, sampled, divergent, instance_id)"
                     + " SELECT t, p, CASE WHEN p IN ('user:*', 'referral:*') THEN 500 ELSE 1 END,"
                     + " CASE WHEN p = 'user:*' AND extract(epoch FROM t)::bigint % 7 = 0 THEN 1 ELSE 0 END, 'bench'"
                     + " FROM generate_series(now() - interval '7 days', now(), interval '5 seconds') t,"
                     + " unnest(ARRAY['user:*', 'referral:*', 'count:users', 'leaderboard']) p");
-            st.execute("INSERT INTO integrity_check_runs (started_at, finished_at, trigger, status, instance_id)"
+            st.update("INSERT INTO integrity_check_runs (started_at, finished_at, trigger, status, instance_id)"
                     + " SELECT t, t + interval '3 seconds', 'scheduled', CASE WHEN extract(hour FROM t)::int % 6 = 0 THEN 'failed' ELSE 'passed' END,"
                     + " 'bench' FROM generate_series(now() - interval '7 days', now(), interval '15 minutes') t ORDER BY t");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO integrity_check_results (run_id, check_name, severity, status,"
+            String failing = BuiltInChecks.STUCK_SAGAS;
+            st.update("INSERT INTO integrity_check_results (run_id, check_name, severity, status,"
                     + " findings_total, findings_stored, duration_ms) SELECT r.id, c.name, 'warning',"
                     + " CASE WHEN r.status = 'failed' AND c.name = ? THEN 'failed' ELSE 'passed' END,"
                     + " CASE WHEN r.status = 'failed' AND c.name = ? THEN 3 ELSE 0 END,"
                     + " CASE WHEN r.status = 'failed' AND c.name = ? THEN 3 ELSE 0 END, 40"
-                    + " FROM integrity_check_runs r, unnest(?::text[]) c(name)")) {
-                String failing = BuiltInChecks.STUCK_SAGAS;
-                ps.setString(1, failing);
-                ps.setString(2, failing);
-                ps.setString(3, failing);
-                ps.setArray(4, c.createArrayOf("text", BuiltInChecks.NAMES.toArray()));
-                ps.executeUpdate();
-            }
+                    + " FROM integrity_check_runs r, unnest(?::text[]) c(name)", failing, failing, failing, Tx.texts(BuiltInChecks.NAMES));
             for (String table : new String[]{"users", "referral_codes", "sagas", "saga_event_batches", "cache_divergence_samples",
                     "integrity_check_runs", "integrity_check_results"}) {
                 progress.step("VACUUM ANALYZE " + table + "…");
-                st.execute("VACUUM ANALYZE " + table);
+                st.update("VACUUM ANALYZE " + table);
             }
-        }
+            return null;
+        });
         Instant now = Instant.now();
         long before = engine.alertLog().latestId();
         for (int i = 0; i < 5; i++) {
@@ -222,22 +213,14 @@ public final class ConsoleBench {
                 + " ELSE now() - interval '1 day' - (" + older + " - g) * (" + (364 * 86400.0) + " / " + older + ") * interval '1 second' END)";
     }
 
-    private long count(String table) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private long count(String table) {
+        return jdbc.read("count " + table, tx -> tx.singleLong("SELECT count(*) FROM " + table));
     }
 
     // (1) Overview ------------------------------------------------------------------------------------------------
 
     private long countUsers() {
-        try {
-            return count("users");
-        } catch (SQLException e) {
-            throw new IllegalStateException("baseline count(*) failed: " + e.getMessage(), e);
-        }
+        return count("users");
     }
 
     // (2) User search -----------------------------------------------------------------------------------------------
@@ -314,17 +297,9 @@ public final class ConsoleBench {
         throw new IllegalArgumentException("no symbol in " + code);
     }
 
-    private long byMailbox(String mailbox) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id FROM users WHERE email_normalized = ?")) {
-            ps.setString(1, mailbox);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("baseline found no " + mailbox);
-                }
-                return rs.getLong(1);
-            }
-        }
+    private long byMailbox(String mailbox) {
+        return jdbc.read("find a benchmark user", tx -> tx.first("SELECT id FROM users WHERE email_normalized = ?", r -> r.getLong(1), mailbox))
+                .orElseThrow(() -> new IllegalStateException("baseline found no " + mailbox));
     }
 
     // (3) Saga timeline ---------------------------------------------------------------------------------------------
@@ -345,18 +320,8 @@ public final class ConsoleBench {
     }
 
     private UUID sagaRow(UUID id) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM sagas WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("no saga row " + id);
-                }
-                return id;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("baseline look-up failed: " + e.getMessage(), e);
-        }
+        return jdbc.read("read a saga row", tx -> tx.first("SELECT * FROM sagas WHERE id = ?", r -> id, id))
+                .orElseThrow(() -> new IllegalStateException("no saga row " + id));
     }
 
     /** The id the seed gave saga {@code g}: PostgreSQL's {@code md5('saga' || g)::uuid}. */

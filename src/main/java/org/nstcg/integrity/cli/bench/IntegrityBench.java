@@ -4,15 +4,11 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.text.Normalizer;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -25,8 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.dedup.DuplicateCandidate;
 import org.nstcg.integrity.engine.dedup.DuplicateFinder;
@@ -34,7 +30,6 @@ import org.nstcg.integrity.engine.dedup.ImportResult;
 import org.nstcg.integrity.engine.dedup.LegacyColumns;
 import org.nstcg.integrity.engine.integrity.SuiteTiming;
 import org.nstcg.integrity.engine.support.ProgressListener;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,11 +173,11 @@ public final class IntegrityBench {
     }
 
     private final IntegrityEngine engine;
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public IntegrityBench(IntegrityEngine engine) {
         this.engine = engine;
-        this.dataSource = engine.database().dataSource();
+        this.jdbc = engine.database().jdbc();
     }
 
     /** Generates {@code users} rows, measures the three phases, deletes the file. */
@@ -221,32 +216,32 @@ public final class IntegrityBench {
     // (1) COPY baseline ------------------------------------------------------------------------------------------
 
     /** COPYs the file into a fresh bare table; returns the COPY's seconds, the rows in {@code copied[0]}. */
-    private double copyBaseline(Path file, long[] copied) throws SQLException, IOException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            c.setAutoCommit(true);
-            st.execute("CREATE UNLOGGED TABLE " + COPY_TABLE + " (email text, first_name text, last_name text, referral_code text,"
+    private double copyBaseline(Path file, long[] copied) {
+        return jdbc.read("copy the file into the baseline table", st -> {
+            st.update("CREATE UNLOGGED TABLE " + COPY_TABLE + " (email text, first_name text, last_name text, referral_code text,"
                     + " points text, referred_by_code text, created_at text)");
             long t0 = System.nanoTime();
             try (Reader in = new BufferedReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), 1 << 16)) {
-                copied[0] = c.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("COPY " + COPY_TABLE + " FROM STDIN (FORMAT csv, HEADER true)", in);
+                copied[0] = st.copyIn("COPY " + COPY_TABLE + " FROM STDIN (FORMAT csv, HEADER true)", in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            st.execute("ANALYZE " + COPY_TABLE);
+            st.update("ANALYZE " + COPY_TABLE);
             return seconds;
-        }
+        });
     }
 
     // (2) Checks -------------------------------------------------------------------------------------------------
 
-    private Checks checks() throws SQLException {
+    private Checks checks() {
         long t0 = System.nanoTime();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            c.setAutoCommit(true);
+        jdbc.read("settle the tables", st -> {
             for (String table : SETTLED_TABLES) {
-                st.execute("VACUUM ANALYZE " + table);
+                st.update("VACUUM ANALYZE " + table);
             }
-        }
+            return null;
+        });
         double settle = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
         List<SuiteTiming.Timing> timings = SuiteTiming.time(engine.checks(), BENCH);
@@ -255,7 +250,7 @@ public final class IntegrityBench {
 
     // (3) Duplicates ---------------------------------------------------------------------------------------------
 
-    private Duplicates duplicates(PlantedFile planted, long users) throws SQLException {
+    private Duplicates duplicates(PlantedFile planted, long users) {
         DuplicateFinder finder = engine.dedup().duplicates();
         long t0 = System.nanoTime();
         List<DuplicateCandidate> exact = new ArrayList<>();
@@ -272,14 +267,8 @@ public final class IntegrityBench {
         double likelySeconds = (System.nanoTime() - t1) / 1e9;
 
         long t2 = System.nanoTime();
-        Set<String> groups = new HashSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT lower(email), count(*) FROM " + COPY_TABLE + " GROUP BY lower(email) HAVING count(*) > 1");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                groups.add(rs.getString(1));
-            }
-        }
+        Set<String> groups = new HashSet<>(jdbc.read("group the baseline's addresses", tx -> tx.list(
+                "SELECT lower(email), count(*) FROM " + COPY_TABLE + " GROUP BY lower(email) HAVING count(*) > 1", r -> r.getString(1))));
         double baselineSeconds = (System.nanoTime() - t2) / 1e9;
 
         Map<Spelling, Integer> exactFound = new EnumMap<>(Spelling.class);

@@ -1,14 +1,12 @@
 package org.nstcg.integrity.cli.bench;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 
@@ -36,7 +34,7 @@ public final class RegistrationBench {
     }
 
     public Result run(int clients, Duration duration, Duration warmup) throws Exception {
-        DataSource ds = engine.database().dataSource();
+        Jdbc ds = engine.database().jdbc();
         AtomicLong codes = new AtomicLong();
         LoadRunner.run(clients, warmup, (c, n) -> baselineInsert(ds, "warm" + c + "-" + n, codes.incrementAndGet()));
         LoadRunner.run(clients, warmup, (c, n) -> registerFresh(engine, "warmreg" + c + "-" + n));
@@ -106,43 +104,22 @@ public final class RegistrationBench {
         }
     }
 
-    private static void baselineInsert(DataSource ds, String local, long codeNumber) throws Exception {
+    private static void baselineInsert(Jdbc jdbc, String local, long codeNumber) {
         String email = local + "@baseline.example.org";
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (email, email_normalized, referral_code, first_name,"
-                    + " last_name) VALUES (?, ?, ?, 'Bench', 'Runner') ON CONFLICT DO NOTHING RETURNING id")) {
-                ps.setString(1, email);
-                ps.setString(2, email);
-                ps.setString(3, String.format("BASE%09d", codeNumber));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        c.rollback();
-                        return;
-                    }
-                    id = rs.getLong(1);
-                }
+        jdbc.transact("insert a baseline user", tx -> {
+            Optional<Long> inserted = tx.first("INSERT INTO users (email, email_normalized, referral_code, first_name,"
+                    + " last_name) VALUES (?, ?, ?, 'Bench', 'Runner') ON CONFLICT DO NOTHING RETURNING id",
+                    r -> r.getLong(1), email, email, String.format("BASE%09d", codeNumber));
+            if (inserted.isEmpty()) {
+                return;
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO gamification_profiles (user_id, points, referral_count) VALUES (?, 0, 0) ON CONFLICT DO NOTHING")) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key)"
-                    + " VALUES (?, 10, 'signup', ?) ON CONFLICT DO NOTHING")) {
-                ps.setLong(1, id);
-                ps.setString(2, "signup:" + id);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload,"
-                    + " dedup_key) VALUES ('user', ?, 'user.registered', jsonb_build_object('userId', ?::bigint), ?) ON CONFLICT DO NOTHING")) {
-                ps.setString(1, Long.toString(id));
-                ps.setLong(2, id);
-                ps.setString(3, "user.registered:" + id);
-                ps.executeUpdate();
-            }
-            c.commit();
-        }
+            long id = inserted.get();
+            tx.update("INSERT INTO gamification_profiles (user_id, points, referral_count) VALUES (?, 0, 0) ON CONFLICT DO NOTHING", id);
+            tx.update("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key)"
+                    + " VALUES (?, 10, 'signup', ?) ON CONFLICT DO NOTHING", id, "signup:" + id);
+            tx.update("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload,"
+                    + " dedup_key) VALUES ('user', ?, 'user.registered', jsonb_build_object('userId', ?::bigint), ?) ON CONFLICT DO NOTHING",
+                    Long.toString(id), id, "user.registered:" + id);
+        });
     }
 }

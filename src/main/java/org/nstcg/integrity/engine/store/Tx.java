@@ -116,6 +116,15 @@ public final class Tx {
         }
     }
 
+    /** Streams {@code in} to a {@code COPY … FROM STDIN} statement; returns the rows copied. */
+    public long copyIn(String copySql, java.io.Reader in) throws java.io.IOException {
+        try {
+            return c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(copySql, in);
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
     /**
      * Runs {@code work} under a savepoint: when it throws, only its own statements are rolled back and the
      * transaction can go on (a unique violation turned into an outcome, for instance).
