@@ -1,6 +1,7 @@
 package org.nstcg.integrity.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -92,6 +93,23 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(CONSOLE, CLI)
                 .should().callMethod(Actor.class, "onBehalf", Actor.class, Permission.class)
                 .because("Actor.onBehalf grants what another service checks; only an engine service composing others may use it")
+                .check(classes);
+    }
+
+    @ArchTest
+    void onlyTheStoreSpeaksJdbc(JavaClasses classes) {
+        noClasses().that().resideOutsideOfPackage("org.nstcg.integrity.engine.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..")
+                .because("SQL runs through engine.store's Jdbc, which translates SQLException into StoreException and outcomes"
+                        + " (issue 13); a feature or face holding a Connection would bring back the hand-written commit/rollback blocks")
+                .check(classes);
+    }
+
+    @ArchTest
+    void engineSlicesAreFreeOfCycles(JavaClasses classes) {
+        slices().matching("org.nstcg.integrity.engine.(*)..")
+                .should().beFreeOfCycles()
+                .because("engine sub-packages depend on store and on each other one way, through small interfaces (ARCHITECTURE.md)")
                 .check(classes);
     }
 }

@@ -7,47 +7,32 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Function;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.hibernate.Session;
-import org.hibernate.SessionFactory;
-import org.hibernate.boot.MetadataSources;
-import org.hibernate.boot.registry.StandardServiceRegistry;
-import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PostgreSQL, the source of truth: migrated by Flyway, pooled by HikariCP, mapped by Hibernate (schema validated,
- * never generated) for the work that uses entities.
+ * PostgreSQL, the source of truth: migrated by Flyway, pooled by HikariCP, its SQL run through {@link Jdbc}.
  *
  * <p>Design notes: before the pool exists, one plain JDBC connection probes the server, because a pool reports
  * every failure as a timeout while the probe's SQL state tells refused, unknown host, bad password and missing
- * database apart; {@link ConnectionFailures} turns that into the message the user sees. The pool is this class's own
- * and Hibernate is handed it ({@code hibernate.connection.datasource}), so entity work and plain SQL share
- * connections. A service engine (console, server) builds the session factory at start, which validates the entities
- * against the schema; a one-shot command builds it only if it uses entities, as none does and building it took about a
- * second of each.
+ * database apart; {@link ConnectionFailures} turns that into the message the user sees. A service engine (console,
+ * server) always runs Flyway and then {@link SchemaCheck}, which stops the start when the schema was changed by hand;
+ * a one-shot command skips both when the schema history is current. Hibernate was removed (decision 0008): it mapped
+ * 3 of 19 tables for two tests and its start took 61 % of a service engine's database start.
  */
 public final class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-    /** Every mapped entity; Hibernate validates each against the migrated schema when the session factory is built. */
-    static final List<Class<?>> ENTITIES = List.of(
-            UserEntity.class, GamificationProfileEntity.class, PointsLedgerEntryEntity.class);
-
     private final DatabaseSettings settings;
     private final HikariDataSource dataSource;
     private final Jdbc jdbc;
-    private volatile SessionFactory sessionFactory;
 
     private Database(DatabaseSettings settings, HikariDataSource dataSource) {
         this.settings = settings;
@@ -56,14 +41,15 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Connects, migrates the schema to the latest version and opens the pool; with {@code validateEntities}, also
-     * starts Hibernate now, so that a schema drifted from the entities stops the start with a sentence.
+     * Connects, migrates the schema to the latest version and opens the pool; with {@code verifySchema} (a service
+     * engine), always runs Flyway and checks the schema's columns ({@link SchemaCheck}), so that a schema changed by
+     * hand stops the start with a sentence.
      */
-    public static Database open(DatabaseSettings settings, ProgressListener progress, boolean validateEntities) {
+    public static Database open(DatabaseSettings settings, ProgressListener progress, boolean verifySchema) {
         progress.step("Connecting to PostgreSQL at " + settings.endpoint() + "…");
         long t0 = System.nanoTime();
         boolean current = probe(settings); // always first: its failure names the setting to fix
-        boolean runFlyway = validateEntities || !current;
+        boolean runFlyway = verifySchema || !current;
         long t1 = System.nanoTime();
         progress.step("Bringing the database schema up to date…");
         if (runFlyway) {
@@ -73,18 +59,18 @@ public final class Database implements AutoCloseable {
         progress.step("Starting the data layer…");
         Database db = new Database(settings, pool(settings));
         long t3 = System.nanoTime();
-        if (validateEntities) {
+        if (verifySchema) {
             try {
-                db.sessionFactory();
+                SchemaCheck.verify(db.jdbc, settings);
             } catch (RuntimeException e) {
                 db.close();
                 throw e;
             }
         }
-        log.debug("PostgreSQL opened in {} ms: probe {} ms, migrations {}, pool {} ms, Hibernate {}",
+        log.debug("PostgreSQL opened in {} ms: probe {} ms, migrations {}, pool {} ms, schema check {}",
                 (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
                 runFlyway ? (t2 - t1) / 1_000_000 + " ms" : "skipped (schema current)", (t3 - t2) / 1_000_000,
-                validateEntities ? (System.nanoTime() - t3) / 1_000_000 + " ms" : "on first use");
+                verifySchema ? (System.nanoTime() - t3) / 1_000_000 + " ms" : "skipped (one-shot)");
         return db;
     }
 
@@ -160,43 +146,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static SessionFactory buildSessionFactory(DatabaseSettings s, DataSource pool) {
-        StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
-                .applySetting("hibernate.connection.datasource", pool)
-                .applySetting("hibernate.default_schema", s.schema())
-                .applySetting("hibernate.hbm2ddl.auto", "validate")
-                .applySetting("hibernate.jdbc.time_zone", "UTC")
-                .build();
-        try {
-            MetadataSources sources = new MetadataSources(registry);
-            ENTITIES.forEach(sources::addAnnotatedClass);
-            return sources.buildMetadata().buildSessionFactory();
-        } catch (RuntimeException e) {
-            StandardServiceRegistryBuilder.destroy(registry);
-            throw new EngineException("The database schema in " + s.endpoint() + " (schema " + s.schema()
-                    + ") does not match this version of Integrity Console: " + ConnectionFailures.firstLine(e) + ".", e);
-        }
-    }
-
     public DatabaseSettings settings() {
         return settings;
-    }
-
-    /** Hibernate's session factory over this pool, built (and the entities validated) on first use. */
-    public SessionFactory sessionFactory() {
-        SessionFactory sf = sessionFactory;
-        if (sf == null) {
-            synchronized (this) {
-                sf = sessionFactory;
-                if (sf == null) {
-                    long t0 = System.nanoTime();
-                    sf = buildSessionFactory(settings, dataSource);
-                    sessionFactory = sf;
-                    log.debug("Hibernate started in {} ms", (System.nanoTime() - t0) / 1_000_000);
-                }
-            }
-        }
-        return sf;
     }
 
     /** Plain SQL over the pool, in transactions ({@link Jdbc}): the engine's way to run statements. */
@@ -204,14 +155,9 @@ public final class Database implements AutoCloseable {
         return jdbc;
     }
 
-    /** The pooled data source, for set-based SQL that needs no entities. */
-    public DataSource dataSource() {
+    /** The pooled data source, for the store's own classes that still take one. */
+    public javax.sql.DataSource dataSource() {
         return dataSource;
-    }
-
-    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
-    public <T> T inTransaction(Function<Session, T> work) {
-        return sessionFactory().fromTransaction(work);
     }
 
     /** The server's version, e.g. "17.6". Throws {@link StoreException} when the server cannot be reached. */
@@ -243,15 +189,6 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            SessionFactory sf = sessionFactory;
-            if (sf != null) {
-                sf.close();
-            }
-        } catch (RuntimeException e) {
-            log.warn("Closing Hibernate failed: {}", e.getMessage());
-        } finally {
-            dataSource.close();
-        }
+        dataSource.close();
     }
 }
