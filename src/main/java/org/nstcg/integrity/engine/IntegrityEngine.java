@@ -163,9 +163,10 @@ public final class IntegrityEngine implements AutoCloseable {
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.users = new UserDirectory(database.dataSource(), emails);
-        this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, cacheRebuilder,
-                cacheDivergence, clock, (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
-        repairs.addDuplicateEmails(database.dataSource(), json, audit, cacheCoordinator,
+        this.repairs = new RepairService(database.jdbc(), new org.nstcg.integrity.engine.store.LegacyImportStore(database.dataSource()),
+                json, audit, cacheCoordinator, sagas, cacheRebuilder, cacheDivergence, clock,
+                (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
+        repairs.addDuplicateEmails(database.jdbc(), json, audit, cacheCoordinator,
                 (survivor, duplicate, actor) -> describe(dedup.merges().preview(actor, survivor, duplicate)),
                 (survivor, duplicate, actor, reason) -> describe(dedup.merges().merge(survivor, duplicate, actor, reason)));
         this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");

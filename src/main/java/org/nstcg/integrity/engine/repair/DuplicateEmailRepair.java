@@ -1,19 +1,16 @@
 package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.StoreException;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -46,14 +43,14 @@ final class DuplicateEmailRepair implements Repair {
             + "   (SELECT e.user_id FROM legacy_users e WHERE e.import_id = l.import_id AND e.line_no = l.collides_with_line))"
             + " WHERE l.status = 'held' AND t.email_normalized = l.email_normalized AND t.status = 'active'";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final ObjectMapper json;
     private final AuditTrail audit;
     private final CacheCoordinator cache;
     private final Merger merger;
 
-    DuplicateEmailRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache, Merger merger) {
-        this.dataSource = dataSource;
+    DuplicateEmailRepair(Jdbc jdbc, ObjectMapper json, AuditTrail audit, CacheCoordinator cache, Merger merger) {
+        this.jdbc = jdbc;
         this.json = json;
         this.audit = audit;
         this.cache = cache;
@@ -73,24 +70,18 @@ final class DuplicateEmailRepair implements Repair {
     private record Pair(long duplicate, long survivor, String mailbox) {
     }
 
-    private List<Pair> activeDuplicates(Connection c) throws SQLException {
-        List<Pair> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, survivor, email_normalized FROM (" + ACTIVE_DUPLICATES
-                + ") t WHERE id <> survivor ORDER BY survivor, id"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Pair(rs.getLong(1), rs.getLong(2), rs.getString(3)));
-            }
-        }
-        return out;
+    private static List<Pair> activeDuplicates(Tx tx) {
+        return tx.list("SELECT id, survivor, email_normalized FROM (" + ACTIVE_DUPLICATES
+                + ") t WHERE id <> survivor ORDER BY survivor, id", row -> new Pair(row.getLong(1), row.getLong(2), row.getString(3)));
     }
 
     @Override
     public RepairPlan preview(Actor by) {
         Actor previewing = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
-        List<PlannedChange> changes = new ArrayList<>();
-        long total = 0;
-        try (Connection c = dataSource.getConnection()) {
-            for (Pair p : activeDuplicates(c)) {
+        return jdbc.read("look for duplicate emails", tx -> {
+            List<PlannedChange> changes = new ArrayList<>();
+            long total = 0;
+            for (Pair p : activeDuplicates(tx)) {
                 total++;
                 if (changes.size() < MAX_LISTED) {
                     changes.add(new PlannedChange("user", Long.toString(p.duplicate()), null, json.createObjectNode().put("mergedInto", p.survivor()),
@@ -98,11 +89,9 @@ final class DuplicateEmailRepair implements Repair {
                                     + merger.preview(p.survivor(), p.duplicate(), previewing)));
                 }
             }
-            total += held(c, false, changes);
-        } catch (SQLException e) {
-            throw new EngineException("Cannot look for duplicate emails (" + ConnectionFailures.reason(e) + ").", e);
-        }
-        return new RepairPlan(kind(), changes, total, false);
+            total += held(tx, false, changes);
+            return new RepairPlan(kind(), changes, total, false);
+        });
     }
 
     @Override
@@ -112,89 +101,85 @@ final class DuplicateEmailRepair implements Repair {
         List<PlannedChange> changes = new ArrayList<>();
         long total = 0;
         List<String> stale = new ArrayList<>(List.of("leaderboard:referrers"));
-        try (Connection c = dataSource.getConnection()) {
-            for (Pair p : activeDuplicates(c)) {
-                total++;
-                String outcome = merger.merge(p.survivor(), p.duplicate(), merging, reason);
-                if (changes.size() < MAX_LISTED) {
-                    changes.add(new PlannedChange("user", Long.toString(p.duplicate()), null, json.createObjectNode().put("mergedInto", p.survivor()),
-                            "user " + p.duplicate() + " (" + p.mailbox() + ") merged into user " + p.survivor() + ": " + outcome));
-                }
-            }
-            c.setAutoCommit(false);
-            try {
-                List<PlannedChange> folded = new ArrayList<>();
-                long n = held(c, true, folded);
-                if (n > 0) {
-                    audit.record(c, AuditEvent.of(actor, "repair." + kind()).target("repair", kind())
-                            .states(null, json.createObjectNode().put("legacyRowsFolded", n)).details(reason));
-                }
-                c.commit();
-                total += n;
-                folded.forEach(ch -> stale.add("user:" + ch.after().path("userId").asLong()));
-                folded.stream().limit(Math.max(0, MAX_LISTED - changes.size())).forEach(changes::add);
-            } catch (Throwable e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new EngineException("The duplicate-emails repair could not finish (" + ConnectionFailures.reason(e)
-                    + "); merges already made stay, held legacy rows were not changed.", e);
+        List<Pair> pairs;
+        try {
+            pairs = jdbc.read("look for duplicate emails", DuplicateEmailRepair::activeDuplicates);
+        } catch (StoreException e) {
+            throw unfinished(e);
         }
+        for (Pair p : pairs) {
+            total++;
+            String outcome = merger.merge(p.survivor(), p.duplicate(), merging, reason);
+            if (changes.size() < MAX_LISTED) {
+                changes.add(new PlannedChange("user", Long.toString(p.duplicate()), null, json.createObjectNode().put("mergedInto", p.survivor()),
+                        "user " + p.duplicate() + " (" + p.mailbox() + ") merged into user " + p.survivor() + ": " + outcome));
+            }
+        }
+        // The merges ran through the merge saga on its own connections; the fold is one transaction of its own.
+        List<PlannedChange> folded = new ArrayList<>();
+        long n;
+        try {
+            n = jdbc.inTransaction("fold held legacy rows", tx -> {
+                long rows = held(tx, true, folded);
+                if (rows > 0) {
+                    audit.record(tx, AuditEvent.of(actor, "repair." + kind()).target("repair", kind())
+                            .states(null, json.createObjectNode().put("legacyRowsFolded", rows)).details(reason));
+                }
+                return rows;
+            });
+        } catch (StoreException e) {
+            throw unfinished(e);
+        }
+        total += n;
+        folded.forEach(ch -> stale.add("user:" + ch.after().path("userId").asLong()));
+        folded.stream().limit(Math.max(0, MAX_LISTED - changes.size())).forEach(changes::add);
         cache.afterCommit(stale);
         return new RepairPlan(kind(), changes, total, true);
     }
 
+    private static EngineException unfinished(StoreException e) {
+        return new EngineException("The duplicate-emails repair could not finish (" + e.reason()
+                + "); merges already made stay, held legacy rows were not changed.", e);
+    }
+
     /** Lists (and when {@code apply}, folds) held legacy rows whose mailbox is a user's; returns how many. */
-    private long held(Connection c, boolean apply, List<PlannedChange> changes) throws SQLException {
+    private long held(Tx tx, boolean apply, List<PlannedChange> changes) {
         long n = 0;
-        try (PreparedStatement ps = c.prepareStatement(HELD_ROWS + " ORDER BY l.import_id, l.line_no" + (apply ? " FOR UPDATE OF l" : ""));
-             ResultSet rs = ps.executeQuery()) {
-            List<Object[]> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(new Object[] {rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getInt(4), rs.getString(5), rs.getString(6)});
+        List<HeldRow> rows = tx.list(HELD_ROWS + " ORDER BY l.import_id, l.line_no" + (apply ? " FOR UPDATE OF l" : ""),
+                row -> new HeldRow(row.getLong(1), row.getInt(2), row.getLong(3), row.getInt(4), row.getString(5), row.getString(6)));
+        for (HeldRow r : rows) {
+            long importId = r.importId();
+            int line = r.line();
+            long userId = r.userId();
+            int points = r.points();
+            String code = r.code();
+            boolean alias = false;
+            if (apply) {
+                if (points > 0) {
+                    tx.update("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) VALUES (?, ?, 'legacy.merge', ?)",
+                            userId, points, "legacy-merge:" + importId + ":" + line);
+                }
+                if (code != null) {
+                    alias = tx.update("INSERT INTO referral_codes (code, user_id, kind) VALUES (?, ?, 'alias') ON CONFLICT DO NOTHING",
+                            code, userId) > 0;
+                }
+                tx.update("UPDATE legacy_users SET status = 'imported', user_id = ?, reason = NULL WHERE import_id = ? AND line_no = ?",
+                        userId, importId, line);
             }
-            for (Object[] r : rows) {
-                long importId = (Long) r[0];
-                int line = (Integer) r[1];
-                long userId = (Long) r[2];
-                int points = (Integer) r[3];
-                String code = (String) r[4];
-                boolean alias = false;
-                if (apply) {
-                    if (points > 0) {
-                        exec(c, "INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) VALUES (?, ?, 'legacy.merge', ?)",
-                                userId, points, "legacy-merge:" + importId + ":" + line);
-                    }
-                    if (code != null) {
-                        alias = exec(c, "INSERT INTO referral_codes (code, user_id, kind) VALUES (?, ?, 'alias') ON CONFLICT DO NOTHING",
-                                code, userId) > 0;
-                    }
-                    exec(c, "UPDATE legacy_users SET status = 'imported', user_id = ?, reason = NULL WHERE import_id = ? AND line_no = ?",
-                            userId, importId, line);
-                }
-                n++;
-                if (changes.size() < MAX_LISTED) {
-                    changes.add(new PlannedChange("legacy-row", importId + ":" + line, json.createObjectNode().put("status", "held"),
-                            json.createObjectNode().put("userId", userId).put("pointsAdded", points),
-                            "legacy row " + line + " of import " + importId + " (" + r[5] + ")" + (apply ? " folded" : " would be folded")
-                                    + " into user " + userId + ": +" + points + " points"
-                                    + (code == null ? "" : apply ? (alias ? ", code " + code + " kept as an alias" : ", code " + code + " was taken")
-                                    : ", code " + code + " kept as an alias if it was never issued")));
-                }
+            n++;
+            if (changes.size() < MAX_LISTED) {
+                changes.add(new PlannedChange("legacy-row", importId + ":" + line, json.createObjectNode().put("status", "held"),
+                        json.createObjectNode().put("userId", userId).put("pointsAdded", points),
+                        "legacy row " + line + " of import " + importId + " (" + r.mailbox() + ")" + (apply ? " folded" : " would be folded")
+                                + " into user " + userId + ": +" + points + " points"
+                                + (code == null ? "" : apply ? (alias ? ", code " + code + " kept as an alias" : ", code " + code + " was taken")
+                                : ", code " + code + " kept as an alias if it was never issued")));
             }
         }
         return n;
     }
 
-    private static int exec(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
+    /** A held legacy row: where it is, the user it is folded into, its points and code, its mailbox. */
+    private record HeldRow(long importId, int line, long userId, int points, String code, String mailbox) {
     }
 }

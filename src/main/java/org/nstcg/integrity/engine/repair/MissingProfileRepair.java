@@ -1,12 +1,11 @@
 package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.Tx;
 
 /**
  * Recreates the gamification profile of users who have none: points from their ledger (or 0), referral count
@@ -18,8 +17,8 @@ final class MissingProfileRepair extends SqlRepair {
             + " (SELECT count(*) FROM users r WHERE r.referred_by = u.id) FROM users u"
             + " WHERE NOT EXISTS (SELECT 1 FROM gamification_profiles p WHERE p.user_id = u.id)";
 
-    MissingProfileRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
-        super(dataSource, json, audit, cache);
+    MissingProfileRepair(Jdbc jdbc, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
+        super(jdbc, json, audit, cache);
     }
 
     @Override
@@ -33,16 +32,16 @@ final class MissingProfileRepair extends SqlRepair {
     }
 
     @Override
-    RepairPlan plan(Connection c, boolean apply) throws SQLException {
+    RepairPlan plan(Tx tx, boolean apply) {
         String sql = apply
                 ? "WITH m AS (" + MISSING + " ORDER BY u.id FOR UPDATE OF u) INSERT INTO gamification_profiles (user_id, points, referral_count)"
                         + " SELECT * FROM m ON CONFLICT (user_id) DO NOTHING RETURNING user_id, points, referral_count"
                 : MISSING + " ORDER BY u.id";
-        return collect(c, sql, apply, rs -> {
-            long id = rs.getLong(1);
+        return collect(tx, sql, apply, row -> {
+            long id = row.getLong(1);
             return new PlannedChange("profile", Long.toString(id), null,
-                    json.createObjectNode().put("points", rs.getLong(2)).put("referralCount", rs.getLong(3)),
-                    "user " + id + ": profile created with " + rs.getLong(2) + " points and " + rs.getLong(3) + " referrals");
+                    json.createObjectNode().put("points", row.getLong(2)).put("referralCount", row.getLong(3)),
+                    "user " + id + ": profile created with " + row.getLong(2) + " points and " + row.getLong(3) + " referrals");
         });
     }
 

@@ -1,12 +1,11 @@
 package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.Tx;
 
 /** Sets each profile's points to the sum of its ledger, the record every point is explained by. */
 final class PointsRepair extends SqlRepair {
@@ -16,8 +15,8 @@ final class PointsRepair extends SqlRepair {
             + " LEFT JOIN (SELECT user_id, sum(delta) AS total FROM points_ledger GROUP BY user_id) l ON l.user_id = p.user_id"
             + " WHERE p.points <> coalesce(l.total, 0)";
 
-    PointsRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
-        super(dataSource, json, audit, cache);
+    PointsRepair(Jdbc jdbc, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
+        super(jdbc, json, audit, cache);
     }
 
     @Override
@@ -31,11 +30,11 @@ final class PointsRepair extends SqlRepair {
     }
 
     @Override
-    RepairPlan plan(Connection c, boolean apply) throws SQLException {
-        return setProfileFigure(c, apply, BAD, "points", "ledger", rs -> {
-            long id = rs.getLong(1);
-            long before = rs.getLong(2);
-            long after = rs.getLong(3);
+    RepairPlan plan(Tx tx, boolean apply) {
+        return setProfileFigure(tx, apply, BAD, "points", "ledger", row -> {
+            long id = row.getLong(1);
+            long before = row.getLong(2);
+            long after = row.getLong(3);
             return new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("points", before),
                     json.createObjectNode().put("points", after), "user " + id + ": points " + before + " → " + after + " (the sum of the ledger)");
         });

@@ -1,18 +1,15 @@
 package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.Optional;
-import javax.sql.DataSource;
-import org.nstcg.integrity.engine.store.LegacyImportStore;
+import java.util.function.BiFunction;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.LegacyImportStore;
+import org.nstcg.integrity.engine.store.Tx;
 
 /**
  * Regenerates conflicting referral codes: where several users carry one code, the user the code registry names
@@ -31,11 +28,11 @@ final class ReferralCodeRepair extends SqlRepair {
     private final BiFunction<Long, String, String> issue;
     private final LegacyImportStore legacy;
 
-    ReferralCodeRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
+    ReferralCodeRepair(Jdbc jdbc, LegacyImportStore legacy, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
                        BiFunction<Long, String, String> issue) {
-        super(dataSource, json, audit, cache);
+        super(jdbc, json, audit, cache);
         this.issue = issue;
-        this.legacy = new LegacyImportStore(dataSource);
+        this.legacy = legacy;
     }
 
     @Override
@@ -49,50 +46,33 @@ final class ReferralCodeRepair extends SqlRepair {
                 + " and an outbox event tells each changed user their new code.";
     }
 
+    /** A user who shares a code and loses it: its id, the shared code, its first name (for the new code). */
+    private record Loser(long id, String code, String firstName) {
+    }
+
     @Override
-    RepairPlan plan(Connection c, boolean apply) throws SQLException {
-        List<long[]> losers = new ArrayList<>();
-        List<String[]> texts = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, referral_code, first_name, registered FROM (" + CONFLICTS
-                + ") t WHERE rank > 1 ORDER BY id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                losers.add(new long[] {rs.getLong(1)});
-                texts.add(new String[] {rs.getString(2), rs.getString(3)});
-            }
-        }
+    RepairPlan plan(Tx tx, boolean apply) {
+        List<Loser> losers = tx.list("SELECT id, referral_code, first_name, registered FROM (" + CONFLICTS
+                + ") t WHERE rank > 1 ORDER BY id", row -> new Loser(row.getLong(1), row.getString(2), row.getString(3)));
         if (apply && !losers.isEmpty()) {
-            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM users WHERE id = ANY (?) FOR UPDATE")) {
-                lock.setArray(1, c.createArrayOf("bigint", losers.stream().map(l -> l[0]).toArray()));
-                lock.executeQuery().close();
-            }
+            tx.list("SELECT id FROM users WHERE id = ANY (?) FOR UPDATE", row -> row.getLong(1),
+                    Tx.bigints(losers.stream().map(Loser::id).toList()));
         }
         List<PlannedChange> changes = new ArrayList<>();
-        for (int i = 0; i < losers.size(); i++) {
-            long id = losers.get(i)[0];
-            String old = texts.get(i)[0];
-            String next = apply ? issue.apply(id, texts.get(i)[1]) : "(a newly issued code)";
+        for (Loser loser : losers) {
+            long id = loser.id();
+            String old = loser.code();
+            String next = apply ? issue.apply(id, loser.firstName()) : "(a newly issued code)";
             if (apply) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE users SET referral_code = ? WHERE id = ?")) {
-                    ps.setString(1, next);
-                    ps.setLong(2, id);
-                    ps.executeUpdate();
-                }
+                tx.update("UPDATE users SET referral_code = ? WHERE id = ?", next, id);
                 // Codes registered to this user before (its own earlier primary) stay theirs, as aliases: one primary each.
-                try (PreparedStatement ps = c.prepareStatement("UPDATE referral_codes SET kind = 'alias' WHERE user_id = ?"
-                        + " AND kind = 'primary' AND code <> ?")) {
-                    ps.setLong(1, id);
-                    ps.setString(2, next);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload,"
-                        + " dedup_key) VALUES ('user', ?, 'referral.code_changed', ?::jsonb, ?)")) {
-                    ps.setString(1, Long.toString(id));
-                    ps.setString(2, json.createObjectNode().put("userId", id).put("oldCode", old).put("newCode", next)
-                            .put("reason", "the old code was shared with another user").toString());
-                    ps.setString(3, "referral.code_changed:" + id + ":" + next);
-                    ps.executeUpdate();
-                }
+                tx.update("UPDATE referral_codes SET kind = 'alias' WHERE user_id = ?"
+                        + " AND kind = 'primary' AND code <> ?", id, next);
+                tx.update("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload,"
+                        + " dedup_key) VALUES ('user', ?, 'referral.code_changed', ?::jsonb, ?)", Long.toString(id),
+                        json.createObjectNode().put("userId", id).put("oldCode", old).put("newCode", next)
+                                .put("reason", "the old code was shared with another user"),
+                        "referral.code_changed:" + id + ":" + next);
             }
             if (changes.size() < MAX_LISTED) {
                 changes.add(new PlannedChange("user", Long.toString(id), json.createObjectNode().put("referralCode", old),
@@ -100,7 +80,7 @@ final class ReferralCodeRepair extends SqlRepair {
                         "user " + id + ": referral code " + old + " (shared) → " + next + "; the user is notified"));
             }
         }
-        long heldPromoted = promoteHeldLegacyRows(c, apply, changes);
+        long heldPromoted = promoteHeldLegacyRows(tx, apply, changes);
         return new RepairPlan(kind(), changes, losers.size() + heldPromoted, apply);
     }
 
@@ -108,25 +88,23 @@ final class ReferralCodeRepair extends SqlRepair {
      * Legacy rows an import held because their code was already issued (their mailbox being free): each is imported
      * with a newly issued code, and an outbox event tells the user the code they knew changed.
      */
-    private long promoteHeldLegacyRows(Connection c, boolean apply, List<PlannedChange> changes) throws SQLException {
+    @SuppressWarnings("removal") // LegacyImportStore still takes a Connection: tx.onConnection until it takes a Tx
+    private long promoteHeldLegacyRows(Tx tx, boolean apply, List<PlannedChange> changes) {
         long n = 0;
-        for (LegacyImportStore.HeldForCode h : legacy.heldForCode(c, apply)) {
+        for (LegacyImportStore.HeldForCode h : tx.onConnection(c -> legacy.heldForCode(c, apply))) {
             String next = apply ? issue.apply(null, h.firstName()) : "(a newly issued code)";
             Long userId = null;
             if (apply) {
-                Optional<Long> id = legacy.promoteWithNewCode(c, h.importId(), h.line(), next);
+                Optional<Long> id = tx.onConnection(c -> legacy.promoteWithNewCode(c, h.importId(), h.line(), next));
                 if (id.isEmpty()) {
                     continue; // its mailbox was taken meanwhile: it stays held, for the duplicate-emails repair
                 }
                 userId = id.get();
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload,"
-                        + " dedup_key) VALUES ('user', ?, 'referral.code_changed', ?::jsonb, ?)")) {
-                    ps.setString(1, Long.toString(userId));
-                    ps.setString(2, json.createObjectNode().put("userId", userId).put("oldCode", h.legacyCode()).put("newCode", next)
-                            .put("reason", "the legacy code was already issued to another user").toString());
-                    ps.setString(3, "referral.code_changed:" + userId + ":" + next);
-                    ps.executeUpdate();
-                }
+                tx.update("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload,"
+                        + " dedup_key) VALUES ('user', ?, 'referral.code_changed', ?::jsonb, ?)", Long.toString(userId),
+                        json.createObjectNode().put("userId", userId).put("oldCode", h.legacyCode()).put("newCode", next)
+                                .put("reason", "the legacy code was already issued to another user"),
+                        "referral.code_changed:" + userId + ":" + next);
             }
             n++;
             if (changes.size() < MAX_LISTED) {

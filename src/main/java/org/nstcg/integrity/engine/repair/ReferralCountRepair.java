@@ -1,12 +1,11 @@
 package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.Tx;
 
 /** Sets each profile's referral count to the number of users whose {@code referred_by} is that user. */
 final class ReferralCountRepair extends SqlRepair {
@@ -16,8 +15,8 @@ final class ReferralCountRepair extends SqlRepair {
             + " LEFT JOIN (SELECT referred_by, count(*) AS n FROM users WHERE referred_by IS NOT NULL GROUP BY referred_by) r"
             + " ON r.referred_by = p.user_id WHERE p.referral_count <> coalesce(r.n, 0)";
 
-    ReferralCountRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
-        super(dataSource, json, audit, cache);
+    ReferralCountRepair(Jdbc jdbc, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
+        super(jdbc, json, audit, cache);
     }
 
     @Override
@@ -31,11 +30,11 @@ final class ReferralCountRepair extends SqlRepair {
     }
 
     @Override
-    RepairPlan plan(Connection c, boolean apply) throws SQLException {
-        return setProfileFigure(c, apply, BAD, "referral_count", "actual", rs -> {
-            long id = rs.getLong(1);
-            return new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("referralCount", rs.getLong(2)),
-                    json.createObjectNode().put("referralCount", rs.getLong(3)), "user " + id + ": referral count " + rs.getLong(2) + " → " + rs.getLong(3));
+    RepairPlan plan(Tx tx, boolean apply) {
+        return setProfileFigure(tx, apply, BAD, "referral_count", "actual", row -> {
+            long id = row.getLong(1);
+            return new PlannedChange("profile", Long.toString(id), json.createObjectNode().put("referralCount", row.getLong(2)),
+                    json.createObjectNode().put("referralCount", row.getLong(3)), "user " + id + ": referral count " + row.getLong(2) + " → " + row.getLong(3));
         });
     }
 

@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.saga.SagaService;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.LegacyImportStore;
 
 /** The repairs on offer, one per kind of integrity finding, each previewable and audited. */
 public final class RepairService {
@@ -22,14 +23,16 @@ public final class RepairService {
     private final Map<String, Repair> repairs = new LinkedHashMap<>();
 
     /**
+     * @param legacy    the legacy import's rows, whose rows held for a taken referral code the referral-codes repair imports
      * @param issueCode issues a new referral code for (user id, first name)
      */
-    public RepairService(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache, SagaService sagas,
-                         CacheRebuilder rebuilder, DivergenceSampler sampler, Clock clock, BiFunction<Long, String, String> issueCode) {
-        add(new ReferralCodeRepair(dataSource, json, audit, cache, issueCode));
-        add(new PointsRepair(dataSource, json, audit, cache));
-        add(new MissingProfileRepair(dataSource, json, audit, cache));
-        add(new ReferralCountRepair(dataSource, json, audit, cache));
+    public RepairService(Jdbc jdbc, LegacyImportStore legacy, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
+                         SagaService sagas, CacheRebuilder rebuilder, DivergenceSampler sampler, Clock clock,
+                         BiFunction<Long, String, String> issueCode) {
+        add(new ReferralCodeRepair(jdbc, legacy, json, audit, cache, issueCode));
+        add(new PointsRepair(jdbc, json, audit, cache));
+        add(new MissingProfileRepair(jdbc, json, audit, cache));
+        add(new ReferralCountRepair(jdbc, json, audit, cache));
         add(new StuckSagaRepair(sagas, audit, json, clock));
         add(new CacheRepair(rebuilder, sampler, cache.rows(), audit, json));
     }
@@ -40,9 +43,9 @@ public final class RepairService {
      * @param preview (survivor, duplicate, actor) → what a merge would do, as a sentence
      * @param merge   (survivor, duplicate, actor, reason) → what the merge did, as a sentence
      */
-    public void addDuplicateEmails(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
+    public void addDuplicateEmails(Jdbc jdbc, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
                                    PreviewFunction preview, MergeFunction merge) {
-        add(new DuplicateEmailRepair(dataSource, json, audit, cache, new DuplicateEmailRepair.Merger() {
+        add(new DuplicateEmailRepair(jdbc, json, audit, cache, new DuplicateEmailRepair.Merger() {
             @Override
             public String preview(long survivor, long duplicate, Actor actor) {
                 return preview.preview(survivor, duplicate, actor);

@@ -3,18 +3,17 @@ package org.nstcg.integrity.engine.repair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.ProfileCredits;
+import org.nstcg.integrity.engine.store.Row;
+import org.nstcg.integrity.engine.store.StoreException;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -24,40 +23,39 @@ import org.nstcg.integrity.engine.support.EngineException;
  */
 abstract class SqlRepair implements Repair {
 
-    protected final DataSource dataSource;
+    protected final Jdbc jdbc;
     protected final ObjectMapper json;
     private final AuditTrail audit;
     private final CacheCoordinator cache;
 
-    SqlRepair(DataSource dataSource, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
-        this.dataSource = dataSource;
+    SqlRepair(Jdbc jdbc, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
+        this.jdbc = jdbc;
         this.json = json;
         this.audit = audit;
         this.cache = cache;
     }
 
-    /** Finds what is wrong and, when {@code apply}, fixes it in {@code c}; lists what changes. */
-    abstract RepairPlan plan(Connection c, boolean apply) throws SQLException;
+    /** Finds what is wrong and, when {@code apply}, fixes it in {@code tx}; lists what changes. */
+    abstract RepairPlan plan(Tx tx, boolean apply);
 
     /** Turns one row of a repair's query into the change it stands for. */
     @FunctionalInterface
     interface RowChange {
-        PlannedChange map(java.sql.ResultSet rs) throws SQLException;
+        PlannedChange map(Row row);
     }
 
     /** Runs {@code sql} (which finds, or finds and fixes, what is wrong) and lists a change per row, counting all. */
-    RepairPlan collect(Connection c, String sql, boolean apply, RowChange change) throws SQLException {
+    RepairPlan collect(Tx tx, String sql, boolean apply, RowChange change) {
         List<PlannedChange> changes = new java.util.ArrayList<>();
-        long total = 0;
-        try (PreparedStatement ps = c.prepareStatement(sql); java.sql.ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                total++;
-                if (changes.size() < MAX_LISTED) {
-                    changes.add(change.map(rs));
-                }
+        long[] total = {0};
+        // Fetch size 0: every row at once, as the driver does by default (rows past MAX_LISTED are only counted).
+        tx.each(sql, 0, row -> {
+            total[0]++;
+            if (changes.size() < MAX_LISTED) {
+                changes.add(change.map(row));
             }
-        }
-        return new RepairPlan(kind(), changes, total, apply);
+        });
+        return new RepairPlan(kind(), changes, total[0], apply);
     }
 
     /**
@@ -66,19 +64,23 @@ abstract class SqlRepair implements Repair {
      * {@code valueColumn}. Applying locks those rows, lists the plan, clears the figure in their stripes so the row
      * alone holds it, then sets the row.
      */
-    RepairPlan setProfileFigure(Connection c, boolean apply, String bad, String column, String valueColumn, RowChange change)
-            throws SQLException {
+    @SuppressWarnings("removal") // ProfileCredits still takes a Connection: tx.onConnection until it takes a Tx
+    RepairPlan setProfileFigure(Tx tx, boolean apply, String bad, String column, String valueColumn, RowChange change) {
         String users = "SELECT user_id FROM (" + bad + ") b";
         if (apply) {
-            ProfileCredits.lockRows(c, users);
+            tx.onConnection(c -> {
+                ProfileCredits.lockRows(c, users);
+                return null;
+            });
         }
-        RepairPlan plan = collect(c, bad + " ORDER BY p.user_id", apply, change);
+        RepairPlan plan = collect(tx, bad + " ORDER BY p.user_id", apply, change);
         if (apply && plan.total() > 0) {
-            ProfileCredits.clearStripes(c, column, users);
-            try (PreparedStatement ps = c.prepareStatement("WITH bad AS (" + bad + ") UPDATE gamification_profiles g SET "
-                    + column + " = bad." + valueColumn + " FROM bad WHERE g.user_id = bad.user_id")) {
-                ps.executeUpdate();
-            }
+            tx.onConnection(c -> {
+                ProfileCredits.clearStripes(c, column, users);
+                return null;
+            });
+            tx.update("WITH bad AS (" + bad + ") UPDATE gamification_profiles g SET "
+                    + column + " = bad." + valueColumn + " FROM bad WHERE g.user_id = bad.user_id");
         }
         return plan;
     }
@@ -111,26 +113,21 @@ abstract class SqlRepair implements Repair {
 
     private RepairPlan run(boolean apply, String actor, String reason) {
         RepairPlan plan;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                plan = plan(c, apply);
-                if (apply && !plan.nothingToDo()) {
-                    audit.record(c, AuditEvent.of(actor, "repair." + kind()).target("repair", kind())
-                            .states(null, summary(plan)).details(reason));
-                    c.commit();
-                } else {
-                    c.rollback();
+        try {
+            plan = jdbc.inTransaction((apply ? "apply" : "preview") + " the " + kind() + " repair", tx -> {
+                RepairPlan p = plan(tx, apply);
+                if (!apply || p.nothingToDo()) {
+                    throw new RolledBack(p);
                 }
-            } catch (Throwable e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
+                audit.record(tx, AuditEvent.of(actor, "repair." + kind()).target("repair", kind())
+                        .states(null, summary(p)).details(reason));
+                return p;
+            });
+        } catch (RolledBack dryRun) {
+            plan = dryRun.plan;
+        } catch (StoreException e) {
             throw new EngineException("The " + kind() + " repair could not " + (apply ? "be applied" : "be previewed") + " ("
-                    + ConnectionFailures.reason(e) + ")" + (apply ? "; nothing was changed." : "."), e);
+                    + e.reason() + ")" + (apply ? "; nothing was changed." : "."), e);
         }
         if (apply && !plan.nothingToDo()) {
             List<String> stale = staleKeys(plan);
@@ -138,6 +135,16 @@ abstract class SqlRepair implements Repair {
             stale.stream().filter(k -> k.endsWith("*")).forEach(cache::invalidatePattern);
         }
         return plan;
+    }
+
+    /** Ends a preview's (or an empty apply's) transaction by rolling it back, carrying out what it found. */
+    private static final class RolledBack extends RuntimeException {
+        private final transient RepairPlan plan;
+
+        RolledBack(RepairPlan plan) {
+            super(null, null, false, false);
+            this.plan = plan;
+        }
     }
 
     private ObjectNode summary(RepairPlan plan) {

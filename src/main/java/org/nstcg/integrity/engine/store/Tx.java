@@ -186,6 +186,27 @@ public final class Tx {
         return new Tx(c);
     }
 
+    /**
+     * Runs a store method that still takes a {@link Connection} on this handle's connection, in its transaction,
+     * translating its {@link SQLException}. Transitional, the other way round from {@link #over}: for the callers
+     * already on {@link Jdbc} of a store method not yet moved to {@link Tx}; it goes when the last of them has.
+     */
+    @Deprecated(forRemoval = true)
+    public <T> T onConnection(ConnectionWork<T> work) {
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    /** A store method call on a raw connection, for {@link #onConnection}. Transitional. */
+    @Deprecated(forRemoval = true)
+    @FunctionalInterface
+    public interface ConnectionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
     /** The raw connection, for the store's own work that needs the driver itself (COPY). */
     Connection connection() {
         return c;
