@@ -139,7 +139,7 @@ public final class IntegrityEngine implements AutoCloseable {
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
         this.audit = new AuditTrail(database.dataSource(), json);
         this.auditReader = new AuditReader(database.dataSource(), json);
-        this.alertLog = new AlertLog(database.dataSource(), instanceId, clock);
+        this.alertLog = new AlertLog(database.jdbc(), instanceId, clock);
         alerts.addSink(alertLog);
         this.accounts = new AccountService(database.dataSource(), audit, PasswordHasher.DEFAULT, clock,
                 config.consoleLockoutAttempts(), config.consoleLockoutDuration());
@@ -147,14 +147,14 @@ public final class IntegrityEngine implements AutoCloseable {
                 audit.record(c, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
                         .states(json.createObjectNode().put("status", from.name()), json.createObjectNode().put("status", to.name()))
                         .details(reason)));
-        this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.dataSource()), new TtlPolicy(config.cacheTtl()),
+        this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.jdbc()), new TtlPolicy(config.cacheTtl()),
                 instanceId, background ? config.cacheNearSize() : 0, background);
         this.cache = new PlatformCache(cacheCoordinator, json);
         this.cacheRebuilder = new CacheRebuilder(cacheCoordinator);
         this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
                 config.cacheDivergenceAlert(), alerts, clock);
         this.cacheAdministration = new CacheAdministration(cacheCoordinator, cacheRebuilder, cacheDivergence, audit);
-        this.checks = IntegrityChecks.create(config, database.dataSource(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
+        this.checks = IntegrityChecks.create(config, database.jdbc(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
         KnownMailboxes knownMailboxes = new KnownMailboxes(redis);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
                 orchestrator, new RefusalCounter(database.dataSource(), instanceId, clock, background), json, database.settings().endpoint());

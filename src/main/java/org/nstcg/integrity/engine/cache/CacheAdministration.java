@@ -71,15 +71,11 @@ public final class CacheAdministration {
      * What Redis holds per key pattern, and its memory and keyspace figures, if {@code actor} may see the cache.
      *
      * @throws org.nstcg.integrity.engine.support.ServerUnavailableException when Redis does not answer
+     * @throws org.nstcg.integrity.engine.support.EngineException when PostgreSQL cannot count the missed invalidations
      */
     public CacheInspector.Overview contents(Actor actor) {
         actor.authorize(Permission.VIEW_CACHE);
-        try {
-            return new CacheInspector(coordinator).overview();
-        } catch (java.sql.SQLException e) {
-            throw new org.nstcg.integrity.engine.support.EngineException("PostgreSQL could not count the cache's missed invalidations ("
-                    + org.nstcg.integrity.engine.store.ConnectionFailures.reason(e) + ").", e);
-        }
+        return new CacheInspector(coordinator).overview();
     }
 
     /** Stored divergence samples of every instance since {@code since}, in buckets, if {@code actor} may see the cache. */

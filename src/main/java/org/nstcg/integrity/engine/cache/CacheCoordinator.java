@@ -2,7 +2,6 @@ package org.nstcg.integrity.engine.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +16,7 @@ import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.CacheRows.Missed;
 import org.nstcg.integrity.engine.store.CacheRows.Row;
+import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,10 +68,10 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     public record Lookup(Optional<String> json, Source source) {
     }
 
-    /** Loads the row of a key from PostgreSQL. */
+    /** Loads the row of a key from PostgreSQL ({@link CacheRows}); fails with a {@link StoreException}. */
     @FunctionalInterface
     public interface Loader {
-        Optional<Row> load() throws SQLException;
+        Optional<Row> load();
     }
 
     private record Near(String json, long version) {
@@ -182,7 +182,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         Optional<Row> row;
         try {
             row = loader.load();
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new EngineException("Cannot read " + key + " from PostgreSQL (" + firstLine(e) + ").", e);
         }
         databaseReads.incrementAndGet();
@@ -382,7 +382,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         try {
             rows.recordMissed(missed, instanceId);
             missedRecorded.addAndGet(missed.size());
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             // Both servers failed us after a commit: nothing durable is left to do; the TTL bounds the staleness.
             log.error("Could not record {} missed cache invalidation(s) in PostgreSQL either ({}); they expire within their TTL",
                     missed.size(), firstLine(e));
@@ -452,8 +452,9 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         return subscriber.live();
     }
 
+    /** The first line of a failure's message; of a PostgreSQL failure, the server's (what the driver said). */
     static String firstLine(Throwable e) {
-        return ConnectionFailures.firstLine(e);
+        return e instanceof StoreException s ? s.serverMessage() : ConnectionFailures.firstLine(e);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.nstcg.integrity.engine.cache;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +48,9 @@ public final class CacheInspector {
      * Reads the figures now.
      *
      * @throws ServerUnavailableException when Redis does not answer (naming redis.url)
+     * @throws org.nstcg.integrity.engine.store.StoreException when PostgreSQL cannot count the missed invalidations
      */
-    public Overview overview() throws SQLException {
+    public Overview overview() {
         RedisConnection redis = cache.redis();
         String version = redis.ping();
         try {
@@ -61,7 +61,7 @@ public final class CacheInspector {
         }
     }
 
-    private Overview overview(RedisConnection redis, String version) throws SQLException {
+    private Overview overview(RedisConnection redis, String version) {
         List<PatternFigures> figures = new ArrayList<>();
         for (String pattern : CacheKeys.PATTERNS) {
             long[] counts = count(redis, pattern);

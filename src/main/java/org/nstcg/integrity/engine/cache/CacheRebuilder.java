@@ -1,9 +1,5 @@
 package org.nstcg.integrity.engine.cache;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.function.BooleanSupplier;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.store.CacheRows.Row;
+import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.Durations;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
@@ -93,14 +90,14 @@ public final class CacheRebuilder {
     private record Page(List<Row> rows, long readStart, boolean more) {
     }
 
-    /** A keyset-paged source of one pattern's entries. */
+    /** A keyset-paged source of one pattern's entries; PostgreSQL's failures are {@link StoreException}s. */
     private interface Source {
         String pattern();
 
-        long count() throws SQLException;
+        long count();
 
         /** The page after {@code cursor} (null: the first). */
-        List<Row> page(String cursor, int limit) throws SQLException;
+        List<Row> page(String cursor, int limit);
 
         /** The cursor after {@code row}. */
         default String cursorOf(Row row) {
@@ -108,7 +105,7 @@ public final class CacheRebuilder {
         }
 
         /** Key ranges that readers can page through side by side: by default one, everything. */
-        default List<Range> ranges(int parts, int pageSize) throws SQLException {
+        default List<Range> ranges(int parts, int pageSize) {
             return List.of(Range.ALL);
         }
     }
@@ -191,7 +188,7 @@ public final class CacheRebuilder {
             for (Source s : sources) {
                 total += s.count();
             }
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new EngineException("Cannot count the rows to rebuild in PostgreSQL (" + CacheCoordinator.firstLine(e)
                     + "); nothing was rebuilt.", e);
         }
@@ -226,7 +223,7 @@ public final class CacheRebuilder {
         List<Range> ranges;
         try {
             ranges = source.ranges(readers, pageSize);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new EngineException("Cannot read " + source.pattern() + " from PostgreSQL (" + CacheCoordinator.firstLine(e)
                     + "); the rebuild stopped after " + state.describeDone() + ". Run it again when PostgreSQL answers.", e);
         }
@@ -314,7 +311,7 @@ public final class CacheRebuilder {
                 + "); the rebuild stopped after " + state.describeDone() + ". Run it again when PostgreSQL answers.", cause);
     }
 
-    private Page read(Source source, String cursor) throws SQLException, RedisDownException {
+    private Page read(Source source, String cursor) throws RedisDownException {
         Optional<Long> readStart = coordinator.redisTime();
         if (readStart.isEmpty()) {
             throw new RedisDownException();
@@ -422,16 +419,16 @@ public final class CacheRebuilder {
                         return CacheKeys.USER_PATTERN;
                     }
 
-                    public long count() throws SQLException {
+                    public long count() {
                         return rows.userRows();
                     }
 
-                    public List<Row> page(String cursor, int limit) throws SQLException {
+                    public List<Row> page(String cursor, int limit) {
                         return rows.usersAfter(cursor == null ? 0 : Long.parseLong(cursor), limit);
                     }
 
-                    public List<Range> ranges(int parts, int pageSize) throws SQLException {
-                        long[] bounds = userIdBounds();
+                    public List<Range> ranges(int parts, int pageSize) {
+                        long[] bounds = rows.userIdBounds();
                         if (parts <= 1 || bounds == null || bounds[1] - bounds[0] < 4L * pageSize) {
                             return List.of(Range.ALL);
                         }
@@ -452,31 +449,17 @@ public final class CacheRebuilder {
                         return CacheKeys.REFERRAL_PATTERN;
                     }
 
-                    public long count() throws SQLException {
+                    public long count() {
                         return rows.referralRows();
                     }
 
-                    public List<Row> page(String cursor, int limit) throws SQLException {
+                    public List<Row> page(String cursor, int limit) {
                         return rows.referralsAfter(cursor == null ? "" : cursor, limit);
                     }
                 },
                 single(CacheKeys.COUNT_PATTERN, rows::userCount),
                 single(CacheKeys.LEADERBOARD_PATTERN, rows::leaderboard));
         return all.stream().filter(s -> pattern.equals("*") || s.pattern().equals(pattern)).toList();
-    }
-
-    /**
-     * The lowest and highest user id, or null when there are none. (Only to split the reading; a candidate for
-     * {@link CacheRows} when that file is next changed.)
-     */
-    private long[] userIdBounds() throws SQLException {
-        try (Connection c = rows.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT min(id), max(id) FROM users");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            long min = rs.getLong(1);
-            return rs.wasNull() ? null : new long[] {min, rs.getLong(2)};
-        }
     }
 
     /** A pattern with one key, read in one query. */
@@ -490,7 +473,7 @@ public final class CacheRebuilder {
                 return 1;
             }
 
-            public List<Row> page(String cursor, int limit) throws SQLException {
+            public List<Row> page(String cursor, int limit) {
                 return cursor == null ? List.of(reader.read()) : List.of();
             }
         };
@@ -498,7 +481,7 @@ public final class CacheRebuilder {
 
     @FunctionalInterface
     private interface RowReader {
-        Row read() throws SQLException;
+        Row read();
     }
 
     /** Counts and progress reports of one rebuild. */

@@ -1,10 +1,5 @@
 package org.nstcg.integrity.engine.cache;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.store.CacheRows.Row;
+import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -174,11 +170,7 @@ public final class DivergenceSampler implements AutoCloseable {
      * @throws EngineException when PostgreSQL cannot answer
      */
     public List<DivergenceSample> history(Instant since) {
-        try {
-            return rows.samplesSince(since, HISTORY_LIMIT);
-        } catch (SQLException e) {
-            throw new EngineException("Cannot read the cache divergence history from PostgreSQL (" + CacheCoordinator.firstLine(e) + ").", e);
-        }
+        return rows.samplesSince(since, HISTORY_LIMIT);
     }
 
     /**
@@ -194,27 +186,7 @@ public final class DivergenceSampler implements AutoCloseable {
         if (bucket.toSeconds() < 1) {
             throw new IllegalArgumentException("a bucket is one second or more, not " + bucket);
         }
-        String sql = "SELECT to_timestamp(floor(extract(epoch FROM sampled_at) / ?) * ?), key_pattern, sum(sampled), sum(divergent),"
-                + " max(oldest_staleness_ms) FROM cache_divergence_samples WHERE sampled_at >= ? GROUP BY 1, 2 ORDER BY 1, 2 LIMIT ?";
-        List<DivergenceSample> out = new ArrayList<>();
-        try (Connection c = rows.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            long seconds = bucket.toSeconds();
-            ps.setLong(1, seconds);
-            ps.setLong(2, seconds);
-            ps.setTimestamp(3, Timestamp.from(since));
-            ps.setInt(4, HISTORY_LIMIT);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long staleness = rs.getLong(5);
-                    Optional<Long> oldest = rs.wasNull() ? Optional.empty() : Optional.of(staleness);
-                    out.add(new DivergenceSample(rs.getTimestamp(1).toInstant(), rs.getString(2), (int) Math.min(Integer.MAX_VALUE, rs.getLong(3)),
-                            (int) Math.min(Integer.MAX_VALUE, rs.getLong(4)), oldest));
-                }
-            }
-        } catch (SQLException e) {
-            throw new EngineException("Cannot read the cache divergence history from PostgreSQL (" + CacheCoordinator.firstLine(e) + ").", e);
-        }
-        return out;
+        return rows.samplesByBucket(since, bucket.toSeconds(), HISTORY_LIMIT);
     }
 
     /** Per pattern ({@link CacheKeys#PATTERNS} order), the highest figures stored over the last {@code lookBack}. */
@@ -282,7 +254,7 @@ public final class DivergenceSampler implements AutoCloseable {
     private static final Duration PRUNE_EVERY = Duration.ofHours(1);
     private Instant lastPrune = Instant.EPOCH;
 
-    private void pruneOldSamples(Instant now) throws SQLException {
+    private void pruneOldSamples(Instant now) {
         if (Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
             lastPrune = now;
             int removed = rows.pruneSamples(now.minus(RETENTION));
@@ -307,14 +279,14 @@ public final class DivergenceSampler implements AutoCloseable {
         } catch (RedisDownException e) {
             log.debug("Redis is unreachable: cache divergence round skipped");
             return DivergenceReport.redisDown(at);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new EngineException("Cannot compare cached entries with PostgreSQL (" + CacheCoordinator.firstLine(e) + ").", e);
         }
     }
 
     // Keyspace patterns: user:* and referral:* ------------------------------------------------------------------
 
-    private DivergenceSample sampleKeyspace(String pattern, Instant at) throws RedisDownException, SQLException {
+    private DivergenceSample sampleKeyspace(String pattern, Instant at) throws RedisDownException {
         List<String> keys = cursors.get(pattern).next(batch);
         List<Entry> entries = fetch(keys);
         if (entries.isEmpty()) {
@@ -360,7 +332,7 @@ public final class DivergenceSampler implements AutoCloseable {
         return e.version() >= 0 ? e.version() < row.version() : !e.json().equals(row.json());
     }
 
-    private List<Row> load(String pattern, List<Entry> entries) throws SQLException {
+    private List<Row> load(String pattern, List<Entry> entries) {
         if (pattern.equals(CacheKeys.USER_PATTERN)) {
             List<Long> ids = new ArrayList<>(entries.size());
             for (Entry e : entries) {
@@ -477,7 +449,7 @@ public final class DivergenceSampler implements AutoCloseable {
 
     // Single keys: count:users and leaderboard:referrers --------------------------------------------------------
 
-    private DivergenceSample sampleSingleKey(String pattern, String key, Instant at) throws RedisDownException, SQLException {
+    private DivergenceSample sampleSingleKey(String pattern, String key, Instant at) throws RedisDownException {
         String before = cachedValue(key);
         if (before == null) {
             singleKeyDivergentSince.remove(key);

@@ -1,25 +1,18 @@
 package org.nstcg.integrity.engine.integrity;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
-import org.nstcg.integrity.engine.support.EngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +37,14 @@ public final class AlertLog implements AlertSink, AutoCloseable {
     public record StoredAlert(long id, Alert alert, String instanceId) {
     }
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final String instanceId;
     private final Clock clock;
     private final ExecutorService writer;
     private int written;
 
-    public AlertLog(DataSource dataSource, String instanceId, Clock clock) {
-        this.dataSource = dataSource;
+    public AlertLog(Jdbc jdbc, String instanceId, Clock clock) {
+        this.jdbc = jdbc;
         this.instanceId = instanceId;
         this.clock = clock;
         this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -71,26 +64,17 @@ public final class AlertLog implements AlertSink, AutoCloseable {
     }
 
     private void write(Alert alert) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_log (raised_at, severity, source, subject, message,"
-                    + " instance_id) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setTimestamp(1, Timestamp.from(alert.at()));
-                ps.setString(2, alert.severity());
-                ps.setString(3, alert.source());
-                ps.setString(4, alert.subject());
-                ps.setString(5, alert.message());
-                ps.setString(6, instanceId);
-                ps.executeUpdate();
-            }
-            if (++written % PRUNE_EVERY == 1) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_log WHERE raised_at < ?")) {
-                    ps.setTimestamp(1, Timestamp.from(clock.instant().minus(KEPT)));
-                    ps.executeUpdate();
+        try {
+            jdbc.read("store an alert", tx -> {
+                tx.update("INSERT INTO alert_log (raised_at, severity, source, subject, message, instance_id) VALUES (?, ?, ?, ?, ?, ?)",
+                        alert.at(), alert.severity(), alert.source(), alert.subject(), alert.message(), instanceId);
+                if (++written % PRUNE_EVERY == 1) {
+                    tx.update("DELETE FROM alert_log WHERE raised_at < ?", clock.instant().minus(KEPT));
                 }
-            }
-        } catch (SQLException e) {
-            log.warn("Alert not stored in PostgreSQL ({}): {} {}", ConnectionFailures.reason(e), alert.source(), alert.subject());
+                return null;
+            });
+        } catch (StoreException e) {
+            log.warn("Alert not stored in PostgreSQL ({}): {} {}", e.reason(), alert.source(), alert.subject());
         }
     }
 
@@ -103,19 +87,12 @@ public final class AlertLog implements AlertSink, AutoCloseable {
     /** Alerts of every instance raised at or after {@code from}, newest first, at most {@code limit}. */
     public List<Alert> since(Instant from, int limit) {
         return read("SELECT id, raised_at, severity, source, subject, message, instance_id FROM alert_log WHERE raised_at >= ?"
-                + " ORDER BY raised_at DESC, id DESC LIMIT ?", Timestamp.from(from), limit).stream().map(StoredAlert::alert).toList();
+                + " ORDER BY raised_at DESC, id DESC LIMIT ?", from, limit).stream().map(StoredAlert::alert).toList();
     }
 
     /** The id of the newest stored alert, 0 when there is none: where a console starts listening. */
     public long latestId() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM alert_log");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new EngineException("Cannot read the alert log from PostgreSQL (" + ConnectionFailures.reason(e) + ").", e);
-        }
+        return jdbc.read("read the alert log", tx -> tx.singleLong("SELECT coalesce(max(id), 0) FROM alert_log"));
     }
 
     /** This engine instance's id, as stored with its alerts. */
@@ -124,20 +101,8 @@ public final class AlertLog implements AlertSink, AutoCloseable {
     }
 
     private List<StoredAlert> read(String sql, Object first, int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, first);
-            ps.setInt(2, limit);
-            List<StoredAlert> alerts = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    alerts.add(new StoredAlert(rs.getLong(1), new Alert(rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getTimestamp(2).toInstant()), rs.getString(7)));
-                }
-            }
-            return alerts;
-        } catch (SQLException e) {
-            throw new EngineException("Cannot read the alert log from PostgreSQL (" + ConnectionFailures.reason(e) + ").", e);
-        }
+        return jdbc.read("read the alert log", tx -> tx.list(sql, rs -> new StoredAlert(rs.getLong(1), new Alert(rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getInstant(2)), rs.getString(7)), first, limit));
     }
 
     /** Writes what is queued (briefly), then stops. */

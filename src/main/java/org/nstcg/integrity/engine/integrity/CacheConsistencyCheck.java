@@ -2,13 +2,13 @@ package org.nstcg.integrity.engine.integrity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.nstcg.integrity.engine.cache.DivergenceReport;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -44,7 +44,7 @@ final class CacheConsistencyCheck implements IntegrityCheck {
     }
 
     @Override
-    public CheckFindings run(Connection c, int limit) {
+    public CheckFindings run(Tx tx, int limit) {
         DivergenceReport report = sampleNow.get();
         if (report.state() == DivergenceReport.State.REDIS_DOWN) {
             throw new EngineException("Redis did not answer, so the cache could not be compared with PostgreSQL");

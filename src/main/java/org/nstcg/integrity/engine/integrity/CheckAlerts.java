@@ -1,9 +1,5 @@
 package org.nstcg.integrity.engine.integrity;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -11,9 +7,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.registration.RegistrationSaga;
 import org.nstcg.integrity.engine.saga.SagaMetrics;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.slf4j.Logger;
@@ -44,15 +40,15 @@ final class CheckAlerts {
 
     private static final Logger log = LoggerFactory.getLogger(CheckAlerts.class);
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Supplier<SagaMetrics> sagaMetrics;
     private final CheckSettings settings;
     private final AlertSink sink;
     private final Clock clock;
     private final Set<String> raised = new HashSet<>();
 
-    CheckAlerts(DataSource dataSource, Supplier<SagaMetrics> sagaMetrics, CheckSettings settings, AlertSink sink, Clock clock) {
-        this.dataSource = dataSource;
+    CheckAlerts(Jdbc jdbc, Supplier<SagaMetrics> sagaMetrics, CheckSettings settings, AlertSink sink, Clock clock) {
+        this.jdbc = jdbc;
         this.sagaMetrics = sagaMetrics;
         this.settings = settings;
         this.sink = sink;
@@ -72,7 +68,7 @@ final class CheckAlerts {
                     "registrations", blocked + " registrations were refused in the last hour because the mailbox was already registered"
                     + " (alert above " + settings.blockedRegistrations() + ", alerts.blocked-registrations): look for a broken sign-up"
                     + " form or an abuse pattern.", clock.instant()));
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Could not count refused registrations for alerts: {}", e.getMessage());
         }
         try {
@@ -88,16 +84,10 @@ final class CheckAlerts {
         }
     }
 
-    private long blockedLastHour() throws SQLException {
+    private long blockedLastHour() {
         // Every instance's refusals, whichever path refused (RefusalCounter): the minutes that began in the last hour.
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(refusals), 0)"
-                + " FROM signup_refusals WHERE minute > now() - interval '1 hour' AND reason = ?")) {
-            ps.setString(1, RegistrationSaga.REJECTED_ALREADY_REGISTERED);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return jdbc.read("count refused registrations", tx -> tx.singleLong("SELECT coalesce(sum(refusals), 0)"
+                + " FROM signup_refusals WHERE minute > now() - interval '1 hour' AND reason = ?", RegistrationSaga.REJECTED_ALREADY_REGISTERED));
     }
 
     private void update(String key, boolean above, Supplier<Alert> alert) {

@@ -1,7 +1,6 @@
 package org.nstcg.integrity.engine.integrity;
 
-import java.sql.Connection;
-import java.sql.SQLException;
+import org.nstcg.integrity.engine.store.Tx;
 
 /**
  * One integrity check: a small strategy that returns data ({@link CheckFindings}), never repairs anything.
@@ -21,9 +20,9 @@ public interface IntegrityCheck {
     /**
      * Runs the check.
      *
-     * @param c     a connection in the suite's read-only snapshot transaction (a check that does not read
-     *              PostgreSQL ignores it)
+     * @param tx    the suite's read-only snapshot transaction (a check that does not read PostgreSQL ignores it)
      * @param limit the most findings to return; {@link CheckFindings#total()} still counts them all
+     * @throws org.nstcg.integrity.engine.store.StoreException when PostgreSQL refuses or cannot run its SQL
      */
-    CheckFindings run(Connection c, int limit) throws SQLException;
+    CheckFindings run(Tx tx, int limit);
 }

@@ -4,18 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Savepoint;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -28,7 +21,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
@@ -37,6 +29,9 @@ import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.config.EngineConfig;
 import org.nstcg.integrity.engine.saga.SagaMetrics;
 import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.StoreException;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
@@ -69,7 +64,7 @@ public final class IntegrityChecks implements AutoCloseable {
     /** Findings kept per check and run; the total is always counted. */
     public static final int FINDINGS_KEPT = 1000;
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final List<IntegrityCheck> checks;
     private final CheckSettings settings;
     private final CheckAlerts alerts;
@@ -79,23 +74,23 @@ public final class IntegrityChecks implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private ScheduledExecutorService scheduler;
 
-    public IntegrityChecks(DataSource dataSource, List<IntegrityCheck> checks, CheckSettings settings, Supplier<SagaMetrics> sagaMetrics,
+    public IntegrityChecks(Jdbc jdbc, List<IntegrityCheck> checks, CheckSettings settings, Supplier<SagaMetrics> sagaMetrics,
                            AlertSink alertSink, AuditTrail audit, Clock clock, String instanceId) {
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.checks = List.copyOf(checks);
         this.settings = settings;
-        this.alerts = new CheckAlerts(dataSource, sagaMetrics, settings, alertSink, clock);
+        this.alerts = new CheckAlerts(jdbc, sagaMetrics, settings, alertSink, clock);
         this.audit = audit;
         this.clock = clock;
         this.instanceId = instanceId;
     }
 
     /** The engine's checks: every built-in check, the settings of {@code config}, alerts to {@code alertSink}. */
-    public static IntegrityChecks create(EngineConfig config, DataSource dataSource, DivergenceSampler divergence,
+    public static IntegrityChecks create(EngineConfig config, Jdbc jdbc, DivergenceSampler divergence,
                                          Supplier<SagaMetrics> sagaMetrics, AlertSink alertSink, AuditTrail audit, Clock clock,
                                          String instanceId) {
         CheckSettings settings = CheckSettings.from(config);
-        return new IntegrityChecks(dataSource, BuiltInChecks.all(divergence, settings.stuckSagaAfter(), settings.outboxMaxAge()), settings,
+        return new IntegrityChecks(jdbc, BuiltInChecks.all(divergence, settings.stuckSagaAfter(), settings.outboxMaxAge()), settings,
                 sagaMetrics, alertSink, audit, clock, instanceId);
     }
 
@@ -153,8 +148,8 @@ public final class IntegrityChecks implements AutoCloseable {
      */
     public Optional<CheckRun> runScheduled() {
         Duration interval = settings.interval().orElse(Duration.ZERO);
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(true);
+        // One auto-commit session holds the lock while the suite runs on connections of its own.
+        return jdbc.read("run the scheduled integrity checks", lock -> {
             if (!advisoryLock(lock, "pg_try_advisory_lock")) {
                 log.debug("Scheduled integrity checks: another instance is running them");
                 return Optional.empty();
@@ -170,166 +165,108 @@ public final class IntegrityChecks implements AutoCloseable {
             } finally {
                 advisoryLock(lock, "pg_advisory_unlock");
             }
-        } catch (SQLException e) {
-            throw new EngineException("Cannot run the scheduled integrity checks (" + ConnectionFailures.reason(e) + ").", e);
-        }
+        });
     }
 
-    private static boolean advisoryLock(Connection c, String function) throws SQLException {
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT " + function + "(hashtext('integrity.checks.' || current_schema()))")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+    private static boolean advisoryLock(Tx lock, String function) {
+        return lock.single("SELECT " + function + "(hashtext('integrity.checks.' || current_schema()))", r -> r.getBoolean(1));
     }
 
-    private boolean ranRecently(Connection c, Duration within) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM integrity_check_runs WHERE trigger = 'scheduled'"
-                + " AND started_at > ?)")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant().minus(within)));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+    private boolean ranRecently(Tx lock, Duration within) {
+        return lock.single("SELECT EXISTS (SELECT 1 FROM integrity_check_runs WHERE trigger = 'scheduled' AND started_at > ?)",
+                r -> r.getBoolean(1), clock.instant().minus(within));
     }
 
     private CheckRun runSuite(CheckTrigger trigger, Optional<String> actor, List<IntegrityCheck> selected, ProgressListener progress) {
         Instant started = clock.instant();
-        long id;
-        try {
-            id = insertRun(trigger, actor, started);
-        } catch (SQLException e) {
-            throw new EngineException("Cannot record an integrity check run in PostgreSQL (" + ConnectionFailures.reason(e) + ").", e);
-        }
+        long id = insertRun(trigger, actor, started);
         List<CheckResult> results;
         try {
             results = execute(selected, progress);
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             markError(id);
-            throw new EngineException("The integrity checks could not run (" + ConnectionFailures.reason(e) + ").", e);
+            throw new EngineException("The integrity checks could not run (" + reason(e) + ").", e);
         }
         CheckRun run = new CheckRun(id, trigger, actor, instanceId, started, clock.instant(), CheckRun.statusOf(results), results);
         try {
             store(run);
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             markError(id);
-            throw new EngineException("Cannot store the results of integrity check run " + id + " (" + ConnectionFailures.reason(e) + ").", e);
+            throw new EngineException("Cannot store the results of integrity check run " + id + " (" + reason(e) + ").", e);
         }
         alerts.evaluate(run);
         return run;
     }
 
-    private List<CheckResult> execute(List<IntegrityCheck> selected, ProgressListener progress) throws SQLException {
-        List<CheckResult> results = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (Statement st = c.createStatement()) {
-                    st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                }
-                int done = 0;
-                for (IntegrityCheck check : selected) {
-                    progress.progress("Checking " + check.name() + "…", done++, selected.size());
-                    results.add(runOne(c, check));
-                }
-                progress.progress("Checks done.", selected.size(), selected.size());
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
+    private List<CheckResult> execute(List<IntegrityCheck> selected, ProgressListener progress) {
+        return jdbc.snapshot("run the integrity checks", tx -> {
+            List<CheckResult> results = new ArrayList<>();
+            int done = 0;
+            for (IntegrityCheck check : selected) {
+                progress.progress("Checking " + check.name() + "…", done++, selected.size());
+                results.add(runOne(tx, check));
             }
-        }
-        return results;
+            progress.progress("Checks done.", selected.size(), selected.size());
+            return results;
+        });
     }
 
-    private static CheckResult runOne(Connection c, IntegrityCheck check) throws SQLException {
-        Savepoint savepoint = c.setSavepoint();
+    private static CheckResult runOne(Tx tx, IntegrityCheck check) {
         long t0 = System.nanoTime();
         try {
-            CheckFindings found = check.run(c, FINDINGS_KEPT);
-            c.releaseSavepoint(savepoint);
+            CheckFindings found = tx.savepoint(t -> check.run(t, FINDINGS_KEPT));
             return CheckResult.of(check, found, Duration.ofNanos(System.nanoTime() - t0));
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            c.rollback(savepoint);
             log.warn("Integrity check {} could not run: {}", check.name(), e.getMessage(), e);
-            return CheckResult.error(check, ConnectionFailures.firstLine(e), took);
+            return CheckResult.error(check, firstLine(e), took);
         }
+    }
+
+    /** Why a statement failed, as a short phrase ("connection refused", or the server's first line). */
+    private static String reason(RuntimeException e) {
+        return e instanceof StoreException s ? s.reason() : ConnectionFailures.reason(e);
+    }
+
+    /** The first line of a failure: the server's own, for a PostgreSQL failure. */
+    private static String firstLine(RuntimeException e) {
+        return e instanceof StoreException s ? s.serverMessage() : ConnectionFailures.firstLine(e);
     }
 
     // Storing ------------------------------------------------------------------------------------------------------
 
-    private long insertRun(CheckTrigger trigger, Optional<String> actor, Instant started) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO integrity_check_runs"
-                + " (started_at, trigger, status, actor, instance_id) VALUES (?, ?, 'running', ?, ?) RETURNING id")) {
-            ps.setTimestamp(1, Timestamp.from(started));
-            ps.setString(2, trigger.label());
-            ps.setString(3, actor.orElse(null));
-            ps.setString(4, instanceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private long insertRun(CheckTrigger trigger, Optional<String> actor, Instant started) {
+        return jdbc.read("record an integrity check run", tx -> tx.singleLong("INSERT INTO integrity_check_runs"
+                + " (started_at, trigger, status, actor, instance_id) VALUES (?, ?, 'running', ?, ?) RETURNING id",
+                started, trigger.label(), actor, instanceId));
     }
 
-    private void store(CheckRun run) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO integrity_check_results (run_id, check_name, severity, status,"
-                        + " findings_total, findings_stored, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    for (CheckResult r : run.results()) {
-                        ps.setLong(1, run.id());
-                        ps.setString(2, r.name());
-                        ps.setString(3, r.severity().label());
-                        ps.setString(4, r.status().label());
-                        ps.setLong(5, r.totalFindings());
-                        ps.setInt(6, r.findings().size());
-                        ps.setLong(7, r.duration().toMillis());
-                        ps.setString(8, r.error().orElse(null));
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO integrity_findings (run_id, check_name, severity, affected_ids,"
-                        + " message, details, created_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)")) {
-                    int batched = 0;
-                    for (CheckResult r : run.results()) {
-                        for (Finding f : r.findings()) {
-                            ps.setLong(1, run.id());
-                            ps.setString(2, f.check());
-                            ps.setString(3, f.severity().label());
-                            ps.setArray(4, c.createArrayOf("bigint", f.affectedIds().toArray()));
-                            ps.setString(5, f.message());
-                            ps.setString(6, f.details().toString());
-                            ps.setTimestamp(7, Timestamp.from(run.finishedAt()));
-                            ps.addBatch();
-                            if (++batched % 500 == 0) {
-                                ps.executeBatch();
-                            }
-                        }
-                    }
-                    ps.executeBatch();
-                }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE integrity_check_runs SET finished_at = ?, status = ? WHERE id = ?")) {
-                    ps.setTimestamp(1, Timestamp.from(run.finishedAt()));
-                    ps.setString(2, run.status().label());
-                    ps.setLong(3, run.id());
-                    ps.executeUpdate();
-                }
-                if (run.trigger() == CheckTrigger.MANUAL) {
-                    audit.record(c, AuditEvent.of(run.actor().orElseThrow(), "check.run").target("check-run", Long.toString(run.id()))
-                            .states(null, summaryJson(run)).details(run.summary()));
-                }
-                c.commit();
-            } catch (Throwable e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+    private void store(CheckRun run) {
+        List<List<Object>> results = new ArrayList<>();
+        List<List<Object>> findings = new ArrayList<>();
+        for (CheckResult r : run.results()) {
+            results.add(Arrays.asList(run.id(), r.name(), r.severity().label(), r.status().label(), r.totalFindings(),
+                    r.findings().size(), r.duration().toMillis(), r.error()));
+            for (Finding f : r.findings()) {
+                findings.add(Arrays.asList(run.id(), f.check(), f.severity().label(), Tx.bigints(f.affectedIds()), f.message(),
+                        f.details(), run.finishedAt()));
             }
         }
+        jdbc.transact("store the results of integrity check run " + run.id(), tx -> {
+            tx.batch("INSERT INTO integrity_check_results (run_id, check_name, severity, status,"
+                    + " findings_total, findings_stored, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", results);
+            for (int from = 0; from < findings.size(); from += 500) {
+                tx.batch("INSERT INTO integrity_findings (run_id, check_name, severity, affected_ids,"
+                        + " message, details, created_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)",
+                        findings.subList(from, Math.min(findings.size(), from + 500)));
+            }
+            tx.update("UPDATE integrity_check_runs SET finished_at = ?, status = ? WHERE id = ?", run.finishedAt(), run.status().label(),
+                    run.id());
+            if (run.trigger() == CheckTrigger.MANUAL) {
+                audit.record(tx, AuditEvent.of(run.actor().orElseThrow(), "check.run").target("check-run", Long.toString(run.id()))
+                        .states(null, summaryJson(run)).details(run.summary()));
+            }
+        });
     }
 
     private static ObjectNode summaryJson(CheckRun run) {
@@ -343,13 +280,11 @@ public final class IntegrityChecks implements AutoCloseable {
     }
 
     private void markError(long id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE integrity_check_runs SET status = 'error', finished_at = ? WHERE id = ? AND status = 'running'")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant()));
-            ps.setLong(2, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            log.warn("Could not mark integrity check run {} as failed: {}", id, e.getMessage());
+        try {
+            jdbc.read("mark integrity check run " + id + " as failed", tx -> tx.update(
+                    "UPDATE integrity_check_runs SET status = 'error', finished_at = ? WHERE id = ? AND status = 'running'", clock.instant(), id));
+        } catch (StoreException e) {
+            log.warn("Could not mark integrity check run {} as failed: {}", id, e.serverMessage());
         }
     }
 
@@ -365,32 +300,21 @@ public final class IntegrityChecks implements AutoCloseable {
                 + " (SELECT jsonb_object_agg(c.check_name, jsonb_build_object('severity', c.severity, 'status', c.status,"
                 + " 'findings', c.findings_total, 'durationMs', c.duration_ms)) FROM integrity_check_results c WHERE c.run_id = r.id)::text"
                 + " FROM integrity_check_runs r WHERE r.started_at >= ? ORDER BY r.id DESC LIMIT ?";
-        List<RunSummary> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setTimestamp(1, Timestamp.from(since.orElse(Instant.EPOCH)));
-            ps.setInt(2, Math.max(1, Math.min(limit, 100_000)));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, RunSummary.CheckFigures> figures = new LinkedHashMap<>();
-                    String text = rs.getString(8);
-                    if (text != null) {
-                        JsonNode node = JSON.readTree(text);
-                        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                            Map.Entry<String, JsonNode> e = it.next();
-                            figures.put(e.getKey(), new RunSummary.CheckFigures(e.getValue().path("severity").asText(),
-                                    e.getValue().path("status").asText(), e.getValue().path("findings").asLong(),
-                                    e.getValue().path("durationMs").asLong()));
-                        }
-                    }
-                    Timestamp finished = rs.getTimestamp(3);
-                    out.add(new RunSummary(rs.getLong(1), rs.getTimestamp(2).toInstant(), Optional.ofNullable(finished).map(Timestamp::toInstant),
-                            rs.getString(4), rs.getString(5), Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), figures));
+        return jdbc.read("read the integrity check history", tx -> tx.list(sql, rs -> {
+            Map<String, RunSummary.CheckFigures> figures = new LinkedHashMap<>();
+            String text = rs.getString(8);
+            if (text != null) {
+                JsonNode node = json(text);
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    figures.put(e.getKey(), new RunSummary.CheckFigures(e.getValue().path("severity").asText(),
+                            e.getValue().path("status").asText(), e.getValue().path("findings").asLong(),
+                            e.getValue().path("durationMs").asLong()));
                 }
             }
-        } catch (SQLException | IOException e) {
-            throw new EngineException("Cannot read the integrity check history (" + ConnectionFailures.reason(e) + ").", e);
-        }
-        return out;
+            return new RunSummary(rs.getLong(1), rs.getInstant(2), Optional.ofNullable(rs.getInstant(3)), rs.getString(4), rs.getString(5),
+                    Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), figures);
+        }, since.orElse(Instant.EPOCH), Math.max(1, Math.min(limit, 100_000))));
     }
 
     /** The findings stored for a run, in the order found; optionally one check's; if {@code by} may run checks. */
@@ -398,30 +322,24 @@ public final class IntegrityChecks implements AutoCloseable {
         by.authorize(Permission.RUN_CHECKS);
         String sql = "SELECT check_name, severity, affected_ids, message, details::text FROM integrity_findings WHERE run_id = ?"
                 + (check.isPresent() ? " AND check_name = ?" : "") + " ORDER BY id LIMIT ?";
-        List<Finding> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, runId);
-            if (check.isPresent()) {
-                ps.setString(i++, check.get());
-            }
-            ps.setInt(i, Math.max(1, Math.min(limit, 100_000)));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Array ids = rs.getArray(3);
-                    List<Long> affected = new ArrayList<>();
-                    for (Object v : (Object[]) ids.getArray()) {
-                        affected.add(((Number) v).longValue());
-                    }
-                    String details = rs.getString(5);
-                    out.add(new Finding(rs.getString(1), Severity.of(rs.getString(2)), affected, rs.getString(4),
-                            details == null ? JSON.createObjectNode() : JSON.readTree(details)));
-                }
-            }
-        } catch (SQLException | IOException e) {
-            throw new EngineException("Cannot read the findings of integrity check run " + runId + " (" + ConnectionFailures.reason(e) + ").", e);
+        List<Object> args = new ArrayList<>();
+        args.add(runId);
+        check.ifPresent(args::add);
+        args.add(Math.max(1, Math.min(limit, 100_000)));
+        return jdbc.read("read the findings of integrity check run " + runId, tx -> tx.list(sql, rs -> {
+            String details = rs.getString(5);
+            return new Finding(rs.getString(1), Severity.of(rs.getString(2)), rs.getLongs(3), rs.getString(4),
+                    details == null ? JSON.createObjectNode() : json(details));
+        }, args.toArray()));
+    }
+
+    /** Parses JSON that PostgreSQL built. */
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("PostgreSQL returned invalid JSON", e);
         }
-        return out;
     }
 
     // Schedule -----------------------------------------------------------------------------------------------------

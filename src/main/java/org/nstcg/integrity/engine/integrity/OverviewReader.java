@@ -2,10 +2,6 @@ package org.nstcg.integrity.engine.integrity;
 
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Actor;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +10,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.registration.RegistrationSaga;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.PlatformFigures;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
 
@@ -58,7 +54,7 @@ public final class OverviewReader {
             + " FROM (SELECT id, started_at, status FROM integrity_check_runs ORDER BY id DESC LIMIT " + OverviewFigures.RUNS + ") r"
             + " LEFT JOIN integrity_check_results c ON c.run_id = r.id GROUP BY r.id, r.started_at, r.status ORDER BY r.id DESC";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Supplier<PlatformFigures> platform;
     private final Supplier<List<Alert>> recentAlerts;
     private final double divergenceThreshold;
@@ -70,13 +66,23 @@ public final class OverviewReader {
      * @param divergenceThreshold the cache inconsistency alert threshold, 0 to 1
      * @param clock               dates the in-memory alerts
      */
-    public OverviewReader(DataSource dataSource, Supplier<PlatformFigures> platform, Supplier<List<Alert>> recentAlerts,
+    public OverviewReader(Jdbc jdbc, Supplier<PlatformFigures> platform, Supplier<List<Alert>> recentAlerts,
                           double divergenceThreshold, Clock clock) {
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.platform = platform;
         this.recentAlerts = recentAlerts;
         this.divergenceThreshold = divergenceThreshold;
         this.clock = clock;
+    }
+
+    /**
+     * Transitional: for the faces that still hand over a data source; they pass {@code engine.database().jdbc()} once
+     * they have moved.
+     */
+    @Deprecated(forRemoval = true)
+    public OverviewReader(javax.sql.DataSource dataSource, Supplier<PlatformFigures> platform, Supplier<List<Alert>> recentAlerts,
+                          double divergenceThreshold, Clock clock) {
+        this(new Jdbc(dataSource), platform, recentAlerts, divergenceThreshold, clock);
     }
 
     /**
@@ -87,77 +93,53 @@ public final class OverviewReader {
     public OverviewFigures read(Actor by) {
         by.authorize(Permission.VIEW_OVERVIEW);
         PlatformFigures figures = platform.get();
-        try (Connection c = dataSource.getConnection()) {
-            long[] registrations = new long[OverviewFigures.HOURS];
-            long[] blocked = new long[OverviewFigures.HOURS];
-            long[] finished = new long[OverviewFigures.HOURS];
-            long[] rolledBack = new long[OverviewFigures.HOURS];
-            try (PreparedStatement ps = c.prepareStatement(SAGAS_SQL)) {
-                ps.setString(1, RegistrationSaga.TYPE);
-                ps.setString(2, REJECTED);
-                ps.setString(3, REJECTED);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        int slot = slot(rs.getInt(1));
-                        registrations[slot] = rs.getLong(2);
-                        finished[slot] = rs.getLong(3);
-                        rolledBack[slot] = rs.getLong(4);
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(BLOCKED_SQL)) {
-                ps.setString(1, RegistrationSaga.REJECTED_ALREADY_REGISTERED);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        blocked[slot(rs.getInt(1))] = rs.getLong(2);
-                    }
-                }
-            }
-            List<Double> ratePerHour = new ArrayList<>();
-            for (int i = 0; i < OverviewFigures.HOURS; i++) {
-                ratePerHour.add(finished[i] == 0 ? 0.0 : (double) rolledBack[i] / finished[i]);
-            }
-            OverviewFigures.Sagas sagas = new OverviewFigures.Sagas(sum(finished), sum(rolledBack), ratePerHour);
+        return jdbc.read("read the overview figures", tx -> read(tx, figures));
+    }
 
-            Double[] divergence = new Double[OverviewFigures.HOURS];
-            java.util.Arrays.fill(divergence, 0.0);
-            try (PreparedStatement ps = c.prepareStatement(DIVERGENCE_SQL); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long sampled = rs.getLong(2);
-                    divergence[slot(rs.getInt(1))] = sampled == 0 ? 0.0 : (double) rs.getLong(3) / sampled;
-                }
-            }
-            Optional<OverviewFigures.DivergenceRound> round = Optional.empty();
-            try (PreparedStatement ps = c.prepareStatement(LATEST_ROUND_SQL); ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getTimestamp(1) != null) {
-                    round = Optional.of(new OverviewFigures.DivergenceRound(rs.getTimestamp(1).toInstant(), rs.getLong(2), rs.getLong(3)));
-                }
-            }
-
-            List<OverviewFigures.CheckRunFigures> runs = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(RUNS_SQL); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    runs.add(new OverviewFigures.CheckRunFigures(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
-                            rs.getLong(4), rs.getLong(5)));
-                }
-            }
-
-            Instant now = clock.instant();
-            List<Alert> alerts = new ArrayList<>();
-            long[] alertsPerHour = new long[OverviewFigures.HOURS];
-            for (Alert a : recentAlerts.get()) {
-                long hoursAgo = Duration.between(a.at(), now).toHours();
-                if (!a.at().isAfter(now.minus(Duration.ofHours(OverviewFigures.HOURS)))) {
-                    continue;
-                }
-                alerts.add(a);
-                alertsPerHour[slot((int) Math.max(0, hoursAgo))]++;
-            }
-            return new OverviewFigures(figures, list(registrations), list(blocked), sagas, round, List.of(divergence),
-                    divergenceThreshold, alerts, list(alertsPerHour), runs, figures.readAt());
-        } catch (SQLException e) {
-            throw new EngineException("Cannot read the overview figures from PostgreSQL (" + ConnectionFailures.reason(e) + ").", e);
+    /** The four statements on one connection, then the alerts. */
+    private OverviewFigures read(Tx tx, PlatformFigures figures) {
+        long[] registrations = new long[OverviewFigures.HOURS];
+        long[] blocked = new long[OverviewFigures.HOURS];
+        long[] finished = new long[OverviewFigures.HOURS];
+        long[] rolledBack = new long[OverviewFigures.HOURS];
+        tx.each(SAGAS_SQL, 0, rs -> {
+            int slot = slot(rs.getInt(1));
+            registrations[slot] = rs.getLong(2);
+            finished[slot] = rs.getLong(3);
+            rolledBack[slot] = rs.getLong(4);
+        }, RegistrationSaga.TYPE, REJECTED, REJECTED);
+        tx.each(BLOCKED_SQL, 0, rs -> blocked[slot(rs.getInt(1))] = rs.getLong(2), RegistrationSaga.REJECTED_ALREADY_REGISTERED);
+        List<Double> ratePerHour = new ArrayList<>();
+        for (int i = 0; i < OverviewFigures.HOURS; i++) {
+            ratePerHour.add(finished[i] == 0 ? 0.0 : (double) rolledBack[i] / finished[i]);
         }
+        OverviewFigures.Sagas sagas = new OverviewFigures.Sagas(sum(finished), sum(rolledBack), ratePerHour);
+
+        Double[] divergence = new Double[OverviewFigures.HOURS];
+        java.util.Arrays.fill(divergence, 0.0);
+        tx.each(DIVERGENCE_SQL, 0, rs -> {
+            long sampled = rs.getLong(2);
+            divergence[slot(rs.getInt(1))] = sampled == 0 ? 0.0 : (double) rs.getLong(3) / sampled;
+        });
+        Optional<OverviewFigures.DivergenceRound> round = tx.first(LATEST_ROUND_SQL,
+                rs -> rs.getInstant(1) == null ? null : new OverviewFigures.DivergenceRound(rs.getInstant(1), rs.getLong(2), rs.getLong(3)));
+
+        List<OverviewFigures.CheckRunFigures> runs = tx.list(RUNS_SQL, rs -> new OverviewFigures.CheckRunFigures(rs.getLong(1),
+                rs.getInstant(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
+
+        Instant now = clock.instant();
+        List<Alert> alerts = new ArrayList<>();
+        long[] alertsPerHour = new long[OverviewFigures.HOURS];
+        for (Alert a : recentAlerts.get()) {
+            long hoursAgo = Duration.between(a.at(), now).toHours();
+            if (!a.at().isAfter(now.minus(Duration.ofHours(OverviewFigures.HOURS)))) {
+                continue;
+            }
+            alerts.add(a);
+            alertsPerHour[slot((int) Math.max(0, hoursAgo))]++;
+        }
+        return new OverviewFigures(figures, list(registrations), list(blocked), sagas, round, List.of(divergence),
+                divergenceThreshold, alerts, list(alertsPerHour), runs, figures.readAt());
     }
 
     /** Hours ago (0 = the last hour) to the index in an oldest-first trend. */

@@ -3,14 +3,10 @@ package org.nstcg.integrity.engine.integrity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.nstcg.integrity.engine.store.Tx;
 
 /**
  * A check that is one SQL query. The query returns one row per finding with the columns {@code k} (sort key),
@@ -52,33 +48,23 @@ final class SqlCheck implements IntegrityCheck {
     }
 
     @Override
-    public CheckFindings run(Connection c, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            for (Object p : parameters) {
-                ps.setObject(i++, p);
+    public CheckFindings run(Tx tx, int limit) {
+        Object[] args = Arrays.copyOf(parameters, parameters.length + 1);
+        args[parameters.length] = Math.max(limit, 1);
+        List<Finding> findings = new ArrayList<>();
+        long total = 0;
+        for (Found f : tx.list(sql, rs -> new Found(rs.getLong(4),
+                new Finding(name, severity, rs.getLongs(1), rs.getString(2), details(rs.getString(3)))), args)) {
+            total = f.total();
+            if (findings.size() < limit) {
+                findings.add(f.finding());
             }
-            ps.setInt(i, Math.max(limit, 1));
-            List<Finding> findings = new ArrayList<>();
-            long total = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    total = rs.getLong(4);
-                    if (findings.size() < limit) {
-                        findings.add(new Finding(name, severity, ids(rs.getArray(1)), rs.getString(2), details(rs.getString(3))));
-                    }
-                }
-            }
-            return new CheckFindings(total, findings);
         }
+        return new CheckFindings(total, findings);
     }
 
-    private static List<Long> ids(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        Object[] values = (Object[]) array.getArray();
-        return Arrays.stream(values).map(v -> ((Number) v).longValue()).toList();
+    /** One row of the query: the count of all findings, and this one. */
+    private record Found(long total, Finding finding) {
     }
 
     private static JsonNode details(String text) {

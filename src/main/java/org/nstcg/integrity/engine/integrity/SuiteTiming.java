@@ -1,12 +1,9 @@
 package org.nstcg.integrity.engine.integrity;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -35,57 +32,72 @@ public final class SuiteTiming {
     }
 
     /**
-     * Creates {@code n} consistent users in the (empty) schema of {@code dataSource}.
+     * Creates {@code n} consistent users in the (empty) schema that {@code jdbc} works on: one transaction per chunk of
+     * {@value #CHUNK} users (the first also disables the row triggers), one more that enables them again, then statistics.
      *
      * @throws EngineException when the schema already holds users: this is for throwaway schemas only
      */
-    public static void createUsers(DataSource dataSource, long n) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM users)")) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    throw new EngineException("The schema already holds users: time the checks in an empty, throwaway schema.");
+    public static void createUsers(Jdbc jdbc, long n) {
+        List<String> triggered = List.of("users", "referral_codes", "gamification_profiles", "points_ledger");
+        jdbc.read("create the bench users", tx -> {
+            if (tx.single("SELECT EXISTS (SELECT 1 FROM users)", r -> r.getBoolean(1))) {
+                throw new EngineException("The schema already holds users: time the checks in an empty, throwaway schema.");
+            }
+            boolean[] disabled = {false};
+            Jdbc.Action disableTriggers = t -> {
+                if (!disabled[0]) {
+                    for (String table : triggered) {
+                        t.update("ALTER TABLE " + table + " DISABLE TRIGGER USER");
+                    }
+                    disabled[0] = true;
                 }
-            }
-            c.setAutoCommit(false);
-            for (String table : List.of("users", "referral_codes", "gamification_profiles", "points_ledger")) {
-                st.execute("ALTER TABLE " + table + " DISABLE TRIGGER USER");
-            }
+            };
             String code = "'BNCH-' || (SELECT string_agg(substr('" + CROCKFORD + "', ((g >> (5 * (8 - i))) & 31)::int + 1, 1), '' ORDER BY i)"
                     + " FROM generate_series(0, 8) i)";
             for (long from = 1; from <= n; from += CHUNK) {
                 long to = Math.min(n, from + CHUNK - 1);
                 String series = " FROM generate_series(" + from + "::bigint, " + to + "::bigint) g";
-                st.execute("INSERT INTO sagas (id, saga_type, business_key, status, current_step, step_count, created_at, finished_at)"
-                        + " SELECT " + SAGA_ID + ", 'registration', 'user' || g || '@bench.example.org', 'COMPLETED', 5, 5, now(), now()" + series);
-                st.execute("INSERT INTO users (id, email, email_normalized, referral_code, first_name, last_name, referred_by, created_by_saga)"
-                        + " SELECT g, 'user' || g || '@bench.example.org', 'user' || g || '@bench.example.org', " + code + ","
-                        + " 'Bench', 'User ' || g, CASE WHEN g > 1 AND g % 2 = 0 THEN g / 2 END, " + SAGA_ID + series);
-                st.execute("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key, published_at, saga_id)"
-                        + " SELECT 'user', g::text, 'user.registered', jsonb_build_object('userId', g), 'user.registered:' || g, now(), "
-                        + SAGA_ID + series);
-                st.execute("INSERT INTO referral_codes (code, user_id, kind) SELECT u.referral_code, u.id, 'primary' FROM users u"
-                        + " WHERE u.id BETWEEN " + from + " AND " + to);
-                st.execute("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) SELECT g, 10, 'signup', 'bench-signup:' || g"
-                        + series);
-                st.execute("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key)"
-                        + " SELECT g / 2, 25, 'referral_bonus', 'bench-bonus:' || g" + series + " WHERE g > 1 AND g % 2 = 0");
-                st.execute("INSERT INTO gamification_profiles (user_id, points, referral_count)"
-                        + " SELECT g, CASE WHEN 2 * g <= " + n + " THEN 35 ELSE 10 END, CASE WHEN 2 * g <= " + n + " THEN 1 ELSE 0 END" + series);
-                c.commit();
+                long first = from;
+                tx.transaction(t -> {
+                    disableTriggers.run(t);
+                    insertChunk(t, n, first, to, series, code);
+                    return null;
+                });
             }
-            for (String table : List.of("users", "referral_codes", "gamification_profiles", "points_ledger")) {
-                st.execute("ALTER TABLE " + table + " ENABLE TRIGGER USER");
-            }
-            c.commit();
-            c.setAutoCommit(true);
-            st.execute("SELECT setval(pg_get_serial_sequence('users', 'id'), " + Math.max(1, n) + ")");
-            st.execute("SELECT setval(pg_get_serial_sequence('points_ledger', 'id'), (SELECT coalesce(max(id), 1) FROM points_ledger))");
+            tx.transaction(t -> {
+                disableTriggers.run(t);
+                for (String table : triggered) {
+                    t.update("ALTER TABLE " + table + " ENABLE TRIGGER USER");
+                }
+                return null;
+            });
+            tx.single("SELECT setval(pg_get_serial_sequence('users', 'id'), " + Math.max(1, n) + ")", r -> null);
+            tx.single("SELECT setval(pg_get_serial_sequence('points_ledger', 'id'), (SELECT coalesce(max(id), 1) FROM points_ledger))", r -> null);
             for (String table : List.of("users", "referral_codes", "gamification_profiles", "points_ledger", "sagas", "outbox_events")) {
                 // As autovacuum would have by now: statistics, and a visibility map for index-only scans.
-                st.execute("VACUUM ANALYZE " + table);
+                tx.update("VACUUM ANALYZE " + table);
             }
-        }
+            return null;
+        });
+    }
+
+    private static void insertChunk(Tx t, long n, long from, long to, String series, String code) {
+        t.update("INSERT INTO sagas (id, saga_type, business_key, status, current_step, step_count, created_at, finished_at)"
+                + " SELECT " + SAGA_ID + ", 'registration', 'user' || g || '@bench.example.org', 'COMPLETED', 5, 5, now(), now()" + series);
+        t.update("INSERT INTO users (id, email, email_normalized, referral_code, first_name, last_name, referred_by, created_by_saga)"
+                + " SELECT g, 'user' || g || '@bench.example.org', 'user' || g || '@bench.example.org', " + code + ","
+                + " 'Bench', 'User ' || g, CASE WHEN g > 1 AND g % 2 = 0 THEN g / 2 END, " + SAGA_ID + series);
+        t.update("INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key, published_at, saga_id)"
+                + " SELECT 'user', g::text, 'user.registered', jsonb_build_object('userId', g), 'user.registered:' || g, now(), "
+                + SAGA_ID + series);
+        t.update("INSERT INTO referral_codes (code, user_id, kind) SELECT u.referral_code, u.id, 'primary' FROM users u"
+                + " WHERE u.id BETWEEN " + from + " AND " + to);
+        t.update("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key) SELECT g, 10, 'signup', 'bench-signup:' || g"
+                + series);
+        t.update("INSERT INTO points_ledger (user_id, delta, reason, idempotency_key)"
+                + " SELECT g / 2, 25, 'referral_bonus', 'bench-bonus:' || g" + series + " WHERE g > 1 AND g % 2 = 0");
+        t.update("INSERT INTO gamification_profiles (user_id, points, referral_count)"
+                + " SELECT g, CASE WHEN 2 * g <= " + n + " THEN 35 ELSE 10 END, CASE WHEN 2 * g <= " + n + " THEN 1 ELSE 0 END" + series);
     }
 
     /** Runs the whole suite once (a manual run by {@code actor}, stored and audited) and returns each check's time. */

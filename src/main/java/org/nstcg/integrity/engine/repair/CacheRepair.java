@@ -1,7 +1,6 @@
 package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.nstcg.integrity.engine.account.Actor;
@@ -14,6 +13,7 @@ import org.nstcg.integrity.engine.cache.DivergenceReport;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
+import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
 
@@ -64,8 +64,8 @@ final class CacheRepair implements Repair {
                         pattern + ": " + entries + " entr" + (entries == 1 ? "y" : "ies") + " would be written from PostgreSQL"
                                 + (s == null ? "" : " (now " + s.divergent() + " of " + s.sampled() + " sampled entries diverge)")));
             }
-        } catch (SQLException e) {
-            throw new EngineException("Cannot count the rows to rebuild (" + e.getMessage() + ").", e);
+        } catch (StoreException e) {
+            throw new EngineException("Cannot count the rows to rebuild (" + e.reason() + ").", e);
         }
         return new RepairPlan(kind(), changes, changes.size(), false);
     }

@@ -1,24 +1,19 @@
 package org.nstcg.integrity.engine.store;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * The SQL behind the cache: what each cached key holds (with the version of its rows), set-based version look-ups
  * for the divergence sampler, keyset-paged reads for rebuilds, and the durable list of missed invalidations.
- * Values are JSON built by PostgreSQL, so the cache, the sampler and a rebuild all see one shape.
+ * Values are JSON built by PostgreSQL, so the cache, the sampler and a rebuild all see one shape. Each method runs on
+ * a pooled connection of its own ({@link Jdbc}); a failure is a {@link StoreException} saying what was being done.
  */
 public final class CacheRows {
 
@@ -35,63 +30,59 @@ public final class CacheRows {
     private static final String USER_VERSION = "u.version + coalesce(p.version, 0)";
     private static final String USER_CHANGED = "greatest(u.updated_at, coalesce(p.updated_at, u.updated_at))";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
-    public CacheRows(DataSource dataSource) {
-        this.dataSource = dataSource;
-    }
-
-    public DataSource dataSource() {
-        return dataSource;
+    public CacheRows(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** {@code user:<id>}: the user with its points, any status; empty when there is no such user. */
-    public Optional<Row> user(long id) throws SQLException {
+    public Optional<Row> user(long id) {
         List<Row> rows = users(List.of(id));
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     /** {@code user:<id>} for each id that exists (any order). */
-    public List<Row> users(List<Long> ids) throws SQLException {
+    public List<Row> users(List<Long> ids) {
         String sql = "SELECT u.id, " + USER_VERSION + ", " + USER_CHANGED + ", " + USER_COLUMNS
                 + " FROM users u LEFT JOIN profile_totals p ON p.user_id = u.id WHERE u.id = ANY (?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            Array array = c.createArrayOf("bigint", ids.toArray());
-            ps.setArray(1, array);
-            return readUsers(ps);
-        }
+        return jdbc.read("read users for the cache", tx -> readUsers(tx, sql, Tx.bigints(ids)));
     }
 
     /** One page of {@code user:<id>} values in id order after {@code afterId}: a rebuild reads all users this way. */
-    public List<Row> usersAfter(long afterId, int limit) throws SQLException {
+    public List<Row> usersAfter(long afterId, int limit) {
         String sql = "SELECT u.id, " + USER_VERSION + ", " + USER_CHANGED + ", " + USER_COLUMNS
                 // p.user_id > ? too: without it the merge join scans the profiles' index from the start on every page.
                 + " FROM users u LEFT JOIN profile_totals p ON p.user_id = u.id AND p.user_id > ? WHERE u.id > ? ORDER BY u.id LIMIT ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, afterId);
-            ps.setLong(2, afterId);
-            ps.setInt(3, limit);
-            return readUsers(ps);
-        }
+        return jdbc.read("read users for the cache", tx -> readUsers(tx, sql, afterId, afterId, limit));
+    }
+
+    /** The lowest and highest user id, or null when there are none (to split a rebuild's reading into ranges). */
+    public long[] userIdBounds() {
+        return jdbc.read("read the range of user ids", tx -> tx.single("SELECT min(id), max(id) FROM users", r -> {
+            Long min = r.getLongOrNull(1);
+            return min == null ? null : new long[] {min, r.getLong(2)};
+        }));
     }
 
     /** How many users there are (for a rebuild's progress). */
-    public long userRows() throws SQLException {
-        return single("SELECT count(*) FROM users");
+    public long userRows() {
+        return single("count users", "SELECT count(*) FROM users");
     }
 
     /** How many referral codes there are (for a rebuild's progress). */
-    public long referralRows() throws SQLException {
-        return single("SELECT count(*) FROM referral_codes");
+    public long referralRows() {
+        return single("count referral codes", "SELECT count(*) FROM referral_codes");
     }
 
     /** {@code count:users}: active users, the platform's public sign-up counter. */
-    public Row userCount() throws SQLException {
-        return new Row("count:users", Long.toString(single("SELECT count(*) FROM users WHERE status = 'active'")), -1, Instant.now());
+    public Row userCount() {
+        return new Row("count:users", Long.toString(single("count active users", "SELECT count(*) FROM users WHERE status = 'active'")), -1,
+                Instant.now());
     }
 
     /** {@code leaderboard:referrers}: the top active referrers by points, as a JSON array. */
-    public Row leaderboard() throws SQLException {
+    public Row leaderboard() {
         String sql = "SELECT coalesce(jsonb_agg(jsonb_build_object('userId', t.id, 'firstName', t.first_name,"
                 + " 'referralCode', t.referral_code, 'points', t.points, 'referralCount', t.referral_count)"
                 + " ORDER BY t.points DESC, t.id), '[]'::jsonb)::text FROM (SELECT u.id, u.first_name, u.referral_code, p.points,"
@@ -103,44 +94,34 @@ public final class CacheRows {
                 + " WHERE gu.status = 'active' AND g.referral_count > 0 ORDER BY g.points DESC, g.user_id LIMIT " + LEADERBOARD_SIZE + ") r"
                 + " UNION SELECT user_id FROM profile_credit_stripes)"
                 + " ORDER BY p.points DESC, u.id LIMIT " + LEADERBOARD_SIZE + ") t";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new Row("leaderboard:referrers", rs.getString(1), -1, Instant.now());
-        }
+        String json = jdbc.read("read the referrer leaderboard", tx -> tx.single(sql, r -> r.getString(1)));
+        return new Row("leaderboard:referrers", json, -1, Instant.now());
     }
 
     /** {@code referral:<code>}: who a code (primary or alias) belongs to; empty when no such code was issued. */
-    public Optional<Row> referral(String code) throws SQLException {
+    public Optional<Row> referral(String code) {
         List<Row> rows = referrals(List.of(code));
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     /** {@code referral:<code>} for each code that was issued. */
-    public List<Row> referrals(List<String> codes) throws SQLException {
+    public List<Row> referrals(List<String> codes) {
         String sql = "SELECT r.code, jsonb_build_object('code', r.code, 'kind', r.kind, 'userId', u.id, 'status', u.status,"
                 + " 'mergedInto', u.merged_into)::text, u.version, u.updated_at FROM referral_codes r JOIN users u ON u.id = r.user_id"
                 + " WHERE r.code = ANY (?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("varchar", codes.toArray()));
-            return readRows(ps, "referral:");
-        }
+        return jdbc.read("read referral codes for the cache", tx -> tx.list(sql, r -> referralRow(r), Tx.array("varchar", codes)));
     }
 
     /** One page of {@code referral:<code>} values in code order after {@code afterCode}. */
-    public List<Row> referralsAfter(String afterCode, int limit) throws SQLException {
+    public List<Row> referralsAfter(String afterCode, int limit) {
         String sql = "SELECT r.code, jsonb_build_object('code', r.code, 'kind', r.kind, 'userId', u.id, 'status', u.status,"
                 + " 'mergedInto', u.merged_into)::text, u.version, u.updated_at FROM referral_codes r JOIN users u ON u.id = r.user_id"
                 + " WHERE r.code > ? ORDER BY r.code LIMIT ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, afterCode);
-            ps.setInt(2, limit);
-            return readRows(ps, "referral:");
-        }
+        return jdbc.read("read referral codes for the cache", tx -> tx.list(sql, r -> referralRow(r), afterCode, limit));
     }
 
     /** The current version and last change of each user id's {@code user:<id>} value; absent ids are missing from the map. */
-    public Map<Long, Row> userVersions(List<Long> ids) throws SQLException {
+    public Map<Long, Row> userVersions(List<Long> ids) {
         Map<Long, Row> out = new HashMap<>();
         for (Row r : users(ids)) {
             out.put(Long.parseLong(r.key().substring("user:".length())), r);
@@ -149,30 +130,25 @@ public final class CacheRows {
     }
 
     /** Reads rows of (id, version, changed, USER_COLUMNS) into {@code user:<id>} values. */
-    private static List<Row> readUsers(PreparedStatement ps) throws SQLException {
-        List<Row> out = new ArrayList<>();
+    private static List<Row> readUsers(Tx tx, String sql, Object... args) {
         StringBuilder json = new StringBuilder(256);
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long id = rs.getLong(1);
-                json.setLength(0);
-                json.append("{\"id\":").append(id);
-                field(json, "email", rs.getString(4));
-                field(json, "firstName", rs.getString(5));
-                field(json, "lastName", rs.getString(6));
-                field(json, "referralCode", rs.getString(7));
-                field(json, "status", rs.getString(8));
-                long mergedInto = rs.getLong(9);
-                json.append(",\"mergedInto\":").append(rs.wasNull() ? "null" : Long.toString(mergedInto));
-                json.append(",\"points\":").append(rs.getLong(10));
-                json.append(",\"referralCount\":").append(rs.getLong(11));
-                field(json, "createdAt", rs.getTimestamp(12).toInstant().toString());
-                json.append('}');
-                Timestamp changed = rs.getTimestamp(3);
-                out.add(new Row("user:" + id, json.toString(), rs.getLong(2), changed.toInstant()));
-            }
-        }
-        return out;
+        return tx.list(sql, rs -> {
+            long id = rs.getLong(1);
+            json.setLength(0);
+            json.append("{\"id\":").append(id);
+            field(json, "email", rs.getString(4));
+            field(json, "firstName", rs.getString(5));
+            field(json, "lastName", rs.getString(6));
+            field(json, "referralCode", rs.getString(7));
+            field(json, "status", rs.getString(8));
+            Long mergedInto = rs.getLongOrNull(9);
+            json.append(",\"mergedInto\":").append(mergedInto == null ? "null" : Long.toString(mergedInto));
+            json.append(",\"points\":").append(rs.getLong(10));
+            json.append(",\"referralCount\":").append(rs.getLong(11));
+            field(json, "createdAt", rs.getInstant(12).toString());
+            json.append('}');
+            return new Row("user:" + id, json.toString(), rs.getLong(2), rs.getInstant(3));
+        }, args);
     }
 
     private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
@@ -188,23 +164,14 @@ public final class CacheRows {
         }
     }
 
-    private static List<Row> readRows(PreparedStatement ps, String keyPrefix) throws SQLException {
-        List<Row> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Timestamp changed = rs.getTimestamp(4);
-                out.add(new Row(keyPrefix + rs.getString(1), rs.getString(2), rs.getLong(3),
-                        changed == null ? Instant.EPOCH : changed.toInstant()));
-            }
-        }
-        return out;
+    /** A {@code referral:<code>} value from a row of (code, json, version, changed). */
+    private static Row referralRow(org.nstcg.integrity.engine.store.Row r) {
+        Instant changed = r.getInstant(4);
+        return new Row("referral:" + r.getString(1), r.getString(2), r.getLong(3), changed == null ? Instant.EPOCH : changed);
     }
 
-    private long single(String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private long single(String what, String sql) {
+        return jdbc.read(what, tx -> tx.singleLong(sql));
     }
 
     // Missed invalidations -------------------------------------------------------------------------------------
@@ -214,55 +181,59 @@ public final class CacheRows {
     }
 
     /** Records invalidations that could not reach Redis, so that any instance replays them later. */
-    public void recordMissed(List<Missed> missed, String instanceId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO cache_missed_invalidations (cache_key, is_pattern, instance_id) VALUES (?, ?, ?)")) {
-            for (Missed m : missed) {
-                ps.setString(1, m.key());
-                ps.setBoolean(2, m.pattern());
-                ps.setString(3, instanceId);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+    public void recordMissed(List<Missed> missed, String instanceId) {
+        List<List<Object>> rows = new ArrayList<>(missed.size());
+        for (Missed m : missed) {
+            rows.add(Arrays.asList(m.key(), m.pattern(), instanceId));
         }
+        jdbc.read("record missed cache invalidations", tx -> tx.batch(
+                "INSERT INTO cache_missed_invalidations (cache_key, is_pattern, instance_id) VALUES (?, ?, ?)", rows));
     }
 
     /** Whether any missed invalidation waits to be replayed (cheap; polled). */
-    public boolean anyMissed() throws SQLException {
-        return single("SELECT count(*) FROM (SELECT 1 FROM cache_missed_invalidations LIMIT 1) t") > 0;
+    public boolean anyMissed() {
+        return single("look for missed cache invalidations", "SELECT count(*) FROM (SELECT 1 FROM cache_missed_invalidations LIMIT 1) t") > 0;
     }
 
     /** How many missed invalidations wait. */
-    public long missedCount() throws SQLException {
-        return single("SELECT count(*) FROM cache_missed_invalidations");
+    public long missedCount() {
+        return single("count the cache's missed invalidations", "SELECT count(*) FROM cache_missed_invalidations");
     }
 
-    /** Applies a batch of missed invalidations: what {@code apply} is given is removed only if it returns normally. */
+    /**
+     * Applies a batch of missed invalidations: what {@code apply} is given is removed only if it returns normally.
+     *
+     * @throws Exception what {@code apply} threw (the batch stays recorded), or a {@link StoreException}
+     */
     public int replayMissed(int limit, MissedApplier apply) throws Exception {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<Missed> batch = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM cache_missed_invalidations WHERE id IN (SELECT id FROM"
-                        + " cache_missed_invalidations ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING cache_key, is_pattern")) {
-                    ps.setInt(1, limit);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            batch.add(new Missed(rs.getString(1), rs.getBoolean(2)));
-                        }
+        try {
+            return jdbc.inTransaction("replay missed cache invalidations", tx -> {
+                List<Missed> batch = tx.list("DELETE FROM cache_missed_invalidations WHERE id IN (SELECT id FROM"
+                        + " cache_missed_invalidations ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING cache_key, is_pattern",
+                        r -> new Missed(r.getString(1), r.getBoolean(2)), limit);
+                if (!batch.isEmpty()) {
+                    try {
+                        apply.apply(batch);
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new ApplierFailed(e); // rolls the transaction back, unwrapped below
                     }
                 }
-                if (!batch.isEmpty()) {
-                    apply.apply(batch);
-                }
-                c.commit();
                 return batch.size();
-            } catch (Throwable e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
+        } catch (ApplierFailed e) {
+            throw e.checked;
+        }
+    }
+
+    /** Carries a checked exception of a {@link MissedApplier} out of the transaction that it rolled back. */
+    private static final class ApplierFailed extends RuntimeException {
+        final Exception checked;
+
+        ApplierFailed(Exception checked) {
+            super(null, checked, false, false);
+            this.checked = checked;
         }
     }
 
@@ -281,53 +252,40 @@ public final class CacheRows {
         }
     }
 
-    public void recordSamples(List<DivergenceSample> samples, String instanceId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO cache_divergence_samples (sampled_at, key_pattern, sampled, divergent,"
-                     + " oldest_staleness_ms, instance_id) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (DivergenceSample s : samples) {
-                ps.setTimestamp(1, Timestamp.from(s.sampledAt()));
-                ps.setString(2, s.pattern());
-                ps.setInt(3, s.sampled());
-                ps.setInt(4, s.divergent());
-                if (s.oldestStalenessMs().isPresent()) {
-                    ps.setLong(5, s.oldestStalenessMs().get());
-                } else {
-                    ps.setNull(5, java.sql.Types.BIGINT);
-                }
-                ps.setString(6, instanceId);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+    public void recordSamples(List<DivergenceSample> samples, String instanceId) {
+        List<List<Object>> rows = new ArrayList<>(samples.size());
+        for (DivergenceSample s : samples) {
+            rows.add(Arrays.asList(s.sampledAt(), s.pattern(), s.sampled(), s.divergent(),
+                    s.oldestStalenessMs().isPresent() ? s.oldestStalenessMs().get() : Tx.nullOf(Tx.SqlType.BIGINT), instanceId));
         }
+        jdbc.read("record cache divergence samples", tx -> tx.batch("INSERT INTO cache_divergence_samples (sampled_at, key_pattern,"
+                + " sampled, divergent, oldest_staleness_ms, instance_id) VALUES (?, ?, ?, ?, ?, ?)", rows));
     }
 
     /** Deletes samples taken before {@code before}; returns how many. */
-    public int pruneSamples(Instant before) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM cache_divergence_samples WHERE sampled_at < ?")) {
-            ps.setTimestamp(1, Timestamp.from(before));
-            return ps.executeUpdate();
-        }
+    public int pruneSamples(Instant before) {
+        return jdbc.read("prune cache divergence samples", tx -> tx.update("DELETE FROM cache_divergence_samples WHERE sampled_at < ?", before));
     }
 
     /** Samples recorded since {@code since}, oldest first (the console's chart). */
-    public List<DivergenceSample> samplesSince(Instant since, int limit) throws SQLException {
-        List<DivergenceSample> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT sampled_at, key_pattern, sampled, divergent, oldest_staleness_ms"
-                     + " FROM cache_divergence_samples WHERE sampled_at >= ? ORDER BY sampled_at, key_pattern LIMIT ?")) {
-            ps.setTimestamp(1, Timestamp.from(since));
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long staleness = rs.getLong(5);
-                    // wasNull() speaks of the last column read: ask it before reading another.
-                    Optional<Long> oldest = rs.wasNull() ? Optional.empty() : Optional.of(staleness);
-                    out.add(new DivergenceSample(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getInt(3), rs.getInt(4), oldest));
-                }
-            }
-        }
-        return out;
+    public List<DivergenceSample> samplesSince(Instant since, int limit) {
+        return jdbc.read("read the cache divergence history", tx -> tx.list("SELECT sampled_at, key_pattern, sampled, divergent,"
+                + " oldest_staleness_ms FROM cache_divergence_samples WHERE sampled_at >= ? ORDER BY sampled_at, key_pattern LIMIT ?",
+                r -> new DivergenceSample(r.getInstant(1), r.getString(2), r.getInt(3), r.getInt(4), Optional.ofNullable(r.getLongOrNull(5))),
+                since, limit));
+    }
+
+    /**
+     * The samples since {@code since} summed per key pattern over buckets of {@code bucketSeconds}, oldest first: each
+     * bucket's start, the sums of {@code sampled} and {@code divergent} (capped at {@link Integer#MAX_VALUE}) and the
+     * highest staleness.
+     */
+    public List<DivergenceSample> samplesByBucket(Instant since, long bucketSeconds, int limit) {
+        String sql = "SELECT to_timestamp(floor(extract(epoch FROM sampled_at) / ?) * ?), key_pattern, sum(sampled), sum(divergent),"
+                + " max(oldest_staleness_ms) FROM cache_divergence_samples WHERE sampled_at >= ? GROUP BY 1, 2 ORDER BY 1, 2 LIMIT ?";
+        return jdbc.read("read the cache divergence history", tx -> tx.list(sql,
+                r -> new DivergenceSample(r.getInstant(1), r.getString(2), (int) Math.min(Integer.MAX_VALUE, r.getLong(3)),
+                        (int) Math.min(Integer.MAX_VALUE, r.getLong(4)), Optional.ofNullable(r.getLongOrNull(5))),
+                bucketSeconds, bucketSeconds, since, limit));
     }
 }

@@ -53,7 +53,7 @@ class ReadPermissionsIT {
     /** Each read, named by the permission it needs, called as {@code who}. */
     private static Map<String, ThrowingCallable> reads(Actor who) {
         Map<String, ThrowingCallable> reads = new LinkedHashMap<>();
-        OverviewReader overview = new OverviewReader(engine.database().dataSource(), engine::figures, java.util.List::of,
+        OverviewReader overview = new OverviewReader(engine.database().jdbc(), engine::figures, java.util.List::of,
                 engine.cacheDivergence().threshold(), engine.clock());
         reads.put("VIEW_OVERVIEW overview", () -> overview.read(who));
         reads.put("VIEW_DUPLICATES alerts", () -> DuplicateAlerts.latest(who, engine.checks(), 10));

@@ -116,7 +116,7 @@ class CacheCoordinatorIT {
         assertThat(second.value().points()).isEqualTo(10);
         assertThat(second.value().id()).isEqualTo(id);
         Map<String, String> entry = raw.hgetAll(db.redisPrefix() + "user:" + id);
-        Row row = new CacheRows(a.database().dataSource()).user(id).orElseThrow();
+        Row row = new CacheRows(a.database().jdbc()).user(id).orElseThrow();
         assertThat(entry.get("v")).isEqualTo(Long.toString(row.version()));
         assertThat(entry.get("d")).isEqualTo(row.json());
         long ttl = raw.pttl(db.redisPrefix() + "user:" + id);
@@ -154,7 +154,7 @@ class CacheCoordinatorIT {
     @Test
     void aSlowReaderThatLoadedTheOldRowCannotWriteItBackAfterTheWritersInvalidation() throws Exception {
         long id = register(a);
-        CacheRows rows = new CacheRows(a.database().dataSource());
+        CacheRows rows = new CacheRows(a.database().jdbc());
         CacheCoordinator reader = b.cache().coordinator();
         CountDownLatch loaded = new CountDownLatch(1);
         CountDownLatch writerDone = new CountDownLatch(1);
@@ -192,7 +192,7 @@ class CacheCoordinatorIT {
     @Test
     void aFillNeverReplacesANewerVersion() throws Exception {
         long id = register(a);
-        CacheRows rows = new CacheRows(a.database().dataSource());
+        CacheRows rows = new CacheRows(a.database().jdbc());
         CacheCoordinator c = a.cache().coordinator();
         Row v1 = rows.user(id).orElseThrow();
         long start1 = c.redisTime().orElseThrow();
@@ -345,7 +345,7 @@ class CacheCoordinatorIT {
             assertThat(x.cache().coordinator().stats().missedReplayed()).isEqualTo(1);
             assertThat(direct.hget(own2.redisPrefix() + "user:" + id, "d")).isNull();
             assertThat(x.cache().user(id).orElseThrow().value().points()).isEqualTo(14);
-            assertThat(new CacheRows(x.database().dataSource()).missedCount()).isZero();
+            assertThat(new CacheRows(x.database().jdbc()).missedCount()).isZero();
         } finally {
             own.stop();
         }
@@ -361,7 +361,7 @@ class CacheCoordinatorIT {
 
     /** Waits (briefly) until every cached user entry equals its row, then asserts it. */
     private static void awaitNoDivergence(IntegrityEngine engine, List<Long> ids) throws Exception {
-        CacheRows rows = new CacheRows(engine.database().dataSource());
+        CacheRows rows = new CacheRows(engine.database().jdbc());
         List<String> divergent = List.of();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         do {

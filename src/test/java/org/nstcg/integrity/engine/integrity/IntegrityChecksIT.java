@@ -328,7 +328,7 @@ class IntegrityChecksIT {
     void aCorruptLargeTableKeepsAThousandFindingsAndCountsThemAll() throws Exception {
         try (TestDatabase big = TestDatabase.create(); IntegrityEngine e = IntegrityEngine.start(big.config(Map.of(
                 ConfigKey.CHECKS_INTERVAL, "off", ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")), ProgressListener.NONE)) {
-            SuiteTiming.createUsers(e.database().dataSource(), 3000);
+            SuiteTiming.createUsers(e.database().jdbc(), 3000);
             CheckRun clean = e.checks().run(Actor.operator("alice"), List.of(), ProgressListener.NONE);
             assertThat(clean.results()).allSatisfy(r -> assertThat(r.totalFindings()).as(r.name()).isZero());
 

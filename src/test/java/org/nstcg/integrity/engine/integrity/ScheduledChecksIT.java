@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.saga.SagaMetrics;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
@@ -68,10 +69,10 @@ class ScheduledChecksIT {
             }
 
             @Override
-            public CheckFindings run(Connection c, int limit) throws SQLException {
+            public CheckFindings run(Tx tx, int limit) {
                 maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-                try (Statement st = c.createStatement()) {
-                    st.execute("SELECT pg_sleep(0.3)");
+                try {
+                    tx.single("SELECT pg_sleep(0.3)", r -> null);
                 } finally {
                     concurrent.decrementAndGet();
                 }
@@ -82,7 +83,7 @@ class ScheduledChecksIT {
 
     private IntegrityChecks instance(String id, Duration interval, List<IntegrityCheck> checks) {
         CheckSettings settings = CheckSettings.defaults().withInterval(Optional.of(interval));
-        IntegrityChecks c = new IntegrityChecks(engine.database().dataSource(), checks, settings,
+        IntegrityChecks c = new IntegrityChecks(engine.database().jdbc(), checks, settings,
                 () -> new SagaMetrics(List.of(), Map.of(), 0, 0), engine.alerts(), engine.auditTrail(), Clock.systemUTC(), id);
         made.add(c);
         return c;

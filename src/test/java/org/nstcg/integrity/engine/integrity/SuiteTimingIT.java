@@ -29,7 +29,7 @@ class SuiteTimingIT {
         try (TestDatabase db = TestDatabase.create(); IntegrityEngine engine = IntegrityEngine.start(db.config(Map.of(
                 ConfigKey.CHECKS_INTERVAL, "off", ConfigKey.CACHE_SAMPLE_INTERVAL, "1h", ConfigKey.DB_POOL_SIZE, "4")), ProgressListener.NONE)) {
             long t0 = System.nanoTime();
-            SuiteTiming.createUsers(engine.database().dataSource(), users);
+            SuiteTiming.createUsers(engine.database().jdbc(), users);
             double setup = (System.nanoTime() - t0) / 1e9;
             // Fill the cache a little so cache-consistency compares something.
             for (long id = 1; id <= Math.min(users, 500); id++) {

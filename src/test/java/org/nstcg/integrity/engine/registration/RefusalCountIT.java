@@ -71,7 +71,7 @@ class RefusalCountIT {
 
         assertThat(signups.registration().refusals().pending()).isZero();
         assertThat(count("SELECT sum(refusals) FROM signup_refusals")).as("both refusals written").isEqualTo(2);
-        OverviewReader overview = new OverviewReader(console.database().dataSource(), console::figures, List::of, 0.05, Clock.systemUTC());
+        OverviewReader overview = new OverviewReader(console.database().jdbc(), console::figures, List::of, 0.05, Clock.systemUTC());
         assertThat(overview.read(TestActors.OPERATOR).blockedLastDay()).as("the other instance's tile counts both refusals").isEqualTo(2);
 
         console.checks().run(Actor.operator("ops"), List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);

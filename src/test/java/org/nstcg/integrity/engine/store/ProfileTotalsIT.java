@@ -78,7 +78,7 @@ class ProfileTotalsIT {
         long striped = register("striped");
         stripedCredit(striped, 500, 3);
 
-        JsonNode board = new ObjectMapper().readTree(new CacheRows(engine.database().dataSource()).leaderboard().json());
+        JsonNode board = new ObjectMapper().readTree(new CacheRows(engine.database().jdbc()).leaderboard().json());
 
         assertThat(board).hasSize(CacheRows.LEADERBOARD_SIZE);
         assertThat(board.get(0).path("userId").asLong()).isEqualTo(striped);
@@ -90,7 +90,7 @@ class ProfileTotalsIT {
     @Test
     void aCachedUserRowCarriesStripedFiguresAndAVersionThatGrowsWithThem() throws Exception {
         long user = register("versioned");
-        CacheRows rows = new CacheRows(engine.database().dataSource());
+        CacheRows rows = new CacheRows(engine.database().jdbc());
         CacheRows.Row before = rows.user(user).orElseThrow();
 
         stripedCredit(user, 25, 1);
