@@ -139,9 +139,7 @@ final class ScreenWiring {
     }
 
     private PageViewModel overview() {
-        OverviewReader reader = new OverviewReader(engine.database().dataSource(), engine::figures,
-                () -> engine.alertLog().since(clock.instant().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
-                engine.cacheDivergence().threshold(), clock);
+        OverviewReader reader = engine.overview();
         return new OverviewViewModel(() -> reader.read(actor), feature -> session.may(feature.permission()), navigate, runner, clock, engine.config().consoleRefresh());
     }
 

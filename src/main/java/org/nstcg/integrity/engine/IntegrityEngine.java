@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +32,8 @@ import org.nstcg.integrity.engine.integrity.AlertHub;
 import org.nstcg.integrity.engine.integrity.AlertLog;
 import org.nstcg.integrity.engine.integrity.CheckSettings;
 import org.nstcg.integrity.engine.integrity.IntegrityChecks;
+import org.nstcg.integrity.engine.integrity.OverviewFigures;
+import org.nstcg.integrity.engine.integrity.OverviewReader;
 import org.nstcg.integrity.engine.lookup.UserDirectory;
 import org.nstcg.integrity.engine.referral.Blocklist;
 import org.nstcg.integrity.engine.referral.FeistelPermutation;
@@ -99,6 +102,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final AccountService accounts;
     private final AlertLog alertLog;
     private final UserDirectory users;
+    private final OverviewReader overview;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -163,6 +167,9 @@ public final class IntegrityEngine implements AutoCloseable {
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.users = new UserDirectory(database.dataSource(), emails);
+        this.overview = new OverviewReader(database.jdbc(), this::figures,
+                () -> alertLog.since(clock.instant().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
+                cacheDivergence.threshold(), clock);
         this.repairs = new RepairService(database.jdbc(), new org.nstcg.integrity.engine.store.LegacyImportStore(database.dataSource()),
                 json, audit, cacheCoordinator, sagas, cacheRebuilder, cacheDivergence, clock,
                 (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
@@ -381,6 +388,11 @@ public final class IntegrityEngine implements AutoCloseable {
     }
 
     /** Support staff's user search and user details. */
+    /** The overview's figures in one read, for whoever may see the overview. */
+    public OverviewReader overview() {
+        return overview;
+    }
+
     public UserDirectory users() {
         return users;
     }

@@ -118,9 +118,7 @@ public final class ConsoleBench {
     public Result run(long users, int overviewReads, int reads, ProgressListener progress) throws Exception {
         Seeded seeded = seed(users, progress);
         progress.step(String.format("Timing %d overview reads against SELECT count(*) FROM users…", overviewReads));
-        OverviewReader reader = new OverviewReader(engine.database().dataSource(), engine::figures,
-                () -> engine.alertLog().since(Instant.now().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
-                engine.cacheDivergence().threshold(), Clock.systemUTC());
+        OverviewReader reader = engine.overview();
         OverviewFigures[] last = new OverviewFigures[1];
         Paired overview = alternate(overviewReads, OVERVIEW_WARMUP, i -> last[0] = reader.read(BENCH), i -> countUsers());
         progress.step("Timing user search…");

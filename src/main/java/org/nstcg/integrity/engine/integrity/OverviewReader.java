@@ -76,16 +76,6 @@ public final class OverviewReader {
     }
 
     /**
-     * Transitional: for the faces that still hand over a data source; they pass {@code engine.database().jdbc()} once
-     * they have moved.
-     */
-    @Deprecated(forRemoval = true)
-    public OverviewReader(javax.sql.DataSource dataSource, Supplier<PlatformFigures> platform, Supplier<List<Alert>> recentAlerts,
-                          double divergenceThreshold, Clock clock) {
-        this(new Jdbc(dataSource), platform, recentAlerts, divergenceThreshold, clock);
-    }
-
-    /**
      * Reads every figure now, if {@code by} may see the overview.
      *
      * @throws EngineException when PostgreSQL cannot answer
