@@ -136,11 +136,11 @@ public final class IntegrityEngine implements AutoCloseable {
         SagaSettings sagaSettings = SagaSettings.defaults().withLease(config.sagaLease())
                 .withRecoveryInterval(config.sagaRecoveryInterval());
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
-        this.audit = new AuditTrail(database.dataSource(), json);
-        this.auditReader = new AuditReader(database.dataSource(), json);
+        this.audit = new AuditTrail(database.jdbc(), json);
+        this.auditReader = new AuditReader(database.jdbc(), json);
         this.alertLog = new AlertLog(database.dataSource(), instanceId, clock);
         alerts.addSink(alertLog);
-        this.accounts = new AccountService(database.dataSource(), audit, PasswordHasher.DEFAULT, clock,
+        this.accounts = new AccountService(database.jdbc(), audit, PasswordHasher.DEFAULT, clock,
                 config.consoleLockoutAttempts(), config.consoleLockoutDuration());
         this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock, (c, sagaId, action, actor, reason, from, to) ->
                 audit.record(c, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
@@ -161,7 +161,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
-        this.users = new UserDirectory(database.dataSource(), emails);
+        this.users = new UserDirectory(database.jdbc(), emails);
         this.repairs = new RepairService(database.dataSource(), json, audit, cacheCoordinator, sagas, cacheRebuilder,
                 cacheDivergence, clock, (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
         repairs.addDuplicateEmails(database.dataSource(), json, audit, cacheCoordinator,
