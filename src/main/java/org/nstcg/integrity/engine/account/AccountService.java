@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
+import org.nstcg.integrity.engine.account.AccountStore.StoredAccount;
 import org.nstcg.integrity.engine.store.Jdbc;
-import org.nstcg.integrity.engine.store.Row;
 import org.nstcg.integrity.engine.store.Tx;
 
 /**
@@ -31,11 +31,9 @@ public final class AccountService {
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
-    private static final long ADMIN_LOCK = 0x1C0_4CC7L;
-    private static final String COLUMNS = "id, username, display_name, role, disabled, locked_until, failed_attempts, "
-            + "created_at, created_by, last_sign_in_at";
 
     private final Jdbc jdbc;
+    private final AccountStore store = new AccountStore();
     private final AuditTrail audit;
     private final PasswordHasher hasher;
     private final Clock clock;
@@ -55,7 +53,7 @@ public final class AccountService {
 
     /** Whether any account exists; when none does, the console asks for the first administrator. */
     public boolean hasAccounts() {
-        return jdbc.read("read the console accounts", tx -> tx.single("SELECT EXISTS (SELECT 1 FROM console_accounts)", r -> r.getBoolean(1)));
+        return jdbc.read("read the console accounts", store::hasAccounts);
     }
 
     /** Creates the first administrator; refused once any account exists (no default password anywhere). */
@@ -67,11 +65,11 @@ public final class AccountService {
         }
         String hash = hasher.hash(password);
         return jdbc.inTransaction("create the first administrator", tx -> {
-            lockAdministrators(tx);
-            if (tx.single("SELECT EXISTS (SELECT 1 FROM console_accounts)", r -> r.getBoolean(1))) {
+            store.lockAdministrators(tx);
+            if (store.hasAccounts(tx)) {
                 return new AccountResult.Refused("The console already has accounts; sign in, or ask an administrator for one.");
             }
-            Account account = insert(tx, name, displayName.strip(), Role.ADMINISTRATOR, hash, name);
+            Account account = store.insert(tx, name, displayName.strip(), Role.ADMINISTRATOR, hash, name, clock.instant());
             audit.record(tx, AuditEvent.of(name, "account.created").target("account", name)
                     .states(null, describe(account)).details("first administrator"));
             return new AccountResult.Done(account);
@@ -103,8 +101,7 @@ public final class AccountService {
             return new SignInOutcome.Disabled();
         }
         return jdbc.inTransaction("record the sign-in", tx -> {
-            tx.update("UPDATE console_accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ? WHERE id = ?",
-                    now, stored.account().id());
+            store.signedIn(tx, stored.account().id(), now);
             audit.record(tx, AuditEvent.of(name, "console.sign_in").target("account", name)
                     .details("role " + stored.account().role().title()));
             Account a = stored.account();
@@ -115,17 +112,10 @@ public final class AccountService {
     private SignInOutcome countFailure(Account account, Instant now) {
         return jdbc.inTransaction("count the failed sign-in", tx -> {
             Instant lockedUntil = null;
-            int attempts = tx.single("""
-                    UPDATE console_accounts
-                       SET failed_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN 1
-                                                  ELSE failed_attempts + 1 END,
-                           locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN NULL
-                                               ELSE locked_until END
-                     WHERE id = ?
-                 RETURNING failed_attempts""", r -> r.getInt(1), now, now, account.id());
+            int attempts = store.countFailure(tx, account.id(), now);
             if (attempts >= lockoutAttempts) {
                 lockedUntil = now.plus(lockoutDuration);
-                tx.update("UPDATE console_accounts SET locked_until = ? WHERE id = ?", lockedUntil, account.id());
+                store.lockUntil(tx, account.id(), lockedUntil);
             }
             audit.record(tx, AuditEvent.of(account.username(), "console.sign_in_failed").target("account", account.username())
                     .details("wrong password, attempt " + attempts + " of " + lockoutAttempts));
@@ -146,8 +136,7 @@ public final class AccountService {
     /** Every account, by username, if {@code by} may manage accounts. */
     public List<Account> list(Actor by) {
         by.authorize(Permission.MANAGE_ACCOUNTS);
-        return jdbc.read("list the console accounts",
-                tx -> tx.list("SELECT " + COLUMNS + " FROM console_accounts ORDER BY username", AccountService::account));
+        return jdbc.read("list the console accounts", store::list);
     }
 
     /** Creates an account; administrators only. */
@@ -163,10 +152,10 @@ public final class AccountService {
         }
         String hash = hasher.hash(password);
         return jdbc.inTransaction("create the account", tx -> {
-            if (find(tx, name).isPresent()) {
+            if (store.find(tx, name).isPresent()) {
                 return new AccountResult.Invalid("username", "The username " + name + " is taken; choose another.");
             }
-            Account account = insert(tx, name, displayName.strip(), role, hash, actor);
+            Account account = store.insert(tx, name, displayName.strip(), role, hash, actor, clock.instant());
             audit.record(tx, AuditEvent.of(actor, "account.created").target("account", name).states(null, describe(account)));
             return new AccountResult.Done(account);
         });
@@ -180,10 +169,10 @@ public final class AccountService {
         }
         return change(actor, username, "account.role_changed", (tx, before) -> {
             if (before.role() == Role.ADMINISTRATOR && role != Role.ADMINISTRATOR && !before.disabled()
-                    && activeAdministrators(tx) <= 1) {
+                    && store.activeAdministrators(tx) <= 1) {
                 return Optional.of("That would leave no active administrator; make someone else an administrator first.");
             }
-            tx.update("UPDATE console_accounts SET role = ? WHERE id = ?", role.name(), before.id());
+            store.setRole(tx, before.id(), role);
             return Optional.empty();
         });
     }
@@ -195,10 +184,10 @@ public final class AccountService {
             if (disabled && before.username().equals(actor)) {
                 return Optional.of("You cannot disable your own account while signed in with it.");
             }
-            if (disabled && before.role() == Role.ADMINISTRATOR && !before.disabled() && activeAdministrators(tx) <= 1) {
+            if (disabled && before.role() == Role.ADMINISTRATOR && !before.disabled() && store.activeAdministrators(tx) <= 1) {
                 return Optional.of("That would leave no active administrator; make someone else an administrator first.");
             }
-            tx.update("UPDATE console_accounts SET disabled = ? WHERE id = ?", disabled, before.id());
+            store.setDisabled(tx, before.id(), disabled);
             return Optional.empty();
         });
     }
@@ -213,8 +202,7 @@ public final class AccountService {
         }
         String hash = hasher.hash(password);
         return change(actor, name, "account.password_reset", (tx, before) -> {
-            tx.update("UPDATE console_accounts SET password_hash = ?, password_changed_at = now(), failed_attempts = 0, "
-                    + "locked_until = NULL WHERE id = ?", hash, before.id());
+            store.resetPassword(tx, before.id(), hash);
             return Optional.empty();
         });
     }
@@ -223,7 +211,7 @@ public final class AccountService {
     public AccountResult unlock(Actor by, String username) {
         String actor = by.authorize(Permission.MANAGE_ACCOUNTS);
         return change(actor, username, "account.unlocked", (tx, before) -> {
-            tx.update("UPDATE console_accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?", before.id());
+            store.unlock(tx, before.id());
             return Optional.empty();
         });
     }
@@ -241,7 +229,7 @@ public final class AccountService {
         }
         String hash = hasher.hash(password);
         return change(session.username(), session.username(), "account.password_changed", (tx, before) -> {
-            tx.update("UPDATE console_accounts SET password_hash = ?, password_changed_at = now() WHERE id = ?", hash, before.id());
+            store.changePassword(tx, before.id(), hash);
             return Optional.empty();
         });
     }
@@ -295,9 +283,6 @@ public final class AccountService {
 
     // --- storage ----------------------------------------------------------------------------------------------
 
-    private record StoredAccount(Account account, String hash) {
-    }
-
     @FunctionalInterface
     private interface Change {
         /** Applies the change to the row; returns why it is refused, if it is. */
@@ -318,8 +303,8 @@ public final class AccountService {
         String name = normaliseUsername(username);
         try {
             return jdbc.inTransaction("change the account", tx -> {
-                lockAdministrators(tx);
-                Optional<StoredAccount> before = find(tx, name);
+                store.lockAdministrators(tx);
+                Optional<StoredAccount> before = store.find(tx, name);
                 if (before.isEmpty()) {
                     return new AccountResult.Invalid("username", "There is no account " + name + ".");
                 }
@@ -327,7 +312,7 @@ public final class AccountService {
                 if (refused.isPresent()) {
                     throw new Refusal(new AccountResult.Refused(refused.get()));
                 }
-                Account after = find(tx, name).orElseThrow().account();
+                Account after = store.find(tx, name).orElseThrow().account();
                 audit.record(tx, AuditEvent.of(actor, action).target("account", name)
                         .states(describe(before.get().account()), describe(after)));
                 return new AccountResult.Done(after);
@@ -342,35 +327,7 @@ public final class AccountService {
                 .put("role", a.role().name()).put("disabled", a.disabled()).put("locked", a.lockedAt(clock.instant()));
     }
 
-    private static void lockAdministrators(Tx tx) {
-        tx.single("SELECT pg_advisory_xact_lock(?)", r -> true, ADMIN_LOCK);
-    }
-
-    private static int activeAdministrators(Tx tx) {
-        return tx.single("SELECT count(*) FROM console_accounts WHERE role = 'ADMINISTRATOR' AND NOT disabled", r -> r.getInt(1));
-    }
-
-    private Account insert(Tx tx, String username, String displayName, Role role, String hash, String createdBy) {
-        Instant now = clock.instant();
-        return tx.single("INSERT INTO console_accounts (username, display_name, role, "
-                + "password_hash, created_by, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS,
-                AccountService::account, username, displayName, role.name(), hash, createdBy, now, now);
-    }
-
     private Optional<StoredAccount> find(String username) {
-        return jdbc.read("read the console account", tx -> find(tx, username));
-    }
-
-    private static Optional<StoredAccount> find(Tx tx, String username) {
-        return tx.first("SELECT " + COLUMNS + ", password_hash FROM console_accounts WHERE username = ?",
-                r -> new StoredAccount(account(r), r.getString("password_hash")), username);
-    }
-
-    private static Account account(Row r) {
-        return new Account(r.getLong("id"), r.getString("username"), r.getString("display_name"),
-                Role.valueOf(r.getString("role")), r.getBoolean("disabled"),
-                Optional.ofNullable(r.getInstant("locked_until")), r.getInt("failed_attempts"),
-                r.getInstant("created_at"), r.getString("created_by"),
-                Optional.ofNullable(r.getInstant("last_sign_in_at")));
+        return jdbc.read("read the console account", tx -> store.find(tx, username));
     }
 }

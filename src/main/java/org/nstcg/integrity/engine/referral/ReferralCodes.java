@@ -40,8 +40,8 @@ public final class ReferralCodes {
         } catch (RuntimeException e) {
             throw e; // a StoreException already says what failed
         } catch (Exception e) {
-            // Transitional: RegistrationStore.findReferrer still declares SQLException until that store runs on Tx;
-            // catching Exception keeps this class free of java.sql and compiles either way.
+            // Transitional: RegistrationStore.findReferrer still declares the driver's checked exception until that
+            // store runs on Tx; catching Exception keeps this class off the JDBC API and compiles either way.
             throw new EngineException("PostgreSQL could not look the referral code up: " + e.getMessage(), e);
         }
         return owner.map(o -> new ReferralCheck.Known(o.code(), o));
