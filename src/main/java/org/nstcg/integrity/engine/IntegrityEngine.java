@@ -55,6 +55,7 @@ import org.nstcg.integrity.engine.store.Database;
 import org.nstcg.integrity.engine.store.DatabaseSettings;
 import org.nstcg.integrity.engine.store.EmbeddedDatabases;
 import org.nstcg.integrity.engine.store.EngineSecrets;
+import org.nstcg.integrity.engine.store.LegacyImportStore;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.nstcg.integrity.engine.store.RegistrationStore;
@@ -141,11 +142,11 @@ public final class IntegrityEngine implements AutoCloseable {
         SagaSettings sagaSettings = SagaSettings.defaults().withLease(config.sagaLease())
                 .withRecoveryInterval(config.sagaRecoveryInterval());
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
-        this.audit = new AuditTrail(database.dataSource(), json);
-        this.auditReader = new AuditReader(database.dataSource(), json);
+        this.audit = new AuditTrail(database.jdbc(), json);
+        this.auditReader = new AuditReader(database.jdbc(), json);
         this.alertLog = new AlertLog(database.jdbc(), instanceId, clock);
         alerts.addSink(alertLog);
-        this.accounts = new AccountService(database.dataSource(), audit, PasswordHasher.DEFAULT, clock,
+        this.accounts = new AccountService(database.jdbc(), audit, PasswordHasher.DEFAULT, clock,
                 config.consoleLockoutAttempts(), config.consoleLockoutDuration());
         this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock, (c, sagaId, action, actor, reason, from, to) ->
                 audit.record(c, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
@@ -166,11 +167,11 @@ public final class IntegrityEngine implements AutoCloseable {
         this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
-        this.users = new UserDirectory(database.dataSource(), emails);
+        this.users = new UserDirectory(database.jdbc(), emails);
         this.overview = new OverviewReader(database.jdbc(), this::figures,
                 () -> alertLog.since(clock.instant().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
                 cacheDivergence.threshold(), clock);
-        this.repairs = new RepairService(database.jdbc(), new org.nstcg.integrity.engine.store.LegacyImportStore(database.dataSource()),
+        this.repairs = new RepairService(database.jdbc(), new LegacyImportStore(database.jdbc()),
                 json, audit, cacheCoordinator, sagas, cacheRebuilder, cacheDivergence, clock,
                 (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
         repairs.addDuplicateEmails(database.jdbc(), json, audit, cacheCoordinator,

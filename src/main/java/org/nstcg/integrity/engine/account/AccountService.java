@@ -1,24 +1,18 @@
 package org.nstcg.integrity.engine.account;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
-import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.account.AccountStore.StoredAccount;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.Tx;
 
 /**
  * Console accounts: first-administrator setup, sign-in with lock-out, and the administrator's account management.
@@ -37,11 +31,9 @@ public final class AccountService {
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
-    private static final long ADMIN_LOCK = 0x1C0_4CC7L;
-    private static final String COLUMNS = "id, username, display_name, role, disabled, locked_until, failed_attempts, "
-            + "created_at, created_by, last_sign_in_at";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
+    private final AccountStore store = new AccountStore();
     private final AuditTrail audit;
     private final PasswordHasher hasher;
     private final Clock clock;
@@ -49,9 +41,9 @@ public final class AccountService {
     private final Duration lockoutDuration;
     private final ObjectMapper json = new ObjectMapper();
 
-    public AccountService(DataSource dataSource, AuditTrail audit, PasswordHasher hasher, Clock clock, int lockoutAttempts,
+    public AccountService(Jdbc jdbc, AuditTrail audit, PasswordHasher hasher, Clock clock, int lockoutAttempts,
                           Duration lockoutDuration) {
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.audit = audit;
         this.hasher = hasher;
         this.clock = clock;
@@ -61,13 +53,7 @@ public final class AccountService {
 
     /** Whether any account exists; when none does, the console asks for the first administrator. */
     public boolean hasAccounts() {
-        return query("read the console accounts", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM console_accounts)");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        });
+        return jdbc.read("read the console accounts", store::hasAccounts);
     }
 
     /** Creates the first administrator; refused once any account exists (no default password anywhere). */
@@ -78,17 +64,13 @@ public final class AccountService {
             return invalid.get();
         }
         String hash = hasher.hash(password);
-        return transaction("create the first administrator", c -> {
-            lockAdministrators(c);
-            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM console_accounts)");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    return new AccountResult.Refused("The console already has accounts; sign in, or ask an administrator for one.");
-                }
+        return jdbc.inTransaction("create the first administrator", tx -> {
+            store.lockAdministrators(tx);
+            if (store.hasAccounts(tx)) {
+                return new AccountResult.Refused("The console already has accounts; sign in, or ask an administrator for one.");
             }
-            Account account = insert(c, name, displayName.strip(), Role.ADMINISTRATOR, hash, name);
-            audit.record(c, AuditEvent.of(name, "account.created").target("account", name)
+            Account account = store.insert(tx, name, displayName.strip(), Role.ADMINISTRATOR, hash, name, clock.instant());
+            audit.record(tx, AuditEvent.of(name, "account.created").target("account", name)
                     .states(null, describe(account)).details("first administrator"));
             return new AccountResult.Done(account);
         });
@@ -118,14 +100,9 @@ public final class AccountService {
             audit.record(AuditEvent.of(name, "console.sign_in_refused").target("account", name).details("account disabled"));
             return new SignInOutcome.Disabled();
         }
-        return transaction("record the sign-in", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE console_accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ? WHERE id = ?")) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setLong(2, stored.account().id());
-                ps.executeUpdate();
-            }
-            audit.record(c, AuditEvent.of(name, "console.sign_in").target("account", name)
+        return jdbc.inTransaction("record the sign-in", tx -> {
+            store.signedIn(tx, stored.account().id(), now);
+            audit.record(tx, AuditEvent.of(name, "console.sign_in").target("account", name)
                     .details("role " + stored.account().role().title()));
             Account a = stored.account();
             return new SignInOutcome.SignedIn(new Session(this, a.id(), a.username(), a.displayName(), a.role(), now));
@@ -133,37 +110,17 @@ public final class AccountService {
     }
 
     private SignInOutcome countFailure(Account account, Instant now) {
-        return transaction("count the failed sign-in", c -> {
+        return jdbc.inTransaction("count the failed sign-in", tx -> {
             Instant lockedUntil = null;
-            int attempts;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE console_accounts
-                       SET failed_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN 1
-                                                  ELSE failed_attempts + 1 END,
-                           locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN NULL
-                                               ELSE locked_until END
-                     WHERE id = ?
-                 RETURNING failed_attempts""")) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setTimestamp(2, Timestamp.from(now));
-                ps.setLong(3, account.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    attempts = rs.getInt(1);
-                }
-            }
+            int attempts = store.countFailure(tx, account.id(), now);
             if (attempts >= lockoutAttempts) {
                 lockedUntil = now.plus(lockoutDuration);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE console_accounts SET locked_until = ? WHERE id = ?")) {
-                    ps.setTimestamp(1, Timestamp.from(lockedUntil));
-                    ps.setLong(2, account.id());
-                    ps.executeUpdate();
-                }
+                store.lockUntil(tx, account.id(), lockedUntil);
             }
-            audit.record(c, AuditEvent.of(account.username(), "console.sign_in_failed").target("account", account.username())
+            audit.record(tx, AuditEvent.of(account.username(), "console.sign_in_failed").target("account", account.username())
                     .details("wrong password, attempt " + attempts + " of " + lockoutAttempts));
             if (lockedUntil != null) {
-                audit.record(c, AuditEvent.of(account.username(), "account.locked").target("account", account.username())
+                audit.record(tx, AuditEvent.of(account.username(), "account.locked").target("account", account.username())
                         .details(attempts + " failed sign-ins in a row; locked until " + lockedUntil));
                 return new SignInOutcome.LockedOut(lockedUntil);
             }
@@ -179,16 +136,7 @@ public final class AccountService {
     /** Every account, by username, if {@code by} may manage accounts. */
     public List<Account> list(Actor by) {
         by.authorize(Permission.MANAGE_ACCOUNTS);
-        return query("list the console accounts", c -> {
-            List<Account> accounts = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM console_accounts ORDER BY username");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    accounts.add(account(rs));
-                }
-            }
-            return accounts;
-        });
+        return jdbc.read("list the console accounts", store::list);
     }
 
     /** Creates an account; administrators only. */
@@ -203,12 +151,12 @@ public final class AccountService {
             return new AccountResult.Invalid("role", "Choose a role: Administrator, Support or Operator.");
         }
         String hash = hasher.hash(password);
-        return transaction("create the account", c -> {
-            if (find(c, name).isPresent()) {
+        return jdbc.inTransaction("create the account", tx -> {
+            if (store.find(tx, name).isPresent()) {
                 return new AccountResult.Invalid("username", "The username " + name + " is taken; choose another.");
             }
-            Account account = insert(c, name, displayName.strip(), role, hash, actor);
-            audit.record(c, AuditEvent.of(actor, "account.created").target("account", name).states(null, describe(account)));
+            Account account = store.insert(tx, name, displayName.strip(), role, hash, actor, clock.instant());
+            audit.record(tx, AuditEvent.of(actor, "account.created").target("account", name).states(null, describe(account)));
             return new AccountResult.Done(account);
         });
     }
@@ -219,12 +167,12 @@ public final class AccountService {
         if (role == null) {
             return new AccountResult.Invalid("role", "Choose a role: Administrator, Support or Operator.");
         }
-        return change(actor, username, "account.role_changed", (c, before) -> {
+        return change(actor, username, "account.role_changed", (tx, before) -> {
             if (before.role() == Role.ADMINISTRATOR && role != Role.ADMINISTRATOR && !before.disabled()
-                    && activeAdministrators(c) <= 1) {
+                    && store.activeAdministrators(tx) <= 1) {
                 return Optional.of("That would leave no active administrator; make someone else an administrator first.");
             }
-            update(c, "UPDATE console_accounts SET role = ? WHERE id = ?", role.name(), before.id());
+            store.setRole(tx, before.id(), role);
             return Optional.empty();
         });
     }
@@ -232,14 +180,14 @@ public final class AccountService {
     /** Disables or re-enables an account; an administrator cannot disable themselves or the last administrator. */
     public AccountResult setDisabled(Actor by, String username, boolean disabled) {
         String actor = by.authorize(Permission.MANAGE_ACCOUNTS);
-        return change(actor, username, disabled ? "account.disabled" : "account.enabled", (c, before) -> {
+        return change(actor, username, disabled ? "account.disabled" : "account.enabled", (tx, before) -> {
             if (disabled && before.username().equals(actor)) {
                 return Optional.of("You cannot disable your own account while signed in with it.");
             }
-            if (disabled && before.role() == Role.ADMINISTRATOR && !before.disabled() && activeAdministrators(c) <= 1) {
+            if (disabled && before.role() == Role.ADMINISTRATOR && !before.disabled() && store.activeAdministrators(tx) <= 1) {
                 return Optional.of("That would leave no active administrator; make someone else an administrator first.");
             }
-            update(c, "UPDATE console_accounts SET disabled = ? WHERE id = ?", disabled, before.id());
+            store.setDisabled(tx, before.id(), disabled);
             return Optional.empty();
         });
     }
@@ -253,9 +201,8 @@ public final class AccountService {
             return new AccountResult.Invalid("password", weak.get());
         }
         String hash = hasher.hash(password);
-        return change(actor, name, "account.password_reset", (c, before) -> {
-            update(c, "UPDATE console_accounts SET password_hash = ?, password_changed_at = now(), failed_attempts = 0, "
-                    + "locked_until = NULL WHERE id = ?", hash, before.id());
+        return change(actor, name, "account.password_reset", (tx, before) -> {
+            store.resetPassword(tx, before.id(), hash);
             return Optional.empty();
         });
     }
@@ -263,8 +210,8 @@ public final class AccountService {
     /** Lifts a lock-out before it expires. */
     public AccountResult unlock(Actor by, String username) {
         String actor = by.authorize(Permission.MANAGE_ACCOUNTS);
-        return change(actor, username, "account.unlocked", (c, before) -> {
-            update(c, "UPDATE console_accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?", before.id());
+        return change(actor, username, "account.unlocked", (tx, before) -> {
+            store.unlock(tx, before.id());
             return Optional.empty();
         });
     }
@@ -281,8 +228,8 @@ public final class AccountService {
             return new AccountResult.Invalid("password", weak.get());
         }
         String hash = hasher.hash(password);
-        return change(session.username(), session.username(), "account.password_changed", (c, before) -> {
-            update(c, "UPDATE console_accounts SET password_hash = ?, password_changed_at = now() WHERE id = ?", hash, before.id());
+        return change(session.username(), session.username(), "account.password_changed", (tx, before) -> {
+            store.changePassword(tx, before.id(), hash);
             return Optional.empty();
         });
     }
@@ -336,38 +283,43 @@ public final class AccountService {
 
     // --- storage ----------------------------------------------------------------------------------------------
 
-    private record StoredAccount(Account account, String hash) {
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     @FunctionalInterface
     private interface Change {
         /** Applies the change to the row; returns why it is refused, if it is. */
-        Optional<String> apply(Connection c, Account before) throws SQLException;
+        Optional<String> apply(Tx tx, Account before);
+    }
+
+    /** Carries a refusal out of a transaction, so that the transaction is rolled back rather than committed. */
+    private static final class Refusal extends RuntimeException {
+        private final AccountResult result;
+
+        Refusal(AccountResult result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
     }
 
     private AccountResult change(String actor, String username, String action, Change change) {
         String name = normaliseUsername(username);
-        return transaction("change the account", c -> {
-            lockAdministrators(c);
-            Optional<StoredAccount> before = find(c, name);
-            if (before.isEmpty()) {
-                return new AccountResult.Invalid("username", "There is no account " + name + ".");
-            }
-            Optional<String> refused = change.apply(c, before.get().account());
-            if (refused.isPresent()) {
-                c.rollback();
-                return new AccountResult.Refused(refused.get());
-            }
-            Account after = find(c, name).orElseThrow().account();
-            audit.record(c, AuditEvent.of(actor, action).target("account", name)
-                    .states(describe(before.get().account()), describe(after)));
-            return new AccountResult.Done(after);
-        });
+        try {
+            return jdbc.inTransaction("change the account", tx -> {
+                store.lockAdministrators(tx);
+                Optional<StoredAccount> before = store.find(tx, name);
+                if (before.isEmpty()) {
+                    return new AccountResult.Invalid("username", "There is no account " + name + ".");
+                }
+                Optional<String> refused = change.apply(tx, before.get().account());
+                if (refused.isPresent()) {
+                    throw new Refusal(new AccountResult.Refused(refused.get()));
+                }
+                Account after = store.find(tx, name).orElseThrow().account();
+                audit.record(tx, AuditEvent.of(actor, action).target("account", name)
+                        .states(describe(before.get().account()), describe(after)));
+                return new AccountResult.Done(after);
+            });
+        } catch (Refusal r) {
+            return r.result;
+        }
     }
 
     private com.fasterxml.jackson.databind.node.ObjectNode describe(Account a) {
@@ -375,97 +327,7 @@ public final class AccountService {
                 .put("role", a.role().name()).put("disabled", a.disabled()).put("locked", a.lockedAt(clock.instant()));
     }
 
-    private static void lockAdministrators(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            ps.setLong(1, ADMIN_LOCK);
-            ps.execute();
-        }
-    }
-
-    private static int activeAdministrators(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM console_accounts WHERE role = 'ADMINISTRATOR' AND NOT disabled");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    private Account insert(Connection c, String username, String displayName, Role role, String hash, String createdBy)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO console_accounts (username, display_name, role, "
-                + "password_hash, created_by, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
-            Timestamp now = Timestamp.from(clock.instant());
-            ps.setString(1, username);
-            ps.setString(2, displayName);
-            ps.setString(3, role.name());
-            ps.setString(4, hash);
-            ps.setString(5, createdBy);
-            ps.setTimestamp(6, now);
-            ps.setTimestamp(7, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return account(rs);
-            }
-        }
-    }
-
     private Optional<StoredAccount> find(String username) {
-        return query("read the console account", c -> find(c, username));
-    }
-
-    private static Optional<StoredAccount> find(Connection c, String username) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", password_hash FROM console_accounts WHERE username = ?")) {
-            ps.setString(1, username);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new StoredAccount(account(rs), rs.getString("password_hash"))) : Optional.empty();
-            }
-        }
-    }
-
-    private static Account account(ResultSet rs) throws SQLException {
-        Timestamp locked = rs.getTimestamp("locked_until");
-        Timestamp last = rs.getTimestamp("last_sign_in_at");
-        return new Account(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"),
-                Role.valueOf(rs.getString("role")), rs.getBoolean("disabled"),
-                Optional.ofNullable(locked).map(Timestamp::toInstant), rs.getInt("failed_attempts"),
-                rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"),
-                Optional.ofNullable(last).map(Timestamp::toInstant));
-    }
-
-    private <T> T query(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new EngineException("Cannot " + what + " (" + ConnectionFailures.reason(e) + ").", e);
-        }
-    }
-
-    private <T> T transaction(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (Throwable t) {
-                c.rollback();
-                throw t;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new EngineException("Cannot " + what + " (" + ConnectionFailures.reason(e) + ").", e);
-        }
+        return jdbc.read("read the console account", tx -> store.find(tx, username));
     }
 }

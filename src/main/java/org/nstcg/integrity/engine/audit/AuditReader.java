@@ -3,19 +3,14 @@ package org.nstcg.integrity.engine.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.Row;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -24,11 +19,11 @@ import org.nstcg.integrity.engine.support.EngineException;
  */
 public final class AuditReader {
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final ObjectMapper json;
 
-    public AuditReader(DataSource dataSource, ObjectMapper json) {
-        this.dataSource = dataSource;
+    public AuditReader(Jdbc jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
         this.json = json;
     }
 
@@ -47,24 +42,13 @@ public final class AuditReader {
                 + " (SELECT CASE WHEN hash <> recomputed THEN 'changed' ELSE 'unlinked' END FROM c"
                 + "   WHERE hash <> recomputed OR prev_hash <> coalesce(expected_prev, ?) ORDER BY id LIMIT 1),"
                 + " (SELECT id FROM c ORDER BY id DESC LIMIT 1), (SELECT hash FROM c ORDER BY id DESC LIMIT 1)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, AuditTrail.GENESIS);
-            ps.setString(2, AuditTrail.GENESIS);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long count = rs.getLong(1);
-                long bad = rs.getLong(2);
-                Optional<Long> firstBad = rs.wasNull() ? Optional.empty() : Optional.of(bad);
-                Optional<String> problem = Optional.ofNullable(rs.getString(3)).map(kind -> kind.equals("changed")
-                        ? "its content no longer matches its hash: it was changed after it was written"
-                        : "it does not link to the entry before it: an entry before it was removed, inserted or changed");
-                long head = rs.getLong(4);
-                Optional<Long> headId = rs.wasNull() ? Optional.empty() : Optional.of(head);
-                return new AuditVerification(count, firstBad, problem, headId, Optional.ofNullable(rs.getString(5)));
-            }
-        } catch (SQLException e) {
-            throw unreadable(e);
-        }
+        return read(tx -> tx.single(sql, r -> {
+            Optional<String> problem = Optional.ofNullable(r.getString(3)).map(kind -> kind.equals("changed")
+                    ? "its content no longer matches its hash: it was changed after it was written"
+                    : "it does not link to the entry before it: an entry before it was removed, inserted or changed");
+            return new AuditVerification(r.getLong(1), Optional.ofNullable(r.getLongOrNull(2)), problem,
+                    Optional.ofNullable(r.getLongOrNull(4)), Optional.ofNullable(r.getString(5)));
+        }, AuditTrail.GENESIS, AuditTrail.GENESIS));
     }
 
     /**
@@ -106,31 +90,27 @@ public final class AuditReader {
         });
         query.from().ifPresent(t -> {
             sql.append(" AND occurred_at >= ?");
-            args.add(Timestamp.from(t));
+            args.add(t);
         });
         query.to().ifPresent(t -> {
             sql.append(" AND occurred_at < ?");
-            args.add(Timestamp.from(t));
+            args.add(t);
         });
         after.ifPresent(cursor -> {
             // "occurred_at <= ?" alone can use the time indexes; the OR breaks ties between entries of the same instant.
             sql.append(" AND occurred_at <= ? AND (occurred_at < ? OR id < ?)");
-            args.add(Timestamp.from(cursor.occurredAt()));
-            args.add(Timestamp.from(cursor.occurredAt()));
+            args.add(cursor.occurredAt());
+            args.add(cursor.occurredAt());
             args.add(cursor.id());
         });
         sql.append(" ORDER BY occurred_at DESC, id DESC LIMIT ").append(size + 1);
-        try {
-            List<AuditEntry> rows = query(sql.toString(), args);
-            if (rows.size() <= size) {
-                return new AuditPage(rows, Optional.empty());
-            }
-            List<AuditEntry> page = List.copyOf(rows.subList(0, size));
-            AuditEntry last = page.get(size - 1);
-            return new AuditPage(page, Optional.of(new AuditPage.Cursor(last.occurredAt(), last.id())));
-        } catch (SQLException e) {
-            throw unreadable(e);
+        List<AuditEntry> rows = query(sql.toString(), args);
+        if (rows.size() <= size) {
+            return new AuditPage(rows, Optional.empty());
         }
+        List<AuditEntry> page = List.copyOf(rows.subList(0, size));
+        AuditEntry last = page.get(size - 1);
+        return new AuditPage(page, Optional.of(new AuditPage.Cursor(last.occurredAt(), last.id())));
     }
 
     /**
@@ -140,11 +120,7 @@ public final class AuditReader {
      */
     public Optional<AuditEntry> entry(Actor by, long id) {
         by.authorize(Permission.VIEW_AUDIT);
-        try {
-            return query(COLUMNS + " WHERE id = ?", List.of(id)).stream().findFirst();
-        } catch (SQLException e) {
-            throw unreadable(e);
-        }
+        return query(COLUMNS + " WHERE id = ?", List.of(id)).stream().findFirst();
     }
 
     private static final String COLUMNS = "SELECT id, occurred_at, actor, action, target_type, target_id, before_state,"
@@ -155,25 +131,14 @@ public final class AuditReader {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
-    private List<AuditEntry> query(String sql, List<Object> args) throws SQLException {
-        List<AuditEntry> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(entry(rs));
-                }
-            }
-        }
-        return out;
+    private List<AuditEntry> query(String sql, List<Object> args) {
+        return read(tx -> tx.list(sql, this::entry, args.toArray()));
     }
 
-    private AuditEntry entry(ResultSet rs) throws SQLException {
-        return new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6)), parse(rs.getString(7)),
-                parse(rs.getString(8)), Optional.ofNullable(rs.getString(9)), rs.getString(10), rs.getString(11));
+    private AuditEntry entry(Row r) {
+        return new AuditEntry(r.getLong(1), r.getInstant(2), r.getString(3), r.getString(4),
+                Optional.ofNullable(r.getString(5)), Optional.ofNullable(r.getString(6)), parse(r.getString(7)),
+                parse(r.getString(8)), Optional.ofNullable(r.getString(9)), r.getString(10), r.getString(11));
     }
 
     /** Entries newest first, optionally only one actor's, one action's, or one target's. */
@@ -197,14 +162,10 @@ public final class AuditReader {
         });
         since.ifPresent(s -> {
             sql.append(" AND occurred_at >= ?");
-            args.add(Timestamp.from(s));
+            args.add(s);
         });
         sql.append(" ORDER BY id DESC LIMIT ").append(Math.max(1, Math.min(limit, 100_000)));
-        try {
-            return query(sql.toString(), args);
-        } catch (SQLException e) {
-            throw unreadable(e);
-        }
+        return query(sql.toString(), args);
     }
 
     private Optional<JsonNode> parse(String text) {
@@ -218,7 +179,8 @@ public final class AuditReader {
         }
     }
 
-    private static EngineException unreadable(SQLException e) {
-        return new EngineException("PostgreSQL could not read the audit trail (" + ConnectionFailures.reason(e) + ").", e);
+    /** Runs a read of the trail; a failure reads "Cannot read the audit trail in PostgreSQL (reason)." */
+    private <T> T read(Jdbc.Work<T> work) {
+        return jdbc.read("read the audit trail", work);
     }
 }

@@ -2,11 +2,8 @@ package org.nstcg.integrity.engine.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import javax.sql.DataSource;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
 
@@ -26,11 +23,11 @@ public final class AuditTrail {
     /** The previous hash of the first entry. */
     public static final String GENESIS = "0".repeat(64);
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final ObjectMapper json;
 
-    public AuditTrail(DataSource dataSource, ObjectMapper json) {
-        this.dataSource = dataSource;
+    public AuditTrail(Jdbc jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
         this.json = json;
     }
 
@@ -58,11 +55,6 @@ public final class AuditTrail {
      * @throws EngineException when PostgreSQL cannot record it
      */
     public long record(AuditEvent event) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            return record(c, event);
-        } catch (SQLException e) {
-            throw new EngineException("Cannot record '" + event.action() + "' in the audit trail (" + ConnectionFailures.reason(e) + ").", e);
-        }
+        return jdbc.read("record '" + event.action() + "' in the audit trail", tx -> record(tx, event));
     }
 }

@@ -9,6 +9,7 @@ import org.nstcg.integrity.engine.email.EmailNormalizer;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.store.DuplicateStore;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.MergeStore;
 
 /** Legacy data and duplicates: the import of legacy users, duplicate detection, merge and unmerge. */
@@ -20,10 +21,11 @@ public final class Deduplication {
 
     public Deduplication(DataSource dataSource, EmailNormalizer emails, ReferralCodeGenerator codes, SagaOrchestrator orchestrator,
                          AuditTrail audit, CacheCoordinator cache, KnownMailboxes known, ObjectMapper json) {
-        this.importer = new LegacyImporter(dataSource, emails, codes, audit, cache, json);
-        this.finder = new DuplicateFinder(new DuplicateStore(dataSource));
+        Jdbc jdbc = new Jdbc(dataSource);
+        this.importer = new LegacyImporter(jdbc, emails, codes, audit, cache, json);
+        this.finder = new DuplicateFinder(new DuplicateStore(jdbc));
         MergeStore store = new MergeStore();
-        this.merges = new MergeService(dataSource, store, new MergeSaga(store, audit, cache, known, json), orchestrator, audit, cache,
+        this.merges = new MergeService(jdbc, store, new MergeSaga(store, audit, cache, known, json), orchestrator, audit, cache,
                 known, json);
     }
 

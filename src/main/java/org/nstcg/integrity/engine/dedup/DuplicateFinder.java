@@ -2,15 +2,12 @@ package org.nstcg.integrity.engine.dedup;
 
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Actor;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.DuplicateStore;
 import org.nstcg.integrity.engine.store.DuplicateStore.Person;
-import org.nstcg.integrity.engine.support.EngineException;
 
 /**
  * Finds duplicate users: exact (same normalised mailbox: held legacy rows and merged or archived history against
@@ -34,25 +31,21 @@ public final class DuplicateFinder {
     /** One page of exact duplicates, ordered by mailbox, if {@code by} may see duplicates. */
     public List<DuplicateCandidate> exact(Actor by, int offset, int limit) {
         by.authorize(Permission.VIEW_DUPLICATES);
-        try {
-            List<DuplicateCandidate> out = new ArrayList<>();
-            for (DuplicateStore.Exact e : store.exact(offset, limit)) {
-                List<String> reasons = new ArrayList<>();
-                reasons.add("same mailbox " + e.user().emailNormalized());
-                DuplicateCandidate.Party other;
-                if (e.legacyImport() != null) {
-                    other = new DuplicateCandidate.Party(null, e.legacyImport(), e.legacyLine(), e.other().email(), name(e.other()), "held");
-                    reasons.add("legacy row held at import: " + e.legacyReason());
-                } else {
-                    other = party(e.other());
-                    reasons.add("user " + e.other().id() + " is " + e.other().status());
-                }
-                out.add(new DuplicateCandidate(DuplicateCandidate.Kind.EXACT, party(e.user()), other, 1.0, reasons));
+        List<DuplicateCandidate> out = new ArrayList<>();
+        for (DuplicateStore.Exact e : store.exact(offset, limit)) {
+            List<String> reasons = new ArrayList<>();
+            reasons.add("same mailbox " + e.user().emailNormalized());
+            DuplicateCandidate.Party other;
+            if (e.legacyImport() != null) {
+                other = new DuplicateCandidate.Party(null, e.legacyImport(), e.legacyLine(), e.other().email(), name(e.other()), "held");
+                reasons.add("legacy row held at import: " + e.legacyReason());
+            } else {
+                other = party(e.other());
+                reasons.add("user " + e.other().id() + " is " + e.other().status());
             }
-            return out;
-        } catch (SQLException e) {
-            throw unavailable(e);
+            out.add(new DuplicateCandidate(DuplicateCandidate.Kind.EXACT, party(e.user()), other, 1.0, reasons));
         }
+        return out;
     }
 
     /** One page of likely duplicates among active users, best first, if {@code by} may see duplicates. */
@@ -62,20 +55,16 @@ public final class DuplicateFinder {
         Comparator<DuplicateCandidate> best = Comparator.comparingDouble(DuplicateCandidate::score).reversed()
                 .thenComparing(c -> c.left().userId()).thenComparing(c -> c.right().userId());
         PriorityQueue<DuplicateCandidate> heap = new PriorityQueue<>(best.reversed());
-        try {
-            store.candidates(MAX_BLOCK, c -> {
-                DuplicateScorer.Score s = DuplicateScorer.score(c.a(), c.b());
-                if (s.value() < DuplicateScorer.THRESHOLD) {
-                    return;
-                }
-                heap.add(new DuplicateCandidate(DuplicateCandidate.Kind.LIKELY, party(c.a()), party(c.b()), s.value(), s.reasons()));
-                if (heap.size() > keep) {
-                    heap.poll();
-                }
-            });
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        store.candidates(MAX_BLOCK, c -> {
+            DuplicateScorer.Score s = DuplicateScorer.score(c.a(), c.b());
+            if (s.value() < DuplicateScorer.THRESHOLD) {
+                return;
+            }
+            heap.add(new DuplicateCandidate(DuplicateCandidate.Kind.LIKELY, party(c.a()), party(c.b()), s.value(), s.reasons()));
+            if (heap.size() > keep) {
+                heap.poll();
+            }
+        });
         List<DuplicateCandidate> all = new ArrayList<>(heap);
         all.sort(best);
         return all.size() <= offset ? List.of() : all.subList(offset, all.size());
@@ -83,11 +72,7 @@ public final class DuplicateFinder {
 
     /** How many blocks and candidate pairs the likely search looks at, against n(n-1)/2. */
     public DuplicateStore.BlockStats blockStats() {
-        try {
-            return store.blockStats(MAX_BLOCK);
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        return store.blockStats(MAX_BLOCK);
     }
 
     private static DuplicateCandidate.Party party(Person p) {
@@ -96,9 +81,5 @@ public final class DuplicateFinder {
 
     private static String name(Person p) {
         return p.lastName() == null ? p.firstName() : p.firstName() + " " + p.lastName();
-    }
-
-    private static EngineException unavailable(SQLException e) {
-        return new EngineException("Cannot look for duplicates in PostgreSQL (" + ConnectionFailures.reason(e) + ").", e);
     }
 }

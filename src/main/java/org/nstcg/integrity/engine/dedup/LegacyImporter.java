@@ -6,21 +6,19 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditEvent;
@@ -29,12 +27,14 @@ import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.email.EmailNormalizer;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.LegacyImportStore;
 import org.nstcg.integrity.engine.store.LegacyImportStore.CopyText;
+import org.nstcg.integrity.engine.store.LegacyImportStore.StagingCopy;
+import org.nstcg.integrity.engine.store.StoreException;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
-import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +64,7 @@ public final class LegacyImporter {
     private static final int PROGRESS_EVERY = 5000;
     private static final int SEQUENCE_BLOCK = 1000;
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final LegacyImportStore store;
     private final EmailNormalizer emails;
     private final ReferralCodeGenerator codes;
@@ -72,10 +72,10 @@ public final class LegacyImporter {
     private final CacheCoordinator cache;
     private final ObjectMapper json;
 
-    public LegacyImporter(DataSource dataSource, EmailNormalizer emails, ReferralCodeGenerator codes, AuditTrail audit,
+    public LegacyImporter(Jdbc jdbc, EmailNormalizer emails, ReferralCodeGenerator codes, AuditTrail audit,
                           CacheCoordinator cache, ObjectMapper json) {
-        this.dataSource = dataSource;
-        this.store = new LegacyImportStore(dataSource);
+        this.jdbc = jdbc;
+        this.store = new LegacyImportStore(jdbc);
         this.emails = emails;
         this.codes = codes;
         this.audit = audit;
@@ -148,128 +148,134 @@ public final class LegacyImporter {
             throw new LegacyImportException("The file " + fileName + " is empty; its first line must be the header " + LegacyColumns.documentedHeader() + ".");
         }
         LegacyColumns.Layout layout = LegacyColumns.layout(header.get().fields());
-        List<ImportResult.BadRow> bad = new ArrayList<>();
-        long rows = 0;
-        long invalid = 0;
-        long reissued = 0;
-        Connection c = null;
         try {
-            c = dataSource.getConnection();
-            c.setAutoCommit(false);
-            long importId = store.createImport(c, fileName, actor);
-            CopyIn copy = store.beginCopy(c);
-            CopyText text = new CopyText();
-            long[][] sequence = {new long[0]};
-            int[] next = {0};
-            try {
-                Optional<CsvRecordReader.CsvRecord> rec;
-                while ((rec = csv.next()).isPresent()) {
-                    CsvRecordReader.CsvRecord r = rec.get();
-                    rows++;
-                    LegacyRow row = r.problem().map(p -> LegacyRow.unreadable(r.line(), p))
-                            .orElseGet(() -> LegacyRow.check(r.line(), r.fields(), layout, emails));
-                    text.field(importId).field(row.line()).field(row.email()).field(row.emailNormalized()).field(row.firstName())
-                            .field(row.lastName()).field(row.legacyCode());
-                    if (row.valid()) {
-                        String code;
-                        boolean fresh = row.storableCode().isEmpty();
-                        if (fresh) {
-                            // A blocked word skips sequence values, so a code may need more than one: the supplier
-                            // draws a new block whenever the current one runs out.
-                            code = codes.next(() -> {
-                                if (next[0] >= sequence[0].length) {
-                                    try {
-                                        sequence[0] = store.sequenceValues(SEQUENCE_BLOCK);
-                                    } catch (SQLException e) {
-                                        throw new IllegalStateException("cannot draw referral code sequence values: " + e.getMessage(), e);
-                                    }
-                                    next[0] = 0;
-                                }
-                                return sequence[0][next[0]++];
-                            }, row.firstName()).text();
-                            reissued++;
-                        } else {
-                            code = row.storableCode().get();
-                        }
-                        text.field(code).field(fresh).field(row.points()).field(row.referredByCode())
-                                .field(row.createdAt() == null ? null : row.createdAt().toString()).field("pending").field(null);
-                    } else {
-                        invalid++;
-                        if (bad.size() < REPORTED_ROWS) {
-                            bad.add(new ImportResult.BadRow(row.line(), row.problem().get()));
-                        }
-                        text.field(null).field(false).field(null).field(row.referredByCode()).field(null).field("invalid")
-                                .field(row.problem().get());
-                    }
-                    text.endRow();
-                    if (text.length() >= CHUNK) {
-                        byte[] b = text.drain();
-                        copy.writeToCopy(b, 0, b.length);
-                    }
-                    if (rows % PROGRESS_EVERY == 0) {
-                        progress.progress("Reading " + fileName + "…", rows, Math.max(rows, expectedRows));
-                    }
-                }
-                byte[] b = text.drain();
-                if (b.length > 0) {
-                    copy.writeToCopy(b, 0, b.length);
-                }
-                copy.endCopy();
-            } finally {
-                if (copy.isActive()) {
-                    copy.cancelCopy();
-                }
-            }
-            progress.progress("Reading " + fileName + "…", rows, rows);
-            long copied = System.nanoTime();
-            progress.step("Promoting the rows that collide with nothing…");
-            LegacyImportStore.Promotion p = store.promote(c, importId);
-            long promoted = System.nanoTime();
-            long imported = p.counts().getOrDefault("imported", 0);
-            long held = p.counts().getOrDefault("held", 0);
-            ObjectNode after = json.createObjectNode().put("file", fileName).put("rows", rows).put("imported", imported)
-                    .put("held", held).put("invalid", invalid).put("codesReissued", reissued)
-                    .put("referrersUnresolved", p.referrersUnresolved());
-            audit.record(c, AuditEvent.of(actor, "user.import").target("import", Long.toString(importId)).states(null, after)
-                    .details("imported " + imported + ", held " + held + ", bad " + invalid + " of " + rows + " rows of " + fileName));
-            progress.step("Committing (the database checks every profile against its ledger)…");
-            c.commit();
+            Staged staged = jdbc.inTransaction("import " + fileName, tx -> stageAndPromote(tx, actor, csv, layout, fileName, expectedRows, progress));
+            long imported = staged.promotion.counts().getOrDefault("imported", 0);
+            long held = staged.promotion.counts().getOrDefault("held", 0);
             log.info("Import {} of {} by {}: {} rows, {} imported, {} held, {} bad; read and copy {} ms, promotion {} ms, commit {} ms",
-                    importId, fileName, actor, rows, imported, held, invalid, (copied - started) / 1_000_000,
-                    (promoted - copied) / 1_000_000, (System.nanoTime() - promoted) / 1_000_000);
-            invalidate(p);
-            List<ImportResult.HeldRow> heldRows = store.held(importId, REPORTED_ROWS).stream()
+                    staged.importId, fileName, actor, staged.rows, imported, held, staged.invalid, (staged.copied - started) / 1_000_000,
+                    (staged.promoted - staged.copied) / 1_000_000, (System.nanoTime() - staged.promoted) / 1_000_000);
+            invalidate(staged.promotion);
+            List<ImportResult.HeldRow> heldRows = store.held(staged.importId, REPORTED_ROWS).stream()
                     .map(h -> new ImportResult.HeldRow(h.line(), h.email(), h.reason(), h.collidesWith())).toList();
-            return new ImportResult(importId, fileName, rows, imported, held, invalid,
-                    reissued - countReissuedNotImported(importId), p.referrersUnresolved(), List.copyOf(bad), heldRows,
-                    Duration.ofNanos(System.nanoTime() - started));
-        } catch (SQLException e) {
-            rollback(c);
-            throw new EngineException("The import of " + fileName + " failed and nothing was imported (" + ConnectionFailures.reason(e) + ").", e);
-        } catch (IOException | RuntimeException e) {
-            rollback(c);
-            throw e;
-        } finally {
-            if (c != null) {
-                try {
-                    c.setAutoCommit(true);
-                    c.close();
-                } catch (SQLException e) {
-                    log.debug("closing the import connection: {}", e.toString());
+            return new ImportResult(staged.importId, fileName, staged.rows, imported, held, staged.invalid,
+                    staged.reissued - countReissuedNotImported(staged.importId), staged.promotion.referrersUnresolved(),
+                    List.copyOf(staged.bad), heldRows, Duration.ofNanos(System.nanoTime() - started));
+        } catch (StoreException e) {
+            throw new EngineException("The import of " + fileName + " failed and nothing was imported (" + e.reason() + ").", e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // the file could not be read: rolled back
+        }
+    }
+
+    /** What the import's transaction did, for the work after its commit. */
+    private static final class Staged {
+        long importId;
+        long rows;
+        long invalid;
+        long reissued;
+        final List<ImportResult.BadRow> bad = new ArrayList<>();
+        LegacyImportStore.Promotion promotion;
+        long copied;
+        long promoted;
+    }
+
+    /** The import's transaction: the COPY of every row into staging, the promotion and the audit entry. */
+    private Staged stageAndPromote(Tx tx, String actor, CsvRecordReader csv, LegacyColumns.Layout layout, String fileName,
+                                   long expectedRows, ProgressListener progress) {
+        Staged st = new Staged();
+        long importId = store.createImport(tx, fileName, actor);
+        st.importId = importId;
+        StagingCopy copy = store.beginCopy(tx);
+        CopyText text = new CopyText();
+        long[][] sequence = {new long[0]};
+        int[] next = {0};
+        try {
+            Optional<CsvRecordReader.CsvRecord> rec;
+            while ((rec = nextRecord(csv)).isPresent()) {
+                CsvRecordReader.CsvRecord r = rec.get();
+                st.rows++;
+                LegacyRow row = r.problem().map(p -> LegacyRow.unreadable(r.line(), p))
+                        .orElseGet(() -> LegacyRow.check(r.line(), r.fields(), layout, emails));
+                text.field(importId).field(row.line()).field(row.email()).field(row.emailNormalized()).field(row.firstName())
+                        .field(row.lastName()).field(row.legacyCode());
+                if (row.valid()) {
+                    String code;
+                    boolean fresh = row.storableCode().isEmpty();
+                    if (fresh) {
+                        // A blocked word skips sequence values, so a code may need more than one: the supplier
+                        // draws a new block whenever the current one runs out.
+                        code = codes.next(() -> {
+                            if (next[0] >= sequence[0].length) {
+                                try {
+                                    sequence[0] = store.sequenceValues(SEQUENCE_BLOCK);
+                                } catch (StoreException e) {
+                                    throw new IllegalStateException("cannot draw referral code sequence values: " + e.getCause().getMessage(), e);
+                                }
+                                next[0] = 0;
+                            }
+                            return sequence[0][next[0]++];
+                        }, row.firstName()).text();
+                        st.reissued++;
+                    } else {
+                        code = row.storableCode().get();
+                    }
+                    text.field(code).field(fresh).field(row.points()).field(row.referredByCode())
+                            .field(row.createdAt() == null ? null : row.createdAt().toString()).field("pending").field(null);
+                } else {
+                    st.invalid++;
+                    if (st.bad.size() < REPORTED_ROWS) {
+                        st.bad.add(new ImportResult.BadRow(row.line(), row.problem().get()));
+                    }
+                    text.field(null).field(false).field(null).field(row.referredByCode()).field(null).field("invalid")
+                            .field(row.problem().get());
+                }
+                text.endRow();
+                if (text.length() >= CHUNK) {
+                    copy.write(text.drain());
+                }
+                if (st.rows % PROGRESS_EVERY == 0) {
+                    progress.progress("Reading " + fileName + "…", st.rows, Math.max(st.rows, expectedRows));
                 }
             }
+            byte[] b = text.drain();
+            if (b.length > 0) {
+                copy.write(b);
+            }
+            copy.end();
+        } finally {
+            copy.cancelIfActive();
+        }
+        progress.progress("Reading " + fileName + "…", st.rows, st.rows);
+        st.copied = System.nanoTime();
+        progress.step("Promoting the rows that collide with nothing…");
+        LegacyImportStore.Promotion p = store.promote(tx, importId);
+        st.promotion = p;
+        st.promoted = System.nanoTime();
+        long imported = p.counts().getOrDefault("imported", 0);
+        long held = p.counts().getOrDefault("held", 0);
+        ObjectNode after = json.createObjectNode().put("file", fileName).put("rows", st.rows).put("imported", imported)
+                .put("held", held).put("invalid", st.invalid).put("codesReissued", st.reissued)
+                .put("referrersUnresolved", p.referrersUnresolved());
+        audit.record(tx, AuditEvent.of(actor, "user.import").target("import", Long.toString(importId)).states(null, after)
+                .details("imported " + imported + ", held " + held + ", bad " + st.invalid + " of " + st.rows + " rows of " + fileName));
+        progress.step("Committing (the database checks every profile against its ledger)…");
+        return st;
+    }
+
+    /** The next CSV record; a read failure leaves the transaction as an unchecked exception, unwrapped by {@link #importAs}. */
+    private static Optional<CsvRecordReader.CsvRecord> nextRecord(CsvRecordReader csv) {
+        try {
+            return csv.next();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private long countReissuedNotImported(long importId) {
-        try (Connection c = dataSource.getConnection(); var ps = c.prepareStatement(
-                "SELECT count(*) FROM legacy_users WHERE import_id = ? AND code_reissued AND status <> 'imported'")) {
-            ps.setLong(1, importId);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
+        try {
+            return store.reissuedNotImported(importId);
+        } catch (StoreException e) {
             return 0;
         }
     }
@@ -284,16 +290,5 @@ public final class LegacyImporter {
         cache.afterCommit(keys);
         // A code looked up before the import may be cached as unknown.
         cache.invalidatePattern(CacheKeys.REFERRAL_PATTERN);
-    }
-
-    private static void rollback(Connection c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            log.debug("rollback after a failed import: {}", e.toString());
-        }
     }
 }

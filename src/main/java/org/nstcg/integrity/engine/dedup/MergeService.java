@@ -3,12 +3,9 @@ package org.nstcg.integrity.engine.dedup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.audit.AuditEvent;
@@ -18,11 +15,10 @@ import org.nstcg.integrity.engine.registration.KnownMailboxes;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.MergeStore;
 import org.nstcg.integrity.engine.store.MergeStore.MergeRow;
 import org.nstcg.integrity.engine.store.MergeStore.UserState;
-import org.nstcg.integrity.engine.support.EngineException;
 
 /**
  * Merges duplicate users (support staff's tool) and undoes merges.
@@ -35,7 +31,7 @@ import org.nstcg.integrity.engine.support.EngineException;
  */
 public final class MergeService {
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final MergeStore store;
     private final MergeSaga saga;
     private final SagaOrchestrator orchestrator;
@@ -44,9 +40,9 @@ public final class MergeService {
     private final KnownMailboxes known;
     private final ObjectMapper json;
 
-    public MergeService(DataSource dataSource, MergeStore store, MergeSaga saga, SagaOrchestrator orchestrator, AuditTrail audit,
+    public MergeService(Jdbc jdbc, MergeStore store, MergeSaga saga, SagaOrchestrator orchestrator, AuditTrail audit,
                         CacheInvalidator cache, KnownMailboxes known, ObjectMapper json) {
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.store = store;
         this.saga = saga;
         this.orchestrator = orchestrator;
@@ -63,28 +59,21 @@ public final class MergeService {
     /** Every change merging {@code duplicateId} into {@code survivorId} would make, if {@code by} may merge; writes nothing. */
     public MergeOutcome preview(Actor by, long survivorId, long duplicateId) {
         by.authorize(Permission.MERGE_USERS);
-        try (Connection c = dataSource.getConnection()) {
-            c.setReadOnly(true);
-            try {
-                Optional<UserState> s = store.user(c, survivorId, false);
-                Optional<UserState> d = store.user(c, duplicateId, false);
-                Optional<String> refusal = MergeSaga.refusal(s, d, survivorId, duplicateId);
-                if (refusal.isPresent()) {
-                    return new MergeOutcome.Refused(refusal.get());
-                }
-                UserState sv = s.get();
-                UserState dp = d.get();
-                List<MergePlan.CodeChange> codes = store.codes(c, duplicateId).stream()
-                        .map(k -> new MergePlan.CodeChange(k.code(), k.kind())).toList();
-                boolean cleared = sv.referredBy() != null && sv.referredBy() == duplicateId;
-                return new MergeOutcome.Previewed(new MergePlan(summary(sv), summary(dp), dp.points(),
-                        Math.max(0, dp.referralCount() - (cleared ? 1 : 0)), store.referredBy(c, duplicateId, survivorId), cleared, codes));
-            } finally {
-                c.setReadOnly(false);
+        return jdbc.read("preview the merge", tx -> {
+            Optional<UserState> s = store.user(tx, survivorId, false);
+            Optional<UserState> d = store.user(tx, duplicateId, false);
+            Optional<String> refusal = MergeSaga.refusal(s, d, survivorId, duplicateId);
+            if (refusal.isPresent()) {
+                return new MergeOutcome.Refused(refusal.get());
             }
-        } catch (SQLException e) {
-            throw unavailable("preview the merge", e);
-        }
+            UserState sv = s.get();
+            UserState dp = d.get();
+            List<MergePlan.CodeChange> codes = store.codes(tx, duplicateId).stream()
+                    .map(k -> new MergePlan.CodeChange(k.code(), k.kind())).toList();
+            boolean cleared = sv.referredBy() != null && sv.referredBy() == duplicateId;
+            return new MergeOutcome.Previewed(new MergePlan(summary(sv), summary(dp), dp.points(),
+                    Math.max(0, dp.referralCount() - (cleared ? 1 : 0)), store.referredBy(tx, duplicateId, survivorId), cleared, codes));
+        });
     }
 
     /**
@@ -125,75 +114,81 @@ public final class MergeService {
     /** Undoes the live merge of user {@code userId} (the duplicate), exactly, or says why it cannot, if {@code by} may merge users. */
     public UnmergeOutcome unmerge(long userId, Actor by, String reason) {
         String actor = by.authorize(Permission.MERGE_USERS);
-        Connection c = null;
+        Unmerged done;
         try {
-            c = dataSource.getConnection();
-            c.setAutoCommit(false);
-            Optional<MergeRow> found = store.liveMergeOf(c, userId, true);
-            if (found.isEmpty()) {
-                Optional<UserState> u = store.user(c, userId, false);
-                c.rollback();
-                return new UnmergeOutcome.Refused(u.isEmpty() ? "there is no user " + userId
-                        : "merged".equals(u.get().status()) ? "user " + userId + " was merged before merges were recorded; it cannot be unmerged"
-                        : "user " + userId + " is " + u.get().status() + ", not merged");
-            }
-            MergeRow m = found.get();
-            store.lockUsers(c, m.survivorId(), m.mergedId());
-            UserState merged = store.user(c, m.mergedId(), false).orElseThrow();
-            UserState survivor = store.user(c, m.survivorId(), false).orElseThrow();
-            Optional<String> refusal = Optional.empty();
-            if (!"merged".equals(merged.status()) || merged.mergedInto() == null || merged.mergedInto() != m.survivorId()) {
-                refusal = Optional.of("user " + userId + " is no longer merged into user " + m.survivorId());
-            } else if ("merged".equals(survivor.status())) {
-                refusal = Optional.of("user " + m.survivorId() + ", which user " + userId + " was merged into, has since been merged into user "
-                        + survivor.mergedInto() + "; unmerge user " + m.survivorId() + " first");
-            } else if (!"active".equals(survivor.status())) {
-                refusal = Optional.of("user " + m.survivorId() + ", which user " + userId + " was merged into, is " + survivor.status());
-            } else if (survivor.points() < m.pointsMoved()) {
-                refusal = Optional.of("user " + m.survivorId() + " has " + survivor.points() + " points, fewer than the " + m.pointsMoved()
-                        + " the merge moved to it");
-            } else {
-                Optional<Long> holder = store.activeUserWithMailbox(c, merged.emailNormalized());
-                if (holder.isPresent()) {
-                    refusal = Optional.of("the mailbox " + merged.emailNormalized() + " now belongs to active user " + holder.get());
+            done = jdbc.inTransaction("unmerge user " + userId, tx -> {
+                Optional<MergeRow> found = store.liveMergeOf(tx, userId, true);
+                if (found.isEmpty()) {
+                    Optional<UserState> u = store.user(tx, userId, false);
+                    throw new Refusal(u.isEmpty() ? "there is no user " + userId
+                            : "merged".equals(u.get().status()) ? "user " + userId + " was merged before merges were recorded; it cannot be unmerged"
+                            : "user " + userId + " is " + u.get().status() + ", not merged");
                 }
-            }
-            if (refusal.isPresent()) {
-                c.rollback();
-                return new UnmergeOutcome.Refused(refusal.get());
-            }
-            store.unmerge(c, m, actor);
-            ObjectNode before = json.createObjectNode().put("status", "merged").put("mergedInto", m.survivorId()).put("points", merged.points());
-            ObjectNode after = json.createObjectNode().put("status", "active").put("points", merged.points() + m.pointsMoved())
-                    .put("referralCount", merged.referralCount() + m.referralCountMoved()).put("referralsReturned", m.referralsMoved().size());
-            after.set("codesReturned", json.readTree(m.codesMovedJson()));
-            audit.record(c, AuditEvent.of(actor, "user.unmerge").target("user", Long.toString(userId)).states(before, after)
-                    .details("unmerged from " + m.survivorId() + " (merge " + m.id() + ")" + (reason == null ? "" : ": " + reason)));
-            c.commit();
-            List<String> stale = new ArrayList<>(List.of(CacheKeys.USER_COUNT, CacheKeys.LEADERBOARD, CacheKeys.user(m.survivorId()),
-                    CacheKeys.user(m.mergedId())));
-            m.referralsMoved().forEach(id -> stale.add(CacheKeys.user(id)));
-            json.readTree(m.codesMovedJson()).forEach(k -> stale.add(CacheKeys.referral(k.path("code").asText())));
-            cache.afterCommit(stale);
-            // The survivor keeps its own mailbox; the restored user's is active again, and the database decides its sign-ups.
-            known.forget(List.of(merged.emailNormalized()));
-            return new UnmergeOutcome.Unmerged(m.id(), userId, m.survivorId(), m.pointsMoved(), m.referralsMoved().size(),
-                    json.readTree(m.codesMovedJson()).size());
-        } catch (SQLException e) {
-            rollback(c);
-            throw unavailable("unmerge user " + userId, e);
+                MergeRow m = found.get();
+                store.lockUsers(tx, m.survivorId(), m.mergedId());
+                UserState merged = store.user(tx, m.mergedId(), false).orElseThrow();
+                UserState survivor = store.user(tx, m.survivorId(), false).orElseThrow();
+                Optional<String> refusal = Optional.empty();
+                if (!"merged".equals(merged.status()) || merged.mergedInto() == null || merged.mergedInto() != m.survivorId()) {
+                    refusal = Optional.of("user " + userId + " is no longer merged into user " + m.survivorId());
+                } else if ("merged".equals(survivor.status())) {
+                    refusal = Optional.of("user " + m.survivorId() + ", which user " + userId + " was merged into, has since been merged into user "
+                            + survivor.mergedInto() + "; unmerge user " + m.survivorId() + " first");
+                } else if (!"active".equals(survivor.status())) {
+                    refusal = Optional.of("user " + m.survivorId() + ", which user " + userId + " was merged into, is " + survivor.status());
+                } else if (survivor.points() < m.pointsMoved()) {
+                    refusal = Optional.of("user " + m.survivorId() + " has " + survivor.points() + " points, fewer than the " + m.pointsMoved()
+                            + " the merge moved to it");
+                } else {
+                    Optional<Long> holder = store.activeUserWithMailbox(tx, merged.emailNormalized());
+                    if (holder.isPresent()) {
+                        refusal = Optional.of("the mailbox " + merged.emailNormalized() + " now belongs to active user " + holder.get());
+                    }
+                }
+                if (refusal.isPresent()) {
+                    throw new Refusal(refusal.get());
+                }
+                store.unmerge(tx, m, actor);
+                JsonNode codesMoved = codesMoved(m, userId);
+                ObjectNode before = json.createObjectNode().put("status", "merged").put("mergedInto", m.survivorId()).put("points", merged.points());
+                ObjectNode after = json.createObjectNode().put("status", "active").put("points", merged.points() + m.pointsMoved())
+                        .put("referralCount", merged.referralCount() + m.referralCountMoved()).put("referralsReturned", m.referralsMoved().size());
+                after.set("codesReturned", codesMoved);
+                audit.record(tx, AuditEvent.of(actor, "user.unmerge").target("user", Long.toString(userId)).states(before, after)
+                        .details("unmerged from " + m.survivorId() + " (merge " + m.id() + ")" + (reason == null ? "" : ": " + reason)));
+                return new Unmerged(m, merged);
+            });
+        } catch (Refusal r) {
+            return new UnmergeOutcome.Refused(r.getMessage());
+        }
+        MergeRow m = done.merge();
+        List<String> stale = new ArrayList<>(List.of(CacheKeys.USER_COUNT, CacheKeys.LEADERBOARD, CacheKeys.user(m.survivorId()),
+                CacheKeys.user(m.mergedId())));
+        m.referralsMoved().forEach(id -> stale.add(CacheKeys.user(id)));
+        JsonNode codesMoved = codesMoved(m, userId);
+        codesMoved.forEach(k -> stale.add(CacheKeys.referral(k.path("code").asText())));
+        cache.afterCommit(stale);
+        // The survivor keeps its own mailbox; the restored user's is active again, and the database decides its sign-ups.
+        known.forget(List.of(done.merged().emailNormalized()));
+        return new UnmergeOutcome.Unmerged(m.id(), userId, m.survivorId(), m.pointsMoved(), m.referralsMoved().size(), codesMoved.size());
+    }
+
+    /** What an unmerge's transaction read, for the work after its commit. */
+    private record Unmerged(MergeRow merge, UserState merged) {
+    }
+
+    /** Ends an unmerge's transaction by rolling it back, with the sentence that says why it cannot be done. */
+    private static final class Refusal extends RuntimeException {
+        Refusal(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    private JsonNode codesMoved(MergeRow m, long userId) {
+        try {
+            return json.readTree(m.codesMovedJson());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            rollback(c);
             throw new IllegalStateException("merge record of user " + userId + " is not readable", e);
-        } finally {
-            if (c != null) {
-                try {
-                    c.setAutoCommit(true);
-                    c.close();
-                } catch (SQLException e) {
-                    // the pool discards it
-                }
-            }
         }
     }
 
@@ -205,19 +200,5 @@ public final class MergeService {
     private static MergePlan.UserSummary summary(UserState u) {
         String name = u.lastName() == null ? u.firstName() : u.firstName() + " " + u.lastName();
         return new MergePlan.UserSummary(u.id(), u.email(), name, u.status(), u.points(), u.referralCount());
-    }
-
-    private static void rollback(Connection c) {
-        if (c != null) {
-            try {
-                c.rollback();
-            } catch (SQLException e) {
-                // the connection is gone; nothing was committed
-            }
-        }
-    }
-
-    private static EngineException unavailable(String what, SQLException e) {
-        return new EngineException("Cannot " + what + " in PostgreSQL (" + ConnectionFailures.reason(e) + ").", e);
     }
 }

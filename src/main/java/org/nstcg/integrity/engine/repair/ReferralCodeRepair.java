@@ -88,14 +88,13 @@ final class ReferralCodeRepair extends SqlRepair {
      * Legacy rows an import held because their code was already issued (their mailbox being free): each is imported
      * with a newly issued code, and an outbox event tells the user the code they knew changed.
      */
-    @SuppressWarnings("removal") // LegacyImportStore still takes a Connection: tx.onConnection until it takes a Tx
     private long promoteHeldLegacyRows(Tx tx, boolean apply, List<PlannedChange> changes) {
         long n = 0;
-        for (LegacyImportStore.HeldForCode h : tx.onConnection(c -> legacy.heldForCode(c, apply))) {
+        for (LegacyImportStore.HeldForCode h : legacy.heldForCode(tx, apply)) {
             String next = apply ? issue.apply(null, h.firstName()) : "(a newly issued code)";
             Long userId = null;
             if (apply) {
-                Optional<Long> id = tx.onConnection(c -> legacy.promoteWithNewCode(c, h.importId(), h.line(), next));
+                Optional<Long> id = legacy.promoteWithNewCode(tx, h.importId(), h.line(), next);
                 if (id.isEmpty()) {
                     continue; // its mailbox was taken meanwhile: it stays held, for the duplicate-emails repair
                 }

@@ -64,21 +64,14 @@ abstract class SqlRepair implements Repair {
      * {@code valueColumn}. Applying locks those rows, lists the plan, clears the figure in their stripes so the row
      * alone holds it, then sets the row.
      */
-    @SuppressWarnings("removal") // ProfileCredits still takes a Connection: tx.onConnection until it takes a Tx
     RepairPlan setProfileFigure(Tx tx, boolean apply, String bad, String column, String valueColumn, RowChange change) {
         String users = "SELECT user_id FROM (" + bad + ") b";
         if (apply) {
-            tx.onConnection(c -> {
-                ProfileCredits.lockRows(c, users);
-                return null;
-            });
+            ProfileCredits.lockRows(tx, users);
         }
         RepairPlan plan = collect(tx, bad + " ORDER BY p.user_id", apply, change);
         if (apply && plan.total() > 0) {
-            tx.onConnection(c -> {
-                ProfileCredits.clearStripes(c, column, users);
-                return null;
-            });
+            ProfileCredits.clearStripes(tx, column, users);
             tx.update("WITH bad AS (" + bad + ") UPDATE gamification_profiles g SET "
                     + column + " = bad." + valueColumn + " FROM bad WHERE g.user_id = bad.user_id");
         }

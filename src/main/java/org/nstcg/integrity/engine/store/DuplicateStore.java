@@ -1,12 +1,6 @@
 package org.nstcg.integrity.engine.store;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
  * The SQL of duplicate detection. Exact duplicates share a normalised mailbox; likely ones are found by
@@ -24,6 +18,7 @@ import javax.sql.DataSource;
  * Keys shorter than 3 letters are dropped, and blocks larger than {@code maxBlock} (info@, the Smiths) are skipped
  * and counted: a block of k users costs k² comparisons. pg_trgm and fuzzystrmatch would help but are not
  * installable in every database we run on (an extension is per database, not per schema), so scoring is in Java.
+ * A failure reads "Cannot look for duplicates in PostgreSQL (reason)."
  */
 public final class DuplicateStore {
 
@@ -39,10 +34,12 @@ public final class DuplicateStore {
     public record Exact(Person user, Person other, Long legacyImport, Integer legacyLine, String legacyReason) {
     }
 
-    private final DataSource dataSource;
+    private static final String WHAT = "look for duplicates";
 
-    public DuplicateStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+    private final Jdbc jdbc;
+
+    public DuplicateStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     static final String KEYS = "WITH u AS (SELECT id, lower(first_name) AS f, lower(coalesce(last_name, '')) AS l,"
@@ -60,20 +57,13 @@ public final class DuplicateStore {
     public record BlockStats(long activeUsers, long blocks, long skippedBlocks, long candidatePairs) {
     }
 
-    public BlockStats blockStats(int maxBlock) throws SQLException {
+    public BlockStats blockStats(int maxBlock) {
         String sql = KEYS + ", p AS (SELECT DISTINCT a.id AS x, c.id AS y FROM k a JOIN b ON b.key = a.key AND b.n <= ?"
                 + " JOIN k c ON c.key = a.key AND a.id < c.id)"
                 + " SELECT (SELECT count(*) FROM users WHERE status = 'active'), (SELECT count(*) FROM b WHERE n <= ?),"
                 + " (SELECT count(*) FROM b WHERE n > ?), (SELECT count(*) FROM p)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, maxBlock);
-            ps.setInt(2, maxBlock);
-            ps.setInt(3, maxBlock);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new BlockStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-            }
-        }
+        return jdbc.read(WHAT, tx -> tx.single(sql, r -> new BlockStats(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)),
+                maxBlock, maxBlock, maxBlock));
     }
 
     /** Receives candidate pairs one at a time. */
@@ -83,34 +73,21 @@ public final class DuplicateStore {
     }
 
     /** Streams every candidate pair (each once) with both users, through a cursor: memory stays flat. */
-    public void candidates(int maxBlock, CandidateSink sink) throws SQLException {
+    public void candidates(int maxBlock, CandidateSink sink) {
         String sql = KEYS + ", p AS (SELECT DISTINCT a.id AS x, c.id AS y FROM k a JOIN b ON b.key = a.key AND b.n <= ?"
                 + " JOIN k c ON c.key = a.key AND a.id < c.id)"
                 + " SELECT ua.id, ua.email, ua.email_normalized, ua.first_name, ua.last_name, ua.status,"
                 + " ub.id, ub.email, ub.email_normalized, ub.first_name, ub.last_name, ub.status"
                 + " FROM p JOIN users ua ON ua.id = p.x JOIN users ub ON ub.id = p.y";
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setFetchSize(2000);
-                ps.setInt(1, maxBlock);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(new Candidate(person(rs, 1), person(rs, 7)));
-                    }
-                }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        }
+        // In a transaction, so that the driver reads through a cursor; it writes nothing.
+        jdbc.transact(WHAT, tx -> tx.each(sql, 2000, r -> sink.accept(new Candidate(person(r, 1), person(r, 7))), maxBlock));
     }
 
     /**
      * Exact duplicates, one page: held legacy rows whose mailbox is an active user's, and merged or archived users
      * whose mailbox is an active user's (except one merged into that very user, which is resolved).
      */
-    public List<Exact> exact(int offset, int limit) throws SQLException {
+    public List<Exact> exact(int offset, int limit) {
         String sql = "SELECT * FROM ("
                 + " SELECT a.id, a.email, a.email_normalized, a.first_name, a.last_name, a.status,"
                 + "  h.id AS oid, h.email AS oemail, h.email_normalized AS onorm, h.first_name AS ofirst, h.last_name AS olast, h.status AS ostatus,"
@@ -122,22 +99,14 @@ public final class DuplicateStore {
                 + "  NULL, l.email, l.email_normalized, l.first_name, l.last_name, 'held', l.import_id, l.line_no, l.reason"
                 + " FROM legacy_users l JOIN users a ON a.email_normalized = l.email_normalized AND a.status = 'active'"
                 + " WHERE l.status = 'held') x ORDER BY email_normalized, id, imp NULLS FIRST, line, oid OFFSET ? LIMIT ?";
-        List<Exact> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, offset);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Long oid = (Long) rs.getObject(7);
-                    out.add(new Exact(person(rs, 1), new Person(oid == null ? -1 : oid, rs.getString(8), rs.getString(9), rs.getString(10),
-                            rs.getString(11), rs.getString(12)), (Long) rs.getObject(13), (Integer) rs.getObject(14), rs.getString(15)));
-                }
-            }
-        }
-        return out;
+        return jdbc.read(WHAT, tx -> tx.list(sql, r -> {
+            Long oid = r.getLongOrNull(7);
+            return new Exact(person(r, 1), new Person(oid == null ? -1 : oid, r.getString(8), r.getString(9), r.getString(10),
+                    r.getString(11), r.getString(12)), r.getLongOrNull(13), r.getIntOrNull(14), r.getString(15));
+        }, offset, limit));
     }
 
-    private static Person person(ResultSet rs, int i) throws SQLException {
-        return new Person(rs.getLong(i), rs.getString(i + 1), rs.getString(i + 2), rs.getString(i + 3), rs.getString(i + 4), rs.getString(i + 5));
+    private static Person person(Row r, int i) {
+        return new Person(r.getLong(i), r.getString(i + 1), r.getString(i + 2), r.getString(i + 3), r.getString(i + 4), r.getString(i + 5));
     }
 }

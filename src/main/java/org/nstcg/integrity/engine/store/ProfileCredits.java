@@ -1,7 +1,6 @@
 package org.nstcg.integrity.engine.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
@@ -18,19 +17,24 @@ public final class ProfileCredits {
     }
 
     /** Moves the stripes of these users into their profile rows, locking the rows first; totals are unchanged. */
+    public static void fold(Tx tx, long... userIds) {
+        tx.single("SELECT fold_profile_credits(?::bigint[])", r -> Boolean.TRUE, Tx.bigints(userIds));
+    }
+
+    /** Transitional twin of {@link #fold(Tx, long...)} for the registration store until it runs on a Tx. */
+    @Deprecated(forRemoval = true)
     public static void fold(Connection c, long... userIds) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT fold_profile_credits(?::bigint[])")) {
-            ps.setArray(1, c.createArrayOf("bigint", java.util.Arrays.stream(userIds).boxed().toArray()));
-            ps.executeQuery().close();
+        try {
+            fold(new Tx(c), userIds);
+        } catch (StoreException e) {
+            throw (SQLException) e.getCause();
         }
     }
 
     /** Locks the profile rows of the users a query selects, in id order, as a repair does before reading their figures. */
-    public static void lockRows(Connection c, String userIdQuery) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM gamification_profiles WHERE user_id IN (" + userIdQuery
-                + ") ORDER BY user_id FOR NO KEY UPDATE")) {
-            lock.executeQuery().close();
-        }
+    public static void lockRows(Tx tx, String userIdQuery) {
+        tx.list("SELECT 1 FROM gamification_profiles WHERE user_id IN (" + userIdQuery + ") ORDER BY user_id FOR NO KEY UPDATE",
+                r -> Boolean.TRUE);
     }
 
     /**
@@ -39,13 +43,10 @@ public final class ProfileCredits {
      * that figure and can be set to the right value (a direct change of striped points is checked against the
      * ledger at commit).
      */
-    public static void clearStripes(Connection c, String column, String userIdQuery) throws SQLException {
+    public static void clearStripes(Tx tx, String column, String userIdQuery) {
         if (!column.equals("points") && !column.equals("referral_count")) {
             throw new IllegalArgumentException("not a striped figure: " + column);
         }
-        try (PreparedStatement clear = c.prepareStatement("UPDATE profile_credit_stripes SET " + column + " = 0 WHERE " + column
-                + " <> 0 AND user_id IN (" + userIdQuery + ")")) {
-            clear.executeUpdate();
-        }
+        tx.update("UPDATE profile_credit_stripes SET " + column + " = 0 WHERE " + column + " <> 0 AND user_id IN (" + userIdQuery + ")");
     }
 }

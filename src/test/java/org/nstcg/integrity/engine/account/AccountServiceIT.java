@@ -41,7 +41,7 @@ class AccountServiceIT {
     void start() {
         db = TestDatabase.create();
         engine = db.startEngine();
-        accounts = new AccountService(engine.database().dataSource(), engine.auditTrail(), PasswordHasher.DEFAULT, clock, 3,
+        accounts = new AccountService(engine.database().jdbc(), engine.auditTrail(), PasswordHasher.DEFAULT, clock, 3,
                 Duration.ofMinutes(15));
     }
 

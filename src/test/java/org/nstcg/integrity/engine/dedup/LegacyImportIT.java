@@ -167,7 +167,7 @@ class LegacyImportIT {
                 new org.nstcg.integrity.engine.referral.FeistelPermutation(
                         org.nstcg.integrity.engine.store.EngineSecrets.getOrCreate(engine.database().jdbc(), "referral-key")),
                 org.nstcg.integrity.engine.referral.Blocklist.of(List.of("A", "E", "K", "M", "R", "T")), true);
-        LegacyImporter importer = new LegacyImporter(engine.database().dataSource(), engine.emails(), generator, engine.auditTrail(),
+        LegacyImporter importer = new LegacyImporter(engine.database().jdbc(), engine.emails(), generator, engine.auditTrail(),
                 engine.cache().coordinator(), new com.fasterxml.jackson.databind.ObjectMapper());
         StringBuilder csv = new StringBuilder(HEADER);
         for (int i = 0; i < 400; i++) {
