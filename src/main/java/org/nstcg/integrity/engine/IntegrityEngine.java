@@ -133,11 +133,11 @@ public final class IntegrityEngine implements AutoCloseable {
         this.database = database;
         this.redis = redis;
         this.emails = EmailNormalizer.withBuiltInRules();
-        RegistrationStore registrationStore = new RegistrationStore(database.dataSource());
+        RegistrationStore registrationStore = new RegistrationStore(database.jdbc());
         ReferralCodeGenerator generator = new ReferralCodeGenerator(new FeistelPermutation(referralKey), Blocklist.builtIn(),
                 config.referralPrefix());
         ObjectMapper json = new ObjectMapper();
-        SagaLog sagaLog = new SagaLog(database.dataSource(), json);
+        SagaLog sagaLog = new SagaLog(database.jdbc(), json);
         SagaRegistry registry = new SagaRegistry();
         SagaSettings sagaSettings = SagaSettings.defaults().withLease(config.sagaLease())
                 .withRecoveryInterval(config.sagaRecoveryInterval());
@@ -148,8 +148,8 @@ public final class IntegrityEngine implements AutoCloseable {
         alerts.addSink(alertLog);
         this.accounts = new AccountService(database.jdbc(), audit, PasswordHasher.DEFAULT, clock,
                 config.consoleLockoutAttempts(), config.consoleLockoutDuration());
-        this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock, (c, sagaId, action, actor, reason, from, to) ->
-                audit.record(c, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
+        this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock, (tx, sagaId, action, actor, reason, from, to) ->
+                audit.record(tx, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
                         .states(json.createObjectNode().put("status", from.name()), json.createObjectNode().put("status", to.name()))
                         .details(reason)));
         this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.jdbc()), new TtlPolicy(config.cacheTtl()),
@@ -162,7 +162,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.checks = IntegrityChecks.create(config, database.jdbc(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
         KnownMailboxes knownMailboxes = new KnownMailboxes(redis);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
-                orchestrator, new RefusalCounter(database.dataSource(), instanceId, clock, background), json, database.settings().endpoint());
+                orchestrator, new RefusalCounter(database.jdbc(), instanceId, clock, background), json, database.settings().endpoint());
         registry.register(registration.saga().definition());
         this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
         registry.register(dedup.merges().saga().definition());

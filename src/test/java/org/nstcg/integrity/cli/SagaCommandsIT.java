@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +55,7 @@ class SagaCommandsIT {
         engine = db.startEngine();
         SagaSettings twoQuickAttempts = new SagaSettings(Duration.ofSeconds(30), 2, Duration.ofMillis(1), Duration.ofMillis(1),
                 Duration.ofHours(1), 100);
-        probes = new SagaOrchestrator(new SagaLog(engine.database().dataSource(), JSON), new SagaRegistry(), "probe-test",
+        probes = new SagaOrchestrator(new SagaLog(engine.database().jdbc(), JSON), new SagaRegistry(), "probe-test",
                 twoQuickAttempts, Clock.systemUTC(), d -> { }, alerts::add);
         CliRunner setup = new CliRunner();
         assertThat(setup.run(withDb("register", "--email", "ada@example.org", "--first-name", "Ada"))).isZero();
@@ -72,17 +71,15 @@ class SagaCommandsIT {
     }
 
     private static final SagaDefinition<ProbeData> DEFINITION = SagaDefinition.builder(PROBE, ProbeData.class)
-            .local("Write", (ctx, d, c) -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1")) {
-                    ps.execute();
-                }
+            .local("Write", (ctx, d, tx) -> {
+                tx.singleLong("SELECT 1");
                 return JSON.createObjectNode().put("wrote", d.note());
-            }, (ctx, d, result, c) -> {
+            }, (ctx, d, result, tx) -> {
                 if (d.compensationFails()) {
                     throw new IllegalStateException("the undo of Write is broken on purpose");
                 }
             })
-            .local("Fail", (ctx, d, c) -> {
+            .local("Fail", (ctx, d, tx) -> {
                 throw new IllegalStateException("Fail refuses on purpose");
             }, null)
             .build();

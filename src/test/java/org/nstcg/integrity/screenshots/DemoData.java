@@ -3,7 +3,6 @@ package org.nstcg.integrity.screenshots;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.StringReader;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,17 +51,15 @@ final class DemoData {
      * With {@code undoBroken} its compensation fails too, which leaves it FAILED_NEEDS_ATTENTION.
      */
     private static final SagaDefinition<NewsletterData> NEWSLETTER = SagaDefinition.builder("newsletter-signup", NewsletterData.class)
-            .local("SubscribeMailbox", (ctx, d, c) -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1")) {
-                    ps.execute();
-                }
+            .local("SubscribeMailbox", (ctx, d, tx) -> {
+                tx.singleLong("SELECT 1");
                 return JSON.createObjectNode().put("subscribed", d.mailbox());
-            }, (ctx, d, result, c) -> {
+            }, (ctx, d, result, tx) -> {
                 if (d.undoBroken()) {
                     throw new IllegalStateException("the mailing-list service answered 503 to the unsubscribe");
                 }
             })
-            .local("SendWelcomeEmail", (ctx, d, c) -> {
+            .local("SendWelcomeEmail", (ctx, d, tx) -> {
                 throw new IllegalStateException("the SMTP relay refused the connection");
             }, null)
             .build();
@@ -167,7 +164,7 @@ final class DemoData {
     /** One saga rolled back cleanly and one whose rollback failed too, so it needs attention. */
     private void runDemoSagas() {
         SagaSettings quick = SagaSettings.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(1));
-        SagaOrchestrator demo = new SagaOrchestrator(new SagaLog(engine.database().dataSource(), JSON), new SagaRegistry(),
+        SagaOrchestrator demo = new SagaOrchestrator(new SagaLog(engine.database().jdbc(), JSON), new SagaRegistry(),
                 "demo", quick, Clock.systemUTC(), d -> { }, engine.alerts());
         SagaOutcome rolledBack = demo.run(NEWSLETTER, "katherine.johnson@icloud.com",
                 new NewsletterData("katherine.johnson@icloud.com", false));

@@ -3,7 +3,6 @@ package org.nstcg.integrity.engine.dedup;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +14,9 @@ import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
 import org.nstcg.integrity.engine.saga.SagaRejection;
 import org.nstcg.integrity.engine.store.MergeStore;
-import org.nstcg.integrity.engine.store.RegistrationStore;
 import org.nstcg.integrity.engine.store.MergeStore.CodeKind;
 import org.nstcg.integrity.engine.store.MergeStore.UserState;
+import org.nstcg.integrity.engine.store.StoreException;
 
 /**
  * Merging a duplicate user into a survivor, as a saga:
@@ -50,53 +49,72 @@ public final class MergeSaga {
     private final SagaDefinition<MergeSagaData> definition;
 
     public MergeSaga(MergeStore store, AuditTrail audit, CacheInvalidator cache, KnownMailboxes known, ObjectMapper json) {
+        // MergeStore still takes a connection: its calls go through Tx.legacy until it takes a Tx.
         this.definition = SagaDefinition.builder(TYPE, MergeSagaData.class)
-                .local(RECORD, (ctx, d, c) -> {
-                    store.lockUsers(c, d.survivorId(), d.mergedId());
-                    Optional<MergeStore.UserState> merged = store.user(c, d.mergedId(), false);
-                    refusal(store.user(c, d.survivorId(), false), merged, d.survivorId(), d.mergedId())
-                            .ifPresent(r -> {
-                                throw new SagaRejection(REFUSED, r);
-                            });
+                .local(RECORD, (ctx, d, tx) -> {
+                    Optional<MergeStore.UserState> merged = tx.legacy(c -> {
+                        store.lockUsers(c, d.survivorId(), d.mergedId());
+                        Optional<MergeStore.UserState> m = store.user(c, d.mergedId(), false);
+                        refusal(store.user(c, d.survivorId(), false), m, d.survivorId(), d.mergedId())
+                                .ifPresent(r -> {
+                                    throw new SagaRejection(REFUSED, r);
+                                });
+                        return m;
+                    });
                     long id;
                     try {
-                        id = store.insertMerge(c, ctx.sagaId(), d.survivorId(), d.mergedId(), d.actor(), d.reason());
-                    } catch (java.sql.SQLException e) {
-                        if (RegistrationStore.isUniqueViolation(e, "user_merges_live_uk")) {
+                        id = tx.legacy(c -> store.insertMerge(c, ctx.sagaId(), d.survivorId(), d.mergedId(), d.actor(), d.reason()));
+                    } catch (StoreException e) {
+                        if (e.violated("user_merges_live_uk")) {
                             throw new SagaRejection(REFUSED, "user " + d.mergedId() + " is being merged by another merge");
                         }
                         throw e;
                     }
                     return json.createObjectNode().put("mergeId", id).put("mergedMailbox", merged.orElseThrow().emailNormalized());
-                }, (ctx, d, result, c) -> store.rollBackMerge(c, ctx.sagaId()))
-                .local(CODES, (ctx, d, c) -> {
+                }, (ctx, d, result, tx) -> tx.legacy(c -> {
+                    store.rollBackMerge(c, ctx.sagaId());
+                    return null;
+                }))
+                .local(CODES, (ctx, d, tx) -> {
                     ArrayNode codes = json.createArrayNode();
-                    for (CodeKind k : store.repointCodes(c, ctx.sagaId())) {
+                    for (CodeKind k : tx.legacy(c -> store.repointCodes(c, ctx.sagaId()))) {
                         codes.addObject().put("code", k.code()).put("kind", k.kind());
                     }
                     ObjectNode r = json.createObjectNode();
                     r.set("codes", codes);
                     return r;
-                }, (ctx, d, result, c) -> store.restoreCodes(c, mergeId(ctx.requireResult(RECORD))))
-                .local(REFERRALS, (ctx, d, c) -> json.createObjectNode().put("referrals", store.repointReferrals(c, ctx.sagaId())),
-                        (ctx, d, result, c) -> store.restoreReferrals(c, mergeId(ctx.requireResult(RECORD))))
-                .local(MOVE, (ctx, d, c) -> {
+                }, (ctx, d, result, tx) -> tx.legacy(c -> store.restoreCodes(c, mergeId(ctx.requireResult(RECORD)))))
+                .local(REFERRALS, (ctx, d, tx) -> {
+                    int referrals = tx.legacy(c -> store.repointReferrals(c, ctx.sagaId()));
+                    return json.createObjectNode().put("referrals", referrals);
+                },
+                        (ctx, d, result, tx) -> tx.legacy(c -> {
+                            store.restoreReferrals(c, mergeId(ctx.requireResult(RECORD)));
+                            return null;
+                        }))
+                .local(MOVE, (ctx, d, tx) -> {
                     long mergeId = mergeId(ctx.requireResult(RECORD));
-                    store.lockUsers(c, d.survivorId(), d.mergedId());
-                    Optional<UserState> survivor = store.user(c, d.survivorId(), false);
-                    Optional<UserState> merged = store.user(c, d.mergedId(), false);
-                    refusal(survivor, merged, d.survivorId(), d.mergedId()).ifPresent(r -> {
-                        throw new SagaRejection(REFUSED, r);
+                    Moved moved = tx.legacy(c -> {
+                        store.lockUsers(c, d.survivorId(), d.mergedId());
+                        Optional<UserState> survivor = store.user(c, d.survivorId(), false);
+                        Optional<UserState> merged = store.user(c, d.mergedId(), false);
+                        refusal(survivor, merged, d.survivorId(), d.mergedId()).ifPresent(r -> {
+                            throw new SagaRejection(REFUSED, r);
+                        });
+                        store.repointReferrals(c, ctx.sagaId());
+                        UserState s = survivor.get();
+                        UserState m = merged.get();
+                        // A referral count counts the users one referred; if the duplicate referred the survivor, that one
+                        // referral does not move (nobody refers themselves) and stays counted on the duplicate.
+                        boolean survivorReferrerCleared = store.mergeBySaga(c, ctx.sagaId()).orElseThrow().survivorReferredBy() != null;
+                        int countMoved = Math.max(0, m.referralCount() - (survivorReferrerCleared ? 1 : 0));
+                        store.moveAndMark(c, ctx.sagaId(), mergeId, s.id(), m.id(), m.points(), countMoved);
+                        return new Moved(s, m, countMoved, store.mergeBySaga(c, ctx.sagaId()).orElseThrow());
                     });
-                    store.repointReferrals(c, ctx.sagaId());
-                    UserState s = survivor.get();
-                    UserState m = merged.get();
-                    // A referral count counts the users one referred; if the duplicate referred the survivor, that one
-                    // referral does not move (nobody refers themselves) and stays counted on the duplicate.
-                    boolean survivorReferrerCleared = store.mergeBySaga(c, ctx.sagaId()).orElseThrow().survivorReferredBy() != null;
-                    int countMoved = Math.max(0, m.referralCount() - (survivorReferrerCleared ? 1 : 0));
-                    store.moveAndMark(c, ctx.sagaId(), mergeId, s.id(), m.id(), m.points(), countMoved);
-                    MergeStore.MergeRow row = store.mergeBySaga(c, ctx.sagaId()).orElseThrow();
+                    UserState s = moved.survivor();
+                    UserState m = moved.merged();
+                    int countMoved = moved.countMoved();
+                    MergeStore.MergeRow row = moved.row();
                     ObjectNode before = json.createObjectNode();
                     before.set("survivor", state(json, s.status(), null, s.points(), s.referralCount()));
                     before.set("duplicate", state(json, m.status(), null, m.points(), m.referralCount()));
@@ -105,7 +123,7 @@ public final class MergeSaga {
                     after.set("duplicate", state(json, "merged", s.id(), 0, m.referralCount() - countMoved));
                     after.put("referralsRepointed", row.referralsMoved().size());
                     after.set("codesBecameAliases", json.readTree(row.codesMovedJson()));
-                    audit.record(c, AuditEvent.of(d.actor(), "user.merge").target("user", Long.toString(m.id())).states(before, after)
+                    audit.record(tx, AuditEvent.of(d.actor(), "user.merge").target("user", Long.toString(m.id())).states(before, after)
                             .details("merged into " + s.id() + " (merge " + mergeId + ")" + (d.reason() == null ? "" : ": " + d.reason())));
                     ObjectNode r = json.createObjectNode().put("mergeId", mergeId).put("points", m.points())
                             .put("referralCount", countMoved);
@@ -128,6 +146,10 @@ public final class MergeSaga {
                     return null;
                 }, null)
                 .build();
+    }
+
+    /** What MoveAndMark read and did: the two users before, the referral count moved, the merge row after. */
+    private record Moved(UserState survivor, UserState merged, int countMoved, MergeStore.MergeRow row) {
     }
 
     /** A merge saga with another definition of the same steps (tests inject faults this way). */

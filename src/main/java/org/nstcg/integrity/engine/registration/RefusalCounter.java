@@ -1,8 +1,5 @@
 package org.nstcg.integrity.engine.registration;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import javax.sql.DataSource;
+import org.nstcg.integrity.engine.store.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +27,10 @@ public final class RefusalCounter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RefusalCounter.class);
     static final Duration FLUSH_EVERY = Duration.ofSeconds(2);
     static final Duration KEEP = Duration.ofDays(8);
+    /** Completes "Cannot … in PostgreSQL". */
+    private static final String WHAT = "write the counts of refused sign-ups";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final String instance;
     private final Clock clock;
     private final LongAdder alreadyRegistered = new LongAdder();
@@ -40,8 +39,8 @@ public final class RefusalCounter implements AutoCloseable {
     private volatile Instant lastPrune = Instant.EPOCH;
 
     /** @param background whether to flush by itself every {@link #FLUSH_EVERY} (off: the caller flushes) */
-    public RefusalCounter(DataSource dataSource, String instance, Clock clock, boolean background) {
-        this.dataSource = dataSource;
+    public RefusalCounter(Jdbc jdbc, String instance, Clock clock, boolean background) {
+        this.jdbc = jdbc;
         this.instance = instance;
         this.clock = clock;
         if (background) {
@@ -69,25 +68,20 @@ public final class RefusalCounter implements AutoCloseable {
     /**
      * Adds the counts so far to {@code signup_refusals}; on failure they stay for the next flush.
      *
-     * @throws SQLException when PostgreSQL cannot take them
+     * @throws org.nstcg.integrity.engine.store.StoreException when PostgreSQL cannot take them
      */
-    public synchronized void flush() throws SQLException {
+    public synchronized void flush() {
         long registered = alreadyRegistered.sumThenReset();
         long racing = inProgress.sumThenReset();
         if (registered == 0 && racing == 0) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO signup_refusals (minute, instance, reason, refusals)"
-                        + " SELECT date_trunc('minute', now()), ?, r.reason, r.n FROM (VALUES (?, ?::bigint), (?, ?::bigint)) r(reason, n)"
-                        + " WHERE r.n > 0 ON CONFLICT (minute, instance, reason) DO UPDATE SET refusals = signup_refusals.refusals + EXCLUDED.refusals")) {
-            ps.setString(1, instance);
-            ps.setString(2, RegistrationSaga.REJECTED_ALREADY_REGISTERED);
-            ps.setLong(3, registered);
-            ps.setString(4, RegistrationSaga.REJECTED_IN_PROGRESS);
-            ps.setLong(5, racing);
-            ps.executeUpdate();
-        } catch (SQLException | RuntimeException e) {
+        try {
+            jdbc.read(WHAT, tx -> tx.update("INSERT INTO signup_refusals (minute, instance, reason, refusals)"
+                    + " SELECT date_trunc('minute', now()), ?, r.reason, r.n FROM (VALUES (?, ?::bigint), (?, ?::bigint)) r(reason, n)"
+                    + " WHERE r.n > 0 ON CONFLICT (minute, instance, reason) DO UPDATE SET refusals = signup_refusals.refusals + EXCLUDED.refusals",
+                    instance, RegistrationSaga.REJECTED_ALREADY_REGISTERED, registered, RegistrationSaga.REJECTED_IN_PROGRESS, racing));
+        } catch (RuntimeException e) {
             alreadyRegistered.add(registered);
             inProgress.add(racing);
             throw e;
@@ -95,18 +89,14 @@ public final class RefusalCounter implements AutoCloseable {
         Instant now = clock.instant();
         if (Duration.between(lastPrune, now).compareTo(Duration.ofHours(1)) >= 0) {
             lastPrune = now;
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM signup_refusals WHERE minute < now() - make_interval(secs => ?)")) {
-                ps.setLong(1, KEEP.toSeconds());
-                ps.executeUpdate();
-            }
+            jdbc.read(WHAT, tx -> tx.update("DELETE FROM signup_refusals WHERE minute < now() - make_interval(secs => ?)", KEEP.toSeconds()));
         }
     }
 
     private void flushQuietly() {
         try {
             flush();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Could not write the counts of refused sign-ups yet (kept for the next try): {}", e.getMessage());
         }
     }

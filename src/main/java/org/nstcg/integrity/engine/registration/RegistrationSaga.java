@@ -62,19 +62,19 @@ public final class RegistrationSaga {
                             NewRegistration r = new NewRegistration(d.email(), d.mailbox(), d.firstName(), Optional.ofNullable(d.lastName()),
                                     Optional.ofNullable(d.referrerId()), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS);
                             return store.createUserStatement(r, code, ctx.sagaId());
-                        }, e -> RegistrationStore.isUniqueViolation(e, RegistrationStore.EMAIL_UNIQUE_INDEX)
+                        }, e -> e.violated(RegistrationStore.EMAIL_UNIQUE_INDEX)
                                 ? new SagaRejection(REJECTED_ALREADY_REGISTERED, "an active user has the mailbox")
                                 : e,
-                                (ctx, d, result, c) -> store.deleteUserCreatedBy(c, result.path("userId").asLong(), ctx.sagaId()))
+                                (ctx, d, result, tx) -> store.deleteUserCreatedBy(tx, result.path("userId").asLong(), ctx.sagaId()))
                         .sql(CREATE_PROFILE, (ctx, d) -> store.createProfileStatement(RegistrationService.SIGNUP_POINTS, ctx.sagaId()), null,
-                                (ctx, d, result, c) -> store.deleteProfileCreatedBy(c, ctx.requireResult(CREATE_USER).path("userId").asLong(),
+                                (ctx, d, result, tx) -> store.deleteProfileCreatedBy(tx, ctx.requireResult(CREATE_USER).path("userId").asLong(),
                                         ctx.sagaId()))
                         .sql(BONUS, (ctx, d) -> store.bonusAndEventStatement(Optional.ofNullable(d.referrerId()), d.mailbox(),
-                                RegistrationService.REFERRAL_BONUS, ctx.sagaId()), null, (ctx, d, result, c) -> {
+                                RegistrationService.REFERRAL_BONUS, ctx.sagaId()), null, (ctx, d, result, tx) -> {
                                     if (result.has("referrerId")) {
-                                        store.undoCredit(c, result.path("referrerId").asLong(), ctx.sagaId());
+                                        store.undoCredit(tx, result.path("referrerId").asLong(), ctx.sagaId());
                                     }
-                                    store.deleteRegisteredEvent(c, ctx.sagaId());
+                                    store.deleteRegisteredEvent(tx, ctx.sagaId());
                                 }))
                 .pivot()
                 .remote(CACHE, (ctx, d) -> {

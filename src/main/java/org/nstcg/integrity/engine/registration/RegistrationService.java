@@ -2,7 +2,6 @@ package org.nstcg.integrity.engine.registration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
 import org.nstcg.integrity.engine.cache.CacheInvalidator;
@@ -15,9 +14,9 @@ import org.nstcg.integrity.engine.referral.ReferralCodeParser;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.Referral;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
-import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.ReferrerRef;
 import org.nstcg.integrity.engine.store.RegistrationStore;
+import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -93,19 +92,19 @@ public final class RegistrationService {
             code = Optional.of(CodeQuery.of(parsed, request.referralCode()));
         }
 
-        try {
-            return registerValidated(typedEmail, mailbox, first.value(), last.name(), code);
-        } catch (SQLException e) {
-            throw new EngineException("PostgreSQL at " + databaseEndpoint + " could not complete the registration ("
-                    + ConnectionFailures.reason(e) + "). Nothing was registered; try again when the database is back.", e);
-        }
+        return registerValidated(typedEmail, mailbox, first.value(), last.name(), code);
     }
 
     private RegistrationOutcome registerValidated(String typedEmail, String mailbox, String firstName, Optional<String> lastName,
-                                                  Optional<CodeQuery> code) throws SQLException {
+                                                  Optional<CodeQuery> code) {
         Optional<ReferrerRef> referrer = Optional.empty();
         if (code.isPresent()) {
-            referrer = store.findReferrer(code.get().exact(), code.get().identity());
+            try {
+                referrer = store.referrer(code.get().exact(), code.get().identity());
+            } catch (StoreException e) {
+                throw new EngineException("PostgreSQL at " + databaseEndpoint + " could not complete the registration ("
+                        + e.reason() + "). Nothing was registered; try again when the database is back.", e);
+            }
             if (referrer.isPresent() && referrer.get().emailNormalized().equals(mailbox)) {
                 return new RegistrationOutcome.Invalid("referralCode", "belongs to this same email address: nobody can refer themselves");
             }

@@ -1,7 +1,6 @@
 package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,13 +78,9 @@ final class StuckSagaRepair implements Repair {
         String actor = retrying.name();
         List<SagaRecord> stuck = stuck(retrying);
         List<PlannedChange> changes = new ArrayList<>();
-        try {
-            for (SagaOutcome o : sagas.recoverExpired()) {
-                changes.add(new PlannedChange("saga", o.sagaId().toString(), null, json.createObjectNode().put("outcome", describe(o)),
-                        "saga " + o.sagaId() + " recovered: " + describe(o)));
-            }
-        } catch (SQLException e) {
-            throw new EngineException("Cannot recover stuck sagas: PostgreSQL did not answer (" + e.getMessage() + ").", e);
+        for (SagaOutcome o : sagas.recoverExpired()) { // "Cannot recover stuck sagas in PostgreSQL (…)." when it cannot
+            changes.add(new PlannedChange("saga", o.sagaId().toString(), null, json.createObjectNode().put("outcome", describe(o)),
+                    "saga " + o.sagaId() + " recovered: " + describe(o)));
         }
         for (SagaRecord r : stuck) {
             if (r.status() == SagaStatus.FAILED_NEEDS_ATTENTION) {

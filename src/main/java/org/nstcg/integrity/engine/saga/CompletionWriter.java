@@ -3,14 +3,12 @@ package org.nstcg.integrity.engine.saga;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.nstcg.integrity.engine.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,10 +119,9 @@ final class CompletionWriter implements AutoCloseable {
                 + " ev AS (INSERT INTO saga_event_batches (saga_id, first_seq, events)"
                 + " SELECT i.id, i.seq, i.events FROM input i JOIN done d ON d.id = i.id WHERE jsonb_array_length(i.events) > 0)"
                 + " SELECT count(*), set_config('synchronous_commit', 'off', true) FROM done";
-        try (Connection c = sagaLog.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, array.toString());
-            ps.executeQuery().close();
-        } catch (SQLException e) {
+        try {
+            sagaLog.jdbc().read(SagaLog.WRITE, tx -> tx.single(sql, r -> r.getLong(1), array.toString()));
+        } catch (StoreException e) {
             group.stream().filter(a -> a.nextSeq() != null).forEach(this::writeOne);
         } finally {
             settled.addAndGet(group.size());
@@ -136,7 +133,7 @@ final class CompletionWriter implements AutoCloseable {
             sagaLog.advance(a, Optional.empty());
         } catch (SagaFencedException e) {
             log.debug("Saga {} was taken over before its completion was written; its new owner completes it", a.id());
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             log.warn("Could not record completion of saga {}; recovery will: {}", a.id(), e.getMessage());
         }
     }

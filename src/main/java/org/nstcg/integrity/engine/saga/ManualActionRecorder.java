@@ -1,8 +1,7 @@
 package org.nstcg.integrity.engine.saga;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.UUID;
+import org.nstcg.integrity.engine.store.Tx;
 
 /**
  * Records an operator's action on a saga elsewhere (the audit trail), in the transaction that claims the saga, so
@@ -11,8 +10,8 @@ import java.util.UUID;
 @FunctionalInterface
 public interface ManualActionRecorder {
 
-    ManualActionRecorder NONE = (c, sagaId, action, actor, reason, from, to) -> { };
+    ManualActionRecorder NONE = (tx, sagaId, action, actor, reason, from, to) -> { };
 
-    void record(Connection c, UUID sagaId, String action, String actor, String reason, SagaStatus from, SagaStatus to)
-            throws SQLException;
+    /** Records the action on {@code tx}, the claiming transaction. */
+    void record(Tx tx, UUID sagaId, String action, String actor, String reason, SagaStatus from, SagaStatus to);
 }

@@ -5,19 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.Row;
+import org.nstcg.integrity.engine.store.StoreException;
+import org.nstcg.integrity.engine.store.Tx;
 
 /**
  * The durable saga log in PostgreSQL ({@code sagas}, {@code saga_events}). Every change of a saga goes through
@@ -26,16 +23,21 @@ import javax.sql.DataSource;
  */
 public final class SagaLog {
 
-    private final DataSource dataSource;
+    /** Completes "Cannot … in PostgreSQL": how a failure to read the log reads to an operator. */
+    static final String READ = "read the saga log";
+    /** Completes "Cannot … in PostgreSQL": how a failure to record a saga's progress reads. */
+    static final String WRITE = "record a saga's progress";
+
+    private final Jdbc jdbc;
     private final ObjectMapper json;
 
-    public SagaLog(DataSource dataSource, ObjectMapper json) {
-        this.dataSource = dataSource;
+    public SagaLog(Jdbc jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
         this.json = json;
     }
 
-    DataSource dataSource() {
-        return dataSource;
+    Jdbc jdbc() {
+        return jdbc;
     }
 
     ObjectMapper json() {
@@ -82,63 +84,57 @@ public final class SagaLog {
     }
 
     /**
-     * Binds the parameters of {@link #advanceCall} from {@code index}; returns the next index. {@code extraParams}
-     * are the parameters of the extra events expression (they follow the events parameter).
+     * The parameters of {@link #advanceCall}, in order. {@code extraParams} are the parameters of the extra events
+     * expression (they follow the events parameter).
      */
-    int bindAdvance(PreparedStatement ps, int index, Advance a, Optional<Creation> create, List<String> extraParams) throws SQLException {
-        ps.setString(index++, a.id().toString());
-        ps.setString(index++, a.owner());
-        ps.setString(index++, a.expectedStatus() == null ? null : a.expectedStatus().name());
-        ps.setInt(index++, a.expectedStep());
-        ps.setString(index++, a.newStatus().name());
-        ps.setInt(index++, a.newStep());
-        ps.setInt(index++, (int) Math.min(Integer.MAX_VALUE, a.lease().toMillis()));
-        ps.setString(index++, eventsJson(a.events()));
-        for (String extra : extraParams) {
-            ps.setString(index++, extra);
-        }
-        ps.setBoolean(index++, create.isPresent());
-        ps.setString(index++, create.map(Creation::type).orElse(null));
-        ps.setString(index++, create.map(Creation::businessKey).orElse(null));
-        ps.setString(index++, create.map(cr -> cr.data().toString()).orElse(null));
-        if (create.isPresent()) {
-            ps.setInt(index++, create.get().stepCount());
-        } else {
-            ps.setNull(index++, Types.INTEGER);
-        }
-        ps.setString(index++, a.error());
-        ps.setBoolean(index++, a.async());
-        if (a.nextSeq() == null) {
-            ps.setNull(index++, Types.INTEGER);
-        } else {
-            ps.setInt(index++, a.nextSeq());
-        }
-        return index;
+    List<Object> advanceParams(Advance a, Optional<Creation> create, List<String> extraParams) {
+        List<Object> p = new ArrayList<>(16 + extraParams.size());
+        p.add(a.id().toString());
+        p.add(a.owner());
+        p.add(a.expectedStatus() == null ? Tx.nullOf(Tx.SqlType.TEXT) : a.expectedStatus().name());
+        p.add(a.expectedStep());
+        p.add(a.newStatus().name());
+        p.add(a.newStep());
+        p.add((int) Math.min(Integer.MAX_VALUE, a.lease().toMillis()));
+        p.add(eventsJson(a.events()));
+        p.addAll(extraParams);
+        p.add(create.isPresent());
+        p.add(create.<Object>map(Creation::type).orElse(Tx.nullOf(Tx.SqlType.TEXT)));
+        p.add(create.<Object>map(Creation::businessKey).orElse(Tx.nullOf(Tx.SqlType.TEXT)));
+        p.add(create.<Object>map(cr -> cr.data().toString()).orElse(Tx.nullOf(Tx.SqlType.TEXT)));
+        p.add(create.<Object>map(Creation::stepCount).orElse(Tx.nullOf(Tx.SqlType.INTEGER)));
+        p.add(a.error() == null ? Tx.nullOf(Tx.SqlType.TEXT) : a.error());
+        p.add(a.async());
+        p.add(a.nextSeq() == null ? Tx.nullOf(Tx.SqlType.INTEGER) : a.nextSeq());
+        return p;
     }
 
-    /** The fencing failure of {@code saga_advance} as {@link SagaFencedException}; other errors unchanged. */
-    static SQLException fenced(SQLException e, UUID id) {
-        if ("40001".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("is no longer owned")) {
+    /**
+     * The fencing failure of {@code saga_advance} (serialization_failure, "… is no longer owned …") as
+     * {@link SagaFencedException}; other errors unchanged.
+     */
+    static StoreException fenced(StoreException e, UUID id) {
+        if ("40001".equals(e.sqlState()) && e.serverMessage().contains("is no longer owned")) {
             throw new SagaFencedException(id);
         }
         return e;
     }
 
-    void advance(Connection c, Advance a, Optional<Creation> create) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + advanceCall(null))) {
-            bindAdvance(ps, 1, a, create, List.of());
-            ps.executeQuery().close();
-        } catch (SQLException e) {
+    /** Moves the saga in {@code tx}'s transaction. */
+    void advance(Tx tx, Advance a, Optional<Creation> create) {
+        try {
+            tx.single("SELECT " + advanceCall(null), r -> Boolean.TRUE, advanceParams(a, create, List.of()).toArray());
+        } catch (StoreException e) {
             throw fenced(e, a.id());
         }
     }
 
     /** Runs {@link #advance} in its own autocommit call. */
-    void advance(Advance a, Optional<Creation> create) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            advance(c, a, create);
-        }
+    void advance(Advance a, Optional<Creation> create) {
+        jdbc.read(WRITE, tx -> {
+            advance(tx, a, create);
+            return null;
+        });
     }
 
     private String eventsJson(List<NewEvent> events) {
@@ -173,81 +169,52 @@ public final class SagaLog {
      * Takes over up to {@code limit} unfinished sagas whose owner's lease has expired. Each saga is taken by
      * exactly one caller: rows are locked with {@code SKIP LOCKED} and the new lease hides them from the others.
      */
-    List<UUID> claimExpired(String owner, Duration lease, int limit) throws SQLException {
+    List<UUID> claimExpired(String owner, Duration lease, int limit) {
         String sql = "WITH c AS (SELECT id FROM sagas WHERE status IN ('RUNNING', 'COMPENSATING')"
                 + " AND lease_expires_at < clock_timestamp() ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
                 + " UPDATE sagas s SET owner_instance = ?, lease_expires_at = clock_timestamp() + make_interval(secs => ? / 1000.0),"
                 + " updated_at = now(), attempts = s.attempts + 1, version = s.version + 1 FROM c WHERE s.id = c.id RETURNING s.id";
-        List<UUID> ids = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, limit);
-            ps.setString(2, owner);
-            ps.setLong(3, lease.toMillis());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(UUID.fromString(rs.getString(1)));
-                }
-            }
-        }
-        return ids;
+        return jdbc.read("recover stuck sagas", tx -> tx.list(sql, r -> UUID.fromString(r.getString(1)), limit, owner, lease.toMillis()));
     }
 
     /** Takes a saga in {@code expected} status for a manual action, appending the action's event. */
     boolean claimForManualAction(UUID id, String owner, Duration lease, SagaStatus expected, SagaStatus newStatus,
-                                 String actor, String reason, String action, ManualActionRecorder recorder) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int step;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE sagas SET owner_instance = ?, status = ?,"
-                        + " lease_expires_at = clock_timestamp() + make_interval(secs => ? / 1000.0), updated_at = now(),"
-                        + " finished_at = CASE WHEN ? THEN now() END, version = version + 1"
-                        + " WHERE id = ?::uuid AND status = ? RETURNING current_step")) {
-                    ps.setString(1, owner);
-                    ps.setString(2, newStatus.name());
-                    ps.setLong(3, lease.toMillis());
-                    ps.setBoolean(4, newStatus.finished());
-                    ps.setString(5, id.toString());
-                    ps.setString(6, expected.name());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            c.rollback();
-                            return false;
-                        }
-                        step = rs.getInt(1);
-                    }
-                }
-                ObjectNode payload = json.createObjectNode().put("action", action);
-                advance(c, new Advance(id, owner, newStatus, step, newStatus, step, lease,
-                        List.of(new NewEvent(SagaEvent.Type.MANUAL_ACTION, null, payload, null, actor, reason)), false, null),
-                        Optional.empty());
-                recorder.record(c, id, action, actor, reason, expected, newStatus);
-                c.commit();
-                return true;
-            } catch (Throwable e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                                 String actor, String reason, String action, ManualActionRecorder recorder) {
+        return jdbc.inTransaction("update the saga log", tx -> {
+            Optional<Integer> claimed = tx.first("UPDATE sagas SET owner_instance = ?, status = ?,"
+                    + " lease_expires_at = clock_timestamp() + make_interval(secs => ? / 1000.0), updated_at = now(),"
+                    + " finished_at = CASE WHEN ? THEN now() END, version = version + 1"
+                    + " WHERE id = ?::uuid AND status = ? RETURNING current_step",
+                    r -> r.getInt(1), owner, newStatus.name(), lease.toMillis(), newStatus.finished(), id.toString(), expected.name());
+            if (claimed.isEmpty()) {
+                return false; // nothing was changed: the transaction commits empty
             }
-        }
+            int step = claimed.get();
+            ObjectNode payload = json.createObjectNode().put("action", action);
+            advance(tx, new Advance(id, owner, newStatus, step, newStatus, step, lease,
+                    List.of(new NewEvent(SagaEvent.Type.MANUAL_ACTION, null, payload, null, actor, reason)), false, null),
+                    Optional.empty());
+            recorder.record(tx, id, action, actor, reason, expected, newStatus);
+            return true;
+        });
     }
 
-    public Optional<SagaRecord> load(UUID id) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            List<SagaRecord> rows = select(c, "WHERE id = ?::uuid", List.of(id.toString()), 1);
+    /** One saga with its events: two primary-key reads on one connection. */
+    public Optional<SagaRecord> load(UUID id) {
+        return jdbc.read(READ, tx -> {
+            List<SagaRecord> rows = select(tx, "WHERE id = ?::uuid", List.of(id.toString()), 1);
             if (rows.isEmpty()) {
                 return Optional.empty();
             }
             SagaRecord r = rows.get(0);
             return Optional.of(new SagaRecord(r.id(), r.type(), r.businessKey(), r.status(), r.currentStep(), r.stepCount(),
                     r.owner(), r.leaseExpiresAt(), r.lastError(), r.data(), r.createdAt(), r.updatedAt(), r.finishedAt(),
-                    events(c, id)));
-        }
+                    events(tx, id)));
+        });
     }
 
     /** Sagas matching the filter, newest first, without their events. */
-    public List<SagaRecord> list(Optional<SagaStatus> status, Optional<String> type, Optional<Instant> since, int limit) throws SQLException {
+    public List<SagaRecord> list(Optional<SagaStatus> status, Optional<String> type, Optional<Instant> since, int limit) {
         StringBuilder where = new StringBuilder("WHERE true");
         List<String> args = new ArrayList<>();
         status.ifPresent(s -> {
@@ -262,16 +229,14 @@ public final class SagaLog {
             where.append(" AND created_at >= ?::timestamptz");
             args.add(t.toString());
         });
-        try (Connection c = dataSource.getConnection()) {
-            return select(c, where + " ORDER BY created_at DESC", args, limit);
-        }
+        return jdbc.read(READ, tx -> select(tx, where + " ORDER BY created_at DESC", args, limit));
     }
 
     /**
      * A page of sagas matching {@code query}, newest first, starting after {@code after}. Reads at most
      * {@code size + 1} rows through the start-time indexes (one more, to know whether a next page exists).
      */
-    public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) throws SQLException {
+    public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
         StringBuilder where = new StringBuilder("WHERE true");
         List<String> args = new ArrayList<>();
         query.status().ifPresent(s -> {
@@ -297,10 +262,7 @@ public final class SagaLog {
             args.add(cursor.createdAt().toString());
             args.add(cursor.id().toString());
         });
-        List<SagaRecord> rows;
-        try (Connection c = dataSource.getConnection()) {
-            rows = select(c, where + " ORDER BY created_at DESC, id DESC", args, size + 1);
-        }
+        List<SagaRecord> rows = jdbc.read(READ, tx -> select(tx, where + " ORDER BY created_at DESC, id DESC", args, size + 1));
         if (rows.size() <= size) {
             return new SagaPage(rows, Optional.empty());
         }
@@ -309,44 +271,26 @@ public final class SagaLog {
         return new SagaPage(page, Optional.of(new SagaPage.Cursor(last.createdAt(), last.id())));
     }
 
-    private List<SagaRecord> select(Connection c, String where, List<String> args, int limit) throws SQLException {
+    private List<SagaRecord> select(Tx tx, String where, List<String> args, int limit) {
         String sql = "SELECT id, saga_type, business_key, status, current_step, step_count, owner_instance, lease_expires_at,"
                 + " last_error, data, created_at, updated_at, finished_at FROM sagas " + where + " LIMIT " + limit;
-        List<SagaRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setString(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new SagaRecord(UUID.fromString(rs.getString(1)), rs.getString(2), rs.getString(3),
-                            SagaStatus.valueOf(rs.getString(4)), rs.getInt(5), rs.getInt(6), Optional.ofNullable(rs.getString(7)),
-                            instant(rs.getTimestamp(8)), Optional.ofNullable(rs.getString(9)), parse(rs.getString(10)),
-                            rs.getTimestamp(11).toInstant(), rs.getTimestamp(12).toInstant(), instant(rs.getTimestamp(13)), List.of()));
-                }
-            }
-        }
-        return out;
+        return tx.list(sql, this::sagaRow, args.toArray());
     }
 
-    private List<SagaEvent> events(Connection c, UUID id) throws SQLException {
-        List<SagaEvent> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_type, step_name, payload, error, actor, reason, created_at"
-                + " FROM saga_events WHERE saga_id = ?::uuid ORDER BY seq")) {
-            ps.setString(1, id.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new SagaEvent(rs.getInt(1), SagaEvent.Type.valueOf(rs.getString(2)), Optional.ofNullable(rs.getString(3)),
-                            Optional.ofNullable(rs.getString(4)).map(this::parse), Optional.ofNullable(rs.getString(5)),
-                            Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), rs.getTimestamp(8).toInstant()));
-                }
-            }
-        }
-        return out;
+    private SagaRecord sagaRow(Row r) {
+        return new SagaRecord(UUID.fromString(r.getString(1)), r.getString(2), r.getString(3),
+                SagaStatus.valueOf(r.getString(4)), r.getInt(5), r.getInt(6), Optional.ofNullable(r.getString(7)),
+                Optional.ofNullable(r.getInstant(8)), Optional.ofNullable(r.getString(9)), parse(r.getString(10)),
+                r.getInstant(11), r.getInstant(12), Optional.ofNullable(r.getInstant(13)), List.of());
     }
 
-    private static Optional<Instant> instant(Timestamp t) {
-        return Optional.ofNullable(t).map(Timestamp::toInstant);
+    private List<SagaEvent> events(Tx tx, UUID id) {
+        return tx.list("SELECT seq, event_type, step_name, payload, error, actor, reason, created_at"
+                + " FROM saga_events WHERE saga_id = ?::uuid ORDER BY seq",
+                r -> new SagaEvent(r.getInt(1), SagaEvent.Type.valueOf(r.getString(2)), Optional.ofNullable(r.getString(3)),
+                        Optional.ofNullable(r.getString(4)).map(this::parse), Optional.ofNullable(r.getString(5)),
+                        Optional.ofNullable(r.getString(6)), Optional.ofNullable(r.getString(7)), r.getInstant(8)),
+                id.toString());
     }
 
     private JsonNode parse(String s) {

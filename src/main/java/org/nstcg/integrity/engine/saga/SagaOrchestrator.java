@@ -2,10 +2,8 @@ package org.nstcg.integrity.engine.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +17,8 @@ import org.nstcg.integrity.engine.saga.SagaLog.Advance;
 import org.nstcg.integrity.engine.saga.SagaLog.Creation;
 import org.nstcg.integrity.engine.saga.SagaLog.NewEvent;
 import org.nstcg.integrity.engine.store.StepStatement;
+import org.nstcg.integrity.engine.store.StoreException;
+import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.slf4j.Logger;
@@ -51,6 +51,10 @@ public final class SagaOrchestrator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SagaOrchestrator.class);
     /** Prefix of {@code last_error} for sagas undone because a step refused for a business reason. */
     public static final String REJECTED_PREFIX = "rejected: ";
+    /** Completes "Cannot … in PostgreSQL" for a step's transaction. */
+    private static final String STEP = "run a saga step";
+    /** Completes "Cannot … in PostgreSQL" for a compensation's transaction. */
+    private static final String COMPENSATION = "undo a saga step";
 
     private final SagaLog sagaLog;
     private final SagaRegistry registry;
@@ -104,14 +108,14 @@ public final class SagaOrchestrator implements AutoCloseable {
      * Finishes a saga this instance has just claimed (recovery, or an operator's retry): forward when its pivot
      * has committed, otherwise by compensation.
      */
-    public SagaOutcome resume(UUID id) throws SQLException {
+    public SagaOutcome resume(UUID id) {
         SagaRecord record = sagaLog.load(id).orElseThrow(() -> new IllegalArgumentException("no saga " + id));
         SagaDefinition<?> definition = registry.find(record.type())
                 .orElseThrow(() -> new IllegalStateException("no definition for saga type " + record.type()));
         return resume(definition, record);
     }
 
-    private <D> SagaOutcome resume(SagaDefinition<D> def, SagaRecord r) throws SQLException {
+    private <D> SagaOutcome resume(SagaDefinition<D> def, SagaRecord r) {
         D data;
         try {
             data = json.treeToValue(r.data(), def.dataType());
@@ -195,7 +199,7 @@ public final class SagaOrchestrator implements AutoCloseable {
                         // concurrent credits to one hot row can meet): nothing of it happened, so it runs again.
                         conflicts++;
                         log.info("Saga {} transaction at step {} met a lock conflict ({}), running it again (attempt {})", ex.id,
-                                failedStep, ((SQLException) cause).getSQLState(), conflicts + 1);
+                                failedStep, ((StoreException) cause).sqlState(), conflicts + 1);
                         pause(conflicts);
                         continue;
                     }
@@ -217,6 +221,20 @@ public final class SagaOrchestrator implements AutoCloseable {
             i = last;
         }
         return complete(ex);
+    }
+
+    /**
+     * A checked exception of a step (or {@link TimeoutException}) carried out of a {@code Jdbc} callback, which rolls
+     * the transaction back for it as for any runtime exception; unwrapped once out.
+     */
+    private static final class Carried extends RuntimeException {
+        Carried(Exception cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+
+        Exception carried() {
+            return (Exception) getCause();
+        }
     }
 
     /** A failure of one part (step) of a database transaction, naming the part. */
@@ -251,52 +269,61 @@ public final class SagaOrchestrator implements AutoCloseable {
         return def.pivot() >= first && def.pivot() <= last;
     }
 
-    /** Parts run one after the other on one connection; each sees the results of those before it. */
+    /**
+     * Parts run one after the other on one connection; each sees the results of those before it. A SQL part's
+     * statement is limited to the deadline ({@link StepContext#remaining}); a Java part limits its own statements
+     * if it wants to, and the limit ends with the part.
+     */
     private <D> void runLocalTransaction(Execution<D> ex, int first, int last, List<SagaStep<D>> parts) throws Exception {
         Instant deadline = deadline(ex);
         Map<String, JsonNode> results = new LinkedHashMap<>();
-        try (Connection c = sagaLog.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        Advance advance;
+        try {
+            // Any throwable, Errors included, rolls back (Jdbc.inTransaction): nothing commits the steps' work without
+            // their events.
+            advance = sagaLog.jdbc().inTransaction(STEP, tx -> {
                 List<NewEvent> events = new ArrayList<>(ex.pending);
                 for (SagaStep<D> part : parts) {
                     StepContext partCtx = context(ex, part, results, deadline);
                     JsonNode result;
                     try {
-                        result = part.sql() ? runStatement(c, partCtx, part, ex.data) : part.localAction().run(partCtx, ex.data, c);
+                        result = part.sql() ? runStatement(tx, partCtx, part, ex.data) : part.localAction().run(partCtx, ex.data, tx);
                     } catch (Exception e) {
-                        throw new PartFailure(part.name(), e);
+                        throw new Carried(new PartFailure(part.name(), e));
+                    } finally {
+                        tx.queryTimeout(Duration.ZERO);
                     }
                     JsonNode recorded = result == null ? json.nullNode() : result;
                     results.put(part.name(), recorded);
                     events.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, part.name(), recorded, null));
                 }
-                checkDeadline(parts.get(0).name(), deadline, ex.def);
-                Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING,
+                try {
+                    checkDeadline(parts.get(0).name(), deadline, ex.def);
+                } catch (TimeoutException e) {
+                    throw new Carried(e);
+                }
+                Advance a = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING,
                         last + 1, settings.lease(), events, !holdsPivot(ex.def, first, last), null));
-                sagaLog.advance(c, advance, ex.creation());
-                c.commit();
-                ex.committed(advance, 0, last, results);
-            } catch (Throwable e) {
-                // Any throwable, Errors included: setAutoCommit(true) below would otherwise commit the steps' work
-                // without their events.
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                sagaLog.advance(tx, a, ex.creation());
+                return a;
+            });
+        } catch (Carried c) {
+            throw c.carried();
         }
+        ex.committed(advance, 0, last, results);
     }
 
-    /** A SQL part run as a statement of its own (inside a transaction that has Java parts too). */
-    private <D> JsonNode runStatement(Connection c, StepContext ctx, SagaStep<D> part, D data) throws Exception {
+    /** A SQL part run as a statement of its own (inside a transaction that has Java parts too), limited to the deadline. */
+    private <D> JsonNode runStatement(Tx tx, StepContext ctx, SagaStep<D> part, D data) throws Exception {
         StepStatement work = part.sqlAction().statement(ctx, data);
-        try (PreparedStatement ps = ctx.prepare(c, work.sql())) {
-            String text = work.result(ps);
-            return text == null ? json.nullNode() : json.readTree(text);
-        } catch (SQLException e) {
+        String text;
+        try {
+            tx.queryTimeout(ctx.remaining());
+            text = work.result(tx);
+        } catch (StoreException e) {
             throw part.sqlErrors().translate(e);
         }
+        return text == null ? json.nullNode() : json.readTree(text);
     }
 
     /**
@@ -327,21 +354,29 @@ public final class SagaOrchestrator implements AutoCloseable {
                 + work.resultQuery().substring("SELECT ".length());
         Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, last + 1,
                 settings.lease(), new ArrayList<>(ex.pending), !holdsPivot(ex.def, first, last), null));
+        List<Object> params = new ArrayList<>(work.params());
+        params.addAll(sagaLog.advanceParams(advance, ex.creation(), names));
+        StepContext timed = context(ex, parts.get(0), Map.of(), deadline);
+        List<String> texts;
+        try {
+            // One statement in autocommit: PostgreSQL runs it as one transaction, limited to the deadline.
+            texts = sagaLog.jdbc().read(STEP, tx -> {
+                tx.queryTimeout(timed.remaining());
+                return tx.single(sql, row -> {
+                    List<String> columns = new ArrayList<>(parts.size());
+                    for (int k = 0; k < parts.size(); k++) {
+                        columns.add(row.getString(k + 2));
+                    }
+                    return columns;
+                }, params.toArray());
+            });
+        } catch (StoreException e) {
+            throw translate(parts, SagaLog.fenced(e, ex.id));
+        }
         Map<String, JsonNode> recorded = new LinkedHashMap<>();
-        try (Connection c = sagaLog.dataSource().getConnection();
-             PreparedStatement ps = context(ex, parts.get(0), Map.of(), deadline).prepare(c, sql)) {
-            int next = work.binder().bind(ps, 1);
-            sagaLog.bindAdvance(ps, next, advance, ex.creation(), names);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                for (int k = 0; k < parts.size(); k++) {
-                    String text = rs.getString(k + 2);
-                    recorded.put(parts.get(k).name(), text == null ? json.nullNode() : json.readTree(text));
-                }
-            }
-        } catch (SQLException e) {
-            SQLException fenced = SagaLog.fenced(e, ex.id);
-            throw translate(parts, fenced);
+        for (int k = 0; k < parts.size(); k++) {
+            String text = texts.get(k);
+            recorded.put(parts.get(k).name(), text == null ? json.nullNode() : json.readTree(text));
         }
         checkDeadline(parts.get(0).name(), deadline, ex.def);
         ex.committed(advance, parts.size(), last, recorded); // the STEP_COMPLETED events were built in SQL
@@ -351,7 +386,7 @@ public final class SagaOrchestrator implements AutoCloseable {
      * A failed composed statement, as the part that claims its error sees it (its {@link SagaStep.SqlErrors} turns it
      * into something else, a rejection say); unclaimed errors are the first part's, where the transaction began.
      */
-    private static <D> Exception translate(List<SagaStep<D>> parts, SQLException e) {
+    private static <D> Exception translate(List<SagaStep<D>> parts, StoreException e) {
         for (SagaStep<D> part : parts) {
             Exception translated = part.sqlErrors().translate(e);
             if (translated != e) {
@@ -388,7 +423,7 @@ public final class SagaOrchestrator implements AutoCloseable {
                     settings.lease(), events, async, null)), ex.creation());
         } catch (SagaFencedException f) {
             return new SagaOutcome.TakenOver(ex.id);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             // Recovery will complete it forward (every step is done); the caller may treat it as completed.
             log.warn("Saga {} finished its steps but its completion could not be recorded yet: {}", ex.id, e.getMessage());
         }
@@ -413,9 +448,9 @@ public final class SagaOrchestrator implements AutoCloseable {
                     upTo, settings.lease(), events, false, message), ex.creation());
         } catch (SagaFencedException f) {
             return new SagaOutcome.TakenOver(ex.id);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             log.warn("Saga {} could not record its failure ({}); recovery will compensate it", ex.id, e.getMessage());
-            return new SagaOutcome.NeedsAttention(ex.id, failedStep, "the database did not answer while undoing: " + e.getMessage());
+            return new SagaOutcome.NeedsAttention(ex.id, failedStep, "the database did not answer while undoing: " + message(e));
         }
         ex.created = true;
         ex.status = SagaStatus.COMPENSATING;
@@ -451,7 +486,7 @@ public final class SagaOrchestrator implements AutoCloseable {
                     List.of(NewEvent.of(SagaEvent.Type.COMPENSATED)), true, null), Optional.empty());
         } catch (SagaFencedException f) {
             return new SagaOutcome.TakenOver(ex.id);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             log.warn("Saga {} was undone but its end could not be recorded yet: {}", ex.id, e.getMessage());
         }
         ex.status = SagaStatus.COMPENSATED;
@@ -474,28 +509,25 @@ public final class SagaOrchestrator implements AutoCloseable {
             ex.recordedStep = index;
             return;
         }
-        try (Connection c = sagaLog.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            // Any throwable, Errors included, rolls back (Jdbc.transact): nothing commits the undoing without its event.
+            sagaLog.jdbc().transact(COMPENSATION, tx -> {
                 if (step.localCompensation().isPresent() && result != null) {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT set_config('integrity.compensating_saga', ?, true)")) {
-                        ps.setString(1, ex.id.toString());
-                        ps.executeQuery().close();
+                    tx.single("SELECT set_config('integrity.compensating_saga', ?, true)", r -> r.getString(1), ex.id.toString());
+                    try {
+                        step.localCompensation().get().run(ctx, ex.data, result, tx);
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new Carried(e);
                     }
-                    step.localCompensation().get().run(ctx, ex.data, result, c);
                 }
-                sagaLog.advance(c, advance, Optional.empty());
-                c.commit();
-                ex.recordedStep = index;
-            } catch (Throwable e) {
-                // Any throwable, Errors included: setAutoCommit(true) below would otherwise commit the step's work
-                // without its event.
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                sagaLog.advance(tx, advance, Optional.empty());
+            });
+        } catch (Carried c) {
+            throw c.carried();
         }
+        ex.recordedStep = index;
     }
 
     private <D> SagaOutcome needsAttention(Execution<D> ex, String stepName, SagaEvent.Type eventType, SagaStatus from, String why) {
@@ -508,7 +540,7 @@ public final class SagaOrchestrator implements AutoCloseable {
             ex.pending.clear();
         } catch (SagaFencedException f) {
             return new SagaOutcome.TakenOver(ex.id);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             log.error("Saga {} needs attention but the database did not record it: {}", ex.id, e.getMessage());
         }
         String message = "Saga " + ex.id + " (" + ex.def.type() + ", " + ex.businessKey + ") could not "
@@ -536,7 +568,7 @@ public final class SagaOrchestrator implements AutoCloseable {
     }
 
     /**
-     * Per-step timeout: database statements are cancelled by the driver at the deadline ({@link StepContext#prepare}),
+     * Per-step timeout: database statements are cancelled by the driver at the deadline ({@link StepContext#remaining}),
      * remote clients have their own socket timeouts; a step that still overran counts as failed (its local work is
      * rolled back with it).
      */
@@ -564,10 +596,10 @@ public final class SagaOrchestrator implements AutoCloseable {
      * arrives as {@link SagaFencedException}).
      */
     static boolean isTransientConflict(Exception e) {
-        if (!(e instanceof SQLException sql)) {
+        if (!(e instanceof StoreException sql)) {
             return false;
         }
-        String state = sql.getSQLState();
+        String state = sql.sqlState();
         return "40P01".equals(state) || "55P03".equals(state) || "40001".equals(state);
     }
 
@@ -575,8 +607,10 @@ public final class SagaOrchestrator implements AutoCloseable {
         return e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
     }
 
+    /** The first line of a failure's message; a database failure in PostgreSQL's own words, as the driver gave them. */
     static String message(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable shown = e instanceof StoreException s && s.getCause() != null ? s.getCause() : e;
+        String m = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
     }

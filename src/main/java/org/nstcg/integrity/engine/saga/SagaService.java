@@ -1,9 +1,5 @@
 package org.nstcg.integrity.engine.saga;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +73,7 @@ public final class SagaService implements AutoCloseable {
         try {
             recoverExpired();
             checkRollbackRate();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Saga recovery pass failed, will try again: {}", e.getMessage());
         }
     }
@@ -87,7 +83,7 @@ public final class SagaService implements AutoCloseable {
      *
      * @return the sagas this instance finished (or handed to an operator)
      */
-    public List<SagaOutcome> recoverExpired() throws SQLException {
+    public List<SagaOutcome> recoverExpired() {
         List<SagaOutcome> outcomes = new ArrayList<>();
         while (true) {
             List<UUID> claimed = sagaLog.claimExpired(orchestrator.owner(), orchestrator.settings().lease(),
@@ -108,11 +104,7 @@ public final class SagaService implements AutoCloseable {
     /** Sagas by status, type and age, newest first, if {@code by} may view sagas. */
     public List<SagaRecord> list(Actor by, Optional<SagaStatus> status, Optional<String> type, Optional<Duration> since, int limit) {
         by.authorize(Permission.VIEW_SAGAS);
-        try {
-            return sagaLog.list(status, type, since.map(d -> clock.instant().minus(d)), limit);
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        return sagaLog.list(status, type, since.map(d -> clock.instant().minus(d)), limit);
     }
 
     /**
@@ -126,11 +118,7 @@ public final class SagaService implements AutoCloseable {
         if (size < 1 || size > 1000) {
             throw new IllegalArgumentException("a page holds 1 to 1000 sagas, not " + size);
         }
-        try {
-            return sagaLog.page(query, after, size);
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        return sagaLog.page(query, after, size);
     }
 
     /** The saga types this instance can run (and so retry), sorted. */
@@ -145,11 +133,7 @@ public final class SagaService implements AutoCloseable {
      */
     public Optional<SagaRecord> show(Actor by, UUID id) {
         by.authorize(Permission.VIEW_SAGAS);
-        try {
-            return sagaLog.load(id);
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        return sagaLog.load(id);
     }
 
     /**
@@ -159,40 +143,32 @@ public final class SagaService implements AutoCloseable {
     public SagaOutcome retry(UUID id, Actor by, String reason) {
         String actor = by.authorize(Permission.ACT_ON_SAGAS);
         requireReason(reason);
-        try {
-            SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
-            if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION) {
-                throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be retried.");
-            }
-            if (!orchestrator.knows(r.type())) {
-                // Claiming it would leave it COMPENSATING/RUNNING with nobody able to finish it.
-                throw new EngineException("Saga " + id + " is of type " + r.type() + ", which this instance cannot run;"
-                        + " retry it from the application that started it, or resolve it by hand.");
-            }
-            SagaStatus resumeAs = SagaOrchestrator.failedWhileCompensating(r) ? SagaStatus.COMPENSATING : SagaStatus.RUNNING;
-            if (!sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
-                    SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry", recorder)) {
-                throw new EngineException("Saga " + id + " changed meanwhile; look at it again.");
-            }
-            return orchestrator.resume(id);
-        } catch (SQLException e) {
-            throw unavailable(e);
+        SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
+        if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION) {
+            throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be retried.");
         }
+        if (!orchestrator.knows(r.type())) {
+            // Claiming it would leave it COMPENSATING/RUNNING with nobody able to finish it.
+            throw new EngineException("Saga " + id + " is of type " + r.type() + ", which this instance cannot run;"
+                    + " retry it from the application that started it, or resolve it by hand.");
+        }
+        SagaStatus resumeAs = SagaOrchestrator.failedWhileCompensating(r) ? SagaStatus.COMPENSATING : SagaStatus.RUNNING;
+        if (!sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
+                SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry", recorder)) {
+            throw new EngineException("Saga " + id + " changed meanwhile; look at it again.");
+        }
+        return orchestrator.resume(id);
     }
 
     /** Marks a FAILED_NEEDS_ATTENTION saga as handled by hand (RESOLVED) if {@code by} may act on sagas, recording who and why. */
     public void resolve(UUID id, Actor by, String note) {
         String actor = by.authorize(Permission.ACT_ON_SAGAS);
         requireReason(note);
-        try {
-            SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
-            if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION
-                    || !sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
-                            SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve", recorder)) {
-                throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be resolved.");
-            }
-        } catch (SQLException e) {
-            throw unavailable(e);
+        SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
+        if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION
+                || !sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
+                        SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve", recorder)) {
+            throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be resolved.");
         }
     }
 
@@ -211,45 +187,29 @@ public final class SagaService implements AutoCloseable {
 
     /** Rollback rates and step latencies over the recent windows: the engine's own figure source (checks, alerts). */
     public SagaMetrics metrics() {
-        try (Connection c = sagaLog.dataSource().getConnection()) {
+        return sagaLog.jdbc().read(SagaLog.READ, tx -> {
             List<SagaMetrics.RollbackRate> rates = new ArrayList<>();
             for (Duration w : WINDOWS) {
                 // Refusals (a mailbox already taken, say) are business outcomes, not rollbacks: they are not counted.
-                try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE status = 'COMPENSATED')"
+                rates.add(tx.single("SELECT count(*), count(*) FILTER (WHERE status = 'COMPENSATED')"
                         + " FROM sagas WHERE status IN ('COMPLETED', 'COMPENSATED') AND finished_at >= now() - make_interval(secs => ?)"
-                        + " AND NOT (status = 'COMPENSATED' AND coalesce(last_error, '') LIKE 'rejected: %')")) {
-                    ps.setLong(1, w.toSeconds());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        rates.add(new SagaMetrics.RollbackRate(w, rs.getLong(1), rs.getLong(2)));
-                    }
-                }
+                        + " AND NOT (status = 'COMPENSATED' AND coalesce(last_error, '') LIKE 'rejected: %')",
+                        r -> new SagaMetrics.RollbackRate(w, r.getLong(1), r.getLong(2)), w.toSeconds()));
             }
             Map<String, SagaMetrics.Durations> durations = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT saga_type, count(*),"
+            tx.list("SELECT saga_type, count(*),"
                     + " percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.95) WITHIN GROUP (ORDER BY ms),"
                     + " percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FROM (SELECT saga_type,"
                     + " extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM sagas WHERE status = 'COMPLETED'"
-                    + " AND finished_at >= now() - interval '24 hours') d GROUP BY saga_type ORDER BY saga_type");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    durations.put(rs.getString(1), new SagaMetrics.Durations(rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)));
-                }
-            }
-            long attention;
-            long stuck;
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE status = 'FAILED_NEEDS_ATTENTION'),"
+                    + " AND finished_at >= now() - interval '24 hours') d GROUP BY saga_type ORDER BY saga_type",
+                    r -> Map.entry(r.getString(1), new SagaMetrics.Durations(r.getLong(2), r.getDouble(3), r.getDouble(4), r.getDouble(5))))
+                    .forEach(e -> durations.put(e.getKey(), e.getValue()));
+            long[] needy = tx.single("SELECT count(*) FILTER (WHERE status = 'FAILED_NEEDS_ATTENTION'),"
                     + " count(*) FILTER (WHERE status IN ('RUNNING', 'COMPENSATING') AND lease_expires_at < clock_timestamp())"
-                    + " FROM sagas WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'RESOLVED')");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                attention = rs.getLong(1);
-                stuck = rs.getLong(2);
-            }
-            return new SagaMetrics(rates, durations, attention, stuck);
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+                    + " FROM sagas WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'RESOLVED')",
+                    r -> new long[] {r.getLong(1), r.getLong(2)});
+            return new SagaMetrics(rates, durations, needy[0], needy[1]);
+        });
     }
 
     /** Raises an alert when the 5-minute rollback rate crosses 1% (once per crossing). */
@@ -264,10 +224,6 @@ public final class SagaService implements AutoCloseable {
         } else if (!recent.alarming()) {
             rollbackAlarmRaised = false;
         }
-    }
-
-    private static EngineException unavailable(SQLException e) {
-        return new EngineException("PostgreSQL could not read the saga log: " + e.getMessage(), e);
     }
 
     @Override

@@ -1,9 +1,10 @@
 package org.nstcg.integrity.engine.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
 import java.util.Optional;
 import org.nstcg.integrity.engine.store.StepStatement;
+import org.nstcg.integrity.engine.store.StoreException;
+import org.nstcg.integrity.engine.store.Tx;
 
 /**
  * One named step of a saga. A <b>local</b> step works in a database transaction that the orchestrator opens and
@@ -29,7 +30,7 @@ public record SagaStep<D>(String name, boolean local, LocalAction<D> localAction
     /** Turns a database error of a SQL step into the exception the saga should see (a {@link SagaRejection}, say). */
     @FunctionalInterface
     public interface SqlErrors {
-        Exception translate(java.sql.SQLException e);
+        Exception translate(StoreException e);
     }
 
     /** Whether this local step is given as one statement. */
@@ -37,10 +38,13 @@ public record SagaStep<D>(String name, boolean local, LocalAction<D> localAction
         return sqlAction != null;
     }
 
-    /** Database work in the step's transaction; returns the step's result (recorded as JSON), or null. */
+    /**
+     * Database work in the step's transaction, on {@code tx}; returns the step's result (recorded as JSON), or null.
+     * To have the driver cancel its statements at the step's deadline, it sets {@code tx.queryTimeout(ctx.remaining())}.
+     */
     @FunctionalInterface
     public interface LocalAction<D> {
-        JsonNode run(StepContext ctx, D data, Connection c) throws Exception;
+        JsonNode run(StepContext ctx, D data, Tx tx) throws Exception;
     }
 
     /** Work outside the database; must be idempotent by the context's key. */
@@ -49,10 +53,10 @@ public record SagaStep<D>(String name, boolean local, LocalAction<D> localAction
         JsonNode run(StepContext ctx, D data) throws Exception;
     }
 
-    /** Undoes a local step in a transaction; {@code result} is what the step recorded. */
+    /** Undoes a local step in a transaction, on {@code tx}; {@code result} is what the step recorded. */
     @FunctionalInterface
     public interface LocalCompensation<D> {
-        void run(StepContext ctx, D data, JsonNode result, Connection c) throws Exception;
+        void run(StepContext ctx, D data, JsonNode result, Tx tx) throws Exception;
     }
 
     /** Undoes a remote step; {@code result} is null when the step may have run but its completion was not recorded. */

@@ -1,10 +1,8 @@
 package org.nstcg.integrity.engine.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -57,13 +55,11 @@ public final class StepContext {
     }
 
     /**
-     * Prepares a statement that the driver cancels when the step's deadline passes (no extra round trip): the
-     * per-step timeout for database work.
+     * The time left until the deadline, at least a millisecond: the per-step timeout for database work, given to
+     * {@code Tx.queryTimeout} so the driver cancels the step's statements when the deadline passes (no extra round
+     * trip; rounded up to whole seconds, at least one).
      */
-    public PreparedStatement prepare(Connection c, String sql) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        long remaining = deadline.toEpochMilli() - clock.millis();
-        ps.setQueryTimeout((int) Math.max(1, (remaining + 999) / 1000));
-        return ps;
+    public Duration remaining() {
+        return Duration.ofMillis(Math.max(1, deadline.toEpochMilli() - clock.millis()));
     }
 }

@@ -133,11 +133,7 @@ public final class MergeStore {
         if (referralCount == 0) {
             return;
         }
-        try {
-            ProfileCredits.fold(tx, from); // the count taken from it may be partly in its stripes (V17)
-        } catch (SQLException e) {
-            throw StoreException.of(e);
-        }
+        ProfileCredits.fold(tx, from); // the count taken from it may be partly in its stripes (V17)
         tx.update("UPDATE gamification_profiles"
                 + " SET referral_count = referral_count + CASE WHEN user_id = ? THEN -? ELSE ? END WHERE user_id IN (?, ?)",
                 from, referralCount, referralCount, from, to);

@@ -1,9 +1,5 @@
 package org.nstcg.integrity.engine.store;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayDeque;
 
 /**
@@ -16,32 +12,32 @@ final class ReferralSequence {
     private static final int BLOCK = 32;
     private final ArrayDeque<Long> values = new ArrayDeque<>(BLOCK);
 
-    long next(javax.sql.DataSource dataSource) {
+    long next(Jdbc jdbc) {
         synchronized (this) {
             if (!values.isEmpty()) {
                 return values.poll();
             }
         }
-        try (Connection c = dataSource.getConnection()) {
-            return next(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not draw referral code sequence values: " + e.getMessage(), e);
+        try {
+            return jdbc.read("draw referral code sequence values", this::next);
+        } catch (StoreException e) {
+            throw failure(e);
         }
     }
 
-    synchronized long next(Connection c) {
+    synchronized long next(Tx tx) {
         if (values.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT nextval('referral_code_seq') FROM generate_series(1, ?)")) {
-                ps.setInt(1, BLOCK);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        values.add(rs.getLong(1));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not draw referral code sequence values: " + e.getMessage(), e);
+            try {
+                values.addAll(tx.list("SELECT nextval('referral_code_seq') FROM generate_series(1, ?)", r -> r.getLong(1), BLOCK));
+            } catch (StoreException e) {
+                throw failure(e);
             }
         }
         return values.poll();
+    }
+
+    private static IllegalStateException failure(StoreException e) {
+        String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        return new IllegalStateException("could not draw referral code sequence values: " + why, e.getCause() == null ? e : e.getCause());
     }
 }

@@ -1,14 +1,11 @@
 package org.nstcg.integrity.engine.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.postgresql.util.PSQLException;
 
 /**
  * The SQL of registration, one method per saga step and one per compensation. Rows a saga creates carry its id,
@@ -16,7 +13,8 @@ import org.postgresql.util.PSQLException;
  *
  * <p>Design notes: uniqueness of the mailbox is decided by the partial unique index
  * {@code users_email_normalized_active_uk}, with no look-up before the write: when two instances race, or the
- * mailbox is simply taken, the INSERT fails and {@link #insertUser} answers "taken" at the store boundary.
+ * mailbox is simply taken, the INSERT of {@link #createUserStatement} fails with a unique violation of
+ * {@link #EMAIL_UNIQUE_INDEX}, which the saga reads as "taken" ({@link StoreException#violated}).
  * The referral bonus is keyed by the referred mailbox ({@code referral-bonus:<email>}), so a mailbox that
  * registers again (after an archive or merge) never pays its referrer twice.
  */
@@ -24,11 +22,17 @@ public final class RegistrationStore {
 
     public static final String EMAIL_UNIQUE_INDEX = "users_email_normalized_active_uk";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final ReferralSequence sequence = new ReferralSequence();
 
+    public RegistrationStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Transitional: the bench still builds the store from a data source. */
+    @Deprecated(forRemoval = true)
     public RegistrationStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this(new Jdbc(dataSource));
     }
 
     /**
@@ -38,81 +42,77 @@ public final class RegistrationStore {
      * @param exact    the code as canonically written, or the typed text for codes that are not ours (legacy)
      * @param identity body + check symbol, when the code parsed as ours
      */
-    public Optional<ReferrerRef> findReferrer(String exact, Optional<String> identity) throws SQLException {
+    public Optional<ReferrerRef> referrer(String exact, Optional<String> identity) {
         String sql = "SELECT r.code, u.id, u.status, u.merged_into, u.email_normalized, u.first_name FROM referral_codes r"
                 + " JOIN users u ON u.id = r.user_id WHERE r.code = ?"
                 + (identity.isPresent() ? " OR (right(r.code, 9) = ? AND r.code ~ '^([A-Z]{4}-)?[0-9A-HJKMNP-TV-Z]{9}$')" : "")
                 + " LIMIT 1";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, exact);
-            if (identity.isPresent()) {
-                ps.setString(2, identity.get());
+        Object[] args = identity.isPresent() ? new Object[] {exact, identity.get()} : new Object[] {exact};
+        return jdbc.read("look the referral code up", tx -> tx.first(sql,
+                        r -> new UserRow(r.getLong(2), r.getString(3), r.getLongOrNull(4), r.getString(5), r.getString(6), r.getString(1)), args)
+                .flatMap(found -> followMerges(tx, found)));
+    }
+
+    /**
+     * Transitional twin of {@link #referrer} for callers that still catch {@link SQLException}: a database failure
+     * reaches them as the driver's exception, as before.
+     */
+    @Deprecated(forRemoval = true)
+    public Optional<ReferrerRef> findReferrer(String exact, Optional<String> identity) throws SQLException {
+        try {
+            return referrer(exact, identity);
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                String code = rs.getString(1);
-                return followMerges(c, rs.getLong(2), rs.getString(3), (Long) rs.getObject(4), rs.getString(5), rs.getString(6), code);
-            }
+            throw e;
         }
     }
 
-    private static Optional<ReferrerRef> followMerges(Connection c, long id, String status, Long mergedInto, String email,
-                                                      String firstName, String code) throws SQLException {
+    /** A user row as the referrer look-up reads it; {@code code} is the referral code that found it. */
+    private record UserRow(long id, String status, Long mergedInto, String email, String firstName, String code) {
+    }
+
+    private static Optional<ReferrerRef> followMerges(Tx tx, UserRow found) {
+        long id = found.id();
+        String status = found.status();
+        Long mergedInto = found.mergedInto();
+        String email = found.email();
+        String firstName = found.firstName();
         boolean viaMerge = false;
         for (int hops = 0; hops < 16; hops++) {
             if ("active".equals(status)) {
-                return Optional.of(new ReferrerRef(id, email, firstName, code, viaMerge));
+                return Optional.of(new ReferrerRef(id, email, firstName, found.code(), viaMerge));
             }
             if (!"merged".equals(status) || mergedInto == null) {
                 return Optional.empty(); // archived: the code no longer earns bonuses
             }
             viaMerge = true;
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, merged_into, email_normalized, first_name FROM users WHERE id = ?")) {
-                ps.setLong(1, mergedInto);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    id = rs.getLong(1);
-                    status = rs.getString(2);
-                    mergedInto = (Long) rs.getObject(3);
-                    email = rs.getString(4);
-                    firstName = rs.getString(5);
-                }
+            Optional<UserRow> next = tx.first("SELECT id, status, merged_into, email_normalized, first_name FROM users WHERE id = ?",
+                    r -> new UserRow(r.getLong(1), r.getString(2), r.getLongOrNull(3), r.getString(4), r.getString(5), null), mergedInto);
+            if (next.isEmpty()) {
+                return Optional.empty();
             }
+            id = next.get().id();
+            status = next.get().status();
+            mergedInto = next.get().mergedInto();
+            email = next.get().email();
+            firstName = next.get().firstName();
         }
         return Optional.empty();
     }
 
     /** Compensation of CreateUser: removes the user and its referral code, only if this saga created them. */
-    public void deleteUserCreatedBy(Connection c, long userId, UUID sagaId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM referral_codes r USING users u WHERE r.user_id = u.id"
-                + " AND u.id = ? AND u.created_by_saga = ?::uuid")) {
-            ps.setLong(1, userId);
-            ps.setString(2, sagaId.toString());
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE id = ? AND created_by_saga = ?::uuid")) {
-            ps.setLong(1, userId);
-            ps.setString(2, sagaId.toString());
-            ps.executeUpdate();
-        }
+    public void deleteUserCreatedBy(Tx tx, long userId, UUID sagaId) {
+        tx.update("DELETE FROM referral_codes r USING users u WHERE r.user_id = u.id AND u.id = ? AND u.created_by_saga = ?::uuid",
+                userId, sagaId.toString());
+        tx.update("DELETE FROM users WHERE id = ? AND created_by_saga = ?::uuid", userId, sagaId.toString());
     }
 
     /** Compensation of CreateGamificationProfile: removes the saga's ledger entries of the user, then the profile. */
-    public void deleteProfileCreatedBy(Connection c, long userId, UUID sagaId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid")) {
-            ps.setLong(1, userId);
-            ps.setString(2, sagaId.toString());
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM gamification_profiles WHERE user_id = ? AND created_by_saga = ?::uuid")) {
-            ps.setLong(1, userId);
-            ps.setString(2, sagaId.toString());
-            ps.executeUpdate();
-        }
+    public void deleteProfileCreatedBy(Tx tx, long userId, UUID sagaId) {
+        tx.update("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid", userId, sagaId.toString());
+        tx.update("DELETE FROM gamification_profiles WHERE user_id = ? AND created_by_saga = ?::uuid", userId, sagaId.toString());
     }
 
     /** What crediting a referrer did. */
@@ -122,36 +122,36 @@ public final class RegistrationStore {
      * Compensation of the bonus: removes this saga's bonus entry (if any; the database takes its points back from the
      * referrer) and the counted referral.
      */
-    public void undoCredit(Connection c, long referrerId, UUID sagaId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid"
-                + " AND reason = 'referral_bonus'")) {
-            ps.setLong(1, referrerId);
-            ps.setString(2, sagaId.toString());
-            ps.executeUpdate();
+    public void undoCredit(Tx tx, long referrerId, UUID sagaId) {
+        tx.update("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid AND reason = 'referral_bonus'",
+                referrerId, sagaId.toString());
+        try {
+            ProfileCredits.fold(tx.connection(), referrerId); // the referral counted may sit in a stripe (V17)
+        } catch (SQLException e) {
+            throw StoreException.of(e);
         }
-        ProfileCredits.fold(c, referrerId); // the referral counted may sit in a stripe (V17)
-        try (PreparedStatement ps = c.prepareStatement("UPDATE gamification_profiles SET referral_count = referral_count - 1 WHERE user_id = ?")) {
-            ps.setLong(1, referrerId);
-            ps.executeUpdate();
-        }
+        tx.update("UPDATE gamification_profiles SET referral_count = referral_count - 1 WHERE user_id = ?", referrerId);
     }
 
     /** Compensation of the outbox event (only while unpublished events can still be withdrawn). */
-    public void deleteRegisteredEvent(Connection c, UUID sagaId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox_events WHERE saga_id = ?::uuid AND published_at IS NULL")) {
-            ps.setString(1, sagaId.toString());
-            ps.executeUpdate();
-        }
+    public void deleteRegisteredEvent(Tx tx, UUID sagaId) {
+        tx.update("DELETE FROM outbox_events WHERE saga_id = ?::uuid AND published_at IS NULL", sagaId.toString());
     }
 
-    /** A fresh referral code sequence value (block-fetched). */
+    /** A fresh referral code sequence value (block-fetched), drawn on {@code tx} when a new block is needed. */
+    public long nextReferralSequenceValue(Tx tx) {
+        return sequence.next(tx);
+    }
+
+    /** Transitional twin of {@link #nextReferralSequenceValue(Tx)} for the bench, which still holds a connection. */
+    @Deprecated(forRemoval = true)
     public long nextReferralSequenceValue(Connection c) {
-        return sequence.next(c);
+        return sequence.next(new Tx(c));
     }
 
     /** A fresh referral code sequence value, on a connection of its own when a new block is needed. */
     public long nextReferralSequenceValue() {
-        return sequence.next(dataSource);
+        return sequence.next(jdbc);
     }
 
     /**
@@ -164,16 +164,9 @@ public final class RegistrationStore {
                 "u AS (INSERT INTO users (email, email_normalized, referral_code, first_name, last_name, referred_by, created_by_saga)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?::uuid) RETURNING id, referral_code)",
                 "SELECT jsonb_build_object('userId', id, 'referralCode', referral_code) FROM u",
-                (ps, i) -> {
-                    ps.setString(i++, r.email());
-                    ps.setString(i++, r.emailNormalized());
-                    ps.setString(i++, code);
-                    ps.setString(i++, r.firstName());
-                    ps.setString(i++, r.lastName().orElse(null));
-                    setOptionalLong(ps, i++, r.referrerId());
-                    ps.setString(i++, sagaId.toString());
-                    return i;
-                });
+                params(r.email(), r.emailNormalized(), code, r.firstName(),
+                        r.lastName().isPresent() ? r.lastName().get() : Tx.nullOf(Tx.SqlType.TEXT),
+                        r.referrerId().isPresent() ? r.referrerId().get() : Tx.nullOf(Tx.SqlType.BIGINT), sagaId.toString()));
     }
 
     /**
@@ -186,13 +179,7 @@ public final class RegistrationStore {
                         + " l AS (INSERT INTO points_ledger (user_id, delta, reason, idempotency_key, saga_id)"
                         + " SELECT id, ?, 'signup', 'signup:' || id, ?::uuid FROM u)",
                 "SELECT jsonb_build_object('points', ?::int)",
-                (ps, i) -> {
-                    ps.setString(i++, sagaId.toString());
-                    ps.setInt(i++, signupPoints);
-                    ps.setString(i++, sagaId.toString());
-                    ps.setInt(i++, signupPoints);
-                    return i;
-                });
+                params(sagaId.toString(), signupPoints, sagaId.toString(), signupPoints));
     }
 
     private static final String EVENT = "o AS (INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, dedup_key, saga_id)"
@@ -210,12 +197,8 @@ public final class RegistrationStore {
      * referrer.
      */
     public StepStatement bonusAndEventStatement(Optional<Long> referrerId, String referredMailbox, int bonus, UUID sagaId) {
-        StepStatement.Binder eventBinder = (ps, i) -> {
-            ps.setString(i++, sagaId.toString());
-            return i;
-        };
         if (referrerId.isEmpty()) {
-            return new StepStatement(EVENT_WITHOUT_REFERRER, "SELECT '{}'::jsonb", eventBinder);
+            return new StepStatement(EVENT_WITHOUT_REFERRER, "SELECT '{}'::jsonb", params(sagaId.toString()));
         }
         return new StepStatement(
                 "ref AS (SELECT id FROM users WHERE id = ? AND status = 'active' FOR SHARE),"
@@ -234,31 +217,12 @@ public final class RegistrationStore {
                 "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM ref) THEN jsonb_build_object('bonus', 'REFERRER_NOT_ACTIVE')"
                         + " ELSE jsonb_build_object('bonus', CASE WHEN EXISTS (SELECT 1 FROM b) THEN 'PAID'"
                         + " ELSE 'ALREADY_PAID_FOR_THIS_MAILBOX' END, 'referrerId', (SELECT id FROM ref)) END",
-                (ps, i) -> {
-                    ps.setLong(i++, referrerId.get());
-                    ps.setInt(i++, bonus);
-                    ps.setString(i++, "referral-bonus:" + referredMailbox);
-                    ps.setString(i++, sagaId.toString());
-                    return eventBinder.bind(ps, i);
-                });
+                params(referrerId.get(), bonus, "referral-bonus:" + referredMailbox, sagaId.toString(),
+                        sagaId.toString() /* the outbox event's */));
     }
 
-    private static void setOptionalLong(PreparedStatement ps, int index, Optional<Long> value) throws SQLException {
-        if (value.isPresent()) {
-            ps.setLong(index, value.get());
-        } else {
-            ps.setNull(index, Types.BIGINT);
-        }
-    }
-
-    /** True when {@code e} is a unique violation of the named constraint or index. */
-    public static boolean isUniqueViolation(Throwable e, String constraint) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PSQLException p && "23505".equals(p.getSQLState()) && p.getServerErrorMessage() != null
-                    && constraint.equals(p.getServerErrorMessage().getConstraint())) {
-                return true;
-            }
-        }
-        return false;
+    /** A step statement's parameters, in order. */
+    private static List<Object> params(Object... values) {
+        return java.util.Arrays.asList(values);
     }
 }

@@ -3,7 +3,11 @@ package org.nstcg.integrity.engine.store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One step's database work as a single statement, so a saga can append its own bookkeeping to it and run both
@@ -11,9 +15,14 @@ import java.util.List;
  *
  * @param ctes        data-modifying common table expressions, {@code name AS (…)} separated by commas ("" for none)
  * @param resultQuery a query returning at most one row with one {@code jsonb} column: the step's result
- * @param binder      binds the parameters of {@code ctes} then {@code resultQuery}, from index 1; returns the next index
+ * @param params      the parameters of {@code ctes} then {@code resultQuery}, in order, bound as {@link Tx} binds them
+ *                    (null elements allowed; a typed NULL is {@link Tx#nullOf})
  */
-public record StepStatement(String ctes, String resultQuery, Binder binder) {
+public record StepStatement(String ctes, String resultQuery, List<Object> params) {
+
+    public StepStatement {
+        params = Collections.unmodifiableList(new ArrayList<>(params));
+    }
 
     /** The statement on its own ({@code WITH ctes resultQuery}), for running the step outside a saga. */
     public String sql() {
@@ -21,11 +30,29 @@ public record StepStatement(String ctes, String resultQuery, Binder binder) {
     }
 
     /**
-     * Runs the statement ({@link #sql}) prepared as {@code ps}: binds it and returns its one jsonb result as text, or
-     * null when it returned no row or a SQL null.
+     * Runs the statement ({@link #sql}) on {@code tx} and returns its one jsonb result as text, or null when it
+     * returned no row or a SQL null.
      */
+    public String result(Tx tx) {
+        return tx.first(sql(), r -> r.getString(1), params.toArray()).orElse(null);
+    }
+
+    /**
+     * Transitional twin of {@link #result(Tx)} for a statement the caller prepared from {@link #sql} (the bench):
+     * binds it and returns its one jsonb result as text, or null.
+     */
+    @Deprecated(forRemoval = true)
     public String result(PreparedStatement ps) throws SQLException {
-        binder.bind(ps, 1);
+        for (int i = 0; i < params.size(); i++) {
+            Object v = params.get(i) instanceof Optional<?> o ? o.orElse(null) : params.get(i);
+            if (v == null) {
+                ps.setNull(i + 1, Types.OTHER);
+            } else if (v instanceof Tx.TypedNull n) {
+                ps.setNull(i + 1, n.type().jdbcType);
+            } else {
+                ps.setObject(i + 1, v);
+            }
+        }
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
         }
@@ -34,10 +61,12 @@ public record StepStatement(String ctes, String resultQuery, Binder binder) {
     /**
      * Several steps' work as the common table expressions of one statement, in order: each step's CTEs followed by
      * {@code step_result_<k>(r) AS (<its result query>)}, k counting from 1. A later step may read an earlier
-     * step's CTEs (its RETURNING rows); all of them run in the one statement, hence in one transaction.
+     * step's CTEs (its RETURNING rows); all of them run in the one statement, hence in one transaction. Its
+     * parameters are the parts' parameters, in the parts' order.
      */
     public static StepStatement composed(List<StepStatement> parts) {
         StringBuilder ctes = new StringBuilder();
+        List<Object> params = new ArrayList<>();
         for (int k = 0; k < parts.size(); k++) {
             StepStatement part = parts.get(k);
             if (k > 0) {
@@ -47,29 +76,17 @@ public record StepStatement(String ctes, String resultQuery, Binder binder) {
                 ctes.append(part.ctes()).append(", ");
             }
             ctes.append(resultName(k)).append("(r) AS (").append(part.resultQuery()).append(')');
+            params.addAll(part.params());
         }
         StringBuilder results = new StringBuilder("SELECT ");
         for (int k = 0; k < parts.size(); k++) {
             results.append(k == 0 ? "" : ", ").append("(SELECT r FROM ").append(resultName(k)).append(')');
         }
-        List<StepStatement> copy = List.copyOf(parts);
-        return new StepStatement(ctes.toString(), results.toString(), (ps, first) -> {
-            int i = first;
-            for (StepStatement part : copy) {
-                i = part.binder().bind(ps, i);
-            }
-            return i;
-        });
+        return new StepStatement(ctes.toString(), results.toString(), params);
     }
 
     /** The CTE holding the result of the {@code k}-th (from 0) part of a {@link #composed} statement. */
     public static String resultName(int k) {
         return "step_result_" + (k + 1);
-    }
-
-    /** Binds parameters. */
-    @FunctionalInterface
-    public interface Binder {
-        int bind(PreparedStatement ps, int firstIndex) throws SQLException;
     }
 }

@@ -187,12 +187,12 @@ public final class Tx {
     }
 
     /**
-     * Runs a store method that still takes a {@link Connection} on this handle's connection, in its transaction,
-     * translating its {@link SQLException}. Transitional, the other way round from {@link #over}: for the callers
-     * already on {@link Jdbc} of a store method not yet moved to {@link Tx}; it goes when the last of them has.
+     * Runs {@code work} on this handle's connection, for a store that still takes a {@link Connection}; a driver
+     * failure becomes a {@link StoreException}. Transitional, like {@link #over}: for the callers handed a
+     * {@link Tx} (a saga step) whose store has not moved yet; it goes when the last of them has.
      */
     @Deprecated(forRemoval = true)
-    public <T> T onConnection(ConnectionWork<T> work) {
+    public <T> T legacy(ConnectionWork<T> work) {
         try {
             return work.run(c);
         } catch (SQLException e) {
@@ -200,7 +200,7 @@ public final class Tx {
         }
     }
 
-    /** A store method call on a raw connection, for {@link #onConnection}. Transitional. */
+    /** Work on a raw connection, for {@link #legacy}. */
     @Deprecated(forRemoval = true)
     @FunctionalInterface
     public interface ConnectionWork<T> {

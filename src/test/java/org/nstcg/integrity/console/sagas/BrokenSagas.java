@@ -1,6 +1,5 @@
 package org.nstcg.integrity.console.sagas;
 
-import java.sql.PreparedStatement;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -24,17 +23,15 @@ public final class BrokenSagas {
     public static final String TYPE = "probe";
 
     private static final SagaDefinition<Probe> DEFINITION = SagaDefinition.builder(TYPE, Probe.class)
-            .local("Write", (ctx, d, c) -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1")) {
-                    ps.execute();
-                }
+            .local("Write", (ctx, d, tx) -> {
+                tx.singleLong("SELECT 1");
                 return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("wrote", d.note());
-            }, (ctx, d, result, c) -> {
+            }, (ctx, d, result, tx) -> {
                 if (BROKEN.get()) {
                     throw new IllegalStateException("the undo of Write is broken on purpose");
                 }
             })
-            .local("Fail", (ctx, d, c) -> {
+            .local("Fail", (ctx, d, tx) -> {
                 throw new IllegalStateException("Fail refuses on purpose");
             }, null)
             .build();

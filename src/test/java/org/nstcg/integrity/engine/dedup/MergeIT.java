@@ -367,7 +367,7 @@ class MergeIT {
         }
         MergeSaga faulty = new MergeSaga(b.build());
         SagaSettings quick = SagaSettings.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
-        SagaOrchestrator orchestrator = new SagaOrchestrator(new SagaLog(engine.database().dataSource(), JSON), new SagaRegistry(),
+        SagaOrchestrator orchestrator = new SagaOrchestrator(new SagaLog(engine.database().jdbc(), JSON), new SagaRegistry(),
                 "merge-test", quick, Clock.systemUTC(), d -> { }, a -> { });
         return new MergeService(engine.database().jdbc(), store, faulty, orchestrator, engine.auditTrail(), engine.cache().coordinator(),
                 new org.nstcg.integrity.engine.registration.KnownMailboxes(engine.redis()), JSON);

@@ -55,7 +55,7 @@ final class FaultInjection {
                         // the step's CTEs run, then its result fails: the statement (and its work) is rolled back
                         return new StepStatement(st.ctes(),
                                 "SELECT x.r || jsonb_build_object('fault', length(x.r::text) / 0) FROM (" + st.resultQuery() + ") x(r)",
-                                st.binder());
+                                st.params());
                     }
                     return st;
                 };

@@ -63,34 +63,23 @@ class SagaRecoveryIT {
     }
 
     private static SagaStep.LocalAction<Widget> insertPart(String step) {
-        return (ctx, w, c) -> {
+        return (ctx, w, tx) -> {
             if (step.equals("C") && CRASH_AT_C.get()) {
                 throw new FaultInjection.SimulatedCrash();
             }
-            try (PreparedStatement ps = ctx.prepare(c, "INSERT INTO widget_parts (saga_id, step) VALUES (?, ?)")) {
-                ps.setObject(1, ctx.sagaId());
-                ps.setString(2, step);
-                ps.executeUpdate();
-            }
+            tx.queryTimeout(ctx.remaining());
+            tx.update("INSERT INTO widget_parts (saga_id, step) VALUES (?, ?)", ctx.sagaId(), step);
             return JSON.createObjectNode().put("part", step);
         };
     }
 
     private static SagaStep.LocalCompensation<Widget> removePart(String step) {
-        return (ctx, w, result, c) -> {
+        return (ctx, w, result, tx) -> {
             if (COMPENSATION_BROKEN.get() && step.equals("A")) {
                 throw new IllegalStateException("the widget store refuses to remove part A");
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM widget_parts WHERE saga_id = ? AND step = ?")) {
-                ps.setObject(1, ctx.sagaId());
-                ps.setString(2, step);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO widget_undo_log (saga_id, step) VALUES (?, ?)")) {
-                ps.setObject(1, ctx.sagaId());
-                ps.setString(2, step);
-                ps.executeUpdate();
-            }
+            tx.update("DELETE FROM widget_parts WHERE saga_id = ? AND step = ?", ctx.sagaId(), step);
+            tx.update("INSERT INTO widget_undo_log (saga_id, step) VALUES (?, ?)", ctx.sagaId(), step);
         };
     }
 
@@ -98,11 +87,11 @@ class SagaRecoveryIT {
     private static final SagaDefinition<Widget> WIDGET = SagaDefinition.builder("widget", Widget.class)
             .local("A", insertPart("A"), removePart("A"))
             .local("B", insertPart("B"), removePart("B"))
-            .local("C", (ctx, w, c) -> {
+            .local("C", (ctx, w, tx) -> {
                 if (w.name().startsWith("fail")) {
                     throw new IllegalStateException("C cannot make " + w.name());
                 }
-                return insertPart("C").run(ctx, w, c);
+                return insertPart("C").run(ctx, w, tx);
             }, removePart("C"))
             .local("D", insertPart("D"), removePart("D"))
             .build();
@@ -110,7 +99,7 @@ class SagaRecoveryIT {
     private static final List<Alert> ALERTS = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private static SagaService service(String owner) {
-        SagaLog log = new SagaLog(engine.database().dataSource(), JSON);
+        SagaLog log = new SagaLog(engine.database().jdbc(), JSON);
         SagaRegistry registry = new SagaRegistry();
         registry.register(WIDGET);
         SagaSettings settings = SagaSettings.defaults().withLease(Duration.ofSeconds(30)).withBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
@@ -132,8 +121,8 @@ class SagaRecoveryIT {
     void anErrorThrownAfterALocalStepDidItsWorkRollsThatWorkBack() throws Exception {
         SagaDefinition<Widget> erring = SagaDefinition.builder("widget-error", Widget.class)
                 .local("A", insertPart("A"), removePart("A"))
-                .local("B", (ctx, w, c) -> {
-                    insertPart("B").run(ctx, w, c);
+                .local("B", (ctx, w, tx) -> {
+                    insertPart("B").run(ctx, w, tx);
                     throw new AssertionError("an Error after the step wrote its row");
                 }, removePart("B"))
                 .build();
@@ -215,8 +204,8 @@ class SagaRecoveryIT {
         CountDownLatch releaseB = new CountDownLatch(1);
         SagaDefinition<Widget> slow = SagaDefinition.builder("widget-slow", Widget.class)
                 .local("A", insertPart("A"), removePart("A"))
-                .local("B", (ctx, w, c) -> {
-                    var result = insertPart("B").run(ctx, w, c); // in B's transaction, not yet committed
+                .local("B", (ctx, w, tx) -> {
+                    var result = insertPart("B").run(ctx, w, tx); // in B's transaction, not yet committed
                     insideB.countDown();
                     releaseB.await(30, TimeUnit.SECONDS);
                     return result;
@@ -231,7 +220,7 @@ class SagaRecoveryIT {
             st.executeUpdate("UPDATE sagas SET lease_expires_at = now() - interval '1 second' WHERE business_key = 'w-fenced'");
         }
         // The rescuer's registry must know the slow definition to finish it.
-        SagaLog log = new SagaLog(engine.database().dataSource(), JSON);
+        SagaLog log = new SagaLog(engine.database().jdbc(), JSON);
         SagaRegistry registry = new SagaRegistry();
         registry.register(slow);
         SagaOrchestrator o = new SagaOrchestrator(log, registry, "rescuer", SagaSettings.defaults(), Clock.systemUTC(), d -> { }, ALERTS::add);

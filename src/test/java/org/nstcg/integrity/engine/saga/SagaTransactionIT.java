@@ -130,7 +130,7 @@ class SagaTransactionIT {
         long referrerPointsBefore = scalar("SELECT points FROM profile_totals WHERE user_id = ?", referrerId);
         SagaDefinition<RegistrationSagaData> deadlockingOnce = FaultInjection.rewriting(engine.registration().saga().definition(),
                 "registration-deadlocking", Duration.ofSeconds(60), "ProcessReferralBonus",
-                st -> new StepStatement(st.ctes(), "SELECT x.r FROM (" + st.resultQuery() + ") x(r) WHERE txn_deadlock_once()", st.binder()));
+                st -> new StepStatement(st.ctes(), "SELECT x.r FROM (" + st.resultQuery() + ") x(r) WHERE txn_deadlock_once()", st.params()));
 
         SagaOutcome outcome = engine.sagas().orchestrator().run(deadlockingOnce, mailbox,
                 new RegistrationSagaData(mailbox, mailbox, "Dee", null, referrerId, true, "REF"));
@@ -152,7 +152,7 @@ class SagaTransactionIT {
     private static SagaDefinition<RegistrationSagaData> stallingAfterCreateUser(SagaDefinition<RegistrationSagaData> original) {
         return FaultInjection.rewriting(original, "registration-stalled", Duration.ofSeconds(60), "CreateGamificationProfile",
                 st -> new StepStatement(st.ctes(), "SELECT x.r FROM (" + st.resultQuery() + ") x(r), u"
-                        + " WHERE pg_sleep(30) IS NOT NULL AND u.id > 0", st.binder()));
+                        + " WHERE pg_sleep(30) IS NOT NULL AND u.id > 0", st.params()));
     }
 
     private static long awaitStalledBackend(Duration timeout) throws Exception {
