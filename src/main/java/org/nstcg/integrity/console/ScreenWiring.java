@@ -43,7 +43,7 @@ import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
-import org.nstcg.integrity.engine.audit.AuditReader;
+import org.nstcg.integrity.engine.lookup.AuditReader;
 import org.nstcg.integrity.engine.audit.AuditVerification;
 import org.nstcg.integrity.engine.cache.CacheInspector;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;

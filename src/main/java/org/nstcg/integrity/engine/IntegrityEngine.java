@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.nstcg.integrity.engine.account.AccountService;
 import org.nstcg.integrity.engine.account.PasswordHasher;
 import org.nstcg.integrity.engine.audit.AuditEvent;
-import org.nstcg.integrity.engine.audit.AuditReader;
+import org.nstcg.integrity.engine.lookup.AuditReader;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheAdministration;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
@@ -164,7 +164,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
                 orchestrator, new RefusalCounter(database.jdbc(), instanceId, clock, background), json, database.settings().endpoint());
         registry.register(registration.saga().definition());
-        this.dedup = new Deduplication(database.dataSource(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
+        this.dedup = new Deduplication(database.jdbc(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.users = new UserDirectory(database.jdbc(), emails);

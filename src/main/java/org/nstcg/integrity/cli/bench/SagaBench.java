@@ -1,12 +1,9 @@
 package org.nstcg.integrity.cli.bench;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.cache.CacheInvalidator;
 import org.nstcg.integrity.engine.cache.RedisConnection;
@@ -18,6 +15,8 @@ import org.nstcg.integrity.engine.store.EngineSecrets;
 import org.nstcg.integrity.engine.store.NewRegistration;
 import org.nstcg.integrity.engine.store.RegistrationStore;
 import org.nstcg.integrity.engine.store.StepStatement;
+import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.Tx;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -60,17 +59,17 @@ public final class SagaBench {
     }
 
     private final IntegrityEngine engine;
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final RedisConnection redis;
     private final RegistrationStore store;
     private final ReferralCodeGenerator codes;
     private final CacheInvalidator cache;
 
-    public SagaBench(IntegrityEngine engine) throws SQLException {
+    public SagaBench(IntegrityEngine engine) {
         this.engine = engine;
-        this.dataSource = engine.database().dataSource();
+        this.jdbc = engine.database().jdbc();
         this.redis = engine.redis();
-        this.store = new RegistrationStore(dataSource);
+        this.store = new RegistrationStore(jdbc);
         this.codes = new ReferralCodeGenerator(new FeistelPermutation(EngineSecrets.getOrCreate(engine.database().jdbc(), "referral-key")),
                 Blocklist.builtIn(), engine.config().referralPrefix());
         this.cache = engine.cache().coordinator();
@@ -86,15 +85,15 @@ public final class SagaBench {
     }
 
     /** Runs one step's statement, as the saga would but without its bookkeeping, and returns its result. */
-    private static com.fasterxml.jackson.databind.JsonNode run(Connection c, StepStatement step) throws SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement(step.sql())) {
-            return JSON.readTree(step.result(ps));
+    private static com.fasterxml.jackson.databind.JsonNode run(Tx tx, StepStatement step) {
+        try {
+            return JSON.readTree(step.result(tx));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private void plain(String local) throws SQLException {
+    private void plain(String local) {
         String mailbox = local + "@bench.example.org";
         String reservation = redis.key("reserve:email:" + mailbox);
         String token = UUID.randomUUID().toString();
@@ -103,23 +102,14 @@ public final class SagaBench {
             throw new IllegalStateException("the fresh mailbox " + mailbox + " was already reserved");
         }
         UUID notASaga = UUID.randomUUID();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                String code = codes.next(() -> store.nextReferralSequenceValue(c), "Bench").text();
-                run(c, StepStatement.composed(List.of(
-                        store.createUserStatement(new NewRegistration(mailbox, mailbox, "Bench", Optional.of("Runner"),
-                                Optional.empty(), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS), code, notASaga),
-                        store.createProfileStatement(RegistrationService.SIGNUP_POINTS, notASaga),
-                        store.bonusAndEventStatement(Optional.empty(), mailbox, RegistrationService.REFERRAL_BONUS, notASaga))));
-                c.commit();
-            } catch (Throwable e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        jdbc.transact("register a baseline user", tx -> {
+            String code = codes.next(() -> store.nextReferralSequenceValue(tx), "Bench").text();
+            run(tx, StepStatement.composed(List.of(
+                    store.createUserStatement(new NewRegistration(mailbox, mailbox, "Bench", Optional.of("Runner"),
+                            Optional.empty(), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS), code, notASaga),
+                    store.createProfileStatement(RegistrationService.SIGNUP_POINTS, notASaga),
+                    store.bonusAndEventStatement(Optional.empty(), mailbox, RegistrationService.REFERRAL_BONUS, notASaga))));
+        });
         cache.afterCommit(STALE_AFTER_SIGNUP);
         redis.tryCall(r -> r.eval(RELEASE, List.of(reservation), List.of(token)));
     }

@@ -1,8 +1,6 @@
 package org.nstcg.integrity.engine.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.SQLException;
 import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -10,13 +8,13 @@ import org.nstcg.integrity.engine.support.EngineException;
 /**
  * The tamper-evident audit trail: append-only (the database refuses UPDATE, DELETE and TRUNCATE), each entry
  * hashed together with the previous entry's hash, so that changing, removing or inserting an entry anywhere breaks
- * the chain from there on. {@link AuditReader#verify} finds the first entry where it breaks. This class writes;
- * {@link AuditReader} reads, for whoever may read the trail.
+ * the chain from there on. {@link org.nstcg.integrity.engine.lookup.AuditReader#verify} finds the first entry where it breaks. This class writes;
+ * {@link org.nstcg.integrity.engine.lookup.AuditReader} reads, for whoever may read the trail.
  *
  * <p>Design notes: appending and hashing happen in the database ({@code audit_append}, V5) under a
  * transaction-scoped advisory lock, so entries from any number of instances form one chain, and an entry written
  * in the transaction of the action it records commits (or vanishes) with it. The chain cannot show that entries
- * were cut from its end; {@link AuditReader#verify} reports the head's id and hash so an operator can keep it elsewhere.
+ * were cut from its end; {@link org.nstcg.integrity.engine.lookup.AuditReader#verify} reports the head's id and hash so an operator can keep it elsewhere.
  */
 public final class AuditTrail {
 
@@ -37,16 +35,6 @@ public final class AuditTrail {
                 event.actor(), event.action(), event.targetType(), event.targetId(),
                 event.before() == null ? null : event.before().toString(),
                 event.after() == null ? null : event.after().toString(), event.details());
-    }
-
-    /** Transitional twin of {@link #record(Tx, AuditEvent)} for callers that still hold a connection. */
-    @Deprecated(forRemoval = true)
-    public long record(Connection c, AuditEvent event) throws SQLException {
-        try {
-            return record(Tx.over(c), event);
-        } catch (org.nstcg.integrity.engine.store.StoreException e) {
-            throw new SQLException(e.getMessage(), e.sqlState(), e);
-        }
     }
 
     /**

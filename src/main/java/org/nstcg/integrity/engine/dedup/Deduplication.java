@@ -1,7 +1,6 @@
 package org.nstcg.integrity.engine.dedup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import javax.sql.DataSource;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.registration.KnownMailboxes;
@@ -19,9 +18,8 @@ public final class Deduplication {
     private final DuplicateFinder finder;
     private final MergeService merges;
 
-    public Deduplication(DataSource dataSource, EmailNormalizer emails, ReferralCodeGenerator codes, SagaOrchestrator orchestrator,
+    public Deduplication(Jdbc jdbc, EmailNormalizer emails, ReferralCodeGenerator codes, SagaOrchestrator orchestrator,
                          AuditTrail audit, CacheCoordinator cache, KnownMailboxes known, ObjectMapper json) {
-        Jdbc jdbc = new Jdbc(dataSource);
         this.importer = new LegacyImporter(jdbc, emails, codes, audit, cache, json);
         this.finder = new DuplicateFinder(new DuplicateStore(jdbc));
         MergeStore store = new MergeStore();

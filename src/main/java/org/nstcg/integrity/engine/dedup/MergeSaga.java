@@ -49,21 +49,17 @@ public final class MergeSaga {
     private final SagaDefinition<MergeSagaData> definition;
 
     public MergeSaga(MergeStore store, AuditTrail audit, CacheInvalidator cache, KnownMailboxes known, ObjectMapper json) {
-        // MergeStore still takes a connection: its calls go through Tx.legacy until it takes a Tx.
         this.definition = SagaDefinition.builder(TYPE, MergeSagaData.class)
                 .local(RECORD, (ctx, d, tx) -> {
-                    Optional<MergeStore.UserState> merged = tx.legacy(c -> {
-                        store.lockUsers(c, d.survivorId(), d.mergedId());
-                        Optional<MergeStore.UserState> m = store.user(c, d.mergedId(), false);
-                        refusal(store.user(c, d.survivorId(), false), m, d.survivorId(), d.mergedId())
-                                .ifPresent(r -> {
-                                    throw new SagaRejection(REFUSED, r);
-                                });
-                        return m;
-                    });
+                    store.lockUsers(tx, d.survivorId(), d.mergedId());
+                    Optional<MergeStore.UserState> merged = store.user(tx, d.mergedId(), false);
+                    refusal(store.user(tx, d.survivorId(), false), merged, d.survivorId(), d.mergedId())
+                            .ifPresent(r -> {
+                                throw new SagaRejection(REFUSED, r);
+                            });
                     long id;
                     try {
-                        id = tx.legacy(c -> store.insertMerge(c, ctx.sagaId(), d.survivorId(), d.mergedId(), d.actor(), d.reason()));
+                        id = store.insertMerge(tx, ctx.sagaId(), d.survivorId(), d.mergedId(), d.actor(), d.reason());
                     } catch (StoreException e) {
                         if (e.violated("user_merges_live_uk")) {
                             throw new SagaRejection(REFUSED, "user " + d.mergedId() + " is being merged by another merge");
@@ -71,46 +67,41 @@ public final class MergeSaga {
                         throw e;
                     }
                     return json.createObjectNode().put("mergeId", id).put("mergedMailbox", merged.orElseThrow().emailNormalized());
-                }, (ctx, d, result, tx) -> tx.legacy(c -> {
-                    store.rollBackMerge(c, ctx.sagaId());
-                    return null;
-                }))
+                }, (ctx, d, result, tx) -> store.rollBackMerge(tx, ctx.sagaId()))
                 .local(CODES, (ctx, d, tx) -> {
                     ArrayNode codes = json.createArrayNode();
-                    for (CodeKind k : tx.legacy(c -> store.repointCodes(c, ctx.sagaId()))) {
+                    for (CodeKind k : store.repointCodes(tx, ctx.sagaId())) {
                         codes.addObject().put("code", k.code()).put("kind", k.kind());
                     }
                     ObjectNode r = json.createObjectNode();
                     r.set("codes", codes);
                     return r;
-                }, (ctx, d, result, tx) -> tx.legacy(c -> store.restoreCodes(c, mergeId(ctx.requireResult(RECORD)))))
+                }, (ctx, d, result, tx) -> store.restoreCodes(tx, mergeId(ctx.requireResult(RECORD))))
                 .local(REFERRALS, (ctx, d, tx) -> {
-                    int referrals = tx.legacy(c -> store.repointReferrals(c, ctx.sagaId()));
+                    int referrals = store.repointReferrals(tx, ctx.sagaId());
                     return json.createObjectNode().put("referrals", referrals);
                 },
-                        (ctx, d, result, tx) -> tx.legacy(c -> {
-                            store.restoreReferrals(c, mergeId(ctx.requireResult(RECORD)));
-                            return null;
-                        }))
+                        (ctx, d, result, tx) -> store.restoreReferrals(tx, mergeId(ctx.requireResult(RECORD))))
                 .local(MOVE, (ctx, d, tx) -> {
                     long mergeId = mergeId(ctx.requireResult(RECORD));
-                    Moved moved = tx.legacy(c -> {
-                        store.lockUsers(c, d.survivorId(), d.mergedId());
-                        Optional<UserState> survivor = store.user(c, d.survivorId(), false);
-                        Optional<UserState> merged = store.user(c, d.mergedId(), false);
+                    Moved moved;
+                    {
+                        store.lockUsers(tx, d.survivorId(), d.mergedId());
+                        Optional<UserState> survivor = store.user(tx, d.survivorId(), false);
+                        Optional<UserState> merged = store.user(tx, d.mergedId(), false);
                         refusal(survivor, merged, d.survivorId(), d.mergedId()).ifPresent(r -> {
                             throw new SagaRejection(REFUSED, r);
                         });
-                        store.repointReferrals(c, ctx.sagaId());
+                        store.repointReferrals(tx, ctx.sagaId());
                         UserState s = survivor.get();
                         UserState m = merged.get();
                         // A referral count counts the users one referred; if the duplicate referred the survivor, that one
                         // referral does not move (nobody refers themselves) and stays counted on the duplicate.
-                        boolean survivorReferrerCleared = store.mergeBySaga(c, ctx.sagaId()).orElseThrow().survivorReferredBy() != null;
+                        boolean survivorReferrerCleared = store.mergeBySaga(tx, ctx.sagaId()).orElseThrow().survivorReferredBy() != null;
                         int countMoved = Math.max(0, m.referralCount() - (survivorReferrerCleared ? 1 : 0));
-                        store.moveAndMark(c, ctx.sagaId(), mergeId, s.id(), m.id(), m.points(), countMoved);
-                        return new Moved(s, m, countMoved, store.mergeBySaga(c, ctx.sagaId()).orElseThrow());
-                    });
+                        store.moveAndMark(tx, ctx.sagaId(), mergeId, s.id(), m.id(), m.points(), countMoved);
+                        moved = new Moved(s, m, countMoved, store.mergeBySaga(tx, ctx.sagaId()).orElseThrow());
+                    }
                     UserState s = moved.survivor();
                     UserState m = moved.merged();
                     int countMoved = moved.countMoved();

@@ -34,16 +34,7 @@ public final class ReferralCodes {
     }
 
     private Optional<ReferralCheck> known(String exact, Optional<String> identity) {
-        Optional<ReferrerRef> owner;
-        try {
-            owner = store.findReferrer(exact, identity);
-        } catch (RuntimeException e) {
-            throw e; // a StoreException already says what failed
-        } catch (Exception e) {
-            // Transitional: RegistrationStore.findReferrer still declares the driver's checked exception until that
-            // store runs on Tx; catching Exception keeps this class off the JDBC API and compiles either way.
-            throw new EngineException("PostgreSQL could not look the referral code up: " + e.getMessage(), e);
-        }
+        Optional<ReferrerRef> owner = store.referrer(exact, identity); // a StoreException says what failed
         return owner.map(o -> new ReferralCheck.Known(o.code(), o));
     }
 }

@@ -38,12 +38,6 @@ public final class LegacyImportStore {
         this.jdbc = jdbc;
     }
 
-    /** @deprecated transitional, for callers that still hold a data source; use {@link #LegacyImportStore(Jdbc)} */
-    @Deprecated(forRemoval = true)
-    public LegacyImportStore(DataSource dataSource) {
-        this(new Jdbc(dataSource));
-    }
-
     public long createImport(Tx tx, String fileName, String actor) {
         return tx.singleLong("INSERT INTO legacy_imports (file_name, actor) VALUES (?, ?) RETURNING id",
                 fileName.length() > 500 ? fileName.substring(fileName.length() - 500) : fileName, actor);
@@ -201,12 +195,6 @@ public final class LegacyImportStore {
                 r -> new HeldForCode(r.getLong(1), r.getInt(2), r.getString(3), r.getString(4), r.getString(5)));
     }
 
-    /** @deprecated use {@link #heldForCode(Tx, boolean)} */
-    @Deprecated(forRemoval = true)
-    public List<HeldForCode> heldForCode(Connection c, boolean lock) throws SQLException {
-        return on(c, tx -> heldForCode(tx, lock));
-    }
-
     /**
      * Promotes one row held for its referral code, with {@code newCode} instead, in the caller's transaction: the user,
      * its profile and {@code import} ledger entry, its referrer (by a code ever issued). Returns the new user's id, or
@@ -246,12 +234,6 @@ public final class LegacyImportStore {
             tx.update(steps[i], args.toArray());
         }
         return Optional.of(userId);
-    }
-
-    /** @deprecated use {@link #promoteWithNewCode(Tx, long, int, String)} */
-    @Deprecated(forRemoval = true)
-    public Optional<Long> promoteWithNewCode(Connection c, long importId, int line, String newCode) throws SQLException {
-        return on(c, tx -> promoteWithNewCode(tx, importId, line, newCode));
     }
 
     /** Held rows of an import, in file order: line, reason, the user collided with. */

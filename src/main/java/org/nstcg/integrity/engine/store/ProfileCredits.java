@@ -21,16 +21,6 @@ public final class ProfileCredits {
         tx.single("SELECT fold_profile_credits(?::bigint[])", r -> Boolean.TRUE, Tx.bigints(userIds));
     }
 
-    /** Transitional twin of {@link #fold(Tx, long...)} for the registration store until it runs on a Tx. */
-    @Deprecated(forRemoval = true)
-    public static void fold(Connection c, long... userIds) throws SQLException {
-        try {
-            fold(new Tx(c), userIds);
-        } catch (StoreException e) {
-            throw (SQLException) e.getCause();
-        }
-    }
-
     /** Locks the profile rows of the users a query selects, in id order, as a repair does before reading their figures. */
     public static void lockRows(Tx tx, String userIdQuery) {
         tx.list("SELECT 1 FROM gamification_profiles WHERE user_id IN (" + userIdQuery + ") ORDER BY user_id FOR NO KEY UPDATE",

@@ -29,12 +29,6 @@ public final class RegistrationStore {
         this.jdbc = jdbc;
     }
 
-    /** Transitional: the bench still builds the store from a data source. */
-    @Deprecated(forRemoval = true)
-    public RegistrationStore(DataSource dataSource) {
-        this(new Jdbc(dataSource));
-    }
-
     /**
      * Finds the owner of a referral code, by its exact text or by its identity (body and check symbol, so a wrong
      * or missing prefix still finds it), following merges to the surviving active user.
@@ -51,22 +45,6 @@ public final class RegistrationStore {
         return jdbc.read("look the referral code up", tx -> tx.first(sql,
                         r -> new UserRow(r.getLong(2), r.getString(3), r.getLongOrNull(4), r.getString(5), r.getString(6), r.getString(1)), args)
                 .flatMap(found -> followMerges(tx, found)));
-    }
-
-    /**
-     * Transitional twin of {@link #referrer} for callers that still catch {@link SQLException}: a database failure
-     * reaches them as the driver's exception, as before.
-     */
-    @Deprecated(forRemoval = true)
-    public Optional<ReferrerRef> findReferrer(String exact, Optional<String> identity) throws SQLException {
-        try {
-            return referrer(exact, identity);
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException s) {
-                throw s;
-            }
-            throw e;
-        }
     }
 
     /** A user row as the referrer look-up reads it; {@code code} is the referral code that found it. */
@@ -125,11 +103,7 @@ public final class RegistrationStore {
     public void undoCredit(Tx tx, long referrerId, UUID sagaId) {
         tx.update("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid AND reason = 'referral_bonus'",
                 referrerId, sagaId.toString());
-        try {
-            ProfileCredits.fold(tx.connection(), referrerId); // the referral counted may sit in a stripe (V17)
-        } catch (SQLException e) {
-            throw StoreException.of(e);
-        }
+        ProfileCredits.fold(tx, referrerId); // the referral counted may sit in a stripe (V17)
         tx.update("UPDATE gamification_profiles SET referral_count = referral_count - 1 WHERE user_id = ?", referrerId);
     }
 
@@ -141,12 +115,6 @@ public final class RegistrationStore {
     /** A fresh referral code sequence value (block-fetched), drawn on {@code tx} when a new block is needed. */
     public long nextReferralSequenceValue(Tx tx) {
         return sequence.next(tx);
-    }
-
-    /** Transitional twin of {@link #nextReferralSequenceValue(Tx)} for the bench, which still holds a connection. */
-    @Deprecated(forRemoval = true)
-    public long nextReferralSequenceValue(Connection c) {
-        return sequence.next(new Tx(c));
     }
 
     /** A fresh referral code sequence value, on a connection of its own when a new block is needed. */

@@ -38,27 +38,6 @@ public record StepStatement(String ctes, String resultQuery, List<Object> params
     }
 
     /**
-     * Transitional twin of {@link #result(Tx)} for a statement the caller prepared from {@link #sql} (the bench):
-     * binds it and returns its one jsonb result as text, or null.
-     */
-    @Deprecated(forRemoval = true)
-    public String result(PreparedStatement ps) throws SQLException {
-        for (int i = 0; i < params.size(); i++) {
-            Object v = params.get(i) instanceof Optional<?> o ? o.orElse(null) : params.get(i);
-            if (v == null) {
-                ps.setNull(i + 1, Types.OTHER);
-            } else if (v instanceof Tx.TypedNull n) {
-                ps.setNull(i + 1, n.type().jdbcType);
-            } else {
-                ps.setObject(i + 1, v);
-            }
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    /**
      * Several steps' work as the common table expressions of one statement, in order: each step's CTEs followed by
      * {@code step_result_<k>(r) AS (<its result query>)}, k counting from 1. A later step may read an earlier
      * step's CTEs (its RETURNING rows); all of them run in the one statement, hence in one transaction. Its

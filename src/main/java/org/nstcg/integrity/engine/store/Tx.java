@@ -177,36 +177,6 @@ public final class Tx {
         queryTimeoutSeconds = timeout.isZero() || timeout.isNegative() ? 0 : (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
     }
 
-    /**
-     * A handle on a connection the caller manages. Transitional: for the packages that still open connections
-     * themselves while they move to {@link Jdbc}; it goes when the last of them has.
-     */
-    @Deprecated(forRemoval = true)
-    public static Tx over(Connection c) {
-        return new Tx(c);
-    }
-
-    /**
-     * Runs {@code work} on this handle's connection, for a store that still takes a {@link Connection}; a driver
-     * failure becomes a {@link StoreException}. Transitional, like {@link #over}: for the callers handed a
-     * {@link Tx} (a saga step) whose store has not moved yet; it goes when the last of them has.
-     */
-    @Deprecated(forRemoval = true)
-    public <T> T legacy(ConnectionWork<T> work) {
-        try {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw StoreException.of(e);
-        }
-    }
-
-    /** Work on a raw connection, for {@link #legacy}. */
-    @Deprecated(forRemoval = true)
-    @FunctionalInterface
-    public interface ConnectionWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /** The raw connection, for the store's own work that needs the driver itself (COPY). */
     Connection connection() {
         return c;

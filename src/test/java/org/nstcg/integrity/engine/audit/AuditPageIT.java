@@ -1,5 +1,6 @@
 package org.nstcg.integrity.engine.audit;
 
+import org.nstcg.integrity.engine.lookup.AuditReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

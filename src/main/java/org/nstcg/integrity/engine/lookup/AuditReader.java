@@ -1,5 +1,10 @@
-package org.nstcg.integrity.engine.audit;
+package org.nstcg.integrity.engine.lookup;
 
+import org.nstcg.integrity.engine.audit.AuditEntry;
+import org.nstcg.integrity.engine.audit.AuditPage;
+import org.nstcg.integrity.engine.audit.AuditQuery;
+import org.nstcg.integrity.engine.audit.AuditVerification;
+import org.nstcg.integrity.engine.audit.AuditTrail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +21,10 @@ import org.nstcg.integrity.engine.support.EngineException;
 /**
  * Reads and verifies the audit trail that {@link AuditTrail} writes, for an actor who may read it
  * ({@link Permission#VIEW_AUDIT}): the faces' only way to the trail.
+ *
+ * <p>Design notes: a read model like the user look-up, so it lives here and not in {@code engine.audit}: accounts
+ * write audit entries and the reader checks an account's permission, so with both in one place {@code account} and
+ * {@code audit} depended on each other (ArchitectureTest keeps engine slices free of cycles).
  */
 public final class AuditReader {
 
