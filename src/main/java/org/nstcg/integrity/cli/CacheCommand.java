@@ -115,7 +115,7 @@ final class CacheCommand {
                 }
                 PrintWriter out = spec.commandLine().getOut();
                 if (removed.isEmpty()) {
-                    spec.commandLine().getErr().println("error: Redis at " + engine.redis().settings().endpoint() + " is unreachable;"
+                    spec.commandLine().getErr().println("error: Redis at " + engine.redisSettings().endpoint() + " is unreachable;"
                             + " the invalidation of " + pattern + " was recorded and will be applied as soon as Redis answers again.");
                     return ExitCodes.UNAVAILABLE;
                 }

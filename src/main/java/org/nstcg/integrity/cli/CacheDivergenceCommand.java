@@ -47,8 +47,8 @@ final class CacheDivergenceCommand implements Callable<Integer> {
             DivergenceReport report = sampler.sampleNow();
             PrintWriter out = spec.commandLine().getOut();
             if (report.state() != DivergenceReport.State.SAMPLED) {
-                String problem = "Redis at " + engine.redis().settings().endpoint() + " does not answer, so there is no cached"
-                        + " entry to compare. Start Redis or correct " + engine.redis().settings().setting() + ".";
+                String problem = "Redis at " + engine.redisSettings().endpoint() + " does not answer, so there is no cached"
+                        + " entry to compare. Start Redis or correct " + engine.redisSettings().setting() + ".";
                 if (json) {
                     ObjectNode root = JSON.createObjectNode();
                     root.put("state", report.state().name());

@@ -95,7 +95,7 @@ final class StatusCommand implements Callable<Integer> {
     private static void printText(PrintWriter out, IntegrityEngine engine, EngineHealth health, PlatformFigures figures) {
         out.printf("Integrity Console %s: %s%n", VersionProvider.version(), health.state());
         printServer(out, health.database(), health.schemaVersion().map(v -> "schema v" + v).orElse("no schema"));
-        printServer(out, health.redis(), "key prefix " + engine.redis().settings().keyPrefix());
+        printServer(out, health.redis(), "key prefix " + engine.redisSettings().keyPrefix());
         engine.embeddedServers().ifPresent(e -> out.printf("%-11s %s%s%n", "Data", e.dataDir(),
                 e.owner() ? "" : " (servers of process " + e.ownerPid() + ")"));
         if (figures != null) {

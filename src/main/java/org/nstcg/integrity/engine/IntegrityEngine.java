@@ -299,12 +299,19 @@ public final class IntegrityEngine implements AutoCloseable {
         return instanceId;
     }
 
+    /** The database itself, for the store's own users: benchmarks' baselines and tests (ArchitectureTest keeps faces off it). */
     public Database database() {
         return database;
     }
 
+    /** The Redis connection itself, for benchmarks' baselines and tests (ArchitectureTest keeps faces off it). */
     public RedisConnection redis() {
         return redis;
+    }
+
+    /** Where Redis is and how it was chosen (endpoint, setting, key prefix), for messages (its toString hides the password). */
+    public RedisSettings redisSettings() {
+        return redis.settings();
     }
 
     /** Email validation and normalisation. */

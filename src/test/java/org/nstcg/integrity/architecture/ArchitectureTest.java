@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.account.Session;
@@ -110,6 +111,16 @@ class ArchitectureTest {
         slices().matching("org.nstcg.integrity.engine.(*)..")
                 .should().beFreeOfCycles()
                 .because("engine sub-packages depend on store and on each other one way, through small interfaces (ARCHITECTURE.md)")
+                .check(classes);
+    }
+
+    @ArchTest
+    void facesUseEngineServicesNotItsConnections(JavaClasses classes) {
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI).and().resideOutsideOfPackage("org.nstcg.integrity.cli.bench..")
+                .should().callMethod(IntegrityEngine.class, "database")
+                .orShould().callMethod(IntegrityEngine.class, "redis")
+                .because("a face that reached the pool or Redis would bypass the services' permissions, audit and outcomes"
+                        + " (issue 13); benchmarks are the named exception, as their baselines are plain SQL and Redis calls")
                 .check(classes);
     }
 }
