@@ -62,6 +62,7 @@ class UsersScreenUiTest {
         ui.waitForText("#summary", "1 user matches “" + mistyped + "”.");
         TableView<?> results = robot.lookup("#resultsTable").queryAs(TableView.class);
         assertThat(results.getItems()).hasSize(1);
+        WaitForAsyncUtils.waitForFxEvents(); // the row's cells are laid out on the pulse after the items change
         robot.clickOn("Ada Lovelace");
         ui.waitForText("#detailTitle", "Ada Lovelace");
         // Read on the FX thread's terms: the details are filled in one pulse, which the test thread may observe half-way.
