@@ -126,9 +126,11 @@ public final class IntegrityEngine implements AutoCloseable {
          */
         SERVICE,
         /**
-         * One command and exit: no background work at all (another instance recovers, samples and checks); no near
-         * cache, so every read goes to Redis or PostgreSQL; refusal counts and saga completions are written on close;
-         * Hibernate starts (and validates the entities) only if the command uses entities.
+         * One command and exit: no background work at all (another instance recovers, samples and checks): nothing is
+         * scheduled, so the scheduler starts no thread unless the command itself hands it work (an alert to store, a
+         * webhook retry); no near cache, so every read goes to Redis or PostgreSQL; refusal counts and saga
+         * completions are written on close; Hibernate starts (and validates the entities) only if the command uses
+         * entities.
          */
         ONE_SHOT
     }
