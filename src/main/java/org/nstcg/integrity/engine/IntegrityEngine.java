@@ -60,6 +60,8 @@ import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.nstcg.integrity.engine.store.RegistrationStore;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.EngineScheduler;
+import org.nstcg.integrity.engine.support.ExecutorScheduler;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import org.slf4j.Logger;
@@ -72,6 +74,14 @@ import org.slf4j.LoggerFactory;
  * <p>PostgreSQL is required: if it cannot be reached the start fails with a {@link ServerUnavailableException}
  * that names the setting to fix. Redis is not: if it is down the engine starts {@code DEGRADED} and recovers by
  * itself when Redis returns.
+ *
+ * <p>Design notes: construction is wiring. The constructor builds every component once, from the config, with the
+ * one {@link Clock} and the one {@link EngineScheduler} it is given, and starts nothing; {@link #start} starts the
+ * background work of a {@link Mode#SERVICE} engine on that scheduler and registers the JVM shutdown hook. There is
+ * one shutdown path, {@link #close()} (the hook calls it too): it closes the scheduler, which stops every periodic
+ * task and background loop and waits for them (boundedly), then lets each component write what it still holds
+ * (refusal counts, saga completions, queued alerts), then closes Redis, the database and any embedded server.
+ * Tests pass a scheduler that runs due tasks when they step their clock.
  */
 public final class IntegrityEngine implements AutoCloseable {
 
@@ -104,8 +114,9 @@ public final class IntegrityEngine implements AutoCloseable {
     private final AlertLog alertLog;
     private final UserDirectory users;
     private final OverviewReader overview;
+    private final EngineScheduler scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread shutdownHook;
+    private volatile Thread shutdownHook;
 
     /** What an engine runs besides the calls made to it. */
     public enum Mode {
@@ -115,18 +126,21 @@ public final class IntegrityEngine implements AutoCloseable {
          */
         SERVICE,
         /**
-         * One command and exit: no background work at all (another instance recovers, samples and checks); no near
-         * cache, so every read goes to Redis or PostgreSQL; refusal counts and saga completions are written on close;
-         * Hibernate starts (and validates the entities) only if the command uses entities.
+         * One command and exit: no background work at all (another instance recovers, samples and checks): nothing is
+         * scheduled, so the scheduler starts no thread unless the command itself hands it work (an alert to store, a
+         * webhook retry); no near cache, so every read goes to Redis or PostgreSQL; refusal counts and saga
+         * completions are written on close; Hibernate starts (and validates the entities) only if the command uses
+         * entities.
          */
         ONE_SHOT
     }
 
-    private IntegrityEngine(EngineConfig config, Clock clock, EmbeddedServers embedded, Database database, RedisConnection redis,
-                            byte[] referralKey, Mode mode) {
+    private IntegrityEngine(EngineConfig config, Clock clock, EngineScheduler scheduler, EmbeddedServers embedded, Database database,
+                            RedisConnection redis, byte[] referralKey, Mode mode) {
         boolean background = mode == Mode.SERVICE;
         this.config = config;
-        this.alerts = AlertHub.create(CheckSettings.from(config));
+        this.scheduler = scheduler;
+        this.alerts = AlertHub.create(CheckSettings.from(config), scheduler);
         this.clock = clock;
         this.instanceId = UUID.randomUUID().toString().substring(0, 8) + "@" + ProcessHandle.current().pid();
         this.embedded = embedded;
@@ -144,7 +158,7 @@ public final class IntegrityEngine implements AutoCloseable {
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
         this.audit = new AuditTrail(database.jdbc(), json);
         this.auditReader = new AuditReader(database.jdbc(), json);
-        this.alertLog = new AlertLog(database.jdbc(), instanceId, clock);
+        this.alertLog = new AlertLog(database.jdbc(), instanceId, clock, scheduler);
         alerts.addSink(alertLog);
         this.accounts = new AccountService(database.jdbc(), audit, PasswordHasher.DEFAULT, clock,
                 config.consoleLockoutAttempts(), config.consoleLockoutDuration());
@@ -153,7 +167,7 @@ public final class IntegrityEngine implements AutoCloseable {
                         .states(json.createObjectNode().put("status", from.name()), json.createObjectNode().put("status", to.name()))
                         .details(reason)));
         this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.jdbc()), new TtlPolicy(config.cacheTtl()),
-                instanceId, background ? config.cacheNearSize() : 0, background);
+                instanceId, background ? config.cacheNearSize() : 0);
         this.cache = new PlatformCache(cacheCoordinator, json);
         this.cacheRebuilder = new CacheRebuilder(cacheCoordinator);
         this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
@@ -162,7 +176,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.checks = IntegrityChecks.create(config, database.jdbc(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
         KnownMailboxes knownMailboxes = new KnownMailboxes(redis);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
-                orchestrator, new RefusalCounter(database.jdbc(), instanceId, clock, background), json, database.settings().endpoint());
+                orchestrator, new RefusalCounter(database.jdbc(), instanceId, clock), json, database.settings().endpoint());
         registry.register(registration.saga().definition());
         this.dedup = new Deduplication(database.jdbc(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
         registry.register(dedup.merges().saga().definition());
@@ -177,8 +191,6 @@ public final class IntegrityEngine implements AutoCloseable {
         repairs.addDuplicateEmails(database.jdbc(), json, audit, cacheCoordinator,
                 (survivor, duplicate, actor) -> describe(dedup.merges().preview(actor, survivor, duplicate)),
                 (survivor, duplicate, actor, reason) -> describe(dedup.merges().merge(survivor, duplicate, actor, reason)));
-        this.shutdownHook = new Thread(this::close, "integrity-engine-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts the engine; embedded servers are started (or attached to) for whatever is not configured. */
@@ -191,7 +203,27 @@ public final class IntegrityEngine implements AutoCloseable {
         return start(config, clock, progress, Mode.SERVICE);
     }
 
+    /** Starts an engine whose background work runs on a scheduler of its own (threads {@code integrity-*}). */
     public static IntegrityEngine start(EngineConfig config, Clock clock, ProgressListener progress, Mode mode) {
+        return start(config, clock, progress, mode, new ExecutorScheduler());
+    }
+
+    /**
+     * Starts an engine whose background work (if {@code mode} runs any) goes on {@code scheduler}, as its time is
+     * read from {@code clock}: tests pass one they step by hand. The engine owns the scheduler from here on: it
+     * closes it on {@link #close()}, or at once if the start fails.
+     */
+    public static IntegrityEngine start(EngineConfig config, Clock clock, ProgressListener progress, Mode mode, EngineScheduler scheduler) {
+        try {
+            return startOn(config, clock, progress, mode, scheduler);
+        } catch (RuntimeException e) {
+            scheduler.close();
+            throw e;
+        }
+    }
+
+    private static IntegrityEngine startOn(EngineConfig config, Clock clock, ProgressListener progress, Mode mode,
+                                           EngineScheduler scheduler) {
         long t0 = System.nanoTime();
         boolean embeddedDb = config.databaseMode() == ServerMode.EMBEDDED;
         boolean embeddedRedis = config.redisMode() == ServerMode.EMBEDDED;
@@ -214,12 +246,11 @@ public final class IntegrityEngine implements AutoCloseable {
             }
             long t2 = System.nanoTime();
             byte[] referralKey = referralKey(database);
-            IntegrityEngine engine = new IntegrityEngine(config, clock, embedded, database, redis, referralKey, mode);
+            IntegrityEngine engine = new IntegrityEngine(config, clock, scheduler, embedded, database, redis, referralKey, mode);
             if (mode == Mode.SERVICE) {
-                engine.sagas.startRecovery();
-                engine.cacheDivergence.start();
-                engine.checks.startSchedule();
+                engine.startBackgroundWork();
             }
+            engine.registerShutdownHook();
             long t3 = System.nanoTime();
             log.info("Engine {} started: PostgreSQL {} ({}), Redis {} ({})", engine.instanceId,
                     database.settings().endpoint(), config.databaseMode(), redis.settings().endpoint(), config.redisMode());
@@ -235,6 +266,22 @@ public final class IntegrityEngine implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Every periodic task and background loop of a service engine, on the engine's scheduler. */
+    private void startBackgroundWork() {
+        cacheCoordinator.start(scheduler);
+        sagas.startRecovery(scheduler);
+        registration.refusals().startFlushing(scheduler);
+        cacheDivergence.start(scheduler);
+        checks.startSchedule(scheduler);
+    }
+
+    /** The JVM's shutdown calls {@link #close()}, the one shutdown path, unless the engine is closed before. */
+    private void registerShutdownHook() {
+        Thread hook = new Thread(this::close, "integrity-engine-shutdown");
+        shutdownHook = hook;
+        Runtime.getRuntime().addShutdownHook(hook);
     }
 
     private static byte[] referralKey(Database database) {
@@ -292,6 +339,11 @@ public final class IntegrityEngine implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** The scheduler the engine's background work runs on (tests look at its tasks). */
+    EngineScheduler scheduler() {
+        return scheduler;
     }
 
     /** A short id of this engine instance, unique among instances sharing the servers. */
@@ -471,13 +523,16 @@ public final class IntegrityEngine implements AutoCloseable {
         if (closed.getAndSet(true)) {
             return;
         }
-        if (Thread.currentThread() != shutdownHook) {
+        Thread hook = shutdownHook;
+        if (hook != null && Thread.currentThread() != hook) {
             try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // already shutting down
             }
         }
+        // Background work stops first (and is waited for), then each component writes what it still holds.
+        scheduler.close();
         checks.close();
         registration.refusals().close();
         sagas.close();

@@ -12,16 +12,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
  * What an engine runs besides the calls made to it: a one-shot engine (a CLI command) starts none of the background
- * threads a service engine (console, server) runs, and still leaves nothing unwritten when it closes.
+ * work a service engine (console, server) runs, and still leaves nothing unwritten when it closes.
  */
 class EngineModeIT {
 
-    /** The threads of the engine's background work, by name. */
-    private static final Set<String> BACKGROUND = Set.of("saga-recovery", "cache-divergence-sampler", "integrity-checks",
+    /** The tasks of the engine's background work, by name; each runs on a thread named {@code integrity-<task>}. */
+    private static final Set<String> BACKGROUND = Set.of("saga-recovery", "cache-divergence-sampler", "checks",
             "cache-invalidations", "cache-maintenance", "signup-refusals");
 
     private TestDatabase db;
@@ -39,19 +40,24 @@ class EngineModeIT {
     @Test
     void aServiceEngineRunsItsBackgroundWork() throws Exception {
         try (IntegrityEngine engine = db.startEngine()) {
-            assertThat(backgroundThreads()).containsAll(BACKGROUND);
+            assertThat(engine.scheduler().tasks()).containsAll(BACKGROUND);
+            assertThat(backgroundThreads()).contains(EngineScheduler.THREAD_PREFIX + "cache-invalidations");
         }
     }
 
     @Test
     void aOneShotEngineStartsNoBackgroundThreadAndWritesEverythingOnClose() throws Exception {
         try (IntegrityEngine engine = db.startOneShotEngine()) {
-            assertThat(backgroundThreads()).doesNotContainAnyElementsOf(BACKGROUND);
+            assertThat(engine.scheduler().tasks()).as("tasks scheduled by a one-shot engine").isEmpty();
+            // The connection pool's housekeeper (HikariCP, named after the pool "integrity-db") is the pool's, not engine work.
+            assertThat(backgroundThreads()).as("threads of the engine's background work")
+                    .noneMatch(name -> name.startsWith(EngineScheduler.THREAD_PREFIX) && !name.startsWith("integrity-db:"));
             assertThat(engine.registration().register(new RegistrationRequest("one-shot@example.org", "Ona", null, null)))
                     .isInstanceOf(RegistrationOutcome.Registered.class);
             assertThat(engine.registration().register(new RegistrationRequest("One-Shot@Example.org", "Ona", null, null)))
                     .isInstanceOf(RegistrationOutcome.AlreadyRegistered.class);
-            assertThat(backgroundThreads()).doesNotContainAnyElementsOf(BACKGROUND);
+            assertThat(engine.scheduler().tasks()).isEmpty();
+            assertThat(backgroundThreads()).doesNotContainAnyElementsOf(BACKGROUND.stream().map(t -> EngineScheduler.THREAD_PREFIX + t).toList());
         }
         // Closed: the refusal is counted and the saga's completion recorded, with no flusher having run meanwhile.
         assertThat(scalar("SELECT coalesce(sum(refusals), 0) FROM signup_refusals")).isEqualTo(1);

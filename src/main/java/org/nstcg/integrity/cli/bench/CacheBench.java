@@ -267,7 +267,7 @@ public final class CacheBench {
             ids.add(1 + random.nextLong(users));
         }
         long wrong = 0;
-        try (CacheCoordinator redisOnly = new CacheCoordinator(redis, rows, a.cache().coordinator().ttlPolicy(), "bench-redis-only", 0, false)) {
+        try (CacheCoordinator redisOnly = new CacheCoordinator(redis, rows, a.cache().coordinator().ttlPolicy(), "bench-redis-only", 0)) {
             PlatformCache viaRedis = new PlatformCache(redisOnly, JSON);
             for (long id : ids) {
                 viaRedis.user(id); // fills whatever the divergence phase invalidated

@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nstcg.integrity.engine.store.CacheRows;
@@ -18,6 +15,7 @@ import org.nstcg.integrity.engine.store.CacheRows.Missed;
 import org.nstcg.integrity.engine.store.CacheRows.Row;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.params.ScanParams;
@@ -56,6 +54,8 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     public static final Duration NEAR_TTL = Duration.ofSeconds(30);
     private static final int SCAN_BATCH = 1000;
     private static final int REPLAY_BATCH = 1000;
+    /** How often missed invalidations are looked for (and replayed when Redis answers). */
+    public static final Duration REPLAY_EVERY = Duration.ofSeconds(1);
     /** With more missed invalidations than this, replay clears every pattern instead of key by key. */
     static final long REPLAY_CLEAR_ALL_ABOVE = 10_000;
     /** Prefixes under which the engine keeps non-cache state; pattern invalidation never touches them. */
@@ -91,7 +91,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     private final AtomicLong wideInvalidations = new AtomicLong();
     private static final int STRIPES = 1024;
     private final InvalidationSubscriber subscriber;
-    private final ScheduledExecutorService maintenance;
+    private EngineScheduler.Task maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String epochKey;
     private final String channel;
@@ -107,11 +107,12 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     private final AtomicLong missedReplayed = new AtomicLong();
 
     /**
+     * A coordinator that does nothing in the background until {@link #start}: a one-shot CLI command never starts it
+     * (and has no near cache).
+     *
      * @param nearSize entries of the near cache; 0 disables it
-     * @param background whether to subscribe to invalidations and replay missed ones in the background (an engine
-     *                   instance does; a one-shot CLI command need not)
      */
-    public CacheCoordinator(RedisConnection redis, CacheRows rows, TtlPolicy ttl, String instanceId, int nearSize, boolean background) {
+    public CacheCoordinator(RedisConnection redis, CacheRows rows, TtlPolicy ttl, String instanceId, int nearSize) {
         this.redis = redis;
         this.rows = rows;
         this.ttl = ttl;
@@ -120,19 +121,20 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         this.channel = redis.key("cache:invalidations");
         this.near = nearSize <= 0 ? null : Caffeine.newBuilder().maximumSize(nearSize).expireAfterWrite(NEAR_TTL).build();
         this.subscriber = new InvalidationSubscriber(redis, channel, instanceId, this::onRemoteInvalidation, this::clearNear);
-        if (background) {
-            if (near != null) {
-                subscriber.start();
-            }
-            this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "cache-maintenance");
-                t.setDaemon(true);
-                return t;
-            });
-            maintenance.scheduleWithFixedDelay(this::replayMissedQuietly, 1, 1, TimeUnit.SECONDS);
-        } else {
-            this.maintenance = null;
+    }
+
+    /**
+     * Starts the background work of an engine instance on {@code scheduler}: the subscription to other instances'
+     * invalidations (with a near cache only) and, every {@link #REPLAY_EVERY}, the replay of missed invalidations.
+     */
+    public synchronized void start(EngineScheduler scheduler) {
+        if (maintenance != null || closed.get()) {
+            return;
         }
+        if (near != null) {
+            subscriber.start(scheduler);
+        }
+        maintenance = scheduler.scheduleWithFixedDelay("cache-maintenance", REPLAY_EVERY, REPLAY_EVERY, this::replayMissedQuietly);
     }
 
     public TtlPolicy ttlPolicy() {
@@ -462,8 +464,12 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         if (closed.getAndSet(true)) {
             return;
         }
-        if (maintenance != null) {
-            maintenance.shutdownNow();
+        EngineScheduler.Task m;
+        synchronized (this) {
+            m = maintenance;
+        }
+        if (m != null) {
+            m.cancel();
         }
         subscriber.close();
     }

@@ -19,6 +19,7 @@ import org.nstcg.integrity.engine.store.CacheRows.Row;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.Durations;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import org.slf4j.Logger;
@@ -229,11 +230,8 @@ public final class CacheRebuilder {
         }
         BlockingQueue<Item> queue = new ArrayBlockingQueue<>(2 * ranges.size() + 1);
         AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(ranges.size(), r -> {
-            Thread t = new Thread(r, "cache-rebuild-reader");
-            t.setDaemon(true);
-            return t;
-        });
+        // The readers are the call's own work, not the engine's background work: they live and end with this call.
+        ExecutorService pool = Executors.newFixedThreadPool(ranges.size(), r -> EngineScheduler.daemonThread("cache-rebuild-reader", r));
         try {
             for (Range range : ranges) {
                 pool.execute(() -> readRange(source, range, queue, stop));

@@ -13,9 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
@@ -24,6 +21,7 @@ import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
@@ -101,7 +99,7 @@ public final class DivergenceSampler implements AutoCloseable {
     private final Set<String> alerting = new HashSet<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile DivergenceReport current;
-    private ScheduledExecutorService scheduler;
+    private EngineScheduler.Task rounds;
     private boolean backgroundFailing;
 
     /**
@@ -132,18 +130,12 @@ public final class DivergenceSampler implements AutoCloseable {
         this.current = DivergenceReport.notSampledYet(clock.instant());
     }
 
-    /** Starts sampling every interval on a daemon thread of its own (the first round after one interval). */
-    public synchronized void start() {
-        if (scheduler != null || closed.get()) {
+    /** Starts sampling every interval on {@code scheduler} (the first round after one interval). */
+    public synchronized void start(EngineScheduler scheduler) {
+        if (rounds != null || closed.get()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cache-divergence-sampler");
-            t.setDaemon(true);
-            return t;
-        });
-        long millis = interval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::backgroundRound, millis, millis, TimeUnit.MILLISECONDS);
+        rounds = scheduler.scheduleWithFixedDelay("cache-divergence-sampler", interval, interval, this::backgroundRound);
     }
 
     /** The latest round's figures (background or {@link #sampleNow()}). */
@@ -527,19 +519,12 @@ public final class DivergenceSampler implements AutoCloseable {
         if (closed.getAndSet(true)) {
             return;
         }
-        ScheduledExecutorService s;
+        EngineScheduler.Task r;
         synchronized (this) {
-            s = scheduler;
+            r = rounds;
         }
-        if (s != null) {
-            s.shutdownNow();
-            try {
-                if (!s.awaitTermination(2, TimeUnit.SECONDS)) {
-                    log.debug("The cache divergence sampler did not stop within 2 s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (r != null) {
+            r.cancel();
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPubSub;
@@ -15,6 +16,10 @@ import redis.clients.jedis.JedisPubSub;
  *
  * <p>Message format: the sending instance's id on the first line, then one line per key, each starting with
  * {@code K } (a key) or {@code P } (a pattern).
+ *
+ * <p>Design notes: {@code SUBSCRIBE} blocks its connection until it is unsubscribed, so the loop owns a thread; it
+ * gets it from the engine's scheduler ({@link EngineScheduler#startThread}, thread {@code integrity-cache-invalidations}),
+ * which stops it on the engine's one shutdown path by unsubscribing it first.
  */
 final class InvalidationSubscriber implements AutoCloseable {
 
@@ -29,7 +34,7 @@ final class InvalidationSubscriber implements AutoCloseable {
     private final AtomicBoolean live = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile JedisPubSub current;
-    private Thread thread;
+    private EngineScheduler.Task loop;
 
     InvalidationSubscriber(RedisConnection redis, String channel, String instanceId, BiConsumer<List<String>, Boolean> onInvalidate,
                            Runnable onReset) {
@@ -48,10 +53,10 @@ final class InvalidationSubscriber implements AutoCloseable {
         return sb.toString();
     }
 
-    void start() {
-        thread = new Thread(this::run, "cache-invalidations");
-        thread.setDaemon(true);
-        thread.start();
+    synchronized void start(EngineScheduler scheduler) {
+        if (loop == null && !closed.get()) {
+            loop = scheduler.startThread("cache-invalidations", this::run, this::stop);
+        }
     }
 
     boolean live() {
@@ -124,6 +129,20 @@ final class InvalidationSubscriber implements AutoCloseable {
 
     @Override
     public void close() {
+        EngineScheduler.Task l;
+        synchronized (this) {
+            closed.set(true);
+            l = loop;
+        }
+        if (l != null) {
+            l.cancel(); // calls stop(), interrupts and joins the thread
+        } else {
+            stop();
+        }
+    }
+
+    /** Makes the loop return: no resubscription, and the current subscription ended. */
+    private void stop() {
         closed.set(true);
         JedisPubSub pubSub = current;
         if (pubSub != null) {
@@ -133,14 +152,6 @@ final class InvalidationSubscriber implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 log.debug("Unsubscribing: {}", e.getMessage());
-            }
-        }
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.nstcg.integrity.engine.support.LoggingAlertSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,11 +46,11 @@ public final class AlertHub implements AlertSink, AutoCloseable {
         this.webhook = sinks.stream().filter(WebhookAlertSink.class::isInstance).map(WebhookAlertSink.class::cast).findFirst();
     }
 
-    /** The log, and the webhook when one is configured. */
-    public static AlertHub create(CheckSettings settings) {
+    /** The log, and the webhook when one is configured (retrying on {@code scheduler}). */
+    public static AlertHub create(CheckSettings settings, EngineScheduler scheduler) {
         List<AlertSink> sinks = new ArrayList<>();
         sinks.add(new LoggingAlertSink());
-        settings.webhook().ifPresent(uri -> sinks.add(new WebhookAlertSink(uri)));
+        settings.webhook().ifPresent(uri -> sinks.add(new WebhookAlertSink(uri, scheduler)));
         return new AlertHub(sinks);
     }
 

@@ -5,14 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * instance, not just those of its own process, and the overview counts them all.
  *
  * <p>Design notes: {@link #raise} must not block or fail the engine's work (the {@link AlertSink} contract), so
- * rows are written by one background thread from a bounded queue; when PostgreSQL is down or the queue is full the
- * alert still reaches the log file and the webhook through the hub's other sinks, and this sink drops it with a
- * warning. Rows older than {@link #KEPT} are removed now and then by the writer itself.
+ * rows are written in the background from a bounded queue: a raise queues the alert and, unless a write is already
+ * pending, submits one to the engine's scheduler (task {@code alert-log-writer}), which writes everything queued,
+ * one alert at a time in order. When PostgreSQL is down or the queue is full the alert still reaches the log file and
+ * the webhook through the hub's other sinks, and this sink drops it with a warning. {@link #close()} writes what is
+ * still queued on the closing thread. Rows older than {@link #KEPT} are removed now and then by the writer itself.
  */
 public final class AlertLog implements AlertSink, AutoCloseable {
 
@@ -32,6 +34,7 @@ public final class AlertLog implements AlertSink, AutoCloseable {
     public static final Duration KEPT = Duration.ofDays(30);
     private static final int QUEUE = 1_000;
     private static final int PRUNE_EVERY = 500;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     /** An alert as stored: its id orders alerts across instances. */
     public record StoredAlert(long id, Alert alert, String instanceId) {
@@ -40,26 +43,42 @@ public final class AlertLog implements AlertSink, AutoCloseable {
     private final Jdbc jdbc;
     private final String instanceId;
     private final Clock clock;
-    private final ExecutorService writer;
+    private final EngineScheduler scheduler;
+    private final BlockingQueue<Alert> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicBoolean writePending = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object writing = new Object();
     private int written;
 
-    public AlertLog(Jdbc jdbc, String instanceId, Clock clock) {
+    public AlertLog(Jdbc jdbc, String instanceId, Clock clock, EngineScheduler scheduler) {
         this.jdbc = jdbc;
         this.instanceId = instanceId;
         this.clock = clock;
-        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-            Thread t = new Thread(r, "alert-log-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = scheduler;
     }
 
     @Override
     public void raise(Alert alert) {
-        try {
-            writer.execute(() -> write(alert));
-        } catch (RejectedExecutionException e) {
+        if (closed.get() || !queue.offer(alert)) {
             log.warn("Alert not stored in PostgreSQL (writer busy or stopped): {} {}", alert.source(), alert.subject());
+            return;
+        }
+        if (writePending.compareAndSet(false, true)) {
+            try {
+                scheduler.submit("alert-log-writer", this::writeQueued);
+            } catch (RejectedExecutionException e) {
+                writePending.set(false); // the engine is stopping: close() writes what is queued
+            }
+        }
+    }
+
+    /** Writes every queued alert, oldest first. */
+    private void writeQueued() {
+        synchronized (writing) {
+            writePending.set(false);
+            for (Alert a = queue.poll(); a != null; a = queue.poll()) {
+                write(a);
+            }
         }
     }
 
@@ -105,17 +124,21 @@ public final class AlertLog implements AlertSink, AutoCloseable {
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getInstant(2)), rs.getString(7)), first, limit));
     }
 
-    /** Writes what is queued (briefly), then stops. */
+    /** Stops taking alerts and writes what is still queued (for at most {@link #CLOSE_WAIT}). */
     @Override
     public void close() {
-        writer.shutdown();
-        try {
-            if (!writer.awaitTermination(2, TimeUnit.SECONDS)) {
-                writer.shutdownNow();
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        synchronized (writing) {
+            for (Alert a = queue.poll(); a != null && System.nanoTime() < deadline; a = queue.poll()) {
+                write(a);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            writer.shutdownNow();
+            if (!queue.isEmpty()) {
+                log.warn("{} alert(s) not stored in PostgreSQL: the engine stopped before they could be written", queue.size());
+                queue.clear();
+            }
         }
     }
 }

@@ -15,10 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.nstcg.integrity.engine.account.Actor;
@@ -34,6 +31,7 @@ import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +70,7 @@ public final class IntegrityChecks implements AutoCloseable {
     private final Clock clock;
     private final String instanceId;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private ScheduledExecutorService scheduler;
+    private EngineScheduler.Task schedule;
 
     public IntegrityChecks(Jdbc jdbc, List<IntegrityCheck> checks, CheckSettings settings, Supplier<SagaMetrics> sagaMetrics,
                            AlertSink alertSink, AuditTrail audit, Clock clock, String instanceId) {
@@ -344,19 +342,18 @@ public final class IntegrityChecks implements AutoCloseable {
 
     // Schedule -----------------------------------------------------------------------------------------------------
 
-    /** Starts the schedule ({@code checks.interval}); does nothing when it is off or already started. */
-    public synchronized void startSchedule() {
-        if (scheduler != null || closed.get() || settings.interval().isEmpty()) {
+    /**
+     * Starts the schedule ({@code checks.interval}) on {@code scheduler}; does nothing when it is off or already
+     * started. The first suite comes after a random time in the second half of the first interval.
+     */
+    public synchronized void startSchedule(EngineScheduler scheduler) {
+        if (schedule != null || closed.get() || settings.interval().isEmpty()) {
             return;
         }
-        long every = settings.interval().get().toMillis();
-        long first = every / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, every / 2));
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "integrity-checks");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::scheduledTick, first, every, TimeUnit.MILLISECONDS);
+        Duration every = settings.interval().get();
+        long half = every.toMillis() / 2;
+        Duration first = Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(Math.max(1, half)));
+        schedule = scheduler.scheduleWithFixedDelay("checks", first, every, this::scheduledTick);
     }
 
     private void scheduledTick() {
@@ -376,19 +373,12 @@ public final class IntegrityChecks implements AutoCloseable {
         if (closed.getAndSet(true)) {
             return;
         }
-        ScheduledExecutorService s;
+        EngineScheduler.Task s;
         synchronized (this) {
-            s = scheduler;
+            s = schedule;
         }
         if (s != null) {
-            s.shutdownNow();
-            try {
-                if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
-                    log.debug("The integrity check schedule did not stop within 5 s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            s.cancel();
         }
     }
 }

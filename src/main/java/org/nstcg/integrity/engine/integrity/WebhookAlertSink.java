@@ -6,15 +6,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * POSTs every alert as JSON ({@code {"severity", "source", "subject", "message", "at"}}) to {@code alerts.webhook-url}.
  *
  * <p>Design notes: {@link #raise} returns at once — the request is sent with {@link HttpClient#sendAsync}, and a
- * failed attempt (no answer within the timeout, or a status other than 2xx) is tried again on a timer, with the
+ * failed attempt (no answer within the timeout, or a status other than 2xx) is tried again on the engine's scheduler
+ * (task {@code alert-webhook-retry}), with the
  * back-off doubling each time, then given up. So a slow or dead receiver never holds an engine thread. At most
  * {@link #MAX_PENDING} alerts are in flight; beyond that new ones are dropped. Failures are logged once (WARN) until
  * a delivery succeeds again, so a dead receiver does not flood the log. The URL may carry a token: only its scheme,
@@ -41,7 +40,7 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
     private final int attempts;
     private final Duration firstBackoff;
     private final Duration timeout;
-    private final ScheduledExecutorService timer;
+    private final EngineScheduler scheduler;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean overflowLogged = new AtomicBoolean();
@@ -49,12 +48,13 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong givenUp = new AtomicLong();
 
-    /** Four attempts, 0.5 s then 1 s then 2 s apart, each waiting at most 5 s for an answer. */
-    public WebhookAlertSink(URI uri) {
-        this(uri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), 4, Duration.ofMillis(500), Duration.ofSeconds(5));
+    /** Four attempts, 0.5 s then 1 s then 2 s apart, each waiting at most 5 s for an answer; retries on {@code scheduler}. */
+    public WebhookAlertSink(URI uri, EngineScheduler scheduler) {
+        this(uri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), 4, Duration.ofMillis(500), Duration.ofSeconds(5),
+                scheduler);
     }
 
-    public WebhookAlertSink(URI uri, HttpClient client, int attempts, Duration firstBackoff, Duration timeout) {
+    public WebhookAlertSink(URI uri, HttpClient client, int attempts, Duration firstBackoff, Duration timeout, EngineScheduler scheduler) {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1, not " + attempts);
         }
@@ -64,11 +64,7 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
         this.attempts = attempts;
         this.firstBackoff = firstBackoff;
         this.timeout = timeout;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "alert-webhook-retry");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -113,12 +109,12 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
         }
         String why = error != null ? describe(error) : "it answered HTTP " + status;
         if (n < attempts && !closed.get()) {
-            long delay = firstBackoff.toMillis() << Math.min(n - 1, 16);
+            Duration delay = Duration.ofMillis(firstBackoff.toMillis() << Math.min(n - 1, 16));
             try {
-                timer.schedule(() -> attempt(body, n + 1), delay, TimeUnit.MILLISECONDS);
+                scheduler.schedule("alert-webhook-retry", delay, () -> retry(body, n + 1, why));
                 return;
             } catch (RejectedExecutionException e) {
-                // closed meanwhile: give up below
+                // the engine is stopping: give up below
             }
         }
         givenUp.incrementAndGet();
@@ -130,6 +126,17 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
         } else {
             log.debug("Alert to the webhook at {} dropped after {} attempt(s): {}", shownAs, n, why);
         }
+    }
+
+    /** A retry that comes due after {@link #close()} is given up instead of sent. */
+    private void retry(String body, int n, String lastFailure) {
+        if (closed.get()) {
+            givenUp.incrementAndGet();
+            pending.decrementAndGet();
+            log.debug("Alert to the webhook at {} dropped on close after {} attempt(s): {}", shownAs, n - 1, lastFailure);
+            return;
+        }
+        attempt(body, n);
     }
 
     private static String describe(Throwable error) {
@@ -155,12 +162,9 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
         return pending.get();
     }
 
-    /** Stops retrying; requests already sent still complete in the background. */
+    /** Stops retrying (a retry that comes due is dropped); requests already sent still complete in the background. */
     @Override
     public void close() {
-        if (closed.getAndSet(true)) {
-            return;
-        }
-        timer.shutdownNow();
+        closed.set(true);
     }
 }

@@ -3,11 +3,9 @@ package org.nstcg.integrity.engine.registration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * readers (the overview's "sign-ups blocked" tile, the blocked-registrations alert) sum every instance's refusals
  * without clock skew between instances. A flush that fails (PostgreSQL down) gives its counts back for the next one;
  * an instance that dies loses at most the counts of its last few seconds. Rows older than {@link #KEEP} are pruned by
- * the flusher, at most once an hour.
+ * the flusher, at most once an hour. Until {@link #startFlushing} is called (a one-shot engine never calls it) the
+ * counts are written by {@link #flush()} and {@link #close()} only.
  */
 public final class RefusalCounter implements AutoCloseable {
 
@@ -35,23 +34,20 @@ public final class RefusalCounter implements AutoCloseable {
     private final Clock clock;
     private final LongAdder alreadyRegistered = new LongAdder();
     private final LongAdder inProgress = new LongAdder();
-    private final ScheduledExecutorService flusher;
+    private EngineScheduler.Task flusher;
     private volatile Instant lastPrune = Instant.EPOCH;
 
-    /** @param background whether to flush by itself every {@link #FLUSH_EVERY} (off: the caller flushes) */
-    public RefusalCounter(Jdbc jdbc, String instance, Clock clock, boolean background) {
+    /** A counter the caller flushes, until {@link #startFlushing}. */
+    public RefusalCounter(Jdbc jdbc, String instance, Clock clock) {
         this.jdbc = jdbc;
         this.instance = instance;
         this.clock = clock;
-        if (background) {
-            this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "signup-refusals");
-                t.setDaemon(true);
-                return t;
-            });
-            flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            this.flusher = null;
+    }
+
+    /** Flushes by itself on {@code scheduler} every {@link #FLUSH_EVERY} (the first after one period). */
+    public synchronized void startFlushing(EngineScheduler scheduler) {
+        if (flusher == null) {
+            flusher = scheduler.scheduleWithFixedDelay("signup-refusals", FLUSH_EVERY, FLUSH_EVERY, this::flushQuietly);
         }
     }
 
@@ -101,10 +97,15 @@ public final class RefusalCounter implements AutoCloseable {
         }
     }
 
+    /** Stops the periodic flush, then writes what is left. */
     @Override
     public void close() {
-        if (flusher != null) {
-            flusher.shutdownNow();
+        EngineScheduler.Task f;
+        synchronized (this) {
+            f = flusher;
+        }
+        if (f != null) {
+            f.cancel();
         }
         flushQuietly();
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.nstcg.integrity.engine.store.StoreException;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * path as any crash after the pivot. A group that fails (a saga fenced by another owner, say) is retried one by
  * one; fenced sagas are skipped, as their new owner completes them. For the same reason a group commits without
  * waiting for the WAL flush ({@code synchronous_commit = off}): a database crash that loses it is recovered the same way.
+ *
+ * <p>The flusher is a loop that waits on its queue, so it owns a thread ({@code integrity-saga-completions}, made by
+ * {@link EngineScheduler#daemonThread}), started with the first completion: an engine that runs no saga (most one-shot
+ * commands) starts none. It is stopped by {@link #close()} through {@link SagaOrchestrator#close()}, which the
+ * engine's one shutdown path calls ({@code SagaService.close()}); its construction belongs to the orchestrator, so it
+ * is not handed the engine's scheduler.
  */
 final class CompletionWriter implements AutoCloseable {
 
@@ -32,7 +39,7 @@ final class CompletionWriter implements AutoCloseable {
     private final SagaLog sagaLog;
     private final ObjectMapper json;
     private final LinkedBlockingQueue<SagaLog.Advance> queue = new LinkedBlockingQueue<>();
-    private final Thread flusher;
+    private volatile Thread flusher;
     private final java.util.concurrent.atomic.AtomicLong submitted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
@@ -40,14 +47,22 @@ final class CompletionWriter implements AutoCloseable {
     CompletionWriter(SagaLog sagaLog) {
         this.sagaLog = sagaLog;
         this.json = sagaLog.json();
-        this.flusher = new Thread(this::loop, "saga-completions");
-        this.flusher.setDaemon(true);
-        this.flusher.start();
     }
 
     void submit(SagaLog.Advance completion) {
         submitted.incrementAndGet();
         queue.add(completion);
+        if (flusher == null) {
+            startFlusher();
+        }
+    }
+
+    private synchronized void startFlusher() {
+        if (flusher == null && running) {
+            Thread t = EngineScheduler.daemonThread("saga-completions", this::loop);
+            t.start();
+            flusher = t;
+        }
     }
 
     private void loop() {
@@ -140,12 +155,18 @@ final class CompletionWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        flusher.interrupt();
-        try {
-            flusher.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = flusher;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         flush();
     }

@@ -9,14 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +33,7 @@ public final class SagaService implements AutoCloseable {
     private final AlertSink alerts;
     private final Clock clock;
     private final ManualActionRecorder recorder;
-    private ScheduledExecutorService scheduler;
+    private EngineScheduler.Task recovery;
     private volatile boolean rollbackAlarmRaised;
 
     public SagaService(SagaLog sagaLog, SagaOrchestrator orchestrator, AlertSink alerts, Clock clock) {
@@ -55,18 +53,13 @@ public final class SagaService implements AutoCloseable {
         return orchestrator;
     }
 
-    /** Starts periodic recovery (first pass at once). */
-    public synchronized void startRecovery() {
-        if (scheduler != null) {
+    /** Starts periodic recovery on {@code scheduler} (first pass at once, then every recovery interval after the last). */
+    public synchronized void startRecovery(EngineScheduler scheduler) {
+        if (recovery != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "saga-recovery");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = orchestrator.settings().recoveryInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::recoveryTick, 0, every, TimeUnit.MILLISECONDS);
+        recovery = scheduler.scheduleWithFixedDelay("saga-recovery", Duration.ZERO, orchestrator.settings().recoveryInterval(),
+                this::recoveryTick);
     }
 
     private void recoveryTick() {
@@ -226,15 +219,11 @@ public final class SagaService implements AutoCloseable {
         }
     }
 
+    /** Stops periodic recovery, then writes the completions still queued ({@link SagaOrchestrator#close()}). */
     @Override
     public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            try {
-                scheduler.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (recovery != null) {
+            recovery.cancel();
         }
         orchestrator.close();
     }

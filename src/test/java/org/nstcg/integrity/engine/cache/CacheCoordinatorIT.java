@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,8 @@ import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.store.CacheRows.Row;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.ManualScheduler;
+import org.nstcg.integrity.support.MutableClock;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.Protocol;
@@ -276,9 +280,16 @@ class CacheCoordinatorIT {
         redis.embedded.RedisServer own = ownRedis(port);
         Map<ConfigKey, String> settings = Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:" + port, ConfigKey.REDIS_TIMEOUT, "300ms");
         // A schema of its own: instances on another Redis must not replay this one's missed invalidations.
+        // Both engines' time is stepped by the test: their Redis connections retry, and missed invalidations are
+        // replayed, when the test moves the clock, not on a timer.
+        MutableClock clock = new MutableClock(Instant.now());
+        ManualScheduler xScheduler = new ManualScheduler(clock);
+        ManualScheduler yScheduler = new ManualScheduler(clock);
         try (TestDatabase own2 = TestDatabase.create();
-             IntegrityEngine x = IntegrityEngine.start(own2.config(settings), ProgressListener.NONE);
-             IntegrityEngine y = IntegrityEngine.start(own2.config(settings), ProgressListener.NONE)) {
+             IntegrityEngine x = IntegrityEngine.start(own2.config(settings), clock, ProgressListener.NONE, IntegrityEngine.Mode.SERVICE,
+                     xScheduler);
+             IntegrityEngine y = IntegrityEngine.start(own2.config(settings), clock, ProgressListener.NONE, IntegrityEngine.Mode.SERVICE,
+                     yScheduler)) {
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 ids.add(register(x));
@@ -296,15 +307,18 @@ class CacheCoordinatorIT {
             }), "reader");
             writer.start();
             reader.start();
-            Thread.sleep(500);
+            awaitMoreOps(load, 20);
             own.stop();
-            Thread.sleep(1500); // writes and reads continue on PostgreSQL alone
+            awaitMoreOps(load, 20); // writes and reads continue on PostgreSQL alone
             assertThat(x.health().redis().up()).isFalse();
             own.start();
-            Thread.sleep(1500);
+            awaitMoreOps(load, 20); // still on PostgreSQL: the connections retry Redis once their retry interval has passed
+            stepBoth(xScheduler, yScheduler, RedisConnection.RETRY_INTERVAL.plus(CacheCoordinator.REPLAY_EVERY));
+            awaitMoreOps(load, 20); // on Redis again
             load.stop = true;
             writer.join();
             reader.join();
+            stepBoth(xScheduler, yScheduler, CacheCoordinator.REPLAY_EVERY); // replays what the last writes missed
 
             assertThat(load.errors).as("errors that reached callers").isEmpty();
             assertThat(load.ops).isGreaterThan(20);
@@ -324,30 +338,53 @@ class CacheCoordinatorIT {
         int port = TestServers.freePort();
         redis.embedded.RedisServer own = ownRedis(port);
         Map<ConfigKey, String> settings = Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:" + port, ConfigKey.REDIS_TIMEOUT, "300ms");
+        ManualScheduler scheduler = new ManualScheduler(); // the engine's time: its replay rounds and Redis retries
         try (TestDatabase own2 = TestDatabase.create();
-             IntegrityEngine x = IntegrityEngine.start(own2.config(settings), ProgressListener.NONE);
+             IntegrityEngine x = IntegrityEngine.start(own2.config(settings), scheduler.clock(), ProgressListener.NONE,
+                     IntegrityEngine.Mode.SERVICE, scheduler);
              RedisClient direct = RedisClient.create("redis://127.0.0.1:" + port)) {
             long id = register(x);
             x.cache().user(id);
             assertThat(direct.hget(own2.redisPrefix() + "user:" + id, "d")).contains("\"points\":10");
 
-            // Redis keeps its data but answers nobody for 2 s: the invalidation after this commit cannot reach it.
-            direct.sendCommand(Protocol.Command.CLIENT, "PAUSE", "2000");
+            // Redis keeps its data but takes no write for 2 s (or until unpaused): the invalidation after this commit
+            // cannot reach it.
+            direct.sendCommand(Protocol.Command.CLIENT, "PAUSE", "2000", "WRITE");
             addPoints(own2, id, 4);
             x.cache().coordinator().afterCommit(List.of(CacheKeys.user(id)));
             assertThat(x.cache().coordinator().stats().missedRecorded()).isEqualTo(1);
             assertThat(x.cache().user(id).orElseThrow().value().points()).as("read while Redis is away").isEqualTo(14);
 
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (x.cache().coordinator().stats().missedReplayed() == 0 && System.nanoTime() < until) {
-                Thread.sleep(50);
-            }
+            direct.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
+            // The next replay round comes after the connection's retry interval: Redis answers, the invalidation is replayed.
+            scheduler.advance(RedisConnection.RETRY_INTERVAL.plus(CacheCoordinator.REPLAY_EVERY));
             assertThat(x.cache().coordinator().stats().missedReplayed()).isEqualTo(1);
             assertThat(direct.hget(own2.redisPrefix() + "user:" + id, "d")).isNull();
             assertThat(x.cache().user(id).orElseThrow().value().points()).isEqualTo(14);
             assertThat(new CacheRows(x.database().jdbc()).missedCount()).isZero();
         } finally {
             own.stop();
+        }
+    }
+
+    /** Waits until the load threads have done {@code n} more operations (at most 20 s): real work, not time. */
+    private static void awaitMoreOps(LoadResult load, int n) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        synchronized (load) {
+            int target = load.ops + n;
+            long left;
+            while (load.ops < target && load.errors.isEmpty() && (left = until - System.nanoTime()) > 0) {
+                load.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    /** Moves the clock two engines share by {@code d}, running each one's due work at every moment of it, in turn. */
+    private static void stepBoth(ManualScheduler first, ManualScheduler second, Duration d) {
+        Duration step = Duration.ofMillis(100);
+        for (Duration done = Duration.ZERO; done.compareTo(d) < 0; done = done.plus(step)) {
+            first.advance(step);
+            second.runDue();
         }
     }
 
@@ -395,9 +432,15 @@ class CacheCoordinatorIT {
             while (!stop) {
                 try {
                     op.run();
-                    ops++;
+                    synchronized (this) {
+                        ops++;
+                        notifyAll();
+                    }
                 } catch (Throwable t) {
                     errors.add(t);
+                    synchronized (this) {
+                        notifyAll();
+                    }
                     if (errors.size() > 20) {
                         return;
                     }

@@ -24,6 +24,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.ManualScheduler;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 
@@ -270,23 +271,18 @@ class DivergenceSamplerIT {
 
     @Test
     void theEngineSamplesInTheBackgroundAndStopsOnClose() throws Exception {
-        long othersSamplers = samplerThreads(); // the engine of this test class has one too
+        ManualScheduler scheduler = new ManualScheduler(); // the engine's background work, run when the test steps time
+        long othersSamplers = samplerTasks(scheduler); // none: the engine of this test class has a scheduler of its own
         try (TestDatabase other = TestDatabase.create()) {
             IntegrityEngine sampling = IntegrityEngine.start(other.config(Map.of(ConfigKey.CACHE_SAMPLE_INTERVAL, "100ms")),
-                    ProgressListener.NONE);
+                    Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.SERVICE, scheduler);
             try (sampling) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (sampling.cacheDivergence().current().state() != DivergenceReport.State.SAMPLED && System.nanoTime() < deadline) {
-                    Thread.sleep(50); // waiting for a background round is what this test is about
-                }
+                assertThat(sampling.cacheDivergence().current().state()).isEqualTo(DivergenceReport.State.NOT_SAMPLED_YET);
+                scheduler.advance(Duration.ofMillis(100)); // one interval: the first background round
                 assertThat(sampling.cacheDivergence().current().state()).isEqualTo(DivergenceReport.State.SAMPLED);
-                assertThat(samplerThreads()).isEqualTo(othersSamplers + 1);
+                assertThat(samplerTasks(scheduler)).isEqualTo(othersSamplers + 1);
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (samplerThreads() > othersSamplers && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(samplerThreads()).as("the sampler's thread ends with the engine").isEqualTo(othersSamplers);
+            assertThat(samplerTasks(scheduler)).as("the sampler's task ends with the engine").isEqualTo(othersSamplers);
         }
     }
 
@@ -358,8 +354,8 @@ class DivergenceSamplerIT {
         return List.of(s.sampled(), s.divergent());
     }
 
-    private static long samplerThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals("cache-divergence-sampler")).count();
+    private static long samplerTasks(ManualScheduler scheduler) {
+        return scheduler.tasks().stream().filter("cache-divergence-sampler"::equals).count();
     }
 
     /** A clock the test moves by hand. */

@@ -2,6 +2,7 @@ package org.nstcg.integrity.engine.integrity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,20 +12,34 @@ import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.integrity.AlertLog.StoredAlert;
 import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.ManualScheduler;
 import org.nstcg.integrity.support.TestDatabase;
 
-/** Alerts raised on one engine instance are stored in PostgreSQL and seen by another. */
+/**
+ * Alerts raised on one engine instance are stored in PostgreSQL and seen by another. The alert log writes on the
+ * engine's scheduler: each engine has a {@link ManualScheduler}, and the test runs the write it queued instead of
+ * waiting for it.
+ */
 class AlertLogIT {
 
     private TestDatabase db;
     private IntegrityEngine a;
     private IntegrityEngine b;
+    private ManualScheduler aScheduler;
+    private ManualScheduler bScheduler;
 
     @BeforeEach
     void start() {
         db = TestDatabase.create();
-        a = db.startEngine();
-        b = db.startEngine();
+        aScheduler = new ManualScheduler();
+        bScheduler = new ManualScheduler();
+        a = start(aScheduler);
+        b = start(bScheduler);
+    }
+
+    private IntegrityEngine start(ManualScheduler scheduler) {
+        return IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.SERVICE, scheduler);
     }
 
     @AfterEach
@@ -39,8 +54,9 @@ class AlertLogIT {
         long before = b.alertLog().latestId();
         Instant at = Instant.now();
         a.alerts().raise(new Alert("critical", "integrity.duplicate-referral-codes", "users", "2 codes shared", at));
+        aScheduler.runDue(); // a's alert log writes what was queued
 
-        List<StoredAlert> seen = awaitAfter(b, before, 1);
+        List<StoredAlert> seen = b.alertLog().after(before, 10);
 
         assertThat(seen).hasSize(1);
         assertThat(seen.get(0).instanceId()).isEqualTo(a.instanceId()).isNotEqualTo(b.instanceId());
@@ -55,22 +71,13 @@ class AlertLogIT {
     void alertsFromBothInstancesAreOrderedByTheirStoredIds() throws Exception {
         long before = a.alertLog().latestId();
         a.alerts().raise(new Alert("warning", "saga.rollback-rate", "sagas", "first", Instant.now()));
-        awaitAfter(a, before, 1);
+        aScheduler.runDue();
         b.alerts().raise(new Alert("warning", "cache.divergence", "user:*", "second", Instant.now()));
+        bScheduler.runDue();
 
-        List<StoredAlert> seen = awaitAfter(a, before, 2);
+        List<StoredAlert> seen = a.alertLog().after(before, 10);
 
         assertThat(seen).extracting(s -> s.alert().message()).containsExactly("first", "second");
         assertThat(seen).extracting(StoredAlert::instanceId).containsExactly(a.instanceId(), b.instanceId());
-    }
-
-    private static List<StoredAlert> awaitAfter(IntegrityEngine engine, long id, int expected) throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<StoredAlert> seen = engine.alertLog().after(id, 10);
-        while (seen.size() < expected && System.nanoTime() < until) {
-            Thread.sleep(20);
-            seen = engine.alertLog().after(id, 10);
-        }
-        return seen;
     }
 }

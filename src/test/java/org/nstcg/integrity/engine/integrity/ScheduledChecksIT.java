@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,25 +25,30 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.saga.SagaMetrics;
 import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.ManualScheduler;
+import org.nstcg.integrity.support.MutableClock;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
  * Scheduled suites across instances: the advisory lock lets one instance at a time run a suite, a suite that ran
  * recently is not run again by another instance, and two schedulers with a short interval produce runs that never
- * overlap. The schedule is off when {@code checks.interval} is off.
+ * overlap. The schedule is off when {@code checks.interval} is off. Time is stepped ({@link ManualScheduler}), never
+ * slept through: the schedulers run their due suites when the test moves the clock.
  */
 class ScheduledChecksIT {
 
     private TestDatabase db;
     private IntegrityEngine engine;
+    private ManualScheduler engineScheduler;
     private final List<IntegrityChecks> made = new ArrayList<>();
 
     @BeforeEach
     void start() {
         db = TestDatabase.create();
+        engineScheduler = new ManualScheduler();
         engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CHECKS_INTERVAL, "off", ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")),
-                ProgressListener.NONE);
+                Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.SERVICE, engineScheduler);
     }
 
     @AfterEach
@@ -82,9 +90,13 @@ class ScheduledChecksIT {
     }
 
     private IntegrityChecks instance(String id, Duration interval, List<IntegrityCheck> checks) {
+        return instance(id, interval, checks, Clock.systemUTC());
+    }
+
+    private IntegrityChecks instance(String id, Duration interval, List<IntegrityCheck> checks, Clock clock) {
         CheckSettings settings = CheckSettings.defaults().withInterval(Optional.of(interval));
         IntegrityChecks c = new IntegrityChecks(engine.database().jdbc(), checks, settings,
-                () -> new SagaMetrics(List.of(), Map.of(), 0, 0), engine.alerts(), engine.auditTrail(), Clock.systemUTC(), id);
+                () -> new SagaMetrics(List.of(), Map.of(), 0, 0), engine.alerts(), engine.auditTrail(), clock, id);
         made.add(c);
         return c;
     }
@@ -122,13 +134,29 @@ class ScheduledChecksIT {
     void twoInstancesWithAShortIntervalRunSuitesThatNeverOverlap() throws Exception {
         AtomicInteger concurrent = new AtomicInteger();
         AtomicInteger maxConcurrent = new AtomicInteger();
-        IntegrityChecks a = instance("a", Duration.ofSeconds(1), List.of(slow(concurrent, maxConcurrent)));
-        IntegrityChecks b = instance("b", Duration.ofSeconds(1), List.of(slow(concurrent, maxConcurrent)));
-        a.startSchedule();
-        b.startSchedule();
-        Thread.sleep(6_500);
+        MutableClock clock = new MutableClock(Instant.now());
+        ManualScheduler aScheduler = new ManualScheduler(clock);
+        ManualScheduler bScheduler = new ManualScheduler(clock);
+        IntegrityChecks a = instance("a", Duration.ofSeconds(1), List.of(slow(concurrent, maxConcurrent)), clock);
+        IntegrityChecks b = instance("b", Duration.ofSeconds(1), List.of(slow(concurrent, maxConcurrent)), clock);
+        a.startSchedule(aScheduler);
+        b.startSchedule(bScheduler);
+        // 6.5 s in steps of 0.5 s. Both first suites come due within the first second, so at every whole second both
+        // instances have a suite due and run it at the same moment, each on a thread of its own: the lock decides.
+        ExecutorService instances = Executors.newFixedThreadPool(2);
+        try {
+            for (int step = 0; step < 13; step++) {
+                clock.advance(Duration.ofMillis(500));
+                CompletableFuture.allOf(CompletableFuture.runAsync(aScheduler::runDue, instances),
+                        CompletableFuture.runAsync(bScheduler::runDue, instances)).join();
+            }
+        } finally {
+            instances.shutdownNow();
+        }
         a.close();
         b.close();
+        aScheduler.close();
+        bScheduler.close();
 
         List<Instant[]> runs = new ArrayList<>();
         try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
@@ -150,19 +178,21 @@ class ScheduledChecksIT {
 
     @Test
     void theEnginesScheduleIsOffWhenTheIntervalIsOff() throws Exception {
-        Thread.sleep(1_500);
+        engineScheduler.advance(Duration.ofMillis(1_500));
+        assertThat(engineScheduler.tasks()).doesNotContain("checks");
         assertThat(engine.checks().settings().interval()).isEmpty();
         assertThat(count("SELECT count(*) FROM integrity_check_runs")).isZero();
     }
 
     @Test
     void anEngineWithAShortIntervalRunsScheduledSuites() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        ManualScheduler scheduler = new ManualScheduler(clock);
         try (IntegrityEngine scheduled = IntegrityEngine.start(db.config(Map.of(ConfigKey.CHECKS_INTERVAL, "1s",
-                ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")), ProgressListener.NONE)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (count("SELECT count(*) FROM integrity_check_runs WHERE trigger = 'scheduled' AND finished_at IS NOT NULL") < 2
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+                ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")), clock, ProgressListener.NONE, IntegrityEngine.Mode.SERVICE, scheduler)) {
+            for (int second = 0; second < 10
+                    && count("SELECT count(*) FROM integrity_check_runs WHERE trigger = 'scheduled' AND finished_at IS NOT NULL") < 2; second++) {
+                scheduler.advance(Duration.ofSeconds(1));
             }
             assertThat(scheduled.checks().history(TestActors.OPERATOR, Optional.empty(), 10)).filteredOn(r -> r.trigger().equals("scheduled"))
                     .hasSizeGreaterThanOrEqualTo(2)

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.engine.support.ExecutorScheduler;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,6 +34,8 @@ class WebhookAlertSinkTest {
     private volatile int status = 500;
     private volatile long delayMs;
     private WebhookAlertSink sink;
+    /** Retries wait for real failures of a real HTTP server: real threads and time. */
+    private final ExecutorScheduler scheduler = new ExecutorScheduler();
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(WebhookAlertSink.class);
 
@@ -53,7 +56,7 @@ class WebhookAlertSinkTest {
         });
         server.start();
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook?token=secret");
-        sink = new WebhookAlertSink(uri, HttpClient.newHttpClient(), 3, Duration.ofMillis(50), Duration.ofMillis(300));
+        sink = new WebhookAlertSink(uri, HttpClient.newHttpClient(), 3, Duration.ofMillis(50), Duration.ofMillis(300), scheduler);
         logged.start();
         logger.addAppender(logged);
     }
@@ -62,6 +65,7 @@ class WebhookAlertSinkTest {
     void stop() {
         logger.detachAppender(logged);
         sink.close();
+        scheduler.close();
         server.stop(0);
     }
 

@@ -83,7 +83,7 @@ class RefusalCountIT {
     void aFlushThatCannotReachTheDatabaseKeepsItsCounts() throws Exception {
         org.postgresql.ds.PGSimpleDataSource down = new org.postgresql.ds.PGSimpleDataSource();
         down.setURL("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2"); // nothing listens on port 1
-        RefusalCounter counter = new RefusalCounter(new org.nstcg.integrity.engine.store.Jdbc(down), "test", Clock.systemUTC(), false);
+        RefusalCounter counter = new RefusalCounter(new org.nstcg.integrity.engine.store.Jdbc(down), "test", Clock.systemUTC());
         counter.record(RegistrationSaga.REJECTED_ALREADY_REGISTERED);
         counter.record(RegistrationSaga.REJECTED_IN_PROGRESS);
 
