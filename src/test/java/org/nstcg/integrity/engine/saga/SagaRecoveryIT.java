@@ -87,8 +87,9 @@ class SagaRecoveryIT {
             if (COMPENSATION_BROKEN.get() && step.equals("A")) {
                 throw new IllegalStateException("the widget store refuses to remove part A");
             }
-            tx.update("DELETE FROM widget_parts WHERE saga_id = ? AND step = ?", ctx.sagaId(), step);
-            tx.update("INSERT INTO widget_undo_log (saga_id, step) VALUES (?, ?)", ctx.sagaId(), step);
+            // Removes the part its step recorded: the compensation's typed result, read back from the log after a crash.
+            tx.update("DELETE FROM widget_parts WHERE saga_id = ? AND step = ?", ctx.sagaId(), result.part());
+            tx.update("INSERT INTO widget_undo_log (saga_id, step) VALUES (?, ?)", ctx.sagaId(), result.part());
         };
     }
 
