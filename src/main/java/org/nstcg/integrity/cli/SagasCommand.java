@@ -188,21 +188,24 @@ final class SagasCommand {
         int act(SagaService sagas, PrintWriter out) {
             SagaOutcome outcome = sagas.retry(id, who.actor(), reason);
             String now = sagas.show(who.actor(), id).map(r -> r.status().name()).orElse("?");
-            if (outcome instanceof SagaOutcome.Completed) {
-                out.printf("Retried saga %s: it completed. Status now %s.%n", id, now);
-                return ExitCodes.OK;
-            }
-            if (outcome instanceof SagaOutcome.Compensated c) {
-                out.printf("Retried saga %s: it was rolled back (%s). Status now %s.%n", id, c.message(), now);
-                return ExitCodes.OK;
-            }
-            if (outcome instanceof SagaOutcome.NeedsAttention n) {
-                out.printf("Retried saga %s: it failed again at step %s (%s). Status now %s; it still needs attention.%n",
-                        id, n.step(), n.message(), now);
-                return ExitCodes.STILL_NEEDS_ATTENTION;
-            }
-            out.printf("Retried saga %s: another instance took it over and will finish it. Status now %s.%n", id, now);
-            return ExitCodes.NOT_APPLICABLE;
+            return outcome.match(
+                    done -> {
+                        out.printf("Retried saga %s: it completed. Status now %s.%n", id, now);
+                        return ExitCodes.OK;
+                    },
+                    c -> {
+                        out.printf("Retried saga %s: it was rolled back (%s). Status now %s.%n", id, c.message(), now);
+                        return ExitCodes.OK;
+                    },
+                    n -> {
+                        out.printf("Retried saga %s: it failed again at step %s (%s). Status now %s; it still needs attention.%n",
+                                id, n.step(), n.message(), now);
+                        return ExitCodes.STILL_NEEDS_ATTENTION;
+                    },
+                    taken -> {
+                        out.printf("Retried saga %s: another instance took it over and will finish it. Status now %s.%n", id, now);
+                        return ExitCodes.NOT_APPLICABLE;
+                    });
         }
     }
 

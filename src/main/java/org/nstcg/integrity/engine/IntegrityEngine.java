@@ -176,7 +176,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.checks = IntegrityChecks.create(config, database.jdbc(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
         KnownMailboxes knownMailboxes = new KnownMailboxes(redis);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
-                orchestrator, new RefusalCounter(database.jdbc(), instanceId, clock), json, database.settings().endpoint());
+                orchestrator, new RefusalCounter(database.jdbc(), instanceId, clock), database.settings().endpoint());
         registry.register(registration.saga().definition());
         this.dedup = new Deduplication(database.jdbc(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
         registry.register(dedup.merges().saga().definition());

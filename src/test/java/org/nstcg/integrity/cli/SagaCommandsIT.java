@@ -20,6 +20,7 @@ import org.nstcg.integrity.engine.saga.SagaDefinition;
 import org.nstcg.integrity.engine.saga.SagaLog;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
+import org.nstcg.integrity.engine.saga.StepKey;
 import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaSettings;
 import org.nstcg.integrity.engine.support.Alert;
@@ -70,16 +71,20 @@ class SagaCommandsIT {
         db.close();
     }
 
+    /** What the probe's first step records. */
+    record Wrote(String wrote) {
+    }
+
     private static final SagaDefinition<ProbeData> DEFINITION = SagaDefinition.builder(PROBE, ProbeData.class)
-            .local("Write", (ctx, d, tx) -> {
+            .local(StepKey.of("Write", Wrote.class), (ctx, d, tx) -> {
                 tx.singleLong("SELECT 1");
-                return JSON.createObjectNode().put("wrote", d.note());
+                return new Wrote(d.note());
             }, (ctx, d, result, tx) -> {
                 if (d.compensationFails()) {
                     throw new IllegalStateException("the undo of Write is broken on purpose");
                 }
             })
-            .local("Fail", (ctx, d, tx) -> {
+            .local(StepKey.of("Fail"), (ctx, d, tx) -> {
                 throw new IllegalStateException("Fail refuses on purpose");
             }, null)
             .build();

@@ -22,6 +22,7 @@ import org.nstcg.integrity.engine.saga.SagaDefinition;
 import org.nstcg.integrity.engine.saga.SagaLog;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
+import org.nstcg.integrity.engine.saga.StepKey;
 import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaSettings;
 import org.nstcg.integrity.engine.support.ProgressListener;
@@ -50,16 +51,20 @@ final class DemoData {
      * A saga type of the demo's own: subscribing a mailbox to the newsletter, whose welcome email always fails.
      * With {@code undoBroken} its compensation fails too, which leaves it FAILED_NEEDS_ATTENTION.
      */
+    /** What the newsletter's first step records. */
+    public record Subscribed(String subscribed) {
+    }
+
     private static final SagaDefinition<NewsletterData> NEWSLETTER = SagaDefinition.builder("newsletter-signup", NewsletterData.class)
-            .local("SubscribeMailbox", (ctx, d, tx) -> {
+            .local(StepKey.of("SubscribeMailbox", Subscribed.class), (ctx, d, tx) -> {
                 tx.singleLong("SELECT 1");
-                return JSON.createObjectNode().put("subscribed", d.mailbox());
+                return new Subscribed(d.mailbox());
             }, (ctx, d, result, tx) -> {
                 if (d.undoBroken()) {
                     throw new IllegalStateException("the mailing-list service answered 503 to the unsubscribe");
                 }
             })
-            .local("SendWelcomeEmail", (ctx, d, tx) -> {
+            .local(StepKey.of("SendWelcomeEmail"), (ctx, d, tx) -> {
                 throw new IllegalStateException("the SMTP relay refused the connection");
             }, null)
             .build();

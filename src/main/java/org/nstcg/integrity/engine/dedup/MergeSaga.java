@@ -1,7 +1,6 @@
 package org.nstcg.integrity.engine.dedup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import org.nstcg.integrity.engine.registration.KnownMailboxes;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
 import org.nstcg.integrity.engine.saga.SagaRejection;
+import org.nstcg.integrity.engine.saga.StepKey;
 import org.nstcg.integrity.engine.store.MergeStore;
 import org.nstcg.integrity.engine.store.MergeStore.CodeKind;
 import org.nstcg.integrity.engine.store.MergeStore.UserState;
@@ -34,17 +34,54 @@ import org.nstcg.integrity.engine.store.StoreException;
  *   leaderboard and the user count.</li>
  * </ol>
  * Every step reads what to do from the merge row and records there what it did, so recovery on any instance can
- * finish the saga, or undo it exactly, from the database alone.
+ * finish the saga, or undo it exactly, from the database alone. Each step's result is a record ({@link Recorded},
+ * {@link RepointedCodes}, {@link RepointedReferrals}, {@link MovedAndMarked}), handed typed to the steps after it.
  */
 public final class MergeSaga {
 
     public static final String TYPE = "user-merge";
-    static final String RECORD = "RecordMerge";
-    static final String CODES = "RepointCodes";
-    static final String REFERRALS = "RepointReferrals";
-    static final String MOVE = "MoveAndMark";
-    static final String CACHE = "InvalidateCache";
-    public static final String REFUSED = "merge_refused";
+    static final StepKey<Recorded> RECORD = StepKey.of("RecordMerge", Recorded.class);
+    static final StepKey<RepointedCodes> CODES = StepKey.of("RepointCodes", RepointedCodes.class);
+    static final StepKey<RepointedReferrals> REFERRALS = StepKey.of("RepointReferrals", RepointedReferrals.class);
+    static final StepKey<MovedAndMarked> MOVE = StepKey.of("MoveAndMark", MovedAndMarked.class);
+    static final StepKey<Void> CACHE = StepKey.of("InvalidateCache");
+
+    /** Why a merge saga refuses; {@link #code()} is what the saga log records. */
+    public enum Refusal implements SagaRejection.Reason {
+        /** The two users cannot be merged (now): unknown, the same, not active, or being merged by another merge. */
+        REFUSED("merge_refused");
+
+        private final String code;
+
+        Refusal(String code) {
+            this.code = code;
+        }
+
+        @Override
+        public String code() {
+            return code;
+        }
+    }
+
+    /** The result of RecordMerge: the merge row and the duplicate's mailbox (free again once merged). */
+    public record Recorded(long mergeId, String mergedMailbox) {
+    }
+
+    /** The result of RepointCodes: the duplicate's codes that became aliases, with the kind each had before. */
+    public record RepointedCodes(List<CodeKind> codes) {
+    }
+
+    /** The result of RepointReferrals: how many users referred by the duplicate are now the survivor's. */
+    public record RepointedReferrals(int referrals) {
+    }
+
+    /**
+     * The result of MoveAndMark: the points and referral count moved to the survivor and the users re-pointed.
+     *
+     * @param referrals the ids of every user whose referrer became the survivor
+     */
+    public record MovedAndMarked(long mergeId, int points, int referralCount, List<Long> referrals) {
+    }
 
     private final SagaDefinition<MergeSagaData> definition;
 
@@ -55,42 +92,32 @@ public final class MergeSaga {
                     Optional<MergeStore.UserState> merged = store.user(tx, d.mergedId(), false);
                     refusal(store.user(tx, d.survivorId(), false), merged, d.survivorId(), d.mergedId())
                             .ifPresent(r -> {
-                                throw new SagaRejection(REFUSED, r);
+                                throw new SagaRejection(Refusal.REFUSED, r);
                             });
                     long id;
                     try {
                         id = store.insertMerge(tx, ctx.sagaId(), d.survivorId(), d.mergedId(), d.actor(), d.reason());
                     } catch (StoreException e) {
                         if (e.violated("user_merges_live_uk")) {
-                            throw new SagaRejection(REFUSED, "user " + d.mergedId() + " is being merged by another merge");
+                            throw new SagaRejection(Refusal.REFUSED, "user " + d.mergedId() + " is being merged by another merge");
                         }
                         throw e;
                     }
-                    return json.createObjectNode().put("mergeId", id).put("mergedMailbox", merged.orElseThrow().emailNormalized());
+                    return new Recorded(id, merged.orElseThrow().emailNormalized());
                 }, (ctx, d, result, tx) -> store.rollBackMerge(tx, ctx.sagaId()))
-                .local(CODES, (ctx, d, tx) -> {
-                    ArrayNode codes = json.createArrayNode();
-                    for (CodeKind k : store.repointCodes(tx, ctx.sagaId())) {
-                        codes.addObject().put("code", k.code()).put("kind", k.kind());
-                    }
-                    ObjectNode r = json.createObjectNode();
-                    r.set("codes", codes);
-                    return r;
-                }, (ctx, d, result, tx) -> store.restoreCodes(tx, mergeId(ctx.requireResult(RECORD))))
-                .local(REFERRALS, (ctx, d, tx) -> {
-                    int referrals = store.repointReferrals(tx, ctx.sagaId());
-                    return json.createObjectNode().put("referrals", referrals);
-                },
-                        (ctx, d, result, tx) -> store.restoreReferrals(tx, mergeId(ctx.requireResult(RECORD))))
+                .local(CODES, (ctx, d, tx) -> new RepointedCodes(List.copyOf(store.repointCodes(tx, ctx.sagaId()))),
+                        (ctx, d, codes, tx) -> store.restoreCodes(tx, ctx.result(RECORD).mergeId()))
+                .local(REFERRALS, (ctx, d, tx) -> new RepointedReferrals(store.repointReferrals(tx, ctx.sagaId())),
+                        (ctx, d, referrals, tx) -> store.restoreReferrals(tx, ctx.result(RECORD).mergeId()))
                 .local(MOVE, (ctx, d, tx) -> {
-                    long mergeId = mergeId(ctx.requireResult(RECORD));
+                    long mergeId = ctx.result(RECORD).mergeId();
                     Moved moved;
                     {
                         store.lockUsers(tx, d.survivorId(), d.mergedId());
                         Optional<UserState> survivor = store.user(tx, d.survivorId(), false);
                         Optional<UserState> merged = store.user(tx, d.mergedId(), false);
                         refusal(survivor, merged, d.survivorId(), d.mergedId()).ifPresent(r -> {
-                            throw new SagaRejection(REFUSED, r);
+                            throw new SagaRejection(Refusal.REFUSED, r);
                         });
                         store.repointReferrals(tx, ctx.sagaId());
                         UserState s = survivor.get();
@@ -116,22 +143,18 @@ public final class MergeSaga {
                     after.set("codesBecameAliases", json.readTree(row.codesMovedJson()));
                     audit.record(tx, AuditEvent.of(d.actor(), "user.merge").target("user", Long.toString(m.id())).states(before, after)
                             .details("merged into " + s.id() + " (merge " + mergeId + ")" + (d.reason() == null ? "" : ": " + d.reason())));
-                    ObjectNode r = json.createObjectNode().put("mergeId", mergeId).put("points", m.points())
-                            .put("referralCount", countMoved);
-                    ArrayNode ids = r.putArray("referrals");
-                    row.referralsMoved().forEach(ids::add);
-                    return r;
+                    return new MovedAndMarked(mergeId, m.points(), countMoved, List.copyOf(row.referralsMoved()));
                 }, null)
                 .pivot()
                 .remote(CACHE, (ctx, d) -> {
                     List<String> stale = new ArrayList<>(List.of(CacheKeys.USER_COUNT, CacheKeys.LEADERBOARD,
                             CacheKeys.user(d.survivorId()), CacheKeys.user(d.mergedId())));
-                    ctx.requireResult(MOVE).path("referrals").forEach(id -> stale.add(CacheKeys.user(id.asLong())));
-                    ctx.requireResult(CODES).path("codes").forEach(code -> stale.add(CacheKeys.referral(code.path("code").asText())));
+                    ctx.result(MOVE).referrals().forEach(id -> stale.add(CacheKeys.user(id)));
+                    ctx.result(CODES).codes().forEach(code -> stale.add(CacheKeys.referral(code.code())));
                     cache.afterCommit(stale);
                     // The merged user's mailbox is free again: the registration fast path must not call it registered.
-                    String mailbox = ctx.requireResult(RECORD).path("mergedMailbox").asText("");
-                    if (!mailbox.isEmpty()) {
+                    String mailbox = ctx.result(RECORD).mergedMailbox();
+                    if (mailbox != null && !mailbox.isEmpty()) {
                         known.forget(List.of(mailbox));
                     }
                     return null;
@@ -154,10 +177,6 @@ public final class MergeSaga {
             n.put("mergedInto", mergedInto);
         }
         return n;
-    }
-
-    private static long mergeId(com.fasterxml.jackson.databind.JsonNode recorded) {
-        return recorded.path("mergeId").asLong();
     }
 
     /** Why the two users cannot be merged, if they cannot. */

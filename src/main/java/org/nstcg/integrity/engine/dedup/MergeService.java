@@ -89,26 +89,21 @@ public final class MergeService {
         }
         SagaOutcome outcome = orchestrator.run(saga.definition(), "merge:" + duplicateId,
                 new MergeSagaData(survivorId, duplicateId, actor, reason));
-        if (outcome instanceof SagaOutcome.Completed done) {
-            JsonNode moved = done.results().get(MergeSaga.MOVE);
-            List<Long> referrals = new ArrayList<>();
-            moved.path("referrals").forEach(id -> referrals.add(id.asLong()));
-            List<MergePlan.CodeChange> codes = new ArrayList<>();
-            done.results().get(MergeSaga.CODES).path("codes")
-                    .forEach(k -> codes.add(new MergePlan.CodeChange(k.path("code").asText(), k.path("kind").asText())));
-            MergePlan plan = new MergePlan(p.plan().survivor(), p.plan().duplicate(), moved.path("points").asInt(),
-                    moved.path("referralCount").asInt(), referrals, p.plan().survivorReferrerCleared(), codes);
-            return new MergeOutcome.Merged(moved.path("mergeId").asLong(), done.sagaId(), plan);
-        }
-        if (outcome instanceof SagaOutcome.Compensated c) {
-            return c.rejection().isPresent() ? new MergeOutcome.Refused(refusalText(c.message()))
-                    : new MergeOutcome.RolledBack(c.sagaId(), "the merge failed at " + c.failedStep() + " and was undone (" + c.message() + ")");
-        }
-        if (outcome instanceof SagaOutcome.NeedsAttention n) {
-            return new MergeOutcome.Unfinished(n.sagaId(), "the merge could not finish " + n.step() + " and needs attention ("
-                    + n.message() + "); see sagas show " + n.sagaId());
-        }
-        return new MergeOutcome.Unfinished(outcome.sagaId(), "another instance took the merge over and will finish it");
+        return outcome.match(
+                done -> {
+                    MergeSaga.MovedAndMarked moved = done.results().get(MergeSaga.MOVE);
+                    List<MergePlan.CodeChange> codes = done.results().get(MergeSaga.CODES).codes().stream()
+                            .map(k -> new MergePlan.CodeChange(k.code(), k.kind())).toList();
+                    MergePlan plan = new MergePlan(p.plan().survivor(), p.plan().duplicate(), moved.points(), moved.referralCount(),
+                            moved.referrals(), p.plan().survivorReferrerCleared(), codes);
+                    return new MergeOutcome.Merged(moved.mergeId(), done.sagaId(), plan);
+                },
+                c -> c.rejection().<MergeOutcome>map(r -> new MergeOutcome.Refused(r.detail()))
+                        .orElseGet(() -> new MergeOutcome.RolledBack(c.sagaId(), "the merge failed at " + c.failedStep()
+                                + " and was undone (" + c.message() + ")")),
+                n -> new MergeOutcome.Unfinished(n.sagaId(), "the merge could not finish " + n.step() + " and needs attention ("
+                        + n.message() + "); see sagas show " + n.sagaId()),
+                taken -> new MergeOutcome.Unfinished(taken.sagaId(), "another instance took the merge over and will finish it"));
     }
 
     /** Undoes the live merge of user {@code userId} (the duplicate), exactly, or says why it cannot, if {@code by} may merge users. */
@@ -190,11 +185,6 @@ public final class MergeService {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("merge record of user " + userId + " is not readable", e);
         }
-    }
-
-    private static String refusalText(String message) {
-        String prefix = SagaOrchestrator.REJECTED_PREFIX + MergeSaga.REFUSED + ": ";
-        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
     private static MergePlan.UserSummary summary(UserState u) {

@@ -87,7 +87,7 @@ final class CheckAlerts {
     private long blockedLastHour() {
         // Every instance's refusals, whichever path refused (RefusalCounter): the minutes that began in the last hour.
         return jdbc.read("count refused registrations", tx -> tx.singleLong("SELECT coalesce(sum(refusals), 0)"
-                + " FROM signup_refusals WHERE minute > now() - interval '1 hour' AND reason = ?", RegistrationSaga.REJECTED_ALREADY_REGISTERED));
+                + " FROM signup_refusals WHERE minute > now() - interval '1 hour' AND reason = ?", RegistrationSaga.Refusal.ALREADY_REGISTERED.code()));
     }
 
     private void update(String key, boolean above, Supplier<Alert> alert) {

@@ -98,7 +98,7 @@ public final class OverviewReader {
             finished[slot] = rs.getLong(3);
             rolledBack[slot] = rs.getLong(4);
         }, RegistrationSaga.TYPE, REJECTED, REJECTED);
-        tx.each(BLOCKED_SQL, 0, rs -> blocked[slot(rs.getInt(1))] = rs.getLong(2), RegistrationSaga.REJECTED_ALREADY_REGISTERED);
+        tx.each(BLOCKED_SQL, 0, rs -> blocked[slot(rs.getInt(1))] = rs.getLong(2), RegistrationSaga.Refusal.ALREADY_REGISTERED.code());
         List<Double> ratePerHour = new ArrayList<>();
         for (int i = 0; i < OverviewFigures.HOURS; i++) {
             ratePerHour.add(finished[i] == 0 ? 0.0 : (double) rolledBack[i] / finished[i]);

@@ -51,9 +51,12 @@ public final class RefusalCounter implements AutoCloseable {
         }
     }
 
-    /** Counts one refusal; {@code reason} is {@link RegistrationSaga#REJECTED_ALREADY_REGISTERED} or {@link RegistrationSaga#REJECTED_IN_PROGRESS}. */
-    void record(String reason) {
-        (RegistrationSaga.REJECTED_IN_PROGRESS.equals(reason) ? inProgress : alreadyRegistered).increment();
+    /** Counts one refusal. */
+    void record(RegistrationSaga.Refusal reason) {
+        (switch (reason) {
+            case ALREADY_REGISTERED -> alreadyRegistered;
+            case IN_PROGRESS -> inProgress;
+        }).increment();
     }
 
     /** Refusals counted here and not yet written. */
@@ -76,7 +79,7 @@ public final class RefusalCounter implements AutoCloseable {
             jdbc.read(WHAT, tx -> tx.update("INSERT INTO signup_refusals (minute, instance, reason, refusals)"
                     + " SELECT date_trunc('minute', now()), ?, r.reason, r.n FROM (VALUES (?, ?::bigint), (?, ?::bigint)) r(reason, n)"
                     + " WHERE r.n > 0 ON CONFLICT (minute, instance, reason) DO UPDATE SET refusals = signup_refusals.refusals + EXCLUDED.refusals",
-                    instance, RegistrationSaga.REJECTED_ALREADY_REGISTERED, registered, RegistrationSaga.REJECTED_IN_PROGRESS, racing));
+                    instance, RegistrationSaga.Refusal.ALREADY_REGISTERED.code(), registered, RegistrationSaga.Refusal.IN_PROGRESS.code(), racing));
         } catch (RuntimeException e) {
             alreadyRegistered.add(registered);
             inProgress.add(racing);

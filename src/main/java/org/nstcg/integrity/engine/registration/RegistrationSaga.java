@@ -1,7 +1,5 @@
 package org.nstcg.integrity.engine.registration;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,8 +7,12 @@ import org.nstcg.integrity.engine.cache.CacheInvalidator;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
 import org.nstcg.integrity.engine.saga.SagaRejection;
+import org.nstcg.integrity.engine.saga.StepKey;
 import org.nstcg.integrity.engine.store.NewRegistration;
 import org.nstcg.integrity.engine.store.RegistrationStore;
+import org.nstcg.integrity.engine.store.RegistrationStore.CreatedUser;
+import org.nstcg.integrity.engine.store.RegistrationStore.ReferralBonus;
+import org.nstcg.integrity.engine.store.RegistrationStore.SignupPoints;
 
 /**
  * Registration as a saga:
@@ -28,31 +30,53 @@ import org.nstcg.integrity.engine.store.RegistrationStore;
  *   <li>UpdateCache (Redis, retried forward): invalidates what the registration made stale, remembers the mailbox
  *   and releases the reservation, in one script.</li>
  * </ol>
+ * Each step's result is a record ({@link Reserved}, and those of {@link RegistrationStore} for the SQL steps, read
+ * from the jsonb their statements build), handed typed to the steps after it and to its compensation.
  */
 public final class RegistrationSaga {
 
     public static final String TYPE = "registration";
-    static final String RESERVE = "ReserveEmail";
-    static final String CREATE_USER = "CreateUser";
-    static final String CREATE_PROFILE = "CreateGamificationProfile";
-    static final String BONUS = "ProcessReferralBonus";
-    static final String CACHE = "UpdateCache";
+    static final StepKey<Reserved> RESERVE = StepKey.of("ReserveEmail", Reserved.class);
+    static final StepKey<CreatedUser> CREATE_USER = StepKey.of("CreateUser", CreatedUser.class);
+    static final StepKey<SignupPoints> CREATE_PROFILE = StepKey.of("CreateGamificationProfile", SignupPoints.class);
+    static final StepKey<ReferralBonus> BONUS = StepKey.of("ProcessReferralBonus", ReferralBonus.class);
+    static final StepKey<Void> CACHE = StepKey.of("UpdateCache");
 
-    public static final String REJECTED_ALREADY_REGISTERED = "already_registered";
-    public static final String REJECTED_IN_PROGRESS = "in_progress";
+    /** Why a registration saga refuses; {@link #code()} is what the saga log and the refusal counts record. */
+    public enum Refusal implements SagaRejection.Reason {
+        /** An active user has the mailbox (known to Redis, or told by the unique index). */
+        ALREADY_REGISTERED("already_registered"),
+        /** Another registration of the mailbox holds its reservation. */
+        IN_PROGRESS("in_progress");
+
+        private final String code;
+
+        Refusal(String code) {
+            this.code = code;
+        }
+
+        @Override
+        public String code() {
+            return code;
+        }
+    }
+
+    /** The result of ReserveEmail: whether this saga took the reservation (false: Redis was not there to take it). */
+    public record Reserved(boolean reserved) {
+    }
 
     private final SagaDefinition<RegistrationSagaData> definition;
 
     public RegistrationSaga(RegistrationStore store, ReferralCodeGenerator codes, EmailReservations reservations,
-                            CacheInvalidator cache, ObjectMapper json) {
+                            CacheInvalidator cache) {
         this.definition = SagaDefinition.builder(TYPE, RegistrationSagaData.class)
                 .remote(RESERVE, (ctx, d) -> {
                     EmailReservations.Reservation r = reservations.checkAndReserve(d.mailbox(), ctx.idempotencyKey());
                     switch (r) {
-                        case KNOWN_REGISTERED -> throw new SagaRejection(REJECTED_ALREADY_REGISTERED, "the mailbox is registered");
-                        case HELD_ELSEWHERE -> throw new SagaRejection(REJECTED_IN_PROGRESS, "the mailbox is being registered elsewhere");
+                        case KNOWN_REGISTERED -> throw new SagaRejection(Refusal.ALREADY_REGISTERED, "the mailbox is registered");
+                        case HELD_ELSEWHERE -> throw new SagaRejection(Refusal.IN_PROGRESS, "the mailbox is being registered elsewhere");
                         default -> {
-                            return json.createObjectNode().put("reserved", r == EmailReservations.Reservation.ACQUIRED);
+                            return new Reserved(r == EmailReservations.Reservation.ACQUIRED);
                         }
                     }
                 }, (ctx, d, result) -> reservations.release(d.mailbox(), ctx.idempotencyKey()))
@@ -63,28 +87,24 @@ public final class RegistrationSaga {
                                     Optional.ofNullable(d.referrerId()), RegistrationService.SIGNUP_POINTS, RegistrationService.REFERRAL_BONUS);
                             return store.createUserStatement(r, code, ctx.sagaId());
                         }, e -> e.violated(RegistrationStore.EMAIL_UNIQUE_INDEX)
-                                ? new SagaRejection(REJECTED_ALREADY_REGISTERED, "an active user has the mailbox")
+                                ? new SagaRejection(Refusal.ALREADY_REGISTERED, "an active user has the mailbox")
                                 : e,
-                                (ctx, d, result, tx) -> store.deleteUserCreatedBy(tx, result.path("userId").asLong(), ctx.sagaId()))
+                                (ctx, d, user, tx) -> store.deleteUserCreatedBy(tx, user.userId(), ctx.sagaId()))
                         .sql(CREATE_PROFILE, (ctx, d) -> store.createProfileStatement(RegistrationService.SIGNUP_POINTS, ctx.sagaId()), null,
-                                (ctx, d, result, tx) -> store.deleteProfileCreatedBy(tx, ctx.requireResult(CREATE_USER).path("userId").asLong(),
-                                        ctx.sagaId()))
+                                (ctx, d, points, tx) -> store.deleteProfileCreatedBy(tx, ctx.result(CREATE_USER).userId(), ctx.sagaId()))
                         .sql(BONUS, (ctx, d) -> store.bonusAndEventStatement(Optional.ofNullable(d.referrerId()), d.mailbox(),
-                                RegistrationService.REFERRAL_BONUS, ctx.sagaId()), null, (ctx, d, result, tx) -> {
-                                    if (result.has("referrerId")) {
-                                        store.undoCredit(tx, result.path("referrerId").asLong(), ctx.sagaId());
+                                RegistrationService.REFERRAL_BONUS, ctx.sagaId()), null, (ctx, d, bonus, tx) -> {
+                                    if (bonus.referrer().isPresent()) {
+                                        store.undoCredit(tx, bonus.referrer().get(), ctx.sagaId());
                                     }
                                     store.deleteRegisteredEvent(tx, ctx.sagaId());
                                 }))
                 .pivot()
                 .remote(CACHE, (ctx, d) -> {
                     List<String> stale = new ArrayList<>(List.of("count:users", "leaderboard:referrers"));
-                    JsonNode bonus = ctx.requireResult(BONUS);
-                    if (bonus.has("referrerId")) {
-                        stale.add("user:" + bonus.path("referrerId").asLong());
-                    }
+                    ctx.result(BONUS).referrer().ifPresent(referrer -> stale.add("user:" + referrer));
                     // One round trip: the invalidation, the mailbox remembered as registered, the reservation released.
-                    cache.afterCommit(stale, reservations.registeredRelease(d.mailbox(), ctx.sagaId() + ":" + RESERVE));
+                    cache.afterCommit(stale, reservations.registeredRelease(d.mailbox(), ctx.sagaId() + ":" + RESERVE.name()));
                     return null;
                 }, null)
                 .build();

@@ -1,7 +1,5 @@
 package org.nstcg.integrity.engine.registration;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Locale;
 import java.util.Optional;
 import org.nstcg.integrity.engine.cache.CacheInvalidator;
@@ -12,10 +10,13 @@ import org.nstcg.integrity.engine.referral.ParsedCode;
 import org.nstcg.integrity.engine.referral.ReferralCodeGenerator;
 import org.nstcg.integrity.engine.referral.ReferralCodeParser;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.Referral;
+import org.nstcg.integrity.engine.registration.RegistrationSaga.Refusal;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.store.ReferrerRef;
 import org.nstcg.integrity.engine.store.RegistrationStore;
+import org.nstcg.integrity.engine.store.RegistrationStore.CreatedUser;
+import org.nstcg.integrity.engine.store.RegistrationStore.ReferralBonus;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.EngineException;
 
@@ -44,12 +45,12 @@ public final class RegistrationService {
 
     public RegistrationService(RegistrationStore store, EmailNormalizer emails, ReferralCodeGenerator codes,
                                RedisConnection redis, KnownMailboxes known, CacheInvalidator cache, SagaOrchestrator sagas,
-                               RefusalCounter refusals, ObjectMapper json, String databaseEndpoint) {
+                               RefusalCounter refusals, String databaseEndpoint) {
         this.refusals = refusals;
         this.store = store;
         this.emails = emails;
         this.sagas = sagas;
-        this.saga = new RegistrationSaga(store, codes, new EmailReservations(redis, known), cache, json);
+        this.saga = new RegistrationSaga(store, codes, new EmailReservations(redis, known), cache);
         this.databaseEndpoint = databaseEndpoint;
     }
 
@@ -112,45 +113,49 @@ public final class RegistrationService {
         RegistrationSagaData data = new RegistrationSagaData(typedEmail, mailbox, firstName, lastName.orElse(null),
                 referrer.map(ReferrerRef::userId).orElse(null), code.isPresent(), code.map(CodeQuery::shown).orElse(null));
         SagaOutcome outcome = sagas.run(saga.definition(), mailbox, data);
-        if (outcome instanceof SagaOutcome.Completed done) {
-            return registered(data, done);
-        }
-        if (outcome instanceof SagaOutcome.Compensated undone && undone.rejection().isPresent()) {
-            // Counted whichever path refused: the Redis fast path (no saga written) or the unique index (a saga undone).
-            refusals.record(undone.rejection().get());
-            return RegistrationSaga.REJECTED_IN_PROGRESS.equals(undone.rejection().get())
-                    ? new RegistrationOutcome.InProgress(mailbox)
-                    : new RegistrationOutcome.AlreadyRegistered(mailbox);
-        }
-        if (outcome instanceof SagaOutcome.Compensated undone) {
-            throw new EngineException("The registration could not be completed (" + undone.message() + ") and was rolled back:"
-                    + " nothing was registered. Saga " + undone.sagaId() + " shows the details.");
-        }
-        if (outcome instanceof SagaOutcome.TakenOver) {
-            refusals.record(RegistrationSaga.REJECTED_IN_PROGRESS);
-            return new RegistrationOutcome.InProgress(mailbox);
-        }
-        SagaOutcome.NeedsAttention stuck = (SagaOutcome.NeedsAttention) outcome;
-        throw new EngineException("The registration could neither be completed nor fully undone (" + stuck.message()
-                + "); an operator has been alerted. Saga " + stuck.sagaId() + " shows the details.");
+        return outcome.match(
+                done -> registered(data, done),
+                undone -> undone.rejection(Refusal.class).map(refusal -> refused(refusal, mailbox)).orElseThrow(() ->
+                        new EngineException("The registration could not be completed (" + undone.message() + ") and was rolled back:"
+                                + " nothing was registered. Saga " + undone.sagaId() + " shows the details.")),
+                stuck -> {
+                    throw new EngineException("The registration could neither be completed nor fully undone (" + stuck.message()
+                            + "); an operator has been alerted. Saga " + stuck.sagaId() + " shows the details.");
+                },
+                takenOver -> refused(Refusal.IN_PROGRESS, mailbox));
+    }
+
+    /**
+     * A refused sign-up, counted whichever path refused: the Redis fast path (no saga written), the unique index (a
+     * saga undone), or another instance taking the saga over.
+     */
+    private RegistrationOutcome refused(Refusal refusal, String mailbox) {
+        refusals.record(refusal);
+        return switch (refusal) {
+            case ALREADY_REGISTERED -> new RegistrationOutcome.AlreadyRegistered(mailbox);
+            case IN_PROGRESS -> new RegistrationOutcome.InProgress(mailbox);
+        };
     }
 
     private static RegistrationOutcome registered(RegistrationSagaData data, SagaOutcome.Completed done) {
-        JsonNode user = done.results().get(RegistrationSaga.CREATE_USER);
-        JsonNode bonus = done.results().get(RegistrationSaga.BONUS);
-        String state = bonus == null ? "" : bonus.path("bonus").asText("");
+        CreatedUser user = done.results().get(RegistrationSaga.CREATE_USER);
+        Optional<ReferralBonus> bonus = done.results().find(RegistrationSaga.BONUS);
+        Optional<RegistrationStore.Bonus> state = bonus.map(ReferralBonus::bonus);
         Referral referral = !data.referralGiven() ? Referral.NONE
-                : data.referrerId() == null || state.equals(RegistrationStore.Bonus.REFERRER_NOT_ACTIVE.name()) ? Referral.UNKNOWN_CODE
-                : state.equals(RegistrationStore.Bonus.PAID.name()) ? Referral.CREDITED : Referral.ALREADY_CREDITED;
+                : data.referrerId() == null || state.isEmpty() ? Referral.UNKNOWN_CODE
+                : switch (state.get()) {
+                    case REFERRER_NOT_ACTIVE -> Referral.UNKNOWN_CODE;
+                    case PAID -> Referral.CREDITED;
+                    case ALREADY_PAID_FOR_THIS_MAILBOX -> Referral.ALREADY_CREDITED;
+                };
         Optional<String> notice = switch (referral) {
             case UNKNOWN_CODE -> Optional.of("The referral code " + data.referralShown()
                     + " belongs to no active user, so no referral bonus was given.");
             case ALREADY_CREDITED -> Optional.of("This email address has already earned a referral bonus once; it is not paid again.");
-            default -> Optional.empty();
+            case NONE, CREDITED -> Optional.empty();
         };
-        Optional<Long> referrerId = bonus != null && bonus.has("referrerId") ? Optional.of(bonus.path("referrerId").asLong()) : Optional.empty();
-        return new RegistrationOutcome.Registered(user.path("userId").asLong(), user.path("referralCode").asText(), referral,
-                referrerId, notice);
+        Optional<Long> referrerId = bonus.flatMap(ReferralBonus::referrer);
+        return new RegistrationOutcome.Registered(user.userId(), user.referralCode(), referral, referrerId, notice);
     }
 
     /** How to look a typed code up: by canonical text and identity when it is one of ours, else as typed (legacy). */

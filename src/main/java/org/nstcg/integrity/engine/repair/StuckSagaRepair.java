@@ -101,15 +101,10 @@ final class StuckSagaRepair implements Repair {
     }
 
     private static String describe(SagaOutcome o) {
-        if (o instanceof SagaOutcome.Completed) {
-            return "completed";
-        }
-        if (o instanceof SagaOutcome.Compensated) {
-            return "compensated";
-        }
-        if (o instanceof SagaOutcome.NeedsAttention n) {
-            return "still needs attention: " + n.message();
-        }
-        return "taken over by another instance";
+        return o.match(
+                done -> "completed",
+                undone -> "compensated",
+                n -> "still needs attention: " + n.message(),
+                taken -> "taken over by another instance");
     }
 }

@@ -19,13 +19,16 @@ import java.util.function.Consumer;
  * all of them or none, so nothing between them needs compensating. Each keeps its name, its result and its
  * compensation (used when a later step fails), so the log reads step by step as before.
  *
+ * <p>Each step is named by a {@link StepKey}, which also gives the type of its result: the builder takes the step's
+ * action and compensation typed by it, so a compensation receives its own step's result as that step returned it.
+ *
  * @param <D> the saga's data, a record serialised as JSON in the saga log
  */
 public final class SagaDefinition<D> {
 
     private final String type;
     private final Class<D> dataType;
-    private final List<SagaStep<D>> steps;
+    private final List<SagaStep<D, ?>> steps;
     private final int pivot;
     private final Duration stepTimeout;
     /** For each step, the index of the last step of its transaction (itself when it commits alone). */
@@ -33,7 +36,7 @@ public final class SagaDefinition<D> {
     /** For each step, the index of the first step of its transaction. */
     private final int[] transactionStart;
 
-    private SagaDefinition(String type, Class<D> dataType, List<SagaStep<D>> steps, int pivot, Duration stepTimeout,
+    private SagaDefinition(String type, Class<D> dataType, List<SagaStep<D, ?>> steps, int pivot, Duration stepTimeout,
                            int[] transactionStart, int[] transactionEnd) {
         this.type = type;
         this.dataType = dataType;
@@ -56,8 +59,13 @@ public final class SagaDefinition<D> {
         return dataType;
     }
 
-    public List<SagaStep<D>> steps() {
+    public List<SagaStep<D, ?>> steps() {
         return steps;
+    }
+
+    /** The step named {@code name}, if this saga has one (recovery reads results back by the names the log holds). */
+    public Optional<SagaStep<D, ?>> step(String name) {
+        return steps.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     /** Index of the pivot step, or -1. */
@@ -93,7 +101,7 @@ public final class SagaDefinition<D> {
     public static final class Builder<D> {
         private final String type;
         private final Class<D> dataType;
-        private final List<SagaStep<D>> steps = new ArrayList<>();
+        private final List<SagaStep<D, ?>> steps = new ArrayList<>();
         private int pivot = -1;
         private Duration stepTimeout = Duration.ofSeconds(10);
         /** Indexes of steps that commit in the transaction of the step before them. */
@@ -105,23 +113,28 @@ public final class SagaDefinition<D> {
             this.dataType = dataType;
         }
 
-        public Builder<D> local(String name, SagaStep.LocalAction<D> action, SagaStep.LocalCompensation<D> compensation) {
-            steps.add(new SagaStep<>(name, true, action, null, Optional.ofNullable(compensation), Optional.empty(), null, null));
+        /** A local step whose Java action works on the step's transaction; {@code compensation} may be null. */
+        public <R> Builder<D> local(StepKey<R> key, SagaStep.LocalAction<D, R> action, SagaStep.LocalCompensation<D, R> compensation) {
+            steps.add(new SagaStep<>(key, true, action, null, Optional.ofNullable(compensation), Optional.empty(), null, null));
             return this;
         }
 
-        /** A local step given as one statement (one round trip with its bookkeeping); {@code errors} may translate failures. */
-        public Builder<D> sql(String name, SagaStep.SqlAction<D> action, SagaStep.SqlErrors errors, SagaStep.LocalCompensation<D> compensation) {
-            steps.add(new SagaStep<>(name, true, null, null, Optional.ofNullable(compensation), Optional.empty(), action,
+        /**
+         * A local step given as one statement (one round trip with its bookkeeping), whose jsonb result reads as the
+         * key's type; {@code errors} may translate failures.
+         */
+        public <R> Builder<D> sql(StepKey<R> key, SagaStep.SqlAction<D> action, SagaStep.SqlErrors errors,
+                                  SagaStep.LocalCompensation<D, R> compensation) {
+            steps.add(new SagaStep<>(key, true, null, null, Optional.ofNullable(compensation), Optional.empty(), action,
                     errors == null ? e -> e : errors));
             return this;
         }
 
-        public Builder<D> remote(String name, SagaStep.RemoteAction<D> action, SagaStep.RemoteCompensation<D> compensation) {
+        public <R> Builder<D> remote(StepKey<R> key, SagaStep.RemoteAction<D, R> action, SagaStep.RemoteCompensation<D, R> compensation) {
             if (inTransaction) {
-                throw new IllegalStateException("saga " + type + ": remote step " + name + " cannot join a database transaction");
+                throw new IllegalStateException("saga " + type + ": remote step " + key.name() + " cannot join a database transaction");
             }
-            steps.add(new SagaStep<>(name, false, null, action, Optional.empty(), Optional.ofNullable(compensation), null, null));
+            steps.add(new SagaStep<>(key, false, null, action, Optional.empty(), Optional.ofNullable(compensation), null, null));
             return this;
         }
 
@@ -184,10 +197,11 @@ public final class SagaDefinition<D> {
 
         public SagaDefinition<D> build() {
             Set<String> names = new HashSet<>();
-            for (SagaStep<D> s : steps) {
+            for (SagaStep<D, ?> s : steps) {
                 if (!names.add(s.name())) {
                     throw new IllegalStateException("saga " + type + " has two steps named " + s.name());
                 }
+                ResultCodec.prepare(s.key().type());
             }
             if (steps.isEmpty()) {
                 throw new IllegalStateException("saga " + type + " has no steps");

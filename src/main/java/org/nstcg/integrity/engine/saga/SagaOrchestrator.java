@@ -2,6 +2,7 @@ package org.nstcg.integrity.engine.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *   ({@code integrity.compensating_saga}), which lets the database remove exactly that saga's rows and nothing
  *   else. A failing compensation is retried with exponential backoff; after the last attempt the saga becomes
  *   FAILED_NEEDS_ATTENTION and an alert is raised.</li>
+ *   <li><b>Typed results.</b> A step returns a record ({@link StepKey#type()}); it is written to the log as JSON
+ *   (Jackson; a SQL step's jsonb as the statement built it) and handed to later steps, compensations and the caller
+ *   as the record, read back from the log when the saga is resumed, so a recovered saga sees what a live one saw.</li>
  * </ul>
  */
 public final class SagaOrchestrator implements AutoCloseable {
@@ -64,6 +68,8 @@ public final class SagaOrchestrator implements AutoCloseable {
     private final Sleeper sleeper;
     private final AlertSink alerts;
     private final ObjectMapper json;
+    /** Steps' results to and from the log's JSON. */
+    private final ResultCodec results;
     private final CompletionWriter completions;
     public SagaOrchestrator(SagaLog sagaLog, SagaRegistry registry, String owner, SagaSettings settings, Clock clock,
                             Sleeper sleeper, AlertSink alerts) {
@@ -75,6 +81,7 @@ public final class SagaOrchestrator implements AutoCloseable {
         this.sleeper = sleeper;
         this.alerts = alerts;
         this.json = sagaLog.json();
+        this.results = new ResultCodec(json);
         this.completions = new CompletionWriter(sagaLog);
     }
 
@@ -129,7 +136,15 @@ public final class SagaOrchestrator implements AutoCloseable {
         ex.eventsWritten = r.events().size();
         for (SagaEvent e : r.events()) {
             if (e.type() == SagaEvent.Type.STEP_COMPLETED && e.step().isPresent()) {
-                ex.results.put(e.step().get(), e.payload().orElse(json.nullNode()));
+                Optional<SagaStep<D, ?>> step = def.step(e.step().get());
+                if (step.isPresent()) {
+                    try {
+                        ex.results.put(step.get().name(), typed(step.get(), e.payload().orElse(null)));
+                    } catch (IOException x) {
+                        throw new IllegalStateException("saga " + r.id() + " holds a result of step " + step.get().name()
+                                + " that no longer reads as " + step.get().key().type().getSimpleName(), x);
+                    }
+                }
             }
         }
         if (r.status() == SagaStatus.COMPENSATING) {
@@ -175,9 +190,9 @@ public final class SagaOrchestrator implements AutoCloseable {
     }
 
     private <D> SagaOutcome forward(Execution<D> ex, int from) {
-        List<SagaStep<D>> steps = ex.def.steps();
+        List<SagaStep<D, ?>> steps = ex.def.steps();
         for (int i = from; i < steps.size(); i++) {
-            SagaStep<D> step = steps.get(i);
+            SagaStep<D, ?> step = steps.get(i);
             int last = step.local() ? ex.def.transactionEnd(i) : i;
             int attempt = 0;
             int conflicts = 0;
@@ -205,9 +220,10 @@ public final class SagaOrchestrator implements AutoCloseable {
                     }
                     boolean forwardOnly = ex.def.recoversForward(i);
                     if (!forwardOnly) {
-                        Optional<String> rejection = cause instanceof SagaRejection r ? Optional.of(r.reason()) : Optional.empty();
+                        Optional<SagaOutcome.Refusal> rejection = cause instanceof SagaRejection r
+                                ? Optional.of(new SagaOutcome.Refusal(r.reason(), message(cause))) : Optional.empty();
                         // A refusal is recorded as "rejected: <reason>: …" so that metrics can tell it from a fault.
-                        String why = rejection.map(r -> REJECTED_PREFIX + r + ": " + message(cause)).orElse(message(cause));
+                        String why = rejection.map(r -> REJECTED_PREFIX + r.reason().code() + ": " + r.detail()).orElse(message(cause));
                         return beginCompensation(ex, i, !step.local(), failedStep, rejection, why);
                     }
                     attempt++;
@@ -257,7 +273,7 @@ public final class SagaOrchestrator implements AutoCloseable {
      * asynchronously unless it holds the pivot.
      */
     private <D> void runTransaction(Execution<D> ex, int first, int last) throws Exception {
-        List<SagaStep<D>> parts = ex.def.steps().subList(first, last + 1);
+        List<SagaStep<D, ?>> parts = ex.def.steps().subList(first, last + 1);
         if (parts.stream().allMatch(SagaStep::sql)) {
             runSqlTransaction(ex, first, last, parts);
         } else {
@@ -274,27 +290,33 @@ public final class SagaOrchestrator implements AutoCloseable {
      * statement is limited to the deadline ({@link StepContext#remaining}); a Java part limits its own statements
      * if it wants to, and the limit ends with the part.
      */
-    private <D> void runLocalTransaction(Execution<D> ex, int first, int last, List<SagaStep<D>> parts) throws Exception {
+    private <D> void runLocalTransaction(Execution<D> ex, int first, int last, List<SagaStep<D, ?>> parts) throws Exception {
         Instant deadline = deadline(ex);
-        Map<String, JsonNode> results = new LinkedHashMap<>();
+        Map<String, Object> results = new LinkedHashMap<>();
         Advance advance;
         try {
             // Any throwable, Errors included, rolls back (Jdbc.inTransaction): nothing commits the steps' work without
             // their events.
             advance = sagaLog.jdbc().inTransaction(STEP, tx -> {
                 List<NewEvent> events = new ArrayList<>(ex.pending);
-                for (SagaStep<D> part : parts) {
+                for (SagaStep<D, ?> part : parts) {
                     StepContext partCtx = context(ex, part, results, deadline);
-                    JsonNode result;
+                    JsonNode recorded;
+                    Object result;
                     try {
-                        result = part.sql() ? runStatement(tx, partCtx, part, ex.data) : part.localAction().run(partCtx, ex.data, tx);
+                        if (part.sql()) {
+                            recorded = runStatement(tx, partCtx, part, ex.data);
+                            result = typed(part, recorded);
+                        } else {
+                            result = part.runLocal(partCtx, ex.data, tx);
+                            recorded = recorded(result);
+                        }
                     } catch (Exception e) {
                         throw new Carried(new PartFailure(part.name(), e));
                     } finally {
                         tx.queryTimeout(Duration.ZERO);
                     }
-                    JsonNode recorded = result == null ? json.nullNode() : result;
-                    results.put(part.name(), recorded);
+                    results.put(part.name(), result);
                     events.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, part.name(), recorded, null));
                 }
                 try {
@@ -314,7 +336,7 @@ public final class SagaOrchestrator implements AutoCloseable {
     }
 
     /** A SQL part run as a statement of its own (inside a transaction that has Java parts too), limited to the deadline. */
-    private <D> JsonNode runStatement(Tx tx, StepContext ctx, SagaStep<D> part, D data) throws Exception {
+    private <D> JsonNode runStatement(Tx tx, StepContext ctx, SagaStep<D, ?> part, D data) throws Exception {
         StepStatement work = part.sqlAction().statement(ctx, data);
         String text;
         try {
@@ -331,10 +353,10 @@ public final class SagaOrchestrator implements AutoCloseable {
      * events (each with its part's result) and the fenced advance, all in one statement in autocommit, which
      * PostgreSQL executes as one transaction: one round trip in all.
      */
-    private <D> void runSqlTransaction(Execution<D> ex, int first, int last, List<SagaStep<D>> parts) throws Exception {
+    private <D> void runSqlTransaction(Execution<D> ex, int first, int last, List<SagaStep<D, ?>> parts) throws Exception {
         Instant deadline = deadline(ex);
         List<StepStatement> statements = new ArrayList<>(parts.size());
-        for (SagaStep<D> part : parts) {
+        for (SagaStep<D, ?> part : parts) {
             try {
                 statements.add(part.sqlAction().statement(context(ex, part, Map.of(), deadline), ex.data));
             } catch (Exception e) {
@@ -373,10 +395,10 @@ public final class SagaOrchestrator implements AutoCloseable {
         } catch (StoreException e) {
             throw translate(parts, SagaLog.fenced(e, ex.id));
         }
-        Map<String, JsonNode> recorded = new LinkedHashMap<>();
+        Map<String, Object> recorded = new LinkedHashMap<>();
         for (int k = 0; k < parts.size(); k++) {
             String text = texts.get(k);
-            recorded.put(parts.get(k).name(), text == null ? json.nullNode() : json.readTree(text));
+            recorded.put(parts.get(k).name(), typed(parts.get(k), text == null ? null : json.readTree(text)));
         }
         checkDeadline(parts.get(0).name(), deadline, ex.def);
         ex.committed(advance, parts.size(), last, recorded); // the STEP_COMPLETED events were built in SQL
@@ -386,8 +408,8 @@ public final class SagaOrchestrator implements AutoCloseable {
      * A failed composed statement, as the part that claims its error sees it (its {@link SagaStep.SqlErrors} turns it
      * into something else, a rejection say); unclaimed errors are the first part's, where the transaction began.
      */
-    private static <D> Exception translate(List<SagaStep<D>> parts, StoreException e) {
-        for (SagaStep<D> part : parts) {
+    private static <D> Exception translate(List<SagaStep<D, ?>> parts, StoreException e) {
+        for (SagaStep<D, ?> part : parts) {
             Exception translated = part.sqlErrors().translate(e);
             if (translated != e) {
                 return new PartFailure(part.name(), translated);
@@ -396,13 +418,12 @@ public final class SagaOrchestrator implements AutoCloseable {
         return new PartFailure(parts.get(0).name(), e);
     }
 
-    private <D> void runRemote(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
+    private <D> void runRemote(Execution<D> ex, int index, SagaStep<D, ?> step) throws Exception {
         StepContext ctx = context(ex, step);
-        JsonNode result = step.remoteAction().run(ctx, ex.data);
+        Object result = step.runRemote(ctx, ex.data);
         checkDeadline(ctx, ex.def);
-        JsonNode recorded = result == null ? json.nullNode() : result;
-        ex.results.put(step.name(), recorded);
-        ex.pending.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, step.name(), recorded, null));
+        ex.results.put(step.name(), result);
+        ex.pending.add(NewEvent.step(SagaEvent.Type.STEP_COMPLETED, step.name(), recorded(result), null));
     }
 
     private <D> SagaOutcome complete(Execution<D> ex) {
@@ -416,7 +437,7 @@ public final class SagaOrchestrator implements AutoCloseable {
             completions.submit(ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.COMPLETED, n,
                     settings.lease(), events, true, null)));
             ex.pending.clear();
-            return new SagaOutcome.Completed(ex.id, Map.copyOf(ex.results));
+            return new SagaOutcome.Completed(ex.id, new StepResults(ex.results));
         }
         try {
             sagaLog.advance(ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.COMPLETED, n,
@@ -428,14 +449,14 @@ public final class SagaOrchestrator implements AutoCloseable {
             log.warn("Saga {} finished its steps but its completion could not be recorded yet: {}", ex.id, e.getMessage());
         }
         ex.pending.clear();
-        return new SagaOutcome.Completed(ex.id, Map.copyOf(ex.results));
+        return new SagaOutcome.Completed(ex.id, new StepResults(ex.results));
     }
 
     /**
      * Starts undoing: steps [0, failedIndex) plus the failed step itself when it is remote (it may have acted).
      */
     private <D> SagaOutcome beginCompensation(Execution<D> ex, int failedIndex, boolean includeFailed, String failedStep,
-                                              Optional<String> rejection, String message) {
+                                              Optional<SagaOutcome.Refusal> rejection, String message) {
         int upTo = failedIndex + (includeFailed ? 1 : 0);
         if (!ex.created && failedIndex == 0 && rejection.isPresent()) {
             return new SagaOutcome.Compensated(ex.id, failedStep, rejection, message, false);
@@ -460,9 +481,9 @@ public final class SagaOrchestrator implements AutoCloseable {
         return continueCompensation(ex, failedStep, rejection, message);
     }
 
-    private <D> SagaOutcome continueCompensation(Execution<D> ex, String failedStep, Optional<String> rejection, String message) {
+    private <D> SagaOutcome continueCompensation(Execution<D> ex, String failedStep, Optional<SagaOutcome.Refusal> rejection, String message) {
         for (int j = ex.recordedStep - 1; j >= 0; j--) {
-            SagaStep<D> step = ex.def.steps().get(j);
+            SagaStep<D, ?> step = ex.def.steps().get(j);
             int attempt = 0;
             while (true) {
                 try {
@@ -493,16 +514,18 @@ public final class SagaOrchestrator implements AutoCloseable {
         return new SagaOutcome.Compensated(ex.id, failedStep, rejection, message, true);
     }
 
-    private <D> void compensateOne(Execution<D> ex, int index, SagaStep<D> step) throws Exception {
+    private <D> void compensateOne(Execution<D> ex, int index, SagaStep<D, ?> step) throws Exception {
         StepContext ctx = context(ex, step);
-        JsonNode result = ex.results.get(step.name());
+        // A step that completed has its result here (null when it records none); one that did not is absent.
+        boolean completed = ex.results.containsKey(step.name());
+        Object result = ex.results.get(step.name());
         NewEvent done = NewEvent.step(SagaEvent.Type.STEP_COMPENSATED, step.name(),
                 step.compensatable() ? null : json.createObjectNode().put("nothingToUndo", true), null);
         Advance advance = new Advance(ex.id, owner, SagaStatus.COMPENSATING, index + 1, SagaStatus.COMPENSATING, index,
                 settings.lease(), List.of(done), true, null);
         if (!step.local()) {
             if (step.remoteCompensation().isPresent()) {
-                step.remoteCompensation().get().run(ctx, ex.data, result);
+                step.compensateRemote(ctx, ex.data, result);
                 checkDeadline(ctx, ex.def);
             }
             sagaLog.advance(advance, Optional.empty());
@@ -512,10 +535,10 @@ public final class SagaOrchestrator implements AutoCloseable {
         try {
             // Any throwable, Errors included, rolls back (Jdbc.transact): nothing commits the undoing without its event.
             sagaLog.jdbc().transact(COMPENSATION, tx -> {
-                if (step.localCompensation().isPresent() && result != null) {
+                if (step.localCompensation().isPresent() && completed) {
                     tx.single("SELECT set_config('integrity.compensating_saga', ?, true)", r -> r.getString(1), ex.id.toString());
                     try {
-                        step.localCompensation().get().run(ctx, ex.data, result, tx);
+                        step.compensateLocal(ctx, ex.data, result, tx);
                     } catch (RuntimeException e) {
                         throw e;
                     } catch (Exception e) {
@@ -551,8 +574,8 @@ public final class SagaOrchestrator implements AutoCloseable {
         return new SagaOutcome.NeedsAttention(ex.id, stepName, why);
     }
 
-    private StepContext context(Execution<?> ex, SagaStep<?> step) {
-        return new StepContext(ex.id, step.name(), ex.results, clock.instant().plus(ex.def.stepTimeout()), clock);
+    private StepContext context(Execution<?> ex, SagaStep<?, ?> step) {
+        return new StepContext(ex.id, step.name(), new StepResults(ex.results), clock.instant().plus(ex.def.stepTimeout()), clock);
     }
 
     /** When a step (or a whole database transaction) started now must have finished. */
@@ -561,10 +584,20 @@ public final class SagaOrchestrator implements AutoCloseable {
     }
 
     /** The context of a part of a transaction: the saga's results so far plus {@code earlierParts}, one deadline. */
-    private StepContext context(Execution<?> ex, SagaStep<?> step, Map<String, JsonNode> earlierParts, Instant deadline) {
-        Map<String, JsonNode> results = new LinkedHashMap<>(ex.results);
+    private StepContext context(Execution<?> ex, SagaStep<?, ?> step, Map<String, Object> earlierParts, Instant deadline) {
+        Map<String, Object> results = new LinkedHashMap<>(ex.results);
         results.putAll(earlierParts);
-        return new StepContext(ex.id, step.name(), results, deadline, clock);
+        return new StepContext(ex.id, step.name(), new StepResults(results), deadline, clock);
+    }
+
+    /** A step's result as the log records it: the record written as JSON (JSON null for none). */
+    private JsonNode recorded(Object result) {
+        return results.write(result);
+    }
+
+    /** A recorded result read as the step's result type (null for JSON null, and for a step that records none). */
+    private Object typed(SagaStep<?, ?> step, JsonNode recorded) throws IOException {
+        return results.read(step.key(), recorded);
     }
 
     /**
@@ -632,7 +665,8 @@ public final class SagaOrchestrator implements AutoCloseable {
         final String businessKey;
         final D data;
         final JsonNode dataJson;
-        final Map<String, JsonNode> results = new LinkedHashMap<>();
+        /** Completed steps' results, typed, by step name (a step without one maps to null). */
+        final Map<String, Object> results = new LinkedHashMap<>();
         final List<NewEvent> pending = new ArrayList<>();
         boolean created;
         SagaStatus status = SagaStatus.RUNNING;
@@ -655,7 +689,7 @@ public final class SagaOrchestrator implements AutoCloseable {
          * A database transaction through step {@code last} committed with {@code advance}, plus {@code eventsBuiltInSql}
          * events the statement made itself; {@code results} are its steps' results.
          */
-        void committed(Advance advance, int eventsBuiltInSql, int last, Map<String, JsonNode> stepResults) {
+        void committed(Advance advance, int eventsBuiltInSql, int last, Map<String, Object> stepResults) {
             wrote(advance);
             if (eventsWritten != null) {
                 eventsWritten += eventsBuiltInSql;

@@ -1,29 +1,27 @@
 package org.nstcg.integrity.engine.saga;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * What a step (or compensation) is given: the saga's id, an idempotency key unique to this saga and step (so a
- * re-run after a crash never applies twice), the results of the steps before it, and its deadline.
+ * re-run after a crash never applies twice), the typed results of the steps before it, and its deadline.
  */
 public final class StepContext {
 
     private final UUID sagaId;
     private final String step;
-    private final Map<String, JsonNode> results;
+    private final StepResults results;
     private final Instant deadline;
     private final Clock clock;
 
-    StepContext(UUID sagaId, String step, Map<String, JsonNode> results, Instant deadline, Clock clock) {
+    StepContext(UUID sagaId, String step, StepResults results, Instant deadline, Clock clock) {
         this.sagaId = sagaId;
         this.step = step;
-        this.results = Map.copyOf(results);
+        this.results = results;
         this.deadline = deadline;
         this.clock = clock;
     }
@@ -41,13 +39,18 @@ public final class StepContext {
         return sagaId + ":" + step;
     }
 
-    /** The recorded result of an earlier step. */
-    public Optional<JsonNode> result(String stepName) {
-        return Optional.ofNullable(results.get(stepName));
+    /**
+     * The result of an earlier step, typed (null for a step that records none).
+     *
+     * @throws IllegalStateException when that step has not completed
+     */
+    public <R> R result(StepKey<R> step) {
+        return results.get(step);
     }
 
-    public JsonNode requireResult(String stepName) {
-        return result(stepName).orElseThrow(() -> new IllegalStateException("step " + stepName + " has no recorded result"));
+    /** The result of an earlier step, empty when it has not completed or recorded none. */
+    public <R> Optional<R> findResult(StepKey<R> step) {
+        return results.find(step);
     }
 
     public Instant deadline() {

@@ -96,6 +96,26 @@ public final class RegistrationStore {
     /** What crediting a referrer did. */
     public enum Bonus { PAID, ALREADY_PAID_FOR_THIS_MAILBOX, REFERRER_NOT_ACTIVE }
 
+    /** The result of {@link #createUserStatement}, as its jsonb reads: the new user and its referral code. */
+    public record CreatedUser(long userId, String referralCode) {
+    }
+
+    /** The result of {@link #createProfileStatement}, as its jsonb reads: the points the signup brought. */
+    public record SignupPoints(int points) {
+    }
+
+    /**
+     * The result of {@link #bonusAndEventStatement}, as its jsonb reads: without a referrer both are null ({@code {}});
+     * with one, {@code bonus} says what crediting it did and {@code referrerId} is set unless it is not active.
+     */
+    public record ReferralBonus(Bonus bonus, Long referrerId) {
+
+        /** The referrer that was credited or recorded, if any. */
+        public Optional<Long> referrer() {
+            return Optional.ofNullable(referrerId);
+        }
+    }
+
     /**
      * Compensation of the bonus: removes this saga's bonus entry (if any; the database takes its points back from the
      * referrer) and the counted referral.
@@ -123,7 +143,7 @@ public final class RegistrationStore {
     }
 
     /**
-     * Step CreateUser as one statement; result {@code {userId, referralCode}}. A taken mailbox fails it with a
+     * Step CreateUser as one statement; result {@code {userId, referralCode}} ({@link CreatedUser}). A taken mailbox fails it with a
      * unique violation of {@link #EMAIL_UNIQUE_INDEX}. The new user is the CTE {@code u} (id, referral_code), which
      * the next two steps of the registration transaction read.
      */
@@ -139,7 +159,7 @@ public final class RegistrationStore {
 
     /**
      * Step CreateGamificationProfile: the profile of the user of CTE {@code u} ({@link #createUserStatement}, in the
-     * same statement) and its signup ledger entry. The profile starts at 0 points: the ledger entry brings them (V14).
+     * same statement) and its signup ledger entry; result {@code {points}} ({@link SignupPoints}). The profile starts at 0 points: the ledger entry brings them (V14).
      */
     public StepStatement createProfileStatement(int signupPoints, UUID sagaId) {
         return new StepStatement(
@@ -162,7 +182,7 @@ public final class RegistrationStore {
      * with a referrer, locks its row (it cannot be merged or archived meanwhile), pays the bonus once per referred
      * mailbox ever (a ledger entry, which the database adds to the referrer's points), counts the referral; in any case writes the "user registered" outbox event. Result
      * {@code {bonus: PAID|ALREADY_PAID_FOR_THIS_MAILBOX|REFERRER_NOT_ACTIVE, referrerId}}, or {@code {}} without a
-     * referrer.
+     * referrer ({@link ReferralBonus}).
      */
     public StepStatement bonusAndEventStatement(Optional<Long> referrerId, String referredMailbox, int bonus, UUID sagaId) {
         if (referrerId.isEmpty()) {

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
+import org.nstcg.integrity.engine.saga.StepKey;
 
 /**
  * Sagas that need attention, run by the engine's own orchestrator (so that its retry can finish them): a "probe"
@@ -22,16 +23,20 @@ public final class BrokenSagas {
 
     public static final String TYPE = "probe";
 
+    /** What the probe's first step records. */
+    public record Wrote(String wrote) {
+    }
+
     private static final SagaDefinition<Probe> DEFINITION = SagaDefinition.builder(TYPE, Probe.class)
-            .local("Write", (ctx, d, tx) -> {
+            .local(StepKey.of("Write", Wrote.class), (ctx, d, tx) -> {
                 tx.singleLong("SELECT 1");
-                return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("wrote", d.note());
+                return new Wrote(d.note());
             }, (ctx, d, result, tx) -> {
                 if (BROKEN.get()) {
                     throw new IllegalStateException("the undo of Write is broken on purpose");
                 }
             })
-            .local("Fail", (ctx, d, tx) -> {
+            .local(StepKey.of("Fail"), (ctx, d, tx) -> {
                 throw new IllegalStateException("Fail refuses on purpose");
             }, null)
             .build();

@@ -249,7 +249,7 @@ class MergeIT {
     void aMergeFailingBeforeItsPivotIsUndoneExactly() throws Exception {
         Map<String, List<String>> before = snapshot();
         List<String> ledgerBefore = ledgerRows();
-        for (String failing : List.of(MergeSaga.CODES, MergeSaga.REFERRALS, MergeSaga.MOVE)) {
+        for (String failing : List.of(MergeSaga.CODES.name(), MergeSaga.REFERRALS.name(), MergeSaga.MOVE.name())) {
             MergeService merges = mergesWithFault(failing, new AtomicInteger(1));
             MergeOutcome o = merges.merge(jane, dee, Actor.operator("a"), null);
             assertThat(o).as(failing).isInstanceOf(MergeOutcome.RolledBack.class);
@@ -264,7 +264,7 @@ class MergeIT {
 
     @Test
     void aMergeFailingAfterItsPivotIsFinishedForward() throws Exception {
-        MergeService merges = mergesWithFault(MergeSaga.CACHE, new AtomicInteger(1));
+        MergeService merges = mergesWithFault(MergeSaga.CACHE.name(), new AtomicInteger(1));
         assertThat(merges.merge(jane, dee, Actor.operator("a"), null)).isInstanceOf(MergeOutcome.Merged.class);
         assertThat(scalarSql("SELECT count(*) FROM users WHERE id = " + dee + " AND status = 'merged'")).isEqualTo(1);
         assertThat(scalarSql("SELECT count(*) FROM sagas WHERE saga_type = '" + MergeSaga.TYPE + "' AND status = 'COMPLETED'")).isEqualTo(1);
@@ -280,7 +280,7 @@ class MergeIT {
     @Test
     void aMergeInterruptedBeforeItsPivotIsUndoneByRecovery() throws Exception {
         Map<String, List<String>> before = snapshot();
-        MergeService crashing = mergesWithFault(MergeSaga.MOVE, new AtomicInteger(1), true);
+        MergeService crashing = mergesWithFault(MergeSaga.MOVE.name(), new AtomicInteger(1), true);
         try {
             crashing.merge(jane, dee, Actor.operator("a"), null);
             throw new AssertionError("the merge should have crashed");
@@ -300,7 +300,7 @@ class MergeIT {
 
     @Test
     void aMergeInterruptedAfterItsPivotIsFinishedByRecovery() throws Exception {
-        MergeService crashing = mergesWithFault(MergeSaga.CACHE, new AtomicInteger(1), true);
+        MergeService crashing = mergesWithFault(MergeSaga.CACHE.name(), new AtomicInteger(1), true);
         try {
             crashing.merge(jane, dee, Actor.operator("a"), null);
             throw new AssertionError("the merge should have crashed");
@@ -336,32 +336,9 @@ class MergeIT {
         MergeSaga real = new MergeSaga(store, engine.auditTrail(), engine.cache().coordinator(),
                 new org.nstcg.integrity.engine.registration.KnownMailboxes(engine.redis()), JSON);
         SagaDefinition.Builder<MergeSagaData> b = SagaDefinition.builder(MergeSaga.TYPE, MergeSagaData.class);
-        for (SagaStep<MergeSagaData> s : real.definition().steps()) {
-            boolean inject = s.name().equals(failing);
-            if (s.local()) {
-                b.local(s.name(), (ctx, d, c) -> {
-                    if (crash && inject && failures.getAndDecrement() > 0) {
-                        throw new SimulatedCrash();
-                    }
-                    var r = s.localAction().run(ctx, d, c);
-                    if (inject && failures.getAndDecrement() > 0) {
-                        throw new IllegalStateException("injected fault in " + s.name());
-                    }
-                    return r;
-                }, s.localCompensation().orElse(null));
-            } else {
-                b.remote(s.name(), (ctx, d) -> {
-                    if (crash && inject && failures.getAndDecrement() > 0) {
-                        throw new SimulatedCrash();
-                    }
-                    var r = s.remoteAction().run(ctx, d);
-                    if (inject && failures.getAndDecrement() > 0) {
-                        throw new IllegalStateException("injected fault in " + s.name());
-                    }
-                    return r;
-                }, s.remoteCompensation().orElse(null));
-            }
-            if (s.name().equals(MergeSaga.MOVE)) {
+        for (SagaStep<MergeSagaData, ?> s : real.definition().steps()) {
+            addFaulty(b, s, s.name().equals(failing), failures, crash);
+            if (s.name().equals(MergeSaga.MOVE.name())) {
                 b.pivot();
             }
         }
@@ -371,6 +348,34 @@ class MergeIT {
                 "merge-test", quick, Clock.systemUTC(), d -> { }, a -> { });
         return new MergeService(engine.database().jdbc(), store, faulty, orchestrator, engine.auditTrail(), engine.cache().coordinator(),
                 new org.nstcg.integrity.engine.registration.KnownMailboxes(engine.redis()), JSON);
+    }
+
+    /** Adds {@code s} to {@code b}, failing (or crashing) when {@code inject} and {@code failures} say so. */
+    private static <R> void addFaulty(SagaDefinition.Builder<MergeSagaData> b, SagaStep<MergeSagaData, R> s, boolean inject,
+                                      AtomicInteger failures, boolean crash) {
+        if (s.local()) {
+            b.local(s.key(), (ctx, d, c) -> {
+                if (crash && inject && failures.getAndDecrement() > 0) {
+                    throw new SimulatedCrash();
+                }
+                var r = s.localAction().run(ctx, d, c);
+                if (inject && failures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("injected fault in " + s.name());
+                }
+                return r;
+            }, s.localCompensation().orElse(null));
+        } else {
+            b.remote(s.key(), (ctx, d) -> {
+                if (crash && inject && failures.getAndDecrement() > 0) {
+                    throw new SimulatedCrash();
+                }
+                var r = s.remoteAction().run(ctx, d);
+                if (inject && failures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("injected fault in " + s.name());
+                }
+                return r;
+            }, s.remoteCompensation().orElse(null));
+        }
     }
 
     private List<String> ledgerRows() throws Exception {

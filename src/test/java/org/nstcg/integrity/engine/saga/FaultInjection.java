@@ -28,11 +28,11 @@ final class FaultInjection {
 
     /** How a copy wraps the actions of the original's step {@code i}. */
     private interface Wrapping<D> {
-        SagaStep.SqlAction<D> sql(int i, SagaStep<D> s);
+        <R> SagaStep.SqlAction<D> sql(int i, SagaStep<D, R> s);
 
-        SagaStep.LocalAction<D> local(int i, SagaStep<D> s);
+        <R> SagaStep.LocalAction<D, R> local(int i, SagaStep<D, R> s);
 
-        SagaStep.RemoteAction<D> remote(int i, SagaStep<D> s);
+        <R> SagaStep.RemoteAction<D, R> remote(int i, SagaStep<D, R> s);
     }
 
     /**
@@ -45,7 +45,7 @@ final class FaultInjection {
                                          boolean withPivot, String type) {
         return copy(original, type, original.stepTimeout(), withPivot, new Wrapping<>() {
             @Override
-            public SagaStep.SqlAction<D> sql(int i, SagaStep<D> s) {
+            public <R> SagaStep.SqlAction<D> sql(int i, SagaStep<D, R> s) {
                 return (ctx, d) -> {
                     if (i == failing && !afterWork && failuresLeft.getAndDecrement() > 0) {
                         throw new InjectedFault(s.name());
@@ -62,7 +62,7 @@ final class FaultInjection {
             }
 
             @Override
-            public SagaStep.LocalAction<D> local(int i, SagaStep<D> s) {
+            public <R> SagaStep.LocalAction<D, R> local(int i, SagaStep<D, R> s) {
                 return (ctx, d, c) -> {
                     if (i == failing && !afterWork && failuresLeft.getAndDecrement() > 0) {
                         throw new InjectedFault(s.name());
@@ -76,7 +76,7 @@ final class FaultInjection {
             }
 
             @Override
-            public SagaStep.RemoteAction<D> remote(int i, SagaStep<D> s) {
+            public <R> SagaStep.RemoteAction<D, R> remote(int i, SagaStep<D, R> s) {
                 return (ctx, d) -> {
                     if (i == failing && !afterWork && failuresLeft.getAndDecrement() > 0) {
                         throw new InjectedFault(s.name());
@@ -96,17 +96,17 @@ final class FaultInjection {
                                            UnaryOperator<StepStatement> rewrite) {
         return copy(original, type, stepTimeout, true, new Wrapping<>() {
             @Override
-            public SagaStep.SqlAction<D> sql(int i, SagaStep<D> s) {
+            public <R> SagaStep.SqlAction<D> sql(int i, SagaStep<D, R> s) {
                 return s.name().equals(step) ? (ctx, d) -> rewrite.apply(s.sqlAction().statement(ctx, d)) : s.sqlAction();
             }
 
             @Override
-            public SagaStep.LocalAction<D> local(int i, SagaStep<D> s) {
+            public <R> SagaStep.LocalAction<D, R> local(int i, SagaStep<D, R> s) {
                 return s.localAction();
             }
 
             @Override
-            public SagaStep.RemoteAction<D> remote(int i, SagaStep<D> s) {
+            public <R> SagaStep.RemoteAction<D, R> remote(int i, SagaStep<D, R> s) {
                 return s.remoteAction();
             }
         });
@@ -116,16 +116,9 @@ final class FaultInjection {
     private static <D> SagaDefinition<D> copy(SagaDefinition<D> original, String type, Duration stepTimeout, boolean withPivot,
                                               Wrapping<D> wrapping) {
         SagaDefinition.Builder<D> b = SagaDefinition.builder(type, original.dataType()).stepTimeout(stepTimeout);
-        List<SagaStep<D>> steps = original.steps();
+        List<SagaStep<D, ?>> steps = original.steps();
         for (int i = 0; i < steps.size(); i++) {
-            SagaStep<D> s = steps.get(i);
-            if (s.sql()) {
-                b.sql(s.name(), wrapping.sql(i, s), s.sqlErrors(), s.localCompensation().orElse(null));
-            } else if (s.local()) {
-                b.local(s.name(), wrapping.local(i, s), s.localCompensation().orElse(null));
-            } else {
-                b.remote(s.name(), wrapping.remote(i, s), s.remoteCompensation().orElse(null));
-            }
+            add(b, i, steps.get(i), wrapping);
             if (original.joinsPrevious(i)) {
                 b.joinPrevious();
             }
@@ -134,5 +127,16 @@ final class FaultInjection {
             }
         }
         return b.build();
+    }
+
+    /** Adds step {@code i}, {@code s}, to {@code b}, its action wrapped, its key and compensation as they are. */
+    private static <D, R> void add(SagaDefinition.Builder<D> b, int i, SagaStep<D, R> s, Wrapping<D> wrapping) {
+        if (s.sql()) {
+            b.sql(s.key(), wrapping.sql(i, s), s.sqlErrors(), s.localCompensation().orElse(null));
+        } else if (s.local()) {
+            b.local(s.key(), wrapping.local(i, s), s.localCompensation().orElse(null));
+        } else {
+            b.remote(s.key(), wrapping.remote(i, s), s.remoteCompensation().orElse(null));
+        }
     }
 }

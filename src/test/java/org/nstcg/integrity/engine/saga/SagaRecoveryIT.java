@@ -62,38 +62,48 @@ class SagaRecoveryIT {
         db.close();
     }
 
-    private static SagaStep.LocalAction<Widget> insertPart(String step) {
+    /** What a widget step records: the part it inserted. */
+    record Part(String part) {
+    }
+
+    /** The key of widget step {@code name}. */
+    private static StepKey<Part> part(String name) {
+        return StepKey.of(name, Part.class);
+    }
+
+    private static SagaStep.LocalAction<Widget, Part> insertPart(String step) {
         return (ctx, w, tx) -> {
             if (step.equals("C") && CRASH_AT_C.get()) {
                 throw new FaultInjection.SimulatedCrash();
             }
             tx.queryTimeout(ctx.remaining());
             tx.update("INSERT INTO widget_parts (saga_id, step) VALUES (?, ?)", ctx.sagaId(), step);
-            return JSON.createObjectNode().put("part", step);
+            return new Part(step);
         };
     }
 
-    private static SagaStep.LocalCompensation<Widget> removePart(String step) {
+    private static SagaStep.LocalCompensation<Widget, Part> removePart(String step) {
         return (ctx, w, result, tx) -> {
             if (COMPENSATION_BROKEN.get() && step.equals("A")) {
                 throw new IllegalStateException("the widget store refuses to remove part A");
             }
-            tx.update("DELETE FROM widget_parts WHERE saga_id = ? AND step = ?", ctx.sagaId(), step);
-            tx.update("INSERT INTO widget_undo_log (saga_id, step) VALUES (?, ?)", ctx.sagaId(), step);
+            // Removes the part its step recorded: the compensation's typed result, read back from the log after a crash.
+            tx.update("DELETE FROM widget_parts WHERE saga_id = ? AND step = ?", ctx.sagaId(), result.part());
+            tx.update("INSERT INTO widget_undo_log (saga_id, step) VALUES (?, ?)", ctx.sagaId(), result.part());
         };
     }
 
     /** A → B → C (fails when told) → D, all local, no pivot. */
     private static final SagaDefinition<Widget> WIDGET = SagaDefinition.builder("widget", Widget.class)
-            .local("A", insertPart("A"), removePart("A"))
-            .local("B", insertPart("B"), removePart("B"))
-            .local("C", (ctx, w, tx) -> {
+            .local(part("A"), insertPart("A"), removePart("A"))
+            .local(part("B"), insertPart("B"), removePart("B"))
+            .local(part("C"), (ctx, w, tx) -> {
                 if (w.name().startsWith("fail")) {
                     throw new IllegalStateException("C cannot make " + w.name());
                 }
                 return insertPart("C").run(ctx, w, tx);
             }, removePart("C"))
-            .local("D", insertPart("D"), removePart("D"))
+            .local(part("D"), insertPart("D"), removePart("D"))
             .build();
 
     private static final List<Alert> ALERTS = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -120,8 +130,8 @@ class SagaRecoveryIT {
     @Test
     void anErrorThrownAfterALocalStepDidItsWorkRollsThatWorkBack() throws Exception {
         SagaDefinition<Widget> erring = SagaDefinition.builder("widget-error", Widget.class)
-                .local("A", insertPart("A"), removePart("A"))
-                .local("B", (ctx, w, tx) -> {
+                .local(part("A"), insertPart("A"), removePart("A"))
+                .local(part("B"), (ctx, w, tx) -> {
                     insertPart("B").run(ctx, w, tx);
                     throw new AssertionError("an Error after the step wrote its row");
                 }, removePart("B"))
@@ -203,8 +213,8 @@ class SagaRecoveryIT {
         CountDownLatch insideB = new CountDownLatch(1);
         CountDownLatch releaseB = new CountDownLatch(1);
         SagaDefinition<Widget> slow = SagaDefinition.builder("widget-slow", Widget.class)
-                .local("A", insertPart("A"), removePart("A"))
-                .local("B", (ctx, w, tx) -> {
+                .local(part("A"), insertPart("A"), removePart("A"))
+                .local(part("B"), (ctx, w, tx) -> {
                     var result = insertPart("B").run(ctx, w, tx); // in B's transaction, not yet committed
                     insideB.countDown();
                     releaseB.await(30, TimeUnit.SECONDS);

@@ -100,13 +100,11 @@ final class SagaTexts {
                     tone = SagaTone.NEUTRAL;
                 }
                 case MANUAL_ACTION -> {
-                    String action = e.payload().map(p -> p.path("action").asText("")).orElse("");
                     String who = e.actor().orElse("an operator");
-                    title = switch (action) {
-                        case "retry" -> "Retried by " + who;
-                        case "resolve" -> "Resolved by hand by " + who;
-                        default -> "Manual action by " + who;
-                    };
+                    title = e.manualAction().map(action -> switch (action) {
+                        case RETRY -> "Retried by " + who;
+                        case RESOLVE -> "Resolved by hand by " + who;
+                    }).orElse("Manual action by " + who);
                     tone = SagaTone.MANUAL;
                     detail = e.reason().map(reason -> "Reason: " + reason).orElse("");
                 }
@@ -121,17 +119,12 @@ final class SagaTexts {
     /** What a retry did, as a sentence. */
     static String retried(SagaOutcome outcome) {
         String id = outcome.sagaId().toString();
-        if (outcome instanceof SagaOutcome.Completed) {
-            return "Saga " + id + " was retried and completed.";
-        }
-        if (outcome instanceof SagaOutcome.Compensated) {
-            return "Saga " + id + " was retried and is now rolled back: every step it had done was undone.";
-        }
-        if (outcome instanceof SagaOutcome.NeedsAttention n) {
-            return "Saga " + id + " was retried but failed again at " + n.step() + " (" + oneLine(n.message())
-                    + "). It still needs attention: fix the cause and retry, or resolve it by hand.";
-        }
-        return "Saga " + id + " was taken over by another instance, which will finish it.";
+        return outcome.match(
+                done -> "Saga " + id + " was retried and completed.",
+                undone -> "Saga " + id + " was retried and is now rolled back: every step it had done was undone.",
+                n -> "Saga " + id + " was retried but failed again at " + n.step() + " (" + oneLine(n.message())
+                        + "). It still needs attention: fix the cause and retry, or resolve it by hand.",
+                taken -> "Saga " + id + " was taken over by another instance, which will finish it.");
     }
 
     static String compact(JsonNode node) {
