@@ -24,9 +24,9 @@ import java.util.stream.Stream;
  * classes a child engine loads. The archive is trained once per test JVM by a {@link RegistrationLoadChild} that
  * starts a service engine on a scratch {@link TestDatabase}, registers users and exits; CDS needs jars, so the
  * class directories are jarred first (target/child-jvm). Measured on the 2-core machine, loaded: an engine child's
- * start to READY took a median 13.9 s with the default flags, 8.0 s with C1 and the serial collector and 4.9 s with
- * the archive as well. If the archive cannot be made, children start without it. JVM warnings go to stderr, so a
- * child's stdout stays its own output.
+ * start to READY took a median 13.9 s with C2 (tiered) and the parallel collector, 8.0 s with C1 and the serial collector, 4.9 s with
+ * the archive as well. If the archive cannot be made, children start without it; {@code -Dintegrity.test.child-jvm=plain}
+ * starts them with none of this (to compare). JVM warnings go to stderr, so a child's stdout stays its own output.
  */
 public final class ChildJvm {
 
@@ -41,8 +41,11 @@ public final class ChildJvm {
     }
 
     public static ProcessBuilder builder(Class<?> mainClass, String... args) {
-        List<String> options = new ArrayList<>(FAST_START);
         String classPath = System.getProperty("java.class.path");
+        if ("plain".equals(System.getProperty("integrity.test.child-jvm"))) {
+            return command(classPath, List.of(), mainClass, args);
+        }
+        List<String> options = new ArrayList<>(FAST_START);
         synchronized (ChildJvm.class) {
             if (classArchiveOptions == null) {
                 classArchiveOptions = trainClassArchive();
