@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.SignInOutcome;
 import org.nstcg.integrity.engine.audit.AuditEntry;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** {@code accounts}: set up an administrator without a display, and recover a locked-out one. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class AccountsCommandIT {
 
     private TestDatabase db;
@@ -27,14 +29,13 @@ class AccountsCommandIT {
     private final InputStream stdin = System.in;
 
     @BeforeEach
-    void create() {
-        db = TestDatabase.create();
+    void create(TestDatabase slice) {
+        db = slice;
     }
 
     @AfterEach
     void drop() throws Exception {
         System.setIn(stdin);
-        db.close();
     }
 
     private int run(String input, String... args) {

@@ -8,25 +8,21 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** {@code audit list} and {@code audit verify}: operator actions are listed with who did them; tampering gives exit 1. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class AuditCommandsIT {
 
     private static TestDatabase db;
     private final CliRunner cli = new CliRunner();
 
     @BeforeAll
-    static void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
+    static void create(TestDatabase slice) {
+        db = slice;
     }
 
     private int run(String... args) {

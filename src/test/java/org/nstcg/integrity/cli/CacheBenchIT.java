@@ -9,28 +9,24 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 
 /** Smoke test of {@code bench cache} on 2,000 users: every figure is there and positive, and nothing is left behind. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class CacheBenchIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestDatabase db;
 
     @BeforeAll
-    static void slice() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
+    static void slice(TestDatabase slice) {
+        db = slice;
     }
 
     @Test

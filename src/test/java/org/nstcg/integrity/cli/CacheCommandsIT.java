@@ -6,30 +6,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.RedisClient;
 
 /** {@code cache stats} and {@code cache invalidate} against real servers: figures, effects and exit codes. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class CacheCommandsIT {
 
     private static TestDatabase db;
     private final CliRunner cli = new CliRunner();
 
     @BeforeAll
-    static void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
+    static void create(TestDatabase slice) {
+        db = slice;
     }
 
     private int run(String... args) {

@@ -10,12 +10,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 
@@ -24,14 +24,15 @@ import org.nstcg.integrity.support.TestServers;
  * are reported exactly, as JSON and as a table, with the last five minutes' peak; an unreachable Redis is one clear
  * line and exit 2.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class CacheDivergenceCommandIT {
 
     private static TestDatabase db;
     private final CliRunner cli = new CliRunner();
 
     @BeforeAll
-    static void cacheTwentyUsersAndChangeFourBehindTheCache() throws Exception {
-        db = TestDatabase.create();
+    static void cacheTwentyUsersAndChangeFourBehindTheCache(TestDatabase slice) throws Exception {
+        db = slice;
         try (IntegrityEngine engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")),
                 ProgressListener.NONE)) {
             List<Long> ids = new ArrayList<>();
@@ -51,11 +52,6 @@ class CacheDivergenceCommandIT {
                         + ids.get(0) + ", " + ids.get(5) + ", " + ids.get(10) + ", " + ids.get(15) + ")");
             }
         }
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        db.close();
     }
 
     private int run(String redisUrl, String... extra) {

@@ -8,15 +8,16 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.RedisClient;
 
 /** {@code cache rebuild} against real servers: 1,200 users. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class CacheRebuildCommandIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,18 +27,13 @@ class CacheRebuildCommandIT {
     private final CliRunner cli = new CliRunner();
 
     @BeforeAll
-    static void createUsers() throws Exception {
-        db = TestDatabase.create();
+    static void createUsers(TestDatabase slice) throws Exception {
+        db = slice;
         try (IntegrityEngine engine = db.startEngine();
              Connection c = engine.database().dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO users (email, email_normalized, referral_code, first_name) SELECT 'c' || g || '@example.org',"
                     + " 'c' || g || '@example.org', 'CLI-' || lpad(g::text, 8, '0'), 'User' FROM generate_series(1, " + USERS + ") g");
         }
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
     }
 
     private static String[] withDb(String... args) {

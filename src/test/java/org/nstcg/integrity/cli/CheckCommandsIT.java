@@ -9,10 +9,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.integrity.BuiltInChecks;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 
@@ -21,6 +21,7 @@ import org.nstcg.integrity.support.TestServers;
  * 2 when PostgreSQL is down, 64 for an unknown check (naming the known ones); runs are listed with their counts per
  * check, and a manual run is in the audit trail.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class CheckCommandsIT {
 
     private TestDatabase db;
@@ -28,13 +29,8 @@ class CheckCommandsIT {
     private final ObjectMapper json = new ObjectMapper();
 
     @BeforeEach
-    void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        db.close();
+    void create(TestDatabase slice) {
+        db = slice;
     }
 
     private int run(String... args) {

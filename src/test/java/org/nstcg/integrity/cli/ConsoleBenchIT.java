@@ -9,26 +9,22 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 
 /** Smoke test of {@code bench console} on 2,000 users: every figure is there, plausible, and nothing is left behind. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class ConsoleBenchIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestDatabase db;
 
     @BeforeAll
-    static void slice() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
+    static void slice(TestDatabase slice) {
+        db = slice;
     }
 
     @Test

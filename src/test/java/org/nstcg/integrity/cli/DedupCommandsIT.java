@@ -12,17 +12,18 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** {@code import}, {@code duplicates list}, {@code merge} and {@code unmerge} against real servers, in that order. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class DedupCommandsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,13 +34,8 @@ class DedupCommandsIT {
     static Path dir;
 
     @BeforeAll
-    static void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
+    static void create(TestDatabase slice) {
+        db = slice;
     }
 
     private static String[] withDb(String... args) {

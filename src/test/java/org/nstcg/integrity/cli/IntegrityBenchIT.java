@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.integrity.BuiltInChecks;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.RedisClient;
@@ -26,19 +26,15 @@ import redis.clients.jedis.params.ScanParams;
  * Smoke test of {@code bench integrity} on 3,000 users: every figure is there and positive, the planted duplicates
  * are found, and neither schema, keys nor the temporary file is left behind.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class IntegrityBenchIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestDatabase db;
 
     @BeforeAll
-    static void slice() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
+    static void slice(TestDatabase slice) {
+        db = slice;
     }
 
     @Test

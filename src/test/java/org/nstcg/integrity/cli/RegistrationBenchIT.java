@@ -6,25 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** Smoke test of {@code bench registration --hot-referrer}: both paths ran, slice by slice, and the ratio is theirs. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class RegistrationBenchIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestDatabase db;
 
     @BeforeAll
-    static void slice() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
+    static void slice(TestDatabase slice) {
+        db = slice;
     }
 
     @Test

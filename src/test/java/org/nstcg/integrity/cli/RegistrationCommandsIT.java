@@ -6,26 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 
 /** {@code register} and {@code referral check} against real servers: outcomes and exit codes. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class RegistrationCommandsIT {
 
     private static TestDatabase db;
     private final CliRunner cli = new CliRunner();
 
     @BeforeAll
-    static void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
+    static void create(TestDatabase slice) {
+        db = slice;
     }
 
     private int run(String... args) {

@@ -9,25 +9,21 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** {@code repair}: the kinds, a dry run that writes nothing, an apply that fixes and is audited, an unknown kind. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class RepairCommandIT {
 
     private static TestDatabase db;
     private final CliRunner cli = new CliRunner();
 
     @BeforeAll
-    static void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        db.close();
+    static void create(TestDatabase slice) {
+        db = slice;
     }
 
     private int run(String... args) {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -24,6 +23,7 @@ import org.nstcg.integrity.engine.saga.StepKey;
 import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaSettings;
 import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -32,6 +32,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * run by an orchestrator of the test's own (2 attempts, no sleeping) whose second step always fails and whose
  * compensation fails when asked to.
  */
+@IntegrityTest
 class SagaCommandsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,9 +52,9 @@ class SagaCommandsIT {
     private final CliRunner cli = new CliRunner();
 
     @BeforeAll
-    static void createSagas() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    static void createSagas(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         SagaSettings twoQuickAttempts = new SagaSettings(Duration.ofSeconds(30), 2, Duration.ofMillis(1), Duration.ofMillis(1),
                 Duration.ofHours(1), 100);
         probes = new SagaOrchestrator(new SagaLog(engine.database().jdbc(), JSON), new SagaRegistry(), "probe-test",
@@ -63,12 +64,6 @@ class SagaCommandsIT {
         assertThat(setup.run(withDb("register", "--email", "grace@example.org", "--first-name", "Grace"))).isZero();
         compensated = runProbe("rolled back", false, SagaOutcome.Compensated.class);
         needsAttention = runProbe("stays broken", true, SagaOutcome.NeedsAttention.class);
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     /** What the probe's first step records. */

@@ -8,26 +8,22 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 
 /** {@code status} against real servers: healthy figures, and one clear stderr line with exit 2 when a server is unreachable. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class StatusCommandIT {
 
     private static TestDatabase db;
     private final CliRunner cli = new CliRunner();
 
     @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        db.close();
+    static void createDatabase(TestDatabase slice) {
+        db = slice;
     }
 
     /** {@code status} on this test's slice, with the given servers. */

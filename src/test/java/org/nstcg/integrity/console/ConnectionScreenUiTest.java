@@ -15,32 +15,29 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.ConfigLoader;
 import org.nstcg.integrity.engine.config.ConfigRequest;
 import org.nstcg.integrity.engine.config.ConfigSource;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import org.testfx.api.FxRobot;
 
 /** The start screen: an unreachable PostgreSQL shows the connection form; a corrected URL and Retry open the shell. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class ConnectionScreenUiTest {
 
     @TempDir
     Path home;
 
     private ConsoleWindowFixture ui;
-    private TestDatabase db;
 
     @AfterEach
     void closeWindow() throws Exception {
         if (ui != null) {
             ui.close();
         }
-        if (db != null) {
-            db.close();
-        }
     }
 
     @Test
-    void unreachablePostgreSqlShowsTheFormAndRetryWithTheRightUrlOpensTheShell() throws Exception {
-        db = TestDatabase.create();
+    void unreachablePostgreSqlShowsTheFormAndRetryWithTheRightUrlOpensTheShell(TestDatabase db) throws Exception {
         int closedPort = TestServers.freePort();
         String unreachableUrl = "jdbc:postgresql://127.0.0.1:" + closedPort + "/integrity";
         ConfigRequest request = new ConfigRequest(Optional.empty(), Map.of(

@@ -14,17 +14,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.config.ConfigKey;
-import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.account.Role;
-import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.support.Alert;
+import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The shell over a real engine: live overview figures, server health in the status bar, navigation. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class ConsoleShellUiTest {
 
     private ConsoleWindowFixture ui;
@@ -33,16 +35,15 @@ class ConsoleShellUiTest {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void createFixture() throws TimeoutException {
+    void createFixture(TestDatabase slice) throws TimeoutException {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
+        db = slice;
     }
 
     @AfterEach
     void closeShell() throws Exception {
         ui.close();
-        db.close();
     }
 
     @Test

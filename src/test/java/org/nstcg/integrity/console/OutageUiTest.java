@@ -3,7 +3,6 @@ package org.nstcg.integrity.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +11,7 @@ import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
@@ -19,6 +19,7 @@ import org.testfx.api.FxRobot;
 import redis.embedded.RedisServer;
 
 /** A Redis of the test's own, stopped and started under the open console: a warning banner, then recovery. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class OutageUiTest {
 
     private ConsoleWindowFixture ui;
@@ -28,10 +29,10 @@ class OutageUiTest {
     private int port;
 
     @BeforeEach
-    void start() throws Exception {
+    void start(TestDatabase slice) throws Exception {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
+        db = slice;
         port = TestServers.freePort();
         redis = startRedis();
     }
@@ -39,7 +40,6 @@ class OutageUiTest {
     @AfterEach
     void stop() throws Exception {
         ui.close();
-        db.close();
         redis.stop();
     }
 

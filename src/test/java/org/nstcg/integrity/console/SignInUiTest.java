@@ -2,7 +2,6 @@ package org.nstcg.integrity.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import javafx.scene.control.ToggleButton;
 import org.junit.jupiter.api.AfterEach;
@@ -10,14 +9,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Role;
-import org.nstcg.integrity.engine.config.ConfigKey;
-import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Sign-in as users meet it: first launch, each role sees only its screens, wrong passwords, lock-out, sign-out. */
+@IntegrityTest(perTest = true, settings = {"console.refresh=1h", "console.lockout-attempts=3"})
 class SignInUiTest {
 
     private ConsoleWindowFixture ui;
@@ -26,18 +25,16 @@ class SignInUiTest {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void start() throws TimeoutException {
+    void start(TestDatabase slice, IntegrityEngine started) throws TimeoutException {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
-        engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CONSOLE_REFRESH, "1h", ConfigKey.CONSOLE_LOCKOUT_ATTEMPTS, "3")),
-                ProgressListener.NONE);
+        db = slice;
+        engine = started;
     }
 
     @AfterEach
     void stop() throws Exception {
         ui.close();
-        db.close();
     }
 
     @Test

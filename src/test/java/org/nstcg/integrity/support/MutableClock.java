@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand (UTC). */
+/** A UTC clock that stands still until a test moves it; safe to read from the engine's threads. */
 public final class MutableClock extends Clock {
 
     private volatile Instant now;

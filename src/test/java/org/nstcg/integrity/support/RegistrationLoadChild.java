@@ -17,7 +17,8 @@ import org.nstcg.integrity.engine.support.ProgressListener;
 /**
  * Run in a child JVM that the crash test kills: starts an engine from {@code key=value} arguments (setting keys,
  * plus {@code run=<id>}), prints {@code READY}, then registers users from 4 threads without pause, half of them
- * referred by an earlier one, until it is killed.
+ * referred by an earlier one, until it is killed; with {@code stop-after=<n>}, each thread stops after n registrations
+ * and the engine closes and the JVM exits normally ({@link ChildJvm} trains its class archive so).
  */
 public final class RegistrationLoadChild {
 
@@ -27,25 +28,33 @@ public final class RegistrationLoadChild {
     public static void main(String[] args) throws Exception {
         Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
         String run = "x";
+        int stopAfter = Integer.MAX_VALUE;
         for (String a : args) {
             String[] kv = a.split("=", 2);
             if (kv[0].equals("run")) {
                 run = kv[1];
+            } else if (kv[0].equals("stop-after")) {
+                stopAfter = Integer.parseInt(kv[1]);
             } else {
                 flags.put(ConfigKey.byKey(kv[0]).orElseThrow(), kv[1]);
             }
         }
+        long main = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
         var config = new ConfigLoader(Map.of(), Path.of("target")).load(Optional.empty(), flags);
         IntegrityEngine engine = IntegrityEngine.start(config, ProgressListener.NONE);
         List<String> codes = java.util.Collections.synchronizedList(new ArrayList<>());
+        // how long the JVM took to reach main and then the engine to start (read by tests that time their children)
+        System.out.println("STARTED main " + main + " ms, engine "
+                + (java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - main) + " ms");
         System.out.println("READY");
         System.out.flush();
         String prefix = run;
+        int registrations = stopAfter;
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             int thread = t;
             Thread worker = new Thread(() -> {
-                for (int n = 0; ; n++) {
+                for (int n = 0; n < registrations; n++) {
                     String referral = codes.isEmpty() || n % 2 == 0 ? null : codes.get(ThreadLocalRandom.current().nextInt(codes.size()));
                     RegistrationOutcome o = engine.registration().register(new RegistrationRequest(
                             "crash-" + prefix + "-" + thread + "-" + n + "@example.org", "Crash", null, referral));
@@ -60,5 +69,7 @@ public final class RegistrationLoadChild {
         for (Thread t : threads) {
             t.join();
         }
+        engine.close();
+        System.exit(0);
     }
 }

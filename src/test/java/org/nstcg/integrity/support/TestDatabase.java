@@ -19,7 +19,8 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * One test's private slice of the shared test servers: its own PostgreSQL schema and Redis key prefix, dropped
- * on {@link #close()}. Engines started from {@link #config()} see only this slice.
+ * on {@link #close()}. Engines started from {@link #config()} see only this slice. {@link #create()} gives a schema
+ * already at the latest migration; {@link #empty()}, one the engine's Flyway migration has to build.
  */
 public final class TestDatabase implements AutoCloseable {
 
@@ -33,8 +34,18 @@ public final class TestDatabase implements AutoCloseable {
         this.redisPrefix = redisPrefix;
     }
 
-    /** A fresh, empty schema (created by the engine's migrations on first start). */
+    /**
+     * A fresh schema at the latest migration, with the Flyway history an engine's migration leaves: a copy of the
+     * test JVM's {@link SchemaTemplate}, so that no test pays for Flyway's migration of an empty schema.
+     */
     public static TestDatabase create() {
+        TestDatabase db = empty();
+        SchemaTemplate.get().copyTo(db.schema);
+        return db;
+    }
+
+    /** A slice whose schema does not exist yet: the engine's first start creates and migrates it with Flyway. */
+    public static TestDatabase empty() {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         return new TestDatabase("t_" + id, "t:" + id + ":");
     }

@@ -45,6 +45,11 @@ public final class TestServers {
         return jdbcUrl;
     }
 
+    /** Whether the tests run against the server named by INTEGRITY_TEST_DB_URL, not an embedded one. */
+    public static boolean externalDatabase() {
+        return env("INTEGRITY_TEST_DB_URL").isPresent();
+    }
+
     public static String dbUser() {
         return env("INTEGRITY_TEST_DB_USER").orElse("postgres");
     }

@@ -2,7 +2,6 @@ package org.nstcg.integrity.console.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import javafx.scene.control.ChoiceBox;
@@ -18,14 +17,14 @@ import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.account.SignInOutcome;
 import org.nstcg.integrity.engine.audit.AuditEntry;
-import org.nstcg.integrity.engine.config.ConfigKey;
-import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 
 /** An administrator manages accounts through the Accounts screen; each change is real and audited under their name. */
+@IntegrityTest(perTest = true, settings = "console.refresh=1h")
 class AccountsUiTest {
 
     private ConsoleWindowFixture ui;
@@ -34,11 +33,11 @@ class AccountsUiTest {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void start() throws TimeoutException {
+    void start(TestDatabase slice, IntegrityEngine started) throws TimeoutException {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
-        engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CONSOLE_REFRESH, "1h")), ProgressListener.NONE);
+        db = slice;
+        engine = started;
         Session admin = TestAccounts.signIn(engine, Role.ADMINISTRATOR);
         ui.open(w -> {
             w.showShell(engine, admin);
@@ -50,7 +49,6 @@ class AccountsUiTest {
     @AfterEach
     void stop() throws Exception {
         ui.close();
-        db.close();
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -21,8 +20,7 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
-import org.nstcg.integrity.engine.config.ConfigKey;
-import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
@@ -34,6 +32,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * signed-in user as actor; Verify chain reports the chain intact, and after an entry is changed behind the engine's
  * back (as the table owner, with the append-only triggers off) names that entry and why.
  */
+@IntegrityTest(perTest = true, settings = "console.refresh=1h")
 class AuditScreenUiTest {
 
     private ConsoleWindowFixture ui;
@@ -42,17 +41,16 @@ class AuditScreenUiTest {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void createFixture() throws TimeoutException {
+    void createFixture(TestDatabase slice, IntegrityEngine started) throws TimeoutException {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
-        engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CONSOLE_REFRESH, "1h")), ProgressListener.NONE);
+        db = slice;
+        engine = started;
     }
 
     @AfterEach
     void closeShell() throws Exception {
         ui.close();
-        db.close();
     }
 
     @Test

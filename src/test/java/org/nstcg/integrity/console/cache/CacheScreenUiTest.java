@@ -24,6 +24,7 @@ import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
@@ -33,6 +34,7 @@ import org.testfx.util.WaitForAsyncUtils;
 import redis.embedded.RedisServer;
 
 /** The cache screen over a real engine, as an operator uses it. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class CacheScreenUiTest {
 
     private ConsoleWindowFixture ui;
@@ -41,16 +43,15 @@ class CacheScreenUiTest {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void createFixture() throws TimeoutException {
+    void createFixture(TestDatabase slice) throws TimeoutException {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
+        db = slice;
     }
 
     @AfterEach
     void closeShell() throws Exception {
         ui.close();
-        db.close();
     }
 
     @Test

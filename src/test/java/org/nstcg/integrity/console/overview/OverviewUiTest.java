@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import javafx.css.PseudoClass;
@@ -21,15 +20,16 @@ import org.nstcg.integrity.console.view.overview.Sparkline;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
-import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.support.Alert;
-import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The overview's tiles over a real engine: real figures from the saga log, samples, runs and alerts; click-throughs. */
+// No background sampling round (cache.sample-interval=1h): the test's own sample is the latest.
+@IntegrityTest(perTest = true, settings = {"console.refresh=1h", "cache.sample-interval=1h"})
 class OverviewUiTest {
 
     private ConsoleWindowFixture ui;
@@ -38,19 +38,16 @@ class OverviewUiTest {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void createFixture() throws TimeoutException {
+    void createFixture(TestDatabase slice, IntegrityEngine started) throws TimeoutException {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
-        // No background sampling round: the test's own sample is the latest.
-        engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CONSOLE_REFRESH, "1h", ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")),
-                ProgressListener.NONE);
+        db = slice;
+        engine = started;
     }
 
     @AfterEach
     void close() throws Exception {
         ui.close();
-        db.close();
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
@@ -34,6 +35,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The repairs screen over a real engine: a planted finding is found, previewed, repaired and checked again. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class RepairsScreenUiTest {
 
     private ConsoleWindowFixture ui;
@@ -42,16 +44,15 @@ class RepairsScreenUiTest {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void createFixture() throws TimeoutException {
+    void createFixture(TestDatabase slice) throws TimeoutException {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
+        db = slice;
     }
 
     @AfterEach
     void closeShell() throws Exception {
         ui.close();
-        db.close();
     }
 
     @Test

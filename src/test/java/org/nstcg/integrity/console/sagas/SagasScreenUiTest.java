@@ -2,7 +2,6 @@ package org.nstcg.integrity.console.sagas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -19,14 +18,13 @@ import org.nstcg.integrity.console.ConsoleWindowFixture;
 import org.nstcg.integrity.console.viewmodel.sagas.SagaRow;
 import org.nstcg.integrity.console.viewmodel.sagas.StatusFilter;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.audit.AuditEntry;
-import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.saga.SagaEvent;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaStatus;
-import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
@@ -37,6 +35,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * The sagas screen over a real engine, as an operator: a saga that needs attention is found by its status, opens as
  * a timeline with its errors, and is retried or resolved with a reason after a confirmation.
  */
+@IntegrityTest(perTest = true, settings = "console.refresh=1h")
 class SagasScreenUiTest {
 
     private ConsoleWindowFixture ui;
@@ -45,17 +44,16 @@ class SagasScreenUiTest {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void createFixture() throws TimeoutException {
+    void createFixture(TestDatabase slice, IntegrityEngine started) throws TimeoutException {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
-        engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CONSOLE_REFRESH, "1h")), ProgressListener.NONE);
+        db = slice;
+        engine = started;
     }
 
     @AfterEach
     void closeShell() throws Exception {
         ui.close();
-        db.close();
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
@@ -22,6 +23,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The Users and Duplicates screens over a real engine, as a support user. */
+@IntegrityTest(perTest = true)
 class UsersScreenUiTest {
 
     private ConsoleWindowFixture ui;
@@ -30,17 +32,16 @@ class UsersScreenUiTest {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void createFixture() throws TimeoutException {
+    void createFixture(TestDatabase slice, IntegrityEngine started) throws TimeoutException {
         ui = new ConsoleWindowFixture();
         robot = ui.robot();
-        db = TestDatabase.create();
-        engine = db.startEngine();
+        db = slice;
+        engine = started;
     }
 
     @AfterEach
     void close() throws Exception {
         ui.close();
-        db.close();
     }
 
     @Test
@@ -62,7 +63,8 @@ class UsersScreenUiTest {
         ui.waitForText("#summary", "1 user matches “" + mistyped + "”.");
         TableView<?> results = robot.lookup("#resultsTable").queryAs(TableView.class);
         assertThat(results.getItems()).hasSize(1);
-        WaitForAsyncUtils.waitForFxEvents(); // the row's cells are laid out on the pulse after the items change
+        // The row's cells are laid out a pulse or more after the items are set: wait for the cell, then click it.
+        ui.waitUntil(() -> robot.lookup("Ada Lovelace").tryQuery().isPresent(), "the result row");
         robot.clickOn("Ada Lovelace");
         ui.waitForText("#detailTitle", "Ada Lovelace");
         // Read on the FX thread's terms: the details are filled in one pulse, which the test thread may observe half-way.
