@@ -21,20 +21,6 @@ final class ResultCodec {
         this.reader = json.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
-    /** Used only to load and compile Jackson's handling of result records ahead of the first saga ({@link #prepare}). */
-    private static final ObjectMapper PREPARED = new ObjectMapper();
-
-    /**
-     * Resolves how Jackson writes and reads {@code type}, so that a process's first saga does not pay for loading
-     * Jackson's record handling on its hot path (a definition is built at start, before any saga runs).
-     */
-    static void prepare(Class<?> type) {
-        if (type != Void.class && !JsonNode.class.isAssignableFrom(type)) {
-            PREPARED.writerFor(type);
-            PREPARED.readerFor(type);
-        }
-    }
-
     /** A step's result as the log records it. */
     JsonNode write(Object result) {
         if (result == null) {

@@ -201,7 +201,6 @@ public final class SagaDefinition<D> {
                 if (!names.add(s.name())) {
                     throw new IllegalStateException("saga " + type + " has two steps named " + s.name());
                 }
-                ResultCodec.prepare(s.key().type());
             }
             if (steps.isEmpty()) {
                 throw new IllegalStateException("saga " + type + " has no steps");
