@@ -1,5 +1,6 @@
 package org.nstcg.integrity.screenshots;
 
+import org.nstcg.integrity.support.ScreenCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.audit;
 
+import org.nstcg.integrity.support.ScreenCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.console.ConsoleWindowFixture;
 import org.nstcg.integrity.console.sagas.BrokenSagas;
-import org.nstcg.integrity.console.sagas.Screenshots;
 import org.nstcg.integrity.console.viewmodel.audit.AuditRow;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
@@ -81,7 +81,7 @@ class AuditScreenUiTest {
         robot.clickOn("#verifyButton");
         ui.waitUntil(() -> ui.text("#verifyText").startsWith("Intact: all "), "the chain verified intact");
         assertThat(robot.lookup("#showBadButton").query().isVisible()).isFalse();
-        Screenshots.take(robot, robot.lookup("#auditTable").query().getScene().getRoot(), "audit-intact");
+        ScreenCapture.save(robot, robot.lookup("#auditTable").query().getScene().getRoot(), "audit-intact");
 
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("ALTER TABLE audit_log DISABLE TRIGGER USER");
@@ -96,7 +96,7 @@ class AuditScreenUiTest {
         ui.waitForText("#detailTitle", "Entry " + retryRow.id() + " · saga.retry");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(ui.text("#detailText")).contains("nothing happened", "Actor: " + admin.username());
-        Screenshots.take(robot, robot.lookup("#auditTable").query().getScene().getRoot(), "audit-broken");
+        ScreenCapture.save(robot, robot.lookup("#auditTable").query().getScene().getRoot(), "audit-broken");
         assertThat(engine.audit().verify(TestActors.OPERATOR).firstBadId()).contains(retryRow.id());
         assertThat(engine.audit().list(TestActors.OPERATOR, Optional.empty(), Optional.of("saga.*"), Optional.empty(), Optional.empty(), 10)).hasSize(2);
     }

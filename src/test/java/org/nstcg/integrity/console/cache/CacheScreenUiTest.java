@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.cache;
 
+import org.nstcg.integrity.support.ScreenCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;

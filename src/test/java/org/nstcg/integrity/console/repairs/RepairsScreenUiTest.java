@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.repairs;
 
+import org.nstcg.integrity.support.ScreenCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.console.ConsoleWindowFixture;
-import org.nstcg.integrity.console.cache.ScreenCapture;
 import org.nstcg.integrity.console.viewmodel.repairs.CheckRow;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Role;

@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.sagas;
 
+import org.nstcg.integrity.support.ScreenCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
@@ -67,7 +68,7 @@ class SagasScreenUiTest {
         assertThat(timelineTitles()).containsSubsequence("Started", "Step Write completed", "Step Fail failed",
                 "Rollback started", "Undo of Write failed");
         assertThat(ui.text("#detailError")).contains("the undo of Write is broken on purpose");
-        Screenshots.take(robot, root(), "sagas-needs-attention");
+        ScreenCapture.save(robot, root(), "sagas-needs-attention");
 
         robot.clickOn("#reasonField").write("undo of Write mended");
         robot.clickOn("#retryButton");
@@ -75,7 +76,7 @@ class SagasScreenUiTest {
         assertThat(ui.text("#confirmText")).startsWith("Retry this saga now?");
         assertThat(engine.sagas().show(TestActors.OPERATOR, broken).orElseThrow().status()).as("nothing happens before the confirmation")
                 .isEqualTo(SagaStatus.FAILED_NEEDS_ATTENTION);
-        Screenshots.take(robot, root(), "sagas-confirm-retry");
+        ScreenCapture.save(robot, root(), "sagas-confirm-retry");
         robot.clickOn("#confirmButton");
 
         ui.waitForText("#detailStatus", "Rolled back");
@@ -84,7 +85,7 @@ class SagasScreenUiTest {
                 + " was retried and is now rolled back: every step it had done was undone.");
         assertThat(robot.lookup("#actions").query().isVisible()).as("no actions on a finished saga").isFalse();
         assertThat(timelineTitles()).contains("Retried by " + operator.username(), "Step Write undone", "Rolled back");
-        Screenshots.take(robot, root(), "sagas-retried");
+        ScreenCapture.save(robot, root(), "sagas-retried");
 
         SagaRecord after = engine.sagas().show(TestActors.OPERATOR, broken).orElseThrow();
         assertThat(after.status()).isEqualTo(SagaStatus.COMPENSATED);
@@ -142,7 +143,7 @@ class SagasScreenUiTest {
         chooseStatus(StatusFilter.COMPLETED);
         ui.waitUntil(() -> table().getItems().isEmpty(), "no completed saga");
         assertThat(ui.text("#emptyText")).isEqualTo("No saga matches these filters. Choose another status, type or time.");
-        Screenshots.take(robot, root(), "sagas-empty-filter");
+        ScreenCapture.save(robot, root(), "sagas-empty-filter");
     }
 
     private Session openSagas(Role role) throws TimeoutException {

@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.users;
 
+import org.nstcg.integrity.support.ScreenCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeoutException;
@@ -127,23 +128,7 @@ class UsersScreenUiTest {
 
     /** Writes the window to /tmp/hu-NAME.png when -Dhu.snap is set (to look at the screens while developing). */
     private void snap(String name) {
-        if (System.getProperty("hu.snap") == null) {
-            return;
-        }
-        try {
-            javafx.scene.image.Image image = robot.capture(robot.listTargetWindows().get(0).getScene().getRoot()).getImage();
-            int w = (int) image.getWidth();
-            int h = (int) image.getHeight();
-            java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    out.setRGB(x, y, image.getPixelReader().getArgb(x, y));
-                }
-            }
-            javax.imageio.ImageIO.write(out, "png", new java.io.File("/tmp/hu-" + name + ".png"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        ScreenCapture.save(robot, robot.listTargetWindows().get(0).getScene().getRoot(), name);
     }
 
     private String status(long userId) {

@@ -1,4 +1,4 @@
-package org.nstcg.integrity.console.cache;
+package org.nstcg.integrity.console.viewmodel.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.nstcg.integrity.console.repairs;
+package org.nstcg.integrity.console.viewmodel.repairs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

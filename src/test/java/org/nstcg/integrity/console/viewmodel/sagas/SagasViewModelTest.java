@@ -1,4 +1,4 @@
-package org.nstcg.integrity.console.sagas;
+package org.nstcg.integrity.console.viewmodel.sagas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

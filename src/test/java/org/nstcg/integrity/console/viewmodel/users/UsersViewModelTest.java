@@ -1,4 +1,4 @@
-package org.nstcg.integrity.console.users;
+package org.nstcg.integrity.console.viewmodel.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

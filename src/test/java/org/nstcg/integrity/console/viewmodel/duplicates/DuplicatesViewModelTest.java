@@ -1,4 +1,4 @@
-package org.nstcg.integrity.console.duplicates;
+package org.nstcg.integrity.console.viewmodel.duplicates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.nstcg.integrity.screenshots;
+package org.nstcg.integrity.support;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * Writes what a scene shows to a PNG once the screen has settled, without knowing the screen: settled means no
+ * The tests' one screenshot helper. {@link #save} writes a node as it is now, when the tests run with
+ * {@code -Dscreens.dir=DIR} (to look at a screen while changing it), and does nothing otherwise; an instance
+ * writes what a scene shows to a PNG once the screen has settled (the screenshot tour), without knowing the screen: settled means no
  * indeterminate progress indicator is showing and the picture stayed the same over {@value #STABLE_FRAMES}
  * snapshots {@value #FRAME_GAP_MS} ms apart (data arrived, nothing animates). A screen that never settles (a
  * spinner that keeps turning) is written as it is after {@value #MAX_WAIT_MS} ms, with a warning in the log.
@@ -30,7 +32,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * <p>Design note: the snapshot becomes a {@link BufferedImage} by copying its ARGB pixels (a few lines), instead of
  * {@code SwingFXUtils} from {@code javafx-swing}, which would be one more JavaFX artifact to resolve only for this.
  */
-final class ScreenCapture {
+public final class ScreenCapture {
 
     private static final Logger log = LoggerFactory.getLogger(ScreenCapture.class);
     static final int STABLE_FRAMES = 3;
@@ -43,12 +45,12 @@ final class ScreenCapture {
 
     private final Scene scene;
 
-    ScreenCapture(Scene scene) {
+    public ScreenCapture(Scene scene) {
         this.scene = scene;
     }
 
     /** Waits for the screen to settle, then writes it to {@code file}; returns whether it had settled. */
-    boolean write(Path file) throws Exception {
+    public boolean write(Path file) throws Exception {
         long start = System.nanoTime();
         onFx(this::hideCaret);
         sleep(MIN_WAIT_MS);
@@ -72,6 +74,21 @@ final class ScreenCapture {
                 return settled;
             }
             sleep(FRAME_GAP_MS);
+        }
+    }
+
+    /** Writes {@code node} as it is now to {@code <screens.dir>/<name>.png} when {@code -Dscreens.dir} is set. */
+    public static void save(org.testfx.api.FxRobot robot, Node node, String name) {
+        String dir = System.getProperty("screens.dir");
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        WritableImage[] shot = new WritableImage[1];
+        robot.interact(() -> shot[0] = node.snapshot(null, null));
+        try {
+            writePng(shot[0], pixels(shot[0]), Path.of(dir, name + ".png"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

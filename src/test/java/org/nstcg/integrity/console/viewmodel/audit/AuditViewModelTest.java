@@ -1,4 +1,4 @@
-package org.nstcg.integrity.console.audit;
+package org.nstcg.integrity.console.viewmodel.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
