@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -21,6 +20,7 @@ import org.nstcg.integrity.engine.integrity.OverviewReader;
 import org.nstcg.integrity.engine.lookup.DuplicateAlerts;
 import org.nstcg.integrity.engine.saga.SagaQuery;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestDatabase;
 
@@ -29,6 +29,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * a role that lacks the permission is refused, and a role that holds it is served. The console's screens and the
  * CLI's commands no longer check anything themselves (ArchitectureTest), so this is where the role model holds.
  */
+@IntegrityTest
 class ReadPermissionsIT {
 
     private static TestDatabase db;
@@ -37,17 +38,11 @@ class ReadPermissionsIT {
     private static Actor operator;
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    static void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         support = Actor.of(TestAccounts.signIn(engine, Role.SUPPORT));
         operator = Actor.of(TestAccounts.signIn(engine, Role.OPERATOR));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     /** Each read, named by the permission it needs, called as {@code who}. */

@@ -6,14 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** {@link AuditTrail#page} and {@link AuditTrail#entry}: keyset pages, newest first, with every filter. */
+@IntegrityTest
 class AuditPageIT {
 
     private static TestDatabase db;
@@ -22,21 +23,15 @@ class AuditPageIT {
     private static AuditReader audit;
 
     @BeforeAll
-    static void fill() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    static void fill(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         trail = engine.auditTrail();
         audit = engine.audit();
         for (int i = 0; i < 23; i++) {
             trail.record(AuditEvent.of(i % 2 == 0 ? "alice" : "bob", i % 3 == 0 ? "cache.rebuild" : "saga.retry")
                     .target("saga", "s-" + i).details(i == 7 ? "100% mended_by hand" : "entry " + i));
         }
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     private List<AuditEntry> all(AuditQuery query, int size) {

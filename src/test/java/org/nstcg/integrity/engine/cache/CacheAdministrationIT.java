@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -14,6 +13,7 @@ import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
@@ -22,21 +22,16 @@ import org.nstcg.integrity.support.TestDatabase;
  * The engine checks who may manage the cache and audits what they did, whichever face asked: a role without the
  * permission changes nothing and leaves no entry; an operator's and a console user's actions are each recorded once.
  */
+@IntegrityTest
 class CacheAdministrationIT {
 
     private static TestDatabase db;
     private static IntegrityEngine engine;
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        engine.close();
-        db.close();
+    static void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
     }
 
     @Test

@@ -8,13 +8,13 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.store.DuplicateStore;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
@@ -22,6 +22,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * Duplicate detection against real PostgreSQL: 2,000 unrelated users (300 of them Smiths), a few planted likely
  * duplicates, an archived user and a held legacy row sharing active users' mailboxes.
  */
+@IntegrityTest
 class DuplicatesIT {
 
     private static TestDatabase db;
@@ -29,9 +30,9 @@ class DuplicatesIT {
     private static long n;
 
     @BeforeAll
-    static void fill() throws Exception {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    static void fill(TestDatabase slice, IntegrityEngine started) throws Exception {
+        db = slice;
+        engine = started;
         Random random = new Random(42);
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO users (email, email_normalized,"
                 + " referral_code, first_name, last_name, status) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -78,12 +79,6 @@ class DuplicatesIT {
             sb.append((char) ('a' + r.nextInt(26)));
         }
         return Character.toUpperCase(sb.charAt(0)) + sb.substring(1);
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,27 +20,23 @@ import org.nstcg.integrity.engine.registration.RegistrationOutcome.Invalid;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.Referral;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome.Registered;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.RedisClient;
 
 /** Registration against real PostgreSQL and Redis: every outcome, every effect, and nothing written on bad input. */
+@IntegrityTest
 class RegistrationIT {
 
     private static TestDatabase db;
     private static IntegrityEngine engine;
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        engine.close();
-        db.close();
+    static void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
     }
 
     private static RegistrationOutcome register(String email, String first, String referral) {

@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,6 +16,7 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.registration.RegistrationSagaData;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
@@ -27,6 +27,7 @@ import redis.clients.jedis.RedisClient;
  * (users, codes, profiles, ledger, outbox, the referrer's points) equals its state before the saga; the saga log
  * tells the story. After the pivot, a failing step is retried forward instead.
  */
+@IntegrityTest
 class RegistrationSagaCompensationIT {
 
     private static TestDatabase db;
@@ -35,17 +36,11 @@ class RegistrationSagaCompensationIT {
     private static final AtomicInteger MAILBOX = new AtomicInteger();
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    static void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         RegistrationOutcome referrer = engine.registration().register(new RegistrationRequest("referrer@example.org", "Rhea", null, null));
         referrerId = ((RegistrationOutcome.Registered) referrer).userId();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     /** Every business row, as text, in a stable order. */

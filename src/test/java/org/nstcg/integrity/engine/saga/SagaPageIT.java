@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
@@ -22,6 +22,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * {@link SagaService#page}: keyset pages over the saga log, newest first, filtered by status, type and time, with
  * sagas started at the same instant neither lost nor repeated between pages.
  */
+@IntegrityTest
 class SagaPageIT {
 
     private static TestDatabase db;
@@ -29,9 +30,9 @@ class SagaPageIT {
     private static final Instant T0 = Instant.parse("2026-05-01T10:00:00Z");
 
     @BeforeAll
-    static void fill() throws Exception {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    static void fill(TestDatabase slice, IntegrityEngine started) throws Exception {
+        db = slice;
+        engine = started;
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO sagas (id, saga_type, business_key,"
                 + " status, current_step, step_count, created_at, finished_at) VALUES (?, ?, ?, ?, 1, 2, ?::timestamptz,"
                 + " CASE WHEN ? THEN now() END)")) {
@@ -48,12 +49,6 @@ class SagaPageIT {
             }
             ps.executeBatch();
         }
-    }
-
-    @AfterAll
-    static void drop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     private List<SagaRecord> all(SagaQuery query, int size) {

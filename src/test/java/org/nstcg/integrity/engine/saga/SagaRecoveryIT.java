@@ -19,13 +19,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
@@ -34,6 +34,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * FAILED_NEEDS_ATTENTION with an alert and are finished by an operator's retry; sagas abandoned by a crashed
  * instance are finished by recovery, each by exactly one of two instances recovering at once.
  */
+@IntegrityTest
 class SagaRecoveryIT {
 
     /** The test saga's data. */
@@ -47,19 +48,13 @@ class SagaRecoveryIT {
     private static final AtomicBoolean CRASH_AT_C = new AtomicBoolean();
 
     @BeforeAll
-    static void start() throws Exception {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    static void start(TestDatabase slice, IntegrityEngine started) throws Exception {
+        db = slice;
+        engine = started;
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE widget_parts (saga_id UUID NOT NULL, step TEXT NOT NULL, PRIMARY KEY (saga_id, step))");
             st.execute("CREATE TABLE widget_undo_log (saga_id UUID NOT NULL, step TEXT NOT NULL, at TIMESTAMPTZ DEFAULT now())");
         }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     /** What a widget step records: the part it inserted. */

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -18,6 +17,7 @@ import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.registration.RegistrationSagaData;
 import org.nstcg.integrity.engine.store.StepStatement;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
@@ -25,6 +25,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * Consecutive database steps declared as one transaction commit together: the registration's CreateUser,
  * CreateGamificationProfile and ProcessReferralBonus are one statement, so a crash between them leaves none.
  */
+@IntegrityTest
 class SagaTransactionIT {
 
     private static TestDatabase db;
@@ -32,17 +33,11 @@ class SagaTransactionIT {
     private static long referrerId;
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    static void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         RegistrationOutcome referrer = engine.registration().register(new RegistrationRequest("txn-referrer@example.org", "Rhea", null, null));
         referrerId = ((RegistrationOutcome.Registered) referrer).userId();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     @Test

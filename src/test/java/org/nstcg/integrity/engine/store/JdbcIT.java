@@ -9,15 +9,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** The engine's one way to run SQL: transactions commit or roll back whole, failures keep their SQL state and read as sentences. */
+@IntegrityTest(engine = IntegrityTest.Engine.ONE_SHOT)
 class JdbcIT {
 
     private static TestDatabase db;
@@ -25,19 +26,13 @@ class JdbcIT {
     private static Jdbc jdbc;
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        engine = db.startOneShotEngine();
+    static void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         jdbc = engine.database().jdbc();
         jdbc.transact("create the test table", tx -> tx.update(
                 "CREATE TABLE jdbc_probe (id bigint PRIMARY KEY, name text CONSTRAINT jdbc_probe_name_uk UNIQUE, at timestamptz,"
                         + " tags text[], ids bigint[], doc jsonb, ref uuid)"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     @BeforeEach

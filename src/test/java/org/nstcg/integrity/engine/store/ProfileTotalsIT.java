@@ -9,30 +9,25 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** What readers of profile figures see with striped credits (V17): the leaderboard and cached user rows count them. */
+@IntegrityTest
 class ProfileTotalsIT {
 
     private static TestDatabase db;
     private static IntegrityEngine engine;
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        engine.close();
-        db.close();
+    static void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
     }
 
     private static long register(String local) {
