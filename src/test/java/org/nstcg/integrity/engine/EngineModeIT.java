@@ -7,18 +7,19 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.EngineScheduler;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
  * What an engine runs besides the calls made to it: a one-shot engine (a CLI command) starts none of the background
  * work a service engine (console, server) runs, and still leaves nothing unwritten when it closes.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class EngineModeIT {
 
     /** The tasks of the engine's background work, by name; each runs on a thread named {@code integrity-<task>}. */
@@ -28,13 +29,8 @@ class EngineModeIT {
     private TestDatabase db;
 
     @BeforeEach
-    void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        db.close();
+    void create(TestDatabase slice) {
+        db = slice;
     }
 
     @Test

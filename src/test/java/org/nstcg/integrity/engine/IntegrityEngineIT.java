@@ -4,29 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.embedded.RedisServer;
 
 /** Starting against external servers: clear failures for PostgreSQL, DEGRADED and self-recovery for Redis. */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class IntegrityEngineIT {
 
     private TestDatabase db;
 
     @BeforeEach
-    void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        db.close();
+    void create(TestDatabase slice) {
+        db = slice;
     }
 
     private static String withDatabase(String jdbcUrl, String database) {

@@ -16,17 +16,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditEntry;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.MutableClock;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** Console accounts against real PostgreSQL: first administrator, sign-in and lock-out, roles enforced, audit. */
+@IntegrityTest(perTest = true)
 class AccountServiceIT {
 
     private static final String PASSWORD = "a long enough passphrase";
@@ -36,17 +37,11 @@ class AccountServiceIT {
     private AccountService accounts;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         accounts = new AccountService(engine.database().jdbc(), engine.auditTrail(), PasswordHasher.DEFAULT, clock, 3,
                 Duration.ofMinutes(15));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     @Test

@@ -16,16 +16,17 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.audit.AuditVerification;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** The audit trail against real PostgreSQL: the chain, tampering found, appends refused, concurrent appends. */
+@IntegrityTest(perTest = true)
 class AuditTrailIT {
 
     private TestDatabase db;
@@ -35,17 +36,11 @@ class AuditTrailIT {
     private final ObjectMapper json = new ObjectMapper();
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         trail = engine.auditTrail();
         audit = engine.audit();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     private void record(int n) {

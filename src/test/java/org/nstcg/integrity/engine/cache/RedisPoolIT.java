@@ -7,16 +7,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -24,6 +22,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * reopened by the next call (counted by the server itself, {@code INFO stats total_connections_received}), also when the callers do
  * database work between their Redis calls, as registrations do, so that fewer are borrowed at some moments than at others.
  */
+@IntegrityTest(perTest = true)
 class RedisPoolIT {
 
     private static final int CALLERS = 16;
@@ -33,15 +32,9 @@ class RedisPoolIT {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
-        engine = IntegrityEngine.start(db.config(Map.of()), ProgressListener.NONE);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        engine.close();
-        db.close();
+    void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
     }
 
     @Test

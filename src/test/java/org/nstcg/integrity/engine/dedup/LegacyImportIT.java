@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -17,10 +16,12 @@ import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** The legacy import against real PostgreSQL: bad rows reported by line, collisions held (not lost), the rest promoted. */
+@IntegrityTest(perTest = true)
 class LegacyImportIT {
 
     static final String HEADER = "email,first_name,last_name,referral_code,points,referred_by_code,created_at\n";
@@ -44,15 +45,9 @@ class LegacyImportIT {
     private IntegrityEngine engine;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        engine.close();
-        db.close();
+    void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
     }
 
     private ImportResult importText(String text) throws Exception {

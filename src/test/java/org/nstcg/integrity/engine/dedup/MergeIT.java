@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -28,6 +27,7 @@ import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaSettings;
 import org.nstcg.integrity.engine.saga.SagaStep;
 import org.nstcg.integrity.engine.store.MergeStore;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
@@ -35,6 +35,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * Merge and unmerge against real PostgreSQL. The fixture: Dee (janedoe@outlook.com) registered first; Jane
  * (jane.doe@gmail.com) and two more people registered with Dee's code; one person with Jane's code. Jane survives.
  */
+@IntegrityTest(perTest = true)
 class MergeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,9 +62,9 @@ class MergeIT {
     private String deeCode;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         RegistrationOutcome.Registered d = register("janedoe@outlook.com", "Dee", "Doe", null);
         dee = d.userId();
         deeCode = d.referralCode();
@@ -85,12 +86,6 @@ class MergeIT {
 
     private RegistrationOutcome.Registered register(String email, String first, String last, String code) {
         return (RegistrationOutcome.Registered) engine.registration().register(new RegistrationRequest(email, first, last, code));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     private Map<String, List<String>> snapshot() throws Exception {

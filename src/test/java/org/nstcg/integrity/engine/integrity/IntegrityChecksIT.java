@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -27,6 +26,7 @@ import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
@@ -35,7 +35,10 @@ import org.nstcg.integrity.support.TestDatabase;
  * for each check the corruption it names is planted behind the engine's back (dropping the constraint, index or
  * trigger that guards it, as the schema's owner) and the check finds exactly the planted ids. Runs are stored with
  * their results and findings, capped, and manual runs are audited.
+ *
+ * <p>The engine has no schedule, no background cache rounds and no saga recovery after the first pass: the test plants by hand.
  */
+@IntegrityTest(perTest = true, settings = {"checks.interval=off", "cache.sample-interval=1h", "saga.recovery-interval=1h"})
 class IntegrityChecksIT {
 
     private TestDatabase db;
@@ -43,17 +46,9 @@ class IntegrityChecksIT {
     private int seq;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
-        // No schedule, no background cache rounds, no saga recovery after the first pass: the test plants by hand.
-        engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CHECKS_INTERVAL, "off", ConfigKey.CACHE_SAMPLE_INTERVAL, "1h",
-                ConfigKey.SAGA_RECOVERY_INTERVAL, "1h")), ProgressListener.NONE);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        engine.close();
-        db.close();
+    void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
     }
 
     // Helpers ------------------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -16,10 +15,12 @@ import org.nstcg.integrity.engine.lookup.UserMatch.Reason;
 import org.nstcg.integrity.engine.referral.CrockfordBase32;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 
 /** User search and details against real PostgreSQL, through the engine as the console and the bench use it. */
+@IntegrityTest(perTest = true)
 class UserDirectoryIT {
 
     private TestDatabase db;
@@ -28,17 +29,11 @@ class UserDirectoryIT {
     private RegistrationOutcome.Registered grace;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         ada = register("ada@gmail.com", "Ada", "Lovelace", null);
         grace = register("grace@example.org", "Grace", "Hopper", ada.referralCode());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     @Test

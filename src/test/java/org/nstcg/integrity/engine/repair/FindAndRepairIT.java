@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -18,12 +17,14 @@ import org.nstcg.integrity.engine.integrity.CheckResult;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
  * The loop an operator runs: planted corruption of each kind is found by its check, fixed by the repair offered for
  * that check, and the check is clean afterwards.
  */
+@IntegrityTest(perTest = true)
 class FindAndRepairIT {
 
     private TestDatabase db;
@@ -31,21 +32,15 @@ class FindAndRepairIT {
     private List<Long> ids;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    void start(TestDatabase slice, IntegrityEngine started) {
+        db = slice;
+        engine = started;
         ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             RegistrationOutcome o = engine.registration().register(
                     new RegistrationRequest("f" + UUID.randomUUID().toString().substring(0, 8) + "@find.example.org", "Finn", null, null));
             ids.add(((RegistrationOutcome.Registered) o).userId());
         }
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     private void sql(String... statements) throws Exception {
