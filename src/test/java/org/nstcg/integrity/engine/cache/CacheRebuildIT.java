@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
@@ -26,6 +25,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.store.CacheRows.Row;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.clients.jedis.RedisClient;
@@ -33,6 +33,7 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /** {@link CacheRebuilder} against real PostgreSQL and Redis. */
+@IntegrityTest(perTest = true)
 class CacheRebuildIT {
 
     private static final int USERS = 6_000;
@@ -42,9 +43,9 @@ class CacheRebuildIT {
     private CacheCoordinator coordinator;
 
     @BeforeEach
-    void start() throws Exception {
-        db = TestDatabase.create();
-        engine = db.startEngine();
+    void start(TestDatabase slice, IntegrityEngine started) throws Exception {
+        db = slice;
+        engine = started;
         coordinator = engine.cache().coordinator();
         try (Connection c = engine.database().dataSource().getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
@@ -53,12 +54,6 @@ class CacheRebuildIT {
             st.execute("INSERT INTO gamification_profiles (user_id, points) SELECT id, 0 FROM users");
             c.commit();
         }
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        engine.close();
-        db.close();
     }
 
     @Test
