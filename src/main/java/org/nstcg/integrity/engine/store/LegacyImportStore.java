@@ -1,6 +1,5 @@
 package org.nstcg.integrity.engine.store;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -262,18 +261,6 @@ public final class LegacyImportStore {
                     sql.length() > 90 ? sql.substring(0, 90) + "…" : sql);
         }
         return n;
-    }
-
-    /** Runs {@code work} on a connection the caller manages; fails with the driver's exception, as the twins always did. */
-    private static <T> T on(Connection c, Jdbc.Work<T> work) throws SQLException {
-        try {
-            return work.run(new Tx(c));
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException s) {
-                throw s;
-            }
-            throw e;
-        }
     }
 
     /** Builds rows of PostgreSQL's COPY text format. */

@@ -176,18 +176,4 @@ public final class MergeStore {
         tx.update("UPDATE users SET status = 'active', merged_into = NULL WHERE id = ? AND status = 'merged'", m.mergedId());
         tx.update("UPDATE user_merges SET status = 'unmerged', unmerged_at = now(), unmerged_by = ? WHERE id = ?", actor, m.id());
     }
-
-    // --- transitional twins for the merge saga's steps, which still get a Connection ---------------------------------
-
-    /** Runs {@code work} on a connection the caller manages; fails with the driver's exception, as the twins always did. */
-    private static <T> T on(Connection c, Jdbc.Work<T> work) throws SQLException {
-        try {
-            return work.run(new Tx(c));
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException s) {
-                throw s;
-            }
-            throw e;
-        }
-    }
 }
