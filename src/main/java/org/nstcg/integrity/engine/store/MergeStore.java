@@ -1,6 +1,5 @@
 package org.nstcg.integrity.engine.store;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +10,7 @@ import java.util.UUID;
  * compensation, or of unmerge) in the caller's transaction; what a step changes it records in its
  * {@code user_merges} row, and undoing reads it back from there, so the undo puts back exactly what was changed.
  *
- * <p>Design notes: the methods take a {@link Tx}; the ones the merge saga calls also have a deprecated twin taking
- * a {@link Connection}, which fails with the driver's own {@link SQLException} as before, until the saga steps run
- * on {@link Tx} too.
+ * <p>Design notes: every method runs on the caller's {@link Tx} (a saga step's, or unmerge's transaction).
  */
 public final class MergeStore {
 
@@ -122,7 +119,8 @@ public final class MergeStore {
         }
         movePoints(tx, mergedId, survivorId, points, referralCount);
         if (tx.update("UPDATE users SET status = 'merged', merged_into = ? WHERE id = ? AND status = 'active'", survivorId, mergedId) != 1) {
-            throw StoreException.of(new SQLException("user " + mergedId + " is no longer active"));
+            // object_not_in_prerequisite_state: a refused step, not an outage (StoreException.isConnectionFailure is false)
+            throw StoreException.of(new SQLException("user " + mergedId + " is no longer active", "55000"));
         }
         tx.update("UPDATE user_merges SET status = 'merged', merged_at = now(), points_moved = ?,"
                 + " referral_count_moved = ? WHERE id = ? AND status = 'merging'", points, referralCount, mergeId);
