@@ -129,8 +129,8 @@ public final class IntegrityEngine implements AutoCloseable {
          * One command and exit: no background work at all (another instance recovers, samples and checks): nothing is
          * scheduled, so the scheduler starts no thread unless the command itself hands it work (an alert to store, a
          * webhook retry); no near cache, so every read goes to Redis or PostgreSQL; refusal counts and saga
-         * completions are written on close; Hibernate starts (and validates the entities) only if the command uses
-         * entities.
+         * completions are written on close; Flyway runs only when the schema history is not current, and the schema
+         * check (SchemaCheck) not at all.
          */
         ONE_SHOT
     }
