@@ -155,7 +155,7 @@ public final class Database implements AutoCloseable {
         return jdbc;
     }
 
-    /** The pooled data source, for the store's own classes that still take one. */
+    /** The pooled data source, for tests that inspect the database with plain JDBC; engine code uses {@link #jdbc()}. */
     public javax.sql.DataSource dataSource() {
         return dataSource;
     }

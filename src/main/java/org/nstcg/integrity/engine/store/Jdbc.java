@@ -12,9 +12,9 @@ import javax.sql.DataSource;
  * tell a unique violation or a serialization failure from an outage.
  *
  * <p>Design notes: a callback API rather than exposed connections, because every one of the eighteen hand-written
- * {@code setAutoCommit(false)} blocks it replaces repeated the same commit/rollback/restore sequence, and two of them
- * forgot the restore. Only {@code engine.store} sees {@code java.sql}; feature packages keep their SQL in their
- * stores and read rows through {@link Row}.
+ * {@code setAutoCommit(false)} blocks it replaces repeated the same commit/rollback/restore sequence, and some of them
+ * (the benchmarks' baseline and seed blocks) left out the rollback on failure. Only {@code engine.store} sees
+ * {@code java.sql}; feature code runs its statements through {@link Tx} and reads rows through {@link Row}.
  */
 public final class Jdbc {
 
@@ -84,7 +84,7 @@ public final class Jdbc {
             }
             c.setAutoCommit(false);
             try {
-                return commitOrRollback(c, new Tx(c), work, true);
+                return commitOrRollback(c, new Tx(c), work);
             } finally {
                 if (readOnly) {
                     c.setReadOnly(false);
@@ -101,25 +101,23 @@ public final class Jdbc {
     }
 
     /** Runs work on {@code c} (auto-commit off), commits or rolls back, and turns auto-commit back on. */
-    static <T> T commitOrRollback(Connection c, Tx tx, Work<T> work, boolean restoreAutoCommit) {
+    static <T> T commitOrRollback(Connection c, Tx tx, Work<T> work) {
         T result;
         try {
             result = work.run(tx);
             c.commit();
         } catch (RuntimeException | Error e) {
             rollback(c, e);
-            restore(c, restoreAutoCommit, e);
+            restore(c, e);
             throw e;
         } catch (SQLException e) {
             StoreException s = StoreException.of(e);
             rollback(c, s);
-            restore(c, restoreAutoCommit, s);
+            restore(c, s);
             throw s;
         }
         try {
-            if (restoreAutoCommit) {
-                c.setAutoCommit(true);
-            }
+            c.setAutoCommit(true);
         } catch (SQLException e) {
             throw StoreException.of(e);
         }
@@ -134,10 +132,7 @@ public final class Jdbc {
         }
     }
 
-    private static void restore(Connection c, boolean restoreAutoCommit, Throwable failure) {
-        if (!restoreAutoCommit) {
-            return;
-        }
+    private static void restore(Connection c, Throwable failure) {
         try {
             c.setAutoCommit(true);
         } catch (SQLException r) {

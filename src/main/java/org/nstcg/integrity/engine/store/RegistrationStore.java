@@ -52,30 +52,23 @@ public final class RegistrationStore {
     }
 
     private static Optional<ReferrerRef> followMerges(Tx tx, UserRow found) {
-        long id = found.id();
-        String status = found.status();
-        Long mergedInto = found.mergedInto();
-        String email = found.email();
-        String firstName = found.firstName();
+        UserRow current = found;
         boolean viaMerge = false;
         for (int hops = 0; hops < 16; hops++) {
-            if ("active".equals(status)) {
-                return Optional.of(new ReferrerRef(id, email, firstName, found.code(), viaMerge));
+            if ("active".equals(current.status())) {
+                return Optional.of(new ReferrerRef(current.id(), current.email(), current.firstName(), found.code(), viaMerge));
             }
-            if (!"merged".equals(status) || mergedInto == null) {
+            if (!"merged".equals(current.status()) || current.mergedInto() == null) {
                 return Optional.empty(); // archived: the code no longer earns bonuses
             }
             viaMerge = true;
             Optional<UserRow> next = tx.first("SELECT id, status, merged_into, email_normalized, first_name FROM users WHERE id = ?",
-                    r -> new UserRow(r.getLong(1), r.getString(2), r.getLongOrNull(3), r.getString(4), r.getString(5), null), mergedInto);
+                    r -> new UserRow(r.getLong(1), r.getString(2), r.getLongOrNull(3), r.getString(4), r.getString(5), null),
+                    current.mergedInto());
             if (next.isEmpty()) {
                 return Optional.empty();
             }
-            id = next.get().id();
-            status = next.get().status();
-            mergedInto = next.get().mergedInto();
-            email = next.get().email();
-            firstName = next.get().firstName();
+            current = next.get();
         }
         return Optional.empty();
     }

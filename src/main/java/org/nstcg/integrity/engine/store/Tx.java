@@ -169,7 +169,7 @@ public final class Tx {
         } catch (SQLException e) {
             throw StoreException.of(e);
         }
-        return Jdbc.commitOrRollback(c, this, work, true);
+        return Jdbc.commitOrRollback(c, this, work);
     }
 
     /** Limits each following statement of this handle to {@code timeout} (rounded up to whole seconds); zero lifts it. */
