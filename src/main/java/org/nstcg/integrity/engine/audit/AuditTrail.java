@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.support.EngineException;
  * transaction-scoped advisory lock, so entries from any number of instances form one chain, and an entry written
  * in the transaction of the action it records commits (or vanishes) with it. The chain cannot show that entries
  * were cut from its end; {@link org.nstcg.integrity.engine.lookup.AuditReader#verify} reports the head's id and hash so an operator can keep it elsewhere.
+ * The statement is {@link AuditStore}'s.
  */
 public final class AuditTrail {
 
@@ -22,6 +23,7 @@ public final class AuditTrail {
     public static final String GENESIS = "0".repeat(64);
 
     private final Jdbc jdbc;
+    private final AuditStore store = new AuditStore();
     private final ObjectMapper json;
 
     public AuditTrail(Jdbc jdbc, ObjectMapper json) {
@@ -31,10 +33,7 @@ public final class AuditTrail {
 
     /** Records {@code event} in the caller's transaction (it commits or rolls back with the action); returns its id. */
     public long record(Tx tx, AuditEvent event) {
-        return tx.singleLong("SELECT audit_append(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)",
-                event.actor(), event.action(), event.targetType(), event.targetId(),
-                event.before() == null ? null : event.before().toString(),
-                event.after() == null ? null : event.after().toString(), event.details());
+        return store.append(tx, event);
     }
 
     /**

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * one alert at a time in order. When PostgreSQL is down or the queue is full the alert still reaches the log file and
  * the webhook through the hub's other sinks, and this sink drops it with a warning. {@link #close()} writes what is
  * still queued on the closing thread. Rows older than {@link #KEPT} are removed now and then by the writer itself.
+ * The statements are {@link AlertStore}'s.
  */
 public final class AlertLog implements AlertSink, AutoCloseable {
 
@@ -41,6 +42,7 @@ public final class AlertLog implements AlertSink, AutoCloseable {
     }
 
     private final Jdbc jdbc;
+    private final AlertStore store = new AlertStore();
     private final String instanceId;
     private final Clock clock;
     private final EngineScheduler scheduler;
@@ -85,10 +87,9 @@ public final class AlertLog implements AlertSink, AutoCloseable {
     private void write(Alert alert) {
         try {
             jdbc.read("store an alert", tx -> {
-                tx.update("INSERT INTO alert_log (raised_at, severity, source, subject, message, instance_id) VALUES (?, ?, ?, ?, ?, ?)",
-                        alert.at(), alert.severity(), alert.source(), alert.subject(), alert.message(), instanceId);
+                store.insert(tx, alert, instanceId);
                 if (++written % PRUNE_EVERY == 1) {
-                    tx.update("DELETE FROM alert_log WHERE raised_at < ?", clock.instant().minus(KEPT));
+                    store.prune(tx, clock.instant().minus(KEPT));
                 }
                 return null;
             });
@@ -99,29 +100,22 @@ public final class AlertLog implements AlertSink, AutoCloseable {
 
     /** Alerts of every instance stored after {@code afterId}, oldest first, at most {@code limit}. */
     public List<StoredAlert> after(long afterId, int limit) {
-        return read("SELECT id, raised_at, severity, source, subject, message, instance_id FROM alert_log WHERE id > ?"
-                + " ORDER BY id LIMIT ?", afterId, limit);
+        return jdbc.read("read the alert log", tx -> store.after(tx, afterId, limit));
     }
 
     /** Alerts of every instance raised at or after {@code from}, newest first, at most {@code limit}. */
     public List<Alert> since(Instant from, int limit) {
-        return read("SELECT id, raised_at, severity, source, subject, message, instance_id FROM alert_log WHERE raised_at >= ?"
-                + " ORDER BY raised_at DESC, id DESC LIMIT ?", from, limit).stream().map(StoredAlert::alert).toList();
+        return jdbc.read("read the alert log", tx -> store.since(tx, from, limit)).stream().map(StoredAlert::alert).toList();
     }
 
     /** The id of the newest stored alert, 0 when there is none: where a console starts listening. */
     public long latestId() {
-        return jdbc.read("read the alert log", tx -> tx.singleLong("SELECT coalesce(max(id), 0) FROM alert_log"));
+        return jdbc.read("read the alert log", store::latestId);
     }
 
     /** This engine instance's id, as stored with its alerts. */
     public String instanceId() {
         return instanceId;
-    }
-
-    private List<StoredAlert> read(String sql, Object first, int limit) {
-        return jdbc.read("read the alert log", tx -> tx.list(sql, rs -> new StoredAlert(rs.getLong(1), new Alert(rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getInstant(2)), rs.getString(7)), first, limit));
     }
 
     /** Stops taking alerts and writes what is still queued (for at most {@link #CLOSE_WAIT}). */

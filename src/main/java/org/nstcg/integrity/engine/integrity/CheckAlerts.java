@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@code cache.divergence}, raised by the very round the cache-consistency check runs.
  *
  * <p>Each alert is raised once when its figure crosses the threshold, and again only after a run saw it back at or
- * under the threshold, so a schedule does not repeat it every interval.
+ * under the threshold, so a schedule does not repeat it every interval. Its one statement, the count of refusals,
+ * is {@link AlertStore}'s.
  */
 final class CheckAlerts {
 
@@ -41,6 +42,7 @@ final class CheckAlerts {
     private static final Logger log = LoggerFactory.getLogger(CheckAlerts.class);
 
     private final Jdbc jdbc;
+    private final AlertStore store = new AlertStore();
     private final Supplier<SagaMetrics> sagaMetrics;
     private final CheckSettings settings;
     private final AlertSink sink;
@@ -86,8 +88,7 @@ final class CheckAlerts {
 
     private long blockedLastHour() {
         // Every instance's refusals, whichever path refused (RefusalCounter): the minutes that began in the last hour.
-        return jdbc.read("count refused registrations", tx -> tx.singleLong("SELECT coalesce(sum(refusals), 0)"
-                + " FROM signup_refusals WHERE minute > now() - interval '1 hour' AND reason = ?", RegistrationSaga.Refusal.ALREADY_REGISTERED.code()));
+        return jdbc.read("count refused registrations", tx -> store.refusalsLastHour(tx, RegistrationSaga.Refusal.ALREADY_REGISTERED.code()));
     }
 
     private void update(String key, boolean above, Supplier<Alert> alert) {

@@ -1,19 +1,13 @@
 package org.nstcg.integrity.engine.integrity;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Runs the integrity checks, on demand and on a schedule, and keeps every run: {@code integrity_check_runs}, one
  * {@code integrity_check_results} row per check (V6) and at most {@link #FINDINGS_KEPT} {@code integrity_findings}
  * per check. A manual run is an administrative action and is recorded in the audit trail (action {@code check.run})
- * in the transaction that stores it. After every run the PRD's alerts are evaluated ({@link CheckAlerts}).
+ * in the transaction that stores it. After every run the PRD's alerts are evaluated ({@link CheckAlerts}). The
+ * statements are {@link CheckRunStore}'s; the transactions, the audit entry and the schedule are this class's.
  *
  * <p>Design notes.
  * <ul>
@@ -63,6 +58,7 @@ public final class IntegrityChecks implements AutoCloseable {
     public static final int FINDINGS_KEPT = 1000;
 
     private final Jdbc jdbc;
+    private final CheckRunStore runs = new CheckRunStore();
     private final List<IntegrityCheck> checks;
     private final CheckSettings settings;
     private final CheckAlerts alerts;
@@ -148,12 +144,12 @@ public final class IntegrityChecks implements AutoCloseable {
         Duration interval = settings.interval().orElse(Duration.ZERO);
         // One auto-commit session holds the lock while the suite runs on connections of its own.
         return jdbc.read("run the scheduled integrity checks", lock -> {
-            if (!advisoryLock(lock, "pg_try_advisory_lock")) {
+            if (!runs.tryLockSuite(lock)) {
                 log.debug("Scheduled integrity checks: another instance is running them");
                 return Optional.empty();
             }
             try {
-                if (ranRecently(lock, interval.multipliedBy(8).dividedBy(10))) {
+                if (runs.scheduledRunSince(lock, clock.instant().minus(interval.multipliedBy(8).dividedBy(10)))) {
                     log.debug("Scheduled integrity checks: another instance ran them recently");
                     return Optional.empty();
                 }
@@ -161,18 +157,9 @@ public final class IntegrityChecks implements AutoCloseable {
                 log.info("Scheduled integrity checks: run {}: {}", run.id(), run.summary());
                 return Optional.of(run);
             } finally {
-                advisoryLock(lock, "pg_advisory_unlock");
+                runs.unlockSuite(lock);
             }
         });
-    }
-
-    private static boolean advisoryLock(Tx lock, String function) {
-        return lock.single("SELECT " + function + "(hashtext('integrity.checks.' || current_schema()))", r -> r.getBoolean(1));
-    }
-
-    private boolean ranRecently(Tx lock, Duration within) {
-        return lock.single("SELECT EXISTS (SELECT 1 FROM integrity_check_runs WHERE trigger = 'scheduled' AND started_at > ?)",
-                r -> r.getBoolean(1), clock.instant().minus(within));
     }
 
     private CheckRun runSuite(CheckTrigger trigger, Optional<String> actor, List<IntegrityCheck> selected, ProgressListener progress) {
@@ -234,32 +221,14 @@ public final class IntegrityChecks implements AutoCloseable {
     // Storing ------------------------------------------------------------------------------------------------------
 
     private long insertRun(CheckTrigger trigger, Optional<String> actor, Instant started) {
-        return jdbc.read("record an integrity check run", tx -> tx.singleLong("INSERT INTO integrity_check_runs"
-                + " (started_at, trigger, status, actor, instance_id) VALUES (?, ?, 'running', ?, ?) RETURNING id",
-                started, trigger.label(), actor, instanceId));
+        return jdbc.read("record an integrity check run", tx -> runs.insertRun(tx, trigger, actor, started, instanceId));
     }
 
     private void store(CheckRun run) {
-        List<List<Object>> results = new ArrayList<>();
-        List<List<Object>> findings = new ArrayList<>();
-        for (CheckResult r : run.results()) {
-            results.add(Arrays.asList(run.id(), r.name(), r.severity().label(), r.status().label(), r.totalFindings(),
-                    r.findings().size(), r.duration().toMillis(), r.error()));
-            for (Finding f : r.findings()) {
-                findings.add(Arrays.asList(run.id(), f.check(), f.severity().label(), Tx.bigints(f.affectedIds()), f.message(),
-                        f.details(), run.finishedAt()));
-            }
-        }
         jdbc.transact("store the results of integrity check run " + run.id(), tx -> {
-            tx.batch("INSERT INTO integrity_check_results (run_id, check_name, severity, status,"
-                    + " findings_total, findings_stored, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", results);
-            for (int from = 0; from < findings.size(); from += 500) {
-                tx.batch("INSERT INTO integrity_findings (run_id, check_name, severity, affected_ids,"
-                        + " message, details, created_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)",
-                        findings.subList(from, Math.min(findings.size(), from + 500)));
-            }
-            tx.update("UPDATE integrity_check_runs SET finished_at = ?, status = ? WHERE id = ?", run.finishedAt(), run.status().label(),
-                    run.id());
+            runs.insertResults(tx, run);
+            runs.insertFindings(tx, run);
+            runs.finishRun(tx, run);
             if (run.trigger() == CheckTrigger.MANUAL) {
                 audit.record(tx, AuditEvent.of(run.actor().orElseThrow(), "check.run").target("check-run", Long.toString(run.id()))
                         .states(null, summaryJson(run)).details(run.summary()));
@@ -279,8 +248,7 @@ public final class IntegrityChecks implements AutoCloseable {
 
     private void markError(long id) {
         try {
-            jdbc.read("mark integrity check run " + id + " as failed", tx -> tx.update(
-                    "UPDATE integrity_check_runs SET status = 'error', finished_at = ? WHERE id = ? AND status = 'running'", clock.instant(), id));
+            jdbc.read("mark integrity check run " + id + " as failed", tx -> runs.markError(tx, id, clock.instant()));
         } catch (StoreException e) {
             log.warn("Could not mark integrity check run {} as failed: {}", id, e.serverMessage());
         }
@@ -294,50 +262,18 @@ public final class IntegrityChecks implements AutoCloseable {
      */
     public List<RunSummary> history(Actor by, Optional<Instant> since, int limit) {
         by.authorize(Permission.RUN_CHECKS);
-        String sql = "SELECT r.id, r.started_at, r.finished_at, r.trigger, r.status, r.actor, r.instance_id,"
-                + " (SELECT jsonb_object_agg(c.check_name, jsonb_build_object('severity', c.severity, 'status', c.status,"
-                + " 'findings', c.findings_total, 'durationMs', c.duration_ms)) FROM integrity_check_results c WHERE c.run_id = r.id)::text"
-                + " FROM integrity_check_runs r WHERE r.started_at >= ? ORDER BY r.id DESC LIMIT ?";
-        return jdbc.read("read the integrity check history", tx -> tx.list(sql, rs -> {
-            Map<String, RunSummary.CheckFigures> figures = new LinkedHashMap<>();
-            String text = rs.getString(8);
-            if (text != null) {
-                JsonNode node = json(text);
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    figures.put(e.getKey(), new RunSummary.CheckFigures(e.getValue().path("severity").asText(),
-                            e.getValue().path("status").asText(), e.getValue().path("findings").asLong(),
-                            e.getValue().path("durationMs").asLong()));
-                }
-            }
-            return new RunSummary(rs.getLong(1), rs.getInstant(2), Optional.ofNullable(rs.getInstant(3)), rs.getString(4), rs.getString(5),
-                    Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), figures);
-        }, since.orElse(Instant.EPOCH), Math.max(1, Math.min(limit, 100_000))));
+        return jdbc.read("read the integrity check history", tx -> runs.history(tx, since.orElse(Instant.EPOCH), clamp(limit)));
     }
 
     /** The findings stored for a run, in the order found; optionally one check's; if {@code by} may run checks. */
     public List<Finding> findings(Actor by, long runId, Optional<String> check, int limit) {
         by.authorize(Permission.RUN_CHECKS);
-        String sql = "SELECT check_name, severity, affected_ids, message, details::text FROM integrity_findings WHERE run_id = ?"
-                + (check.isPresent() ? " AND check_name = ?" : "") + " ORDER BY id LIMIT ?";
-        List<Object> args = new ArrayList<>();
-        args.add(runId);
-        check.ifPresent(args::add);
-        args.add(Math.max(1, Math.min(limit, 100_000)));
-        return jdbc.read("read the findings of integrity check run " + runId, tx -> tx.list(sql, rs -> {
-            String details = rs.getString(5);
-            return new Finding(rs.getString(1), Severity.of(rs.getString(2)), rs.getLongs(3), rs.getString(4),
-                    details == null ? JSON.createObjectNode() : json(details));
-        }, args.toArray()));
+        return jdbc.read("read the findings of integrity check run " + runId, tx -> runs.findings(tx, runId, check, clamp(limit)));
     }
 
-    /** Parses JSON that PostgreSQL built. */
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalStateException("PostgreSQL returned invalid JSON", e);
-        }
+    /** A history or findings limit brought into 1 to 100,000. */
+    private static int clamp(int limit) {
+        return Math.max(1, Math.min(limit, 100_000));
     }
 
     // Schedule -----------------------------------------------------------------------------------------------------

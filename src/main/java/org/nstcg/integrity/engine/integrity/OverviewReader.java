@@ -19,9 +19,10 @@ import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
- * Reads the console overview's {@link OverviewFigures}: the platform figures, then four small statements on one
- * connection (sagas by hour, divergence by hour, the latest divergence round, the latest check runs), each served by an
- * existing index, so the whole read stays well under a second on a million users ({@code bench console}).
+ * Reads the console overview's {@link OverviewFigures}: the platform figures, then five small statements on one
+ * connection (sagas by hour, refused sign-ups by hour, divergence by hour, the latest divergence round, the latest
+ * check runs; {@link OverviewStore}'s), each served by an existing index, so the whole read stays well under a second
+ * on a million users ({@code bench console}).
  *
  * <p>Design notes. Every hourly trend is bucketed by whole hours before the database's {@code now()} (bucket 0 is
  * the last 60 minutes), so no time zone or clock skew between the console and the server shifts a bucket. The saga
@@ -34,27 +35,11 @@ import org.nstcg.integrity.engine.support.EngineException;
  */
 public final class OverviewReader {
 
+    /** The LIKE pattern of a refusal's saga error: a refusal is not a rollback. */
     private static final String REJECTED = SagaOrchestrator.REJECTED_PREFIX + "%";
 
-    private static final String SAGAS_SQL = "SELECT least(23, greatest(0, floor(extract(epoch FROM now() - created_at) / 3600)))::int,"
-            + " count(*) FILTER (WHERE saga_type = ? AND status = 'COMPLETED'),"
-            + " count(*) FILTER (WHERE status = 'COMPLETED' OR status = 'COMPENSATED' AND coalesce(last_error, '') NOT LIKE ?),"
-            + " count(*) FILTER (WHERE status = 'COMPENSATED' AND coalesce(last_error, '') NOT LIKE ?)"
-            + " FROM sagas WHERE created_at > now() - interval '24 hours' GROUP BY 1";
-    /** Refused sign-ups of every instance and path (RefusalCounter), by hour. */
-    private static final String BLOCKED_SQL = "SELECT least(23, greatest(0, floor(extract(epoch FROM now() - minute) / 3600)))::int,"
-            + " sum(refusals) FROM signup_refusals WHERE minute > now() - interval '24 hours' AND reason = ? GROUP BY 1";
-    private static final String DIVERGENCE_SQL = "SELECT least(23, greatest(0, floor(extract(epoch FROM now() - sampled_at) / 3600)))::int,"
-            + " sum(sampled), sum(divergent) FROM cache_divergence_samples WHERE sampled_at > now() - interval '24 hours' GROUP BY 1";
-    // A round stores every key pattern under one sampled_at: the newest instant is the newest round (of one instance).
-    private static final String LATEST_ROUND_SQL = "SELECT max(sampled_at), sum(sampled), sum(divergent) FROM cache_divergence_samples"
-            + " WHERE sampled_at = (SELECT max(sampled_at) FROM cache_divergence_samples) AND sampled_at > now() - interval '24 hours'";
-    private static final String RUNS_SQL = "SELECT r.id, r.started_at, r.status, coalesce(sum(c.findings_total), 0),"
-            + " count(c.check_name) FILTER (WHERE c.status <> 'passed')"
-            + " FROM (SELECT id, started_at, status FROM integrity_check_runs ORDER BY id DESC LIMIT " + OverviewFigures.RUNS + ") r"
-            + " LEFT JOIN integrity_check_results c ON c.run_id = r.id GROUP BY r.id, r.started_at, r.status ORDER BY r.id DESC";
-
     private final Jdbc jdbc;
+    private final OverviewStore store = new OverviewStore();
     private final Supplier<PlatformFigures> platform;
     private final Supplier<List<Alert>> recentAlerts;
     private final double divergenceThreshold;
@@ -86,19 +71,21 @@ public final class OverviewReader {
         return jdbc.read("read the overview figures", tx -> read(tx, figures));
     }
 
-    /** The four statements on one connection, then the alerts. */
+    /** The five statements on one connection, then the alerts. */
     private OverviewFigures read(Tx tx, PlatformFigures figures) {
         long[] registrations = new long[OverviewFigures.HOURS];
         long[] blocked = new long[OverviewFigures.HOURS];
         long[] finished = new long[OverviewFigures.HOURS];
         long[] rolledBack = new long[OverviewFigures.HOURS];
-        tx.each(SAGAS_SQL, 0, rs -> {
-            int slot = slot(rs.getInt(1));
-            registrations[slot] = rs.getLong(2);
-            finished[slot] = rs.getLong(3);
-            rolledBack[slot] = rs.getLong(4);
-        }, RegistrationSaga.TYPE, REJECTED, REJECTED);
-        tx.each(BLOCKED_SQL, 0, rs -> blocked[slot(rs.getInt(1))] = rs.getLong(2), RegistrationSaga.Refusal.ALREADY_REGISTERED.code());
+        for (OverviewStore.SagaHour h : store.sagasByHour(tx, RegistrationSaga.TYPE, REJECTED)) {
+            int slot = slot(h.hoursAgo());
+            registrations[slot] = h.registrations();
+            finished[slot] = h.finished();
+            rolledBack[slot] = h.rolledBack();
+        }
+        for (OverviewStore.RefusalHour h : store.refusalsByHour(tx, RegistrationSaga.Refusal.ALREADY_REGISTERED.code())) {
+            blocked[slot(h.hoursAgo())] = h.refusals();
+        }
         List<Double> ratePerHour = new ArrayList<>();
         for (int i = 0; i < OverviewFigures.HOURS; i++) {
             ratePerHour.add(finished[i] == 0 ? 0.0 : (double) rolledBack[i] / finished[i]);
@@ -107,15 +94,12 @@ public final class OverviewReader {
 
         Double[] divergence = new Double[OverviewFigures.HOURS];
         java.util.Arrays.fill(divergence, 0.0);
-        tx.each(DIVERGENCE_SQL, 0, rs -> {
-            long sampled = rs.getLong(2);
-            divergence[slot(rs.getInt(1))] = sampled == 0 ? 0.0 : (double) rs.getLong(3) / sampled;
-        });
-        Optional<OverviewFigures.DivergenceRound> round = tx.first(LATEST_ROUND_SQL,
-                rs -> rs.getInstant(1) == null ? null : new OverviewFigures.DivergenceRound(rs.getInstant(1), rs.getLong(2), rs.getLong(3)));
+        for (OverviewStore.DivergenceHour h : store.divergenceByHour(tx)) {
+            divergence[slot(h.hoursAgo())] = h.sampled() == 0 ? 0.0 : (double) h.divergent() / h.sampled();
+        }
+        Optional<OverviewFigures.DivergenceRound> round = store.latestRound(tx);
 
-        List<OverviewFigures.CheckRunFigures> runs = tx.list(RUNS_SQL, rs -> new OverviewFigures.CheckRunFigures(rs.getLong(1),
-                rs.getInstant(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
+        List<OverviewFigures.CheckRunFigures> runs = store.latestRuns(tx);
 
         Instant now = clock.instant();
         List<Alert> alerts = new ArrayList<>();

@@ -5,17 +5,13 @@ import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
 import org.nstcg.integrity.engine.audit.AuditVerification;
 import org.nstcg.integrity.engine.audit.AuditTrail;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
 import org.nstcg.integrity.engine.store.Jdbc;
-import org.nstcg.integrity.engine.store.Row;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -24,16 +20,17 @@ import org.nstcg.integrity.engine.support.EngineException;
  *
  * <p>Design notes: a read model like the user look-up, so it lives here and not in {@code engine.audit}: accounts
  * write audit entries and the reader checks an account's permission, so with both in one place {@code account} and
- * {@code audit} depended on each other (ArchitectureTest keeps engine slices free of cycles).
+ * {@code audit} depended on each other (ArchitectureTest keeps engine slices free of cycles). The statements are
+ * {@link AuditLookupStore}'s.
  */
 public final class AuditReader {
 
     private final Jdbc jdbc;
-    private final ObjectMapper json;
+    private final AuditLookupStore store;
 
     public AuditReader(Jdbc jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
-        this.json = json;
+        this.store = new AuditLookupStore(json);
     }
 
     /**
@@ -43,21 +40,11 @@ public final class AuditReader {
      */
     public AuditVerification verify(Actor by) {
         by.authorize(Permission.VIEW_AUDIT);
-        String sql = "WITH c AS (SELECT id, hash, prev_hash, lag(hash) OVER (ORDER BY id) AS expected_prev,"
-                + " audit_entry_hash(prev_hash, occurred_at, actor, action, target_type, target_id, before_state, after_state, details)"
-                + " AS recomputed FROM audit_log)"
-                + " SELECT (SELECT count(*) FROM c),"
-                + " (SELECT id FROM c WHERE hash <> recomputed OR prev_hash <> coalesce(expected_prev, ?) ORDER BY id LIMIT 1),"
-                + " (SELECT CASE WHEN hash <> recomputed THEN 'changed' ELSE 'unlinked' END FROM c"
-                + "   WHERE hash <> recomputed OR prev_hash <> coalesce(expected_prev, ?) ORDER BY id LIMIT 1),"
-                + " (SELECT id FROM c ORDER BY id DESC LIMIT 1), (SELECT hash FROM c ORDER BY id DESC LIMIT 1)";
-        return read(tx -> tx.single(sql, r -> {
-            Optional<String> problem = Optional.ofNullable(r.getString(3)).map(kind -> kind.equals("changed")
-                    ? "its content no longer matches its hash: it was changed after it was written"
-                    : "it does not link to the entry before it: an entry before it was removed, inserted or changed");
-            return new AuditVerification(r.getLong(1), Optional.ofNullable(r.getLongOrNull(2)), problem,
-                    Optional.ofNullable(r.getLongOrNull(4)), Optional.ofNullable(r.getString(5)));
-        }, AuditTrail.GENESIS, AuditTrail.GENESIS));
+        AuditLookupStore.ChainCheck c = read(tx -> store.verify(tx, AuditTrail.GENESIS));
+        Optional<String> problem = c.breakKind().map(kind -> kind.equals("changed")
+                ? "its content no longer matches its hash: it was changed after it was written"
+                : "it does not link to the entry before it: an entry before it was removed, inserted or changed");
+        return new AuditVerification(c.entries(), c.firstBroken(), problem, c.headId(), c.headHash());
     }
 
     /**
@@ -73,47 +60,8 @@ public final class AuditReader {
         if (size < 1 || size > 1000) {
             throw new IllegalArgumentException("a page holds 1 to 1000 entries, not " + size);
         }
-        StringBuilder sql = new StringBuilder(COLUMNS + " WHERE true");
-        List<Object> args = new ArrayList<>();
-        query.actor().ifPresent(a -> {
-            sql.append(" AND actor = ?");
-            args.add(a);
-        });
-        query.action().ifPresent(a -> {
-            if (a.endsWith("*")) {
-                sql.append(" AND action LIKE ?");
-                args.add(likeEscaped(a.substring(0, a.length() - 1)) + "%");
-            } else {
-                sql.append(" AND action = ?");
-                args.add(a);
-            }
-        });
-        query.target().ifPresent(t -> {
-            sql.append(" AND target_id = ?");
-            args.add(t);
-        });
-        query.text().ifPresent(t -> {
-            sql.append(" AND (details ILIKE ? OR target_id ILIKE ?)");
-            args.add("%" + likeEscaped(t) + "%");
-            args.add("%" + likeEscaped(t) + "%");
-        });
-        query.from().ifPresent(t -> {
-            sql.append(" AND occurred_at >= ?");
-            args.add(t);
-        });
-        query.to().ifPresent(t -> {
-            sql.append(" AND occurred_at < ?");
-            args.add(t);
-        });
-        after.ifPresent(cursor -> {
-            // "occurred_at <= ?" alone can use the time indexes; the OR breaks ties between entries of the same instant.
-            sql.append(" AND occurred_at <= ? AND (occurred_at < ? OR id < ?)");
-            args.add(cursor.occurredAt());
-            args.add(cursor.occurredAt());
-            args.add(cursor.id());
-        });
-        sql.append(" ORDER BY occurred_at DESC, id DESC LIMIT ").append(size + 1);
-        List<AuditEntry> rows = query(sql.toString(), args);
+        // One entry more than the page: whether there is a next page.
+        List<AuditEntry> rows = read(tx -> store.page(tx, query, after, size + 1));
         if (rows.size() <= size) {
             return new AuditPage(rows, Optional.empty());
         }
@@ -129,63 +77,14 @@ public final class AuditReader {
      */
     public Optional<AuditEntry> entry(Actor by, long id) {
         by.authorize(Permission.VIEW_AUDIT);
-        return query(COLUMNS + " WHERE id = ?", List.of(id)).stream().findFirst();
-    }
-
-    private static final String COLUMNS = "SELECT id, occurred_at, actor, action, target_type, target_id, before_state,"
-            + " after_state, details, prev_hash, hash FROM audit_log";
-
-    /** {@code text} matched literally by LIKE (whose default escape character is the backslash). */
-    private static String likeEscaped(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    private List<AuditEntry> query(String sql, List<Object> args) {
-        return read(tx -> tx.list(sql, this::entry, args.toArray()));
-    }
-
-    private AuditEntry entry(Row r) {
-        return new AuditEntry(r.getLong(1), r.getInstant(2), r.getString(3), r.getString(4),
-                Optional.ofNullable(r.getString(5)), Optional.ofNullable(r.getString(6)), parse(r.getString(7)),
-                parse(r.getString(8)), Optional.ofNullable(r.getString(9)), r.getString(10), r.getString(11));
+        return read(tx -> store.entry(tx, id));
     }
 
     /** Entries newest first, optionally only one actor's, one action's, or one target's. */
     public List<AuditEntry> list(Actor by, Optional<String> actor, Optional<String> action, Optional<String> targetId,
                                  Optional<Instant> since, int limit) {
         by.authorize(Permission.VIEW_AUDIT);
-        StringBuilder sql = new StringBuilder("SELECT id, occurred_at, actor, action, target_type, target_id, before_state,"
-                + " after_state, details, prev_hash, hash FROM audit_log WHERE true");
-        List<Object> args = new ArrayList<>();
-        actor.ifPresent(a -> {
-            sql.append(" AND actor = ?");
-            args.add(a);
-        });
-        action.ifPresent(a -> {
-            sql.append(" AND action LIKE ?");
-            args.add(a.endsWith("*") ? a.substring(0, a.length() - 1) + "%" : a);
-        });
-        targetId.ifPresent(t -> {
-            sql.append(" AND target_id = ?");
-            args.add(t);
-        });
-        since.ifPresent(s -> {
-            sql.append(" AND occurred_at >= ?");
-            args.add(s);
-        });
-        sql.append(" ORDER BY id DESC LIMIT ").append(Math.max(1, Math.min(limit, 100_000)));
-        return query(sql.toString(), args);
-    }
-
-    private Optional<JsonNode> parse(String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(json.readTree(text));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("audit_log holds invalid JSON", e);
-        }
+        return read(tx -> store.list(tx, actor, action, targetId, since, Math.max(1, Math.min(limit, 100_000))));
     }
 
     /** Runs a read of the trail; a failure reads "Cannot read the audit trail in PostgreSQL (reason)." */

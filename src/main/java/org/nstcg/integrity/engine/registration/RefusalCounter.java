@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * without clock skew between instances. A flush that fails (PostgreSQL down) gives its counts back for the next one;
  * an instance that dies loses at most the counts of its last few seconds. Rows older than {@link #KEEP} are pruned by
  * the flusher, at most once an hour. Until {@link #startFlushing} is called (a one-shot engine never calls it) the
- * counts are written by {@link #flush()} and {@link #close()} only.
+ * counts are written by {@link #flush()} and {@link #close()} only. The statements are {@link RefusalStore}'s.
  */
 public final class RefusalCounter implements AutoCloseable {
 
@@ -30,6 +30,7 @@ public final class RefusalCounter implements AutoCloseable {
     private static final String WHAT = "write the counts of refused sign-ups";
 
     private final Jdbc jdbc;
+    private final RefusalStore store = new RefusalStore();
     private final String instance;
     private final Clock clock;
     private final LongAdder alreadyRegistered = new LongAdder();
@@ -76,10 +77,7 @@ public final class RefusalCounter implements AutoCloseable {
             return;
         }
         try {
-            jdbc.read(WHAT, tx -> tx.update("INSERT INTO signup_refusals (minute, instance, reason, refusals)"
-                    + " SELECT date_trunc('minute', now()), ?, r.reason, r.n FROM (VALUES (?, ?::bigint), (?, ?::bigint)) r(reason, n)"
-                    + " WHERE r.n > 0 ON CONFLICT (minute, instance, reason) DO UPDATE SET refusals = signup_refusals.refusals + EXCLUDED.refusals",
-                    instance, RegistrationSaga.Refusal.ALREADY_REGISTERED.code(), registered, RegistrationSaga.Refusal.IN_PROGRESS.code(), racing));
+            jdbc.read(WHAT, tx -> store.add(tx, instance, registered, racing));
         } catch (RuntimeException e) {
             alreadyRegistered.add(registered);
             inProgress.add(racing);
@@ -88,7 +86,7 @@ public final class RefusalCounter implements AutoCloseable {
         Instant now = clock.instant();
         if (Duration.between(lastPrune, now).compareTo(Duration.ofHours(1)) >= 0) {
             lastPrune = now;
-            jdbc.read(WHAT, tx -> tx.update("DELETE FROM signup_refusals WHERE minute < now() - make_interval(secs => ?)", KEEP.toSeconds()));
+            jdbc.read(WHAT, tx -> store.prune(tx, KEEP));
         }
     }
 
