@@ -43,7 +43,7 @@ import org.nstcg.integrity.engine.registration.KnownMailboxes;
 import org.nstcg.integrity.engine.registration.RefusalCounter;
 import org.nstcg.integrity.engine.registration.RegistrationService;
 import org.nstcg.integrity.engine.repair.RepairService;
-import org.nstcg.integrity.engine.saga.SagaLog;
+import org.nstcg.integrity.engine.saga.SagaStore;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaService;
@@ -151,18 +151,18 @@ public final class IntegrityEngine implements AutoCloseable {
         ReferralCodeGenerator generator = new ReferralCodeGenerator(new FeistelPermutation(referralKey), Blocklist.builtIn(),
                 config.referralPrefix());
         ObjectMapper json = new ObjectMapper();
-        SagaLog sagaLog = new SagaLog(database.jdbc(), json);
+        SagaStore sagaStore = new SagaStore(database.jdbc(), json);
         SagaRegistry registry = new SagaRegistry();
         SagaSettings sagaSettings = SagaSettings.defaults().withLease(config.sagaLease())
                 .withRecoveryInterval(config.sagaRecoveryInterval());
-        SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
+        SagaOrchestrator orchestrator = new SagaOrchestrator(sagaStore, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
         this.audit = new AuditTrail(database.jdbc(), json);
         this.auditReader = new AuditReader(database.jdbc(), json);
         this.alertLog = new AlertLog(database.jdbc(), instanceId, clock, scheduler);
         alerts.addSink(alertLog);
         this.accounts = new AccountService(database.jdbc(), audit, PasswordHasher.DEFAULT, clock,
                 config.consoleLockoutAttempts(), config.consoleLockoutDuration());
-        this.sagas = new SagaService(sagaLog, orchestrator, alerts, clock, (tx, sagaId, action, actor, reason, from, to) ->
+        this.sagas = new SagaService(sagaStore, orchestrator, alerts, clock, (tx, sagaId, action, actor, reason, from, to) ->
                 audit.record(tx, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
                         .states(json.createObjectNode().put("status", from.name()), json.createObjectNode().put("status", to.name()))
                         .details(reason)));

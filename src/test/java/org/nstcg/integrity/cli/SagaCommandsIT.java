@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
-import org.nstcg.integrity.engine.saga.SagaLog;
+import org.nstcg.integrity.engine.saga.SagaStore;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.saga.StepKey;
@@ -57,7 +57,7 @@ class SagaCommandsIT {
         engine = started;
         SagaSettings twoQuickAttempts = new SagaSettings(Duration.ofSeconds(30), 2, Duration.ofMillis(1), Duration.ofMillis(1),
                 Duration.ofHours(1), 100);
-        probes = new SagaOrchestrator(new SagaLog(engine.database().jdbc(), JSON), new SagaRegistry(), "probe-test",
+        probes = new SagaOrchestrator(new SagaStore(engine.database().jdbc(), JSON), new SagaRegistry(), "probe-test",
                 twoQuickAttempts, Clock.systemUTC(), d -> { }, alerts::add);
         CliRunner setup = new CliRunner();
         assertThat(setup.run(withDb("register", "--email", "ada@example.org", "--first-name", "Ada"))).isZero();

@@ -19,7 +19,7 @@ import org.nstcg.integrity.engine.integrity.CheckRun;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
-import org.nstcg.integrity.engine.saga.SagaLog;
+import org.nstcg.integrity.engine.saga.SagaStore;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.saga.StepKey;
@@ -169,7 +169,7 @@ final class DemoData {
     /** One saga rolled back cleanly and one whose rollback failed too, so it needs attention. */
     private void runDemoSagas() {
         SagaSettings quick = SagaSettings.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(1));
-        SagaOrchestrator demo = new SagaOrchestrator(new SagaLog(engine.database().jdbc(), JSON), new SagaRegistry(),
+        SagaOrchestrator demo = new SagaOrchestrator(new SagaStore(engine.database().jdbc(), JSON), new SagaRegistry(),
                 "demo", quick, Clock.systemUTC(), d -> { }, engine.alerts());
         SagaOutcome rolledBack = demo.run(NEWSLETTER, "katherine.johnson@icloud.com",
                 new NewsletterData("katherine.johnson@icloud.com", false));

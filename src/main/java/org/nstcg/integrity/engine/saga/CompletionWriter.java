@@ -1,8 +1,5 @@
 package org.nstcg.integrity.engine.saga;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,20 +33,18 @@ final class CompletionWriter implements AutoCloseable {
     private static final int GROUP = 256;
     private static final long FLUSH_EVERY_MS = 5;
 
-    private final SagaLog sagaLog;
-    private final ObjectMapper json;
-    private final LinkedBlockingQueue<SagaLog.Advance> queue = new LinkedBlockingQueue<>();
+    private final SagaStore store;
+    private final LinkedBlockingQueue<SagaStore.Advance> queue = new LinkedBlockingQueue<>();
     private volatile Thread flusher;
     private final java.util.concurrent.atomic.AtomicLong submitted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
-    CompletionWriter(SagaLog sagaLog) {
-        this.sagaLog = sagaLog;
-        this.json = sagaLog.json();
+    CompletionWriter(SagaStore store) {
+        this.store = store;
     }
 
-    void submit(SagaLog.Advance completion) {
+    void submit(SagaStore.Advance completion) {
         submitted.incrementAndGet();
         queue.add(completion);
         if (flusher == null) {
@@ -68,9 +63,9 @@ final class CompletionWriter implements AutoCloseable {
     private void loop() {
         while (running || !queue.isEmpty()) {
             try {
-                SagaLog.Advance first = queue.poll(FLUSH_EVERY_MS, TimeUnit.MILLISECONDS);
+                SagaStore.Advance first = queue.poll(FLUSH_EVERY_MS, TimeUnit.MILLISECONDS);
                 if (first != null) {
-                    List<SagaLog.Advance> group = new ArrayList<>(GROUP);
+                    List<SagaStore.Advance> group = new ArrayList<>(GROUP);
                     group.add(first);
                     queue.drainTo(group, GROUP - 1);
                     write(group);
@@ -88,7 +83,7 @@ final class CompletionWriter implements AutoCloseable {
     /** Returns once every completion submitted before the call has been written (or given up on). */
     void flush() {
         long target = submitted.get();
-        List<SagaLog.Advance> group = new ArrayList<>();
+        List<SagaStore.Advance> group = new ArrayList<>();
         queue.drainTo(group);
         if (!group.isEmpty()) {
             write(group);
@@ -99,53 +94,34 @@ final class CompletionWriter implements AutoCloseable {
         }
     }
 
-    private void write(List<SagaLog.Advance> group) {
-        ArrayNode array = json.createArrayNode();
-        List<SagaLog.Advance> unnumbered = new ArrayList<>();
-        for (SagaLog.Advance a : group) {
+    private void write(List<SagaStore.Advance> group) {
+        List<SagaStore.Advance> numbered = new ArrayList<>(group.size());
+        List<SagaStore.Advance> unnumbered = new ArrayList<>();
+        for (SagaStore.Advance a : group) {
             if (a.nextSeq() == null) {
                 unnumbered.add(a); // event numbers unknown here: written one by one, the database numbers them
-                continue;
+            } else {
+                numbered.add(a);
             }
-            ObjectNode n = array.addObject();
-            n.put("id", a.id().toString());
-            n.put("owner", a.owner());
-            n.put("expected", a.expectedStep());
-            n.put("step", a.newStep());
-            n.set("events", sagaLog.eventsNode(a.events()));
-            n.put("seq", a.nextSeq());
-            n.put("status", SagaStatus.RUNNING.name());
         }
         unnumbered.forEach(this::writeOne);
-        if (array.isEmpty()) {
+        if (numbered.isEmpty()) {
             settled.addAndGet(group.size());
             return;
         }
-        // Set-based: one UPDATE and one INSERT for the whole group, no function call per saga. Fenced like every
-        // advance: a saga no longer RUNNING at the expected step under this owner is not touched, nor its events.
-        // The expected status comes with the input rather than as the constant 'RUNNING': with the constant, the
-        // planner reads every entry of the partial index of unfinished sagas (dead ones too, until vacuum) instead of
-        // one primary-key probe per saga, and a group's cost grew with the sagas finished since the last vacuum.
-        String sql = "WITH input AS (SELECT * FROM jsonb_to_recordset(?::jsonb)"
-                + " AS x(id uuid, owner text, status text, expected int, step int, seq int, events jsonb)),"
-                + " done AS (UPDATE sagas s SET status = 'COMPLETED', current_step = i.step, updated_at = now(), finished_at = now(),"
-                + " version = s.version + 1 FROM input i WHERE s.id = i.id AND s.owner_instance = i.owner AND s.status = i.status"
-                + " AND s.current_step = i.expected RETURNING s.id),"
-                + " ev AS (INSERT INTO saga_event_batches (saga_id, first_seq, events)"
-                + " SELECT i.id, i.seq, i.events FROM input i JOIN done d ON d.id = i.id WHERE jsonb_array_length(i.events) > 0)"
-                + " SELECT count(*), set_config('synchronous_commit', 'off', true) FROM done";
         try {
-            sagaLog.jdbc().read(SagaLog.WRITE, tx -> tx.single(sql, r -> r.getLong(1), array.toString()));
+            // Set-based and fenced like every advance (SagaStore.completeAll): one statement for the whole group.
+            store.jdbc().read(SagaStore.WRITE, tx -> store.completeAll(tx, numbered));
         } catch (StoreException e) {
-            group.stream().filter(a -> a.nextSeq() != null).forEach(this::writeOne);
+            numbered.forEach(this::writeOne);
         } finally {
             settled.addAndGet(group.size());
         }
     }
 
-    private void writeOne(SagaLog.Advance a) {
+    private void writeOne(SagaStore.Advance a) {
         try {
-            sagaLog.advance(a, Optional.empty());
+            store.advance(a, Optional.empty());
         } catch (SagaFencedException e) {
             log.debug("Saga {} was taken over before its completion was written; its new owner completes it", a.id());
         } catch (StoreException e) {

@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import org.nstcg.integrity.engine.saga.SagaLog.Advance;
-import org.nstcg.integrity.engine.saga.SagaLog.Creation;
-import org.nstcg.integrity.engine.saga.SagaLog.NewEvent;
+import org.nstcg.integrity.engine.saga.SagaStore.Advance;
+import org.nstcg.integrity.engine.saga.SagaStore.Creation;
+import org.nstcg.integrity.engine.saga.SagaStore.NewEvent;
 import org.nstcg.integrity.engine.store.StepStatement;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.Tx;
@@ -60,7 +60,7 @@ public final class SagaOrchestrator implements AutoCloseable {
     /** Completes "Cannot … in PostgreSQL" for a compensation's transaction. */
     private static final String COMPENSATION = "undo a saga step";
 
-    private final SagaLog sagaLog;
+    private final SagaStore store;
     private final SagaRegistry registry;
     private final String owner;
     private final SagaSettings settings;
@@ -71,18 +71,18 @@ public final class SagaOrchestrator implements AutoCloseable {
     /** Steps' results to and from the log's JSON. */
     private final ResultCodec results;
     private final CompletionWriter completions;
-    public SagaOrchestrator(SagaLog sagaLog, SagaRegistry registry, String owner, SagaSettings settings, Clock clock,
+    public SagaOrchestrator(SagaStore store, SagaRegistry registry, String owner, SagaSettings settings, Clock clock,
                             Sleeper sleeper, AlertSink alerts) {
-        this.sagaLog = sagaLog;
+        this.store = store;
         this.registry = registry;
         this.owner = owner;
         this.settings = settings;
         this.clock = clock;
         this.sleeper = sleeper;
         this.alerts = alerts;
-        this.json = sagaLog.json();
+        this.json = store.json();
         this.results = new ResultCodec(json);
-        this.completions = new CompletionWriter(sagaLog);
+        this.completions = new CompletionWriter(store);
     }
 
     public String owner() {
@@ -116,7 +116,7 @@ public final class SagaOrchestrator implements AutoCloseable {
      * has committed, otherwise by compensation.
      */
     public SagaOutcome resume(UUID id) {
-        SagaRecord record = sagaLog.load(id).orElseThrow(() -> new IllegalArgumentException("no saga " + id));
+        SagaRecord record = store.load(id).orElseThrow(() -> new IllegalArgumentException("no saga " + id));
         SagaDefinition<?> definition = registry.find(record.type())
                 .orElseThrow(() -> new IllegalStateException("no definition for saga type " + record.type()));
         return resume(definition, record);
@@ -297,7 +297,7 @@ public final class SagaOrchestrator implements AutoCloseable {
         try {
             // Any throwable, Errors included, rolls back (Jdbc.inTransaction): nothing commits the steps' work without
             // their events.
-            advance = sagaLog.jdbc().inTransaction(STEP, tx -> {
+            advance = store.jdbc().inTransaction(STEP, tx -> {
                 List<NewEvent> events = new ArrayList<>(ex.pending);
                 for (SagaStep<D, ?> part : parts) {
                     StepContext partCtx = context(ex, part, results, deadline);
@@ -326,7 +326,7 @@ public final class SagaOrchestrator implements AutoCloseable {
                 }
                 Advance a = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING,
                         last + 1, settings.lease(), events, !holdsPivot(ex.def, first, last), null));
-                sagaLog.advance(tx, a, ex.creation());
+                store.advance(tx, a, ex.creation());
                 return a;
             });
         } catch (Carried c) {
@@ -350,8 +350,8 @@ public final class SagaOrchestrator implements AutoCloseable {
 
     /**
      * SQL parts: their statements composed into one ({@link StepStatement#composed}), followed by their STEP_COMPLETED
-     * events (each with its part's result) and the fenced advance, all in one statement in autocommit, which
-     * PostgreSQL executes as one transaction: one round trip in all.
+     * events (each with its part's result) and the fenced advance, all in one statement in autocommit
+     * ({@link SagaStore#advanceWithSteps}), which PostgreSQL executes as one transaction: one round trip in all.
      */
     private <D> void runSqlTransaction(Execution<D> ex, int first, int last, List<SagaStep<D, ?>> parts) throws Exception {
         Instant deadline = deadline(ex);
@@ -364,36 +364,23 @@ public final class SagaOrchestrator implements AutoCloseable {
             }
         }
         StepStatement work = StepStatement.composed(statements);
-        StringBuilder stepEvents = new StringBuilder("jsonb_build_array(");
         List<String> names = new ArrayList<>(parts.size());
-        for (int k = 0; k < parts.size(); k++) {
-            stepEvents.append(k == 0 ? "" : ", ").append("jsonb_build_object('type', 'STEP_COMPLETED', 'step', ?::text,"
-                    + " 'payload', (SELECT r FROM ").append(StepStatement.resultName(k)).append("))");
-            names.add(parts.get(k).name());
+        for (SagaStep<D, ?> part : parts) {
+            names.add(part.name());
         }
-        stepEvents.append(')');
-        String sql = "WITH " + work.ctes() + " SELECT " + SagaLog.advanceCall(stepEvents.toString()) + ", "
-                + work.resultQuery().substring("SELECT ".length());
         Advance advance = ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.RUNNING, last + 1,
                 settings.lease(), new ArrayList<>(ex.pending), !holdsPivot(ex.def, first, last), null));
-        List<Object> params = new ArrayList<>(work.params());
-        params.addAll(sagaLog.advanceParams(advance, ex.creation(), names));
+        Optional<Creation> creation = ex.creation();
         StepContext timed = context(ex, parts.get(0), Map.of(), deadline);
         List<String> texts;
         try {
             // One statement in autocommit: PostgreSQL runs it as one transaction, limited to the deadline.
-            texts = sagaLog.jdbc().read(STEP, tx -> {
+            texts = store.jdbc().read(STEP, tx -> {
                 tx.queryTimeout(timed.remaining());
-                return tx.single(sql, row -> {
-                    List<String> columns = new ArrayList<>(parts.size());
-                    for (int k = 0; k < parts.size(); k++) {
-                        columns.add(row.getString(k + 2));
-                    }
-                    return columns;
-                }, params.toArray());
+                return store.advanceWithSteps(tx, work, names, advance, creation);
             });
         } catch (StoreException e) {
-            throw translate(parts, SagaLog.fenced(e, ex.id));
+            throw translate(parts, SagaStore.fenced(e, ex.id));
         }
         Map<String, Object> recorded = new LinkedHashMap<>();
         for (int k = 0; k < parts.size(); k++) {
@@ -440,7 +427,7 @@ public final class SagaOrchestrator implements AutoCloseable {
             return new SagaOutcome.Completed(ex.id, new StepResults(ex.results));
         }
         try {
-            sagaLog.advance(ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.COMPLETED, n,
+            store.advance(ex.numbered(new Advance(ex.id, owner, SagaStatus.RUNNING, ex.recordedStep, SagaStatus.COMPLETED, n,
                     settings.lease(), events, async, null)), ex.creation());
         } catch (SagaFencedException f) {
             return new SagaOutcome.TakenOver(ex.id);
@@ -465,7 +452,7 @@ public final class SagaOrchestrator implements AutoCloseable {
         events.add(NewEvent.step(SagaEvent.Type.STEP_FAILED, failedStep, null, message));
         events.add(NewEvent.of(SagaEvent.Type.COMPENSATION_STARTED));
         try {
-            sagaLog.advance(new Advance(ex.id, owner, ex.created ? ex.status : null, ex.recordedStep, SagaStatus.COMPENSATING,
+            store.advance(new Advance(ex.id, owner, ex.created ? ex.status : null, ex.recordedStep, SagaStatus.COMPENSATING,
                     upTo, settings.lease(), events, false, message), ex.creation());
         } catch (SagaFencedException f) {
             return new SagaOutcome.TakenOver(ex.id);
@@ -503,7 +490,7 @@ public final class SagaOrchestrator implements AutoCloseable {
             }
         }
         try {
-            sagaLog.advance(new Advance(ex.id, owner, SagaStatus.COMPENSATING, 0, SagaStatus.COMPENSATED, 0, settings.lease(),
+            store.advance(new Advance(ex.id, owner, SagaStatus.COMPENSATING, 0, SagaStatus.COMPENSATED, 0, settings.lease(),
                     List.of(NewEvent.of(SagaEvent.Type.COMPENSATED)), true, null), Optional.empty());
         } catch (SagaFencedException f) {
             return new SagaOutcome.TakenOver(ex.id);
@@ -528,15 +515,15 @@ public final class SagaOrchestrator implements AutoCloseable {
                 step.compensateRemote(ctx, ex.data, result);
                 checkDeadline(ctx, ex.def);
             }
-            sagaLog.advance(advance, Optional.empty());
+            store.advance(advance, Optional.empty());
             ex.recordedStep = index;
             return;
         }
         try {
             // Any throwable, Errors included, rolls back (Jdbc.transact): nothing commits the undoing without its event.
-            sagaLog.jdbc().transact(COMPENSATION, tx -> {
+            store.jdbc().transact(COMPENSATION, tx -> {
                 if (step.localCompensation().isPresent() && completed) {
-                    tx.single("SELECT set_config('integrity.compensating_saga', ?, true)", r -> r.getString(1), ex.id.toString());
+                    store.markCompensating(tx, ex.id);
                     try {
                         step.compensateLocal(ctx, ex.data, result, tx);
                     } catch (RuntimeException e) {
@@ -545,7 +532,7 @@ public final class SagaOrchestrator implements AutoCloseable {
                         throw new Carried(e);
                     }
                 }
-                sagaLog.advance(tx, advance, Optional.empty());
+                store.advance(tx, advance, Optional.empty());
             });
         } catch (Carried c) {
             throw c.carried();
@@ -557,7 +544,7 @@ public final class SagaOrchestrator implements AutoCloseable {
         List<NewEvent> events = new ArrayList<>(ex.pending);
         events.add(NewEvent.step(eventType, stepName, null, why));
         try {
-            sagaLog.advance(new Advance(ex.id, owner, ex.created ? from : null, ex.recordedStep, SagaStatus.FAILED_NEEDS_ATTENTION,
+            store.advance(new Advance(ex.id, owner, ex.created ? from : null, ex.recordedStep, SagaStatus.FAILED_NEEDS_ATTENTION,
                     ex.recordedStep, settings.lease(), events, false, why), ex.creation());
             ex.created = true;
             ex.pending.clear();

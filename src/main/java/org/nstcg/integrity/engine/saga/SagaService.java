@@ -1,16 +1,17 @@
 package org.nstcg.integrity.engine.saga;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.saga.SagaStore.Advance;
+import org.nstcg.integrity.engine.saga.SagaStore.NewEvent;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -28,7 +29,7 @@ public final class SagaService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SagaService.class);
     private static final List<Duration> WINDOWS = List.of(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofHours(24));
 
-    private final SagaLog sagaLog;
+    private final SagaStore store;
     private final SagaOrchestrator orchestrator;
     private final AlertSink alerts;
     private final Clock clock;
@@ -36,14 +37,14 @@ public final class SagaService implements AutoCloseable {
     private EngineScheduler.Task recovery;
     private volatile boolean rollbackAlarmRaised;
 
-    public SagaService(SagaLog sagaLog, SagaOrchestrator orchestrator, AlertSink alerts, Clock clock) {
-        this(sagaLog, orchestrator, alerts, clock, ManualActionRecorder.NONE);
+    public SagaService(SagaStore store, SagaOrchestrator orchestrator, AlertSink alerts, Clock clock) {
+        this(store, orchestrator, alerts, clock, ManualActionRecorder.NONE);
     }
 
     /** @param recorder records retries and resolutions (the audit trail) in the transaction that claims the saga */
-    public SagaService(SagaLog sagaLog, SagaOrchestrator orchestrator, AlertSink alerts, Clock clock, ManualActionRecorder recorder) {
+    public SagaService(SagaStore store, SagaOrchestrator orchestrator, AlertSink alerts, Clock clock, ManualActionRecorder recorder) {
         this.recorder = recorder;
-        this.sagaLog = sagaLog;
+        this.store = store;
         this.orchestrator = orchestrator;
         this.alerts = alerts;
         this.clock = clock;
@@ -79,7 +80,7 @@ public final class SagaService implements AutoCloseable {
     public List<SagaOutcome> recoverExpired() {
         List<SagaOutcome> outcomes = new ArrayList<>();
         while (true) {
-            List<UUID> claimed = sagaLog.claimExpired(orchestrator.owner(), orchestrator.settings().lease(),
+            List<UUID> claimed = store.claimExpired(orchestrator.owner(), orchestrator.settings().lease(),
                     orchestrator.settings().recoveryBatch());
             for (UUID id : claimed) {
                 try {
@@ -97,7 +98,7 @@ public final class SagaService implements AutoCloseable {
     /** Sagas by status, type and age, newest first, if {@code by} may view sagas. */
     public List<SagaRecord> list(Actor by, Optional<SagaStatus> status, Optional<String> type, Optional<Duration> since, int limit) {
         by.authorize(Permission.VIEW_SAGAS);
-        return sagaLog.list(status, type, since.map(d -> clock.instant().minus(d)), limit);
+        return store.list(status, type, since.map(d -> clock.instant().minus(d)), limit);
     }
 
     /**
@@ -111,7 +112,7 @@ public final class SagaService implements AutoCloseable {
         if (size < 1 || size > 1000) {
             throw new IllegalArgumentException("a page holds 1 to 1000 sagas, not " + size);
         }
-        return sagaLog.page(query, after, size);
+        return store.page(query, after, size);
     }
 
     /** The saga types this instance can run (and so retry), sorted. */
@@ -126,7 +127,7 @@ public final class SagaService implements AutoCloseable {
      */
     public Optional<SagaRecord> show(Actor by, UUID id) {
         by.authorize(Permission.VIEW_SAGAS);
-        return sagaLog.load(id);
+        return store.load(id);
     }
 
     /**
@@ -136,7 +137,7 @@ public final class SagaService implements AutoCloseable {
     public SagaOutcome retry(UUID id, Actor by, String reason) {
         String actor = by.authorize(Permission.ACT_ON_SAGAS);
         requireReason(reason);
-        SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
+        SagaRecord r = store.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
         if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION) {
             throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be retried.");
         }
@@ -146,8 +147,7 @@ public final class SagaService implements AutoCloseable {
                     + " retry it from the application that started it, or resolve it by hand.");
         }
         SagaStatus resumeAs = SagaOrchestrator.failedWhileCompensating(r) ? SagaStatus.COMPENSATING : SagaStatus.RUNNING;
-        if (!sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
-                SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry", recorder)) {
+        if (!claimForManualAction(id, SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry")) {
             throw new EngineException("Saga " + id + " changed meanwhile; look at it again.");
         }
         return orchestrator.resume(id);
@@ -157,12 +157,34 @@ public final class SagaService implements AutoCloseable {
     public void resolve(UUID id, Actor by, String note) {
         String actor = by.authorize(Permission.ACT_ON_SAGAS);
         requireReason(note);
-        SagaRecord r = sagaLog.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
+        SagaRecord r = store.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
         if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION
-                || !sagaLog.claimForManualAction(id, orchestrator.owner(), orchestrator.settings().lease(),
-                        SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve", recorder)) {
+                || !claimForManualAction(id, SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve")) {
             throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be resolved.");
         }
+    }
+
+    /**
+     * Takes a saga in {@code expected} status for a manual action, appending the action's event and recording it
+     * ({@link ManualActionRecorder}) in the same transaction; false when the saga was not in {@code expected} status.
+     */
+    private boolean claimForManualAction(UUID id, SagaStatus expected, SagaStatus newStatus, String actor, String reason,
+                                         String action) {
+        String owner = orchestrator.owner();
+        Duration lease = orchestrator.settings().lease();
+        return store.jdbc().inTransaction(SagaStore.MANUAL_ACTION, tx -> {
+            Optional<Integer> claimed = store.claimForManualAction(tx, id, owner, lease, expected, newStatus);
+            if (claimed.isEmpty()) {
+                return false; // nothing was changed: the transaction commits empty
+            }
+            int step = claimed.get();
+            ObjectNode payload = store.json().createObjectNode().put("action", action);
+            store.advance(tx, new Advance(id, owner, newStatus, step, newStatus, step, lease,
+                    List.of(new NewEvent(SagaEvent.Type.MANUAL_ACTION, null, payload, null, actor, reason)), false, null),
+                    Optional.empty());
+            recorder.record(tx, id, action, actor, reason, expected, newStatus);
+            return true;
+        });
     }
 
     private static void requireReason(String reason) {
@@ -180,28 +202,14 @@ public final class SagaService implements AutoCloseable {
 
     /** Rollback rates and step latencies over the recent windows: the engine's own figure source (checks, alerts). */
     public SagaMetrics metrics() {
-        return sagaLog.jdbc().read(SagaLog.READ, tx -> {
+        return store.jdbc().read(SagaStore.READ, tx -> {
             List<SagaMetrics.RollbackRate> rates = new ArrayList<>();
             for (Duration w : WINDOWS) {
-                // Refusals (a mailbox already taken, say) are business outcomes, not rollbacks: they are not counted.
-                rates.add(tx.single("SELECT count(*), count(*) FILTER (WHERE status = 'COMPENSATED')"
-                        + " FROM sagas WHERE status IN ('COMPLETED', 'COMPENSATED') AND finished_at >= now() - make_interval(secs => ?)"
-                        + " AND NOT (status = 'COMPENSATED' AND coalesce(last_error, '') LIKE 'rejected: %')",
-                        r -> new SagaMetrics.RollbackRate(w, r.getLong(1), r.getLong(2)), w.toSeconds()));
+                rates.add(store.rollbackRate(tx, w));
             }
-            Map<String, SagaMetrics.Durations> durations = new LinkedHashMap<>();
-            tx.list("SELECT saga_type, count(*),"
-                    + " percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.95) WITHIN GROUP (ORDER BY ms),"
-                    + " percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FROM (SELECT saga_type,"
-                    + " extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM sagas WHERE status = 'COMPLETED'"
-                    + " AND finished_at >= now() - interval '24 hours') d GROUP BY saga_type ORDER BY saga_type",
-                    r -> Map.entry(r.getString(1), new SagaMetrics.Durations(r.getLong(2), r.getDouble(3), r.getDouble(4), r.getDouble(5))))
-                    .forEach(e -> durations.put(e.getKey(), e.getValue()));
-            long[] needy = tx.single("SELECT count(*) FILTER (WHERE status = 'FAILED_NEEDS_ATTENTION'),"
-                    + " count(*) FILTER (WHERE status IN ('RUNNING', 'COMPENSATING') AND lease_expires_at < clock_timestamp())"
-                    + " FROM sagas WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'RESOLVED')",
-                    r -> new long[] {r.getLong(1), r.getLong(2)});
-            return new SagaMetrics(rates, durations, needy[0], needy[1]);
+            Map<String, SagaMetrics.Durations> durations = store.completedDurations(tx);
+            SagaStore.Backlog backlog = store.backlog(tx);
+            return new SagaMetrics(rates, durations, backlog.needsAttention(), backlog.stuck());
         });
     }
 

@@ -21,7 +21,7 @@ import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.saga.SagaDefinition;
-import org.nstcg.integrity.engine.saga.SagaLog;
+import org.nstcg.integrity.engine.saga.SagaStore;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.saga.SagaRegistry;
 import org.nstcg.integrity.engine.saga.SagaSettings;
@@ -339,7 +339,7 @@ class MergeIT {
         }
         MergeSaga faulty = new MergeSaga(b.build());
         SagaSettings quick = SagaSettings.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
-        SagaOrchestrator orchestrator = new SagaOrchestrator(new SagaLog(engine.database().jdbc(), JSON), new SagaRegistry(),
+        SagaOrchestrator orchestrator = new SagaOrchestrator(new SagaStore(engine.database().jdbc(), JSON), new SagaRegistry(),
                 "merge-test", quick, Clock.systemUTC(), d -> { }, a -> { });
         return new MergeService(engine.database().jdbc(), store, faulty, orchestrator, engine.auditTrail(), engine.cache().coordinator(),
                 new org.nstcg.integrity.engine.registration.KnownMailboxes(engine.redis()), JSON);

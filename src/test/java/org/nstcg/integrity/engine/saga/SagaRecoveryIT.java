@@ -104,12 +104,12 @@ class SagaRecoveryIT {
     private static final List<Alert> ALERTS = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private static SagaService service(String owner) {
-        SagaLog log = new SagaLog(engine.database().jdbc(), JSON);
+        SagaStore store = new SagaStore(engine.database().jdbc(), JSON);
         SagaRegistry registry = new SagaRegistry();
         registry.register(WIDGET);
         SagaSettings settings = SagaSettings.defaults().withLease(Duration.ofSeconds(30)).withBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
-        SagaOrchestrator o = new SagaOrchestrator(log, registry, owner, settings, Clock.systemUTC(), d -> { }, ALERTS::add);
-        return new SagaService(log, o, ALERTS::add, Clock.systemUTC());
+        SagaOrchestrator o = new SagaOrchestrator(store, registry, owner, settings, Clock.systemUTC(), d -> { }, ALERTS::add);
+        return new SagaService(store, o, ALERTS::add, Clock.systemUTC());
     }
 
     private static long count(String sql, UUID saga) throws Exception {
@@ -225,11 +225,11 @@ class SagaRecoveryIT {
             st.executeUpdate("UPDATE sagas SET lease_expires_at = now() - interval '1 second' WHERE business_key = 'w-fenced'");
         }
         // The rescuer's registry must know the slow definition to finish it.
-        SagaLog log = new SagaLog(engine.database().jdbc(), JSON);
+        SagaStore store = new SagaStore(engine.database().jdbc(), JSON);
         SagaRegistry registry = new SagaRegistry();
         registry.register(slow);
-        SagaOrchestrator o = new SagaOrchestrator(log, registry, "rescuer", SagaSettings.defaults(), Clock.systemUTC(), d -> { }, ALERTS::add);
-        List<SagaOutcome> rescued = new SagaService(log, o, ALERTS::add, Clock.systemUTC()).recoverExpired();
+        SagaOrchestrator o = new SagaOrchestrator(store, registry, "rescuer", SagaSettings.defaults(), Clock.systemUTC(), d -> { }, ALERTS::add);
+        List<SagaOutcome> rescued = new SagaService(store, o, ALERTS::add, Clock.systemUTC()).recoverExpired();
 
         releaseB.countDown();
         SagaOutcome late = staleRun.get(30, TimeUnit.SECONDS);

@@ -8,30 +8,42 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.Row;
+import org.nstcg.integrity.engine.store.StepStatement;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.Tx;
 
 /**
- * The durable saga log in PostgreSQL ({@code sagas}, {@code saga_events}). Every change of a saga goes through
- * the database function {@code saga_advance}, which appends the events and moves the saga in the caller's
- * transaction, fenced by owner, lease, status and step.
+ * The SQL of the durable saga log in PostgreSQL ({@code sagas}, {@code saga_events}, {@code saga_event_batches}):
+ * every statement of the saga feature. A saga moves through the database function {@code saga_advance}, which
+ * appends the events and moves the saga in the caller's transaction, fenced by owner, lease, status and step; a
+ * group of completions is the same fenced move for many sagas in one set-based statement ({@link #completeAll}).
+ *
+ * <p>Methods taking a {@link Tx} run their statement in the caller's transaction (the steps' work, the audit entry of
+ * a manual action); the transactions and the rules are {@link SagaOrchestrator}'s and {@link SagaService}'s. The
+ * others run on a connection of their own in auto-commit: one statement each, or the two reads of {@link #load}.
+ * Reading the log is public through {@link SagaService}, which checks the caller's permission; this class is public
+ * only to be built and handed to the orchestrator and the service.
  */
-public final class SagaLog {
+public final class SagaStore {
 
     /** Completes "Cannot … in PostgreSQL": how a failure to read the log reads to an operator. */
     static final String READ = "read the saga log";
     /** Completes "Cannot … in PostgreSQL": how a failure to record a saga's progress reads. */
     static final String WRITE = "record a saga's progress";
+    /** Completes "Cannot … in PostgreSQL": how a failure to record an operator's action on a saga reads. */
+    static final String MANUAL_ACTION = "update the saga log";
 
     private final Jdbc jdbc;
     private final ObjectMapper json;
 
-    public SagaLog(Jdbc jdbc, ObjectMapper json) {
+    public SagaStore(Jdbc jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -74,11 +86,15 @@ public final class SagaLog {
     record Creation(String type, String businessKey, JsonNode data, int stepCount) {
     }
 
+    /** Counts of sagas that need someone: {@link SagaMetrics#needsAttention} and {@link SagaMetrics#stuck}. */
+    record Backlog(long needsAttention, long stuck) {
+    }
+
     /**
      * The call of {@code saga_advance}, for embedding in a statement; {@code extraEvents} is a SQL expression of
      * type jsonb (an array) appended to the advance's own events, or null.
      */
-    static String advanceCall(String extraEvents) {
+    private static String advanceCall(String extraEvents) {
         String events = extraEvents == null ? "?::jsonb" : "(?::jsonb || " + extraEvents + ")";
         return "saga_advance(?::uuid, ?, ?, ?, ?, ?, ?, " + events + ", ?, ?, ?, ?::jsonb, ?, ?, ?, ?)";
     }
@@ -87,7 +103,7 @@ public final class SagaLog {
      * The parameters of {@link #advanceCall}, in order. {@code extraParams} are the parameters of the extra events
      * expression (they follow the events parameter).
      */
-    List<Object> advanceParams(Advance a, Optional<Creation> create, List<String> extraParams) {
+    private List<Object> advanceParams(Advance a, Optional<Creation> create, List<String> extraParams) {
         List<Object> p = new ArrayList<>(16 + extraParams.size());
         p.add(a.id().toString());
         p.add(a.owner());
@@ -137,11 +153,81 @@ public final class SagaLog {
         });
     }
 
+    /**
+     * SQL steps and their bookkeeping as one statement: {@code work} (the steps' statements, {@link StepStatement#composed})
+     * followed by the fenced {@code a}, which appends a STEP_COMPLETED event per name in {@code stepNames}, each with
+     * its step's result as the statement built it. In auto-commit PostgreSQL runs it as one transaction. A fencing
+     * failure is left to the caller ({@link #fenced}), which translates the steps' own errors too.
+     *
+     * @return the steps' results as jsonb text, in order (null for none)
+     */
+    List<String> advanceWithSteps(Tx tx, StepStatement work, List<String> stepNames, Advance a, Optional<Creation> create) {
+        StringBuilder stepEvents = new StringBuilder("jsonb_build_array(");
+        for (int k = 0; k < stepNames.size(); k++) {
+            stepEvents.append(k == 0 ? "" : ", ").append("jsonb_build_object('type', 'STEP_COMPLETED', 'step', ?::text,"
+                    + " 'payload', (SELECT r FROM ").append(StepStatement.resultName(k)).append("))");
+        }
+        stepEvents.append(')');
+        String sql = "WITH " + work.ctes() + " SELECT " + advanceCall(stepEvents.toString()) + ", "
+                + work.resultQuery().substring("SELECT ".length());
+        List<Object> params = new ArrayList<>(work.params());
+        params.addAll(advanceParams(a, create, stepNames));
+        return tx.single(sql, row -> {
+            List<String> columns = new ArrayList<>(stepNames.size());
+            for (int k = 0; k < stepNames.size(); k++) {
+                columns.add(row.getString(k + 2));
+            }
+            return columns;
+        }, params.toArray());
+    }
+
+    /**
+     * Marks {@code tx}'s transaction as compensating saga {@code id} ({@code integrity.compensating_saga}), which lets
+     * the database remove exactly that saga's rows.
+     */
+    void markCompensating(Tx tx, UUID id) {
+        tx.single("SELECT set_config('integrity.compensating_saga', ?, true)", r -> r.getString(1), id.toString());
+    }
+
+    /**
+     * Completes a group of sagas, each {@code a} in {@code group} numbered ({@link Advance#nextSeq}) and moving a
+     * RUNNING saga to COMPLETED: one UPDATE and one INSERT for the whole group, no function call per saga, committed
+     * without waiting for the WAL flush. Fenced like every advance: a saga no longer RUNNING at the expected step under
+     * this owner is not touched, nor its events.
+     *
+     * @return how many sagas it completed
+     */
+    long completeAll(Tx tx, List<Advance> group) {
+        ArrayNode input = json.createArrayNode();
+        for (Advance a : group) {
+            ObjectNode n = input.addObject();
+            n.put("id", a.id().toString());
+            n.put("owner", a.owner());
+            n.put("expected", a.expectedStep());
+            n.put("step", a.newStep());
+            n.set("events", eventsNode(a.events()));
+            n.put("seq", a.nextSeq());
+            n.put("status", SagaStatus.RUNNING.name());
+        }
+        // The expected status comes with the input rather than as the constant 'RUNNING': with the constant, the
+        // planner reads every entry of the partial index of unfinished sagas (dead ones too, until vacuum) instead of
+        // one primary-key probe per saga, and a group's cost grew with the sagas finished since the last vacuum.
+        String sql = "WITH input AS (SELECT * FROM jsonb_to_recordset(?::jsonb)"
+                + " AS x(id uuid, owner text, status text, expected int, step int, seq int, events jsonb)),"
+                + " done AS (UPDATE sagas s SET status = 'COMPLETED', current_step = i.step, updated_at = now(), finished_at = now(),"
+                + " version = s.version + 1 FROM input i WHERE s.id = i.id AND s.owner_instance = i.owner AND s.status = i.status"
+                + " AND s.current_step = i.expected RETURNING s.id),"
+                + " ev AS (INSERT INTO saga_event_batches (saga_id, first_seq, events)"
+                + " SELECT i.id, i.seq, i.events FROM input i JOIN done d ON d.id = i.id WHERE jsonb_array_length(i.events) > 0)"
+                + " SELECT count(*), set_config('synchronous_commit', 'off', true) FROM done";
+        return tx.single(sql, r -> r.getLong(1), input.toString());
+    }
+
     private String eventsJson(List<NewEvent> events) {
         return eventsNode(events).toString();
     }
 
-    ArrayNode eventsNode(List<NewEvent> events) {
+    private ArrayNode eventsNode(List<NewEvent> events) {
         ArrayNode array = json.createArrayNode();
         for (NewEvent e : events) {
             ObjectNode n = array.addObject();
@@ -177,30 +263,52 @@ public final class SagaLog {
         return jdbc.read("recover stuck sagas", tx -> tx.list(sql, r -> UUID.fromString(r.getString(1)), limit, owner, lease.toMillis()));
     }
 
-    /** Takes a saga in {@code expected} status for a manual action, appending the action's event. */
-    boolean claimForManualAction(UUID id, String owner, Duration lease, SagaStatus expected, SagaStatus newStatus,
-                                 String actor, String reason, String action, ManualActionRecorder recorder) {
-        return jdbc.inTransaction("update the saga log", tx -> {
-            Optional<Integer> claimed = tx.first("UPDATE sagas SET owner_instance = ?, status = ?,"
-                    + " lease_expires_at = clock_timestamp() + make_interval(secs => ? / 1000.0), updated_at = now(),"
-                    + " finished_at = CASE WHEN ? THEN now() END, version = version + 1"
-                    + " WHERE id = ?::uuid AND status = ? RETURNING current_step",
-                    r -> r.getInt(1), owner, newStatus.name(), lease.toMillis(), newStatus.finished(), id.toString(), expected.name());
-            if (claimed.isEmpty()) {
-                return false; // nothing was changed: the transaction commits empty
-            }
-            int step = claimed.get();
-            ObjectNode payload = json.createObjectNode().put("action", action);
-            advance(tx, new Advance(id, owner, newStatus, step, newStatus, step, lease,
-                    List.of(new NewEvent(SagaEvent.Type.MANUAL_ACTION, null, payload, null, actor, reason)), false, null),
-                    Optional.empty());
-            recorder.record(tx, id, action, actor, reason, expected, newStatus);
-            return true;
-        });
+    /**
+     * Takes saga {@code id}, if it is in {@code expected} status, for a manual action: {@code owner} with a new lease,
+     * in {@code newStatus} (finished now if that status is final).
+     *
+     * @return the saga's current step, or empty when it was not in {@code expected} status (nothing changed)
+     */
+    Optional<Integer> claimForManualAction(Tx tx, UUID id, String owner, Duration lease, SagaStatus expected, SagaStatus newStatus) {
+        return tx.first("UPDATE sagas SET owner_instance = ?, status = ?,"
+                + " lease_expires_at = clock_timestamp() + make_interval(secs => ? / 1000.0), updated_at = now(),"
+                + " finished_at = CASE WHEN ? THEN now() END, version = version + 1"
+                + " WHERE id = ?::uuid AND status = ? RETURNING current_step",
+                r -> r.getInt(1), owner, newStatus.name(), lease.toMillis(), newStatus.finished(), id.toString(), expected.name());
+    }
+
+    /** Sagas finished in the last {@code window}, and how many of them were compensated (refusals not counted). */
+    SagaMetrics.RollbackRate rollbackRate(Tx tx, Duration window) {
+        // Refusals (a mailbox already taken, say) are business outcomes, not rollbacks: they are not counted.
+        return tx.single("SELECT count(*), count(*) FILTER (WHERE status = 'COMPENSATED')"
+                + " FROM sagas WHERE status IN ('COMPLETED', 'COMPENSATED') AND finished_at >= now() - make_interval(secs => ?)"
+                + " AND NOT (status = 'COMPENSATED' AND coalesce(last_error, '') LIKE 'rejected: %')",
+                r -> new SagaMetrics.RollbackRate(window, r.getLong(1), r.getLong(2)), window.toSeconds());
+    }
+
+    /** Per saga type, sorted: the duration percentiles of the sagas completed in the last 24 hours. */
+    Map<String, SagaMetrics.Durations> completedDurations(Tx tx) {
+        Map<String, SagaMetrics.Durations> durations = new LinkedHashMap<>();
+        tx.list("SELECT saga_type, count(*),"
+                + " percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.95) WITHIN GROUP (ORDER BY ms),"
+                + " percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FROM (SELECT saga_type,"
+                + " extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM sagas WHERE status = 'COMPLETED'"
+                + " AND finished_at >= now() - interval '24 hours') d GROUP BY saga_type ORDER BY saga_type",
+                r -> Map.entry(r.getString(1), new SagaMetrics.Durations(r.getLong(2), r.getDouble(3), r.getDouble(4), r.getDouble(5))))
+                .forEach(e -> durations.put(e.getKey(), e.getValue()));
+        return durations;
+    }
+
+    /** Sagas in FAILED_NEEDS_ATTENTION, and unfinished sagas whose owner's lease has expired. */
+    Backlog backlog(Tx tx) {
+        return tx.single("SELECT count(*) FILTER (WHERE status = 'FAILED_NEEDS_ATTENTION'),"
+                + " count(*) FILTER (WHERE status IN ('RUNNING', 'COMPENSATING') AND lease_expires_at < clock_timestamp())"
+                + " FROM sagas WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'RESOLVED')",
+                r -> new Backlog(r.getLong(1), r.getLong(2)));
     }
 
     /** One saga with its events: two primary-key reads on one connection. */
-    public Optional<SagaRecord> load(UUID id) {
+    Optional<SagaRecord> load(UUID id) {
         return jdbc.read(READ, tx -> {
             List<SagaRecord> rows = select(tx, "WHERE id = ?::uuid", List.of(id.toString()), 1);
             if (rows.isEmpty()) {
@@ -214,7 +322,7 @@ public final class SagaLog {
     }
 
     /** Sagas matching the filter, newest first, without their events. */
-    public List<SagaRecord> list(Optional<SagaStatus> status, Optional<String> type, Optional<Instant> since, int limit) {
+    List<SagaRecord> list(Optional<SagaStatus> status, Optional<String> type, Optional<Instant> since, int limit) {
         StringBuilder where = new StringBuilder("WHERE true");
         List<String> args = new ArrayList<>();
         status.ifPresent(s -> {
@@ -236,7 +344,7 @@ public final class SagaLog {
      * A page of sagas matching {@code query}, newest first, starting after {@code after}. Reads at most
      * {@code size + 1} rows through the start-time indexes (one more, to know whether a next page exists).
      */
-    public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
+    SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
         StringBuilder where = new StringBuilder("WHERE true");
         List<String> args = new ArrayList<>();
         query.status().ifPresent(s -> {
