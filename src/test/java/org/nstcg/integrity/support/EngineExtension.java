@@ -20,7 +20,8 @@ import org.nstcg.integrity.engine.support.ProgressListener;
  * {@code @BeforeAll} methods (or, per test, before its {@code @BeforeEach} methods), keeps them in the JUnit store,
  * which closes them — engine first, then the slice — when the class (or test) is done, after its
  * {@code @AfterAll} ({@code @AfterEach}) methods; and resolves {@link TestDatabase} and {@link IntegrityEngine}
- * parameters.
+ * parameters. A {@link IntegrityTest.OwnSlice @OwnSlice} {@code TestDatabase} parameter gets a slice made for it, kept in
+ * the store of the method's context and so closed with it.
  */
 public final class EngineExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
@@ -63,6 +64,14 @@ public final class EngineExtension implements BeforeAllCallback, BeforeEachCallb
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (parameter.isAnnotated(IntegrityTest.OwnSlice.class)) {
+            if (parameter.getParameter().getType() != TestDatabase.class) {
+                throw new ParameterResolutionException("@OwnSlice goes on a TestDatabase parameter");
+            }
+            TestDatabase own = TestDatabase.create();
+            context.getStore(NAMESPACE).put(new Object(), new Slice(own, null));
+            return own;
+        }
         Slice slice = context.getStore(NAMESPACE).get(SLICE, Slice.class);
         if (slice == null) {
             throw new ParameterResolutionException("no TestDatabase here: with @IntegrityTest(perTest = true) each test"

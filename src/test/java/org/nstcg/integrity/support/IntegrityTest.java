@@ -19,6 +19,32 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *     void works(IntegrityEngine engine, TestDatabase db) { … }
  * }
  * }</pre>
+ *
+ * <p>A test that needs its engines started its own way — on a {@link MutableClock} or a {@link ManualScheduler}, several
+ * on one slice, or with settings known only at run time — asks for {@link Engine#NONE}, takes the {@link TestDatabase}
+ * and starts them from {@link TestDatabase#config}; it closes them in its {@code @AfterEach} ({@code @AfterAll}),
+ * which runs before the slice is dropped:
+ *
+ * <pre>{@code
+ * @IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
+ * class SteppedIT {
+ *     private final ManualScheduler scheduler = new ManualScheduler();
+ *     private IntegrityEngine engine;
+ *
+ *     @BeforeEach
+ *     void start(TestDatabase db) {
+ *         engine = IntegrityEngine.start(db.config(), Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.SERVICE, scheduler);
+ *     }
+ *
+ *     @AfterEach
+ *     void stop() {
+ *         engine.close();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A test that needs a slice apart from the one it shares (no engine of the class's may see it) takes a
+ * {@link OwnSlice @OwnSlice} {@code TestDatabase} parameter.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -33,6 +59,15 @@ public @interface IntegrityTest {
 
     /** A fresh slice and engine for every test, instead of one for the class. */
     boolean perTest() default false;
+
+    /**
+     * On a {@link TestDatabase} parameter: a fresh slice of its own for this method, apart from the class's (or
+     * test's) one and without an engine, dropped when the method's test (or, in {@code @BeforeAll}, the class) is done.
+     */
+    @Target(ElementType.PARAMETER)
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface OwnSlice {
+    }
 
     enum Engine {
         /** A console's or server's engine, with its background work ({@code IntegrityEngine.Mode.SERVICE}). */

@@ -31,6 +31,7 @@ import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.store.CacheRows.Row;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.ManualScheduler;
 import org.nstcg.integrity.support.MutableClock;
 import org.nstcg.integrity.support.TestDatabase;
@@ -42,6 +43,7 @@ import redis.clients.jedis.RedisClient;
  * The coordinated cache against real PostgreSQL and Redis, with two engine instances (separate pools, Redis
  * clients and near caches) sharing them as in a deployment.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class CacheCoordinatorIT {
 
     private static TestDatabase db;
@@ -50,19 +52,18 @@ class CacheCoordinatorIT {
     private static RedisClient raw;
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
+    static void start(TestDatabase slice) {
+        db = slice;
         a = db.startEngine();
         b = db.startEngine();
         raw = RedisClient.create(TestServers.redisUri());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         raw.close();
         b.close();
         a.close();
-        db.close();
     }
 
     static long register(IntegrityEngine engine) {
@@ -246,12 +247,11 @@ class CacheCoordinatorIT {
     }
 
     @Test
-    void anInstanceWhoseSubscriptionDropsClearsItsNearCacheAndResubscribes() throws Exception {
+    void anInstanceWhoseSubscriptionDropsClearsItsNearCacheAndResubscribes(@IntegrityTest.OwnSlice TestDatabase own2) throws Exception {
         int port = TestServers.freePort();
         redis.embedded.RedisServer own = ownRedis(port);
         Map<ConfigKey, String> settings = Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:" + port);
-        try (TestDatabase own2 = TestDatabase.create();
-             IntegrityEngine x = IntegrityEngine.start(own2.config(settings), ProgressListener.NONE);
+        try (IntegrityEngine x = IntegrityEngine.start(own2.config(settings), ProgressListener.NONE);
              RedisClient direct = RedisClient.create("redis://127.0.0.1:" + port)) {
             awaitSubscribed(x);
             long id = register(x);
@@ -275,7 +275,7 @@ class CacheCoordinatorIT {
     }
 
     @Test
-    void redisStoppedAndRestartedMidLoadCostsCallersNothingAndLeavesNoStaleEntry() throws Exception {
+    void redisStoppedAndRestartedMidLoadCostsCallersNothingAndLeavesNoStaleEntry(@IntegrityTest.OwnSlice TestDatabase own2) throws Exception {
         int port = TestServers.freePort();
         redis.embedded.RedisServer own = ownRedis(port);
         Map<ConfigKey, String> settings = Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:" + port, ConfigKey.REDIS_TIMEOUT, "300ms");
@@ -285,8 +285,7 @@ class CacheCoordinatorIT {
         MutableClock clock = new MutableClock(Instant.now());
         ManualScheduler xScheduler = new ManualScheduler(clock);
         ManualScheduler yScheduler = new ManualScheduler(clock);
-        try (TestDatabase own2 = TestDatabase.create();
-             IntegrityEngine x = IntegrityEngine.start(own2.config(settings), clock, ProgressListener.NONE, IntegrityEngine.Mode.SERVICE,
+        try (IntegrityEngine x = IntegrityEngine.start(own2.config(settings), clock, ProgressListener.NONE, IntegrityEngine.Mode.SERVICE,
                      xScheduler);
              IntegrityEngine y = IntegrityEngine.start(own2.config(settings), clock, ProgressListener.NONE, IntegrityEngine.Mode.SERVICE,
                      yScheduler)) {
@@ -334,13 +333,12 @@ class CacheCoordinatorIT {
     }
 
     @Test
-    void invalidationsMissedWhileRedisWasUnreachableAreReplayedWhenItAnswersAgain() throws Exception {
+    void invalidationsMissedWhileRedisWasUnreachableAreReplayedWhenItAnswersAgain(@IntegrityTest.OwnSlice TestDatabase own2) throws Exception {
         int port = TestServers.freePort();
         redis.embedded.RedisServer own = ownRedis(port);
         Map<ConfigKey, String> settings = Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:" + port, ConfigKey.REDIS_TIMEOUT, "300ms");
         ManualScheduler scheduler = new ManualScheduler(); // the engine's time: its replay rounds and Redis retries
-        try (TestDatabase own2 = TestDatabase.create();
-             IntegrityEngine x = IntegrityEngine.start(own2.config(settings), scheduler.clock(), ProgressListener.NONE,
+        try (IntegrityEngine x = IntegrityEngine.start(own2.config(settings), scheduler.clock(), ProgressListener.NONE,
                      IntegrityEngine.Mode.SERVICE, scheduler);
              RedisClient direct = RedisClient.create("redis://127.0.0.1:" + port)) {
             long id = register(x);

@@ -22,6 +22,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.ManualScheduler;
 import org.nstcg.integrity.support.MutableClock;
 import org.nstcg.integrity.support.TestDatabase;
@@ -32,6 +33,7 @@ import org.nstcg.integrity.support.TestServers;
  * invalidation) are counted exactly, invalidation brings divergence back to zero, alerts fire once per crossing,
  * rounds are stored, bounded and cover the keyspace, and a Redis outage only skips the round.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class DivergenceSamplerIT {
 
     /** The engine's clock runs this far ahead of PostgreSQL's, so a staleness is at least this and never 0 by chance. */
@@ -44,17 +46,16 @@ class DivergenceSamplerIT {
     private int userSeq;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
+    void start(TestDatabase slice) {
+        db = slice;
         // No background round during a test: each round here is run by hand.
         engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")),
                 Clock.offset(Clock.systemUTC(), AHEAD), ProgressListener.NONE);
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         engine.close();
-        db.close();
     }
 
     @Test
@@ -269,20 +270,18 @@ class DivergenceSamplerIT {
     }
 
     @Test
-    void theEngineSamplesInTheBackgroundAndStopsOnClose() throws Exception {
+    void theEngineSamplesInTheBackgroundAndStopsOnClose(@IntegrityTest.OwnSlice TestDatabase other) throws Exception {
         ManualScheduler scheduler = new ManualScheduler(); // the engine's background work, run when the test steps time
         long othersSamplers = samplerTasks(scheduler); // none: the engine of this test class has a scheduler of its own
-        try (TestDatabase other = TestDatabase.create()) {
-            IntegrityEngine sampling = IntegrityEngine.start(other.config(Map.of(ConfigKey.CACHE_SAMPLE_INTERVAL, "100ms")),
-                    Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.SERVICE, scheduler);
-            try (sampling) {
-                assertThat(sampling.cacheDivergence().current().state()).isEqualTo(DivergenceReport.State.NOT_SAMPLED_YET);
-                scheduler.advance(Duration.ofMillis(100)); // one interval: the first background round
-                assertThat(sampling.cacheDivergence().current().state()).isEqualTo(DivergenceReport.State.SAMPLED);
-                assertThat(samplerTasks(scheduler)).isEqualTo(othersSamplers + 1);
-            }
-            assertThat(samplerTasks(scheduler)).as("the sampler's task ends with the engine").isEqualTo(othersSamplers);
+        IntegrityEngine sampling = IntegrityEngine.start(other.config(Map.of(ConfigKey.CACHE_SAMPLE_INTERVAL, "100ms")),
+                Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.SERVICE, scheduler);
+        try (sampling) {
+            assertThat(sampling.cacheDivergence().current().state()).isEqualTo(DivergenceReport.State.NOT_SAMPLED_YET);
+            scheduler.advance(Duration.ofMillis(100)); // one interval: the first background round
+            assertThat(sampling.cacheDivergence().current().state()).isEqualTo(DivergenceReport.State.SAMPLED);
+            assertThat(samplerTasks(scheduler)).isEqualTo(othersSamplers + 1);
         }
+        assertThat(samplerTasks(scheduler)).as("the sampler's task ends with the engine").isEqualTo(othersSamplers);
     }
 
     // fixtures ---------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.integrity.AlertLog.StoredAlert;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.ManualScheduler;
 import org.nstcg.integrity.support.TestDatabase;
 
@@ -21,6 +22,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * engine's scheduler: each engine has a {@link ManualScheduler}, and the test runs the write it queued instead of
  * waiting for it.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class AlertLogIT {
 
     private TestDatabase db;
@@ -30,8 +32,8 @@ class AlertLogIT {
     private ManualScheduler bScheduler;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
+    void start(TestDatabase slice) {
+        db = slice;
         aScheduler = new ManualScheduler();
         bScheduler = new ManualScheduler();
         a = start(aScheduler);
@@ -43,10 +45,9 @@ class AlertLogIT {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         a.close();
         b.close();
-        db.close();
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 
 /**
@@ -35,6 +36,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * threshold and not at or below it — duplicate referral codes, registrations refused as already registered, saga
  * rollback rate, cache inconsistency — and reaches the recent list, the listeners and the webhook as JSON.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class CheckAlertsIT {
 
     private TestDatabase db;
@@ -45,8 +47,8 @@ class CheckAlertsIT {
     private int seq;
 
     @BeforeEach
-    void start() throws IOException {
-        db = TestDatabase.create();
+    void start(TestDatabase slice) throws IOException {
+        db = slice;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", exchange -> {
             received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -57,12 +59,11 @@ class CheckAlertsIT {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         if (engine != null) {
             engine.close();
         }
         server.stop(0);
-        db.close();
     }
 
     private void startEngine(Map<ConfigKey, String> overrides) {

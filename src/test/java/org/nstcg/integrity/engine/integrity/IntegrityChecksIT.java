@@ -320,8 +320,8 @@ class IntegrityChecksIT {
     // Cap and storage ----------------------------------------------------------------------------------------------
 
     @Test
-    void aCorruptLargeTableKeepsAThousandFindingsAndCountsThemAll() throws Exception {
-        try (TestDatabase big = TestDatabase.create(); IntegrityEngine e = IntegrityEngine.start(big.config(Map.of(
+    void aCorruptLargeTableKeepsAThousandFindingsAndCountsThemAll(@IntegrityTest.OwnSlice TestDatabase big) throws Exception {
+        try (IntegrityEngine e = IntegrityEngine.start(big.config(Map.of(
                 ConfigKey.CHECKS_INTERVAL, "off", ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")), ProgressListener.NONE)) {
             SuiteTiming.createUsers(e.database().jdbc(), 3000);
             CheckRun clean = e.checks().run(Actor.operator("alice"), List.of(), ProgressListener.NONE);

@@ -25,6 +25,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.saga.SagaMetrics;
 import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.ManualScheduler;
 import org.nstcg.integrity.support.MutableClock;
 import org.nstcg.integrity.support.TestActors;
@@ -36,6 +37,7 @@ import org.nstcg.integrity.support.TestDatabase;
  * overlap. The schedule is off when {@code checks.interval} is off. Time is stepped ({@link ManualScheduler}), never
  * slept through: the schedulers run their due suites when the test moves the clock.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class ScheduledChecksIT {
 
     private TestDatabase db;
@@ -44,18 +46,17 @@ class ScheduledChecksIT {
     private final List<IntegrityChecks> made = new ArrayList<>();
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
+    void start(TestDatabase slice) {
+        db = slice;
         engineScheduler = new ManualScheduler();
         engine = IntegrityEngine.start(db.config(Map.of(ConfigKey.CHECKS_INTERVAL, "off", ConfigKey.CACHE_SAMPLE_INTERVAL, "1h")),
                 Clock.systemUTC(), ProgressListener.NONE, IntegrityEngine.Mode.SERVICE, engineScheduler);
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         made.forEach(IntegrityChecks::close);
         engine.close();
-        db.close();
     }
 
     /** A check that takes a while, so that suites without the lock would overlap. */

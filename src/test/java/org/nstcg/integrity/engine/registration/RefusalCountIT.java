@@ -18,6 +18,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.integrity.BuiltInChecks;
 import org.nstcg.integrity.engine.integrity.OverviewReader;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
@@ -28,6 +29,7 @@ import redis.clients.jedis.RedisClient;
  * tile and the blocked-registrations alert undercounted them. Every refusal is now counted, whichever path refused it,
  * and another instance's tile and alert see it.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class RefusalCountIT {
 
     private TestDatabase db;
@@ -35,8 +37,8 @@ class RefusalCountIT {
     private IntegrityEngine signups;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
+    void start(TestDatabase slice) {
+        db = slice;
         Map<ConfigKey, String> settings = new EnumMap<>(ConfigKey.class);
         settings.put(ConfigKey.CHECKS_INTERVAL, "off");
         settings.put(ConfigKey.CACHE_SAMPLE_INTERVAL, "1h");
@@ -47,10 +49,9 @@ class RefusalCountIT {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         signups.close();
         console.close();
-        db.close();
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import redis.embedded.RedisServer;
@@ -29,6 +30,7 @@ import redis.embedded.RedisServer;
  * spellings: exactly one user, everyone else told AlreadyRegistered or InProgress. And the same with Redis
  * stopped in the middle of the run.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class RegistrationRaceIT {
 
     private static final int THREADS = 64;
@@ -40,19 +42,18 @@ class RegistrationRaceIT {
     private static ExecutorService pool;
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
+    static void start(TestDatabase slice) {
+        db = slice;
         a = IntegrityEngine.start(db.config(Map.of(ConfigKey.DB_POOL_SIZE, "16")), ProgressListener.NONE);
         b = IntegrityEngine.start(db.config(Map.of(ConfigKey.DB_POOL_SIZE, "16")), ProgressListener.NONE);
         pool = Executors.newFixedThreadPool(THREADS);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         pool.shutdownNow();
         a.close();
         b.close();
-        db.close();
     }
 
     /** 16 spellings of one Gmail mailbox: case, dots, +tags and the googlemail alias. */

@@ -25,6 +25,7 @@ import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
 import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
@@ -33,21 +34,21 @@ import org.nstcg.integrity.support.TestDatabase;
  * Each repair against planted corruption in a real database: the preview lists exactly the planted damage and writes
  * nothing, applying fixes it and is audited, and afterwards there is nothing left to repair.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE, perTest = true)
 class RepairIT {
 
     private TestDatabase db;
     private IntegrityEngine engine;
 
     @BeforeEach
-    void start() {
-        db = TestDatabase.create();
+    void start(TestDatabase slice) {
+        db = slice;
         engine = db.startEngine();
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         engine.close();
-        db.close();
     }
 
     private List<Long> users(int n) {

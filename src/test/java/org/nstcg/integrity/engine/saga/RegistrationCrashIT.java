@@ -11,13 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
-import org.nstcg.integrity.engine.config.ConfigKey;
-import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.ChildJvm;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.RegistrationLoadChild;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
@@ -28,6 +26,7 @@ import org.nstcg.integrity.support.TestServers;
  * registration: every saga COMPLETED or COMPENSATED, no user without profile, no bonus without its referred user,
  * every profile's points equal to its ledger, every referral count equal to the users it referred.
  */
+@IntegrityTest(settings = {"saga.lease=1s", "saga.recovery-interval=1h"})
 class RegistrationCrashIT {
 
     private static final int KILLS = 50;
@@ -37,16 +36,9 @@ class RegistrationCrashIT {
     private static IntegrityEngine recoverer;
 
     @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        recoverer = IntegrityEngine.start(db.config(Map.of(ConfigKey.SAGA_LEASE, "1s", ConfigKey.SAGA_RECOVERY_INTERVAL, "1h")),
-                ProgressListener.NONE);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        recoverer.close();
-        db.close();
+    static void start(TestDatabase slice, IntegrityEngine engine) {
+        db = slice;
+        recoverer = engine;
     }
 
     private static List<String> childArgs(int run) {

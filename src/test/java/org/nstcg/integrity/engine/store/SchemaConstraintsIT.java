@@ -16,13 +16,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestDatabase;
 import org.nstcg.integrity.support.TestServers;
 import org.postgresql.util.PSQLException;
@@ -32,6 +32,7 @@ import org.postgresql.util.PSQLException;
  * rejects its bad row (checked by SQL state and constraint name) while the good twin of that row is accepted, so
  * each test fails if its constraint is removed. Plain JDBC, one migrated schema for the class, unique rows per test.
  */
+@IntegrityTest(engine = IntegrityTest.Engine.NONE)
 class SchemaConstraintsIT {
 
     private static final String UNIQUE = "23505";
@@ -47,14 +48,9 @@ class SchemaConstraintsIT {
     private Connection c;
 
     @BeforeAll
-    static void migrate() {
-        db = TestDatabase.create();
+    static void migrate(TestDatabase slice) {
+        db = slice;
         db.startEngine().close();
-    }
-
-    @AfterAll
-    static void drop() throws SQLException {
-        db.close();
     }
 
     @BeforeEach
