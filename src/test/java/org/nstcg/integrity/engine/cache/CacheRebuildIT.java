@@ -88,9 +88,11 @@ class CacheRebuildIT {
             writers.add(writer);
             writer.start();
         }
-        // Small pages and a short pause per progress report keep the rebuild running across many writes.
+        // Small pages, and at each progress report a wait for a few more writes, keep the rebuild running across many
+        // writes however busy the machine is (a fixed pause let a loaded machine's writers fall behind).
         CacheRebuilder rebuilder = new CacheRebuilder(coordinator, 200, 50, 2);
-        CacheRebuilder.Result result = rebuilder.rebuild(CacheKeys.USER_PATTERN, (m, d, t) -> pause(), () -> false);
+        CacheRebuilder.Result result = rebuilder.rebuild(CacheKeys.USER_PATTERN,
+                (m, d, t) -> awaitWrites(updatesDuringRebuild, 5, failures), () -> false);
         rebuilding.set(false);
         Thread.sleep(100);
         stop.set(true);
@@ -201,6 +203,15 @@ class CacheRebuildIT {
         assertThatThrownBy(() -> engine.cacheRebuilder().rebuild("cache:*", ProgressListener.NONE, () -> false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("user:*, referral:*, count:*, leaderboard:*");
+    }
+
+    /** Waits (at most 10 s) until {@code count} has grown by {@code more}, or a writer failed. */
+    private static void awaitWrites(AtomicLong count, int more, List<Throwable> failures) {
+        long target = count.get() + more;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (count.get() < target && failures.isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
     }
 
     private static void pause() {
