@@ -92,7 +92,7 @@ public final class ConsoleWindow {
     /** The sign-in form over a running engine. */
     public void showSignIn(IntegrityEngine started) {
         adopt(started);
-        SignInViewModel signIn = new SignInViewModel(started.accounts()::signIn, runner, clock,
+        SignInViewModel signIn = new SignInViewModel(started.accounts()::signIn, runner,
                 started.config().consoleLockoutAttempts(), started.config().consoleLockoutDuration(),
                 session -> showShell(started, session));
         show(ViewLoader.load(new SignInView(signIn)));

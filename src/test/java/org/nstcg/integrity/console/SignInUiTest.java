@@ -2,6 +2,7 @@ package org.nstcg.integrity.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import javafx.scene.control.ToggleButton;
 import org.junit.jupiter.api.AfterEach;
@@ -9,8 +10,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Role;
+import org.nstcg.integrity.engine.account.SignInOutcome;
+import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.TestAccounts;
+import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
@@ -82,15 +86,18 @@ class SignInUiTest {
 
         for (int i = 1; i <= 2; i++) {
             attempt("support", "not the password " + i);
-            ui.waitUntil(() -> ui.text("#message").startsWith("Wrong username or password."), "the wrong-password message");
+            ui.waitUntil(() -> ui.text("#message").startsWith(SignInOutcome.FAILED), "the failed sign-in message");
         }
         assertThat(ui.text("#message")).contains("After 3 failed attempts in a row the account is locked for 15 min");
         assertThat(robot.lookup("#passwordField").queryTextInputControl().getText()).as("cleared after an attempt").isEmpty();
 
+        // issue 14 §6: a locked account says what a wrong password says; only the audit trail tells it is locked
         attempt("support", "not the password 3");
-        ui.waitUntil(() -> ui.text("#message").startsWith("Too many failed sign-ins"), "the lock-out message");
+        ui.waitUntil(() -> ui.text("#message").startsWith(SignInOutcome.FAILED), "the same message at the lock-out");
         attempt("support", TestAccounts.PASSWORD);
-        ui.waitUntil(() -> ui.text("#message").startsWith("Too many failed sign-ins"), "still locked");
+        ui.waitUntil(() -> ui.text("#message").startsWith(SignInOutcome.FAILED), "the same message while locked");
+        assertThat(engine.audit().list(TestActors.OPERATOR, Optional.of("support"), Optional.empty(), Optional.of("support"),
+                Optional.empty(), 20)).extracting(AuditEntry::action).contains("account.locked", "console.sign_in_refused");
         assertThat(robot.lookup("#userName").tryQuery()).as("not signed in").isEmpty();
     }
 

@@ -1,16 +1,22 @@
 package org.nstcg.integrity.engine.account;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.account.AccountStore.StoredAccount;
+import org.nstcg.integrity.engine.store.EngineSecrets;
 import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.Tx;
 
@@ -23,14 +29,34 @@ import org.nstcg.integrity.engine.store.Tx;
  * from two consoles both count. Password hashes are checked outside any transaction (Argon2id takes tens of
  * milliseconds on purpose). Changes that could leave no active administrator take a transaction-scoped advisory lock
  * first, so two administrators demoting each other at once cannot both succeed.
+ *
+ * <p>Sign-in failures do not tell who is there: every failure path (unknown name, wrong password, locked account,
+ * disabled account) checks one Argon2id hash, a decoy's for an unknown name, so none answers faster, and every one
+ * returns a {@link SignInOutcome.Failure} that faces show with the same sentence; only the audit trail records the
+ * real reason. A name that matches no account is recorded as its HMAC-SHA256 under an engine secret, never as typed:
+ * people type passwords into the username field, and the audit trail keeps what it is given for ever. The keyed hash
+ * still lets an administrator see that the same unknown name was tried again and again.
+ *
+ * <p>Sessions are checked again at each action ({@link #checkStillValid}): a password reset or change and a role
+ * change raise the account's session epoch (V19) in the change's own transaction, and a session signed in at an older
+ * epoch is refused at its next action with the reason. A disabled account's sessions are refused while it is disabled
+ * (the flag is read at each action), and serve again if an administrator re-enables it without resetting its password.
  */
 public final class AccountService {
 
     /** The username an unknown or malformed sign-in name is audited under. */
     static final String UNKNOWN_ACTOR = "(unknown)";
+    /** The audit target type of an unknown sign-in name: the id is the name's keyed hash, never the name. */
+    static final String UNKNOWN_NAME_TARGET = "username-hmac";
+    /** The engine secret ({@code engine_secrets}) that keys the hash of unknown sign-in names. */
+    static final String UNKNOWN_NAME_KEY = "sign-in-name-key";
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
+    /** Why an account's sessions ended ({@code console_accounts.sessions_ended_because}, V19). */
+    private static final String PASSWORD_RESET = "password_reset";
+    private static final String PASSWORD_CHANGED = "password_changed";
+    private static final String ROLE_CHANGED = "role_changed";
 
     private final Jdbc jdbc;
     private final AccountStore store = new AccountStore();
@@ -40,6 +66,8 @@ public final class AccountService {
     private final int lockoutAttempts;
     private final Duration lockoutDuration;
     private final ObjectMapper json = new ObjectMapper();
+    /** {@link #UNKNOWN_NAME_KEY}, read at the first unknown name. */
+    private volatile byte[] unknownNameKey;
 
     public AccountService(Jdbc jdbc, AuditTrail audit, PasswordHasher hasher, Clock clock, int lockoutAttempts,
                           Duration lockoutDuration) {
@@ -76,24 +104,29 @@ public final class AccountService {
         });
     }
 
-    /** Checks the password; counts failures and locks the account after too many in a row. */
+    /**
+     * Checks the password; counts failures and locks the account after too many in a row. Every failure costs one
+     * Argon2id check and comes back as a {@link SignInOutcome.Failure}; the audit trail says which it was.
+     */
     public SignInOutcome signIn(String username, String password) {
         String name = normaliseUsername(username);
         String given = password == null ? "" : password;
-        boolean wellFormed = USERNAME.matcher(name).matches();
-        Optional<StoredAccount> found = wellFormed ? find(name) : Optional.empty();
+        Optional<StoredAccount> found = USERNAME.matcher(name).matches() ? find(name) : Optional.empty();
         Instant now = clock.instant();
         if (found.isEmpty()) {
             hasher.burn(given);
-            audit.record(AuditEvent.of(wellFormed ? name : UNKNOWN_ACTOR, "console.sign_in_failed").details("unknown username"));
+            audit.record(AuditEvent.of(UNKNOWN_ACTOR, "console.sign_in_failed").target(UNKNOWN_NAME_TARGET, unknownNameHash(name))
+                    .details("unknown username"));
             return new SignInOutcome.WrongCredentials();
         }
         StoredAccount stored = found.get();
+        // checked before the lock, so that a locked account costs as much as a wrong password and answers no sooner
+        boolean matches = hasher.matches(given, stored.hash());
         if (stored.account().lockedAt(now)) {
             audit.record(AuditEvent.of(name, "console.sign_in_refused").target("account", name).details("account locked"));
             return new SignInOutcome.LockedOut(stored.account().lockedUntil().orElseThrow());
         }
-        if (!hasher.matches(given, stored.hash())) {
+        if (!matches) {
             return countFailure(stored.account(), now);
         }
         if (stored.account().disabled()) {
@@ -105,27 +138,49 @@ public final class AccountService {
             audit.record(tx, AuditEvent.of(name, "console.sign_in").target("account", name)
                     .details("role " + stored.account().role().title()));
             Account a = stored.account();
-            return new SignInOutcome.SignedIn(new Session(this, a.id(), a.username(), a.displayName(), a.role(), now));
+            return new SignInOutcome.SignedIn(new Session(this, a.id(), a.username(), a.displayName(), a.role(), now,
+                    stored.sessionEpoch()));
         });
     }
 
     private SignInOutcome countFailure(Account account, Instant now) {
-        return jdbc.inTransaction("count the failed sign-in", tx -> {
-            Instant lockedUntil = null;
-            int attempts = store.countFailure(tx, account.id(), now);
-            if (attempts >= lockoutAttempts) {
-                lockedUntil = now.plus(lockoutDuration);
-                store.lockUntil(tx, account.id(), lockedUntil);
-            }
-            audit.record(tx, AuditEvent.of(account.username(), "console.sign_in_failed").target("account", account.username())
-                    .details("wrong password, attempt " + attempts + " of " + lockoutAttempts));
-            if (lockedUntil != null) {
-                audit.record(tx, AuditEvent.of(account.username(), "account.locked").target("account", account.username())
-                        .details(attempts + " failed sign-ins in a row; locked until " + lockedUntil));
-                return new SignInOutcome.LockedOut(lockedUntil);
-            }
-            return new SignInOutcome.WrongCredentials();
-        });
+        return jdbc.inTransaction("count the failed sign-in", tx -> recordFailure(tx, account, now, "console.sign_in_failed",
+                "wrong password")
+                .<SignInOutcome>map(SignInOutcome.LockedOut::new).orElseGet(SignInOutcome.WrongCredentials::new));
+    }
+
+    /** Counts a wrong password against the account and audits it; locks the account at the limit (returns until when). */
+    private Optional<Instant> recordFailure(Tx tx, Account account, Instant now, String action, String what) {
+        int attempts = store.countFailure(tx, account.id(), now);
+        audit.record(tx, AuditEvent.of(account.username(), action).target("account", account.username())
+                .details(what + ", attempt " + attempts + " of " + lockoutAttempts));
+        if (attempts < lockoutAttempts) {
+            return Optional.empty();
+        }
+        Instant lockedUntil = now.plus(lockoutDuration);
+        store.lockUntil(tx, account.id(), lockedUntil);
+        audit.record(tx, AuditEvent.of(account.username(), "account.locked").target("account", account.username())
+                .details(attempts + " failed sign-ins in a row; locked until " + lockedUntil));
+        return Optional.of(lockedUntil);
+    }
+
+    /**
+     * The hex HMAC-SHA256 of a sign-in name that matches no account, keyed by {@link #UNKNOWN_NAME_KEY}: what the
+     * audit trail records instead of the name.
+     */
+    String unknownNameHash(String name) {
+        byte[] key = unknownNameKey;
+        if (key == null) {
+            key = EngineSecrets.getOrCreate(jdbc, UNKNOWN_NAME_KEY);
+            unknownNameKey = key;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(name.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
     }
 
     /** Records the sign-out in the audit trail. */
@@ -173,6 +228,9 @@ public final class AccountService {
                 return Optional.of("That would leave no active administrator; make someone else an administrator first.");
             }
             store.setRole(tx, before.id(), role);
+            if (before.role() != role) {
+                store.endSessions(tx, before.id(), ROLE_CHANGED);
+            }
             return Optional.empty();
         });
     }
@@ -192,7 +250,7 @@ public final class AccountService {
         });
     }
 
-    /** Sets a new password chosen by an administrator and lifts any lock. */
+    /** Sets a new password chosen by an administrator, lifts any lock and ends the account's open sessions. */
     public AccountResult resetPassword(Actor by, String username, String password) {
         String actor = by.authorize(Permission.MANAGE_ACCOUNTS);
         String name = normaliseUsername(username);
@@ -203,6 +261,7 @@ public final class AccountService {
         String hash = hasher.hash(password);
         return change(actor, name, "account.password_reset", (tx, before) -> {
             store.resetPassword(tx, before.id(), hash);
+            store.endSessions(tx, before.id(), PASSWORD_RESET);
             return Optional.empty();
         });
     }
@@ -216,11 +275,26 @@ public final class AccountService {
         });
     }
 
-    /** Any signed-in user changes their own password, giving the current one. */
+    /**
+     * Any signed-in user changes their own password, giving the current one. The session must still be valid (as at
+     * any action), the account not locked, and a wrong current password counts towards the lock-out like a failed
+     * sign-in, so an open session cannot be used to guess it. The user's other sessions end; this one goes on.
+     *
+     * @throws AccessDeniedException when the session has ended
+     */
     public AccountResult changeOwnPassword(Session session, String current, String password) {
-        StoredAccount stored = find(session.username())
-                .orElseThrow(() -> new AccessDeniedException("Your account no longer exists; sign in again.", null));
-        if (!hasher.matches(current == null ? "" : current, stored.hash())) {
+        StoredAccount stored = checkStillValid(session, null);
+        Instant now = clock.instant();
+        boolean matches = hasher.matches(current == null ? "" : current, stored.hash());
+        if (stored.account().lockedAt(now)) {
+            audit.record(AuditEvent.of(session.username(), "account.password_change_refused")
+                    .target("account", session.username()).details("account locked"));
+            return new AccountResult.Refused("Your account is locked after too many wrong passwords; try again later, "
+                    + "or ask an administrator to unlock it.");
+        }
+        if (!matches) {
+            jdbc.inTransaction("count the wrong current password", tx -> recordFailure(tx, stored.account(), now,
+                    "account.password_change_failed", "wrong current password"));
             return new AccountResult.Invalid("current", "The current password is wrong.");
         }
         Optional<String> weak = passwordProblem(session.username(), password);
@@ -228,22 +302,50 @@ public final class AccountService {
             return new AccountResult.Invalid("password", weak.get());
         }
         String hash = hasher.hash(password);
-        return change(session.username(), session.username(), "account.password_changed", (tx, before) -> {
+        long[] epoch = new long[1];
+        AccountResult result = change(session.username(), session.username(), "account.password_changed", (tx, before) -> {
+            if (before.id() != session.accountId()) {
+                return Optional.of("Your account no longer exists; sign in again.");
+            }
             store.changePassword(tx, before.id(), hash);
+            epoch[0] = store.endSessions(tx, before.id(), PASSWORD_CHANGED);
             return Optional.empty();
         });
+        if (result instanceof AccountResult.Done) {
+            session.renew(epoch[0]);
+        }
+        return result;
     }
 
-    /** Called by {@link Session#authorize}: the account still exists, is enabled and has the session's role. */
-    void checkStillValid(Session session, Permission permission) {
-        Optional<StoredAccount> now = find(session.username());
-        if (now.isEmpty() || now.get().account().id() != session.accountId() || now.get().account().disabled()) {
-            throw new AccessDeniedException("Your account has been disabled; sign in again or ask an administrator.", permission);
+    /**
+     * Called by {@link Session#authorize} and before the owner's own changes: the account still exists, is enabled,
+     * and none of its open sessions has been ended since this one signed in. Returns the account as it is now.
+     *
+     * @throws AccessDeniedException "Your session ended because …; sign in again." otherwise
+     */
+    StoredAccount checkStillValid(Session session, Permission permission) {
+        Optional<StoredAccount> found = find(session.username());
+        if (found.isEmpty() || found.get().account().id() != session.accountId()) {
+            throw ended("your account no longer exists", "sign in again", permission);
         }
-        if (now.get().account().role() != session.role()) {
-            throw new AccessDeniedException("Your role changed to " + now.get().account().role().title()
-                    + " since you signed in; sign out and in again.", permission);
+        Account now = found.get().account();
+        if (now.disabled()) {
+            throw ended("your account was disabled", "sign in again once an administrator enables it", permission);
         }
+        if (found.get().sessionEpoch() != session.epoch() || now.role() != session.role()) {
+            String because = found.get().sessionsEndedBecause().orElse(ROLE_CHANGED);
+            throw ended(switch (because) {
+                case PASSWORD_RESET -> "an administrator reset your password";
+                case PASSWORD_CHANGED -> "your password was changed in another session";
+                default -> now.role() != session.role() ? "your role changed to " + now.role().title()
+                        : "your role changed";
+            }, "sign in again", permission);
+        }
+        return found.get();
+    }
+
+    private static AccessDeniedException ended(String because, String then, Permission permission) {
+        return new AccessDeniedException("Your session ended because " + because + "; " + then + ".", permission);
     }
 
     // --- validation -------------------------------------------------------------------------------------------
@@ -277,6 +379,11 @@ public final class AccountService {
         }
         if (!username.isEmpty() && password.toLowerCase(Locale.ROOT).contains(username)) {
             return Optional.of("Use a password that does not contain the username.");
+        }
+        CommonPasswords common = CommonPasswords.builtIn();
+        if (common.contains(password)) {
+            return Optional.of("That password is one of the " + String.format(Locale.ROOT, "%,d", common.size())
+                    + " most common passwords; choose one that is harder to guess.");
         }
         return Optional.empty();
     }

@@ -7,7 +7,7 @@ import org.nstcg.integrity.engine.store.Row;
 import org.nstcg.integrity.engine.store.Tx;
 
 /**
- * The SQL of console accounts ({@code console_accounts}, V9), each statement in the caller's {@link Tx}: the
+ * The SQL of console accounts ({@code console_accounts}, V9 and V19), each statement in the caller's {@link Tx}: the
  * transactions, the audit entries and the rules are {@link AccountService}'s.
  */
 final class AccountStore {
@@ -16,8 +16,13 @@ final class AccountStore {
     private static final String COLUMNS = "id, username, display_name, role, disabled, locked_until, failed_attempts, "
             + "created_at, created_by, last_sign_in_at";
 
-    /** An account with its password hash, which never leaves the engine. */
-    record StoredAccount(Account account, String hash) {
+    /**
+     * An account with its password hash, which never leaves the engine, and its session epoch.
+     *
+     * @param sessionEpoch         raised by {@link #endSessions}; a session signed in at an older one has ended
+     * @param sessionsEndedBecause why it was last raised ({@code password_reset}, {@code role_changed}…), if ever
+     */
+    record StoredAccount(Account account, String hash, long sessionEpoch, Optional<String> sessionsEndedBecause) {
     }
 
     boolean hasAccounts(Tx tx) {
@@ -40,8 +45,9 @@ final class AccountStore {
     }
 
     Optional<StoredAccount> find(Tx tx, String username) {
-        return tx.first("SELECT " + COLUMNS + ", password_hash FROM console_accounts WHERE username = ?",
-                r -> new StoredAccount(account(r), r.getString("password_hash")), username);
+        return tx.first("SELECT " + COLUMNS + ", password_hash, session_epoch, sessions_ended_because FROM console_accounts "
+                + "WHERE username = ?", r -> new StoredAccount(account(r), r.getString("password_hash"),
+                r.getLong("session_epoch"), Optional.ofNullable(r.getString("sessions_ended_because"))), username);
     }
 
     List<Account> list(Tx tx) {
@@ -86,6 +92,15 @@ final class AccountStore {
     /** A password changed by its owner. */
     void changePassword(Tx tx, long id, String hash) {
         tx.update("UPDATE console_accounts SET password_hash = ?, password_changed_at = now() WHERE id = ?", hash, id);
+    }
+
+    /**
+     * Ends the account's open sessions at their next action (V19): raises its session epoch and says why; returns the
+     * new epoch.
+     */
+    long endSessions(Tx tx, long id, String because) {
+        return tx.single("UPDATE console_accounts SET session_epoch = session_epoch + 1, sessions_ended_because = ? "
+                + "WHERE id = ? RETURNING session_epoch", r -> r.getLong(1), because, id);
     }
 
     void unlock(Tx tx, long id) {

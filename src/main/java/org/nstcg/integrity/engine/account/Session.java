@@ -5,8 +5,8 @@ import java.time.Instant;
 /**
  * A signed-in console user. Only {@link AccountService#signIn} makes one, so holding a session proves the password
  * was checked. Every engine action a face performs for the user goes through {@link #authorize}, which checks the
- * role and that an administrator has not disabled the account or changed its role since the sign-in, and returns
- * the name to record in the audit trail.
+ * role, that the account is not disabled, and that its password has not been reset or changed nor its role changed
+ * since the sign-in (its session epoch, V19, has not moved on), and returns the name to record in the audit trail.
  */
 public final class Session {
 
@@ -16,14 +16,18 @@ public final class Session {
     private final String displayName;
     private final Role role;
     private final Instant signedInAt;
+    /** The account's session epoch this session holds; moved on only by the owner's own password change. */
+    private volatile long epoch;
 
-    Session(AccountService accounts, long accountId, String username, String displayName, Role role, Instant signedInAt) {
+    Session(AccountService accounts, long accountId, String username, String displayName, Role role, Instant signedInAt,
+            long epoch) {
         this.accounts = accounts;
         this.accountId = accountId;
         this.username = username;
         this.displayName = displayName;
         this.role = role;
         this.signedInAt = signedInAt;
+        this.epoch = epoch;
     }
 
     /** Whether the role allows {@code permission}: what a face shows. {@link #authorize} is what the engine checks. */
@@ -34,7 +38,8 @@ public final class Session {
     /**
      * Checks that this user may do {@code permission} now and returns the actor name for the audit trail.
      *
-     * @throws AccessDeniedException when the role does not allow it, or the account was disabled or changed
+     * @throws AccessDeniedException when the role does not allow it, or the session has ended (the account was
+     *                               disabled, its password reset or its role changed)
      */
     public String authorize(Permission permission) {
         if (!role.allows(permission)) {
@@ -43,6 +48,16 @@ public final class Session {
         }
         accounts.checkStillValid(this, permission);
         return username;
+    }
+
+    /** The session epoch it was granted on (V19). */
+    long epoch() {
+        return epoch;
+    }
+
+    /** After the owner changed their own password through this session: it goes on, their other sessions end. */
+    void renew(long newEpoch) {
+        this.epoch = newEpoch;
     }
 
     public long accountId() {

@@ -3,6 +3,8 @@ package org.nstcg.integrity.engine.account;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -207,6 +210,159 @@ class AccountServiceIT {
         assertThat(change.before().orElseThrow().get("role").asText()).isEqualTo("OPERATOR");
         assertThat(change.after().orElseThrow().get("role").asText()).isEqualTo("SUPPORT");
         assertThat(engine.audit().verify(TestActors.OPERATOR).intact()).isTrue();
+    }
+
+    // --- issue 14 §6: sign-in and sessions ----------------------------------------------------------------------
+
+    @Test
+    void everyFailedSignInIsAFailureWithTheSameWordsWhateverItsReason() {
+        Session admin = adminSession();
+        accounts.create(Actor.of(admin), "sam", "Sam Support", Role.SUPPORT, PASSWORD);
+        accounts.create(Actor.of(admin), "dora", "Dora Disabled", Role.SUPPORT, PASSWORD);
+        accounts.setDisabled(Actor.of(admin), "dora", true);
+        for (int i = 0; i < 3; i++) {
+            accounts.signIn("sam", "wrong password " + i);
+        }
+
+        List<SignInOutcome> failures = List.of(accounts.signIn("nobody", PASSWORD), accounts.signIn("ada", "wrong password!!"),
+                accounts.signIn("sam", PASSWORD), accounts.signIn("dora", PASSWORD));
+
+        assertThat(failures).extracting(Object::getClass).containsExactly(SignInOutcome.WrongCredentials.class,
+                SignInOutcome.WrongCredentials.class, SignInOutcome.LockedOut.class, SignInOutcome.Disabled.class);
+        assertThat(failures).allSatisfy(f -> assertThat(((SignInOutcome.Failure) f).message())
+                .isEqualTo("Sign-in failed: check the user name and password, or ask an administrator."));
+    }
+
+    @Test
+    void anUnknownUsernameIsRecordedAsAKeyedHashAndStoredNowhereAsTyped() throws Exception {
+        accounts.createFirstAdministrator("ada", "Ada Lovelace", PASSWORD);
+        String typedName = "Tr0ub4dor-and-3";          // well-formed: the audit trail kept it verbatim as the actor
+        String typedPassword = "my Secret pass phrase!";  // not a username: someone typed a password in that field
+
+        assertThat(accounts.signIn(typedName, PASSWORD)).isEqualTo(new SignInOutcome.WrongCredentials());
+        assertThat(accounts.signIn(typedPassword, PASSWORD)).isEqualTo(new SignInOutcome.WrongCredentials());
+        assertThat(accounts.signIn(typedName, "another guess")).isEqualTo(new SignInOutcome.WrongCredentials());
+
+        assertThat(tablesHolding(typedName)).as("tables holding the typed name").isEmpty();
+        assertThat(tablesHolding(typedPassword)).as("tables holding the typed password").isEmpty();
+        List<AuditEntry> failed = engine.audit().list(TestActors.OPERATOR, Optional.empty(), Optional.of("console.sign_in_failed"),
+                Optional.empty(), Optional.empty(), 10);
+        String nameHash = accounts.unknownNameHash("tr0ub4dor-and-3");
+        assertThat(failed).extracting(AuditEntry::actor).containsOnly(AccountService.UNKNOWN_ACTOR);
+        assertThat(failed).extracting(e -> e.targetType().orElseThrow()).containsOnly(AccountService.UNKNOWN_NAME_TARGET);
+        assertThat(failed).extracting(e -> e.targetId().orElseThrow()).as("the same name, the same hash, so repeats show")
+                .containsExactlyInAnyOrder(nameHash, nameHash, accounts.unknownNameHash("my secret pass phrase!"));
+        assertThat(nameHash).matches("[0-9a-f]{64}").as("keyed, not a plain SHA-256 anyone can recompute")
+                .isNotEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest("tr0ub4dor-and-3".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void aPasswordResetOrARoleChangeEndsTheOpenSessionsAtTheirNextAction() {
+        Session admin = adminSession();
+        accounts.create(Actor.of(admin), "sam", "Sam Support", Role.SUPPORT, PASSWORD);
+        Session before = signedIn("sam");
+        Session alsoBefore = signedIn("sam");
+
+        accounts.resetPassword(Actor.of(admin), "sam", "a brand new passphrase");
+        assertThatThrownBy(() -> before.authorize(Permission.LOOK_UP_USERS)).isInstanceOf(AccessDeniedException.class)
+                .hasMessage("Your session ended because an administrator reset your password; sign in again.");
+        assertThatThrownBy(() -> accounts.changeOwnPassword(alsoBefore, "a brand new passphrase", "the owner's passphrase"))
+                .as("nor can it change the password").isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining("reset your password");
+
+        Session afterReset = signedIn("sam", "a brand new passphrase");
+        assertThat(afterReset.authorize(Permission.LOOK_UP_USERS)).isEqualTo("sam");
+        accounts.changeRole(Actor.of(admin), "sam", Role.ADMINISTRATOR);
+        accounts.changeRole(Actor.of(admin), "sam", Role.SUPPORT);
+        assertThatThrownBy(() -> afterReset.authorize(Permission.LOOK_UP_USERS)).as("a role changed and back")
+                .hasMessage("Your session ended because your role changed; sign in again.");
+        Session support = signedIn("sam", "a brand new passphrase");
+        accounts.changeRole(Actor.of(admin), "sam", Role.OPERATOR);
+        assertThatThrownBy(() -> support.authorize(Permission.VIEW_OVERVIEW))
+                .hasMessage("Your session ended because your role changed to Operator; sign in again.");
+
+        Session operator = signedIn("sam", "a brand new passphrase");
+        accounts.setDisabled(Actor.of(admin), "sam", true);
+        assertThatThrownBy(() -> operator.authorize(Permission.VIEW_OVERVIEW)).hasMessage(
+                "Your session ended because your account was disabled; sign in again once an administrator enables it.");
+    }
+
+    @Test
+    void changingOnesOwnPasswordChecksTheAccountAndCountsWrongCurrentPasswords() throws Exception {
+        Session admin = adminSession();
+        accounts.create(Actor.of(admin), "sam", "Sam Support", Role.SUPPORT, PASSWORD);
+        Session sam = signedIn("sam");
+
+        for (int i = 1; i <= 3; i++) {
+            assertThat(field(accounts.changeOwnPassword(sam, "a guess, number " + i, "another fine passphrase"))).isEqualTo("current");
+        }
+        assertThat(accounts.changeOwnPassword(sam, PASSWORD, "another fine passphrase"))
+                .as("three wrong current passwords lock the account, as three wrong sign-ins do")
+                .isInstanceOf(AccountResult.Refused.class);
+        assertThat(accounts.signIn("sam", PASSWORD)).isInstanceOf(SignInOutcome.LockedOut.class);
+        assertThat(auditActions("sam")).contains("account.password_change_failed", "account.locked", "account.password_change_refused");
+
+        accounts.unlock(Actor.of(admin), "sam");
+        Session other = signedIn("sam");
+        assertThat(accounts.changeOwnPassword(sam, PASSWORD, "another fine passphrase")).isInstanceOf(AccountResult.Done.class);
+        assertThat(sam.authorize(Permission.LOOK_UP_USERS)).as("the session that changed it goes on").isEqualTo("sam");
+        assertThatThrownBy(() -> other.authorize(Permission.LOOK_UP_USERS))
+                .hasMessage("Your session ended because your password was changed in another session; sign in again.");
+
+        accounts.setDisabled(Actor.of(admin), "sam", true);
+        assertThatThrownBy(() -> accounts.changeOwnPassword(sam, "another fine passphrase", "yet another passphrase"))
+                .as("a disabled account's open session").isInstanceOf(AccessDeniedException.class).hasMessageContaining("disabled");
+        accounts.setDisabled(Actor.of(admin), "sam", false);
+        assertThat(accounts.signIn("sam", "another fine passphrase")).isInstanceOf(SignInOutcome.SignedIn.class);
+    }
+
+    @Test
+    void commonPasswordsAreRefusedWhateverTheirCase() {
+        String refusal = "That password is one of the 10,000 most common passwords; choose one that is harder to guess.";
+        assertThat(accounts.createFirstAdministrator("ada", "Ada Lovelace", "1qaz2wsx3edc"))
+                .isEqualTo(new AccountResult.Invalid("password", refusal));
+        assertThat(accounts.createFirstAdministrator("ada", "Ada Lovelace", "QWERTY123456"))
+                .isEqualTo(new AccountResult.Invalid("password", refusal));
+        Session admin = adminSession();
+        accounts.create(Actor.of(admin), "sam", "Sam Support", Role.SUPPORT, PASSWORD);
+
+        assertThat(accounts.create(Actor.of(admin), "oli", "Oli Operator", Role.OPERATOR, "LeaveMeAlone"))
+                .isEqualTo(new AccountResult.Invalid("password", refusal));
+        assertThat(accounts.resetPassword(Actor.of(admin), "sam", "qazwsxedcrfv")).isEqualTo(new AccountResult.Invalid("password", refusal));
+        assertThat(accounts.changeOwnPassword(admin, PASSWORD, "123qweasdzxc")).isEqualTo(new AccountResult.Invalid("password", refusal));
+        assertThat(accounts.signIn("sam", PASSWORD)).isInstanceOf(SignInOutcome.SignedIn.class);
+    }
+
+    /** Every table of the slice with a row whose text holds {@code typed}, ignoring case. */
+    private List<String> tablesHolding(String typed) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = db.connect()) {
+            List<String> all = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'")) {
+                ps.setString(1, db.schema());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        all.add(rs.getString(1));
+                    }
+                }
+            }
+            assertThat(all).contains("audit_log", "console_accounts");
+            for (String table : all) {
+                String sql = "SELECT count(*) FROM \"" + db.schema() + "\".\"" + table + "\" t WHERE strpos(lower(t::text), lower(?)) > 0";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, typed);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) > 0) {
+                            tables.add(table);
+                        }
+                    }
+                }
+            }
+        }
+        return tables;
     }
 
     private Session adminSession() {

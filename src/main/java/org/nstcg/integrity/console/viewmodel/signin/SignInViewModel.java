@@ -1,6 +1,5 @@
 package org.nstcg.integrity.console.viewmodel.signin;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
@@ -19,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sign-in form: username and password, what went wrong in words, and the session once signed in. The password
- * is cleared after every attempt.
+ * is cleared after every attempt. Every failed sign-in shows the same words, whether the name is unknown, the password
+ * wrong, or the account locked or disabled: telling them apart would tell a stranger which names exist (the audit
+ * trail tells administrators the real reason).
  */
 public final class SignInViewModel {
 
@@ -33,7 +34,6 @@ public final class SignInViewModel {
 
     private final Authenticator authenticator;
     private final FxTaskRunner runner;
-    private final Clock clock;
     private final int lockoutAttempts;
     private final Duration lockoutDuration;
     private final Consumer<Session> onSignedIn;
@@ -42,11 +42,10 @@ public final class SignInViewModel {
     private final StringProperty message = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty();
 
-    public SignInViewModel(Authenticator authenticator, FxTaskRunner runner, Clock clock, int lockoutAttempts,
-                           Duration lockoutDuration, Consumer<Session> onSignedIn) {
+    public SignInViewModel(Authenticator authenticator, FxTaskRunner runner, int lockoutAttempts, Duration lockoutDuration,
+                           Consumer<Session> onSignedIn) {
         this.authenticator = authenticator;
         this.runner = runner;
-        this.clock = clock;
         this.lockoutAttempts = lockoutAttempts;
         this.lockoutDuration = lockoutDuration;
         this.onSignedIn = onSignedIn;
@@ -80,14 +79,9 @@ public final class SignInViewModel {
         if (outcome instanceof SignInOutcome.SignedIn signedIn) {
             message.set("");
             onSignedIn.accept(signedIn.session());
-        } else if (outcome instanceof SignInOutcome.LockedOut locked) {
-            message.set("Too many failed sign-ins: this account is locked until "
-                    + DisplayFormats.clockTime(locked.until(), clock.getZone()) + ". An administrator can unlock it sooner.");
-        } else if (outcome instanceof SignInOutcome.Disabled) {
-            message.set("This account is disabled. Ask an administrator to enable it.");
-        } else {
-            message.set("Wrong username or password. After " + lockoutAttempts
-                    + " failed attempts in a row the account is locked for " + DisplayFormats.period(lockoutDuration) + ".");
+        } else if (outcome instanceof SignInOutcome.Failure failure) {
+            message.set(failure.message() + " After " + lockoutAttempts + " failed attempts in a row the account is locked for "
+                    + DisplayFormats.period(lockoutDuration) + ".");
         }
     }
 
