@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.EngineHealth;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.ServerHealth;
+import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
+import org.nstcg.integrity.engine.store.DatabaseRoles;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import picocli.CommandLine.Command;
@@ -49,17 +51,18 @@ final class StatusCommand implements Callable<Integer> {
         try (engine) {
             EngineHealth health = engine.health();
             PlatformFigures figures = health.database().up() ? engine.figures() : null;
+            DatabaseRoles roles = health.database().up() ? engine.databaseRoles() : null;
             if (json) {
-                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(engine, health, figures)));
+                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(engine, health, figures, roles)));
             } else {
-                printText(out, engine, health, figures);
+                printText(out, engine, health, figures, roles);
             }
             health.redis().problem().ifPresent(p -> spec.commandLine().getErr().println("warning: " + p));
             return health.state() == EngineHealth.State.HEALTHY ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
         }
     }
 
-    private static ObjectNode toJson(IntegrityEngine engine, EngineHealth health, PlatformFigures figures) {
+    private static ObjectNode toJson(IntegrityEngine engine, EngineHealth health, PlatformFigures figures, DatabaseRoles roles) {
         ObjectNode root = JSON.createObjectNode();
         root.put("state", health.state().name());
         root.put("version", VersionProvider.version());
@@ -70,7 +73,17 @@ final class StatusCommand implements Callable<Integer> {
             emb.put("owner", e.owner());
             emb.put("ownerPid", e.ownerPid());
         });
-        server(root.putObject("database"), health.database());
+        ObjectNode database = root.putObject("database");
+        server(database, health.database());
+        if (roles != null) {
+            ObjectNode r = database.putObject("roles");
+            r.put("runtimeUser", roles.runtimeUser());
+            r.put("migrationUser", roles.migrationUser());
+            r.put("runtimeOwnsSchema", roles.runtimeOwnsSchema());
+            if (engine.config().databaseMode() == ServerMode.EXTERNAL) {
+                roles.warning().ifPresent(w -> r.put("warning", w));
+            }
+        }
         health.schemaVersion().ifPresent(v -> root.put("schemaVersion", v));
         server(root.putObject("redis"), health.redis());
         if (figures != null) {
@@ -92,9 +105,13 @@ final class StatusCommand implements Callable<Integer> {
         s.problem().ifPresent(p -> node.put("problem", p));
     }
 
-    private static void printText(PrintWriter out, IntegrityEngine engine, EngineHealth health, PlatformFigures figures) {
+    private static void printText(PrintWriter out, IntegrityEngine engine, EngineHealth health, PlatformFigures figures,
+                                  DatabaseRoles roles) {
         out.printf("Integrity Console %s: %s%n", VersionProvider.version(), health.state());
         printServer(out, health.database(), health.schemaVersion().map(v -> "schema v" + v).orElse("no schema"));
+        if (roles != null) {
+            out.printf("%-11s %s%n", "Roles", rolesText(engine, roles));
+        }
         printServer(out, health.redis(), "key prefix " + engine.redisSettings().keyPrefix());
         engine.embeddedServers().ifPresent(e -> out.printf("%-11s %s%s%n", "Data", e.dataDir(),
                 e.owner() ? "" : " (servers of process " + e.ownerPid() + ")"));
@@ -103,6 +120,16 @@ final class StatusCommand implements Callable<Integer> {
                     figures.users(), figures.activeUsers(), figures.referralCodesIssued(),
                     figures.lastUpdate().map(Object::toString).orElse("never"));
         }
+    }
+
+    /** "runtime integrity_rt, migrations integrity_owner", or what to change when the engine's login owns the schema. */
+    private static String rolesText(IntegrityEngine engine, DatabaseRoles roles) {
+        if (engine.config().databaseMode() == ServerMode.EMBEDDED) {
+            return roles.runtimeUser() + " (the embedded server's one login, local only)";
+        }
+        String names = roles.singleLogin() ? roles.runtimeUser() + " for runtime and migrations"
+                : "runtime " + roles.runtimeUser() + ", migrations " + roles.migrationUser();
+        return names + roles.warning().map(w -> ". Warning: " + w).orElse("");
     }
 
     private static void printServer(PrintWriter out, ServerHealth s, String extra) {

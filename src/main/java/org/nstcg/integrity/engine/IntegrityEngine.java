@@ -52,6 +52,7 @@ import org.nstcg.integrity.engine.saga.Sleeper;
 import org.nstcg.integrity.engine.store.CacheRows;
 import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.Database;
+import org.nstcg.integrity.engine.store.DatabaseRoles;
 import org.nstcg.integrity.engine.store.DatabaseSettings;
 import org.nstcg.integrity.engine.store.EmbeddedDatabases;
 import org.nstcg.integrity.engine.store.EngineSecrets;
@@ -251,6 +252,9 @@ public final class IntegrityEngine implements AutoCloseable {
                 engine.startBackgroundWork();
             }
             engine.registerShutdownHook();
+            if (mode == Mode.SERVICE && !embeddedDb) {
+                engine.warnIfTheRuntimeRoleOwnsTheSchema();
+            }
             long t3 = System.nanoTime();
             log.info("Engine {} started: PostgreSQL {} ({}), Redis {} ({})", engine.instanceId,
                     database.settings().endpoint(), config.databaseMode(), redis.settings().endpoint(), config.redisMode());
@@ -275,6 +279,15 @@ public final class IntegrityEngine implements AutoCloseable {
         registration.refusals().startFlushing(scheduler);
         cacheDivergence.start(scheduler);
         checks.startSchedule(scheduler);
+    }
+
+    /** A service engine whose login could rewrite the audit trail says so at start (decision record 0010). */
+    private void warnIfTheRuntimeRoleOwnsTheSchema() {
+        try {
+            database.roles().warning().ifPresent(w -> log.warn("PostgreSQL roles: {}", w));
+        } catch (StoreException e) {
+            log.warn("PostgreSQL roles could not be read: {}", e.getMessage());
+        }
     }
 
     /** The JVM's shutdown calls {@link #close()}, the one shutdown path, unless the engine is closed before. */
@@ -302,7 +315,8 @@ public final class IntegrityEngine implements AutoCloseable {
         }
         return new DatabaseSettings(config.dbUrl().orElseThrow(), config.dbUser(), config.dbPassword(), config.dbSchema(),
                 config.dbPoolSize(), config.dbConnectTimeout(), config.dbEndpoint().orElseThrow().toString(),
-                config.describe(ConfigKey.DB_URL));
+                config.describe(ConfigKey.DB_URL), config.dbMigrationUser().orElse(config.dbUser()),
+                config.dbMigrationUser().isPresent() ? config.dbMigrationPassword() : config.dbPassword());
     }
 
     static RedisSettings redisSettings(EngineConfig config, EmbeddedServers embedded) {
@@ -465,6 +479,14 @@ public final class IntegrityEngine implements AutoCloseable {
     /** The embedded servers, when any server is embedded. */
     public Optional<EmbeddedServers> embeddedServers() {
         return Optional.ofNullable(embedded);
+    }
+
+    /**
+     * The PostgreSQL roles in use: the runtime role, the migrations' login and whether the runtime role can act as the
+     * schema's owner. Throws {@link StoreException} when PostgreSQL cannot be reached.
+     */
+    public DatabaseRoles databaseRoles() {
+        return database.roles();
     }
 
     /** Checks both servers now. Never throws: a server that does not answer is reported down with the reason. */

@@ -63,6 +63,22 @@ class StatusCommandIT {
     }
 
     @Test
+    void aSingleLoginIsReportedWithWhatToChange() throws Exception {
+        int code = status(TestServers.jdbcUrl(), TestServers.redisUrl(), "--json");
+
+        assertThat(code).as(cli.err()).isZero();
+        JsonNode roles = new ObjectMapper().readTree(cli.out()).path("database").path("roles");
+        assertThat(roles.path("runtimeUser").asText()).isEqualTo(TestServers.dbUser());
+        assertThat(roles.path("migrationUser").asText()).isEqualTo(TestServers.dbUser());
+        assertThat(roles.path("runtimeOwnsSchema").asBoolean()).isTrue();
+        assertThat(roles.path("warning").asText()).startsWith("single login: the engine's login owns the schema, so it could"
+                + " rewrite the audit trail; set db.migration-user");
+
+        assertThat(status(TestServers.jdbcUrl(), TestServers.redisUrl())).isZero();
+        assertThat(cli.out()).contains("Roles       " + TestServers.dbUser() + " for runtime and migrations. Warning: single login");
+    }
+
+    @Test
     void textOutputNamesBothServers() {
         int code = status(TestServers.jdbcUrl(), TestServers.redisUrl());
 

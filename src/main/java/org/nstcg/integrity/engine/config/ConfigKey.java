@@ -12,6 +12,9 @@ public enum ConfigKey {
     DB_URL("db.url", "", "JDBC URL of an external PostgreSQL, e.g. jdbc:postgresql://host:5432/integrity (empty: embedded)"),
     DB_USER("db.user", "postgres", "PostgreSQL user name"),
     DB_PASSWORD("db.password", "", "PostgreSQL password"),
+    DB_MIGRATION_USER("db.migration-user", "", "PostgreSQL user that owns the schema and runs the migrations, with db.user as the"
+            + " engine's runtime role (empty: db.user does both; embedded: always the embedded superuser)"),
+    DB_MIGRATION_PASSWORD("db.migration-password", "", "password of db.migration-user"),
     DB_SCHEMA("db.schema", "public", "PostgreSQL schema holding the tables"),
     DB_POOL_SIZE("db.pool.size", "10", "maximum PostgreSQL connections of this instance, 1 to 200"),
     DB_CONNECT_TIMEOUT("db.connect-timeout", "5s", "how long to wait for PostgreSQL, e.g. 5s or 1500ms"),
@@ -71,7 +74,7 @@ public enum ConfigKey {
 
     /** Values of secret keys are never printed. */
     public boolean secret() {
-        return this == DB_PASSWORD || this == ALERTS_WEBHOOK_URL;
+        return this == DB_PASSWORD || this == DB_MIGRATION_PASSWORD || this == ALERTS_WEBHOOK_URL;
     }
 
     public static Optional<ConfigKey> byKey(String key) {

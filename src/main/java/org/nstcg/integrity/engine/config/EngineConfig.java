@@ -90,6 +90,10 @@ public final class EngineConfig {
         if (!SCHEMA.matcher(schema).matches()) {
             throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
         }
+        checkRoleName(ConfigKey.DB_MIGRATION_USER);
+        if (raw(ConfigKey.DB_MIGRATION_USER).isEmpty() && !raw(ConfigKey.DB_MIGRATION_PASSWORD).isEmpty()) {
+            throw invalid(ConfigKey.DB_MIGRATION_PASSWORD, "no value unless db.migration-user names the role it is the password of");
+        }
         String prefix = raw(ConfigKey.REDIS_KEY_PREFIX);
         if (prefix.isEmpty() || prefix.length() > 64 || prefix.chars().anyMatch(c -> c <= ' ' || c == '*' || c == '?')) {
             throw invalid(ConfigKey.REDIS_KEY_PREFIX, "1 to 64 visible characters without * or ?, such as ic:");
@@ -148,6 +152,20 @@ public final class EngineConfig {
 
     public String dbSchema() {
         return raw(ConfigKey.DB_SCHEMA);
+    }
+
+    /**
+     * The role that owns the schema and runs the migrations against an external database, when it is not
+     * {@link #dbUser()}; empty when one login does both (and always in embedded mode, where the embedded superuser does).
+     */
+    public Optional<String> dbMigrationUser() {
+        String user = raw(ConfigKey.DB_MIGRATION_USER);
+        return dbEndpoint == null || user.isEmpty() || user.equals(dbUser()) ? Optional.empty() : Optional.of(user);
+    }
+
+    /** The password of {@link #dbMigrationUser()} (may be empty). */
+    public String dbMigrationPassword() {
+        return raw(ConfigKey.DB_MIGRATION_PASSWORD);
     }
 
     public int dbPoolSize() {
@@ -279,6 +297,14 @@ public final class EngineConfig {
             // reported below
         }
         throw invalid(key, "a percentage from 0% to 100%, such as 5%");
+    }
+
+    /** A PostgreSQL role name: at most 63 characters, none of them a control character (empty: the key is unset). */
+    private void checkRoleName(ConfigKey key) {
+        String name = raw(key);
+        if (name.length() > 63 || name.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
+            throw invalid(key, "a PostgreSQL role name of at most 63 characters, such as integrity_runtime");
+        }
     }
 
     private boolean parseBoolean(ConfigKey key) {

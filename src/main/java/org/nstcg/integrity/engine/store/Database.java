@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * database apart; {@link ConnectionFailures} turns that into the message the user sees. A service engine (console,
  * server) always runs Flyway and then {@link SchemaCheck}, which stops the start when the schema was changed by hand;
  * a one-shot command skips both when the schema history is current. Hibernate was removed (decision 0008): it mapped
- * 3 of 19 tables for two tests and its start took 61 % of a service engine's database start.
+ * 3 of 19 tables for two tests and its start took 61 % of a service engine's database start. Flyway logs in as the
+ * migration login (the schema's owner); the probe and the pool as {@code db.user}, which, when it is another role,
+ * the owner grants exactly what the engine needs after each migration (decision 0010).
  */
 public final class Database implements AutoCloseable {
 
@@ -97,26 +100,31 @@ public final class Database implements AutoCloseable {
      * engine whose schema history ends at it, every migration successful, skips Flyway (its start-up, classpath scan
      * and checksum validation were a third of a one-shot command's engine start); a service engine always runs Flyway.
      */
-    static final int LATEST_MIGRATION = 19;
+    static final int LATEST_MIGRATION = 21;
 
     /** Checks that the server answers; returns whether the schema's history ends, all successful, at {@link #LATEST_MIGRATION}. */
     private static boolean probe(DatabaseSettings s) {
-        Properties props = new Properties();
-        props.setProperty("user", s.user());
-        props.setProperty("password", s.password());
-        int seconds = (int) Math.max(1, s.connectTimeout().toSeconds());
-        props.setProperty("connectTimeout", Integer.toString(seconds));
-        props.setProperty("loginTimeout", Integer.toString(seconds));
-        props.setProperty("socketTimeout", Integer.toString(Math.max(seconds, 30)));
-        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), props)) {
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), login(s, s.user(), s.password()))) {
             return schemaIsCurrent(c, s.schema());
         } catch (SQLException e) {
             throw ConnectionFailures.translate(e, s);
         }
     }
 
+    /** A plain connection's properties: this login, the configured timeouts. */
+    private static Properties login(DatabaseSettings s, String user, String password) {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        int seconds = (int) Math.max(1, s.connectTimeout().toSeconds());
+        props.setProperty("connectTimeout", Integer.toString(seconds));
+        props.setProperty("loginTimeout", Integer.toString(seconds));
+        props.setProperty("socketTimeout", Integer.toString(Math.max(seconds, 30)));
+        return props;
+    }
+
     private static boolean schemaIsCurrent(Connection c, String schema) throws SQLException {
-        String table = "\"" + schema.replace("\"", "\"\"") + "\".flyway_schema_history";
+        String table = quoted(schema) + ".flyway_schema_history";
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT max(version::int), bool_and(success) FROM " + table + " WHERE version IS NOT NULL")) {
             return rs.next() && rs.getInt(1) == LATEST_MIGRATION && rs.getBoolean(2);
@@ -124,14 +132,22 @@ public final class Database implements AutoCloseable {
             if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
                 return false; // no history yet: a new schema, which Flyway creates
             }
+            if ("42501".equals(e.getSQLState())) {
+                return false; // a runtime role not granted its privileges yet: the migration login grants them
+            }
             throw e;
         }
     }
 
+    /**
+     * Runs Flyway as the migration login, the schema's owner; with a runtime role of its own, then grants that role
+     * what it needs ({@code grant_runtime_privileges}, V20), after every migration, so that tables added since are
+     * covered without default privileges.
+     */
     private static void migrate(DatabaseSettings s) {
         try {
             Flyway.configure()
-                    .dataSource(s.jdbcUrl(), s.user(), s.password())
+                    .dataSource(s.jdbcUrl(), s.migrationUser(), s.migrationPassword())
                     .schemas(s.schema())
                     .defaultSchema(s.schema())
                     .createSchemas(true)
@@ -141,9 +157,45 @@ public final class Database implements AutoCloseable {
                     .migrate();
         } catch (FlywayException e) {
             throw new EngineException("The database schema in " + s.endpoint() + " (schema " + s.schema()
-                    + ") could not be brought up to date: " + ConnectionFailures.firstLine(e)
+                    + ") could not be brought up to date" + (s.separateMigrationLogin() ? " by db.migration-user " + s.migrationUser() : "")
+                    + ": " + ConnectionFailures.firstLine(e)
                     + ". If this database belongs to another application or a newer Integrity Console, use another db.schema.", e);
         }
+        if (s.separateMigrationLogin()) {
+            grantRuntimePrivileges(s);
+        }
+    }
+
+    /**
+     * As the owner, in one transaction: grants the runtime role its privileges. Instances starting together would
+     * otherwise fail each other's GRANTs ("tuple concurrently updated"), hence the transaction-scoped advisory lock.
+     */
+    private static void grantRuntimePrivileges(DatabaseSettings s) {
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), login(s, s.migrationUser(), s.migrationPassword()))) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))");
+                 PreparedStatement grant = c.prepareStatement("SELECT count(*) FROM " + quoted(s.schema()) + ".grant_runtime_privileges(?)")) {
+                lock.setString(1, "integrity.runtime-grants." + s.schema());
+                lock.execute();
+                grant.setString(1, s.user());
+                try (ResultSet rs = grant.executeQuery()) {
+                    rs.next();
+                    log.debug("Granted runtime role {} its privileges in schema {}: {} statements", s.user(), s.schema(), rs.getInt(1));
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new EngineException("The runtime role " + s.user() + " (db.user) could not be granted its privileges in schema "
+                    + s.schema() + " at " + s.endpoint() + " by db.migration-user " + s.migrationUser() + ": " + ConnectionFailures.firstLine(e)
+                    + ". Create the role first (README, Security), and make db.migration-user the schema's owner.", e);
+        }
+    }
+
+    private static String quoted(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     public DatabaseSettings settings() {
@@ -174,6 +226,19 @@ public final class Database implements AutoCloseable {
         return jdbc.read("read the schema version", tx -> tx.first(
                 "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1",
                 r -> r.getString(1)));
+    }
+
+    /**
+     * The roles in use, read as the runtime role: whether it can act as the owner of the schema or of its audit trail
+     * (it owns them, is a member of the owner's role, or is a superuser).
+     */
+    public DatabaseRoles roles() {
+        String sql = "SELECT pg_has_role(current_user, n.nspowner, 'USAGE')"
+                + " OR coalesce(bool_or(pg_has_role(current_user, c.relowner, 'USAGE')), false)"
+                + " FROM pg_namespace n LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'audit_log'"
+                + " WHERE n.nspname = ? GROUP BY n.nspowner";
+        boolean owns = jdbc.read("read the database roles", tx -> tx.first(sql, r -> r.getBoolean(1), settings.schema()).orElse(true));
+        return new DatabaseRoles(settings.user(), settings.migrationUser(), owns);
     }
 
     /** Headline figures, read in one statement. */

@@ -168,10 +168,11 @@ public final class LegacyImportStore {
 
     /**
      * Fresh statistics for the staging rows (sampled, so cheap): without them the planner takes a million copied or
-     * promoted rows for a handful and joins them by nested loops, which turned one statement into minutes.
+     * promoted rows for a handful and joins them by nested loops, which turned one statement into minutes. Only the
+     * table's owner may analyze it, so a runtime role asks {@code analyze_legacy_users} (V20, SECURITY DEFINER).
      */
     private static void analyze(Tx tx) {
-        tx.update("ANALYZE legacy_users");
+        tx.single("SELECT analyze_legacy_users()", r -> null);
     }
 
     private static void holdTakenMailboxes(Tx tx, long id) {

@@ -73,16 +73,22 @@ public final class RegistrationStore {
         return Optional.empty();
     }
 
-    /** Compensation of CreateUser: removes the user and its referral code, only if this saga created them. */
+    /**
+     * Compensation of CreateUser: removes the user and its referral code, only if this saga created them. The code
+     * goes through {@code compensate_referral_codes} (V20), which the runtime role may call only for a saga being
+     * compensated: it may not delete codes itself.
+     */
     public void deleteUserCreatedBy(Tx tx, long userId, UUID sagaId) {
-        tx.update("DELETE FROM referral_codes r USING users u WHERE r.user_id = u.id AND u.id = ? AND u.created_by_saga = ?::uuid",
-                userId, sagaId.toString());
+        tx.singleLong("SELECT compensate_referral_codes(?, ?::uuid)", userId, sagaId.toString());
         tx.update("DELETE FROM users WHERE id = ? AND created_by_saga = ?::uuid", userId, sagaId.toString());
     }
 
-    /** Compensation of CreateGamificationProfile: removes the saga's ledger entries of the user, then the profile. */
+    /**
+     * Compensation of CreateGamificationProfile: removes the saga's ledger entries of the user
+     * ({@code compensate_ledger_entries}, V20: the runtime role may not delete ledger entries itself), then the profile.
+     */
     public void deleteProfileCreatedBy(Tx tx, long userId, UUID sagaId) {
-        tx.update("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid", userId, sagaId.toString());
+        tx.singleLong("SELECT compensate_ledger_entries(?, ?::uuid)", userId, sagaId.toString());
         tx.update("DELETE FROM gamification_profiles WHERE user_id = ? AND created_by_saga = ?::uuid", userId, sagaId.toString());
     }
 
@@ -114,8 +120,7 @@ public final class RegistrationStore {
      * referrer) and the counted referral.
      */
     public void undoCredit(Tx tx, long referrerId, UUID sagaId) {
-        tx.update("DELETE FROM points_ledger WHERE user_id = ? AND saga_id = ?::uuid AND reason = 'referral_bonus'",
-                referrerId, sagaId.toString());
+        tx.singleLong("SELECT compensate_ledger_entries(?, ?::uuid, 'referral_bonus')", referrerId, sagaId.toString());
         ProfileCredits.fold(tx, referrerId); // the referral counted may sit in a stripe (V17)
         tx.update("UPDATE gamification_profiles SET referral_count = referral_count - 1 WHERE user_id = ?", referrerId);
     }

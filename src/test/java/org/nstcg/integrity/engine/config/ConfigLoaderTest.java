@@ -170,6 +170,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theMigrationLoginIsNamedApartAgainstAnExternalDatabaseOnly() {
+        Map<String, String> env = Map.of("INTEGRITY_DB_URL", "jdbc:postgresql://h:5432/d", "INTEGRITY_DB_USER", "integrity_runtime",
+                "INTEGRITY_DB_MIGRATION_USER", "integrity_owner", "INTEGRITY_DB_MIGRATION_PASSWORD", "owner-s3cret");
+
+        EngineConfig c = loader(env).load(Optional.empty(), Map.of());
+
+        assertThat(c.dbMigrationUser()).contains("integrity_owner");
+        assertThat(c.dbMigrationPassword()).isEqualTo("owner-s3cret");
+        assertThat(c.toString()).doesNotContain("owner-s3cret");
+        assertThat(ConfigKey.DB_MIGRATION_USER.flag()).isEqualTo("--db-migration-user");
+        assertThat(ConfigKey.DB_MIGRATION_PASSWORD.environmentVariable()).isEqualTo("INTEGRITY_DB_MIGRATION_PASSWORD");
+        assertThat(ConfigKey.DB_MIGRATION_PASSWORD.secret()).isTrue();
+        assertThat(loader(Map.of("INTEGRITY_DB_URL", "jdbc:postgresql://h:5432/d")).load(Optional.empty(), Map.of()).dbMigrationUser())
+                .as("empty: db.user migrates too").isEmpty();
+        assertThat(loader(Map.of("INTEGRITY_DB_URL", "jdbc:postgresql://h:5432/d", "INTEGRITY_DB_USER", "same",
+                "INTEGRITY_DB_MIGRATION_USER", "same")).load(Optional.empty(), Map.of()).dbMigrationUser()).as("the same login").isEmpty();
+        assertThat(loader(Map.of("INTEGRITY_DB_MIGRATION_USER", "integrity_owner")).load(Optional.empty(), Map.of()).dbMigrationUser())
+                .as("embedded: the embedded superuser does both").isEmpty();
+    }
+
+    @Test
+    void aMigrationPasswordWithoutItsUserIsRefusedWithoutShowingIt() {
+        assertThatThrownBy(() -> loader(Map.of("INTEGRITY_DB_MIGRATION_PASSWORD", "owner-s3cret")).load(Optional.empty(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("db.migration-password")
+                .hasMessageContaining("db.migration-user")
+                .hasMessageNotContaining("owner-s3cret");
+        assertThatThrownBy(() -> loader(Map.of("INTEGRITY_DB_MIGRATION_USER", "bad\nname")).load(Optional.empty(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("db.migration-user");
+    }
+
+    @Test
     void keysDeriveTheirEnvironmentVariableAndFlag() {
         assertThat(ConfigKey.DB_URL.environmentVariable()).isEqualTo("INTEGRITY_DB_URL");
         assertThat(ConfigKey.DB_CONNECT_TIMEOUT.environmentVariable()).isEqualTo("INTEGRITY_DB_CONNECT_TIMEOUT");
