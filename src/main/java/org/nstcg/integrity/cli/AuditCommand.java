@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.audit.AuditAnchor;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditVerification;
 import picocli.CommandLine.Command;
@@ -19,16 +23,18 @@ import picocli.CommandLine.Spec;
 /** {@code audit}: the tamper-evident trail of administrative actions. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "The audit trail: every administrative action with who, when, what and before/after, hash-chained.%n"
-                + "Exit codes: 0 done (verify: intact), 1 verify found the chain broken, 2 server unreachable, 64 bad command line.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.ListEntries.class})
+                + "Exit codes: 0 done (verify: intact), 1 verify found the trail broken or could not check its seals, 2 server unreachable, 64 bad command line.",
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Anchor.class, AuditCommand.ListEntries.class})
 final class AuditCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** {@code audit verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Recomputes every entry's hash and checks every link; names the first entry changed, removed or inserted"
-                    + " behind the engine's back, and prints the chain's head (keep it elsewhere to detect a cut end).")
+            description = "Checks the whole trail: recomputes every entry's hash and checks every link, checks every entry's seal"
+                    + " against the deployment's audit key (audit.key-file), and checks the anchors of this deployment in the"
+                    + " anchor file (audit.anchor-file), in --anchors files and in --expect; names the first entry changed, removed,"
+                    + " inserted or cut from the end behind the engine's back, and prints the head as ID:HASH (keep it elsewhere).")
     static final class Verify implements Callable<Integer> {
 
         @Spec
@@ -37,10 +43,36 @@ final class AuditCommand {
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
 
+        @Option(names = "--expect", paramLabel = "ID:HASH",
+                description = "An anchor kept elsewhere, as verify or anchor printed it: entry ID must still exist with HASH (repeatable).")
+        List<String> expect = new ArrayList<>();
+
+        @Option(names = "--anchors", paramLabel = "FILE",
+                description = "Another anchor file (a copy of audit.anchor-file kept elsewhere): each anchor of this deployment in it must hold (repeatable).")
+        List<Path> anchorFiles = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
+            List<AuditAnchor> expected = new ArrayList<>();
+            for (String e : expect) {
+                try {
+                    expected.add(AuditAnchor.parse(e, "--expect " + e));
+                } catch (IllegalArgumentException ex) {
+                    spec.commandLine().getErr().println("error: --expect: " + ex.getMessage() + ".");
+                    return ExitCodes.USAGE;
+                }
+            }
+            for (Path f : anchorFiles) {
+                if (!Files.isRegularFile(f)) {
+                    spec.commandLine().getErr().println("error: --anchors " + f + ": no such file.");
+                    return ExitCodes.USAGE;
+                }
+            }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                AuditVerification v = engine.audit().verify(AuditActor.reader());
+                for (Path f : anchorFiles) {
+                    expected.addAll(engine.audit().anchorsIn(f));
+                }
+                AuditVerification v = engine.audit().verify(AuditActor.reader(), expected);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
                     ObjectNode root = JSON.createObjectNode().put("intact", v.intact()).put("entries", v.entries());
@@ -48,16 +80,46 @@ final class AuditCommand {
                     v.problem().ifPresentOrElse(p -> root.put("problem", p), () -> root.putNull("problem"));
                     v.headId().ifPresentOrElse(id -> root.put("headId", id), () -> root.putNull("headId"));
                     v.headHash().ifPresentOrElse(h -> root.put("headHash", h), () -> root.putNull("headHash"));
+                    root.put("sealing", v.sealing()).put("sealedEntries", v.sealedEntries()).put("anchorsChecked", v.anchorsChecked());
                     out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
                 } else if (v.intact()) {
                     out.printf("Audit trail intact: %,d entr%s verified.%s%n", v.entries(), v.entries() == 1 ? "y" : "ies",
-                            v.headId().map(id -> " Head: entry " + id + ", hash " + v.headHash().orElse("?") + ".").orElse(""));
+                            v.headId().map(id -> " Head: " + id + ":" + v.headHash().orElse("?") + " (keep it elsewhere; check it later with --expect).").orElse(""));
+                    out.println(v.sealing()
+                            ? String.format("Seals: %,d entr%s sealed with the deployment's audit key. Anchors: %d checked.",
+                                    v.sealedEntries(), v.sealedEntries() == 1 ? "y" : "ies", v.anchorsChecked())
+                            : String.format("Seals: none yet (no console or server has registered an audit key). Anchors: %d checked.",
+                                    v.anchorsChecked()));
+                } else if (v.firstBadId().isPresent()) {
+                    out.printf("Audit trail BROKEN at entry %d: %s. Restore the trail from a backup and investigate who changed"
+                            + " the database.%n", v.firstBadId().get(), v.problem().orElse("?"));
                 } else {
-                    out.printf("Audit trail BROKEN at entry %d: %s. Entries before it are intact; restore the trail from a backup"
-                            + " or investigate who changed the database.%n", v.firstBadId().get(), v.problem().orElse("?"));
+                    out.printf("Audit trail NOT VERIFIED: %s%n", v.problem().orElse("?"));
                 }
                 out.flush();
                 return v.intact() ? ExitCodes.OK : ExitCodes.FINDINGS;
+            }
+        }
+    }
+
+    /** {@code audit anchor}. */
+    @Command(name = "anchor", mixinStandardHelpOptions = true,
+            description = "Writes the trail's head to the anchor file (audit.anchor-file) and the outbox now, as consoles and servers"
+                    + " do every audit.anchor-interval, and prints it as ID:HASH: keep that line somewhere the database's users"
+                    + " cannot reach, and check it later with audit verify --expect.")
+    static final class Anchor implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (IntegrityEngine engine = EngineStarter.start(spec)) {
+                PrintWriter out = spec.commandLine().getOut();
+                Optional<AuditAnchor> anchor = engine.audit().anchor(AuditActor.reader());
+                anchor.ifPresentOrElse(a -> out.println(a.text()), () -> out.println("The audit trail is empty: nothing to anchor."));
+                out.flush();
+                return ExitCodes.OK;
             }
         }
     }

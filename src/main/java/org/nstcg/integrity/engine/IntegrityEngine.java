@@ -13,6 +13,7 @@ import org.nstcg.integrity.engine.account.AccountService;
 import org.nstcg.integrity.engine.account.PasswordHasher;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.lookup.AuditReader;
+import org.nstcg.integrity.engine.audit.AuditAnchorFile;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheAdministration;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
@@ -104,6 +105,8 @@ public final class IntegrityEngine implements AutoCloseable {
     private final SagaService sagas;
     private final AuditTrail audit;
     private final AuditReader auditReader;
+    private final AuditAnchorFile anchorFile;
+    private final Mode mode;
     private final RepairService repairs;
     private final CacheCoordinator cacheCoordinator;
     private final PlatformCache cache;
@@ -139,6 +142,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private IntegrityEngine(EngineConfig config, Clock clock, EngineScheduler scheduler, EmbeddedServers embedded, Database database,
                             RedisConnection redis, byte[] referralKey, Mode mode) {
         boolean background = mode == Mode.SERVICE;
+        this.mode = mode;
         this.config = config;
         this.scheduler = scheduler;
         this.alerts = AlertHub.create(CheckSettings.from(config), scheduler);
@@ -157,8 +161,9 @@ public final class IntegrityEngine implements AutoCloseable {
         SagaSettings sagaSettings = SagaSettings.defaults().withLease(config.sagaLease())
                 .withRecoveryInterval(config.sagaRecoveryInterval());
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaStore, registry, instanceId, sagaSettings, clock, Sleeper.REAL, alerts);
-        this.audit = new AuditTrail(database.jdbc(), json);
-        this.auditReader = new AuditReader(database.jdbc(), json);
+        this.audit = new AuditTrail(database.jdbc(), config.auditKeyFile());
+        this.anchorFile = new AuditAnchorFile(config.auditAnchorFile(), deployment(database.settings()));
+        this.auditReader = new AuditReader(database.jdbc(), json, audit, anchorFile, clock);
         this.alertLog = new AlertLog(database.jdbc(), instanceId, clock, scheduler);
         alerts.addSink(alertLog);
         this.accounts = new AccountService(database.jdbc(), audit, PasswordHasher.DEFAULT, clock,
@@ -274,6 +279,12 @@ public final class IntegrityEngine implements AutoCloseable {
 
     /** Every periodic task and background loop of a service engine, on the engine's scheduler. */
     private void startBackgroundWork() {
+        try {
+            audit.prepare();
+        } catch (EngineException e) {
+            log.error("Audited actions will fail: {}", e.getMessage());
+        }
+        config.auditAnchorInterval().ifPresent(every -> scheduler.scheduleWithFixedDelay("audit-anchor", every, every, this::anchorAudit));
         cacheCoordinator.start(scheduler);
         sagas.startRecovery(scheduler);
         registration.refusals().startFlushing(scheduler);
@@ -288,6 +299,26 @@ public final class IntegrityEngine implements AutoCloseable {
         } catch (StoreException e) {
             log.warn("PostgreSQL roles could not be read: {}", e.getMessage());
         }
+    }
+
+    /** Anchors the audit trail's head (a failure is logged: the next anchor, or the one on close, tries again). */
+    private void anchorAudit() {
+        try {
+            audit.anchor(anchorFile, clock.instant()).ifPresent(a -> log.debug("Anchored the audit trail at entry {}", a.id()));
+        } catch (RuntimeException e) {
+            log.warn("Could not anchor the audit trail: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Names this deployment in anchor files: the database's name and the schema, which stay the same from any machine
+     * and across the embedded server's changing ports.
+     */
+    private static String deployment(DatabaseSettings settings) {
+        String url = settings.jdbcUrl();
+        int slash = url.indexOf('/', url.indexOf("//") + 2);
+        String db = slash < 0 ? "postgres" : url.substring(slash + 1).split("[?;]", 2)[0];
+        return (db.isEmpty() ? "postgres" : db).replaceAll("\\s", "_") + "/" + settings.schema();
     }
 
     /** The JVM's shutdown calls {@link #close()}, the one shutdown path, unless the engine is closed before. */
@@ -555,6 +586,9 @@ public final class IntegrityEngine implements AutoCloseable {
         }
         // Background work stops first (and is waited for), then each component writes what it still holds.
         scheduler.close();
+        if (mode == Mode.SERVICE && config.auditAnchorInterval().isPresent()) {
+            anchorAudit();
+        }
         checks.close();
         registration.refusals().close();
         sagas.close();

@@ -57,4 +57,45 @@ class AuditCommandsIT {
         assertThat(v.path("intact").asBoolean()).isFalse();
         assertThat(v.path("firstBadId").asLong()).isEqualTo(entries.get(1).path("id").asLong());
     }
+
+    @Test
+    void anAnchorPrintedByAuditAnchorCatchesATailCutLaterAndAMalformedOneIsAUsageError() throws Exception {
+        try (TestDatabase own = TestDatabase.create()) {
+            List<String> flags = own.cliFlags();
+            java.util.function.Function<String[], Integer> runOwn = args -> {
+                List<String> all = new ArrayList<>(List.of(args));
+                all.addAll(flags);
+                return cli.run(all.toArray(String[]::new));
+            };
+            assertThat(runOwn.apply(new String[] {"audit", "anchor"})).isZero();
+            assertThat(cli.out()).contains("The audit trail is empty");
+            assertThat(runOwn.apply(new String[] {"cache", "invalidate", "user:*", "--actor", "oscar"})).isZero();
+            assertThat(runOwn.apply(new String[] {"cache", "invalidate", "count:*", "--actor", "oscar"})).isZero();
+            assertThat(runOwn.apply(new String[] {"audit", "anchor"})).isZero();
+            String anchor = cli.out().strip();
+            assertThat(anchor).matches("\\d+:[0-9a-f]{64}");
+            java.nio.file.Path copy = java.nio.file.Files.createTempFile("anchors", ".log");
+            java.nio.file.Files.copy(own.dataDir().resolve("audit-anchors.log"), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+            assertThat(runOwn.apply(new String[] {"audit", "verify", "--expect", anchor, "--anchors", copy.toString()})).isZero();
+            assertThat(cli.out()).contains("Seals: 2 entries sealed").contains("Anchors: 3 checked");
+
+            try (Connection c = own.connect(); Statement st = c.createStatement()) {
+                st.execute("SET session_replication_role = replica");
+                st.execute("DELETE FROM audit_seals WHERE entry_id = (SELECT max(id) FROM audit_log)");
+                st.execute("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)");
+            }
+            java.nio.file.Files.delete(own.dataDir().resolve("audit-anchors.log")); // the attacker removes the local copy too
+            assertThat(runOwn.apply(new String[] {"audit", "verify"})).as("no anchor left here").isZero();
+            assertThat(runOwn.apply(new String[] {"audit", "verify", "--expect", anchor})).isEqualTo(ExitCodes.FINDINGS);
+            assertThat(cli.out()).contains("BROKEN at entry " + anchor.split(":")[0]).contains("cut from its end");
+            assertThat(runOwn.apply(new String[] {"audit", "verify", "--anchors", copy.toString()})).isEqualTo(ExitCodes.FINDINGS);
+
+            assertThat(runOwn.apply(new String[] {"audit", "verify", "--expect", "12:nothex"})).isEqualTo(ExitCodes.USAGE);
+            assertThat(cli.err()).contains("expected ID:HASH");
+            assertThat(runOwn.apply(new String[] {"audit", "verify", "--anchors", "/nonexistent/anchors.log"})).isEqualTo(ExitCodes.USAGE);
+            assertThat(cli.err()).contains("no such file");
+            java.nio.file.Files.delete(copy);
+        }
+    }
 }

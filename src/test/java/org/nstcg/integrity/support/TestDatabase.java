@@ -73,7 +73,7 @@ public final class TestDatabase implements AutoCloseable {
         values.put(ConfigKey.REDIS_URL, new EngineConfig.Value(TestServers.redisUrl(), TEST));
         values.put(ConfigKey.REDIS_KEY_PREFIX, new EngineConfig.Value(redisPrefix, TEST));
         overrides.forEach((k, v) -> values.put(k, new EngineConfig.Value(v, TEST)));
-        return EngineConfig.of(values, Path.of("target", "test-data", schema).toAbsolutePath());
+        return EngineConfig.of(values, dataDir());
     }
 
     /** The command-line flags that point the CLI at the test servers and this slice. */
@@ -84,7 +84,14 @@ public final class TestDatabase implements AutoCloseable {
     /** The same, with other server URLs (an unreachable one, say). */
     public java.util.List<String> cliFlags(String dbUrl, String redisUrl) {
         return java.util.List.of("--db-url", dbUrl, "--db-user", TestServers.dbUser(), "--db-password",
-                TestServers.dbPassword(), "--db-schema", schema, "--redis-url", redisUrl, "--redis-key-prefix", redisPrefix);
+                TestServers.dbPassword(), "--db-schema", schema, "--redis-url", redisUrl, "--redis-key-prefix", redisPrefix,
+                "--audit-key-file", dataDir().resolve("audit.key").toString(),
+                "--audit-anchor-file", dataDir().resolve("audit-anchors.log").toString());
+    }
+
+    /** The data directory of this slice's engines (their audit key and anchors): the same for engines and CLI commands. */
+    public Path dataDir() {
+        return Path.of("target", "test-data", schema).toAbsolutePath();
     }
 
     public IntegrityEngine startEngine() {

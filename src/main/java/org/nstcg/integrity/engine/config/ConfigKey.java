@@ -38,6 +38,9 @@ public enum ConfigKey {
     ALERTS_DUPLICATE_REFERRAL_CODES("alerts.duplicate-referral-codes", "0", "duplicate referral codes found by a check above which a critical alert is raised (0: any)"),
     ALERTS_BLOCKED_REGISTRATIONS("alerts.blocked-registrations", "100", "registrations refused as already registered within the last hour above which an alert is raised"),
     ALERTS_ROLLBACK_RATE("alerts.rollback-rate", "1%", "share of sagas rolled back within the last hour above which an alert is raised, 0% to 100%"),
+    AUDIT_KEY_FILE("audit.key-file", "", "file holding the key that seals audit entries; every instance of a deployment needs the same file (empty: audit.key in data.dir)"),
+    AUDIT_ANCHOR_FILE("audit.anchor-file", "", "file the audit trail's head is appended to, to verify against later (empty: audit-anchors.log in data.dir)"),
+    AUDIT_ANCHOR_INTERVAL("audit.anchor-interval", "15m", "how often a console or server anchors the audit trail's head, 1m to 24h (0 or off: never)"),
     ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)");
 
     private final String key;

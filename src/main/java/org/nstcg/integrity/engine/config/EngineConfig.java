@@ -62,6 +62,7 @@ public final class EngineConfig {
     private final int cacheNearSize;
     private final Duration cacheSampleInterval;
     private final double cacheDivergenceAlert;
+    private final java.util.Optional<Duration> auditAnchorInterval;
 
     private EngineConfig(Map<ConfigKey, Value> values, Path defaultDataDir) {
         EnumMap<ConfigKey, Value> all = new EnumMap<>(ConfigKey.class);
@@ -86,6 +87,11 @@ public final class EngineConfig {
         this.cacheNearSize = parseInt(ConfigKey.CACHE_NEAR_SIZE, 0, 1_000_000);
         this.cacheSampleInterval = parseDuration(ConfigKey.CACHE_SAMPLE_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
         this.cacheDivergenceAlert = parsePercent(ConfigKey.CACHE_DIVERGENCE_ALERT);
+        String anchorEvery = raw(ConfigKey.AUDIT_ANCHOR_INTERVAL).toLowerCase(Locale.ROOT);
+        this.auditAnchorInterval = anchorEvery.equals("0") || anchorEvery.equals("off") ? java.util.Optional.empty()
+                : java.util.Optional.of(parseDuration(ConfigKey.AUDIT_ANCHOR_INTERVAL, Duration.ofMinutes(1), Duration.ofHours(24)));
+        auditKeyFile();
+        auditAnchorFile();
         String schema = raw(ConfigKey.DB_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
             throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
@@ -191,6 +197,33 @@ public final class EngineConfig {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The file of the key that seals audit entries: {@code audit.key-file}, or {@code audit.key} in the data directory. */
+    public Path auditKeyFile() {
+        return pathOr(ConfigKey.AUDIT_KEY_FILE, "audit.key");
+    }
+
+    /** The file audit anchors are appended to: {@code audit.anchor-file}, or {@code audit-anchors.log} in the data directory. */
+    public Path auditAnchorFile() {
+        return pathOr(ConfigKey.AUDIT_ANCHOR_FILE, "audit-anchors.log");
+    }
+
+    /** How often a service engine anchors the audit trail's head; empty when never. */
+    public java.util.Optional<Duration> auditAnchorInterval() {
+        return auditAnchorInterval;
+    }
+
+    private Path pathOr(ConfigKey key, String inDataDir) {
+        String raw = raw(key);
+        if (raw.isEmpty()) {
+            return dataDir.resolve(inDataDir);
+        }
+        try {
+            return Path.of(raw).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw invalid(key, "a file path");
+        }
     }
 
     public Duration consoleRefresh() {

@@ -22,35 +22,10 @@ final class AuditLookupStore {
     private static final String COLUMNS = "SELECT id, occurred_at, actor, action, target_type, target_id, before_state,"
             + " after_state, details, prev_hash, hash FROM audit_log";
 
-    /**
-     * What one pass over the chain found: how many entries, the first one that is tampered or unlinked and which
-     * ({@code "changed"} or {@code "unlinked"}), and the head's id and hash; all empty for an empty trail.
-     */
-    record ChainCheck(long entries, Optional<Long> firstBroken, Optional<String> breakKind, Optional<Long> headId,
-                      Optional<String> headHash) {
-    }
-
     private final ObjectMapper json;
 
     AuditLookupStore(ObjectMapper json) {
         this.json = json;
-    }
-
-    /**
-     * Recomputes every entry's hash ({@code audit_entry_hash}) and checks every link, in one statement; the first
-     * entry's previous hash must be {@code genesis}.
-     */
-    ChainCheck verify(Tx tx, String genesis) {
-        return tx.single("WITH c AS (SELECT id, hash, prev_hash, lag(hash) OVER (ORDER BY id) AS expected_prev,"
-                + " audit_entry_hash(prev_hash, occurred_at, actor, action, target_type, target_id, before_state, after_state, details)"
-                + " AS recomputed FROM audit_log)"
-                + " SELECT (SELECT count(*) FROM c),"
-                + " (SELECT id FROM c WHERE hash <> recomputed OR prev_hash <> coalesce(expected_prev, ?) ORDER BY id LIMIT 1),"
-                + " (SELECT CASE WHEN hash <> recomputed THEN 'changed' ELSE 'unlinked' END FROM c"
-                + "   WHERE hash <> recomputed OR prev_hash <> coalesce(expected_prev, ?) ORDER BY id LIMIT 1),"
-                + " (SELECT id FROM c ORDER BY id DESC LIMIT 1), (SELECT hash FROM c ORDER BY id DESC LIMIT 1)",
-                r -> new ChainCheck(r.getLong(1), Optional.ofNullable(r.getLongOrNull(2)), Optional.ofNullable(r.getString(3)),
-                        Optional.ofNullable(r.getLongOrNull(4)), Optional.ofNullable(r.getString(5))), genesis, genesis);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.nstcg.integrity.engine.lookup;
 
+import org.nstcg.integrity.engine.audit.AuditAnchor;
+import org.nstcg.integrity.engine.audit.AuditAnchorFile;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
@@ -7,6 +9,7 @@ import org.nstcg.integrity.engine.audit.AuditVerification;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.nstcg.integrity.engine.account.Actor;
@@ -26,25 +29,63 @@ import org.nstcg.integrity.engine.support.EngineException;
 public final class AuditReader {
 
     private final Jdbc jdbc;
+    private final AuditTrail trail;
+    private final AuditAnchorFile anchorFile;
+    private final java.time.Clock clock;
     private final AuditLookupStore store;
 
-    public AuditReader(Jdbc jdbc, ObjectMapper json) {
+    public AuditReader(Jdbc jdbc, ObjectMapper json, AuditTrail trail, AuditAnchorFile anchorFile, java.time.Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
+        this.trail = trail;
+        this.anchorFile = anchorFile;
         this.store = new AuditLookupStore(json);
     }
 
     /**
-     * Recomputes every entry's hash and checks every link, in one pass in the database.
+     * Checks the whole trail: every hash and link, every seal against the deployment's audit key, and the anchors of
+     * this deployment in the anchor file ({@code audit.anchor-file}); {@link AuditTrail#verify} says how.
      *
-     * @return intact, or the first tampered or missing entry
+     * @return intact, or the first tampered, missing or unsealed entry
+     * @throws EngineException when PostgreSQL cannot be read, or the anchor file is unreadable or malformed
      */
     public AuditVerification verify(Actor by) {
+        return verify(by, List.of());
+    }
+
+    /** {@link #verify(Actor)}, checking {@code expected} anchors too (an operator's {@code --expect ID:HASH}, another file's). */
+    public AuditVerification verify(Actor by, List<AuditAnchor> expected) {
         by.authorize(Permission.VIEW_AUDIT);
-        AuditLookupStore.ChainCheck c = read(tx -> store.verify(tx, AuditTrail.GENESIS));
-        Optional<String> problem = c.breakKind().map(kind -> kind.equals("changed")
-                ? "its content no longer matches its hash: it was changed after it was written"
-                : "it does not link to the entry before it: an entry before it was removed, inserted or changed");
-        return new AuditVerification(c.entries(), c.firstBroken(), problem, c.headId(), c.headHash());
+        List<AuditAnchor> anchors = new ArrayList<>(anchorFile.read());
+        anchors.addAll(expected);
+        return read(tx -> trail.verify(tx, anchors));
+    }
+
+    /** The anchor file this engine writes ({@code audit.anchor-file}). */
+    public AuditAnchorFile anchorFile() {
+        return anchorFile;
+    }
+
+    /**
+     * This deployment's anchors in {@code file} (one kept elsewhere, say), to pass to {@link #verify(Actor, List)}.
+     *
+     * @throws EngineException when the file cannot be read or a line of this deployment is malformed
+     */
+    public List<AuditAnchor> anchorsIn(java.nio.file.Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new EngineException("The anchor file " + file + " does not exist: name a file written by audit anchor"
+                    + " or by a console or server (audit.anchor-file).");
+        }
+        return anchorFile.sibling(file).read();
+    }
+
+    /**
+     * Anchors the head now, as consoles and servers do every {@code audit.anchor-interval}: appended to the anchor
+     * file and put into the outbox. Returns the anchor to keep elsewhere too, or empty for an empty trail.
+     */
+    public Optional<AuditAnchor> anchor(Actor by) {
+        by.authorize(Permission.VIEW_AUDIT);
+        return trail.anchor(anchorFile, clock.instant());
     }
 
     /**
