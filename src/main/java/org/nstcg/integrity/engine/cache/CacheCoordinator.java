@@ -41,6 +41,10 @@ import redis.clients.jedis.resps.ScanResult;
  *   cached value outlives a write it missed. The outage is logged once ({@link RedisConnection}).</li>
  *   <li><b>Patterns</b> are invalidated with {@code SCAN} in batches and {@code UNLINK}, after moving the epoch so
  *   no read in flight can fill a key the scan already passed.</li>
+ *   <li><b>Redis is untrusted input</b> (decision record 0009). Every value is stored with its seal, an HMAC under a
+ *   secret kept in PostgreSQL ({@link CacheSeal}); a hit whose seal does not match, and a value the caller cannot
+ *   parse ({@link #discard}), is dropped from Redis and answered from PostgreSQL, counted and logged at WARN without
+ *   its content. A read never fails because of what Redis holds.</li>
  * </ul>
  */
 public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
@@ -60,6 +64,8 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     static final long REPLAY_CLEAR_ALL_ABOVE = 10_000;
     /** Prefixes under which the engine keeps non-cache state; pattern invalidation never touches them. */
     private static final List<String> RESERVED = List.of("cache:", "reserve:", "known:");
+    /** The name of the seal's secret in {@code engine_secrets}. */
+    static final String SEAL_SECRET = "cache-seal-key";
 
     /** Where a read was answered. */
     public enum Source { NEAR, REDIS, DATABASE }
@@ -105,16 +111,24 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     private final AtomicLong invalidationsReceived = new AtomicLong();
     private final AtomicLong missedRecorded = new AtomicLong();
     private final AtomicLong missedReplayed = new AtomicLong();
+    private final AtomicLong entriesRejected = new AtomicLong();
+    private final CacheSeal seal;
 
     /**
      * A coordinator that does nothing in the background until {@link #start}: a one-shot CLI command never starts it
      * (and has no near cache).
      *
      * @param nearSize entries of the near cache; 0 disables it
+     * @throws EngineException when PostgreSQL cannot give the seal's secret
      */
     public CacheCoordinator(RedisConnection redis, CacheRows rows, TtlPolicy ttl, String instanceId, int nearSize) {
         this.redis = redis;
         this.rows = rows;
+        try {
+            this.seal = new CacheSeal(rows.engineSecret(SEAL_SECRET));
+        } catch (StoreException e) {
+            throw new EngineException("Cannot read the cache's seal key from PostgreSQL (" + firstLine(e) + ").", e);
+        }
         this.ttl = ttl;
         this.instanceId = instanceId;
         this.epochKey = redis.key("cache:epoch");
@@ -172,15 +186,42 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         String redisKey = redis.key(key);
         Optional<Object> reply = redis.tryCall(r -> CacheScripts.GET.call(r, List.of(redisKey, epochKey), List.of()));
         long readStart = -1;
-        if (reply.isPresent() && reply.get() instanceof List<?> parts && parts.size() == 4) {
+        if (reply.isPresent() && reply.get() instanceof List<?> parts && parts.size() == 5) {
             if (((Number) parts.get(0)).longValue() == 1) {
-                redisHits.incrementAndGet();
                 String json = text(parts.get(1));
-                putNear(key, json, Long.parseLong(text(parts.get(2))), localMark, nearUsable);
-                return new Lookup(Optional.of(json), Source.REDIS);
+                Optional<Long> version = version(text(parts.get(2)));
+                if (version.isPresent() && seal.verify(key, version.get(), json, text(parts.get(4)))) {
+                    redisHits.incrementAndGet();
+                    putNear(key, json, version.get(), localMark, nearUsable);
+                    return new Lookup(Optional.of(json), Source.REDIS);
+                }
+                readStart = drop(key, json, "its seal does not match (written by someone without the engine's secret)");
+            } else {
+                readStart = ((Number) parts.get(3)).longValue();
             }
-            readStart = ((Number) parts.get(3)).longValue();
         }
+        return load(key, loader, readStart, localMark, nearUsable);
+    }
+
+    /**
+     * Drops a value that {@link #get} answered but the caller cannot use (JSON that does not parse, or not of the
+     * expected shape) from the near cache and from Redis, and reads the key from PostgreSQL instead; logged at WARN
+     * with the key's pattern, never the value.
+     *
+     * @param unusable the value as {@link #get} answered it
+     * @param why      what is wrong with it, without its content
+     * @throws EngineException when PostgreSQL cannot answer
+     */
+    public Lookup discard(String key, String unusable, Loader loader, String why) {
+        localInvalidate(List.of(key), false);
+        long localMark = mark(key);
+        boolean nearUsable = near != null && subscriber.live();
+        long readStart = drop(key, unusable, why);
+        return load(key, loader, readStart, localMark, nearUsable);
+    }
+
+    /** Reads the row of a key from PostgreSQL and offers it to Redis (when {@code readStart} is known) and the near cache. */
+    private Lookup load(String key, Loader loader, long readStart, long localMark, boolean nearUsable) {
         Optional<Row> row;
         try {
             row = loader.load();
@@ -195,6 +236,32 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
             putNear(key, row.get().json(), row.get().version(), localMark, nearUsable);
         }
         return new Lookup(Optional.of(row.get().json()), Source.DATABASE);
+    }
+
+    /**
+     * Removes a rejected value from Redis if it is still there ({@link CacheScripts#DROP}), counts and logs it; returns
+     * the Redis time to fill the replacement from, or -1 when Redis is down.
+     */
+    private long drop(String key, String rejected, String why) {
+        long n = entriesRejected.incrementAndGet();
+        // Logged on the 1st, 2nd, 4th, 8th… rejection: a stream of forged entries cannot flood the log. Never the value.
+        if (Long.bitCount(n) == 1) {
+            log.warn("Dropped a cached {} entry from Redis because {}; answered from PostgreSQL ({} such entr{} since this"
+                    + " instance started: is someone else writing to Redis?)", CacheKeys.patternOf(key), why, n, n == 1 ? "y" : "ies");
+        } else {
+            log.debug("Dropped a cached {} entry from Redis because {}", CacheKeys.patternOf(key), why);
+        }
+        Optional<Object> now = redis.tryCall(r -> CacheScripts.DROP.call(r, List.of(redis.key(key), epochKey),
+                List.of(rejected, Long.toString(ttl.ttl(key).toMillis()))));
+        return now.map(o -> ((Number) o).longValue()).orElse(-1L);
+    }
+
+    private static Optional<Long> version(String text) {
+        try {
+            return Optional.of(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static String text(Object o) {
@@ -222,9 +289,10 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
 
     /** Offers a value read from PostgreSQL since {@code readStart} (Redis time, ms); true when Redis stored it. */
     boolean fill(String key, Row row, long readStart) {
+        String sealed = seal.seal(key, row.version(), row.json());
         Optional<Object> stored = redis.tryCall(r -> CacheScripts.FILL.call(r, List.of(redis.key(key), epochKey),
                 List.of(Long.toString(readStart), Long.toString(row.version()), row.json(),
-                        Long.toString(ttl.ttl(key).toMillis()), Long.toString(MAX_FILL_AGE.toMillis()))));
+                        Long.toString(ttl.ttl(key).toMillis()), Long.toString(MAX_FILL_AGE.toMillis()), sealed)));
         boolean ok = stored.isPresent() && ((Number) stored.get()).longValue() == 1;
         (ok ? fillsStored : fillsRefused).incrementAndGet();
         return ok;
@@ -446,7 +514,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     public CacheStats stats() {
         return new CacheStats(nearHits.get(), redisHits.get(), databaseReads.get(), fillsStored.get(), fillsRefused.get(),
                 invalidationsSent.get(), invalidationsReceived.get(), missedRecorded.get(), missedReplayed.get(),
-                near == null ? 0 : near.estimatedSize(), near != null, subscriber.live(), redis.isDown());
+                near == null ? 0 : near.estimatedSize(), near != null, subscriber.live(), redis.isDown(), entriesRejected.get());
     }
 
     /** Whether this instance currently receives other instances' invalidations. */
@@ -472,6 +540,11 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
             m.cancel();
         }
         subscriber.close();
+    }
+
+    /** Internal: the seal of stored values, for the rebuild's batch fills. */
+    CacheSeal seal() {
+        return seal;
     }
 
     /** Internal: the epoch key, for the rebuild's batch fills. */

@@ -87,8 +87,11 @@ public final class CacheRebuilder {
         }
     }
 
-    /** One page of rows, the Redis time taken just before its query, and whether more may follow. */
-    private record Page(List<Row> rows, long readStart, boolean more) {
+    /**
+     * One page of rows with their seals ({@link CacheSeal}, computed by the reader thread so the writing thread only
+     * writes), the Redis time taken just before its query, and whether more may follow.
+     */
+    private record Page(List<Row> rows, List<String> seals, long readStart, boolean more) {
     }
 
     /** A keyset-paged source of one pattern's entries; PostgreSQL's failures are {@link StoreException}s. */
@@ -124,6 +127,7 @@ public final class CacheRebuilder {
     private final RedisConnection redis;
     private final CacheRows rows;
     private final TtlPolicy ttl;
+    private final CacheSeal seal;
     private final int pageSize;
     private final int fillBatch;
     private final int readers;
@@ -147,6 +151,7 @@ public final class CacheRebuilder {
         this.redis = coordinator.redis();
         this.rows = coordinator.rows();
         this.ttl = coordinator.ttlPolicy();
+        this.seal = coordinator.seal();
         this.pageSize = pageSize;
         this.fillBatch = fillBatch;
     }
@@ -276,7 +281,7 @@ public final class CacheRebuilder {
                     keep--;
                 }
                 boolean more = page.more() && keep == inside.size();
-                queue.put(new Item(new Page(inside.subList(0, keep), page.readStart(), more), null));
+                queue.put(new Item(new Page(inside.subList(0, keep), page.seals().subList(0, keep), page.readStart(), more), null));
                 if (!more) {
                     break;
                 }
@@ -315,7 +320,11 @@ public final class CacheRebuilder {
             throw new RedisDownException();
         }
         List<Row> page = source.page(cursor, pageSize);
-        return new Page(page, readStart.get(), page.size() == pageSize);
+        List<String> seals = new ArrayList<>(page.size());
+        for (Row row : page) {
+            seals.add(seal.seal(row.key(), row.version(), row.json()));
+        }
+        return new Page(page, seals, readStart.get(), page.size() == pageSize);
     }
 
     /** Writes one page: FILL_MANY calls of {@link #fillBatch} keys in one pipeline; NOSCRIPT reloads and repeats. */
@@ -329,15 +338,17 @@ public final class CacheRebuilder {
         for (int from = 0; from < rs.size(); from += fillBatch) {
             int to = Math.min(rs.size(), from + fillBatch);
             List<String> k = new ArrayList<>(to - from + 1);
-            List<String> a = new ArrayList<>((to - from) * 3 + 2);
+            List<String> a = new ArrayList<>((to - from) * 4 + 2);
             k.add(epoch);
             a.add(start);
             a.add(maxAge);
-            for (Row row : rs.subList(from, to)) {
+            for (int i = from; i < to; i++) {
+                Row row = rs.get(i);
                 k.add(redis.key(row.key()));
                 a.add(Long.toString(row.version()));
                 a.add(row.json());
                 a.add(Long.toString(ttl.ttl(row.key()).toMillis()));
+                a.add(page.seals().get(i));
             }
             keys.add(k);
             args.add(a);

@@ -16,10 +16,21 @@ package org.nstcg.integrity.engine.cache;
  * @param nearEnabled           whether this instance has a near cache
  * @param subscribed            whether this instance receives other instances' invalidations now
  * @param redisDown             whether the last contact with Redis failed
+ * @param entriesRejected       values Redis answered that were dropped and read from PostgreSQL instead (a seal that
+ *                              does not match, JSON that does not parse): Redis written by someone else
  */
 public record CacheStats(long nearHits, long redisHits, long databaseReads, long fillsStored, long fillsRefused,
                          long invalidationsSent, long invalidationsReceived, long missedRecorded, long missedReplayed,
-                         long nearEntries, boolean nearEnabled, boolean subscribed, boolean redisDown) {
+                         long nearEntries, boolean nearEnabled, boolean subscribed, boolean redisDown,
+                         long entriesRejected) {
+
+    /** Counters without any rejected entry (as before entries were sealed). */
+    public CacheStats(long nearHits, long redisHits, long databaseReads, long fillsStored, long fillsRefused,
+                      long invalidationsSent, long invalidationsReceived, long missedRecorded, long missedReplayed,
+                      long nearEntries, boolean nearEnabled, boolean subscribed, boolean redisDown) {
+        this(nearHits, redisHits, databaseReads, fillsStored, fillsRefused, invalidationsSent, invalidationsReceived,
+                missedRecorded, missedReplayed, nearEntries, nearEnabled, subscribed, redisDown, 0);
+    }
 
     /** Share of reads answered without PostgreSQL. */
     public double hitRate() {

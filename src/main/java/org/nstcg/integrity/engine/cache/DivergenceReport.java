@@ -7,7 +7,7 @@ import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 
 /**
  * One sampling round of the {@link DivergenceSampler}: per key pattern ({@link CacheKeys#PATTERNS} order), how many
- * cached entries were compared with their rows, how many were older than their rows, and the oldest staleness.
+ * cached entries were compared with their rows, how many differed from their rows (another version, older or newer, or other content), and the oldest staleness.
  *
  * @param state    whether the round compared anything
  * @param at       when the round ran (the sampler's clock); for {@link State#NOT_SAMPLED_YET}, when the sampler was made

@@ -43,11 +43,13 @@ import redis.clients.jedis.resps.ScanResult;
  *   costs at most {@link #DEFAULT_BATCH} entries per pattern, one pipelined {@code HMGET} and one set-based query
  *   ({@link CacheRows#users}, {@link CacheRows#referrals}), and successive rounds cover the whole keyspace. A round
  *   never starts a second pass, so it never counts a key twice.</li>
- *   <li><b>Divergent</b> means the entry holds an older version than its row (or its row is gone): a write whose
- *   invalidation was lost. Entries without a value (tombstones) are not cached and not sampled. An entry found older
- *   is read again after the rows were: if it was invalidated or refilled meanwhile, the ordinary
- *   commit-then-invalidate lag was caught, not a lost invalidation, and it is not counted. Its staleness is the
- *   sampler's clock minus the row's {@code updated_at} (not known for a row that is gone).</li>
+ *   <li><b>Divergent</b> means the entry differs from its row: another version, older (a write whose invalidation
+ *   was lost) <i>or newer</i> (no fill can be newer than the row read after it: Redis was written by someone else),
+ *   other content under the same version, or a row that is gone. Redis is untrusted input (decision record 0009): an
+ *   entry is never taken for consistent on its own word. Entries without a value (tombstones) are not cached and
+ *   not sampled. An entry found divergent is read again after the rows were: if it was invalidated or refilled
+ *   meanwhile, the ordinary commit-then-invalidate lag was caught, not a lost invalidation, and it is not counted.
+ *   Its staleness is the sampler's clock minus the row's {@code updated_at} (not known for a row that is gone).</li>
  *   <li><b>Single keys</b> ({@code count:users}, {@code leaderboard:referrers}) carry no version: the cached JSON is
  *   compared with what {@link CacheRows} computes now, and counts only if the same cached value stood before and
  *   after the computation. Their staleness is a lower bound kept in memory: the time since this sampler first saw
@@ -291,7 +293,7 @@ public final class DivergenceSampler implements AutoCloseable {
         List<Entry> older = new ArrayList<>();
         for (Entry e : entries) {
             Row row = current.get(e.key());
-            if (row == null || olderThan(e, row)) {
+            if (row == null || differs(e, row)) {
                 older.add(e);
             }
         }
@@ -319,9 +321,9 @@ public final class DivergenceSampler implements AutoCloseable {
         return new DivergenceSample(at, pattern, entries.size(), divergent, oldest);
     }
 
-    private static boolean olderThan(Entry e, Row row) {
-        // A versioned key written without a version (-1) can only be compared by value.
-        return e.version() >= 0 ? e.version() < row.version() : !e.json().equals(row.json());
+    /** Another version (older or newer) or other content: anything but the row's own value. */
+    private static boolean differs(Entry e, Row row) {
+        return e.version() != row.version() && e.version() >= 0 || !e.json().equals(row.json());
     }
 
     private List<Row> load(String pattern, List<Entry> entries) {
@@ -500,7 +502,7 @@ public final class DivergenceSampler implements AutoCloseable {
     private void raise(DivergenceSample s, boolean singleKey, Instant at) {
         String what = singleKey
                 ? "The cached " + s.pattern() + " value differs from what PostgreSQL holds now"
-                : String.format(Locale.ROOT, "%.1f%% of the sampled %s entries (%d of %d) are older than their rows",
+                : String.format(Locale.ROOT, "%.1f%% of the sampled %s entries (%d of %d) differ from their rows",
                         s.divergence() * 100, s.pattern(), s.divergent(), s.sampled());
         String staleness = s.oldestStalenessMs().map(ms -> "; the oldest has been stale for " + ms + " ms").orElse("");
         String message = what + staleness + String.format(Locale.ROOT, ", above the alert threshold of %.1f%%"

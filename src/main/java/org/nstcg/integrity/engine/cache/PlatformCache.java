@@ -1,7 +1,6 @@
 package org.nstcg.integrity.engine.cache;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
@@ -12,7 +11,8 @@ import org.nstcg.integrity.engine.store.CacheRows;
 /**
  * Typed reads of what the platform caches: {@code user:<id>}, {@code count:users}, {@code leaderboard:referrers}
  * and {@code referral:<code>}. Every read goes through the {@link CacheCoordinator}, so it is answered from the
- * near cache, Redis or PostgreSQL, and never fails because of Redis.
+ * near cache, Redis or PostgreSQL, and never fails because of Redis: a cached value that does not parse is dropped and
+ * read from PostgreSQL.
  */
 public final class PlatformCache {
 
@@ -51,34 +51,63 @@ public final class PlatformCache {
     }
 
     public Optional<Read<CachedUser>> user(long id) {
-        Lookup l = cache.get(CacheKeys.user(id), () -> rows.user(id));
-        return l.json().map(j -> new Read<>(parse(j, CachedUser.class), l.source()));
+        return read(CacheKeys.user(id), () -> rows.user(id), j -> json.readValue(j, CachedUser.class));
     }
 
     public Read<Long> userCount() {
-        Lookup l = cache.get(CacheKeys.USER_COUNT, () -> Optional.of(rows.userCount()));
-        return new Read<>(Long.parseLong(l.json().orElse("0")), l.source());
+        return read(CacheKeys.USER_COUNT, () -> Optional.of(rows.userCount()), Long::valueOf).orElseThrow();
     }
 
     public Read<List<LeaderboardEntry>> leaderboard() {
-        Lookup l = cache.get(CacheKeys.LEADERBOARD, () -> Optional.of(rows.leaderboard()));
-        try {
-            return new Read<>(json.readValue(l.json().orElse("[]"), new TypeReference<List<LeaderboardEntry>>() { }), l.source());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the cached leaderboard is not valid JSON", e);
-        }
+        return read(CacheKeys.LEADERBOARD, () -> Optional.of(rows.leaderboard()), j -> {
+            List<LeaderboardEntry> entries = json.readValue(j, new TypeReference<List<LeaderboardEntry>>() { });
+            return entries == null || entries.contains(null) ? null : entries;
+        }).orElseThrow();
     }
 
     public Optional<Read<CachedReferral>> referral(String code) {
-        Lookup l = cache.get(CacheKeys.referral(code), () -> rows.referral(code));
-        return l.json().map(j -> new Read<>(parse(j, CachedReferral.class), l.source()));
+        return read(CacheKeys.referral(code), () -> rows.referral(code), j -> json.readValue(j, CachedReferral.class));
     }
 
-    private <T> T parse(String text, Class<T> type) {
+    /** Turns a cached JSON value into its type; null or an exception when it is not one. */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String json) throws Exception;
+    }
+
+    /**
+     * Reads a key and parses its value. A value from Redis (or the near cache) that does not parse is dropped and the
+     * key read from PostgreSQL ({@link CacheCoordinator#discard}): Redis content never makes a read fail. A value
+     * from PostgreSQL that does not parse is a bug, and fails.
+     */
+    private <T> Optional<Read<T>> read(String key, CacheCoordinator.Loader loader, Parser<T> parser) {
+        Lookup l = cache.get(key, loader);
+        if (l.json().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<T> value = parse(l.json().get(), parser);
+        if (value.isPresent()) {
+            return Optional.of(new Read<>(value.get(), l.source()));
+        }
+        if (l.source() != CacheCoordinator.Source.DATABASE) {
+            Lookup fresh = cache.discard(key, l.json().get(), loader, "its value could not be read as JSON of the expected shape");
+            if (fresh.json().isEmpty()) {
+                return Optional.empty();
+            }
+            value = parse(fresh.json().get(), parser);
+            if (value.isPresent()) {
+                return Optional.of(new Read<>(value.get(), fresh.source()));
+            }
+        }
+        throw new IllegalStateException("PostgreSQL's value of " + CacheKeys.patternOf(key) + " could not be read as JSON of the expected shape");
+    }
+
+    private static <T> Optional<T> parse(String text, Parser<T> parser) {
         try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a cached " + type.getSimpleName() + " is not valid JSON", e);
+            return Optional.ofNullable(parser.parse(text));
+        } catch (Exception e) {
+            // Jackson's message quotes the value, which may hold personal data: nothing of it is kept.
+            return Optional.empty();
         }
     }
 }

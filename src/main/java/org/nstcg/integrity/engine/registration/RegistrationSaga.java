@@ -44,7 +44,7 @@ public final class RegistrationSaga {
 
     /** Why a registration saga refuses; {@link #code()} is what the saga log and the refusal counts record. */
     public enum Refusal implements SagaRejection.Reason {
-        /** An active user has the mailbox (known to Redis, or told by the unique index). */
+        /** An active user has the mailbox (known to Redis and confirmed by PostgreSQL, or told by the unique index). */
         ALREADY_REGISTERED("already_registered"),
         /** Another registration of the mailbox holds its reservation. */
         IN_PROGRESS("in_progress");

@@ -26,8 +26,9 @@ import org.nstcg.integrity.engine.support.EngineException;
  *
  * <p>Design notes: correctness rests on PostgreSQL alone (the partial unique index on the normalised email among
  * active users). Redis only spares the database work: a mailbox known to be registered is answered without a
- * query, and a concurrent duplicate is answered {@code InProgress} while the first is written; both refusals
- * happen in the saga's first step, before anything is done, so they leave no saga in the log. With Redis down
+ * write, and a concurrent duplicate is answered {@code InProgress} while the first is written; both refusals
+ * happen in the saga's first step, before anything is done, so they leave no saga in the log. Redis is untrusted
+ * input: either refusal is confirmed by a PostgreSQL look-up first ({@link EmailReservations}). With Redis down
  * every request goes to PostgreSQL and the outcome is the same.
  */
 public final class RegistrationService {
@@ -42,6 +43,7 @@ public final class RegistrationService {
     private final RegistrationSaga saga;
     private final String databaseEndpoint;
     private final RefusalCounter refusals;
+    private final EmailReservations reservations;
 
     public RegistrationService(RegistrationStore store, EmailNormalizer emails, ReferralCodeGenerator codes,
                                RedisConnection redis, KnownMailboxes known, CacheInvalidator cache, SagaOrchestrator sagas,
@@ -50,13 +52,22 @@ public final class RegistrationService {
         this.store = store;
         this.emails = emails;
         this.sagas = sagas;
-        this.saga = new RegistrationSaga(store, codes, new EmailReservations(redis, known), cache);
+        this.reservations = new EmailReservations(redis, known, store);
+        this.saga = new RegistrationSaga(store, codes, reservations, cache);
         this.databaseEndpoint = databaseEndpoint;
     }
 
     /** The counts of sign-ups refused as duplicates, by every path. */
     public RefusalCounter refusals() {
         return refusals;
+    }
+
+    /**
+     * Redis hints (known-email and reservation keys) deleted since this instance started because PostgreSQL
+     * contradicted them or no engine could have written them: Redis written by someone else, or racing sign-ups.
+     */
+    public long hintsOverruled() {
+        return reservations.overruled();
     }
 
     /** The registration saga's definition, for recovery's registry. */

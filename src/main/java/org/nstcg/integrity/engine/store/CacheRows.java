@@ -36,6 +36,11 @@ public final class CacheRows {
         this.jdbc = jdbc;
     }
 
+    /** The engine secret called {@code name} ({@link EngineSecrets}), such as the key that seals cached values. */
+    public byte[] engineSecret(String name) {
+        return EngineSecrets.getOrCreate(jdbc, name);
+    }
+
     /** {@code user:<id>}: the user with its points, any status; empty when there is no such user. */
     public Optional<Row> user(long id) {
         List<Row> rows = users(List.of(id));

@@ -47,6 +47,26 @@ public final class RegistrationStore {
                 .flatMap(found -> followMerges(tx, found)));
     }
 
+    /**
+     * What PostgreSQL says of a mailbox that a Redis hint would refuse.
+     *
+     * @param registered  an active user has it
+     * @param registering a saga of {@code sagaType} for it is running or compensating
+     */
+    public record MailboxState(boolean registered, boolean registering) {
+    }
+
+    /**
+     * Confirms (or contradicts) a Redis hint about a mailbox, one indexed look-up each in {@code users} and
+     * {@code sagas}: the registration path asks before it refuses a sign-up on Redis's word.
+     */
+    public MailboxState mailboxState(String mailbox, String sagaType) {
+        String sql = "SELECT EXISTS (SELECT 1 FROM users WHERE email_normalized = ? AND status = 'active'),"
+                + " EXISTS (SELECT 1 FROM sagas WHERE business_key = ? AND saga_type = ? AND status IN ('RUNNING', 'COMPENSATING'))";
+        return jdbc.read("confirm a registration hint", tx -> tx.single(sql, r -> new MailboxState(r.getBoolean(1), r.getBoolean(2)),
+                mailbox, mailbox, sagaType));
+    }
+
     /** A user row as the referrer look-up reads it; {@code code} is the referral code that found it. */
     private record UserRow(long id, String status, Long mergedInto, String email, String firstName, String code) {
     }
