@@ -11,7 +11,7 @@ import java.util.Optional;
 public enum ConfigKey {
     DB_URL("db.url", "", "JDBC URL of an external PostgreSQL, e.g. jdbc:postgresql://host:5432/integrity (empty: embedded)"),
     DB_USER("db.user", "postgres", "PostgreSQL user name"),
-    DB_PASSWORD("db.password", "", "PostgreSQL password"),
+    DB_PASSWORD("db.password", "", "PostgreSQL password", Visibility.SECRET),
     DB_SCHEMA("db.schema", "public", "PostgreSQL schema holding the tables"),
     DB_POOL_SIZE("db.pool.size", "10", "maximum PostgreSQL connections of this instance, 1 to 200"),
     DB_CONNECT_TIMEOUT("db.connect-timeout", "5s", "how long to wait for PostgreSQL, e.g. 5s or 1500ms"),
@@ -35,16 +35,32 @@ public enum ConfigKey {
     ALERTS_DUPLICATE_REFERRAL_CODES("alerts.duplicate-referral-codes", "0", "duplicate referral codes found by a check above which a critical alert is raised (0: any)"),
     ALERTS_BLOCKED_REGISTRATIONS("alerts.blocked-registrations", "100", "registrations refused as already registered within the last hour above which an alert is raised"),
     ALERTS_ROLLBACK_RATE("alerts.rollback-rate", "1%", "share of sagas rolled back within the last hour above which an alert is raised, 0% to 100%"),
-    ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)");
+    ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)",
+            Visibility.SECRET); // its path or query is often the receiver's token
+
+    /**
+     * Whether a value may be shown. A key holding a credential (a password, a URL whose path or query is a token, a
+     * future Kafka SASL password) is {@link #SECRET}: its value is never shown whole in a message, a log line or
+     * {@code status} (a URL at most as its scheme, host and port), and {@link Redaction} masks it after its flag, key or
+     * environment variable wherever it is written. The URL keys ({@code db.url}, {@code redis.url}) are not secret as a whole; the passwords inside them
+     * are masked by {@link Redaction#text}.
+     */
+    public enum Visibility { PLAIN, SECRET }
 
     private final String key;
     private final String defaultValue;
     private final String description;
+    private final Visibility visibility;
 
     ConfigKey(String key, String defaultValue, String description) {
+        this(key, defaultValue, description, Visibility.PLAIN);
+    }
+
+    ConfigKey(String key, String defaultValue, String description, Visibility visibility) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.description = description;
+        this.visibility = visibility;
     }
 
     public String key() {
@@ -69,9 +85,9 @@ public enum ConfigKey {
         return "--" + key.replace('.', '-');
     }
 
-    /** Values of secret keys are never printed. */
+    /** Values of secret keys are never printed (see {@link Visibility}). */
     public boolean secret() {
-        return this == DB_PASSWORD || this == ALERTS_WEBHOOK_URL;
+        return visibility == Visibility.SECRET;
     }
 
     public static Optional<ConfigKey> byKey(String key) {
