@@ -3,12 +3,14 @@ package org.nstcg.integrity.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.config.ConfigException;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.ConfigRequest;
+import org.nstcg.integrity.engine.config.Redaction;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import org.slf4j.Logger;
@@ -86,7 +88,8 @@ public final class IntegrityCli implements Callable<Integer> {
         rebuilt.setErr(err);
         rebuilt.setExecutionExceptionHandler(IntegrityCli::handleExecutionException);
         rebuilt.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+            // picocli quotes what it could not match: a mistyped --db-pasword's value would be echoed.
+            ex.getCommandLine().getErr().println("error: " + Redaction.text(ex.getMessage(), secretsOf(ex, List.of(args))));
             ex.getCommandLine().getErr().println("Run with --help for usage.");
             return ExitCodes.USAGE;
         });
@@ -129,21 +132,48 @@ public final class IntegrityCli implements Callable<Integer> {
         return new ConfigRequest(file, flags);
     }
 
+    /**
+     * The values given with secret flags, and with unknown ones: picocli quotes those it could not match, and a
+     * mistyped {@code --db-pasword}'s value is as secret as the right one's.
+     */
+    private static List<String> secretsOf(CommandLine.ParameterException ex, List<String> args) {
+        List<String> secrets = new java.util.ArrayList<>(Redaction.secretValues(args));
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> unmatched = u.getUnmatched();
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                if (!arg.startsWith("--") || !unmatched.contains(arg)) {
+                    continue;
+                }
+                int eq = arg.indexOf('=');
+                if (eq >= 0) {
+                    secrets.add(arg.substring(eq + 1));
+                } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("-") && unmatched.contains(args.get(i + 1))) {
+                    secrets.add(args.get(++i));
+                }
+            }
+        }
+        return secrets;
+    }
+
+    /** Every failure's message is redacted: it may quote a URL or a value given on the command line. */
     private static int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
         PrintWriter err = cl.getErr();
+        List<String> secrets = Redaction.secretValues(parseResult.originalArgs());
         if (ex instanceof ConfigException) {
-            err.println("error: " + ex.getMessage());
+            err.println("error: " + Redaction.text(ex.getMessage(), secrets));
             return ExitCodes.CONFIG;
         }
         if (ex instanceof ServerUnavailableException) {
-            err.println("error: " + ex.getMessage());
+            err.println("error: " + Redaction.text(ex.getMessage(), secrets));
             return ExitCodes.UNAVAILABLE;
         }
         if (ex instanceof EngineException) {
-            err.println("error: " + ex.getMessage());
+            err.println("error: " + Redaction.text(ex.getMessage(), secrets));
             return ExitCodes.UNAVAILABLE;
         }
-        log.error("Unexpected failure of '{}'", String.join(" ", parseResult.originalArgs()), ex);
+        // The log's own redaction masks the exception's message and stack trace as well.
+        log.error("Unexpected failure of '{}'", Redaction.commandLine(parseResult.originalArgs()), ex);
         err.println("error: an unexpected problem stopped the command (" + ex.getClass().getSimpleName()
                 + "). Details are in the log file; please report it.");
         return ExitCodes.INTERNAL;

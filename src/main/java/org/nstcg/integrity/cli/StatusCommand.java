@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.EngineHealth;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.ServerHealth;
 import org.nstcg.integrity.engine.config.EngineConfig.ServerMode;
 import org.nstcg.integrity.engine.store.DatabaseRoles;
+import org.nstcg.integrity.engine.config.ConfigKey;
+import org.nstcg.integrity.engine.config.Redaction;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import picocli.CommandLine.Command;
@@ -41,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
             if (json) {
                 ObjectNode root = JSON.createObjectNode();
                 root.put("state", EngineHealth.State.DOWN.name());
-                root.put("error", e.getMessage());
+                root.put("error", Redaction.text(e.getMessage(), Redaction.secretValues(spec.commandLine().getParseResult().originalArgs())));
                 root.put("setting", e.setting());
                 root.put("endpoint", e.endpoint());
                 out.println(JSON.writeValueAsString(root));
@@ -57,7 +60,7 @@ final class StatusCommand implements Callable<Integer> {
             } else {
                 printText(out, engine, health, figures, roles);
             }
-            health.redis().problem().ifPresent(p -> spec.commandLine().getErr().println("warning: " + p));
+            health.redis().problem().ifPresent(p -> spec.commandLine().getErr().println("warning: " + Redaction.text(p)));
             return health.state() == EngineHealth.State.HEALTHY ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
         }
     }
@@ -86,6 +89,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         health.schemaVersion().ifPresent(v -> root.put("schemaVersion", v));
         server(root.putObject("redis"), health.redis());
+        root.putObject("alerts").put("webhook", webhook(engine).orElse(null));
         if (figures != null) {
             ObjectNode f = root.putObject("figures");
             f.put("users", figures.users());
@@ -97,12 +101,18 @@ final class StatusCommand implements Callable<Integer> {
         return root;
     }
 
+    /** {@code alerts.webhook-url} as shown: scheme, host and port, the path and query (often a token) masked. */
+    private static Optional<String> webhook(IntegrityEngine engine) {
+        String raw = engine.config().raw(ConfigKey.ALERTS_WEBHOOK_URL);
+        return raw.isEmpty() ? Optional.empty() : Optional.of(Redaction.value(ConfigKey.ALERTS_WEBHOOK_URL, raw));
+    }
+
     private static void server(ObjectNode node, ServerHealth s) {
         node.put("up", s.up());
         node.put("mode", s.mode().name().toLowerCase(Locale.ROOT));
         node.put("endpoint", s.endpoint());
         s.version().ifPresent(v -> node.put("version", v));
-        s.problem().ifPresent(p -> node.put("problem", p));
+        s.problem().ifPresent(p -> node.put("problem", Redaction.text(p)));
     }
 
     private static void printText(PrintWriter out, IntegrityEngine engine, EngineHealth health, PlatformFigures figures,
@@ -113,6 +123,7 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("%-11s %s%n", "Roles", rolesText(engine, roles));
         }
         printServer(out, health.redis(), "key prefix " + engine.redisSettings().keyPrefix());
+        webhook(engine).ifPresent(w -> out.printf("%-11s webhook %s%n", "Alerts", w));
         engine.embeddedServers().ifPresent(e -> out.printf("%-11s %s%s%n", "Data", e.dataDir(),
                 e.owner() ? "" : " (servers of process " + e.ownerPid() + ")"));
         if (figures != null) {
@@ -134,6 +145,6 @@ final class StatusCommand implements Callable<Integer> {
 
     private static void printServer(PrintWriter out, ServerHealth s, String extra) {
         out.printf("%-11s %-5s %-9s %-9s %-21s %s%n", s.name(), s.up() ? "up" : "DOWN", s.version().orElse("-"),
-                s.mode().name().toLowerCase(Locale.ROOT), s.endpoint(), s.up() ? extra : s.problem().orElse(""));
+                s.mode().name().toLowerCase(Locale.ROOT), s.endpoint(), s.up() ? extra : Redaction.text(s.problem().orElse("")));
     }
 }

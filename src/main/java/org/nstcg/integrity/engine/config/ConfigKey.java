@@ -11,10 +11,10 @@ import java.util.Optional;
 public enum ConfigKey {
     DB_URL("db.url", "", "JDBC URL of an external PostgreSQL, e.g. jdbc:postgresql://host:5432/integrity (empty: embedded)"),
     DB_USER("db.user", "postgres", "PostgreSQL user name"),
-    DB_PASSWORD("db.password", "", "PostgreSQL password"),
+    DB_PASSWORD("db.password", "", "PostgreSQL password", Visibility.SECRET),
     DB_MIGRATION_USER("db.migration-user", "", "PostgreSQL user that owns the schema and runs the migrations, with db.user as the"
             + " engine's runtime role (empty: db.user does both; embedded: always the embedded superuser)"),
-    DB_MIGRATION_PASSWORD("db.migration-password", "", "password of db.migration-user"),
+    DB_MIGRATION_PASSWORD("db.migration-password", "", "password of db.migration-user", Visibility.SECRET),
     DB_SCHEMA("db.schema", "public", "PostgreSQL schema holding the tables"),
     DB_POOL_SIZE("db.pool.size", "10", "maximum PostgreSQL connections of this instance, 1 to 200"),
     DB_CONNECT_TIMEOUT("db.connect-timeout", "5s", "how long to wait for PostgreSQL, e.g. 5s or 1500ms"),
@@ -41,16 +41,32 @@ public enum ConfigKey {
     AUDIT_KEY_FILE("audit.key-file", "", "file holding the key that seals audit entries; every instance of a deployment needs the same file (empty: audit.key in data.dir)"),
     AUDIT_ANCHOR_FILE("audit.anchor-file", "", "file the audit trail's head is appended to, to verify against later (empty: audit-anchors.log in data.dir)"),
     AUDIT_ANCHOR_INTERVAL("audit.anchor-interval", "15m", "how often a console or server anchors the audit trail's head, 1m to 24h (0 or off: never)"),
-    ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)");
+    ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)",
+            Visibility.SECRET); // its path or query is often the receiver's token
+
+    /**
+     * Whether a value may be shown. A key holding a credential (a password, a URL whose path or query is a token, a
+     * future Kafka SASL password) is {@link #SECRET}: its value is never shown whole in a message, a log line or
+     * {@code status} (a URL at most as its scheme, host and port), and {@link Redaction} masks it after its flag, key or
+     * environment variable wherever it is written. The URL keys ({@code db.url}, {@code redis.url}) are not secret as a whole; the passwords inside them
+     * are masked by {@link Redaction#text}.
+     */
+    public enum Visibility { PLAIN, SECRET }
 
     private final String key;
     private final String defaultValue;
     private final String description;
+    private final Visibility visibility;
 
     ConfigKey(String key, String defaultValue, String description) {
+        this(key, defaultValue, description, Visibility.PLAIN);
+    }
+
+    ConfigKey(String key, String defaultValue, String description, Visibility visibility) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.description = description;
+        this.visibility = visibility;
     }
 
     public String key() {
@@ -75,9 +91,9 @@ public enum ConfigKey {
         return "--" + key.replace('.', '-');
     }
 
-    /** Values of secret keys are never printed. */
+    /** Values of secret keys are never printed (see {@link Visibility}). */
     public boolean secret() {
-        return this == DB_PASSWORD || this == DB_MIGRATION_PASSWORD || this == ALERTS_WEBHOOK_URL;
+        return visibility == Visibility.SECRET;
     }
 
     public static Optional<ConfigKey> byKey(String key) {

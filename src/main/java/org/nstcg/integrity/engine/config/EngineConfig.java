@@ -444,15 +444,15 @@ public final class EngineConfig {
 
     private ConfigException invalid(ConfigKey key, String expected) {
         Value v = values.get(key);
-        String shown = key.secret() ? "(hidden)" : "'" + v.raw() + "'";
-        return new ConfigException(key.key(), "The setting " + key.key() + " = " + shown + " from "
+        return new ConfigException(key.key(), "The setting " + key.key() + " = " + Redaction.quotedValue(key, v.raw()) + " from "
                 + v.source().describe() + " is not valid: expected " + expected + ".");
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("EngineConfig{");
-        values.forEach((k, v) -> sb.append(k.key()).append('=').append(k.secret() && !v.raw().isEmpty() ? "****" : v.raw()).append(", "));
+        values.forEach((k, v) -> sb.append(k.key()).append('=').append(k.secret() && !v.raw().isEmpty() ? Redaction.MASK
+                : Redaction.value(k, v.raw())).append(", "));
         return sb.append('}').toString();
     }
 }

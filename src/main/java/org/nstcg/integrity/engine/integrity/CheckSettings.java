@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.nstcg.integrity.engine.config.ConfigException;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.EngineConfig;
+import org.nstcg.integrity.engine.config.Redaction;
 
 /**
  * The settings of checks and alerts, read from an {@link EngineConfig} and validated when the engine is built
@@ -115,8 +116,7 @@ public record CheckSettings(Optional<Duration> interval, Duration outboxMaxAge, 
     }
 
     private static ConfigException invalid(EngineConfig config, ConfigKey key, String expected) {
-        String shown = key.secret() ? "(hidden)" : "'" + config.raw(key) + "'";
-        return new ConfigException(key.key(), "The setting " + key.key() + " = " + shown + " from "
+        return new ConfigException(key.key(), "The setting " + key.key() + " = " + Redaction.quotedValue(key, config.raw(key)) + " from "
                 + config.value(key).source().describe() + " is not valid: expected " + expected + ".");
     }
 }

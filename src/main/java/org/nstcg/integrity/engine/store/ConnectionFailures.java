@@ -2,6 +2,7 @@ package org.nstcg.integrity.engine.store;
 
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import org.nstcg.integrity.engine.config.Redaction;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 
 /** Turns a failed PostgreSQL connection into a sentence that says what to fix. */
@@ -71,8 +72,9 @@ public final class ConnectionFailures {
         return firstLine(e);
     }
 
+    /** The first line of {@code e}'s message, with secrets masked: the driver quotes its URL ("Unable to parse URL …?password=…"). */
     public static String firstLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : Redaction.text(e.getMessage());
         int nl = m.indexOf('\n');
         m = nl < 0 ? m : m.substring(0, nl);
         return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
