@@ -54,7 +54,7 @@ final class AccountsCommand {
             java.time.Instant now;
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
                 AccountService service = engine.accounts();
-                accounts = service.list(AuditActor.reader());
+                accounts = service.list(AuditActor.reader(engine));
                 now = engine.clock().instant();
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -83,7 +83,8 @@ final class AccountsCommand {
 
     /** {@code accounts create}. */
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Creates an account; the password is the first line of standard input.")
+            description = "Creates an account; the password is the first line of standard input (after the --sign-in password, if"
+                    + " that is read from standard input too). " + AuditActor.ADMINISTRATOR_ONLY)
     static final class Create implements Callable<Integer> {
 
         @Spec
@@ -114,14 +115,14 @@ final class AccountsCommand {
                 spec.commandLine().getErr().println("error: --role must be administrator, support or operator, not " + role + ".");
                 return ExitCodes.USAGE;
             }
-            String password = readPassword();
-            return change(spec, who, (accounts, session) -> accounts.create(session, username, displayName, parsed, password),
+            // the new password is read after the actor, whose sign-in password (if any) comes first
+            return change(spec, who, (accounts, session) -> accounts.create(session, username, displayName, parsed, readPassword()),
                     "Created " + username.strip().toLowerCase(Locale.ROOT) + " (" + parsed.title() + ").");
         }
     }
 
     /** {@code accounts unlock}. */
-    @Command(name = "unlock", mixinStandardHelpOptions = true, description = "Lifts a lock-out after failed sign-ins.")
+    @Command(name = "unlock", mixinStandardHelpOptions = true, description = "Lifts a lock-out after failed sign-ins. " + AuditActor.ADMINISTRATOR_ONLY)
     static final class Unlock implements Callable<Integer> {
 
         @Spec
@@ -144,7 +145,8 @@ final class AccountsCommand {
 
     /** {@code accounts reset-password}. */
     @Command(name = "reset-password", mixinStandardHelpOptions = true,
-            description = "Sets a new password (first line of standard input) and lifts any lock-out.")
+            description = "Sets a new password (first line of standard input, after the --sign-in password if that is read from"
+                    + " standard input too) and lifts any lock-out. " + AuditActor.ADMINISTRATOR_ONLY)
     static final class ResetPassword implements Callable<Integer> {
 
         @Spec
@@ -161,16 +163,13 @@ final class AccountsCommand {
             if (!who.valid(spec)) {
                 return ExitCodes.USAGE;
             }
-            String password = readPassword();
-            return change(spec, who, (accounts, session) -> accounts.resetPassword(session, username, password),
+            return change(spec, who, (accounts, session) -> accounts.resetPassword(session, username, readPassword()),
                     "New password set for " + username + "; any lock-out is lifted.");
         }
     }
 
-    private static String readPassword() throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line = in.readLine();
-        return line == null ? "" : line;
+    private static String readPassword() {
+        return Stdin.line();
     }
 
     /** Starts the engine, makes the change as the command line's operator ({@code --actor}) and reports it. */
@@ -178,7 +177,7 @@ final class AccountsCommand {
                               String success) {
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
             AccountService accounts = engine.accounts();
-            return report(spec, change.apply(accounts, who.actor()), success);
+            return report(spec, change.apply(accounts, who.actor(engine)), success);
         }
     }
 

@@ -72,7 +72,7 @@ final class AuditCommand {
                 for (Path f : anchorFiles) {
                     expected.addAll(engine.audit().anchorsIn(f));
                 }
-                AuditVerification v = engine.audit().verify(AuditActor.reader(), expected);
+                AuditVerification v = engine.audit().verify(AuditActor.reader(engine), expected);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
                     ObjectNode root = JSON.createObjectNode().put("intact", v.intact()).put("entries", v.entries());
@@ -116,7 +116,7 @@ final class AuditCommand {
         public Integer call() {
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
                 PrintWriter out = spec.commandLine().getOut();
-                Optional<AuditAnchor> anchor = engine.audit().anchor(AuditActor.reader());
+                Optional<AuditAnchor> anchor = engine.audit().anchor(AuditActor.reader(engine));
                 anchor.ifPresentOrElse(a -> out.println(a.text()), () -> out.println("The audit trail is empty: nothing to anchor."));
                 out.flush();
                 return ExitCodes.OK;
@@ -157,7 +157,7 @@ final class AuditCommand {
                 return ExitCodes.USAGE;
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                List<AuditEntry> entries = engine.audit().list(AuditActor.reader(), Optional.ofNullable(actor), Optional.ofNullable(action),
+                List<AuditEntry> entries = engine.audit().list(AuditActor.reader(engine), Optional.ofNullable(actor), Optional.ofNullable(action),
                         Optional.ofNullable(target), Optional.ofNullable(since).map(d -> engine.clock().instant().minus(d)), limit);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {

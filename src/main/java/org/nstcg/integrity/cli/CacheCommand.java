@@ -108,7 +108,7 @@ final class CacheCommand {
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
                 Optional<Long> removed;
                 try {
-                    removed = engine.cacheAdministration().invalidate(who.actor(), pattern);
+                    removed = engine.cacheAdministration().invalidate(who.actor(engine), pattern);
                 } catch (IllegalArgumentException e) {
                     spec.commandLine().getErr().println("error: " + e.getMessage() + ".");
                     return ExitCodes.USAGE;

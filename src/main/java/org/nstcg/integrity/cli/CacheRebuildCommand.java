@@ -69,7 +69,7 @@ final class CacheRebuildCommand implements Callable<Integer> {
                  err.println("Cancelling after the current page… (Ctrl-C again to quit at once)");
                  err.flush();
              })) {
-            r = engine.cacheAdministration().rebuild(who.actor(), pattern, progress, cancel::get);
+            r = engine.cacheAdministration().rebuild(who.actor(engine), pattern, progress, cancel::get);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -65,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            CheckRun run = engine.checks().run(who.actor(), names, ProgressListener.NONE);
+            CheckRun run = engine.checks().run(who.actor(engine), names, ProgressListener.NONE);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json(run, show)));

@@ -47,7 +47,7 @@ final class ChecksCommand {
                 return ExitCodes.USAGE;
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                List<RunSummary> runs = engine.checks().history(AuditActor.reader(), Optional.ofNullable(since).map(d -> engine.clock().instant().minus(d)), limit);
+                List<RunSummary> runs = engine.checks().history(AuditActor.reader(engine), Optional.ofNullable(since).map(d -> engine.clock().instant().minus(d)), limit);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
                     ArrayNode array = CheckCommand.JSON.createArrayNode();

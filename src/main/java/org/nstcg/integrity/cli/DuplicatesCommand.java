@@ -69,10 +69,10 @@ final class DuplicatesCommand {
             List<DuplicateCandidate> pairs = new ArrayList<>();
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
                 if (exact) {
-                    pairs.addAll(engine.dedup().duplicates().exact(AuditActor.reader(), offset, limit));
+                    pairs.addAll(engine.dedup().duplicates().exact(AuditActor.reader(engine), offset, limit));
                 }
                 if (likely) {
-                    pairs.addAll(engine.dedup().duplicates().likely(AuditActor.reader(), offset, limit));
+                    pairs.addAll(engine.dedup().duplicates().likely(AuditActor.reader(engine), offset, limit));
                 }
             }
             PrintWriter out = spec.commandLine().getOut();

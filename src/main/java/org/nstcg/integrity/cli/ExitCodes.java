@@ -20,6 +20,11 @@ public final class ExitCodes {
     public static final int USAGE = 64;
     /** A long command ({@code cache rebuild}) was stopped by Ctrl-C before it finished (128 + SIGINT). */
     public static final int CANCELLED = 130;
+    /**
+     * The actor may not do it: an administrator-only action without the schema owner's credentials or an administrator's
+     * sign-in, a failed {@code --sign-in}, or a role that does not allow it (sysexits' EX_NOPERM).
+     */
+    public static final int DENIED = 77;
     /** A configuration value is malformed. */
     public static final int CONFIG = 78;
     /** A bug: details are in the log file. */

@@ -54,7 +54,7 @@ final class ImportCommand implements Callable<Integer> {
         ProgressListener progress = json ? ProgressListener.NONE : withSteps(new CacheRebuildCommand.TextProgress(err, System.console() != null), err);
         ImportResult r;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            r = engine.dedup().importer().importFile(file, who.actor(), progress);
+            r = engine.dedup().importer().importFile(file, who.actor(engine), progress);
         } catch (LegacyImportException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.INVALID;

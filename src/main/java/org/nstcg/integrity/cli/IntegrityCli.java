@@ -168,6 +168,10 @@ public final class IntegrityCli implements Callable<Integer> {
             err.println("error: " + Redaction.text(ex.getMessage(), secrets));
             return ExitCodes.UNAVAILABLE;
         }
+        if (ex instanceof org.nstcg.integrity.engine.account.AccessDeniedException) {
+            err.println("error: " + Redaction.text(ex.getMessage(), secrets));
+            return ExitCodes.DENIED;
+        }
         if (ex instanceof EngineException) {
             err.println("error: " + Redaction.text(ex.getMessage(), secrets));
             return ExitCodes.UNAVAILABLE;

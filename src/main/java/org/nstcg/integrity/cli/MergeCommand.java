@@ -54,8 +54,8 @@ final class MergeCommand implements Callable<Integer> {
         }
         MergeOutcome o;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            o = dryRun ? engine.dedup().merges().preview(who.actor(), survivor, duplicate)
-                    : engine.dedup().merges().merge(survivor, duplicate, who.actor(), reason == null || reason.isBlank() ? null : reason.strip());
+            o = dryRun ? engine.dedup().merges().preview(who.actor(engine), survivor, duplicate)
+                    : engine.dedup().merges().merge(survivor, duplicate, who.actor(engine), reason == null || reason.isBlank() ? null : reason.strip());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (o instanceof MergeOutcome.Refused r) {

@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "repair", mixinStandardHelpOptions = true,
         description = "Repairs one kind of integrity finding. --dry-run lists exactly what would change and writes nothing;"
                 + " without it the repair is applied and recorded in the audit trail. 'repair list' shows the kinds.%n"
+                + "Applying a repair is administrator-only: it needs the schema owner's credentials in the configuration"
+                + " (db.migration-user and db.migration-password, or one login that owns the schema, as the embedded default"
+                + " does) or --sign-in with a console administrator's account; --dry-run does not.%n"
                 + "Exit codes: 0 done (or nothing to repair), 2 server unreachable, 64 unknown kind.")
 final class RepairCommand implements Callable<Integer> {
 
@@ -65,7 +68,7 @@ final class RepairCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("error: there is no repair '" + kind + "'; the repairs are " + engine.repairs().kinds() + ".");
                 return ExitCodes.USAGE;
             }
-            RepairPlan plan = dryRun ? repair.get().preview(who.actor()) : repair.get().apply(who.actor(), reason);
+            RepairPlan plan = dryRun ? repair.get().preview(who.actor(engine)) : repair.get().apply(who.actor(engine), reason);
             if (json) {
                 ObjectNode root = JSON.createObjectNode().put("kind", plan.kind()).put("applied", plan.applied()).put("total", plan.total());
                 ArrayNode changes = root.putArray("changes");

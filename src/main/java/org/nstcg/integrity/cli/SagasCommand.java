@@ -61,7 +61,7 @@ final class SagasCommand {
                 return ExitCodes.USAGE;
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                List<SagaRecord> sagas = engine.sagas().list(AuditActor.reader(), Optional.ofNullable(status),
+                List<SagaRecord> sagas = engine.sagas().list(AuditActor.reader(engine), Optional.ofNullable(status),
                         Optional.ofNullable(type).map(String::strip), Optional.ofNullable(since), limit);
                 SagaFormat format = new SagaFormat(engine.clock().instant());
                 PrintWriter out = spec.commandLine().getOut();
@@ -93,7 +93,7 @@ final class SagasCommand {
         @Override
         public Integer call() throws Exception {
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                Optional<SagaRecord> saga = engine.sagas().show(AuditActor.reader(), id);
+                Optional<SagaRecord> saga = engine.sagas().show(AuditActor.reader(engine), id);
                 if (saga.isEmpty()) {
                     return noSuchSaga(spec, id);
                 }
@@ -133,7 +133,7 @@ final class SagasCommand {
         abstract String why();
 
         /** Runs the action on a saga that exists; returns the exit code. */
-        abstract int act(SagaService sagas, PrintWriter out);
+        abstract int act(SagaService sagas, org.nstcg.integrity.engine.account.Actor by, PrintWriter out);
 
         @Override
         public final Integer call() {
@@ -145,12 +145,12 @@ final class SagasCommand {
                 return ExitCodes.USAGE;
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
-                if (engine.sagas().show(AuditActor.reader(), id).isEmpty()) {
+                if (engine.sagas().show(AuditActor.reader(engine), id).isEmpty()) {
                     return noSuchSaga(spec, id);
                 }
                 PrintWriter out = spec.commandLine().getOut();
                 try {
-                    return act(engine.sagas(), out);
+                    return act(engine.sagas(), who.actor(engine), out);
                 } catch (EngineException e) {
                     if (e.getCause() != null) {
                         throw e; // an outage: the common handler says so, exit code 2
@@ -185,9 +185,9 @@ final class SagasCommand {
         }
 
         @Override
-        int act(SagaService sagas, PrintWriter out) {
-            SagaOutcome outcome = sagas.retry(id, who.actor(), reason);
-            String now = sagas.show(who.actor(), id).map(r -> r.status().name()).orElse("?");
+        int act(SagaService sagas, org.nstcg.integrity.engine.account.Actor by, PrintWriter out) {
+            SagaOutcome outcome = sagas.retry(id, by, reason);
+            String now = sagas.show(by, id).map(r -> r.status().name()).orElse("?");
             return outcome.match(
                     done -> {
                         out.printf("Retried saga %s: it completed. Status now %s.%n", id, now);
@@ -230,9 +230,9 @@ final class SagasCommand {
         }
 
         @Override
-        int act(SagaService sagas, PrintWriter out) {
-            sagas.resolve(id, who.actor(), note);
-            String now = sagas.show(who.actor(), id).map(r -> r.status().name()).orElse("?");
+        int act(SagaService sagas, org.nstcg.integrity.engine.account.Actor by, PrintWriter out) {
+            sagas.resolve(id, by, note);
+            String now = sagas.show(by, id).map(r -> r.status().name()).orElse("?");
             out.printf("Resolved saga %s by %s: %s. Status now %s.%n", id, who.name(), note.strip(), now);
             return ExitCodes.OK;
         }
@@ -256,9 +256,9 @@ final class SagasCommand {
                 SagaFormat format = new SagaFormat(engine.clock().instant());
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
-                    out.println(SagaFormat.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(format.metricsJson(engine.sagas().metrics(AuditActor.reader()))));
+                    out.println(SagaFormat.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(format.metricsJson(engine.sagas().metrics(AuditActor.reader(engine)))));
                 } else {
-                    format.metricsText(out, engine.sagas().metrics(AuditActor.reader()));
+                    format.metricsText(out, engine.sagas().metrics(AuditActor.reader(engine)));
                 }
                 out.flush();
             }

@@ -43,7 +43,7 @@ final class UnmergeCommand implements Callable<Integer> {
         }
         UnmergeOutcome o;
         try (IntegrityEngine engine = EngineStarter.start(spec)) {
-            o = engine.dedup().merges().unmerge(userId, who.actor(), reason == null || reason.isBlank() ? null : reason.strip());
+            o = engine.dedup().merges().unmerge(userId, who.actor(engine), reason == null || reason.isBlank() ? null : reason.strip());
         }
         if (o instanceof UnmergeOutcome.Refused r) {
             err.println("error: cannot unmerge user " + userId + ": " + r.reason() + ".");

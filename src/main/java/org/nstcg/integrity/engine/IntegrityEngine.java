@@ -9,7 +9,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.nstcg.integrity.engine.account.AccessDeniedException;
 import org.nstcg.integrity.engine.account.AccountService;
+import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.account.Permission;
+import org.nstcg.integrity.engine.account.SignInOutcome;
 import org.nstcg.integrity.engine.account.PasswordHasher;
 import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.lookup.AuditReader;
@@ -299,6 +303,42 @@ public final class IntegrityEngine implements AutoCloseable {
         } catch (StoreException e) {
             log.warn("PostgreSQL roles could not be read: {}", e.getMessage());
         }
+    }
+
+    /**
+     * The actor of a CLI command run by this process's OS user, with its optional {@code --actor} label: administrator-only
+     * actions need the schema owner's credentials in the configuration ({@link Database#ownerCredentials}, checked once,
+     * when first needed).
+     */
+    public Actor cliOperator(Optional<String> label) {
+        java.util.function.BooleanSupplier owner = new java.util.function.BooleanSupplier() {
+            private volatile Boolean known;
+
+            @Override
+            public boolean getAsBoolean() {
+                Boolean k = known;
+                if (k == null) {
+                    k = database.ownerCredentials();
+                    known = k;
+                }
+                return k;
+            }
+        };
+        return Actor.cliOperator(System.getProperty("user.name"), label, owner);
+    }
+
+    /**
+     * The actor of a CLI command whose user signed in with a console account: its role decides, and the audit trail
+     * records the account with the OS user.
+     *
+     * @throws AccessDeniedException with the one sign-in failure sentence when the sign-in fails
+     */
+    public Actor cliSignIn(String username, String password) {
+        SignInOutcome outcome = accounts.signIn(username, password);
+        if (outcome instanceof SignInOutcome.SignedIn signedIn) {
+            return Actor.cliSignedIn(System.getProperty("user.name"), signedIn.session());
+        }
+        throw new AccessDeniedException(((SignInOutcome.Failure) outcome).message(), Permission.MANAGE_ACCOUNTS);
     }
 
     /** Anchors the audit trail's head (a failure is logged: the next anchor, or the one on close, tries again). */

@@ -26,6 +26,7 @@ class ArchitectureTest {
     private static final String ENGINE = "org.nstcg.integrity.engine..";
     private static final String CONSOLE = "org.nstcg.integrity.console..";
     private static final String CLI = "org.nstcg.integrity.cli..";
+    private static final String CLI_BENCH = "org.nstcg.integrity.cli.bench..";
 
     @ArchTest
     void engineKnowsNoFace(JavaClasses classes) {
@@ -94,6 +95,16 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(CONSOLE, CLI)
                 .should().callMethod(Actor.class, "onBehalf", Actor.class, Permission.class)
                 .because("Actor.onBehalf grants what another service checks; only an engine service composing others may use it")
+                .check(classes);
+    }
+
+    @ArchTest
+    void facesNeverMakeATrustedOperatorOrASystemActor(JavaClasses classes) {
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI).and().resideOutsideOfPackage(CLI_BENCH)
+                .should().callMethod(Actor.class, "operator", String.class)
+                .orShould().callMethod(Actor.class, "system", String.class)
+                .because("a CLI actor is the OS user, made and checked by the engine (IntegrityEngine.cliOperator / cliSignIn),"
+                        + " never a name the command line chose; benchmarks, in their throwaway schemas, may")
                 .check(classes);
     }
 

@@ -72,7 +72,7 @@ class AccountsCommandIT {
 
         try (IntegrityEngine engine = db.startEngine()) {
             assertThat(engine.accounts().signIn("root", "another passphrase!")).isInstanceOf(SignInOutcome.SignedIn.class);
-            assertThat(engine.audit().list(TestActors.OPERATOR, Optional.of("ops"), Optional.empty(), Optional.of("root"), Optional.empty(), 10))
+            assertThat(engine.audit().list(TestActors.OPERATOR, Optional.of(TestActors.cli("ops")), Optional.empty(), Optional.of("root"), Optional.empty(), 10))
                     .extracting(AuditEntry::action)
                     .containsExactly("account.password_reset", "account.unlocked", "account.created");
         }

@@ -36,7 +36,7 @@ class AuditCommandsIT {
         assertThat(run("cache", "invalidate", "user:*", "--actor", "oscar")).isZero();
         assertThat(run("cache", "rebuild", "--pattern", "count:*", "--actor", "oscar", "--json")).isZero();
 
-        assertThat(run("audit", "list", "--actor", "oscar", "--json")).isZero();
+        assertThat(run("audit", "list", "--actor", org.nstcg.integrity.support.TestActors.cli("oscar"), "--json")).isZero();
         JsonNode entries = new ObjectMapper().readTree(cli.out()).path("entries");
         assertThat(entries).hasSize(2);
         assertThat(entries.get(0).path("action").asText()).isEqualTo("cache.rebuild");

@@ -81,10 +81,10 @@ class CacheCommandsIT {
         assertThat(cli.err()).contains("with * only at the end");
         assertThat(run("cache", "invalidate", "reserve:*")).isEqualTo(ExitCodes.USAGE);
         assertThat(cli.err()).contains("engine's own state");
-        assertThat(run("cache", "invalidate", "user:*", "--actor", "x".repeat(101))).isEqualTo(ExitCodes.USAGE);
-        assertThat(cli.err()).contains("--actor must name who acts, in 1 to 100 characters");
+        assertThat(run("cache", "invalidate", "user:*", "--actor", "x".repeat(41))).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err()).contains("--actor takes a label of 1 to 40 characters");
         assertThat(run("cache", "rebuild", "--actor", "")).isEqualTo(ExitCodes.USAGE);
-        assertThat(cli.err()).contains("--actor must name who acts");
+        assertThat(cli.err()).contains("--actor takes a label");
     }
 
     @Test

@@ -55,14 +55,14 @@ class CheckCommandsIT {
 
         assertThat(run("check", "--actor", "olga")).isZero();
 
-        assertThat(cli.out()).startsWith("Integrity check run ").contains("(manual by olga): PASSED, 0 findings in 8 checks");
+        assertThat(cli.out()).startsWith("Integrity check run ").contains("(manual by " + org.nstcg.integrity.support.TestActors.cli("olga") + "): PASSED, 0 findings in 8 checks");
         for (String name : BuiltInChecks.NAMES) {
             assertThat(cli.out()).containsPattern("(?m)^" + name + "\\s+(info|warning|critical)\\s+passed\\s+0\\s+\\d+ ms$");
         }
         assertThat(run("audit", "list", "--action", "check.run", "--json")).isZero();
         JsonNode entries = json.readTree(cli.out()).path("entries");
         assertThat(entries).hasSize(1);
-        assertThat(entries.get(0).path("actor").asText()).isEqualTo("olga");
+        assertThat(entries.get(0).path("actor").asText()).isEqualTo(org.nstcg.integrity.support.TestActors.cli("olga"));
         assertThat(entries.get(0).path("details").asText()).contains("8 checks, 0 findings");
     }
 
@@ -98,13 +98,13 @@ class CheckCommandsIT {
         assertThat(runs.get(0).path("trigger").asText()).isEqualTo("manual");
         assertThat(runs.get(0).path("status").asText()).isEqualTo("failed");
         assertThat(runs.get(0).path("checks").path("points-ledger").path("findings").asLong()).isEqualTo(1);
-        assertThat(runs.get(1).path("actor").asText()).isEqualTo("olga");
+        assertThat(runs.get(1).path("actor").asText()).isEqualTo(org.nstcg.integrity.support.TestActors.cli("olga"));
         assertThat(runs.get(1).path("checks").path("orphans").path("findings").asLong()).isZero();
         assertThat(runs.get(1).path("checks").path("points-ledger").path("findings").asLong()).isEqualTo(1);
 
         assertThat(run("checks", "history", "--limit", "1")).isZero();
         assertThat(cli.out()).contains("run").contains("per check")
-                .containsPattern("manual\\s+failed\\s+\\S+\\s+1\\s+points-ledger=1");
+                .containsPattern("manual\\s+failed\\s+\\S+( \\(cli[^)]*\\))?\\s+1\\s+points-ledger=1");
     }
 
     @Test

@@ -137,7 +137,8 @@ class DedupCommandsIT {
         try (Connection c = db.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT string_agg(action || ':' || actor, ',' ORDER BY id) FROM audit_log")) {
             rs.next();
-            assertThat(rs.getString(1)).contains("user.import:migrator", "user.merge:sam", "user.unmerge:sam");
+            assertThat(rs.getString(1)).contains("user.import:" + org.nstcg.integrity.support.TestActors.cli("migrator"),
+                    "user.merge:" + org.nstcg.integrity.support.TestActors.cli("sam"), "user.unmerge:" + org.nstcg.integrity.support.TestActors.cli("sam"));
         }
     }
 }

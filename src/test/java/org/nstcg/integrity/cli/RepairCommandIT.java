@@ -56,7 +56,8 @@ class RepairCommandIT {
         assertThat(applied.path("applied").asBoolean()).isTrue();
         assertThat(applied.path("total").asLong()).isEqualTo(1);
         assertThat(count("SELECT referral_count FROM gamification_profiles")).isZero();
-        assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'repair.referral-count' AND actor = 'olga' AND details = 'drift'"))
+        assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'repair.referral-count' AND actor = '"
+                + org.nstcg.integrity.support.TestActors.cli("olga") + "' AND details = 'drift'"))
                 .isEqualTo(1);
 
         assertThat(run("repair", "referral-count")).isZero();
@@ -70,7 +71,7 @@ class RepairCommandIT {
         assertThat(run("repair", "nonsense")).isEqualTo(ExitCodes.USAGE);
         assertThat(cli.err()).contains("there is no repair 'nonsense'");
         assertThat(run("repair", "points", "--actor", " ")).as("a blank actor cannot be audited").isEqualTo(ExitCodes.USAGE);
-        assertThat(cli.err()).contains("--actor must name who acts").doesNotContain("Exception");
+        assertThat(cli.err()).contains("--actor takes a label").doesNotContain("Exception");
         assertThat(run("repair", "nonsense")).isEqualTo(ExitCodes.USAGE);
         assertThat(cli.err()).contains("there is no repair 'nonsense'").contains("points");
     }

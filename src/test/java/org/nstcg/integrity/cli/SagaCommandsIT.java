@@ -241,7 +241,7 @@ class SagaCommandsIT {
         assertThat(alerts).anySatisfy(a -> assertThat(a.message()).contains(broken.toString(), "sagas retry"));
 
         assertThat(run("sagas", "resolve", broken.toString(), "--note", "undone by hand in psql", "--actor", "ops-alice")).isZero();
-        assertThat(cli.out().strip()).isEqualTo("Resolved saga " + broken + " by ops-alice: undone by hand in psql. Status now RESOLVED.");
+        assertThat(cli.out().strip()).isEqualTo("Resolved saga " + broken + " by " + org.nstcg.integrity.support.TestActors.cli("ops-alice") + ": undone by hand in psql. Status now RESOLVED.");
 
         assertThat(run("sagas", "show", broken.toString(), "--json")).isZero();
         JsonNode saga = json();
@@ -249,7 +249,7 @@ class SagaCommandsIT {
         assertThat(saga.path("finishedAt").isNull()).isFalse();
         JsonNode last = saga.path("events").get(saga.path("events").size() - 1);
         assertThat(last.path("type").asText()).isEqualTo("MANUAL_ACTION");
-        assertThat(last.path("actor").asText()).isEqualTo("ops-alice");
+        assertThat(last.path("actor").asText()).isEqualTo(org.nstcg.integrity.support.TestActors.cli("ops-alice"));
         assertThat(last.path("reason").asText()).isEqualTo("undone by hand in psql");
         assertThat(last.path("payload").path("action").asText()).isEqualTo("resolve");
 
@@ -269,7 +269,7 @@ class SagaCommandsIT {
         assertThat(run("sagas", "resolve", broken.toString(), "--note", "removed by hand")).isZero();
         assertThat(run("sagas", "show", broken.toString(), "--json")).isZero();
         JsonNode events = json().path("events");
-        assertThat(events.get(events.size() - 1).path("actor").asText()).isEqualTo(System.getProperty("user.name"));
+        assertThat(events.get(events.size() - 1).path("actor").asText()).isEqualTo(org.nstcg.integrity.support.TestActors.cli());
     }
 
     @Test

@@ -14,7 +14,8 @@ public enum Permission {
     VIEW_CACHE("see the cache"),
     MANAGE_CACHE("rebuild or invalidate the cache"),
     RUN_CHECKS("run integrity checks"),
-    APPLY_REPAIRS("preview and apply repairs"),
+    PREVIEW_REPAIRS("preview repairs"),
+    APPLY_REPAIRS("apply repairs"),
     VIEW_AUDIT("read and verify the audit trail"),
     IMPORT_USERS("import legacy users"),
     MANAGE_ACCOUNTS("manage console accounts");
@@ -23,6 +24,14 @@ public enum Permission {
 
     Permission(String action) {
         this.action = action;
+    }
+
+    /**
+     * Whether only an administrator may do it: from the CLI, only with the schema owner's credentials or a console
+     * administrator's sign-in (issue 14: holding the runtime login's configuration is not enough).
+     */
+    public boolean administrative() {
+        return this == MANAGE_ACCOUNTS || this == APPLY_REPAIRS;
     }
 
     /** "rebuild or invalidate the cache": completes "may not …". */

@@ -12,7 +12,7 @@ public enum Role {
             Permission.MERGE_USERS)),
     /** Runs checks and repairs, manages the cache and acts on sagas. */
     OPERATOR("Operator", EnumSet.of(Permission.VIEW_OVERVIEW, Permission.VIEW_SAGAS, Permission.ACT_ON_SAGAS,
-            Permission.VIEW_CACHE, Permission.MANAGE_CACHE, Permission.RUN_CHECKS, Permission.APPLY_REPAIRS));
+            Permission.VIEW_CACHE, Permission.MANAGE_CACHE, Permission.RUN_CHECKS, Permission.PREVIEW_REPAIRS, Permission.APPLY_REPAIRS));
 
     private final String title;
     private final Set<Permission> permissions;

@@ -46,7 +46,7 @@ final class CacheRepair implements Repair {
 
     @Override
     public RepairPlan preview(Actor by) {
-        by.authorize(Permission.APPLY_REPAIRS);
+        by.authorize(Permission.PREVIEW_REPAIRS);
         DivergenceReport now = sampler.sampleNow();
         List<PlannedChange> changes = new ArrayList<>();
         try {

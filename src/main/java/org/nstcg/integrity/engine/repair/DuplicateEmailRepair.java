@@ -77,7 +77,7 @@ final class DuplicateEmailRepair implements Repair {
 
     @Override
     public RepairPlan preview(Actor by) {
-        Actor previewing = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
+        Actor previewing = Actor.onBehalf(by, Permission.PREVIEW_REPAIRS);
         return jdbc.read("look for duplicate emails", tx -> {
             List<PlannedChange> changes = new ArrayList<>();
             long total = 0;

@@ -94,7 +94,7 @@ abstract class SqlRepair implements Repair {
 
     @Override
     public RepairPlan preview(Actor by) {
-        by.authorize(Permission.APPLY_REPAIRS);
+        by.authorize(Permission.PREVIEW_REPAIRS);
         return run(false, null, null);
     }
 

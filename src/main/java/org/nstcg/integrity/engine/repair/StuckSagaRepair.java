@@ -64,7 +64,7 @@ final class StuckSagaRepair implements Repair {
     @Override
     public RepairPlan preview(Actor by) {
         List<PlannedChange> changes = new ArrayList<>();
-        for (SagaRecord r : stuck(Actor.onBehalf(by, Permission.APPLY_REPAIRS))) {
+        for (SagaRecord r : stuck(Actor.onBehalf(by, Permission.PREVIEW_REPAIRS))) {
             changes.add(planned(r, r.status() == SagaStatus.FAILED_NEEDS_ATTENTION ? "would be retried"
                     : "would be recovered (forward after its pivot, otherwise compensated)"));
         }

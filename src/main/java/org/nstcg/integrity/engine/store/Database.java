@@ -228,17 +228,41 @@ public final class Database implements AutoCloseable {
                 r -> r.getString(1)));
     }
 
+    /** Whether the login can act as the owner of schema {@code ?} or of its audit trail. */
+    private static final String OWNS = "SELECT pg_has_role(current_user, n.nspowner, 'USAGE')"
+            + " OR coalesce(bool_or(pg_has_role(current_user, c.relowner, 'USAGE')), false)"
+            + " FROM pg_namespace n LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'audit_log'"
+            + " WHERE n.nspname = ? GROUP BY n.nspowner";
+
     /**
      * The roles in use, read as the runtime role: whether it can act as the owner of the schema or of its audit trail
      * (it owns them, is a member of the owner's role, or is a superuser).
      */
     public DatabaseRoles roles() {
-        String sql = "SELECT pg_has_role(current_user, n.nspowner, 'USAGE')"
-                + " OR coalesce(bool_or(pg_has_role(current_user, c.relowner, 'USAGE')), false)"
-                + " FROM pg_namespace n LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'audit_log'"
-                + " WHERE n.nspname = ? GROUP BY n.nspowner";
-        boolean owns = jdbc.read("read the database roles", tx -> tx.first(sql, r -> r.getBoolean(1), settings.schema()).orElse(true));
+        boolean owns = jdbc.read("read the database roles", tx -> tx.first(OWNS, r -> r.getBoolean(1), settings.schema()).orElse(true));
         return new DatabaseRoles(settings.user(), settings.migrationUser(), owns);
+    }
+
+    /**
+     * Whether this engine's configuration holds the schema owner's credentials: a single login that can act as the
+     * owner (the embedded default, or {@code db.user} owning the schema), or a {@code db.migration-user} and password
+     * that log in and can act as the owner. Administrator-only CLI actions need them (issue 14); checked when asked,
+     * with one extra connection for a separate owner login.
+     */
+    public boolean ownerCredentials() {
+        if (!settings.separateMigrationLogin()) {
+            return roles().runtimeOwnsSchema();
+        }
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), login(settings, settings.migrationUser(), settings.migrationPassword()));
+             java.sql.PreparedStatement ps = c.prepareStatement(OWNS)) {
+            ps.setString(1, settings.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            log.debug("The owner login {} does not work: {}", settings.migrationUser(), ConnectionFailures.firstLine(e));
+            return false;
+        }
     }
 
     /** Headline figures, read in one statement. */

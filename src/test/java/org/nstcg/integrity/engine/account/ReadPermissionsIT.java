@@ -69,7 +69,7 @@ class ReadPermissionsIT {
         reads.put("VIEW_CACHE peaks", () -> engine.cacheAdministration().peaks(who, Duration.ofHours(1)));
         reads.put("RUN_CHECKS history", () -> engine.checks().history(who, Optional.empty(), 10));
         reads.put("RUN_CHECKS findings", () -> engine.checks().findings(who, 1, Optional.empty(), 10));
-        reads.put("APPLY_REPAIRS preview", () -> engine.repairs().find("points").orElseThrow().preview(who));
+        reads.put("PREVIEW_REPAIRS preview", () -> engine.repairs().find("points").orElseThrow().preview(who));
         reads.put("VIEW_AUDIT page", () -> engine.audit().page(who, AuditQuery.ALL, Optional.empty(), 10));
         reads.put("VIEW_AUDIT entry", () -> engine.audit().entry(who, 1));
         reads.put("VIEW_AUDIT verify", () -> engine.audit().verify(who));
