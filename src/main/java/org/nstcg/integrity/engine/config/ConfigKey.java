@@ -15,6 +15,9 @@ public enum ConfigKey {
     DB_SCHEMA("db.schema", "public", "PostgreSQL schema holding the tables"),
     DB_POOL_SIZE("db.pool.size", "10", "maximum PostgreSQL connections of this instance, 1 to 200"),
     DB_CONNECT_TIMEOUT("db.connect-timeout", "5s", "how long to wait for PostgreSQL, e.g. 5s or 1500ms"),
+    DB_STATEMENT_TIMEOUT("db.statement-timeout", "10m", "longest a pooled connection's statement may run, 1s to 24h, e.g. 10m"
+            + " (the engine's long work runs in statements of a few seconds: checks, rebuild and import batches)"),
+    DB_LOCK_TIMEOUT("db.lock-timeout", "30s", "longest a statement waits for a lock another session holds, 100ms to 1h, e.g. 30s"),
     REDIS_URL("redis.url", "", "URL of an external Redis, e.g. redis://host:6379/0 (empty: embedded)"),
     REDIS_KEY_PREFIX("redis.key-prefix", "ic:", "prefix of every Redis key and channel this engine uses"),
     REDIS_TIMEOUT("redis.timeout", "2s", "Redis connect and read timeout, e.g. 2s"),
