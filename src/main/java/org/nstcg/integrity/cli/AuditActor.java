@@ -1,6 +1,8 @@
 package org.nstcg.integrity.cli;
 
+import java.util.Optional;
 import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.support.ControlCharacters;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -18,6 +20,11 @@ final class AuditActor {
     boolean valid(CommandSpec spec) {
         if (actor == null || actor.isBlank() || actor.strip().length() > 100) {
             spec.commandLine().getErr().println("error: --actor must name who acts, in 1 to 100 characters.");
+            return false;
+        }
+        Optional<String> refused = ControlCharacters.refusal("--actor", actor, false);
+        if (refused.isPresent()) {
+            spec.commandLine().getErr().println("error: " + refused.get() + ".");
             return false;
         }
         return true;
