@@ -38,7 +38,9 @@ public enum ConfigKey {
     ALERTS_DUPLICATE_REFERRAL_CODES("alerts.duplicate-referral-codes", "0", "duplicate referral codes found by a check above which a critical alert is raised (0: any)"),
     ALERTS_BLOCKED_REGISTRATIONS("alerts.blocked-registrations", "100", "registrations refused as already registered within the last hour above which an alert is raised"),
     ALERTS_ROLLBACK_RATE("alerts.rollback-rate", "1%", "share of sagas rolled back within the last hour above which an alert is raised, 0% to 100%"),
-    ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)");
+    ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)"),
+    ALERTS_WEBHOOK_ALLOW_INSECURE("alerts.webhook-allow-insecure", "false", "whether alerts.webhook-url may be plain http:// to"
+            + " another host, or a link-local or cloud metadata address (true or false)");
 
     private final String key;
     private final String defaultValue;
