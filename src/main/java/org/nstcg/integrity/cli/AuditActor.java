@@ -3,6 +3,7 @@ package org.nstcg.integrity.cli;
 import java.util.Optional;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.support.ControlCharacters;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -37,6 +38,11 @@ final class AuditActor {
         }
         if (signIn != null && signIn.isBlank()) {
             spec.commandLine().getErr().println("error: --sign-in must name a console account.");
+            return false;
+        }
+        Optional<String> refused = ControlCharacters.refusal("--actor", actor, false);
+        if (refused.isPresent()) {
+            spec.commandLine().getErr().println("error: " + refused.get() + ".");
             return false;
         }
         return true;

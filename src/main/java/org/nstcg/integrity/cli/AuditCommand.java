@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.audit.AuditAnchor;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditVerification;
+import org.nstcg.integrity.engine.support.ControlCharacters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -176,9 +177,11 @@ final class AuditCommand {
                 } else {
                     out.printf("%-8s %-20s %-16s %-18s %-40s %s%n", "id", "when (UTC)", "actor", "action", "target", "details");
                     for (AuditEntry e : entries) {
+                        // Control and bidirectional characters stored before they were refused are shown as \\u202E, never sent to the terminal.
                         out.printf("%-8d %-20s %-16s %-18s %-40s %s%n", e.id(), e.occurredAt().toString().substring(0, 19).replace('T', ' '),
-                                e.actor(), e.action(), e.targetType().map(t -> t + " " + e.targetId().orElse("")).orElse("-"),
-                                e.details().orElse(""));
+                                ControlCharacters.escape(e.actor()), ControlCharacters.escape(e.action()),
+                                ControlCharacters.escape(e.targetType().map(t -> t + " " + e.targetId().orElse("")).orElse("-")),
+                                ControlCharacters.escape(e.details().orElse("")));
                     }
                 }
                 out.flush();

@@ -62,6 +62,7 @@ import org.nstcg.integrity.engine.store.DatabaseSettings;
 import org.nstcg.integrity.engine.store.EmbeddedDatabases;
 import org.nstcg.integrity.engine.store.EngineSecrets;
 import org.nstcg.integrity.engine.store.LegacyImportStore;
+import org.nstcg.integrity.engine.store.SessionLimits;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.nstcg.integrity.engine.store.RegistrationStore;
@@ -182,7 +183,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.cacheRebuilder = new CacheRebuilder(cacheCoordinator);
         this.cacheDivergence = new DivergenceSampler(redis, cacheCoordinator.rows(), instanceId, config.cacheSampleInterval(),
                 config.cacheDivergenceAlert(), alerts, clock);
-        this.cacheAdministration = new CacheAdministration(cacheCoordinator, cacheRebuilder, cacheDivergence, audit);
+        this.cacheAdministration = new CacheAdministration(cacheCoordinator, cacheRebuilder, cacheDivergence, audit, database.jdbc());
         this.checks = IntegrityChecks.create(config, database.jdbc(), cacheDivergence, sagas::metrics, alerts, audit, clock, instanceId);
         KnownMailboxes knownMailboxes = new KnownMailboxes(redis);
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
@@ -245,7 +246,8 @@ public final class IntegrityEngine implements AutoCloseable {
             if (embeddedDb) {
                 EmbeddedDatabases.ensureExists(embedded.postgresJdbcUrl().orElseThrow(), EMBEDDED_DATABASE);
             }
-            database = Database.open(databaseSettings(config, embedded), progress, mode == Mode.SERVICE);
+            database = Database.open(databaseSettings(config, embedded),
+                    new SessionLimits(config.dbStatementTimeout(), config.dbLockTimeout()), progress, mode == Mode.SERVICE);
             long t1 = System.nanoTime();
             RedisConnection redis = new RedisConnection(redisSettings(config, embedded), clock);
             progress.step("Checking Redis…");

@@ -1,5 +1,7 @@
 package org.nstcg.integrity.engine.account;
 
+import org.nstcg.integrity.engine.support.ControlCharacters;
+
 /**
  * Who asks the engine to act. Engine services that change something take an actor, check its permission and write
  * the audit entry themselves, so that no face (console, CLI, and the HTTP server to come) can forget either.
@@ -106,6 +108,9 @@ public sealed interface Actor permits Actor.Console, Actor.Operator, Actor.CliOp
             if (name == null || name.isBlank() || name.strip().length() > MAX_NAME) {
                 throw new IllegalArgumentException("an operator's name takes 1 to " + MAX_NAME + " characters");
             }
+            ControlCharacters.refusal("an operator's name (--actor)", name, false).ifPresent(why -> {
+                throw new IllegalArgumentException(why);
+            });
             name = name.strip();
         }
 
@@ -127,6 +132,9 @@ public sealed interface Actor permits Actor.Console, Actor.Operator, Actor.CliOp
                 if (l.isBlank() || l.strip().length() > MAX_LABEL) {
                     throw new IllegalArgumentException("--actor takes 1 to " + MAX_LABEL + " characters");
                 }
+                ControlCharacters.refusal("--actor", l, false).ifPresent(why -> {
+                    throw new IllegalArgumentException(why);
+                });
             });
             this.name = user + " (cli" + label.map(l -> ", --actor " + l.strip()).orElse("") + ")";
             this.ownerCredentials = ownerCredentials;

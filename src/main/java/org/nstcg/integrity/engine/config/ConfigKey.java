@@ -18,6 +18,9 @@ public enum ConfigKey {
     DB_SCHEMA("db.schema", "public", "PostgreSQL schema holding the tables"),
     DB_POOL_SIZE("db.pool.size", "10", "maximum PostgreSQL connections of this instance, 1 to 200"),
     DB_CONNECT_TIMEOUT("db.connect-timeout", "5s", "how long to wait for PostgreSQL, e.g. 5s or 1500ms"),
+    DB_STATEMENT_TIMEOUT("db.statement-timeout", "10m", "longest a pooled connection's statement may run, 1s to 24h, e.g. 10m"
+            + " (the engine's long work runs in statements of a few seconds: checks, rebuild and import batches)"),
+    DB_LOCK_TIMEOUT("db.lock-timeout", "30s", "longest a statement waits for a lock another session holds, 100ms to 1h, e.g. 30s"),
     REDIS_URL("redis.url", "", "URL of an external Redis, e.g. redis://host:6379/0 (empty: embedded)"),
     REDIS_KEY_PREFIX("redis.key-prefix", "ic:", "prefix of every Redis key and channel this engine uses"),
     REDIS_TIMEOUT("redis.timeout", "2s", "Redis connect and read timeout, e.g. 2s"),
@@ -42,7 +45,9 @@ public enum ConfigKey {
     AUDIT_ANCHOR_FILE("audit.anchor-file", "", "file the audit trail's head is appended to, to verify against later (empty: audit-anchors.log in data.dir)"),
     AUDIT_ANCHOR_INTERVAL("audit.anchor-interval", "15m", "how often a console or server anchors the audit trail's head, 1m to 24h (0 or off: never)"),
     ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)",
-            Visibility.SECRET); // its path or query is often the receiver's token
+            Visibility.SECRET), // its path or query is often the receiver's token
+    ALERTS_WEBHOOK_ALLOW_INSECURE("alerts.webhook-allow-insecure", "false", "whether alerts.webhook-url may be plain http:// to"
+            + " another host, or a link-local or cloud metadata address (true or false)");
 
     /**
      * Whether a value may be shown. A key holding a credential (a password, a URL whose path or query is a token, a

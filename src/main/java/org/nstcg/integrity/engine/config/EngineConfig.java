@@ -50,6 +50,8 @@ public final class EngineConfig {
     private final URI redisUri;
     private final int poolSize;
     private final Duration connectTimeout;
+    private final Duration statementTimeout;
+    private final Duration lockTimeout;
     private final Duration redisTimeout;
     private final Duration consoleRefresh;
     private final int consoleLockoutAttempts;
@@ -75,6 +77,12 @@ public final class EngineConfig {
         this.redisUri = parseRedisUrl();
         this.poolSize = parseInt(ConfigKey.DB_POOL_SIZE, 1, 200);
         this.connectTimeout = parseDuration(ConfigKey.DB_CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10));
+        this.statementTimeout = parseDuration(ConfigKey.DB_STATEMENT_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(24));
+        this.lockTimeout = parseDuration(ConfigKey.DB_LOCK_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1));
+        if (lockTimeout.compareTo(statementTimeout) > 0) {
+            throw invalid(ConfigKey.DB_LOCK_TIMEOUT, "a duration no longer than db.statement-timeout (" + raw(ConfigKey.DB_STATEMENT_TIMEOUT)
+                    + "), since a statement waiting for a lock is cut off at its statement timeout anyway");
+        }
         this.redisTimeout = parseDuration(ConfigKey.REDIS_TIMEOUT, Duration.ofMillis(50), Duration.ofMinutes(1));
         this.consoleRefresh = parseDuration(ConfigKey.CONSOLE_REFRESH, Duration.ofSeconds(1), Duration.ofHours(1));
         this.consoleLockoutAttempts = parseInt(ConfigKey.CONSOLE_LOCKOUT_ATTEMPTS, 1, 100);
@@ -180,6 +188,16 @@ public final class EngineConfig {
 
     public Duration dbConnectTimeout() {
         return connectTimeout;
+    }
+
+    /** Longest a pooled connection's statement may run ({@code db.statement-timeout}). */
+    public Duration dbStatementTimeout() {
+        return statementTimeout;
+    }
+
+    /** Longest a pooled connection's statement waits for a lock another session holds ({@code db.lock-timeout}). */
+    public Duration dbLockTimeout() {
+        return lockTimeout;
     }
 
     /** The external Redis URL; empty in embedded mode. */

@@ -101,7 +101,7 @@ public final class AlertHub implements AlertSink, AutoCloseable {
         return webhook;
     }
 
-    /** Stops the webhook's retries; alerts still pending are dropped. */
+    /** Waits (at most {@link WebhookAlertSink#CLOSE_WAIT}) for the webhook's alerts in flight, then stops its retries. */
     @Override
     public void close() {
         webhook.ifPresent(WebhookAlertSink::close);

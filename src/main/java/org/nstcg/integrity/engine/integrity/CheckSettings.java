@@ -103,16 +103,52 @@ public record CheckSettings(Optional<Duration> interval, Duration outboxMaxAge, 
         if (raw.isEmpty()) {
             return Optional.empty();
         }
+        URI uri = null;
+        String scheme = "";
         try {
-            URI uri = new URI(raw);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return Optional.of(uri);
-            }
+            uri = new URI(raw);
+            scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw invalid(config, ConfigKey.ALERTS_WEBHOOK_URL, "an http or https URL such as https://hooks.example.org/integrity, or nothing");
+        if (uri == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw invalid(config, ConfigKey.ALERTS_WEBHOOK_URL, "an http or https URL such as https://hooks.example.org/integrity, or nothing");
+        }
+        String allow = config.raw(ConfigKey.ALERTS_WEBHOOK_ALLOW_INSECURE).toLowerCase(Locale.ROOT);
+        boolean insecureAllowed = switch (allow) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw invalid(config, ConfigKey.ALERTS_WEBHOOK_ALLOW_INSECURE, "true or false");
+        };
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        if (!insecureAllowed && internalAddress(host)) {
+            throw invalid(config, ConfigKey.ALERTS_WEBHOOK_URL, "a receiver outside the machine's link-local network: " + host
+                    + " is a link-local or cloud metadata address, where alerts (and any token in the URL) should not go;"
+                    + " set alerts.webhook-allow-insecure = true if it really is the receiver");
+        }
+        if (!insecureAllowed && scheme.equals("http") && !loopback(host)) {
+            throw invalid(config, ConfigKey.ALERTS_WEBHOOK_URL, "an https URL (plain http:// is allowed only to this machine:"
+                    + " localhost, 127.0.0.1 or [::1]), since http:// sends alerts and any token in the URL unencrypted;"
+                    + " set alerts.webhook-allow-insecure = true to allow it");
+        }
+        return Optional.of(uri);
+    }
+
+    /** This machine, by name or address literal (no name is resolved while the config is read). */
+    private static boolean loopback(String host) {
+        return host.equals("localhost") || host.matches("127(\\.\\d{1,3}){3}") || host.equals("[::1]") || host.equals("::1");
+    }
+
+    /**
+     * A link-local address (169.254.0.0/16, fe80::/10) or a cloud's instance metadata service (169.254.169.254,
+     * fd00:ec2::254, metadata.google.internal), by name or address literal: a webhook there is more likely a way to
+     * reach the instance's credentials than a receiver.
+     */
+    private static boolean internalAddress(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.matches("169\\.254(\\.\\d{1,3}){2}") || h.matches("fe[89ab][0-9a-f]:.*") || h.equals("fd00:ec2::254")
+                || h.equals("metadata.google.internal") || h.equals("metadata") || h.equals("instance-data")
+                || h.endsWith(".metadata.google.internal");
     }
 
     private static ConfigException invalid(EngineConfig config, ConfigKey key, String expected) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * back-off doubling each time, then given up. So a slow or dead receiver never holds an engine thread. At most
  * {@link #MAX_PENDING} alerts are in flight; beyond that new ones are dropped. Failures are logged once (WARN) until
  * a delivery succeeds again, so a dead receiver does not flood the log. The URL may carry a token: only its scheme,
- * host and port are ever logged.
+ * host and port are ever logged. {@link #close()} waits a bounded time ({@link #CLOSE_WAIT}) for alerts in flight, so an
+ * alert raised by a one-shot CLI command is delivered before the JVM exits.
  */
 public final class WebhookAlertSink implements AlertSink, AutoCloseable {
 
@@ -33,6 +34,8 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Alerts in flight (including waiting for a retry) at most. */
     public static final int MAX_PENDING = 1000;
+    /** How long {@link #close()} waits at most for alerts still in flight. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final URI uri;
     private final String shownAs;
@@ -42,6 +45,8 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
     private final Duration timeout;
     private final EngineScheduler scheduler;
     private final AtomicInteger pending = new AtomicInteger();
+    /** Of the pending alerts, those waiting on the scheduler for a retry (not in flight). */
+    private final AtomicInteger awaitingRetry = new AtomicInteger();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean overflowLogged = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -100,7 +105,7 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
     private void completed(String body, int n, int status, Throwable error) {
         if (error == null && status >= 200 && status < 300) {
             delivered.incrementAndGet();
-            pending.decrementAndGet();
+            settled();
             overflowLogged.set(false);
             if (failing.getAndSet(false)) {
                 log.info("Alerts reach the webhook at {} again.", shownAs);
@@ -111,14 +116,15 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
         if (n < attempts && !closed.get()) {
             Duration delay = Duration.ofMillis(firstBackoff.toMillis() << Math.min(n - 1, 16));
             try {
+                awaitingRetry.incrementAndGet();
                 scheduler.schedule("alert-webhook-retry", delay, () -> retry(body, n + 1, why));
                 return;
             } catch (RejectedExecutionException e) {
-                // the engine is stopping: give up below
+                awaitingRetry.decrementAndGet(); // the engine is stopping: give up below
             }
         }
         givenUp.incrementAndGet();
-        pending.decrementAndGet();
+        settled();
         if (failing.compareAndSet(false, true)) {
             log.warn("An alert could not be delivered to the webhook at {} ({}) after {} attempt(s) and was dropped; check"
                     + " alerts.webhook-url and the receiver. Further failures are not logged until a delivery succeeds.",
@@ -130,9 +136,10 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
 
     /** A retry that comes due after {@link #close()} is given up instead of sent. */
     private void retry(String body, int n, String lastFailure) {
+        awaitingRetry.decrementAndGet();
         if (closed.get()) {
             givenUp.incrementAndGet();
-            pending.decrementAndGet();
+            settled();
             log.debug("Alert to the webhook at {} dropped on close after {} attempt(s): {}", shownAs, n - 1, lastFailure);
             return;
         }
@@ -162,9 +169,49 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
         return pending.get();
     }
 
-    /** Stops retrying (a retry that comes due is dropped); requests already sent still complete in the background. */
+    private int inFlight() {
+        return pending.get() - awaitingRetry.get();
+    }
+
+    /** One alert left the queue (delivered or given up): wakes a {@link #close} waiting for the queue to drain. */
+    private void settled() {
+        pending.decrementAndGet();
+        synchronized (pending) {
+            pending.notifyAll();
+        }
+    }
+
+    /**
+     * Waits up to {@link #CLOSE_WAIT} for the alerts in flight (sent, not yet answered) to be delivered or given up, then
+     * stops retrying (a retry that comes due is dropped: the engine closes its scheduler first); an alert still unanswered
+     * then completes, or not, in the background.
+     */
     @Override
     public void close() {
+        close(CLOSE_WAIT);
+    }
+
+    /** {@link #close()} with its own bound on the wait; returns whether every alert in flight was settled in time. */
+    public boolean close(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean drained;
+        try {
+            synchronized (pending) {
+                long left;
+                while (inFlight() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                    pending.wait(Math.max(1, left / 1_000_000));
+                }
+                drained = inFlight() == 0;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = inFlight() == 0;
+        }
         closed.set(true);
+        if (!drained) {
+            log.warn("{} alert(s) had not reached the webhook at {} within {} ms of closing; they are dropped.", inFlight(), shownAs,
+                    wait.toMillis());
+        }
+        return drained;
     }
 }

@@ -83,8 +83,8 @@ final class AuditLookupStore {
     }
 
     /**
-     * At most {@code limit} entries newest first by id, optionally only one actor's, one action's (a LIKE pattern; a
-     * trailing {@code *} is {@code %}), one target's, or those since an instant.
+     * At most {@code limit} entries newest first by id, optionally only one actor's, one action's (exactly, or, ending in
+     * {@code *}, every action it starts; {@code %} and {@code _} match only themselves), one target's, or those since an instant.
      */
     List<AuditEntry> list(Tx tx, Optional<String> actor, Optional<String> action, Optional<String> targetId,
                           Optional<Instant> since, int limit) {
@@ -95,8 +95,13 @@ final class AuditLookupStore {
             args.add(a);
         });
         action.ifPresent(a -> {
-            sql.append(" AND action LIKE ?");
-            args.add(a.endsWith("*") ? a.substring(0, a.length() - 1) + "%" : a);
+            if (a.endsWith("*")) { // a prefix: only the final * is a wildcard, % and _ are literal, as in page()
+                sql.append(" AND action LIKE ?");
+                args.add(likeEscaped(a.substring(0, a.length() - 1)) + "%");
+            } else {
+                sql.append(" AND action = ?");
+                args.add(a);
+            }
         });
         targetId.ifPresent(t -> {
             sql.append(" AND target_id = ?");

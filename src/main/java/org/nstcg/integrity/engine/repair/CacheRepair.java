@@ -73,6 +73,7 @@ final class CacheRepair implements Repair {
     @Override
     public RepairPlan apply(Actor by, String reason) {
         String actor = by.authorize(Permission.APPLY_REPAIRS);
+        Repair.checkReason(reason);
         CacheRebuilder.Result r = rebuilder.rebuild("*", ProgressListener.NONE, () -> false);
         List<PlannedChange> changes = List.of(new PlannedChange("cache", "*", null,
                 json.createObjectNode().put("written", r.written()).put("refused", r.refused()),

@@ -98,6 +98,7 @@ final class DuplicateEmailRepair implements Repair {
     public RepairPlan apply(Actor by, String reason) {
         Actor.OnBehalf merging = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
         String actor = merging.name();
+        Repair.checkReason(reason);
         List<PlannedChange> changes = new ArrayList<>();
         long total = 0;
         List<String> stale = new ArrayList<>(List.of("leaderboard:referrers"));

@@ -1,6 +1,8 @@
 package org.nstcg.integrity.engine.repair;
 
 import org.nstcg.integrity.engine.account.Actor;
+import org.nstcg.integrity.engine.support.ControlCharacters;
+import org.nstcg.integrity.engine.support.EngineException;
 
 /**
  * A repair for one kind of integrity finding: {@link #preview} says exactly what it would change now (a dry run,
@@ -31,4 +33,17 @@ public interface Repair {
      * @throws org.nstcg.integrity.engine.account.AccessDeniedException when the actor may not (nothing is changed)
      */
     RepairPlan apply(Actor actor, String reason);
+
+    /**
+     * Refuses a reason the audit trail must not record (control or bidirectional-override characters), before
+     * anything is changed.
+     *
+     * @throws EngineException naming the character
+     */
+    static String checkReason(String reason) {
+        ControlCharacters.refusal("The reason", reason, true).ifPresent(why -> {
+            throw new EngineException(why + ".");
+        });
+        return reason;
+    }
 }

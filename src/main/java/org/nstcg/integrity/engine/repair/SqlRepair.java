@@ -101,7 +101,7 @@ abstract class SqlRepair implements Repair {
     @Override
     public RepairPlan apply(Actor by, String reason) {
         String actor = by.authorize(Permission.APPLY_REPAIRS);
-        return run(true, actor, reason);
+        return run(true, actor, Repair.checkReason(reason));
     }
 
     private RepairPlan run(boolean apply, String actor, String reason) {

@@ -76,6 +76,7 @@ final class StuckSagaRepair implements Repair {
         // Retried for the repairer, who may apply repairs: checked once, so no refusal half-way through.
         Actor.OnBehalf retrying = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
         String actor = retrying.name();
+        Repair.checkReason(reason);
         List<SagaRecord> stuck = stuck(retrying);
         List<PlannedChange> changes = new ArrayList<>();
         for (SagaOutcome o : sagas.recoverExpired()) { // "Cannot recover stuck sagas in PostgreSQL (…)." when it cannot

@@ -14,6 +14,7 @@ import org.nstcg.integrity.engine.saga.SagaStore.Advance;
 import org.nstcg.integrity.engine.saga.SagaStore.NewEvent;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
+import org.nstcg.integrity.engine.support.ControlCharacters;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
@@ -136,7 +137,7 @@ public final class SagaService implements AutoCloseable {
      */
     public SagaOutcome retry(UUID id, Actor by, String reason) {
         String actor = by.authorize(Permission.ACT_ON_SAGAS);
-        requireReason(reason);
+        requireReason(reason, "the reason");
         SagaRecord r = store.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
         if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION) {
             throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be retried.");
@@ -156,7 +157,7 @@ public final class SagaService implements AutoCloseable {
     /** Marks a FAILED_NEEDS_ATTENTION saga as handled by hand (RESOLVED) if {@code by} may act on sagas, recording who and why. */
     public void resolve(UUID id, Actor by, String note) {
         String actor = by.authorize(Permission.ACT_ON_SAGAS);
-        requireReason(note);
+        requireReason(note, "the note");
         SagaRecord r = store.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
         if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION
                 || !claimForManualAction(id, SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve")) {
@@ -187,10 +188,13 @@ public final class SagaService implements AutoCloseable {
         });
     }
 
-    private static void requireReason(String reason) {
+    private static void requireReason(String reason, String what) {
         if (reason == null || reason.isBlank()) {
             throw new EngineException("A manual action on a saga needs a reason: say what was done and why.");
         }
+        ControlCharacters.refusal(what, reason, true).ifPresent(why -> {
+            throw new EngineException(Character.toUpperCase(why.charAt(0)) + why.substring(1) + ".");
+        });
     }
 
     /** Rollback rates, duration percentiles per type, and counts that need an operator. */

@@ -48,8 +48,8 @@ public final class ConnectionFailures {
     }
 
     /**
-     * A short phrase for why a connection or query failed: "connection refused", "no answer within 5 s",
-     * or the driver's first line when it is something else.
+     * A short phrase for why a connection or query failed: "connection refused", "no answer within 5 s", a lock or
+     * statement timeout that names its setting, or the driver's first line when it is something else.
      */
     public static String reason(Throwable e) {
         if (e instanceof StoreException s && s.getCause() != null) {
@@ -68,6 +68,13 @@ public final class ConnectionFailures {
         }
         if (e instanceof SQLException sql && "57P01".equals(sql.getSQLState())) {
             return "the server is shutting down";
+        }
+        if (e instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
+            return "another session held a lock it needed for longer than db.lock-timeout allows; try again when that"
+                    + " session's work is done";
+        }
+        if (e instanceof SQLException sql && "57014".equals(sql.getSQLState()) && mentions(sql, "statement timeout")) {
+            return "the statement ran for longer than db.statement-timeout allows";
         }
         return firstLine(e);
     }

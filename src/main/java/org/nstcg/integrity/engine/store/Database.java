@@ -49,6 +49,11 @@ public final class Database implements AutoCloseable {
      * hand stops the start with a sentence.
      */
     public static Database open(DatabaseSettings settings, ProgressListener progress, boolean verifySchema) {
+        return open(settings, SessionLimits.DEFAULTS, progress, verifySchema);
+    }
+
+    /** {@link #open(DatabaseSettings, ProgressListener, boolean)} with the pool's statement, lock and socket timeouts. */
+    public static Database open(DatabaseSettings settings, SessionLimits limits, ProgressListener progress, boolean verifySchema) {
         progress.step("Connecting to PostgreSQL at " + settings.endpoint() + "…");
         long t0 = System.nanoTime();
         boolean current = probe(settings); // always first: its failure names the setting to fix
@@ -60,7 +65,7 @@ public final class Database implements AutoCloseable {
         }
         long t2 = System.nanoTime();
         progress.step("Starting the data layer…");
-        Database db = new Database(settings, pool(settings));
+        Database db = new Database(settings, pool(settings, limits));
         long t3 = System.nanoTime();
         if (verifySchema) {
             try {
@@ -77,7 +82,13 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    private static HikariDataSource pool(DatabaseSettings s) {
+    /**
+     * The pool. Every connection starts with {@code statement_timeout} and {@code lock_timeout} set (one round trip
+     * when the pool opens it, none per borrow) and a socket timeout a margin above the statement timeout, so a statement
+     * that waits for another session's lock fails with SQL state 55P03, a runaway one with 57014, and a server that
+     * stops answering with a socket timeout; {@link ConnectionFailures#reason} words each as a sentence.
+     */
+    private static HikariDataSource pool(DatabaseSettings s, SessionLimits limits) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("integrity-db");
         c.setJdbcUrl(s.jdbcUrl());
@@ -87,6 +98,8 @@ public final class Database implements AutoCloseable {
         c.setMinimumIdle(Math.min(2, s.poolSize()));
         c.setConnectionTimeout(Math.max(250, s.connectTimeout().toMillis()));
         c.setSchema(s.schema());
+        c.setConnectionInitSql(limits.sessionSql());
+        c.addDataSourceProperty("socketTimeout", Integer.toString(limits.socketTimeoutSeconds()));
         try {
             return new HikariDataSource(c);
         } catch (RuntimeException e) {
