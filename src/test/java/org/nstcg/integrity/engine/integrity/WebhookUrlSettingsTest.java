@@ -30,7 +30,7 @@ class WebhookUrlSettingsTest {
     void plainHttpToAnotherHostIsRefusedWithASentence() {
         assertThatThrownBy(() -> settings("http://hooks.example.org/integrity?token=s3cret", null))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("alerts.webhook-url = (hidden)")
+                .hasMessageContaining("alerts.webhook-url = 'http://hooks.example.org/****'")
                 .hasMessageContaining("plain http:// is allowed only to this machine")
                 .hasMessageContaining("set alerts.webhook-allow-insecure = true")
                 .hasMessageNotContaining("s3cret");
