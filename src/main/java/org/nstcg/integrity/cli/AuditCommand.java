@@ -175,10 +175,13 @@ final class AuditCommand {
                 } else if (entries.isEmpty()) {
                     out.println("No audit entries match.");
                 } else {
-                    out.printf("%-8s %-20s %-16s %-18s %-40s %s%n", "id", "when (UTC)", "actor", "action", "target", "details");
+                    // the actor column as wide as its longest name (a CLI actor carries its OS user and label), at most 60
+                    int width = Math.min(60, Math.max(16, entries.stream().mapToInt(e -> ControlCharacters.escape(e.actor()).length()).max().orElse(0)));
+                    String row = "%-8s %-20s %-" + width + "s %-18s %-40s %s%n";
+                    out.printf(row, "id", "when (UTC)", "actor", "action", "target", "details");
                     for (AuditEntry e : entries) {
                         // Control and bidirectional characters stored before they were refused are shown as \\u202E, never sent to the terminal.
-                        out.printf("%-8d %-20s %-16s %-18s %-40s %s%n", e.id(), e.occurredAt().toString().substring(0, 19).replace('T', ' '),
+                        out.printf(row.replaceFirst("%-8s", "%-8d"), e.id(), e.occurredAt().toString().substring(0, 19).replace('T', ' '),
                                 ControlCharacters.escape(e.actor()), ControlCharacters.escape(e.action()),
                                 ControlCharacters.escape(e.targetType().map(t -> t + " " + e.targetId().orElse("")).orElse("-")),
                                 ControlCharacters.escape(e.details().orElse("")));
