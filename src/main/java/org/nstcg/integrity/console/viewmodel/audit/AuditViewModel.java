@@ -287,10 +287,16 @@ public final class AuditViewModel implements PageViewModel {
         String at = DisplayFormats.clockTime(clock.instant(), clock.getZone());
         if (v.intact()) {
             verifyState.set(VerifyState.INTACT);
-            verifyText.set(v.entries() == 0 ? "Intact: the trail has no entries yet (checked " + at + ")."
+            verifyText.set((v.entries() == 0 ? "Intact: the trail has no entries yet (checked " + at + ")."
                     : "Intact: all " + DisplayFormats.count(v.entries()) + " entr" + (v.entries() == 1 ? "y" : "ies")
                       + " verified at " + at + "." + v.headId().map(id -> " Newest entry " + id + ", hash "
-                      + v.headHash().orElse("?") + "; keep it elsewhere to notice a cut end.").orElse(""));
+                      + v.headHash().orElse("?") + "; keep it elsewhere to notice a cut end.").orElse(""))
+                      + (v.sealing() ? " " + DisplayFormats.count(v.sealedEntries()) + " sealed with the deployment's audit key, "
+                      + v.anchorsChecked() + " anchor" + (v.anchorsChecked() == 1 ? "" : "s") + " checked." : ""));
+        } else if (v.firstBadId().isEmpty()) {
+            // the trail may be intact, but this console cannot tell (it lacks the deployment's audit key, say)
+            verifyState.set(VerifyState.FAILED);
+            verifyText.set("Not verified: " + v.problem().orElse("the trail could not be checked") + ".");
         } else {
             long bad = v.firstBadId().orElseThrow();
             verifyState.set(VerifyState.BROKEN);

@@ -172,6 +172,17 @@ class AuditViewModelTest {
                 + " keep it elsewhere to notice a cut end.");
         assertThat(vm.firstBadIdProperty().get()).isNull();
 
+        trail.verification = new AuditVerification(3, Optional.empty(), Optional.of("the seals cannot be checked here. The audit key"
+                + " is not at /x/audit.key"), Optional.of(3L), Optional.of("h3"), 0, true, 0);
+        vm.verify();
+        assertThat(vm.verifyStateProperty().get()).as("a trail this console cannot check is not called intact").isEqualTo(VerifyState.FAILED);
+        assertThat(vm.verifyTextProperty().get()).startsWith("Not verified: the seals cannot be checked here.");
+        assertThat(vm.firstBadIdProperty().get()).isNull();
+
+        trail.verification = new AuditVerification(3, Optional.empty(), Optional.empty(), Optional.of(3L), Optional.of("h3"), 3, true, 1);
+        vm.verify();
+        assertThat(vm.verifyTextProperty().get()).endsWith(" 3 sealed with the deployment's audit key, 1 anchor checked.");
+
         trail.verification = new AuditVerification(3, Optional.of(2L),
                 Optional.of("its content no longer matches its hash: it was changed after it was written"), Optional.of(3L), Optional.of("h3"));
         vm.verify();
