@@ -16,7 +16,7 @@ import org.nstcg.integrity.engine.email.EmailNormalizer;
 /**
  * One data row of a legacy file, checked. A valid row carries cleaned values; an invalid one its reason. The
  * rules are registration's: email per {@link EmailNormalizer}; names trimmed, NFC, at most 100 characters, no
- * control or invisible characters; points a whole number from 0 to 2,147,483,647 (empty means 0); created_at an
+ * control or invisible characters and no U+FFFD (a sign the file was decoded with the wrong encoding before it was saved); points a whole number from 0 to 2,147,483,647 (empty means 0); created_at an
  * ISO-8601 date, date-time (UTC when no offset) or instant (empty means the import time).
  */
 record LegacyRow(int line, String email, String emailNormalized, String firstName, String lastName, String legacyCode,
@@ -108,6 +108,10 @@ record LegacyRow(int line, String email, String emailNormalized, String firstNam
                     || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
                     || type == Character.SURROGATE) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s contains an invisible or control character (U+%04X)", column, cp));
+            }
+            if (cp == 0xFFFD) {
+                throw new IllegalArgumentException(column + " contains U+FFFD, the replacement character: the text was read with"
+                        + " the wrong character encoding before it was saved in this file");
             }
             i += Character.charCount(cp);
         }

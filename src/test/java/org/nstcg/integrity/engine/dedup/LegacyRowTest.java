@@ -54,6 +54,14 @@ class LegacyRowTest {
     }
 
     @Test
+    void aReplacementCharacterInANameOrAddressMakesTheRowBad() {
+        assertThat(row("a@example.org", "Andr\uFFFD", "", "", "", "", "").problem().orElseThrow())
+                .contains("first_name contains U+FFFD, the replacement character");
+        assertThat(row("a@example.org", "A", "M\uFFFDller", "", "", "", "").problem().orElseThrow()).contains("last_name contains U+FFFD");
+        assertThat(row("m\uFFFDller@example.org", "A", "", "", "", "", "").problem().orElseThrow()).startsWith("email contains U+FFFD");
+    }
+
+    @Test
     void theHeaderMustNameKnownColumnsOnce() {
         assertThat(LegacyColumns.layout(List.of("\ufeffFirst_Name", "EMAIL")).width()).isEqualTo(2);
         assertThatThrownBy(() -> LegacyColumns.layout(List.of("email", "first_name", "email"))).hasMessageContaining("'email' twice");
