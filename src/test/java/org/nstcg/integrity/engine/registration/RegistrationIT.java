@@ -113,6 +113,17 @@ class RegistrationIT {
     }
 
     @Test
+    void aReferralCodeLongerThanAnyCodeIsRefusedAndWritesNothing() throws Exception {
+        long before = rows();
+        assertThat(register("long-code@example.org", "Lou", "L".repeat(100_000)))
+                .isInstanceOfSatisfying(Invalid.class, i -> {
+                    assertThat(i.field()).isEqualTo("referralCode");
+                    assertThat(i.reason()).isEqualTo("is longer than 32 characters, longer than any referral code");
+                });
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
     void aMistypedReferralCodeIsRefusedSoThePersonCanFixIt() throws Exception {
         Registered referrer = (Registered) register("typo-referrer@example.org", "Ann", null);
         String code = referrer.referralCode();
