@@ -10,6 +10,7 @@ import org.nstcg.integrity.engine.config.ConfigException;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.ConfigRequest;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.InvalidInputException;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,6 +139,10 @@ public final class IntegrityCli implements Callable<Integer> {
         if (ex instanceof ServerUnavailableException) {
             err.println("error: " + ex.getMessage());
             return ExitCodes.UNAVAILABLE;
+        }
+        if (ex instanceof InvalidInputException) {
+            err.println("error: " + ex.getMessage());
+            return ExitCodes.INVALID;
         }
         if (ex instanceof EngineException) {
             err.println("error: " + ex.getMessage());

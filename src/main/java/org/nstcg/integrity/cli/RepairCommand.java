@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "repair", mixinStandardHelpOptions = true,
         description = "Repairs one kind of integrity finding. --dry-run lists exactly what would change and writes nothing;"
                 + " without it the repair is applied and recorded in the audit trail. 'repair list' shows the kinds.%n"
-                + "Exit codes: 0 done (or nothing to repair), 2 server unreachable, 64 unknown kind.")
+                + "Exit codes: 0 done (or nothing to repair), 2 server unreachable, 4 the reason is longer than 500 characters,"
+                + " 64 unknown kind.")
 final class RepairCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

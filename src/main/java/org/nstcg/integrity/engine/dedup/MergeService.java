@@ -19,6 +19,7 @@ import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.MergeStore;
 import org.nstcg.integrity.engine.store.MergeStore.MergeRow;
 import org.nstcg.integrity.engine.store.MergeStore.UserState;
+import org.nstcg.integrity.engine.support.Reasons;
 
 /**
  * Merges duplicate users (support staff's tool) and undoes merges.
@@ -83,6 +84,10 @@ public final class MergeService {
      */
     public MergeOutcome merge(long survivorId, long duplicateId, Actor by, String reason) {
         String actor = by.authorize(Permission.MERGE_USERS);
+        Optional<String> badReason = Reasons.tooLong(reason);
+        if (badReason.isPresent()) {
+            return new MergeOutcome.Refused(badReason.get());
+        }
         MergeOutcome preview = preview(by, survivorId, duplicateId);
         if (!(preview instanceof MergeOutcome.Previewed p)) {
             return preview;
@@ -109,6 +114,10 @@ public final class MergeService {
     /** Undoes the live merge of user {@code userId} (the duplicate), exactly, or says why it cannot, if {@code by} may merge users. */
     public UnmergeOutcome unmerge(long userId, Actor by, String reason) {
         String actor = by.authorize(Permission.MERGE_USERS);
+        Optional<String> badReason = Reasons.tooLong(reason);
+        if (badReason.isPresent()) {
+            return new UnmergeOutcome.Refused(badReason.get());
+        }
         Unmerged done;
         try {
             done = jdbc.inTransaction("unmerge user " + userId, tx -> {

@@ -16,6 +16,7 @@ import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.engine.support.Reasons;
 
 /** Rebuilds the whole cache from PostgreSQL (safe while writes continue), after which divergence is sampled again. */
 final class CacheRepair implements Repair {
@@ -73,6 +74,7 @@ final class CacheRepair implements Repair {
     @Override
     public RepairPlan apply(Actor by, String reason) {
         String actor = by.authorize(Permission.APPLY_REPAIRS);
+        Reasons.check(reason);
         CacheRebuilder.Result r = rebuilder.rebuild("*", ProgressListener.NONE, () -> false);
         List<PlannedChange> changes = List.of(new PlannedChange("cache", "*", null,
                 json.createObjectNode().put("written", r.written()).put("refused", r.refused()),

@@ -12,6 +12,7 @@ import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.Reasons;
 
 /**
  * Merges duplicate emails, both kinds:
@@ -98,6 +99,7 @@ final class DuplicateEmailRepair implements Repair {
     public RepairPlan apply(Actor by, String reason) {
         Actor.OnBehalf merging = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
         String actor = merging.name();
+        Reasons.check(reason);
         List<PlannedChange> changes = new ArrayList<>();
         long total = 0;
         List<String> stale = new ArrayList<>(List.of("leaderboard:referrers"));

@@ -29,6 +29,8 @@ public interface Repair {
      * an earlier preview if the data changed meanwhile), audited with the actor and {@code reason}.
      *
      * @throws org.nstcg.integrity.engine.account.AccessDeniedException when the actor may not (nothing is changed)
+     * @throws org.nstcg.integrity.engine.support.InvalidInputException when {@code reason} is longer than
+     *                                                                  {@link org.nstcg.integrity.engine.support.Reasons#MAX_LENGTH} (nothing is changed)
      */
     RepairPlan apply(Actor actor, String reason);
 }

@@ -14,6 +14,7 @@ import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
 import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.Reasons;
 
 /**
  * Finishes stuck sagas: those whose owner's lease expired are recovered now (forward after their pivot, otherwise
@@ -76,6 +77,7 @@ final class StuckSagaRepair implements Repair {
         // Retried for the repairer, who may apply repairs: checked once, so no refusal half-way through.
         Actor.OnBehalf retrying = Actor.onBehalf(by, Permission.APPLY_REPAIRS);
         String actor = retrying.name();
+        Reasons.check(reason);
         List<SagaRecord> stuck = stuck(retrying);
         List<PlannedChange> changes = new ArrayList<>();
         for (SagaOutcome o : sagas.recoverExpired()) { // "Cannot recover stuck sagas in PostgreSQL (…)." when it cannot

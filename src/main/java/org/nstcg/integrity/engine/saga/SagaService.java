@@ -16,6 +16,7 @@ import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.EngineScheduler;
+import org.nstcg.integrity.engine.support.Reasons;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,6 +192,7 @@ public final class SagaService implements AutoCloseable {
         if (reason == null || reason.isBlank()) {
             throw new EngineException("A manual action on a saga needs a reason: say what was done and why.");
         }
+        Reasons.check(reason);
     }
 
     /** Rollback rates, duration percentiles per type, and counts that need an operator. */
