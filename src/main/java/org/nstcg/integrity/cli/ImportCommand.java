@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                 + " row are held in legacy_users (see duplicates list --exact), bad rows are reported by line, the rest"
                 + " become users. All or nothing: a failed import leaves nothing. Progress goes to standard error.%n"
                 + "Exit codes: 0 every row imported, 1 imported but some rows were bad or held, 2 a server is unreachable,"
-                + " 4 the file cannot be imported (missing, not UTF-8, wrong header), 64 bad command line.")
+                + " 4 the file cannot be imported (missing, not UTF-8, wrong header, a NUL byte, a field over 4,096 or a row over"
+                + " 65,536 characters: the error names the line), 64 bad command line.")
 final class ImportCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

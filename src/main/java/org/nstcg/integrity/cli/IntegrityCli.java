@@ -12,6 +12,7 @@ import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.ConfigRequest;
 import org.nstcg.integrity.engine.config.Redaction;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.InvalidInputException;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,6 +172,10 @@ public final class IntegrityCli implements Callable<Integer> {
         if (ex instanceof org.nstcg.integrity.engine.account.AccessDeniedException) {
             err.println("error: " + Redaction.text(ex.getMessage(), secrets));
             return ExitCodes.DENIED;
+        }
+        if (ex instanceof InvalidInputException) {
+            err.println("error: " + ex.getMessage());
+            return ExitCodes.INVALID;
         }
         if (ex instanceof EngineException) {
             err.println("error: " + Redaction.text(ex.getMessage(), secrets));

@@ -17,7 +17,8 @@ final class ReferralCommand {
     /** {@code referral check CODE}. */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Says whether a typed code is valid (and whose it is), mistyped, or unknown. Case, O/0, I/L/1"
-                    + " and a wrong name prefix are tolerated. Exit code 0 valid, 3 unknown, 4 mistyped, 2 server unreachable.")
+                    + " and a wrong name prefix are tolerated. Exit code 0 valid, 3 unknown, 4 mistyped or longer than any code"
+                    + " (32 characters), 2 server unreachable.")
     static final class Check implements Callable<Integer> {
 
         @Spec
@@ -37,6 +38,10 @@ final class ReferralCommand {
                 out.printf("valid: %s belongs to user %d (%s, %s)%s%n", k.code(), k.owner().userId(), k.owner().firstName(),
                         k.owner().emailNormalized(), k.owner().viaMerge() ? ", into whom its first owner was merged" : "");
                 return ExitCodes.OK;
+            }
+            if (result instanceof ReferralCheck.Invalid invalid) {
+                out.println("invalid: the code " + invalid.reason());
+                return ExitCodes.INVALID;
             }
             if (result instanceof ReferralCheck.Mistyped) {
                 out.println("mistyped: the last character of " + code.strip() + " does not match the others; a letter was"

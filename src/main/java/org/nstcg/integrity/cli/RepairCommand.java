@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
                 + "Applying a repair is administrator-only: it needs the schema owner's credentials in the configuration"
                 + " (db.migration-user and db.migration-password, or one login that owns the schema, as the embedded default"
                 + " does) or --sign-in with a console administrator's account; --dry-run does not.%n"
-                + "Exit codes: 0 done (or nothing to repair), 2 server unreachable, 64 unknown kind.")
+                + "Exit codes: 0 done (or nothing to repair), 2 server unreachable, 4 the reason is longer than 500 characters"
+                + " or holds control characters, 64 unknown kind, 77 not allowed.")
 final class RepairCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -12,6 +12,7 @@ import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
 import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.InvalidInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sagas", mixinStandardHelpOptions = true,
         description = "The saga log: multi-step operations (registrations…), their events, and manual actions.%n"
                 + "Exit codes: 0 done, 2 server unreachable, 3 no such saga or the action does not apply to its state,"
-                + " 5 a retry failed again, 64 bad command line (duration, status, id, blank reason).",
+                + " 4 the reason is longer than 500 characters, 5 a retry failed again, 64 bad command line (duration, status, id,"
+                + " blank reason).",
         subcommands = {SagasCommand.ListSagas.class, SagasCommand.Show.class, SagasCommand.Retry.class,
                 SagasCommand.Resolve.class, SagasCommand.Metrics.class})
 final class SagasCommand {
@@ -151,6 +153,11 @@ final class SagasCommand {
                 PrintWriter out = spec.commandLine().getOut();
                 try {
                     return act(engine.sagas(), who.actor(engine), out);
+                } catch (InvalidInputException e) {
+                    spec.commandLine().getErr().println("error: " + e.getMessage());
+                    return ExitCodes.INVALID;
+                } catch (org.nstcg.integrity.engine.account.AccessDeniedException e) {
+                    throw e; // not allowed: the common handler says so, exit code 77
                 } catch (EngineException e) {
                     if (e.getCause() != null) {
                         throw e; // an outage: the common handler says so, exit code 2

@@ -189,7 +189,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.registration = new RegistrationService(registrationStore, emails, generator, redis, knownMailboxes, cacheCoordinator,
                 orchestrator, new RefusalCounter(database.jdbc(), instanceId, clock), database.settings().endpoint());
         registry.register(registration.saga().definition());
-        this.dedup = new Deduplication(database.jdbc(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json);
+        this.dedup = new Deduplication(database.jdbc(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json, clock);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
         this.users = new UserDirectory(database.jdbc(), emails);

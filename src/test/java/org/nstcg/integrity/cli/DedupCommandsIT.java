@@ -88,6 +88,15 @@ class DedupCommandsIT {
     }
 
     @Test
+    @Order(2)
+    void importOfDevZeroEndsAtOnceWithExitFour() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
+                assertThat(cli.run(withDb("import", "/dev/zero"))).isEqualTo(ExitCodes.INVALID));
+        assertThat(cli.err()).startsWith("error: Line 1 contains a NUL character").hasLineCount(1);
+    }
+
+    @Test
     @Order(3)
     void duplicatesListShowsExactAndLikelyPairs() throws Exception {
         assertThat(cli.run(withDb("duplicates", "list"))).isZero();

@@ -64,6 +64,13 @@ class RegistrationCommandsIT {
     }
 
     @Test
+    void referralCheckOfATextLongerThanAnyCodeExitsFourWithoutEchoingIt() {
+        String huge = "Q".repeat(5000);
+        assertThat(run("referral", "check", huge)).isEqualTo(ExitCodes.INVALID);
+        assertThat(cli.out()).startsWith("invalid: the code is longer than 32 characters").doesNotContain("QQQQ");
+    }
+
+    @Test
     void registerWithTheDatabaseDownSaysSoInOneLineWithExit2() {
         int code = cli.run("register", "--email", "a@example.org", "--first-name", "A",
                 "--db-url", "jdbc:postgresql://127.0.0.1:" + TestServers.freePort() + "/x", "--db-connect-timeout", "1s",

@@ -75,4 +75,18 @@ class RepairCommandIT {
         assertThat(run("repair", "nonsense")).isEqualTo(ExitCodes.USAGE);
         assertThat(cli.err()).contains("there is no repair 'nonsense'").contains("points");
     }
+
+    @Test
+    void aReasonLongerThan500CharactersIsRefusedWithExitFourAndNothingIsRepaired() throws Exception {
+        assertThat(run("register", "--email", "long-reason@example.org", "--first-name", "Lr")).isZero();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("UPDATE gamification_profiles SET referral_count = 4");
+        }
+        long audited = count("SELECT count(*) FROM audit_log WHERE action LIKE 'repair.%'");
+
+        assertThat(run("repair", "referral-count", "--reason", "r".repeat(501))).isEqualTo(ExitCodes.INVALID);
+        assertThat(cli.err()).startsWith("error: The reason is longer than 500 characters (it has 501)").hasLineCount(1);
+        assertThat(count("SELECT count(*) FROM gamification_profiles WHERE referral_count = 4")).isPositive();
+        assertThat(count("SELECT count(*) FROM audit_log WHERE action LIKE 'repair.%'")).isEqualTo(audited);
+    }
 }

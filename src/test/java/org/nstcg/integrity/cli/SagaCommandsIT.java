@@ -213,6 +213,15 @@ class SagaCommandsIT {
     }
 
     @Test
+    void retryAndResolveRefuseAReasonLongerThan500CharactersWithExitFour() throws Exception {
+        String id = firstRegistrationId();
+        assertThat(run("sagas", "retry", id, "--reason", "r".repeat(501))).isEqualTo(ExitCodes.INVALID);
+        assertThat(cli.err().strip()).hasLineCount(1).startsWith("error: The reason is longer than 500 characters (it has 501)");
+        assertThat(run("sagas", "resolve", id, "--note", "n".repeat(501))).isEqualTo(ExitCodes.INVALID);
+        assertThat(cli.err().strip()).hasLineCount(1).startsWith("error: The reason is longer than 500 characters");
+    }
+
+    @Test
     void retryAndResolveRefuseASagaThatDoesNotNeedAttention() throws Exception {
         String id = firstRegistrationId();
 

@@ -1,6 +1,7 @@
 package org.nstcg.integrity.engine.dedup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.registration.KnownMailboxes;
@@ -19,8 +20,8 @@ public final class Deduplication {
     private final MergeService merges;
 
     public Deduplication(Jdbc jdbc, EmailNormalizer emails, ReferralCodeGenerator codes, SagaOrchestrator orchestrator,
-                         AuditTrail audit, CacheCoordinator cache, KnownMailboxes known, ObjectMapper json) {
-        this.importer = new LegacyImporter(jdbc, emails, codes, audit, cache, json);
+                         AuditTrail audit, CacheCoordinator cache, KnownMailboxes known, ObjectMapper json, Clock clock) {
+        this.importer = new LegacyImporter(jdbc, emails, codes, audit, cache, json, clock);
         this.finder = new DuplicateFinder(new DuplicateStore(jdbc));
         MergeStore store = new MergeStore();
         this.merges = new MergeService(jdbc, store, new MergeSaga(store, audit, cache, known, json), orchestrator, audit, cache,

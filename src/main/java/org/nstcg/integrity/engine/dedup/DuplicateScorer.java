@@ -12,7 +12,10 @@ import org.nstcg.integrity.engine.store.DuplicateStore.Person;
  * <p>Evidence and weights (capped at 1): the same mailbox name once digits, dots and +tags are dropped (0.5), or a
  * similar one (Jaro-Winkler ≥ 0.92, 0.3); a mailbox name that spells the other's name, {@code janedoe} or
  * {@code jdoe} for Jane Doe (0.3); the same last name (0.25) or a similar one (0.15); the same first name (0.2) or a
- * compatible one (initial, or similar, 0.1). Pairs under {@link #THRESHOLD} are not reported.
+ * compatible one (initial, or similar, 0.1); a look-alike address, one whose UTS #39 confusable skeleton is the
+ * other's ({@code аda@} with a Cyrillic а and {@code ada@}), 0.7 instead of the mailbox-name evidence, which it includes.
+ * Names and mailbox names are compared with their non-ASCII look-alike letters read as ASCII ({@link ConfusableSkeleton}).
+ * Pairs under {@link #THRESHOLD} are not reported.
  */
 final class DuplicateScorer {
 
@@ -25,6 +28,11 @@ final class DuplicateScorer {
     }
 
     static Score score(Person a, Person b) {
+        return score(a, b, false);
+    }
+
+    /** @param lookAlike whether the two normalised addresses have one confusable skeleton */
+    static Score score(Person a, Person b, boolean lookAlike) {
         List<String> reasons = new ArrayList<>();
         double s = 0;
         String la = localKey(a.emailNormalized());
@@ -34,7 +42,11 @@ final class DuplicateScorer {
         String na = letters(a.lastName());
         String nb = letters(b.lastName());
         boolean otherDomain = !domain(a.emailNormalized()).equals(domain(b.emailNormalized()));
-        if (la.length() >= 3 && la.equals(lb)) {
+        if (lookAlike) {
+            s += 0.7;
+            reasons.add("look-alike address: " + a.emailNormalized() + " and " + b.emailNormalized() + " look the same ("
+                    + lookAlikeCharacters(a.emailNormalized(), b.emailNormalized()) + ")");
+        } else if (la.length() >= 3 && la.equals(lb)) {
             s += 0.5;
             reasons.add("same mailbox name '" + la + "'" + (otherDomain ? " at " + domain(a.emailNormalized()) + " and " + domain(b.emailNormalized()) : ""));
         } else if (la.length() >= 4 && lb.length() >= 4 && jaroWinkler(la, lb) >= 0.92) {
@@ -66,6 +78,20 @@ final class DuplicateScorer {
         return new Score(Math.min(1.0, Math.round(s * 100) / 100.0), reasons);
     }
 
+    /** Which characters make two look-alike addresses differ: "U+0430 for a, U+FF41 for a". */
+    private static String lookAlikeCharacters(String a, String b) {
+        List<String> parts = new ArrayList<>();
+        for (String address : List.of(ConfusableSkeleton.unicode(a), ConfusableSkeleton.unicode(b))) {
+            address.codePoints().filter(cp -> cp > 0x7E).distinct().limit(3).forEach(cp -> {
+                String part = String.format(Locale.ROOT, "U+%04X for %s", cp, ConfusableSkeleton.foldToAscii(new String(Character.toChars(cp))));
+                if (!parts.contains(part)) {
+                    parts.add(part);
+                }
+            });
+        }
+        return parts.isEmpty() ? "the same UTS #39 skeleton" : String.join(", ", parts);
+    }
+
     private static boolean spells(String local, String first, String last) {
         if (local.length() < 3 || first.isEmpty() || last.isEmpty()) {
             return false;
@@ -92,12 +118,15 @@ final class DuplicateScorer {
         return email.substring(email.lastIndexOf('@') + 1);
     }
 
-    /** Lower case, accents dropped, letters a-z only. */
+    /** Lower case, accents dropped, look-alikes read as ASCII (Cyrillic а as a), letters a-z only. */
     static String letters(String s) {
         if (s == null) {
             return "";
         }
         String folded = Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT);
+        if (!ConfusableSkeleton.isAscii(folded)) {
+            folded = ConfusableSkeleton.foldToAscii(folded).toLowerCase(Locale.ROOT);
+        }
         StringBuilder sb = new StringBuilder(folded.length());
         for (int i = 0; i < folded.length(); i++) {
             char c = folded.charAt(i);

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,9 +73,11 @@ public final class LegacyImporter {
     private final AuditTrail audit;
     private final CacheCoordinator cache;
     private final ObjectMapper json;
+    private final Clock clock;
 
+    /** @param clock what "now" is for created_at dates in the future */
     public LegacyImporter(Jdbc jdbc, EmailNormalizer emails, ReferralCodeGenerator codes, AuditTrail audit,
-                          CacheCoordinator cache, ObjectMapper json) {
+                          CacheCoordinator cache, ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;
         this.store = new LegacyImportStore(jdbc);
         this.emails = emails;
@@ -81,13 +85,15 @@ public final class LegacyImporter {
         this.audit = audit;
         this.cache = cache;
         this.json = json;
+        this.clock = clock;
     }
 
     /**
      * Imports a UTF-8 file, if {@code by} may import users.
      *
      * @throws org.nstcg.integrity.engine.account.AccessDeniedException when it may not (nothing is read)
-     * @throws LegacyImportException when the file cannot be read or its header is wrong (nothing is imported)
+     * @throws LegacyImportException when the file cannot be read, its header is wrong, a field or record is over
+     *                               {@link CsvRecordReader}'s limits or the database refuses a value (nothing is imported)
      * @throws EngineException       when PostgreSQL fails (nothing is imported)
      */
     public ImportResult importFile(Path file, Actor by, ProgressListener progress) {
@@ -96,7 +102,7 @@ public final class LegacyImporter {
         try (InputStream in = Files.newInputStream(file);
              Reader reader = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
-            return importAs(actor, reader, file.getFileName().toString(), Math.max(0, lines - 1), progress);
+            return importAs(actor, reader, file.getFileName().toString(), lines < 0 ? -1 : Math.max(0, lines - 1), progress);
         } catch (CharacterCodingException e) {
             throw new LegacyImportException("The file " + file + " is not UTF-8 text.", e);
         } catch (NoSuchFileException e) {
@@ -106,7 +112,14 @@ public final class LegacyImporter {
         }
     }
 
+    /**
+     * The lines of the file, for progress; -1 when unknown: for what is not a regular file (a pipe, a device such as
+     * {@code /dev/zero}, which never ends) and for a file with a NUL byte, which the reader refuses at that byte anyway.
+     */
     private static long countLines(Path file) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            return -1;
+        }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
             long n = 0;
@@ -116,6 +129,8 @@ public final class LegacyImporter {
                 for (int i = 0; i < r; i++) {
                     if (buf[i] == '\n') {
                         n++;
+                    } else if (buf[i] == 0) {
+                        return -1;
                     }
                 }
                 last = buf[r - 1];
@@ -162,6 +177,9 @@ public final class LegacyImporter {
                     staged.reissued - countReissuedNotImported(staged.importId), staged.promotion.referrersUnresolved(),
                     List.copyOf(staged.bad), heldRows, Duration.ofNanos(System.nanoTime() - started));
         } catch (StoreException e) {
+            if (e.sqlState().startsWith("22")) { // a data exception: a value the checks above let through
+                throw new LegacyImportException("PostgreSQL refused a value of " + fileName + " (" + e.reason() + "); nothing was imported.", e);
+            }
             throw new EngineException("The import of " + fileName + " failed and nothing was imported (" + e.reason() + ").", e);
         } catch (UncheckedIOException e) {
             throw e.getCause(); // the file could not be read: rolled back
@@ -184,6 +202,7 @@ public final class LegacyImporter {
     private Staged stageAndPromote(Tx tx, String actor, CsvRecordReader csv, LegacyColumns.Layout layout, String fileName,
                                    long expectedRows, ProgressListener progress) {
         Staged st = new Staged();
+        Instant now = clock.instant();
         long importId = store.createImport(tx, fileName, actor);
         st.importId = importId;
         StagingCopy copy = store.beginCopy(tx);
@@ -196,7 +215,7 @@ public final class LegacyImporter {
                 CsvRecordReader.CsvRecord r = rec.get();
                 st.rows++;
                 LegacyRow row = r.problem().map(p -> LegacyRow.unreadable(r.line(), p))
-                        .orElseGet(() -> LegacyRow.check(r.line(), r.fields(), layout, emails));
+                        .orElseGet(() -> LegacyRow.check(r.line(), r.fields(), layout, emails, now));
                 text.field(importId).field(row.line()).field(row.email()).field(row.emailNormalized()).field(row.firstName())
                         .field(row.lastName()).field(row.legacyCode());
                 if (row.valid()) {

@@ -1,6 +1,7 @@
 package org.nstcg.integrity.engine.dedup;
 
 import java.text.Normalizer;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -16,20 +17,28 @@ import org.nstcg.integrity.engine.email.EmailNormalizer;
 /**
  * One data row of a legacy file, checked. A valid row carries cleaned values; an invalid one its reason. The
  * rules are registration's: email per {@link EmailNormalizer}; names trimmed, NFC, at most 100 characters, no
- * control or invisible characters; points a whole number from 0 to 2,147,483,647 (empty means 0); created_at an
- * ISO-8601 date, date-time (UTC when no offset) or instant (empty means the import time).
+ * control or invisible characters and no U+FFFD (a sign the file was decoded with the wrong encoding before it was saved);
+ * points a whole number from 0 to 2,147,483,647 (what the points column holds; empty means 0); created_at an ISO-8601
+ * date, date-time (UTC when no offset) or instant (empty means the import time), from {@link #EARLIEST} to a day after
+ * the import (clocks differ; a later date, or an earlier one, is a typo or a placeholder, and one outside what
+ * PostgreSQL can store would fail the whole import instead of one row).
  */
 record LegacyRow(int line, String email, String emailNormalized, String firstName, String lastName, String legacyCode,
                  Optional<String> storableCode, int points, String referredByCode, Instant createdAt, Optional<String> problem) {
 
     static final int MAX_NAME = 100;
+    /** The earliest created_at taken: older dates are placeholders (0001-01-01, 1970-01-01), not sign-ups. */
+    static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    /** How far past the import's start a created_at may be, for clocks that differ. */
+    static final Duration SKEW = Duration.ofDays(1);
     private static final String CODE_FORMAT = "^[0-9A-Z-]{4,32}$";
 
     boolean valid() {
         return problem.isEmpty();
     }
 
-    static LegacyRow check(int line, List<String> fields, LegacyColumns.Layout layout, EmailNormalizer emails) {
+    /** @param now the import's start, for created_at dates in the future */
+    static LegacyRow check(int line, List<String> fields, LegacyColumns.Layout layout, EmailNormalizer emails, Instant now) {
         String rawEmail = layout.get(fields, LegacyColumns.EMAIL);
         String rawFirst = layout.get(fields, LegacyColumns.FIRST_NAME);
         String rawLast = layout.get(fields, LegacyColumns.LAST_NAME);
@@ -75,6 +84,13 @@ record LegacyRow(int line, String email, String emailNormalized, String firstNam
                 return invalid(line, rawEmail, rawFirst, rawLast, rawCode, rawReferrer,
                         "created_at '" + shorten(d) + "' is not an ISO-8601 date or date-time (2021-03-04 or 2021-03-04T10:15:30Z)");
             }
+            if (created.isBefore(EARLIEST)) {
+                return invalid(line, rawEmail, rawFirst, rawLast, rawCode, rawReferrer,
+                        "created_at '" + shorten(d) + "' is before 2000-01-01, earlier than any sign-up (a placeholder date?)");
+            }
+            if (created.isAfter(now.plus(SKEW))) {
+                return invalid(line, rawEmail, rawFirst, rawLast, rawCode, rawReferrer, "created_at '" + shorten(d) + "' is in the future");
+            }
         }
         String code = rawCode == null ? "" : rawCode.strip();
         String upper = code.toUpperCase(Locale.ROOT);
@@ -108,6 +124,10 @@ record LegacyRow(int line, String email, String emailNormalized, String firstNam
                     || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
                     || type == Character.SURROGATE) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s contains an invisible or control character (U+%04X)", column, cp));
+            }
+            if (cp == 0xFFFD) {
+                throw new IllegalArgumentException(column + " contains U+FFFD, the replacement character: the text was read with"
+                        + " the wrong character encoding before it was saved in this file");
             }
             i += Character.charCount(cp);
         }

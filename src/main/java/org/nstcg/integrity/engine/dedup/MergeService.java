@@ -20,6 +20,7 @@ import org.nstcg.integrity.engine.support.ControlCharacters;
 import org.nstcg.integrity.engine.store.MergeStore;
 import org.nstcg.integrity.engine.store.MergeStore.MergeRow;
 import org.nstcg.integrity.engine.store.MergeStore.UserState;
+import org.nstcg.integrity.engine.support.Reasons;
 
 /**
  * Merges duplicate users (support staff's tool) and undoes merges.
@@ -84,7 +85,7 @@ public final class MergeService {
      */
     public MergeOutcome merge(long survivorId, long duplicateId, Actor by, String reason) {
         String actor = by.authorize(Permission.MERGE_USERS);
-        Optional<String> badReason = ControlCharacters.refusal("the reason", reason, true);
+        Optional<String> badReason = Reasons.problem(reason);
         if (badReason.isPresent()) {
             return new MergeOutcome.Refused(badReason.get());
         }
@@ -114,7 +115,7 @@ public final class MergeService {
     /** Undoes the live merge of user {@code userId} (the duplicate), exactly, or says why it cannot, if {@code by} may merge users. */
     public UnmergeOutcome unmerge(long userId, Actor by, String reason) {
         String actor = by.authorize(Permission.MERGE_USERS);
-        Optional<String> badReason = ControlCharacters.refusal("the reason", reason, true);
+        Optional<String> badReason = Reasons.problem(reason);
         if (badReason.isPresent()) {
             return new UnmergeOutcome.Refused(badReason.get());
         }

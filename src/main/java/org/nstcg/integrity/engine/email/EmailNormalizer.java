@@ -13,7 +13,8 @@ import org.apache.commons.validator.routines.EmailValidator;
  * <ul>
  *   <li><b>Validation</b> is Apache Commons Validator's (syntax and a known top-level domain) plus our rules:
  *   at most 254 characters, no control or invisible format characters (they make two different-looking
- *   addresses equal, or equal-looking ones different), Unicode NFC, and internationalised domains converted with
+ *   addresses equal, or equal-looking ones different), no U+FFFD (the replacement character a decoder leaves for
+ *   bytes it could not read: the address was mangled on its way, and is no one's), Unicode NFC, and internationalised domains converted with
  *   {@link IDN#toASCII} so {@code bücher.de} and {@code xn--bcher-kva.de} are one domain.</li>
  *   <li><b>Case policy.</b> The whole address is lower-cased for comparison. RFC 5321 lets a server treat
  *   {@code Ada@} and {@code ada@} as different mailboxes, but no mainstream provider does, and treating them as
@@ -151,7 +152,10 @@ public final class EmailNormalizer {
         return Normalizer.normalize(s.toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
     }
 
-    /** Names the first control or invisible formatting character, e.g. "a control character (U+0000)". */
+    /**
+     * Names the first control or invisible formatting character, e.g. "a control character (U+0000)", or the
+     * replacement character U+FFFD.
+     */
     static Optional<String> hiddenCharacter(String s) {
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
@@ -162,6 +166,10 @@ public final class EmailNormalizer {
             if (type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
                     || type == Character.UNASSIGNED || type == Character.PRIVATE_USE || type == Character.SURROGATE) {
                 return Optional.of(String.format("an invisible or unassigned character (U+%04X)", cp));
+            }
+            if (cp == 0xFFFD) {
+                return Optional.of("U+FFFD, the replacement character: the address was read with the wrong character encoding"
+                        + " somewhere; type it again");
             }
             i += Character.charCount(cp);
         }

@@ -13,6 +13,10 @@ public sealed interface ReferralCheck {
     record Mistyped(String typed) implements ReferralCheck {
     }
 
+    /** Not even a candidate (longer than any code): {@code reason} says why; nothing was looked up. */
+    record Invalid(String reason) implements ReferralCheck {
+    }
+
     /** Well-formed or not, no active user has it. */
     record Unknown(String typed, String reason) implements ReferralCheck {
     }

@@ -9,16 +9,37 @@ import java.util.Optional;
  */
 public final class ReferralCodeParser {
 
+    /** The longest referral code there is (users.referral_code is VARCHAR(32), legacy codes included), spaces aside. */
+    public static final int MAX_LENGTH = 32;
+    static final String TOO_LONG = "is longer than " + MAX_LENGTH + " characters, longer than any referral code";
+
     private static final int IDENTITY_LENGTH = ReferralCode.BODY_LENGTH + 1;
+
+    /**
+     * The sentence refusing a typed code that is too long to be any code, old or new, or empty. It looks at no more
+     * than {@value #MAX_LENGTH} + 1 characters that are not white space, so a megabyte of text costs nothing.
+     */
+    public static Optional<String> tooLong(String typed) {
+        if (typed == null) {
+            return Optional.empty();
+        }
+        int count = 0;
+        for (int i = 0; i < typed.length(); i++) {
+            if (!Character.isWhitespace(typed.charAt(i)) && ++count > MAX_LENGTH) {
+                return Optional.of(TOO_LONG);
+            }
+        }
+        return Optional.empty();
+    }
 
     public ParsedCode parse(String typed) {
         if (typed == null || typed.isBlank()) {
             return new ParsedCode.Malformed(typed == null ? "" : typed, "is empty");
         }
-        String s = typed.strip().toUpperCase(Locale.ROOT).replace(" ", "");
-        if (s.length() > 40) {
-            return new ParsedCode.Malformed(typed, "is too long for a referral code");
+        if (tooLong(typed).isPresent()) {
+            return new ParsedCode.Malformed(typed.strip().substring(0, MAX_LENGTH) + "…", TOO_LONG);
         }
+        String s = typed.strip().toUpperCase(Locale.ROOT).replace(" ", "");
         Optional<String> prefix = Optional.empty();
         String rest = s;
         int dash = s.indexOf('-');

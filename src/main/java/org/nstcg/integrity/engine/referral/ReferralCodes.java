@@ -17,6 +17,10 @@ public final class ReferralCodes {
     }
 
     public ReferralCheck check(String typed) {
+        Optional<String> tooLong = ReferralCodeParser.tooLong(typed);
+        if (tooLong.isPresent()) {
+            return new ReferralCheck.Invalid(tooLong.get());
+        }
         ParsedCode parsed = parser.parse(typed);
         if (parsed instanceof ParsedCode.Mistyped) {
             return new ReferralCheck.Mistyped(typed);

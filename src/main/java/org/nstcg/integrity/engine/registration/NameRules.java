@@ -3,10 +3,17 @@ package org.nstcg.integrity.engine.registration;
 import java.text.Normalizer;
 import java.util.Optional;
 
-/** Names: trimmed, Unicode NFC, at most 100 characters, no control or invisible formatting characters. */
+/**
+ * Names: trimmed, Unicode NFC, at most 100 characters, no control or invisible formatting characters, and no U+FFFD
+ * (the replacement character a decoder writes for bytes it could not read: the name was mangled before it reached us,
+ * and storing it would keep the damage for good).
+ */
 final class NameRules {
 
     static final int MAX_LENGTH = 100;
+    static final int REPLACEMENT_CHARACTER = 0xFFFD;
+    static final String MISDECODED = "contains U+FFFD, the replacement character: the text was read with the wrong character"
+            + " encoding somewhere; type it again";
 
     private NameRules() {
     }
@@ -27,6 +34,9 @@ final class NameRules {
                     || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
                     || type == Character.SURROGATE) {
                 return new Result(null, String.format("contains an invisible or control character (U+%04X)", cp));
+            }
+            if (cp == REPLACEMENT_CHARACTER) {
+                return new Result(null, MISDECODED);
             }
             i += Character.charCount(cp);
         }

@@ -96,6 +96,10 @@ public final class RegistrationService {
         }
         Optional<CodeQuery> code = Optional.empty();
         if (request.referralCode() != null && !request.referralCode().isBlank()) {
+            Optional<String> tooLong = ReferralCodeParser.tooLong(request.referralCode());
+            if (tooLong.isPresent()) {
+                return new RegistrationOutcome.Invalid("referralCode", tooLong.get());
+            }
             ParsedCode parsed = codeParser.parse(request.referralCode());
             if (parsed instanceof ParsedCode.Mistyped) {
                 return new RegistrationOutcome.Invalid("referralCode",

@@ -16,6 +16,7 @@ import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.engine.support.Reasons;
 
 /** Rebuilds the whole cache from PostgreSQL (safe while writes continue), after which divergence is sampled again. */
 final class CacheRepair implements Repair {

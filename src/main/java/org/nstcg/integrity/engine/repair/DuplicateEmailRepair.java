@@ -12,6 +12,7 @@ import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.Reasons;
 
 /**
  * Merges duplicate emails, both kinds:

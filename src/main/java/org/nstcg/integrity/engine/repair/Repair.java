@@ -1,7 +1,6 @@
 package org.nstcg.integrity.engine.repair;
 
 import org.nstcg.integrity.engine.account.Actor;
-import org.nstcg.integrity.engine.support.ControlCharacters;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /**
@@ -31,6 +30,8 @@ public interface Repair {
      * an earlier preview if the data changed meanwhile), audited with the actor and {@code reason}.
      *
      * @throws org.nstcg.integrity.engine.account.AccessDeniedException when the actor may not (nothing is changed)
+     * @throws org.nstcg.integrity.engine.support.InvalidInputException when {@code reason} is longer than
+     *                                                                  {@link org.nstcg.integrity.engine.support.Reasons#MAX_LENGTH} (nothing is changed)
      */
     RepairPlan apply(Actor actor, String reason);
 
@@ -41,9 +42,7 @@ public interface Repair {
      * @throws EngineException naming the character
      */
     static String checkReason(String reason) {
-        ControlCharacters.refusal("The reason", reason, true).ifPresent(why -> {
-            throw new EngineException(why + ".");
-        });
+        org.nstcg.integrity.engine.support.Reasons.check(reason);
         return reason;
     }
 }

@@ -15,6 +15,7 @@ import org.nstcg.integrity.engine.store.Row;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.Reasons;
 
 /**
  * A repair done in one PostgreSQL transaction. The same {@link #plan} code decides what changes for the preview

@@ -14,6 +14,7 @@ import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
 import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.support.EngineException;
+import org.nstcg.integrity.engine.support.Reasons;
 
 /**
  * Finishes stuck sagas: those whose owner's lease expired are recovered now (forward after their pivot, otherwise

@@ -17,6 +17,7 @@ import org.nstcg.integrity.engine.support.AlertSink;
 import org.nstcg.integrity.engine.support.ControlCharacters;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.EngineScheduler;
+import org.nstcg.integrity.engine.support.Reasons;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,6 +196,7 @@ public final class SagaService implements AutoCloseable {
         ControlCharacters.refusal(what, reason, true).ifPresent(why -> {
             throw new EngineException(Character.toUpperCase(why.charAt(0)) + why.substring(1) + ".");
         });
+        Reasons.check(reason);
     }
 
     /** Rollback rates, duration percentiles per type, and counts that need an operator. */

@@ -1,5 +1,6 @@
 package org.nstcg.integrity.engine.store;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -81,6 +82,26 @@ public final class DuplicateStore {
                 + " FROM p JOIN users ua ON ua.id = p.x JOIN users ub ON ub.id = p.y";
         // In a transaction, so that the driver reads through a cursor; it writes nothing.
         jdbc.transact(WHAT, tx -> tx.each(sql, 2000, r -> sink.accept(new Candidate(person(r, 1), person(r, 7))), maxBlock));
+    }
+
+    /**
+     * Up to {@code limit} active users whose normalised mailbox is not plain ASCII, or has an IDN ({@code xn--})
+     * label: the only ones that can be look-alikes of another address (a Cyrillic а, a fullwidth ａ). One scan of the
+     * active users, as the blocking keys take.
+     */
+    public List<Person> nonAsciiMailboxes(int limit) {
+        return jdbc.read(WHAT, tx -> tx.list("SELECT id, email, email_normalized, first_name, last_name, status FROM users"
+                + " WHERE status = 'active' AND (email_normalized !~ '^[ -~]*$' OR email_normalized LIKE '%xn--%') ORDER BY id LIMIT ?",
+                r -> person(r, 1), limit));
+    }
+
+    /** The active users with one of these normalised mailboxes (by the mailbox index). */
+    public List<Person> activeWithMailboxes(Collection<String> mailboxes) {
+        if (mailboxes.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.read(WHAT, tx -> tx.list("SELECT id, email, email_normalized, first_name, last_name, status FROM users"
+                + " WHERE status = 'active' AND email_normalized = ANY (?)", r -> person(r, 1), Tx.texts(mailboxes)));
     }
 
     /**

@@ -147,6 +147,38 @@ class LegacyImportIT {
         }
     }
 
+    @Test
+    void anOversizedFieldRefusesTheWholeFileNamingItsLineAndImportsNothing() throws Exception {
+        String file = HEADER + "ok@example.org,Ok,,,1,,\n" + "big@example.org,Big," + "x".repeat(5000) + ",,,,\n";
+        assertThatThrownBy(() -> importText(file)).isInstanceOf(LegacyImportException.class)
+                .hasMessageStartingWith("Line 3: field 3 is longer than 4096 characters");
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertThat(scalar(st, "SELECT count(*) FROM users")).isZero();
+            assertThat(scalar(st, "SELECT count(*) FROM legacy_users")).isZero();
+            assertThat(scalar(st, "SELECT count(*) FROM legacy_imports")).isZero();
+            assertThat(scalar(st, "SELECT count(*) FROM audit_log")).isZero();
+        }
+    }
+
+    @Test
+    void importingDevZeroEndsAtOnceWithASentence() {
+        java.nio.file.Path zero = java.nio.file.Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(zero));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+                assertThatThrownBy(() -> engine.dedup().importer().importFile(zero, Actor.operator("alice"), ProgressListener.NONE))
+                        .isInstanceOf(LegacyImportException.class).hasMessageStartingWith("Line 1 contains a NUL character"));
+    }
+
+    @Test
+    void aDateBeyondWhatPostgresqlStoresIsABadRowNotAFailedImport() throws Exception {
+        ImportResult r = importText(HEADER + "ok@example.org,Ok,,,1,,2021-01-01\n" + "far@example.org,Far,,,1,,+300000-01-01\n"
+                + "old@example.org,Old,,,1,,1970-01-01\n");
+        assertThat(r.imported()).isEqualTo(1);
+        assertThat(r.badRows()).extracting(ImportResult.BadRow::line).containsExactly(3, 4);
+        assertThat(r.badRows().get(0).reason()).contains("in the future");
+        assertThat(r.badRows().get(1).reason()).contains("before 2000-01-01");
+    }
+
     static long scalar(Statement st, String sql) throws Exception {
         try (ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -163,7 +195,7 @@ class LegacyImportIT {
                         org.nstcg.integrity.engine.store.EngineSecrets.getOrCreate(engine.database().jdbc(), "referral-key")),
                 org.nstcg.integrity.engine.referral.Blocklist.of(List.of("A", "E", "K", "M", "R", "T")), true);
         LegacyImporter importer = new LegacyImporter(engine.database().jdbc(), engine.emails(), generator, engine.auditTrail(),
-                engine.cache().coordinator(), new com.fasterxml.jackson.databind.ObjectMapper());
+                engine.cache().coordinator(), new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC());
         StringBuilder csv = new StringBuilder(HEADER);
         for (int i = 0; i < 400; i++) {
             csv.append("fresh").append(i).append("@codes.example.org,Zoe,,,0,,\n");

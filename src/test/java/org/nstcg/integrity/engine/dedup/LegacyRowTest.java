@@ -10,12 +10,13 @@ import org.nstcg.integrity.engine.email.EmailNormalizer;
 
 class LegacyRowTest {
 
+    private static final Instant NOW = Instant.parse("2024-05-06T07:08:09Z");
     private static final EmailNormalizer EMAILS = EmailNormalizer.withBuiltInRules();
     private static final LegacyColumns.Layout LAYOUT = LegacyColumns.layout(
             List.of("email", "first_name", "last_name", "referral_code", "points", "referred_by_code", "created_at"));
 
     private static LegacyRow row(String... fields) {
-        return LegacyRow.check(7, List.of(fields), LAYOUT, EMAILS);
+        return LegacyRow.check(7, List.of(fields), LAYOUT, EMAILS, NOW);
     }
 
     @Test
@@ -50,7 +51,33 @@ class LegacyRowTest {
         assertThat(row("a@example.org", "A", "", "", "-1", "", "").problem().orElseThrow()).contains("points -1 is not between 0 and 2147483647");
         assertThat(row("a@example.org", "A", "", "", "1.5", "", "").problem().orElseThrow()).contains("points '1.5' is not a whole number");
         assertThat(row("a@example.org", "A", "", "", "", "", "04/03/2021").problem().orElseThrow()).contains("created_at '04/03/2021' is not an ISO-8601");
-        assertThat(LegacyRow.check(9, List.of("a@example.org", "A"), LAYOUT, EMAILS).problem().orElseThrow()).contains("has 2 fields where the header has 7");
+        assertThat(LegacyRow.check(9, List.of("a@example.org", "A"), LAYOUT, EMAILS, NOW).problem().orElseThrow()).contains("has 2 fields where the header has 7");
+    }
+
+    @Test
+    void aReplacementCharacterInANameOrAddressMakesTheRowBad() {
+        assertThat(row("a@example.org", "Andr\uFFFD", "", "", "", "", "").problem().orElseThrow())
+                .contains("first_name contains U+FFFD, the replacement character");
+        assertThat(row("a@example.org", "A", "M\uFFFDller", "", "", "", "").problem().orElseThrow()).contains("last_name contains U+FFFD");
+        assertThat(row("m\uFFFDller@example.org", "A", "", "", "", "", "").problem().orElseThrow()).startsWith("email contains U+FFFD");
+    }
+
+    @Test
+    void createdAtIsRefusedBefore2000AndInTheFutureAndBeyondWhatTheDatabaseStores() {
+        assertThat(row("a@example.org", "A", "", "", "", "", "1999-12-31").problem().orElseThrow()).contains("created_at '1999-12-31' is before 2000-01-01");
+        assertThat(row("a@example.org", "A", "", "", "", "", "0001-01-01T00:00:00Z").problem().orElseThrow()).contains("before 2000-01-01");
+        assertThat(row("a@example.org", "A", "", "", "", "", "2024-05-08").problem().orElseThrow()).contains("created_at '2024-05-08' is in the future");
+        assertThat(row("a@example.org", "A", "", "", "", "", "+300000-01-01").problem().orElseThrow()).contains("is in the future");
+        assertThat(row("a@example.org", "A", "", "", "", "", "2000-01-01").createdAt()).isEqualTo(Instant.parse("2000-01-01T00:00:00Z"));
+        // a clock a few hours ahead of ours is no typo
+        assertThat(row("a@example.org", "A", "", "", "", "", "2024-05-06T19:00:00Z").valid()).isTrue();
+    }
+
+    @Test
+    void pointsAreRefusedOutsideWhatThePointsColumnHolds() {
+        assertThat(row("a@example.org", "A", "", "", "2147483647", "", "").points()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(row("a@example.org", "A", "", "", "2147483648", "", "").problem().orElseThrow()).contains("points 2147483648 is not between 0 and 2147483647");
+        assertThat(row("a@example.org", "A", "", "", "99999999999999999999", "", "").problem().orElseThrow()).contains("is not a whole number");
     }
 
     @Test

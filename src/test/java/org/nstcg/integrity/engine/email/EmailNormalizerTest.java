@@ -91,6 +91,12 @@ class EmailNormalizerTest {
     }
 
     @Test
+    void theReplacementCharacterOfAMisdecodedAddressIsRefused() {
+        assertThat(reason("ad\uFFFDa@example.org")).contains("U+FFFD, the replacement character");
+        assertThat(reason("ada@b\uFFFDcher.de")).contains("U+FFFD");
+    }
+
+    @Test
     void reasonsSayWhatIsWrong() {
         assertThat(reason("")).isEqualTo("is empty");
         assertThat(reason("ada.example.org")).isEqualTo("has no @");

@@ -159,4 +159,16 @@ class ReferralCodePropertiesTest {
         assertThat(parser.parse("A1-123456789")).isInstanceOfSatisfying(ParsedCode.Malformed.class,
                 m -> assertThat(m.reason()).contains("prefix"));
     }
+
+    @Test
+    void aCodeLongerThanAnyCodeIsRefusedWithoutReadingIt() {
+        assertThat(ReferralCodeParser.tooLong("A".repeat(32))).isEmpty();
+        assertThat(ReferralCodeParser.tooLong("  ABCD EFGH IJKL MNOP QRST UVWX YZ01 2345  ")).isEmpty();
+        assertThat(ReferralCodeParser.tooLong("A".repeat(33))).contains("is longer than 32 characters, longer than any referral code");
+        String huge = "X".repeat(10_000_000);
+        assertThat(parser.parse(huge)).isInstanceOfSatisfying(ParsedCode.Malformed.class, m -> {
+            assertThat(m.reason()).contains("longer than 32 characters");
+            assertThat(m.typed()).hasSizeLessThan(40);
+        });
+    }
 }

@@ -96,7 +96,9 @@ class RegistrationIT {
             "no at|ada.example.org|Ada|email|has no @",
             "empty first name|x1@example.org| |firstName|is empty",
             "control character in name|x2@example.org|A\u0007da|firstName|control character",
-            "huge name|x3@example.org|HUGE|firstName|longer than 100"})
+            "huge name|x3@example.org|HUGE|firstName|longer than 100",
+            "replacement character in name|x4@example.org|Andr\uFFFD|firstName|U+FFFD, the replacement character",
+            "replacement character in address|m\uFFFDller@example.org|Ada|email|U+FFFD, the replacement character"})
     void badInputIsInvalidAndWritesNothing(String name, String email, String first, String field, String reason) throws Exception {
         long before = rows();
         String firstName = "HUGE".equals(first) ? "A".repeat(101) : first;
@@ -107,6 +109,17 @@ class RegistrationIT {
             assertThat(i.field()).isEqualTo(field);
             assertThat(i.reason()).contains(reason);
         });
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
+    void aReferralCodeLongerThanAnyCodeIsRefusedAndWritesNothing() throws Exception {
+        long before = rows();
+        assertThat(register("long-code@example.org", "Lou", "L".repeat(100_000)))
+                .isInstanceOfSatisfying(Invalid.class, i -> {
+                    assertThat(i.field()).isEqualTo("referralCode");
+                    assertThat(i.reason()).isEqualTo("is longer than 32 characters, longer than any referral code");
+                });
         assertThat(rows()).isEqualTo(before);
     }
 

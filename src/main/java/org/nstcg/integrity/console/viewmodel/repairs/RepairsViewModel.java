@@ -39,6 +39,7 @@ import org.nstcg.integrity.engine.integrity.Finding;
 import org.nstcg.integrity.engine.integrity.RunSummary;
 import org.nstcg.integrity.engine.repair.PlannedChange;
 import org.nstcg.integrity.engine.repair.RepairPlan;
+import org.nstcg.integrity.engine.support.Reasons;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -340,8 +341,8 @@ public final class RepairsViewModel implements PageViewModel {
             reasonError.set("Say why you apply this repair; the audit trail keeps it.");
             return;
         }
-        if (why.length() > 500) {
-            reasonError.set("Keep the reason to 500 characters; it has " + why.length() + ".");
+        if (why.length() > Reasons.MAX_LENGTH) {
+            reasonError.set("Keep the reason to " + Reasons.MAX_LENGTH + " characters; it has " + why.length() + ".");
             return;
         }
         String kind = previewed.kind();
