@@ -75,6 +75,13 @@ final class StatusCommand implements Callable<Integer> {
             emb.put("dataDir", e.dataDir().toString());
             emb.put("owner", e.owner());
             emb.put("ownerPid", e.ownerPid());
+            e.redisBinary().ifPresent(b -> {
+                ObjectNode redis = emb.putObject("redis");
+                redis.put("version", b.version());
+                redis.put("binary", b.path().toString());
+                redis.put("source", b.source().name().toLowerCase(Locale.ROOT));
+                b.warning().ifPresent(w -> redis.put("warning", w));
+            });
         });
         ObjectNode database = root.putObject("database");
         server(database, health.database());
@@ -124,6 +131,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         printServer(out, health.redis(), "key prefix " + engine.redisSettings().keyPrefix());
         webhook(engine).ifPresent(w -> out.printf("%-11s webhook %s%n", "Alerts", w));
+        engine.embeddedServers().flatMap(e -> e.redisBinary()).ifPresent(b -> out.printf("%-11s %s%s%n", "Redis bin",
+                b.describe(), b.warning().map(w -> ". Warning: " + w).orElse("")));
         engine.embeddedServers().ifPresent(e -> out.printf("%-11s %s%s%n", "Data", e.dataDir(),
                 e.owner() ? "" : " (servers of process " + e.ownerPid() + ")"));
         if (figures != null) {

@@ -239,12 +239,13 @@ public final class IntegrityEngine implements AutoCloseable {
         boolean embeddedDb = config.databaseMode() == ServerMode.EMBEDDED;
         boolean embeddedRedis = config.redisMode() == ServerMode.EMBEDDED;
         EmbeddedServers embedded = embeddedDb || embeddedRedis
-                ? EmbeddedServers.startOrAttach(config.dataDir(), embeddedDb, embeddedRedis, progress)
+                ? EmbeddedServers.startOrAttach(config.dataDir(), embeddedDb, embeddedRedis, config.redisEmbeddedBinary(),
+                        EmbeddedDatabases.administration(), progress)
                 : null;
         Database database = null;
         try {
             if (embeddedDb) {
-                EmbeddedDatabases.ensureExists(embedded.postgresJdbcUrl().orElseThrow(), EMBEDDED_DATABASE);
+                EmbeddedDatabases.ensureExists(embedded.postgresJdbcUrl().orElseThrow(), embedded.postgresPassword(), EMBEDDED_DATABASE);
             }
             database = Database.open(databaseSettings(config, embedded),
                     new SessionLimits(config.dbStatementTimeout(), config.dbLockTimeout()), progress, mode == Mode.SERVICE);
@@ -382,7 +383,7 @@ public final class IntegrityEngine implements AutoCloseable {
     static DatabaseSettings databaseSettings(EngineConfig config, EmbeddedServers embedded) {
         if (config.databaseMode() == ServerMode.EMBEDDED) {
             int port = embedded.postgresPort().orElseThrow();
-            return new DatabaseSettings("jdbc:postgresql://127.0.0.1:" + port + "/" + EMBEDDED_DATABASE, "postgres", "",
+            return new DatabaseSettings("jdbc:postgresql://127.0.0.1:" + port + "/" + EMBEDDED_DATABASE, "postgres", embedded.postgresPassword(),
                     config.dbSchema(), config.dbPoolSize(), config.dbConnectTimeout(), "127.0.0.1:" + port,
                     "the embedded PostgreSQL in " + config.dataDir());
         }
@@ -394,7 +395,7 @@ public final class IntegrityEngine implements AutoCloseable {
 
     static RedisSettings redisSettings(EngineConfig config, EmbeddedServers embedded) {
         if (config.redisMode() == ServerMode.EMBEDDED) {
-            return new RedisSettings("127.0.0.1", embedded.redisPort().orElseThrow(), null, null, 0, false,
+            return new RedisSettings("127.0.0.1", embedded.redisPort().orElseThrow(), null, embedded.redisPassword().orElse(null), 0, false,
                     config.redisKeyPrefix(), config.redisTimeout(), "the embedded Redis in " + config.dataDir());
         }
         URI uri = config.redisUrl().orElseThrow();

@@ -6,6 +6,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
 import org.slf4j.Logger;
@@ -22,6 +25,11 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Design notes: {@link #tryCall} is a small circuit breaker. After a failure it answers "unavailable" at once
  * for {@link #RETRY_INTERVAL} instead of letting every request wait for a connect timeout, then lets one call
  * through to probe; the first success closes it again. Callers always have a PostgreSQL-only path.
+ *
+ * <p>TLS ({@code rediss://}) checks the server's certificate against the JVM's trust store (its default, or the one
+ * {@code -Djavax.net.ssl.trustStore} names) <em>and</em> that it names the host of the URL (endpoint identification
+ * "HTTPS"). Jedis does the second by default only while no {@link SSLParameters} are given; we give them explicitly so
+ * that a later tuning of the parameters cannot quietly drop the host-name check.
  */
 public final class RedisConnection implements AutoCloseable {
 
@@ -48,6 +56,9 @@ public final class RedisConnection implements AutoCloseable {
                 .database(settings.database())
                 .ssl(settings.ssl())
                 .clientName("integrity-console");
+        if (settings.ssl()) {
+            cfg.sslSocketFactory((SSLSocketFactory) SSLSocketFactory.getDefault()).sslParameters(verifyingParameters());
+        }
         if (settings.user() != null) {
             cfg.user(settings.user());
         }
@@ -71,6 +82,13 @@ public final class RedisConnection implements AutoCloseable {
                 .clientConfig(cfg.build())
                 .poolConfig(pool)
                 .build();
+    }
+
+    /** TLS parameters that check the certificate's host name against the host we connect to. */
+    static SSLParameters verifyingParameters() {
+        SSLParameters parameters = new SSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        return parameters;
     }
 
     public RedisSettings settings() {
@@ -151,7 +169,15 @@ public final class RedisConnection implements AutoCloseable {
         }
         String lower = reason.toLowerCase(java.util.Locale.ROOT);
         String message;
-        if (lower.contains("noauth") || lower.contains("wrongpass") || lower.contains("auth")) {
+        Optional<SSLException> tls = settings.ssl() ? cause(e, SSLException.class) : Optional.empty();
+        if (tls.isPresent()) {
+            message = tlsFailure(tls.get());
+        } else if (settings.ssl() && handshakeTimedOut(e)) {
+            // A plain Redis reads the TLS hello as the start of an inline command and waits for its end.
+            message = "Redis at " + settings.endpoint() + " (" + settings.setting() + ") did not complete a TLS handshake (no answer"
+                    + " within " + settings.timeout().toMillis() + " ms). Check that the server speaks TLS on that port (rediss://),"
+                    + " or use redis:// for a server without TLS; meanwhile the engine works on PostgreSQL alone.";
+        } else if (lower.contains("noauth") || lower.contains("wrongpass") || lower.contains("auth")) {
             message = "Redis at " + settings.endpoint() + " refused our credentials (" + reason + "). Check the user and password in "
                     + settings.setting() + ".";
         } else {
@@ -159,6 +185,40 @@ public final class RedisConnection implements AutoCloseable {
                     + settings.setting() + "; meanwhile the engine works on PostgreSQL alone.";
         }
         return new ServerUnavailableException("redis.url", settings.endpoint(), message, e);
+    }
+
+    /** A sentence for a failed TLS connection: an untrusted certificate, one for another host, or no TLS at all. */
+    private String tlsFailure(SSLException e) {
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        String lower = detail.toLowerCase(java.util.Locale.ROOT);
+        String where = "Redis at " + settings.endpoint() + " (" + settings.setting() + ")";
+        if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
+            return where + " presented a TLS certificate that does not name " + settings.host() + " (" + detail
+                    + "). Connect with the host name the certificate names, or have a certificate issued for this one.";
+        }
+        if (lower.contains("pkix") || lower.contains("certification path") || lower.contains("certificate")) {
+            return where + " presented a TLS certificate this JVM does not trust (" + detail + "). Add its CA to the"
+                    + " trust store, e.g. -Djavax.net.ssl.trustStore=/path/truststore.p12; meanwhile the engine works on PostgreSQL alone.";
+        }
+        return where + " did not complete a TLS handshake (" + detail + "). Check that the server speaks TLS on that port"
+                + " (rediss://), or use redis:// for a server without TLS; meanwhile the engine works on PostgreSQL alone.";
+    }
+
+    /** Whether {@code e} is a read timeout inside the JDK's TLS handshake. */
+    private static boolean handshakeTimedOut(Throwable e) {
+        return cause(e, java.net.SocketTimeoutException.class)
+                .map(t -> java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("startHandshake")
+                        || f.getClassName().startsWith("sun.security.ssl.")))
+                .orElse(false);
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

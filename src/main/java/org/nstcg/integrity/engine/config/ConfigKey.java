@@ -24,6 +24,8 @@ public enum ConfigKey {
     REDIS_URL("redis.url", "", "URL of an external Redis, e.g. redis://host:6379/0 (empty: embedded)"),
     REDIS_KEY_PREFIX("redis.key-prefix", "ic:", "prefix of every Redis key and channel this engine uses"),
     REDIS_TIMEOUT("redis.timeout", "2s", "Redis connect and read timeout, e.g. 2s"),
+    REDIS_EMBEDDED_BINARY("redis.embedded-binary", "", "executable redis-server the embedded Redis runs, e.g. /usr/bin/redis-server"
+            + " (empty: redis-server on PATH, else the bundled Redis 6.2, which is end-of-life)"),
     REFERRAL_PREFIX("referral.prefix", "true", "whether new referral codes start with four letters of the first name (true or false)"),
     SAGA_LEASE("saga.lease", "30s", "how long an instance owns a saga it does not touch; then recovery takes it over"),
     SAGA_RECOVERY_INTERVAL("saga.recovery-interval", "10s", "how often each instance looks for sagas to recover"),

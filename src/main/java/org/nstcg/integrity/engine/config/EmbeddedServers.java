@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +41,16 @@ import redis.embedded.RedisServer;
  *   the next owner reads the previous runtime file and {@code postmaster.pid}, stops any server still running
  *   from them (fast shutdown, then kill), and removes a stale {@code postmaster.pid} whose pid now belongs to
  *   another program, which would otherwise stop PostgreSQL from starting.</li>
+ *   <li><b>Loopback is not private</b> (decision record 0012). Every local OS user reaches 127.0.0.1, so both servers
+ *   require the passwords of {@link EmbeddedSecrets} (0600, in the data directory, itself 0700 when we create it).
+ *   A new PostgreSQL cluster is made by initdb with SCRAM and the password from the start ({@code --auth}, {@code
+ *   --pwfile}: zonky passes its "locale" options to initdb as {@code --key=value}); a cluster made on trust by an older
+ *   version is converted at its next start: password set (hashed by the driver, so the server never logs it),
+ *   pg_hba.conf rewritten, configuration reloaded, and the start waits until a connection without the password is
+ *   refused. Redis runs from a config file of ours (0600) holding {@code requirepass}, never from command-line
+ *   arguments ({@code ps} shows those) nor embedded-redis's settings, which it copies to a file in /tmp.</li>
+ *   <li><b>A maintained Redis first.</b> {@link EmbeddedRedisBinary} picks {@code redis.embedded-binary}, else
+ *   {@code redis-server} on PATH, else the bundled (end-of-life) one with a warning.</li>
  * </ul>
  */
 public final class EmbeddedServers implements AutoCloseable {
@@ -48,6 +59,20 @@ public final class EmbeddedServers implements AutoCloseable {
     private static final String RUNTIME_FILE = "embedded-runtime.properties";
     private static final Duration ATTACH_WAIT = Duration.ofSeconds(90);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
+    private static final Duration PASSWORD_REQUIRED_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * What converting a running cluster to passwords needs from SQL, which engine.store speaks
+     * ({@code EmbeddedDatabases.administration()}); engine.config holds no connection.
+     */
+    public interface PostgresAdministration {
+        /** Sets the {@code postgres} superuser's password (hashed by the driver), logging in over loopback with it. */
+        void setSuperuserPassword(int port, String password);
+
+        /** Reloads the server's configuration and returns once a login with a wrong password is refused, within {@code wait}. */
+        void reloadAndAwaitPasswordRequired(int port, String password, Duration wait);
+    }
+    private static final String PG_HBA = "pg_hba.conf";
 
     private final Path dataDir;
     private final boolean owner;
@@ -58,9 +83,12 @@ public final class EmbeddedServers implements AutoCloseable {
     private final FileLock lock;
     private final EmbeddedPostgres postgres;
     private final RedisServer redis;
+    private final EmbeddedSecrets secrets;
+    private final EmbeddedRedisBinary redisBinary;
 
     private EmbeddedServers(Path dataDir, boolean owner, long ownerPid, Integer postgresPort, Integer redisPort,
-                            FileChannel lockChannel, FileLock lock, EmbeddedPostgres postgres, RedisServer redis) {
+                            FileChannel lockChannel, FileLock lock, EmbeddedPostgres postgres, RedisServer redis,
+                            EmbeddedSecrets secrets, EmbeddedRedisBinary redisBinary) {
         this.dataDir = dataDir;
         this.owner = owner;
         this.ownerPid = ownerPid;
@@ -70,15 +98,20 @@ public final class EmbeddedServers implements AutoCloseable {
         this.lock = lock;
         this.postgres = postgres;
         this.redis = redis;
+        this.secrets = secrets;
+        this.redisBinary = redisBinary;
     }
 
     /**
      * Starts the embedded servers this configuration needs, or attaches to those of the process that already owns
-     * the data directory.
+     * the data directory. A Redis this process starts runs {@code redisBinary} when given (see {@link EmbeddedRedisBinary}).
      */
-    public static EmbeddedServers startOrAttach(Path dataDir, boolean needPostgres, boolean needRedis, ProgressListener progress) {
+    public static EmbeddedServers startOrAttach(Path dataDir, boolean needPostgres, boolean needRedis,
+                                                Optional<Path> redisBinary, PostgresAdministration admin, ProgressListener progress) {
         try {
-            Files.createDirectories(dataDir);
+            if (!Files.isDirectory(dataDir)) {
+                createPrivateDirectories(dataDir);
+            }
         } catch (IOException e) {
             throw new EngineException("Cannot create the data directory " + dataDir + " (" + e.getMessage()
                     + "). Choose a writable directory with data.dir, or set db.url and redis.url to use external servers.", e);
@@ -96,38 +129,44 @@ public final class EmbeddedServers implements AutoCloseable {
                 channel.close();
                 return attach(dataDir, needPostgres, needRedis, progress);
             }
-            return startAsOwner(dataDir, needPostgres, needRedis, channel, lock, progress);
+            return startAsOwner(dataDir, needPostgres, needRedis, redisBinary, admin, channel, lock, progress);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new EngineException("Cannot use the data directory " + dataDir + " (" + e.getMessage() + ").", e);
         }
     }
 
-    private static EmbeddedServers startAsOwner(Path dataDir, boolean needPostgres, boolean needRedis,
-                                                FileChannel channel, FileLock lock, ProgressListener progress) throws IOException {
+    private static EmbeddedServers startAsOwner(Path dataDir, boolean needPostgres, boolean needRedis, Optional<Path> configuredRedis,
+                                                PostgresAdministration admin, FileChannel channel, FileLock lock, ProgressListener progress) throws IOException {
         EmbeddedPostgres pg = null;
         RedisServer redis = null;
         try {
             stopOrphans(dataDir, progress);
+            EmbeddedSecrets secrets = EmbeddedSecrets.loadOrCreate(dataDir);
             Integer pgPort = null;
             Integer redisPort = null;
+            EmbeddedRedisBinary binary = null;
             if (needPostgres) {
                 Path pgData = dataDir.resolve("postgres");
                 progress.step(Files.exists(pgData.resolve("PG_VERSION"))
                         ? "Starting the embedded PostgreSQL…"
                         : "Creating the embedded PostgreSQL database (first start)…");
-                pg = startPostgres(pgData);
+                pg = startPostgres(dataDir, pgData, secrets, admin);
                 pgPort = pg.getPort();
             }
             if (needRedis) {
                 progress.step("Starting the embedded Redis…");
+                EmbeddedRedisBinary chosen = EmbeddedRedisBinary.resolve(configuredRedis);
+                chosen.warning().ifPresent(w -> log.warn("Embedded Redis {}: {}", chosen.describe(), w));
+                binary = chosen;
                 redisPort = freePort();
-                redis = startRedis(dataDir.resolve("redis"), redisPort);
+                redis = startRedis(dataDir.resolve("redis"), redisPort, binary, secrets.redisPassword());
             }
-            writeRuntimeFile(dataDir, pgPort, redisPort);
+            writeRuntimeFile(dataDir, pgPort, redisPort, binary);
             long self = ProcessHandle.current().pid();
-            log.info("Embedded servers started in {} (PostgreSQL port {}, Redis port {})", dataDir, pgPort, redisPort);
-            return new EmbeddedServers(dataDir, true, self, pgPort, redisPort, channel, lock, pg, redis);
+            log.info("Embedded servers started in {} (PostgreSQL port {}, Redis port {}{})", dataDir, pgPort, redisPort,
+                    binary == null ? "" : ", Redis " + binary.describe());
+            return new EmbeddedServers(dataDir, true, self, pgPort, redisPort, channel, lock, pg, redis, secrets, binary);
         } catch (IOException | RuntimeException e) {
             stopQuietly(redis);
             closeQuietly(pg);
@@ -141,9 +180,26 @@ public final class EmbeddedServers implements AutoCloseable {
         }
     }
 
-    private static EmbeddedPostgres startPostgres(Path pgData) throws IOException {
+    /**
+     * Starts PostgreSQL on {@code pgData} requiring the password of {@code secrets}: a new cluster is made so, an
+     * existing one still on trust (or whose password file was lost) is converted once it runs.
+     */
+    private static EmbeddedPostgres startPostgres(Path dataDir, Path pgData, EmbeddedSecrets secrets,
+                                                  PostgresAdministration admin) throws IOException {
         Files.createDirectories(pgData);
-        return EmbeddedPostgres.builder()
+        String password = secrets.postgresPassword();
+        boolean fresh = !Files.exists(pgData.resolve("postgresql.conf")); // zonky's own test for running initdb
+        boolean convert = false;
+        if (!fresh && !requiresPasswords(pgData)) {
+            log.warn("The embedded PostgreSQL in {} lets local users in without a password; setting one and requiring it", pgData);
+            convert = true;
+        } else if (!fresh && secrets.postgresPasswordCreated()) {
+            // Password authentication already, but the password file was lost: only trust lets us set the new one.
+            log.warn("{} was missing: setting a new password for the embedded PostgreSQL in {}", EmbeddedSecrets.FILE, pgData);
+            writePrivateFile(pgData.resolve(PG_HBA), pgHba("trust"));
+            convert = true;
+        }
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setPort(freePort())
@@ -152,21 +208,118 @@ public final class EmbeddedServers implements AutoCloseable {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("listen_addresses", "127.0.0.1")
-                .start();
+                .setConnectConfig("password", password); // zonky's readiness check logs in with its connect config
+        Path pwFile = dataDir.resolve(".initdb-password");
+        if (fresh) {
+            writePrivateFile(pwFile, password + "\n");
+            // initdb's options after zonky's "-A trust": the last --auth wins; --pwfile sets the superuser's password.
+            builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", pwFile.toAbsolutePath().toString());
+        }
+        EmbeddedPostgres pg;
+        try {
+            pg = builder.start();
+        } finally {
+            Files.deleteIfExists(pwFile);
+        }
+        if (convert) {
+            try {
+                requirePassword(pg, pgData, password, admin);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(pg);
+                throw e;
+            }
+        }
+        return pg;
     }
 
-    private static RedisServer startRedis(Path dir, int port) throws IOException {
-        Files.createDirectories(dir);
-        RedisServer server = RedisServer.newRedisServer()
-                .port(port)
-                .bind("127.0.0.1")
-                .setting("save \"\"")
-                .setting("appendonly no")
-                .setting("dir " + dir.toAbsolutePath())
-                .setting("pidfile " + dir.toAbsolutePath().resolve("redis.pid"))
-                .build();
+    /** Whether every rule of the cluster's pg_hba.conf asks for a SCRAM password. */
+    static boolean requiresPasswords(Path pgData) throws IOException {
+        Path hba = pgData.resolve(PG_HBA);
+        if (!Files.isRegularFile(hba)) {
+            return false;
+        }
+        return Files.readAllLines(hba, StandardCharsets.UTF_8).stream()
+                .map(l -> l.replaceFirst("#.*", "").strip())
+                .filter(l -> !l.isEmpty())
+                .allMatch(l -> List.of(l.split("\\s+")).contains("scram-sha-256"));
+    }
+
+    /** pg_hba.conf of the embedded cluster: every local and loopback connection authenticated by {@code method}. */
+    private static String pgHba(String method) {
+        return "# Written by the Integrity Console: its embedded PostgreSQL, reached over loopback and its socket only.\n"
+                + "# TYPE  DATABASE     USER  ADDRESS       METHOD\n"
+                + "local   all          all                 " + method + "\n"
+                + "host    all          all   127.0.0.1/32  " + method + "\n"
+                + "host    all          all   ::1/128       " + method + "\n"
+                + "local   replication  all                 " + method + "\n"
+                + "host    replication  all   127.0.0.1/32  " + method + "\n"
+                + "host    replication  all   ::1/128       " + method + "\n";
+    }
+
+    /**
+     * Converts a running cluster to password authentication: sets the superuser's password (hashed by the driver, so
+     * the plain text reaches neither the server nor its log), rewrites pg_hba.conf, reloads, and waits until a
+     * connection without the password is refused.
+     */
+    private static void requirePassword(EmbeddedPostgres pg, Path pgData, String password, PostgresAdministration admin)
+            throws IOException {
+        admin.setSuperuserPassword(pg.getPort(), password);
+        writePrivateFile(pgData.resolve(PG_HBA), pgHba("scram-sha-256"));
+        admin.reloadAndAwaitPasswordRequired(pg.getPort(), password, PASSWORD_REQUIRED_WAIT);
+        log.info("The embedded PostgreSQL in {} now requires its password (SCRAM)", pgData);
+    }
+
+    /**
+     * Starts Redis from a config file of ours: loopback only, protected mode, {@code requirepass}, no persistence.
+     * The file (0600, rewritten at every start for the new port) is passed as the only argument.
+     */
+    private static RedisServer startRedis(Path dir, int port, EmbeddedRedisBinary binary, String password) throws IOException {
+        createPrivateDirectories(dir);
+        Path conf = dir.resolve("redis.conf");
+        String text = "# Written by the Integrity Console at every start of its embedded Redis. Private: it holds the password.\n"
+                + "port " + port + "\n"
+                + "bind 127.0.0.1\n"
+                + "protected-mode yes\n"
+                + "requirepass " + password + "\n"
+                + "save \"\"\n"
+                + "appendonly no\n"
+                + "daemonize no\n"
+                + "dir " + quoted(dir.toAbsolutePath().toString()) + "\n"
+                + "pidfile " + quoted(dir.toAbsolutePath().resolve("redis.pid").toString()) + "\n";
+        writePrivateFile(conf, text);
+        RedisServer server = new RedisServer(port, List.of(binary.path().toString(), conf.toAbsolutePath().toString()), false);
         server.start();
         return server;
+    }
+
+    /** A Redis config string: quoted, with backslashes and quotes escaped. */
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Writes {@code text} to {@code file} readable by this OS user only, replacing it whole. */
+    private static void writePrivateFile(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp); // not a POSIX file system: its ACLs apply
+        }
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void createPrivateDirectories(Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir);
+        }
     }
 
     private static EmbeddedServers attach(Path dataDir, boolean needPostgres, boolean needRedis, ProgressListener progress) {
@@ -181,10 +334,12 @@ public final class EmbeddedServers implements AutoCloseable {
                 OptionalInt redisPort = intValue(p, "redis.port");
                 boolean complete = ownerPid.isPresent() && (!needPostgres || pgPort.isPresent()) && (!needRedis || redisPort.isPresent());
                 if (complete) {
+                    // Absent only when the owner is a version whose servers had no passwords yet.
+                    EmbeddedSecrets secrets = EmbeddedSecrets.ofOwner(dataDir).orElse(null);
                     log.info("Attached to the embedded servers of process {} in {}", ownerPid.getAsLong(), dataDir);
                     return new EmbeddedServers(dataDir, false, ownerPid.getAsLong(),
                             pgPort.isPresent() ? pgPort.getAsInt() : null, redisPort.isPresent() ? redisPort.getAsInt() : null,
-                            null, null, null, null);
+                            null, null, null, null, secrets, redisBinary(p).orElse(null));
                 }
             }
             if (System.nanoTime() > deadline) {
@@ -198,11 +353,12 @@ public final class EmbeddedServers implements AutoCloseable {
     /** Stops servers left running by a previous owner that was killed, and clears its stale lock files. */
     private static void stopOrphans(Path dataDir, ProgressListener progress) {
         Optional<Properties> previous = readRuntimeFile(dataDir);
+        List<String> redisProgram = redisProgramNames(previous.flatMap(EmbeddedServers::redisBinary));
         previous.flatMap(p -> boxed(longValue(p, "redis.pid")))
-                .ifPresent(pid -> stopOrphan(pid, "redis-server", progress));
+                .ifPresent(pid -> stopOrphan(pid, redisProgram, progress));
         Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
         readFirstLine(pidFile).map(EmbeddedServers::parseLongOrNull).ifPresent(pid -> {
-            if (!stopOrphan(pid, "postgres", progress)) {
+            if (!stopOrphan(pid, List.of("postgres"), progress)) {
                 // The pid is dead or reused by another program: PostgreSQL would refuse to start while the file names it.
                 try {
                     Files.deleteIfExists(pidFile);
@@ -213,7 +369,7 @@ public final class EmbeddedServers implements AutoCloseable {
             }
         });
         Path redisPid = dataDir.resolve("redis").resolve("redis.pid");
-        readFirstLine(redisPid).map(EmbeddedServers::parseLongOrNull).ifPresent(pid -> stopOrphan(pid, "redis-server", progress));
+        readFirstLine(redisPid).map(EmbeddedServers::parseLongOrNull).ifPresent(pid -> stopOrphan(pid, redisProgram, progress));
         try {
             Files.deleteIfExists(dataDir.resolve(RUNTIME_FILE));
             Files.deleteIfExists(redisPid);
@@ -222,13 +378,33 @@ public final class EmbeddedServers implements AutoCloseable {
         }
     }
 
-    /** @return true when a matching process was running (and has now been stopped) */
-    private static boolean stopOrphan(Long pid, String program, ProgressListener progress) {
+    /**
+     * The names a previous owner's Redis process may have: redis-server, the name of the binary it ran (a
+     * redis.embedded-binary may be called otherwise) and of the file that name links to (Debian's redis-server is a
+     * link to redis-check-rdb, which the process table shows).
+     */
+    private static List<String> redisProgramNames(Optional<EmbeddedRedisBinary> previous) {
+        List<String> names = new java.util.ArrayList<>(List.of("redis-server"));
+        previous.ifPresent(b -> {
+            names.add(b.path().getFileName().toString());
+            try {
+                names.add(b.path().toRealPath().getFileName().toString());
+            } catch (IOException | RuntimeException e) {
+                // gone since: its own name is all we have
+            }
+        });
+        return names;
+    }
+
+    /** @return true when a process named as one of {@code programs} was running (and has now been stopped) */
+    private static boolean stopOrphan(Long pid, List<String> programs, ProgressListener progress) {
         if (pid == null) {
             return false;
         }
+        String program = programs.get(0);
         Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().command().map(c -> Path.of(c).getFileName().toString().startsWith(program)).orElse(false));
+                .filter(h -> h.info().command().map(c -> Path.of(c).getFileName().toString())
+                        .map(name -> programs.stream().anyMatch(name::startsWith)).orElse(false));
         if (handle.isEmpty()) {
             return false;
         }
@@ -262,7 +438,22 @@ public final class EmbeddedServers implements AutoCloseable {
         return !handle.isAlive();
     }
 
-    private static void writeRuntimeFile(Path dataDir, Integer pgPort, Integer redisPort) throws IOException {
+    /** The owner's Redis binary as its runtime file names it. */
+    private static Optional<EmbeddedRedisBinary> redisBinary(Properties p) {
+        String path = p.getProperty("redis.binary");
+        String source = p.getProperty("redis.binary-source");
+        if (path == null || source == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new EmbeddedRedisBinary(Path.of(path), EmbeddedRedisBinary.Source.valueOf(source),
+                    p.getProperty("redis.binary-version", "unknown")));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void writeRuntimeFile(Path dataDir, Integer pgPort, Integer redisPort, EmbeddedRedisBinary binary) throws IOException {
         Properties p = new Properties();
         p.setProperty("owner.pid", Long.toString(ProcessHandle.current().pid()));
         if (pgPort != null) {
@@ -272,6 +463,11 @@ public final class EmbeddedServers implements AutoCloseable {
         if (redisPort != null) {
             p.setProperty("redis.port", redisPort.toString());
             readFirstLine(dataDir.resolve("redis").resolve("redis.pid")).ifPresent(pid -> p.setProperty("redis.pid", pid));
+        }
+        if (binary != null) {
+            p.setProperty("redis.binary", binary.path().toString());
+            p.setProperty("redis.binary-source", binary.source().name());
+            p.setProperty("redis.binary-version", binary.version());
         }
         Path tmp = dataDir.resolve(RUNTIME_FILE + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -395,7 +591,10 @@ public final class EmbeddedServers implements AutoCloseable {
         return redisPort == null ? OptionalInt.empty() : OptionalInt.of(redisPort);
     }
 
-    /** JDBC URL of the embedded PostgreSQL's {@code postgres} database (superuser {@code postgres}, trust auth). */
+    /**
+     * JDBC URL of the embedded PostgreSQL's {@code postgres} database (superuser {@code postgres}, who logs in with
+     * {@link #postgresPassword()}).
+     */
     public Optional<String> postgresJdbcUrl() {
         return postgresPort == null ? Optional.empty()
                 : Optional.of("jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres");
@@ -403,6 +602,24 @@ public final class EmbeddedServers implements AutoCloseable {
 
     public Optional<String> redisUrl() {
         return redisPort == null ? Optional.empty() : Optional.of("redis://127.0.0.1:" + redisPort);
+    }
+
+    /**
+     * The password of the embedded PostgreSQL's {@code postgres} superuser, from {@code embedded-secrets.properties};
+     * empty when attached to an owner whose servers have none. Never log or print it.
+     */
+    public String postgresPassword() {
+        return secrets == null ? "" : secrets.postgresPassword();
+    }
+
+    /** The embedded Redis's {@code requirepass}; empty when attached to an owner whose Redis has none. Never log or print it. */
+    public Optional<String> redisPassword() {
+        return secrets == null ? Optional.empty() : Optional.of(secrets.redisPassword());
+    }
+
+    /** The {@code redis-server} the embedded Redis runs, its version and how it was chosen (empty when Redis is external). */
+    public Optional<EmbeddedRedisBinary> redisBinary() {
+        return Optional.ofNullable(redisBinary);
     }
 
     /** Stops the servers if this process owns them; an attached process just lets go. */

@@ -65,6 +65,7 @@ public final class EngineConfig {
     private final Duration cacheSampleInterval;
     private final double cacheDivergenceAlert;
     private final java.util.Optional<Duration> auditAnchorInterval;
+    private final Optional<Path> redisEmbeddedBinary;
 
     private EngineConfig(Map<ConfigKey, Value> values, Path defaultDataDir) {
         EnumMap<ConfigKey, Value> all = new EnumMap<>(ConfigKey.class);
@@ -100,6 +101,7 @@ public final class EngineConfig {
                 : java.util.Optional.of(parseDuration(ConfigKey.AUDIT_ANCHOR_INTERVAL, Duration.ofMinutes(1), Duration.ofHours(24)));
         auditKeyFile();
         auditAnchorFile();
+        this.redisEmbeddedBinary = parseExecutable(ConfigKey.REDIS_EMBEDDED_BINARY, "the path of an executable redis-server, such as /usr/bin/redis-server");
         String schema = raw(ConfigKey.DB_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
             throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
@@ -215,6 +217,11 @@ public final class EngineConfig {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The {@code redis-server} the embedded Redis runs, when {@code redis.embedded-binary} names one (checked: an executable file). */
+    public Optional<Path> redisEmbeddedBinary() {
+        return redisEmbeddedBinary;
     }
 
     /** The file of the key that seals audit entries: {@code audit.key-file}, or {@code audit.key} in the data directory. */
@@ -446,6 +453,26 @@ public final class EngineConfig {
             case "m" -> Duration.ofMinutes(n);
             default -> Duration.ofHours(n);
         };
+    }
+
+    private Optional<Path> parseExecutable(ConfigKey key, String expected) {
+        String raw = raw(key);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        Path path;
+        try {
+            path = Path.of(raw).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw invalid(key, expected);
+        }
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw invalid(key, expected + "; there is no such file");
+        }
+        if (!java.nio.file.Files.isExecutable(path)) {
+            throw invalid(key, expected + "; the file is not executable");
+        }
+        return Optional.of(path);
     }
 
     private Path parseDataDir(Path defaultDataDir) {

@@ -24,6 +24,12 @@ public final class ConnectionFailures {
         } else if (state.equals("3D000")) {
             message = where + " has no such database: " + firstLine(e) + ". Create it, or correct the database name in "
                     + s.setting() + ".";
+        } else if (mentions(e, "does not support ssl")) {
+            message = where + " does not accept TLS connections, but " + s.setting() + " asks for them (sslmode). Enable ssl"
+                    + " on the server, or, only on a network you trust, remove sslmode from the URL.";
+        } else if (causedBy(e, javax.net.ssl.SSLException.class) || mentions(e, "hostnameverifier") || mentions(e, "ssl error")) {
+            message = "The TLS connection to " + where + " failed: " + firstLine(e) + ". Check sslmode and sslrootcert in "
+                    + s.setting() + " (the CA file that signed the server's certificate, whose name must match the host).";
         } else if (causedBy(e, UnknownHostException.class)) {
             message = "The host in " + s.setting() + " cannot be resolved (" + s.endpoint() + "). Correct the host name.";
         } else if (state.startsWith("08") || state.isEmpty()) {
