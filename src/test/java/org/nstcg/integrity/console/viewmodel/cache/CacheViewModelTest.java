@@ -82,7 +82,7 @@ class CacheViewModelTest {
         cache.latest = new DivergenceReport(DivergenceReport.State.REDIS_DOWN, NOW, List.of(), Optional.of(since));
         vm.activate();
 
-        assertThat(vm.patterns()).extracting(PatternRow::divergence).containsOnly("not measured: Redis unreachable since 03:31");
+        assertThat(vm.patterns()).extracting(PatternRow::divergence).containsOnly("not measured: Redis down since 03:31");
         assertThat(vm.patterns()).extracting(PatternRow::divergence).noneMatch(d -> d.contains("%"));
     }
 
