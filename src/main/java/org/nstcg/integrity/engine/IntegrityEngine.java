@@ -195,9 +195,9 @@ public final class IntegrityEngine implements AutoCloseable {
         this.users = new UserDirectory(database.jdbc(), emails);
         this.overview = new OverviewReader(database.jdbc(), this::figures,
                 () -> alertLog.since(clock.instant().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
-                cacheDivergence.threshold(), clock);
+                cacheDivergence.threshold(), () -> cacheDivergence.latest().redisDownSince(), clock);
         this.repairs = new RepairService(database.jdbc(), new LegacyImportStore(database.jdbc()),
-                json, audit, cacheCoordinator, sagas, cacheRebuilder, cacheDivergence, clock,
+                json, audit, cacheCoordinator, sagas, cacheRebuilder, cacheDivergence, clock, CheckSettings.from(config).stuckSagaAfter(),
                 (userId, firstName) -> generator.next(registrationStore::nextReferralSequenceValue, firstName).text());
         repairs.addDuplicateEmails(database.jdbc(), json, audit, cacheCoordinator,
                 (survivor, duplicate, actor) -> describe(dedup.merges().preview(actor, survivor, duplicate)),

@@ -10,6 +10,7 @@ import java.util.Locale;
 public final class DisplayFormats {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
     private static final DateTimeFormatter ABSOLUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT);
 
     private DisplayFormats() {
@@ -34,6 +35,11 @@ public final class DisplayFormats {
     /** "14:05:09" in the given zone. */
     public static String clockTime(Instant instant, ZoneId zone) {
         return CLOCK.format(instant.atZone(zone));
+    }
+
+    /** "14:05" in the given zone: when an outage began, say. */
+    public static String minuteTime(Instant instant, ZoneId zone) {
+        return MINUTE.format(instant.atZone(zone));
     }
 
     /** "2026-05-02 14:05:09 CEST" in the given zone. */

@@ -132,10 +132,13 @@ public final class CacheAdministration {
         return sampler.history(since, bucket);
     }
 
-    /** The latest sampling round of this instance, if {@code actor} may see the cache. */
+    /**
+     * The latest sampling round of this instance, or "not measured" ({@code REDIS_DOWN}, since when) while Redis does
+     * not answer, if {@code actor} may see the cache.
+     */
     public DivergenceReport latestRound(Actor actor) {
         actor.authorize(Permission.VIEW_CACHE);
-        return sampler.current();
+        return sampler.latest();
     }
 
     /** The worst divergence per pattern over {@code lookBack}, if {@code actor} may see the cache. */

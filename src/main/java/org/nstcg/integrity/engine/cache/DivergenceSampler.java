@@ -146,6 +146,22 @@ public final class DivergenceSampler implements AutoCloseable {
     }
 
     /**
+     * The figure as it stands now, for faces: the latest round, unless Redis does not answer now, when it is
+     * {@link DivergenceReport.State#REDIS_DOWN} since the outage began (a round stored before the outage measures
+     * nothing about the cache now). No I/O.
+     */
+    public DivergenceReport latest() {
+        DivergenceReport last = current;
+        if (last.state() != DivergenceReport.State.REDIS_DOWN) {
+            Optional<Instant> down = redis.downSince();
+            if (down.isPresent()) {
+                return DivergenceReport.redisDown(clock.instant(), down.get());
+            }
+        }
+        return last;
+    }
+
+    /**
      * Runs one round now, on the calling thread, and returns it (it also becomes {@link #current()}).
      *
      * @throws EngineException when PostgreSQL cannot answer
@@ -272,7 +288,7 @@ public final class DivergenceSampler implements AutoCloseable {
             return new DivergenceReport(DivergenceReport.State.SAMPLED, at, samples);
         } catch (RedisDownException e) {
             log.debug("Redis is unreachable: cache divergence round skipped");
-            return DivergenceReport.redisDown(at);
+            return DivergenceReport.redisDown(at, redis.downSince().orElse(at));
         } catch (StoreException e) {
             throw new EngineException("Cannot compare cached entries with PostgreSQL (" + CacheCoordinator.firstLine(e) + ").", e);
         }

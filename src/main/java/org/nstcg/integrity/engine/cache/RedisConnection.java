@@ -44,6 +44,8 @@ public final class RedisConnection implements AutoCloseable {
 
     private final AtomicBoolean down = new AtomicBoolean(false);
     private final AtomicLong lastFailureMillis = new AtomicLong();
+    /** When the current outage began (the first failed call after a success); null while Redis answers. */
+    private final java.util.concurrent.atomic.AtomicReference<java.time.Instant> downSince = new java.util.concurrent.atomic.AtomicReference<>();
     private final Clock clock;
 
     public RedisConnection(RedisSettings settings, Clock clock) {
@@ -146,6 +148,7 @@ public final class RedisConnection implements AutoCloseable {
 
     private void markUp() {
         if (down.compareAndSet(true, false)) {
+            downSince.set(null);
             log.info("Redis at {} is reachable again", settings.endpoint());
         }
     }
@@ -153,6 +156,7 @@ public final class RedisConnection implements AutoCloseable {
     private void markDown(JedisException e) {
         lastFailureMillis.set(clock.millis());
         if (down.compareAndSet(false, true)) {
+            downSince.set(clock.instant());
             log.warn("Redis at {} is unreachable ({}); the engine continues on PostgreSQL alone", settings.endpoint(), e.getMessage());
         }
     }
@@ -160,6 +164,11 @@ public final class RedisConnection implements AutoCloseable {
     /** Whether the last contact with Redis failed. */
     public boolean isDown() {
         return down.get();
+    }
+
+    /** Since when Redis has not answered (this engine's clock), while {@link #isDown()}; empty while it answers. */
+    public Optional<java.time.Instant> downSince() {
+        return down.get() ? Optional.ofNullable(downSince.get()) : Optional.empty();
     }
 
     private ServerUnavailableException unavailable(JedisException e) {

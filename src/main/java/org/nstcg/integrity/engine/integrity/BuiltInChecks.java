@@ -3,6 +3,7 @@ package org.nstcg.integrity.engine.integrity;
 import java.time.Duration;
 import java.util.List;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
+import org.nstcg.integrity.engine.store.LegacyImportStore;
 
 /**
  * The integrity checks of the PRD, each one set-based SQL query (the cache check one sampling round).
@@ -23,6 +24,11 @@ import org.nstcg.integrity.engine.cache.DivergenceSampler;
  *   is the number of users whose {@code referred_by} is the referrer, <em>whatever their status</em>. Only active
  *   referrers are compared: a registration naming a merged or archived referrer sets {@code referred_by} but is not
  *   counted (REFERRER_NOT_ACTIVE), so the counts of non-active users are frozen by design.</li>
+ *   <li><b>Held legacy rows.</b> A legacy import holds a row whose referral code was already issued, or whose
+ *   mailbox is an active user's; the referral-codes and duplicate-emails repairs finish them, so
+ *   {@code referral-code-uniqueness} and {@code email-uniqueness} report them (with the repairs' own predicates,
+ *   {@link LegacyImportStore#HELD_FOR_A_TAKEN_CODE} and {@link LegacyImportStore#HELD_FOR_A_TAKEN_MAILBOX}): every
+ *   thing a repair can fix is a finding of its check.</li>
  *   <li><b>Stuck sagas.</b> A saga whose lease has just expired is recovery's job, not a finding: one is stuck when
  *   its lease expired more than one recovery interval ago ({@code saga.recovery-interval}), or when it is
  *   FAILED_NEEDS_ATTENTION.</li>
@@ -92,18 +98,36 @@ public final class BuiltInChecks {
                         + " jsonb_build_object('kind', 'referral_codes.identity', 'identity', right(r.code, 9),"
                         + " 'codes', array_agg(DISTINCT r.code ORDER BY r.code), 'userIds', " + userIds + ")"
                         + " FROM referral_codes r WHERE r.code ~ " + IDENTITY_PATTERN
-                        + " AND right(r.code, 9) IN (SELECT identity FROM dup_identities) GROUP BY right(r.code, 9)");
+                        + " AND right(r.code, 9) IN (SELECT identity FROM dup_identities) GROUP BY right(r.code, 9)"
+                        + " UNION ALL"
+                        // A legacy row held because its code was issued to someone else: the referral-codes repair imports it.
+                        + " SELECT 'd' || lpad(l.import_id::text, 20, '0') || lpad(l.line_no::text, 10, '0'),"
+                        + " ARRAY(SELECT o.user_id FROM referral_codes o WHERE o.code = upper(coalesce(l.legacy_code, l.referral_code))),"
+                        + " format('Legacy row %s of import %s (%s) is held: its referral code %s was already issued to another user',"
+                        + " l.line_no, l.import_id, l.email_normalized, coalesce(l.legacy_code, l.referral_code)),"
+                        + " jsonb_build_object('kind', 'legacy.held-for-code', 'importId', l.import_id, 'line', l.line_no,"
+                        + " 'code', coalesce(l.legacy_code, l.referral_code))"
+                        + " FROM legacy_users l WHERE " + LegacyImportStore.HELD_FOR_A_TAKEN_CODE);
     }
 
     static IntegrityCheck emailUniqueness() {
-        return new SqlCheck(EMAIL_UNIQUENESS, Severity.CRITICAL, "No two active users share a normalised email address.",
+        return new SqlCheck(EMAIL_UNIQUENESS, Severity.CRITICAL,
+                "No two active users share a normalised email address, and no legacy row waits held for an active user's mailbox.",
                 "WITH dup AS (SELECT email_normalized FROM users WHERE status = 'active' GROUP BY email_normalized HAVING count(*) > 1)"
-                        + " SELECT u.email_normalized AS k, array_agg(u.id ORDER BY u.id) AS ids,"
+                        + " SELECT 'a' || u.email_normalized AS k, array_agg(u.id ORDER BY u.id) AS ids,"
                         + " format('%s active users share the address %s', count(*), u.email_normalized) AS message,"
                         + " jsonb_build_object('emailNormalized', u.email_normalized, 'userIds', array_agg(u.id ORDER BY u.id),"
                         + " 'emails', array_agg(u.email ORDER BY u.id)) AS details"
                         + " FROM users u WHERE u.status = 'active' AND u.email_normalized IN (SELECT email_normalized FROM dup)"
-                        + " GROUP BY u.email_normalized");
+                        + " GROUP BY u.email_normalized"
+                        + " UNION ALL"
+                        // A legacy row held because its mailbox is an active user's: the duplicate-emails repair folds it in.
+                        + " SELECT 'b' || lpad(l.import_id::text, 20, '0') || lpad(l.line_no::text, 10, '0'), ARRAY[t.id],"
+                        + " format('Legacy row %s of import %s is held: its address %s belongs to active user %s',"
+                        + " l.line_no, l.import_id, l.email_normalized, t.id),"
+                        + " jsonb_build_object('kind', 'legacy.held-for-mailbox', 'importId', l.import_id, 'line', l.line_no,"
+                        + " 'emailNormalized', l.email_normalized, 'userIds', ARRAY[t.id])"
+                        + " FROM " + LegacyImportStore.HELD_FOR_A_TAKEN_MAILBOX);
     }
 
     static IntegrityCheck orphans() {

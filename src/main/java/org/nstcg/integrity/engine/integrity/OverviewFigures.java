@@ -22,10 +22,13 @@ import org.nstcg.integrity.engine.support.Alert;
  * @param alertsPerHour        alerts raised per hour
  * @param checkRuns            the latest integrity check runs, newest first (at most {@link #RUNS})
  * @param readAt               when the figures were read
+ * @param divergenceUnmeasuredSince when the divergence cannot be measured now (Redis does not answer), since when;
+ *                             the stored {@code divergence} round then says nothing about the cache now
  */
 public record OverviewFigures(PlatformFigures platform, List<Long> registrationsPerHour, List<Long> blockedPerHour, Sagas sagas,
                               Optional<DivergenceRound> divergence, List<Double> divergencePerHour, double divergenceThreshold,
-                              List<Alert> alerts, List<Long> alertsPerHour, List<CheckRunFigures> checkRuns, Instant readAt) {
+                              List<Alert> alerts, List<Long> alertsPerHour, List<CheckRunFigures> checkRuns, Instant readAt,
+                              Optional<Instant> divergenceUnmeasuredSince) {
 
     /** Hourly buckets in a trend: the last 24 hours. */
     public static final int HOURS = 24;
@@ -39,6 +42,14 @@ public record OverviewFigures(PlatformFigures platform, List<Long> registrations
         alerts = List.copyOf(alerts);
         alertsPerHour = List.copyOf(alertsPerHour);
         checkRuns = List.copyOf(checkRuns);
+    }
+
+    /** Figures whose divergence could be measured (Redis answers). */
+    public OverviewFigures(PlatformFigures platform, List<Long> registrationsPerHour, List<Long> blockedPerHour, Sagas sagas,
+                           Optional<DivergenceRound> divergence, List<Double> divergencePerHour, double divergenceThreshold,
+                           List<Alert> alerts, List<Long> alertsPerHour, List<CheckRunFigures> checkRuns, Instant readAt) {
+        this(platform, registrationsPerHour, blockedPerHour, sagas, divergence, divergencePerHour, divergenceThreshold, alerts,
+                alertsPerHour, checkRuns, readAt, Optional.empty());
     }
 
     /** Registrations refused as already registered over the last 24 h. */

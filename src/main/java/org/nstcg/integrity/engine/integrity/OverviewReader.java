@@ -43,6 +43,7 @@ public final class OverviewReader {
     private final Supplier<PlatformFigures> platform;
     private final Supplier<List<Alert>> recentAlerts;
     private final double divergenceThreshold;
+    private final Supplier<Optional<Instant>> divergenceUnmeasuredSince;
     private final Clock clock;
 
     /**
@@ -53,10 +54,20 @@ public final class OverviewReader {
      */
     public OverviewReader(Jdbc jdbc, Supplier<PlatformFigures> platform, Supplier<List<Alert>> recentAlerts,
                           double divergenceThreshold, Clock clock) {
+        this(jdbc, platform, recentAlerts, divergenceThreshold, Optional::empty, clock);
+    }
+
+    /**
+     * @param divergenceUnmeasuredSince while the divergence cannot be measured (Redis does not answer), since when
+     *                                  ({@code DivergenceSampler.latest()}'s); no I/O
+     */
+    public OverviewReader(Jdbc jdbc, Supplier<PlatformFigures> platform, Supplier<List<Alert>> recentAlerts,
+                          double divergenceThreshold, Supplier<Optional<Instant>> divergenceUnmeasuredSince, Clock clock) {
         this.jdbc = jdbc;
         this.platform = platform;
         this.recentAlerts = recentAlerts;
         this.divergenceThreshold = divergenceThreshold;
+        this.divergenceUnmeasuredSince = divergenceUnmeasuredSince;
         this.clock = clock;
     }
 
@@ -69,6 +80,19 @@ public final class OverviewReader {
         by.authorize(Permission.VIEW_OVERVIEW);
         PlatformFigures figures = platform.get();
         return jdbc.read("read the overview figures", tx -> read(tx, figures));
+    }
+
+    /**
+     * The "sign-ups blocked (24 h)" figure alone, if {@code by} may see the overview: the sum of
+     * {@link OverviewFigures#blockedPerHour()} as {@link #read} reads it (every instance's refusals as already
+     * registered, whichever path refused them), for faces that show it without the rest ({@code status --json}).
+     *
+     * @throws EngineException when PostgreSQL cannot answer
+     */
+    public long blockedLastDay(Actor by) {
+        by.authorize(Permission.VIEW_OVERVIEW);
+        return jdbc.read("read the overview figures", tx -> store.refusalsByHour(tx, RegistrationSaga.Refusal.ALREADY_REGISTERED.code())
+                .stream().mapToLong(OverviewStore.RefusalHour::refusals).sum());
     }
 
     /** The five statements on one connection, then the alerts. */
@@ -113,7 +137,7 @@ public final class OverviewReader {
             alertsPerHour[slot((int) Math.max(0, hoursAgo))]++;
         }
         return new OverviewFigures(figures, list(registrations), list(blocked), sagas, round, List.of(divergence),
-                divergenceThreshold, alerts, list(alertsPerHour), runs, figures.readAt());
+                divergenceThreshold, alerts, list(alertsPerHour), runs, figures.readAt(), divergenceUnmeasuredSince.get());
     }
 
     /** Hours ago (0 = the last hour) to the index in an oldest-first trend. */

@@ -18,7 +18,10 @@ import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.support.Reasons;
 
-/** Rebuilds the whole cache from PostgreSQL (safe while writes continue), after which divergence is sampled again. */
+/**
+ * Rebuilds the whole cache from PostgreSQL (safe while writes continue), after which divergence is sampled again.
+ * It is offered when a sampling round finds divergent entries, as {@code cache-consistency} does.
+ */
 final class CacheRepair implements Repair {
 
     private final CacheRebuilder rebuilder;
@@ -49,6 +52,15 @@ final class CacheRepair implements Repair {
     public RepairPlan preview(Actor by) {
         by.authorize(Permission.PREVIEW_REPAIRS);
         DivergenceReport now = sampler.sampleNow();
+        // Work only for what cache-consistency reports (the same round): an error when Redis is down, nothing when no
+        // sampled entry diverges. Rebuilding a sound cache is the cache screen's (and 'cache rebuild'), not a repair.
+        if (now.state() == DivergenceReport.State.REDIS_DOWN) {
+            throw new EngineException("Redis did not answer, so the cache could not be compared with PostgreSQL, nor rebuilt;"
+                    + " preview the cache repair again once Redis is back.");
+        }
+        if (now.patterns().stream().allMatch(s -> s.divergent() == 0)) {
+            return new RepairPlan(kind(), List.of(), 0, false);
+        }
         List<PlannedChange> changes = new ArrayList<>();
         try {
             long users = rows.userRows();

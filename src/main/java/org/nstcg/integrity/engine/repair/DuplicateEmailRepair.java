@@ -9,6 +9,7 @@ import org.nstcg.integrity.engine.audit.AuditEvent;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.LegacyImportStore;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.store.Tx;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -40,9 +41,7 @@ final class DuplicateEmailRepair implements Repair {
 
     /** Held legacy rows whose mailbox is a user's: the row, the user, its points and code. */
     private static final String HELD_ROWS = "SELECT l.import_id, l.line_no, t.id, coalesce(l.points, 0), l.referral_code, l.email_normalized"
-            + " FROM legacy_users l JOIN users t ON t.id = coalesce(l.collides_with,"
-            + "   (SELECT e.user_id FROM legacy_users e WHERE e.import_id = l.import_id AND e.line_no = l.collides_with_line))"
-            + " WHERE l.status = 'held' AND t.email_normalized = l.email_normalized AND t.status = 'active'";
+            + " FROM " + LegacyImportStore.HELD_FOR_A_TAKEN_MAILBOX;
 
     private final Jdbc jdbc;
     private final ObjectMapper json;

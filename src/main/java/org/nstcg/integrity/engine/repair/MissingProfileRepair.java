@@ -9,13 +9,15 @@ import org.nstcg.integrity.engine.store.Tx;
 
 /**
  * Recreates the gamification profile of users who have none: points from their ledger (or 0), referral count
- * from the users they referred.
+ * from the users they referred. A user whose registration saga is still running (or undoing itself) is left to it,
+ * as {@code orphans} leaves it out: the saga writes the profile next, and a profile written here first would fail it.
  */
 final class MissingProfileRepair extends SqlRepair {
 
     private static final String MISSING = "SELECT u.id, coalesce((SELECT sum(delta) FROM points_ledger l WHERE l.user_id = u.id), 0),"
             + " (SELECT count(*) FROM users r WHERE r.referred_by = u.id) FROM users u"
-            + " WHERE NOT EXISTS (SELECT 1 FROM gamification_profiles p WHERE p.user_id = u.id)";
+            + " WHERE NOT EXISTS (SELECT 1 FROM gamification_profiles p WHERE p.user_id = u.id)"
+            + " AND NOT EXISTS (SELECT 1 FROM sagas s WHERE s.id = u.created_by_saga AND s.status IN ('RUNNING', 'COMPENSATING'))";
 
     MissingProfileRepair(Jdbc jdbc, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
         super(jdbc, json, audit, cache);

@@ -2,6 +2,7 @@ package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,23 +18,28 @@ import org.nstcg.integrity.engine.saga.SagaService;
 import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.LegacyImportStore;
 
-/** The repairs on offer, one per kind of integrity finding, each previewable and audited. */
+/**
+ * The repairs on offer, one per kind of integrity finding, each previewable and audited. A repair offers work only
+ * for what its check ({@link #forCheck}) reports, and everything a repair can fix is a finding of its check:
+ * {@code RepairsMatchTheirChecksIT} crafts each kind of damage and holds them to it.
+ */
 public final class RepairService {
 
     private final Map<String, Repair> repairs = new LinkedHashMap<>();
 
     /**
      * @param legacy    the legacy import's rows, whose rows held for a taken referral code the referral-codes repair imports
+     * @param stuckAfter how long past its lease an unfinished saga is stuck (as the stuck-sagas check judges it)
      * @param issueCode issues a new referral code for (user id, first name)
      */
     public RepairService(Jdbc jdbc, LegacyImportStore legacy, ObjectMapper json, AuditTrail audit, CacheCoordinator cache,
-                         SagaService sagas, CacheRebuilder rebuilder, DivergenceSampler sampler, Clock clock,
+                         SagaService sagas, CacheRebuilder rebuilder, DivergenceSampler sampler, Clock clock, Duration stuckAfter,
                          BiFunction<Long, String, String> issueCode) {
         add(new ReferralCodeRepair(jdbc, legacy, json, audit, cache, issueCode));
         add(new PointsRepair(jdbc, json, audit, cache));
         add(new MissingProfileRepair(jdbc, json, audit, cache));
         add(new ReferralCountRepair(jdbc, json, audit, cache));
-        add(new StuckSagaRepair(sagas, audit, json, clock));
+        add(new StuckSagaRepair(sagas, audit, json, clock, stuckAfter));
         add(new CacheRepair(rebuilder, sampler, cache.rows(), audit, json));
     }
 

@@ -2,6 +2,8 @@ package org.nstcg.integrity.engine.repair;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +21,8 @@ import org.nstcg.integrity.engine.support.Reasons;
 /**
  * Finishes stuck sagas: those whose owner's lease expired are recovered now (forward after their pivot, otherwise
  * compensated), those that need attention are retried. A saga whose retry fails again stays for an operator.
+ * Stuck means what {@code stuck-sagas} means: a lease that expired more than {@code stuckAfter} ago (one that has
+ * just expired is recovery's to take over), or FAILED_NEEDS_ATTENTION.
  */
 final class StuckSagaRepair implements Repair {
 
@@ -28,12 +32,14 @@ final class StuckSagaRepair implements Repair {
     private final AuditTrail audit;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Duration stuckAfter;
 
-    StuckSagaRepair(SagaService sagas, AuditTrail audit, ObjectMapper json, Clock clock) {
+    StuckSagaRepair(SagaService sagas, AuditTrail audit, ObjectMapper json, Clock clock, Duration stuckAfter) {
         this.sagas = sagas;
         this.audit = audit;
         this.json = json;
         this.clock = clock;
+        this.stuckAfter = stuckAfter;
     }
 
     @Override
@@ -48,9 +54,10 @@ final class StuckSagaRepair implements Repair {
 
     private List<SagaRecord> stuck(Actor reader) {
         List<SagaRecord> out = new ArrayList<>();
+        Instant stuckBefore = clock.instant().minus(stuckAfter);
         for (SagaStatus s : List.of(SagaStatus.RUNNING, SagaStatus.COMPENSATING)) {
             sagas.list(reader, Optional.of(s), Optional.empty(), Optional.empty(), LIMIT).stream()
-                    .filter(r -> r.leaseExpiresAt().map(l -> l.isBefore(clock.instant())).orElse(true)).forEach(out::add);
+                    .filter(r -> r.leaseExpiresAt().map(l -> l.isBefore(stuckBefore)).orElse(false)).forEach(out::add);
         }
         out.addAll(sagas.list(reader, Optional.of(SagaStatus.FAILED_NEEDS_ATTENTION), Optional.empty(), Optional.empty(), LIMIT));
         return out;

@@ -28,6 +28,22 @@ public final class LegacyImportStore {
     /** The shape of a code this engine generates; two such codes are one code when their last 9 symbols agree. */
     static final String GENERATED = "'^([A-Z]{4}-)?[0-9A-HJKMNP-TV-Z]{9}$'";
 
+    /**
+     * The held rows (alias {@code l}) whose only problem is their referral code, their mailbox being free: the
+     * referral-codes repair imports them with a new code, so {@code referral-code-uniqueness} reports them. One text
+     * for both, so a check and its repair cannot disagree on what is held.
+     */
+    public static final String HELD_FOR_A_TAKEN_CODE = "l.status = 'held' AND l.reason LIKE 'the referral code %' AND NOT EXISTS"
+            + " (SELECT 1 FROM users u WHERE u.email_normalized = l.email_normalized AND u.status = 'active')";
+
+    /**
+     * The held rows (alias {@code l}) whose mailbox belongs to an active user (alias {@code t}): the duplicate-emails
+     * repair folds them into that user, so {@code email-uniqueness} reports them. A FROM clause and its WHERE.
+     */
+    public static final String HELD_FOR_A_TAKEN_MAILBOX = "legacy_users l JOIN users t ON t.id = coalesce(l.collides_with,"
+            + "   (SELECT e.user_id FROM legacy_users e WHERE e.import_id = l.import_id AND e.line_no = l.collides_with_line))"
+            + " WHERE l.status = 'held' AND t.email_normalized = l.email_normalized AND t.status = 'active'";
+
     public static final String COPY_SQL = "COPY legacy_users (import_id, line_no, email, email_normalized, first_name, last_name,"
             + " legacy_code, referral_code, code_reissued, points, referred_by_code, created_at, status, reason) FROM STDIN (FORMAT text)";
 
@@ -188,9 +204,8 @@ public final class LegacyImportStore {
     /** Held rows whose only problem is their referral code: their mailbox is free. Locked when {@code lock}. */
     public List<HeldForCode> heldForCode(Tx tx, boolean lock) {
         return tx.list("SELECT l.import_id, l.line_no, l.email_normalized, l.first_name,"
-                + " coalesce(l.legacy_code, l.referral_code) FROM legacy_users l WHERE l.status = 'held'"
-                + " AND l.reason LIKE 'the referral code %' AND NOT EXISTS (SELECT 1 FROM users u"
-                + " WHERE u.email_normalized = l.email_normalized AND u.status = 'active') ORDER BY l.import_id, l.line_no"
+                + " coalesce(l.legacy_code, l.referral_code) FROM legacy_users l WHERE " + HELD_FOR_A_TAKEN_CODE
+                + " ORDER BY l.import_id, l.line_no"
                 + (lock ? " FOR UPDATE OF l" : ""),
                 r -> new HeldForCode(r.getLong(1), r.getInt(2), r.getString(3), r.getString(4), r.getString(5)));
     }

@@ -278,8 +278,9 @@ public final class CacheViewModel implements PageViewModel {
             Optional<DivergenceSample> latest = s.latest().pattern(p);
             String divergence = latest.map(d -> d.sampled() == 0 ? "nothing cached to sample"
                     : String.format(Locale.ROOT, "%.1f%% (%s of %s)", d.divergence() * 100, DisplayFormats.count(d.divergent()),
-                    DisplayFormats.count(d.sampled()))).orElse(s.latest().state() == DivergenceReport.State.REDIS_DOWN
-                    ? "not sampled: Redis down" : "not sampled yet");
+                    DisplayFormats.count(d.sampled()))).orElse(s.latest().redisDownSince()
+                    .map(since -> "not measured: Redis down since " + DisplayFormats.minuteTime(since, clock.getZone()))
+                    .orElse("not sampled yet"));
             String staleness = latest.flatMap(DivergenceSample::oldestStalenessMs)
                     .map(ms -> Durations.human(Duration.ofMillis(ms))).orElse("");
             rows.add(new PatternRow(p, entries, tombstones, ttl, divergence, staleness));

@@ -2,6 +2,7 @@ package org.nstcg.integrity.console.viewmodel.overview;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,8 @@ public final class OverviewViewModel implements PageViewModel {
     public static final String NEVER_RUN = "Never run";
     /** The divergence tile before the sampler's first round. */
     public static final String NOT_SAMPLED = "Not sampled";
+    /** The divergence tile while Redis does not answer: no figure, never 0 %. */
+    public static final String NOT_MEASURED = "Not measured";
 
     private final Clock clock;
     private final ReadStatus readStatus;
@@ -133,6 +136,14 @@ public final class OverviewViewModel implements PageViewModel {
     }
 
     private void showDivergence(OverviewFigures f) {
+        if (f.divergenceUnmeasuredSince().isPresent()) {
+            Instant since = f.divergenceUnmeasuredSince().get();
+            divergence.show(NOT_MEASURED, "Redis unreachable since " + DisplayFormats.minuteTime(since, clock.getZone())
+                            + " · nothing can be compared",
+                    "Not measured: Redis has not answered since " + DisplayFormats.absolute(since, clock.getZone())
+                            + "; the trend shows the samples stored before.", true, f.divergencePerHour());
+            return;
+        }
         if (f.divergence().isEmpty()) {
             divergence.show(NOT_SAMPLED, "Shows the share of cached entries that differ from PostgreSQL once the sampler has run", "",
                     false, f.divergencePerHour());

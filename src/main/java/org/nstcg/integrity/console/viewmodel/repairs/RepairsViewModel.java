@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
  *   says what was changed).</li>
  *   <li><b>Live refresh</b> re-reads the history every period (a scheduled run shows up by itself); it does not
  *   disturb a repair being previewed or confirmed.</li>
+ *   <li><b>The run header follows the latest run.</b> Once it describes a run, a newer one replaces it: the run a
+ *   repair made when it checked again, or one the history shows (scheduled, another console's), so the header never
+ *   names an older run than the panels below it.</li>
  * </ul>
  */
 public final class RepairsViewModel implements PageViewModel {
@@ -106,6 +109,8 @@ public final class RepairsViewModel implements PageViewModel {
     private final StringProperty runStatus = new SimpleStringProperty("");
     private final StringProperty runError = new SimpleStringProperty("");
     private final AtomicReference<Units> runUnits = new AtomicReference<>();
+    /** The run {@link #runStatus} describes, 0 for none: a newer one (a repair's re-run, a scheduled run) replaces it. */
+    private long headerRun;
 
     private final ObservableList<RunRow> runs = FXCollections.observableArrayList();
     private final BooleanBinding busy;
@@ -154,6 +159,13 @@ public final class RepairsViewModel implements PageViewModel {
         checksEmptyText.set(rows.isEmpty() ? "The suite has no checks." : "");
         runs.setAll(history.stream().map(this::runRow).toList());
         readStatus.succeeded();
+        if (headerRun != 0 && !runningChecks.get()) {
+            history.stream().filter(r -> r.finishedAt().isPresent()).findFirst().filter(r -> r.id() > headerRun).ifPresent(r -> {
+                headerRun = r.id();
+                runStatus.set(runText(r.id(), r.status(), r.totalFindings(), r.checks().size(),
+                        Duration.between(r.startedAt(), r.finishedAt().orElseThrow())));
+            });
+        }
 
         Optional<CheckRow> failing = rows.stream().filter(r -> r.status().equals(CheckRow.FAILED)).findFirst();
         CheckRow again;
@@ -368,6 +380,7 @@ public final class RepairsViewModel implements PageViewModel {
             }).orElse("");
             repairResult.set("Applied " + changes(done.plan().total()) + " (" + kind + "). Checked again in run #" + done.run().id() + ": "
                     + verdict);
+            showRun(done.run());
             live.refresh();
         }, failure -> {
             step.set(RepairStep.PREVIEWED);
@@ -410,9 +423,7 @@ public final class RepairsViewModel implements PageViewModel {
         }, run -> {
             runningChecks.set(false);
             runProgress.set(1);
-            runStatus.set(String.format(Locale.ROOT, "Run #%d %s: %s in %d checks, %s.", run.id(), run.status().label(),
-                    run.totalFindings() == 1 ? "1 finding" : DisplayFormats.count(run.totalFindings()) + " findings", run.results().size(),
-                    DisplayFormats.period(Duration.ofMillis(Math.max(1, run.duration().toMillis())))));
+            showRun(run);
             resetRepair();
             preferFailing = true;
             live.refresh();
@@ -421,6 +432,19 @@ public final class RepairsViewModel implements PageViewModel {
             runStatus.set("");
             runError.set(UserMessages.describe(failure, "running the integrity checks", log));
         });
+    }
+
+    /** The header now describes {@code run}. */
+    private void showRun(CheckRun run) {
+        headerRun = run.id();
+        runStatus.set(runText(run.id(), run.status().label(), run.totalFindings(), run.results().size(), run.duration()));
+    }
+
+    /** "Run #3 passed: 0 findings in 1 check, 12 ms." */
+    private static String runText(long id, String status, long findings, int checks, Duration took) {
+        return String.format(Locale.ROOT, "Run #%d %s: %s in %s, %s.", id, status,
+                findings == 1 ? "1 finding" : DisplayFormats.count(findings) + " findings", checks == 1 ? "1 check" : checks + " checks",
+                DisplayFormats.period(Duration.ofMillis(Math.max(1, took.toMillis()))));
     }
 
     // Properties -------------------------------------------------------------------------------------------------

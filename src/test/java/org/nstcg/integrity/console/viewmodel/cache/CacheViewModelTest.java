@@ -74,6 +74,18 @@ class CacheViewModelTest {
         assertThat(cache.contentsReads).as("F5 counts again").isEqualTo(2);
     }
 
+    /** Regression (issue 15 §3): with Redis down the divergence is not measured, and the screen says since when. */
+    @Test
+    void withRedisDownEachPatternsDivergenceIsNotMeasuredSinceTheOutageBegan() {
+        Instant since = Instant.parse("2026-05-02T03:31:20Z");
+        cache.redisDown = true;
+        cache.latest = new DivergenceReport(DivergenceReport.State.REDIS_DOWN, NOW, List.of(), Optional.of(since));
+        vm.activate();
+
+        assertThat(vm.patterns()).extracting(PatternRow::divergence).containsOnly("not measured: Redis down since 03:31");
+        assertThat(vm.patterns()).extracting(PatternRow::divergence).noneMatch(d -> d.contains("%"));
+    }
+
     @Test
     void redisDownIsSaidAndClearsWhenRedisAnswersAgain() {
         cache.redisDown = true;
@@ -204,9 +216,11 @@ class CacheViewModelTest {
             return samples;
         }
 
+        DivergenceReport latest = new DivergenceReport(DivergenceReport.State.NOT_SAMPLED_YET, NOW, List.of());
+
         @Override
         public DivergenceReport latestRound() {
-            return new DivergenceReport(DivergenceReport.State.NOT_SAMPLED_YET, NOW, List.of());
+            return latest;
         }
 
         @Override

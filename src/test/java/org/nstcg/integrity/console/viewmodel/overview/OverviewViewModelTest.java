@@ -141,6 +141,25 @@ class OverviewViewModelTest {
         assertThat(overview.divergenceTile().detailProperty().get()).isEqualTo("Nothing cached to compare · sampled just now");
     }
 
+    /**
+     * Regression (issue 15 §3): the tile read "0 % · nothing cached to compare · sampled just now" while Redis was down.
+     * A figure that cannot be measured says so and since when, never 0 %.
+     */
+    @Test
+    void withRedisDownTheDivergenceIsNotMeasuredSinceTheOutageBeganNeverZero() {
+        Instant since = Instant.parse("2026-05-02T03:31:40Z");
+        answers.add(() -> new OverviewFigures(platform(3), hourly(0), hourly(0), new Sagas(0, 0, hourlyShare(0)),
+                Optional.of(new DivergenceRound(NOW.minusSeconds(5), 0, 0)), hourlyShare(0), 0.05, List.of(), hourly(0), List.of(), NOW,
+                Optional.of(since)));
+
+        overview.refresh();
+
+        assertThat(overview.divergenceTile().valueProperty().get()).isEqualTo(OverviewViewModel.NOT_MEASURED).doesNotContain("%");
+        assertThat(overview.divergenceTile().detailProperty().get()).isEqualTo("Redis unreachable since 03:31 · nothing can be compared");
+        assertThat(overview.divergenceTile().tooltipProperty().get()).startsWith("Not measured: Redis has not answered since 2026-05-02 03:31:40");
+        assertThat(overview.divergenceTile().attentionProperty().get()).isTrue();
+    }
+
     @Test
     void anEmptyPlatformSaysSo() {
         answers.add(() -> figures(new PlatformFigures(0, 0, 0, Optional.empty(), NOW)));

@@ -153,6 +153,30 @@ class RepairsViewModelTest {
         assertThat(vm.runningChecksProperty().get()).isFalse();
     }
 
+    /** Regression (issue 15 §2): after a repair checked again in run #3 the header still said "Run #2 passed". */
+    @Test
+    void theRunHeaderFollowsTheLatestRunAfterARepairAndAScheduledRun() {
+        vm.activate();
+        engine.nextRunFinds = Map.of("points-ledger", 1L);
+        vm.runChecks();
+        assertThat(vm.runStatusProperty().get()).startsWith("Run #1 failed: 1 finding in 3 checks, ");
+        engine.nextRunFinds = Map.of();
+        vm.preview();
+        vm.requestApply();
+        vm.reasonProperty().set("ledger is right");
+
+        vm.confirmApply();
+
+        assertThat(vm.repairResultProperty().get()).contains("Checked again in run #2");
+        assertThat(vm.runStatusProperty().get()).startsWith("Run #2 passed: 0 findings in 1 check, ");
+        assertThat(vm.findingsHeaderProperty().get()).startsWith("Passed in run #2, ");
+
+        // A run made elsewhere (the schedule, another console) replaces it on the next refresh.
+        engine.addRun(3, Map.of("orphans", figures("failed", 2)));
+        vm.refresh();
+        assertThat(vm.runStatusProperty().get()).startsWith("Run #3 failed: 2 findings in 1 check, ");
+    }
+
     @Test
     void withoutTheRepairPermissionNothingIsPreviewed() {
         vm = new RepairsViewModel(engine, runner, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(5), false);
