@@ -372,6 +372,6 @@ final class ScreenWiring {
             public AccountResult unlock(String username) {
                 return accounts.unlock(actor, username);
             }
-        }, runner, clock, session.username());
+        }, runner, clock, session.username(), engine.config().consoleRefresh());
     }
 }

@@ -264,8 +264,8 @@ public final class DuplicatesViewModel implements PageViewModel {
             return;
         }
         if (pairs.isEmpty()) {
-            summary.set("No duplicates found: no users share a mailbox and no two active users look alike."
-                    + " New sign-ups are compared every " + DisplayFormats.period(refreshPeriod) + " while this screen is shown.");
+            // New sign-ups are compared on the refresh timer: no "press Refresh" advice (it used to say so).
+            summary.set("No duplicates found: no users share a mailbox and no two active users look alike.");
             emptyText.set("No duplicates found.");
             return;
         }

@@ -234,6 +234,14 @@ public final class SagasViewModel implements PageViewModel {
         emptyText.set(filtered ? "No saga matches these filters. Choose another status, type or time."
                 : "No sagas yet. Each registration and merge is a saga; they appear here as they run.");
         s.open().filter(r -> opened.get() != null && r.id().equals(opened.get().id())).ifPresent(this::showSaga);
+        // The timeline belongs to a row of the page: a saga the page no longer lists (filtered out, paged away) closes.
+        String open = selectedId.get();
+        if (open != null && rows.stream().noneMatch(r -> r.id().equals(open))) {
+            selectedId.set(null);
+            opened.set(null);
+            detailLoading.set(false);
+            detailProblem.set("");
+        }
         readStatus.succeeded();
     }
 
