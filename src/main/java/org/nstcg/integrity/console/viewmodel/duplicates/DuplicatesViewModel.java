@@ -163,7 +163,9 @@ public final class DuplicatesViewModel implements PageViewModel {
                     ? "No duplicate alerts in the latest integrity check (run " + id + ", " + when(page.alerts()) + ")."
                     : page.alerts().findings().size() + " duplicate alert(s) from integrity check run " + id + " (" + when(page.alerts()) + ").")
                     .orElse("No integrity check has looked for duplicates yet; an operator runs them on the Repairs screen."));
-            pairs.setAll(rows);
+            if (!rows.equals(pairs)) {
+                pairs.setAll(rows);
+            }
             followOpenPair();
             updateSummary();
         }, failure -> {
@@ -285,6 +287,10 @@ public final class DuplicatesViewModel implements PageViewModel {
     public void select(DuplicatePair pair) {
         if (pair == null) {
             closePair();
+            return;
+        }
+        if (open != null && samePair(open, pair) && pairShown.get()) {
+            // The table selected the open pair again (its rows were read again): the wizard keeps its step.
             return;
         }
         open = pair;
