@@ -159,7 +159,7 @@ final class ScreenWiring {
             public List<DuplicateCandidate> likely(int offset, int limit) {
                 return engine.dedup().duplicates().likely(actor, offset, limit);
             }
-        }, mergeActions(), runner, clock);
+        }, mergeActions(), runner, clock, engine.config().consoleRefresh());
     }
 
     /** Merge, preview and unmerge for the Users and Duplicates screens, each checked and audited as the signed-in user. */
@@ -272,7 +272,7 @@ final class ScreenWiring {
             public Optional<UserDetails> details(long userId) {
                 return engine.users().details(actor, userId);
             }
-        }, mergeActions(), runner, clock);
+        }, mergeActions(), runner, clock, engine.config().consoleRefresh());
     }
 
     private PageViewModel repairs() {
@@ -372,6 +372,6 @@ final class ScreenWiring {
             public AccountResult unlock(String username) {
                 return accounts.unlock(actor, username);
             }
-        }, runner, clock, session.username());
+        }, runner, clock, session.username(), engine.config().consoleRefresh());
     }
 }

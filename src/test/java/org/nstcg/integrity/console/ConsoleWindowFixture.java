@@ -13,13 +13,14 @@ import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * A {@link ConsoleWindow} on a TestFX stage with the real {@link JavaFxTaskRunner}, as the launcher builds it;
+ * A {@link ConsoleWindow} on a TestFX stage with the real {@link JavaFxTaskRunner}, as the launcher builds it (its
+ * timers can also be fired by hand: {@link #tickRefreshTimers()});
  * {@link #close()} undoes everything (timers, stage, background work, the engine the window adopted).
  */
 public final class ConsoleWindowFixture implements AutoCloseable {
 
     private final FxRobot robot = new SteadyRobot();
-    private final JavaFxTaskRunner runner = new JavaFxTaskRunner();
+    private final TickableTaskRunner runner = new TickableTaskRunner();
     private ConsoleWindow window;
 
     /**
@@ -71,6 +72,15 @@ public final class ConsoleWindowFixture implements AutoCloseable {
         });
         WaitForAsyncUtils.waitForFxEvents();
         return window;
+    }
+
+    /**
+     * Fires every refresh timer once (the shown screen's, the status bar's…), as if {@code console.refresh} had
+     * passed, and lets the FX thread settle; the reads they start finish in the background.
+     */
+    public void tickRefreshTimers() {
+        robot.interact(runner::tick);
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     public FxRobot robot() {

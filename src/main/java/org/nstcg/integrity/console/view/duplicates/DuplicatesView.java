@@ -88,8 +88,8 @@ public final class DuplicatesView {
         TableColumns.text(leftColumn, p -> p.left().summary());
         TableColumns.text(rightColumn, p -> p.right().summary());
         TableColumns.text(reasonsColumn, DuplicatePair::reasons);
-        TableColumns.empty(pairsTable, "Duplicate alerts and pairs appear here; none match the filters.");
-        // Reading the pairs again empties the selection; the pair shown (and a merge's result) stays until another is chosen.
+        TableColumns.empty(pairsTable, viewModel.emptyTextProperty());
+        // Reading the pairs again empties the selection; the pair shown follows its row (and a merge's result stays).
         pairsTable.getSelectionModel().selectedItemProperty().addListener((obs, old, pair) -> {
             if (pair != null) {
                 viewModel.select(pair);

@@ -2,6 +2,7 @@ package org.nstcg.integrity.console.view.users;
 
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.value.ObservableValue;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -20,6 +21,15 @@ public final class TableColumns {
     /** What the table says while it has no rows. */
     public static void empty(TableView<?> table, String sentence) {
         Label label = new Label(sentence);
+        label.setWrapText(true);
+        label.getStyleClass().add("muted");
+        table.setPlaceholder(label);
+    }
+
+    /** What the table says while it has no rows, as the view-model words it now (before a search, loading, none found). */
+    public static void empty(TableView<?> table, ObservableValue<String> sentence) {
+        Label label = new Label();
+        label.textProperty().bind(sentence);
         label.setWrapText(true);
         label.getStyleClass().add("muted");
         table.setPlaceholder(label);

@@ -113,8 +113,8 @@ public final class UsersView {
         TableColumns.text(emailColumn, UserRows.Match::email);
         TableColumns.text(statusColumn, UserRows.Match::status);
         TableColumns.text(whyColumn, UserRows.Match::why);
-        TableColumns.empty(resultsTable, "Users matching your search appear here.");
-        // A new search empties the selection; the user shown stays until another is chosen.
+        TableColumns.empty(resultsTable, viewModel.emptyTextProperty());
+        // A new search empties the selection; the user shown stays while the results still hold it.
         resultsTable.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> {
             if (row != null) {
                 viewModel.select(row.id());

@@ -1,6 +1,7 @@
 package org.nstcg.integrity.console.viewmodel.accounts;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javafx.beans.binding.Bindings;
@@ -16,6 +17,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.service.TaskHandle;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
@@ -53,6 +55,8 @@ public final class AccountsViewModel implements PageViewModel {
     private final FxTaskRunner runner;
     private final Clock clock;
     private final String self;
+    private final Duration refreshPeriod;
+    private TaskHandle timer;
     private final ObservableList<AccountRow> rows = FXCollections.observableArrayList();
     private final ObjectProperty<AccountRow> selected = new SimpleObjectProperty<>();
     private final StringProperty newUsername = new SimpleStringProperty("");
@@ -68,13 +72,16 @@ public final class AccountsViewModel implements PageViewModel {
     private final BooleanBinding nothingSelected = selected.isNull();
 
     /**
-     * @param self the signed-in administrator's username (they cannot disable themselves)
+     * @param self          the signed-in administrator's username (they cannot disable themselves)
+     * @param refreshPeriod how often the accounts are read again while the screen is shown (a lock-out, or a change
+     *                      made by another console or the CLI, then shows in the table and the selected account)
      */
-    public AccountsViewModel(Accounts accounts, FxTaskRunner runner, Clock clock, String self) {
+    public AccountsViewModel(Accounts accounts, FxTaskRunner runner, Clock clock, String self, Duration refreshPeriod) {
         this.accounts = accounts;
         this.runner = runner;
         this.clock = clock;
         this.self = self;
+        this.refreshPeriod = refreshPeriod;
         selected.addListener((obs, old, row) -> {
             selectedRole.set(row == null ? null : row.account().role().title());
             resetPassword.set("");
@@ -85,6 +92,21 @@ public final class AccountsViewModel implements PageViewModel {
     @Override
     public void activate() {
         refresh();
+        if (timer == null) {
+            timer = runner.every(refreshPeriod, () -> {
+                if (!busy.get()) {
+                    refresh();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void deactivate() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
     }
 
     @Override

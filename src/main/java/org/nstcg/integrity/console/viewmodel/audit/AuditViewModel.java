@@ -78,6 +78,8 @@ public final class AuditViewModel implements PageViewModel {
 
     // the chosen entry
     private final ObjectProperty<Long> selectedId = new SimpleObjectProperty<>();
+    /** The entry opened as the chain's first bad entry: shown whatever the page lists. */
+    private Long pinnedId;
     private final StringProperty detailTitle = new SimpleStringProperty("");
     private final StringProperty detailText = new SimpleStringProperty("");
     private final BooleanProperty detailShown = new SimpleBooleanProperty();
@@ -105,7 +107,12 @@ public final class AuditViewModel implements PageViewModel {
         timeRange.addListener((obs, old, now) -> search());
         fromDate.addListener((obs, old, now) -> search());
         toDate.addListener((obs, old, now) -> search());
-        selectedId.addListener((obs, old, id) -> showEntry(id == null ? null : entries.get(id)));
+        selectedId.addListener((obs, old, id) -> {
+            if (id != null && !id.equals(pinnedId)) {
+                pinnedId = null;
+            }
+            showEntry(id == null ? null : entries.get(id));
+        });
     }
 
     @Override
@@ -199,6 +206,11 @@ public final class AuditViewModel implements PageViewModel {
             rows.setAll(newRows);
         }
         pager.shown(rows.size(), page.next());
+        // The entry shown belongs to a row of the page, unless it was opened as the chain's first bad entry.
+        Long open = selectedId.get();
+        if (open != null && !open.equals(pinnedId) && newRows.stream().noneMatch(r -> r.id() == open)) {
+            selectedId.set(null);
+        }
         emptyText.set(s.request().query().equals(AuditQuery.ALL)
                 ? "The audit trail is empty. Every retry, resolve, merge, repair, cache action and account change will appear here."
                 : "No entry matches these filters. Loosen them, or clear them to see the whole trail.");
@@ -254,6 +266,7 @@ public final class AuditViewModel implements PageViewModel {
             if (found.isPresent()) {
                 entries.put(id, found.get());
                 selectedId.set(null);
+                pinnedId = id;
                 selectedId.set(id);
             } else {
                 detailShown.set(true);

@@ -1,9 +1,12 @@
 package org.nstcg.integrity.console.viewmodel.duplicates;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -33,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * The Duplicates screen: the duplicate alerts of the latest integrity check run, exact pairs (the same mailbox) and
  * likely pairs (similar names and mailboxes, scored with reasons), filterable by kind, score and text, read a page
  * at a time; a pair opens side by side with the merge wizard (preview first).
+ *
+ * <p>Design notes: while the screen is shown the pairs are read on arrival and every refresh period (a sign-up made
+ * meanwhile, or a merge by another console, appears without Refresh). The pair open side by side follows each read:
+ * its cards are redrawn from the row read now, and when its row is gone the pane empties, except right after a merge
+ * made here (the wizard keeps its result and Undo), where the cards say who was merged into whom.
  */
 public final class DuplicatesViewModel implements PageViewModel {
 
@@ -42,6 +50,7 @@ public final class DuplicatesViewModel implements PageViewModel {
     public static final String ALL_KINDS = "All kinds";
 
     private static final Logger log = LoggerFactory.getLogger(DuplicatesViewModel.class);
+    private static final String READING = "Reading the duplicate alerts and pairs…";
 
     private final DuplicatesSource source;
     private final FxTaskRunner runner;
@@ -69,42 +78,68 @@ public final class DuplicatesViewModel implements PageViewModel {
     private final StringProperty pairReasons = new SimpleStringProperty("");
     private final StringProperty mergeHint = new SimpleStringProperty("");
     private final ReadOnlyBooleanWrapper wizardShown = new ReadOnlyBooleanWrapper();
+    private final StringProperty emptyText = new SimpleStringProperty(READING);
+    private final Duration refreshPeriod;
     private TaskHandle task = TaskHandle.DONE;
+    private TaskHandle timer;
     private boolean loaded;
+    /** The pair open side by side; null when none. */
+    private DuplicatePair open;
     private int exactOffset;
     private int likelyOffset;
 
-    public DuplicatesViewModel(DuplicatesSource source, MergeActions merges, FxTaskRunner runner, Clock clock) {
+    /**
+     * @param refreshPeriod how often the pairs are read again while the screen is shown
+     */
+    public DuplicatesViewModel(DuplicatesSource source, MergeActions merges, FxTaskRunner runner, Clock clock, Duration refreshPeriod) {
         this.source = source;
         this.runner = runner;
         this.clock = clock;
+        this.refreshPeriod = refreshPeriod;
         this.wizard = new MergeWizardViewModel(merges, runner);
         // After a merge or its undo the pairs are read again; the wizard stays open with its result and Undo.
-        wizard.setOnChange(() -> read(true));
+        wizard.setOnChange(this::read);
         kind.addListener((obs, old, now) -> applyFilter());
         minScore.addListener((obs, old, now) -> applyFilter());
         filterText.addListener((obs, old, now) -> applyFilter());
     }
 
-    /** Loads the first page when the screen is first shown; later visits keep what was read (F5 reads again). */
+    /** The screen is shown: reads the pairs now and then every refresh period, until {@link #deactivate()}. */
     @Override
     public void activate() {
-        if (!loaded) {
-            refresh();
+        if (timer != null) {
+            return;
+        }
+        read();
+        timer = runner.every(refreshPeriod, () -> {
+            if (!loading.get()) {
+                read();
+            }
+        });
+    }
+
+    @Override
+    public void deactivate() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
         }
     }
 
     /** Reads the alerts and the first page of each kind again. */
     @Override
     public void refresh() {
-        read(false);
+        read();
     }
 
-    private void read(boolean keepPair) {
+    private void read() {
         task.cancel();
-        loaded = true;
         loading.set(true);
         error.set("");
+        if (!loaded) {
+            summary.set(READING);
+            emptyText.set(READING);
+        }
         task = runner.run(p -> {
             p.step("Reading the duplicate alerts of the latest integrity check…");
             DuplicateAlerts.Report alerts = source.alerts();
@@ -114,6 +149,7 @@ public final class DuplicatesViewModel implements PageViewModel {
             List<DuplicateCandidate> likely = source.likely(0, PAGE);
             return new Page(alerts, exact, likely);
         }, progress::set, page -> {
+            loaded = true;
             loading.set(false);
             progress.set("");
             List<DuplicatePair> rows = new ArrayList<>();
@@ -127,15 +163,20 @@ public final class DuplicatesViewModel implements PageViewModel {
                     ? "No duplicate alerts in the latest integrity check (run " + id + ", " + when(page.alerts()) + ")."
                     : page.alerts().findings().size() + " duplicate alert(s) from integrity check run " + id + " (" + when(page.alerts()) + ").")
                     .orElse("No integrity check has looked for duplicates yet; an operator runs them on the Repairs screen."));
-            pairs.setAll(rows);
-            if (!keepPair) {
-                closePair();
+            if (!rows.equals(pairs)) {
+                pairs.setAll(rows);
             }
+            followOpenPair();
             updateSummary();
         }, failure -> {
             loading.set(false);
             progress.set("");
-            error.set("Duplicates could not be read. " + UserMessages.describe(failure, "reading duplicates", log));
+            error.set((loaded ? "Duplicates could not be read again; the pairs below may be out of date. " : "Duplicates could not be read. ")
+                    + UserMessages.describe(failure, "reading duplicates", log));
+            if (!loaded) {
+                summary.set("");
+                emptyText.set("The duplicates appear here once they can be read; see the message above.");
+            }
         });
     }
 
@@ -207,7 +248,8 @@ public final class DuplicatesViewModel implements PageViewModel {
         if (i >= ids.size()) {
             return new DuplicatePair.Side(null, "—", "", "", "");
         }
-        return new DuplicatePair.Side(ids.get(i), "user " + ids.get(i), i < emails.size() ? emails.get(i) : "", "", "active");
+        // The check saw the users at its run; their status now is not known here, so the card claims none.
+        return new DuplicatePair.Side(ids.get(i), "user " + ids.get(i), i < emails.size() ? emails.get(i) : "", "", "");
     }
 
     private void applyFilter() {
@@ -220,11 +262,16 @@ public final class DuplicatesViewModel implements PageViewModel {
     }
 
     private void updateSummary() {
-        if (pairs.isEmpty()) {
-            summary.set("No duplicates found: no users share a mailbox and no two active users look alike."
-                    + " New sign-ups are compared when you refresh.");
+        if (!loaded) {
             return;
         }
+        if (pairs.isEmpty()) {
+            // New sign-ups are compared on the refresh timer: no "press Refresh" advice (it used to say so).
+            summary.set("No duplicates found: no users share a mailbox and no two active users look alike.");
+            emptyText.set("No duplicates found.");
+            return;
+        }
+        emptyText.set("No pair matches the filters.");
         long alerts = pairs.stream().filter(p -> p.kind() == DuplicatePair.Kind.ALERT).count();
         long exact = pairs.stream().filter(p -> p.kind() == DuplicatePair.Kind.EXACT).count();
         long likely = pairs.size() - alerts - exact;
@@ -242,11 +289,12 @@ public final class DuplicatesViewModel implements PageViewModel {
             closePair();
             return;
         }
-        leftTitle.set(pair.left().label());
-        rightTitle.set(pair.right().label());
-        leftText.set(describe(pair.left()));
-        rightText.set(describe(pair.right()));
-        pairReasons.set(pair.kind().label() + ", score " + pair.scoreText() + ": " + pair.reasons());
+        if (open != null && samePair(open, pair) && pairShown.get()) {
+            // The table selected the open pair again (its rows were read again): the wizard keeps its step.
+            return;
+        }
+        open = pair;
+        showCards(pair);
         if (!wizard.allowed()) {
             mergeHint.set("Your role may not merge users.");
             wizardShown.set(false);
@@ -265,8 +313,53 @@ public final class DuplicatesViewModel implements PageViewModel {
     }
 
     private void closePair() {
+        open = null;
         pairShown.set(false);
         wizardShown.set(false);
+    }
+
+    private void showCards(DuplicatePair pair) {
+        leftTitle.set(pair.left().label());
+        rightTitle.set(pair.right().label());
+        leftText.set(describe(pair.left()));
+        rightText.set(describe(pair.right()));
+        pairReasons.set(pair.kind().label() + ", score " + pair.scoreText() + ": " + pair.reasons());
+    }
+
+    /**
+     * After a read: the open pair is redrawn from its row as read now; a merge this screen just made overrides the
+     * statuses it changed; a pair whose row is gone (and that no such merge explains) is closed.
+     */
+    private void followOpenPair() {
+        if (open == null) {
+            return;
+        }
+        DuplicatePair now = pairs.stream().filter(p -> samePair(p, open)).findFirst().orElse(null);
+        Optional<MergeWizardViewModel.StandingMerge> merge = wizard.standingMerge().filter(m -> involves(open, m));
+        if (now == null && merge.isEmpty()) {
+            closePair();
+            return;
+        }
+        DuplicatePair base = now == null ? open : now;
+        DuplicatePair shownNow = merge.map(m -> new DuplicatePair(base.kind(), base.score(), merged(base.left(), m),
+                merged(base.right(), m), base.reasons(), false)).orElse(base);
+        open = base;
+        showCards(shownNow);
+    }
+
+    private static boolean samePair(DuplicatePair a, DuplicatePair b) {
+        return a.kind() == b.kind() && Objects.equals(a.left().userId(), b.left().userId()) && a.left().label().equals(b.left().label())
+                && Objects.equals(a.right().userId(), b.right().userId()) && a.right().label().equals(b.right().label());
+    }
+
+    private static boolean involves(DuplicatePair p, MergeWizardViewModel.StandingMerge m) {
+        return Objects.equals(p.left().userId(), m.mergedId()) || Objects.equals(p.right().userId(), m.mergedId());
+    }
+
+    private static DuplicatePair.Side merged(DuplicatePair.Side s, MergeWizardViewModel.StandingMerge m) {
+        return Objects.equals(s.userId(), m.mergedId())
+                ? new DuplicatePair.Side(s.userId(), s.label(), s.email(), s.name(), "merged into user " + m.survivorId())
+                : s;
     }
 
     private static String describe(DuplicatePair.Side s) {
@@ -331,6 +424,11 @@ public final class DuplicatesViewModel implements PageViewModel {
 
     public ReadOnlyStringProperty errorProperty() {
         return error;
+    }
+
+    /** What the empty table says: reading, none found, or none matching the filters. */
+    public ReadOnlyStringProperty emptyTextProperty() {
+        return emptyText;
     }
 
     public ReadOnlyBooleanProperty pairShownProperty() {

@@ -77,6 +77,8 @@ public final class SagasViewModel implements PageViewModel {
 
     // the open saga
     private final ObjectProperty<String> selectedId = new SimpleObjectProperty<>();
+    /** The saga retried or resolved here while it is open: it stays open when the action moves it out of the filter. */
+    private String actedOn;
     private final ObjectProperty<SagaRecord> opened = new SimpleObjectProperty<>();
     private final BooleanProperty detailLoading = new SimpleBooleanProperty();
     private final StringProperty detailTitle = new SimpleStringProperty("");
@@ -130,7 +132,12 @@ public final class SagasViewModel implements PageViewModel {
         timeRange.addListener((obs, old, now) -> filterChanged());
         fromDate.addListener((obs, old, now) -> filterChanged());
         toDate.addListener((obs, old, now) -> filterChanged());
-        selectedId.addListener((obs, old, now) -> open(now));
+        selectedId.addListener((obs, old, now) -> {
+            if (now == null || !now.equals(actedOn)) {
+                actedOn = null;
+            }
+            open(now);
+        });
         reason.addListener((obs, old, now) -> actionError.set(""));
     }
 
@@ -234,6 +241,15 @@ public final class SagasViewModel implements PageViewModel {
         emptyText.set(filtered ? "No saga matches these filters. Choose another status, type or time."
                 : "No sagas yet. Each registration and merge is a saga; they appear here as they run.");
         s.open().filter(r -> opened.get() != null && r.id().equals(opened.get().id())).ifPresent(this::showSaga);
+        // The timeline belongs to a row of the page: a saga the page no longer lists (filtered out, paged away) closes,
+        // unless it just left the filter because of the retry or resolve done here (its result stays on screen).
+        String open = selectedId.get();
+        if (open != null && !open.equals(actedOn) && rows.stream().noneMatch(r -> r.id().equals(open))) {
+            selectedId.set(null);
+            opened.set(null);
+            detailLoading.set(false);
+            detailProblem.set("");
+        }
         readStatus.succeeded();
     }
 
@@ -359,6 +375,7 @@ public final class SagasViewModel implements PageViewModel {
         }
         String why = reason.get().strip();
         UUID id = r.id();
+        actedOn = id.toString();
         acting.set(true);
         runner.run(progress -> {
             if (action == PendingAction.RETRY) {

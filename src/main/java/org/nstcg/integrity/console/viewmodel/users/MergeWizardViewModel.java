@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.viewmodel.users;
 
+import java.util.Optional;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
@@ -57,7 +58,12 @@ public final class MergeWizardViewModel {
     private long survivor;
     private long duplicate;
     private long mergedDuplicate;
+    private long mergedSurvivor;
     private long mergeId;
+
+    /** A merge this wizard made that stands (not undone): who was merged into whom. */
+    public record StandingMerge(long survivorId, long mergedId) {
+    }
 
     public MergeWizardViewModel(MergeActions actions, FxTaskRunner runner) {
         this.actions = actions;
@@ -70,6 +76,11 @@ public final class MergeWizardViewModel {
     /** Called after a merge or an undo changed users, so the screen can read them again. */
     public void setOnChange(Runnable onChange) {
         this.onChange = onChange;
+    }
+
+    /** The merge this wizard just made, while it can still be undone here; empty before a merge and after its undo. */
+    public Optional<StandingMerge> standingMerge() {
+        return undoAvailable.get() ? Optional.of(new StandingMerge(mergedSurvivor, mergedDuplicate)) : Optional.empty();
     }
 
     /** Whether the signed-in user may merge at all. */
@@ -160,6 +171,7 @@ public final class MergeWizardViewModel {
             busy.set(false);
             if (outcome instanceof MergeOutcome.Merged m) {
                 mergedDuplicate = d;
+                mergedSurvivor = s;
                 mergeId = m.mergeId();
                 changes.setAll(m.plan().changes());
                 message.set("Merged user " + d + " into user " + s + " (merge " + m.mergeId() + ").");

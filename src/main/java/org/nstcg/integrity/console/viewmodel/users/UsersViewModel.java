@@ -1,6 +1,8 @@
 package org.nstcg.integrity.console.viewmodel.users;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -24,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * The Users screen: search by address, name, referral code or id; the selected user's profile, points ledger,
  * referrals, merges, sagas and audit entries; unmerge (with a reason and a confirmation step) and the merge wizard.
  * Searches return at most {@link #LIMIT} users, so the table never holds more than a page.
+ *
+ * <p>Design notes: nothing on this screen may outlive what it shows. A search whose results no longer hold the user
+ * shown empties the details; while the screen is shown, the last search and the shown user are read again every
+ * refresh period (and on arrival), so a merge made elsewhere, or by another console, appears without F5.
  */
 public final class UsersViewModel implements PageViewModel {
 
@@ -31,6 +37,8 @@ public final class UsersViewModel implements PageViewModel {
     public static final int LIMIT = 50;
     /** Before any search. */
     public static final String START_HINT = "Type an email address, a name, a referral code or a user id, then press Enter.";
+    /** What the results table says before any search. */
+    public static final String EMPTY_BEFORE_SEARCH = "Users matching your search appear here.";
 
     private static final Logger log = LoggerFactory.getLogger(UsersViewModel.class);
 
@@ -45,8 +53,13 @@ public final class UsersViewModel implements PageViewModel {
     private final StringProperty summary = new SimpleStringProperty(START_HINT);
     private final StringProperty error = new SimpleStringProperty("");
     private final ObservableList<UserRows.Match> results = FXCollections.observableArrayList();
+    private final StringProperty emptyText = new SimpleStringProperty(EMPTY_BEFORE_SEARCH);
     private TaskHandle searchTask = TaskHandle.DONE;
     private String lastQuery;
+    private final Duration refreshPeriod;
+    private TaskHandle timer;
+    /** The user chosen (shown or being read); null when the details are empty. */
+    private Long selectedId;
 
     private final ReadOnlyBooleanWrapper detailsShown = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper loadingDetails = new ReadOnlyBooleanWrapper();
@@ -80,11 +93,15 @@ public final class UsersViewModel implements PageViewModel {
     private UserDetails shown;
     private TaskHandle detailsTask = TaskHandle.DONE;
 
-    public UsersViewModel(UsersSource source, MergeActions merges, FxTaskRunner runner, Clock clock) {
+    /**
+     * @param refreshPeriod how often the last search and the shown user are read again while the screen is shown
+     */
+    public UsersViewModel(UsersSource source, MergeActions merges, FxTaskRunner runner, Clock clock, Duration refreshPeriod) {
         this.source = source;
         this.merges = merges;
         this.runner = runner;
         this.clock = clock;
+        this.refreshPeriod = refreshPeriod;
         this.wizard = new MergeWizardViewModel(merges, runner);
         wizard.setOnChange(this::reload);
     }
@@ -103,18 +120,52 @@ public final class UsersViewModel implements PageViewModel {
         searching.set(true);
         error.set("");
         summary.set("Searching for “" + q + "”…");
-        searchTask = runner.run(progress -> source.search(q, LIMIT), found -> {
-            searching.set(false);
-            lastQuery = q;
-            results.setAll(found.stream().map(UsersViewModel::row).toList());
-            summary.set(found.isEmpty() ? "No user matches “" + q + "”. Try the full address, a first or last name, or a referral code."
-                    : found.size() >= LIMIT ? "Showing the first " + LIMIT + " users matching “" + q + "”; type more to narrow the search."
-                    : found.size() == 1 ? "1 user matches “" + q + "”." : found.size() + " users match “" + q + "”.");
-        }, failure -> {
+        emptyText.set("Searching for “" + q + "”…");
+        searchTask = runner.run(progress -> source.search(q, LIMIT), found -> showResults(q, found), failure -> {
             searching.set(false);
             summary.set("");
+            emptyText.set("The search for “" + q + "” failed; see the message above.");
             error.set("The search failed. " + UserMessages.describe(failure, "searching users", log));
         });
+    }
+
+    /** The timer's read of the last search: quiet (the table and summary change only if the answer did). */
+    private void searchAgain() {
+        String q = lastQuery;
+        if (q == null || searching.get()) {
+            return;
+        }
+        searching.set(true);
+        searchTask = runner.run(progress -> source.search(q, LIMIT), found -> {
+            if (q.equals(lastQuery)) {
+                showResults(q, found);
+            } else {
+                searching.set(false);
+            }
+        }, failure -> {
+            searching.set(false);
+            error.set("The search could not be read again; the results below may be out of date. "
+                    + UserMessages.describe(failure, "searching users", log));
+        });
+    }
+
+    private void showResults(String q, List<UserMatch> found) {
+        searching.set(false);
+        error.set("");
+        lastQuery = q;
+        List<UserRows.Match> rows = found.stream().map(UsersViewModel::row).toList();
+        if (!rows.equals(results)) {
+            results.setAll(rows);
+        }
+        summary.set(found.isEmpty() ? "No user matches “" + q + "”. Try the full address, a first or last name, or a referral code."
+                : found.size() >= LIMIT ? "Showing the first " + LIMIT + " users matching “" + q + "”; type more to narrow the search."
+                : found.size() == 1 ? "1 user matches “" + q + "”." : found.size() + " users match “" + q + "”.");
+        emptyText.set("No user matches “" + q + "”.");
+        // The details belong to a row of the results: a user the new results do not hold is no longer shown.
+        if (selectedId != null && found.stream().noneMatch(m -> m.id() == selectedId)) {
+            select(null);
+            detailsError.set("");
+        }
     }
 
     /** Shows a user found elsewhere (a referrer, a referee, a pair on the Duplicates screen). */
@@ -138,8 +189,10 @@ public final class UsersViewModel implements PageViewModel {
         actionMessage.set("");
         actionError.set("");
         wizardShown.set(false);
+        selectedId = userId;
         if (userId == null) {
             detailsShown.set(false);
+            loadingDetails.set(false);
             shown = null;
             return;
         }
@@ -150,6 +203,9 @@ public final class UsersViewModel implements PageViewModel {
         loadingDetails.set(true);
         detailsError.set("");
         detailsTask = runner.run(progress -> source.details(userId), found -> {
+            if (selectedId == null || selectedId != userId) {
+                return;
+            }
             loadingDetails.set(false);
             if (found.isEmpty()) {
                 detailsShown.set(false);
@@ -158,6 +214,9 @@ public final class UsersViewModel implements PageViewModel {
             }
             show(found.get());
         }, failure -> {
+            if (selectedId == null || selectedId != userId) {
+                return;
+            }
             loadingDetails.set(false);
             detailsError.set("User " + userId + " could not be read. " + UserMessages.describe(failure, "reading a user", log));
         });
@@ -209,6 +268,30 @@ public final class UsersViewModel implements PageViewModel {
         if (lastQuery != null && lastQuery.equals(query.get() == null ? null : query.get().strip())) {
             search();
         }
+    }
+
+    /** The screen is shown: the last search and the shown user are read again now and every refresh period. */
+    @Override
+    public void activate() {
+        readAgain();
+        if (timer == null) {
+            timer = runner.every(refreshPeriod, this::readAgain);
+        }
+    }
+
+    @Override
+    public void deactivate() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+    }
+
+    private void readAgain() {
+        if (shown != null && !loadingDetails.get() && !confirmingUnmerge.get()) {
+            loadDetails(shown.profile().id());
+        }
+        searchAgain();
     }
 
     /** F5: search again and read the shown user again. */
@@ -316,6 +399,11 @@ public final class UsersViewModel implements PageViewModel {
 
     public ObservableList<UserRows.Match> results() {
         return results;
+    }
+
+    /** What the results table says while it is empty: before a search, while searching, or that nothing matched. */
+    public ReadOnlyStringProperty emptyTextProperty() {
+        return emptyText;
     }
 
     public ReadOnlyBooleanProperty detailsShownProperty() {

@@ -21,6 +21,7 @@ class AccountsViewModelTest {
     private final List<Account> stored = new ArrayList<>();
     private final List<String> calls = new ArrayList<>();
     private AccountsViewModel vm;
+    private final SynchronousTaskRunner runner = new SynchronousTaskRunner();
 
     @BeforeEach
     void setUp() {
@@ -67,7 +68,7 @@ class AccountsViewModelTest {
                 calls.add("unlock " + username);
                 return new AccountResult.Done(stored.get(0));
             }
-        }, new SynchronousTaskRunner(), Clock.fixed(NOW, ZoneOffset.UTC), "ada");
+        }, runner, Clock.fixed(NOW, ZoneOffset.UTC), "ada", java.time.Duration.ofSeconds(5));
         vm.activate();
     }
 
@@ -122,6 +123,22 @@ class AccountsViewModelTest {
         vm.toggleDisabled();
         assertThat(vm.messageProperty().get()).isEqualTo("You cannot disable your own account while signed in with it.");
         assertThat(calls).hasSize(1);
+    }
+
+    @Test
+    void theRefreshTimerShowsAChangeMadeElsewhereAndALostAccountLeavesTheSelection() {
+        vm.selectedProperty().set(vm.rows().stream().filter(r -> r.username().equals("sam")).findFirst().orElseThrow());
+        stored.replaceAll(a -> a.username().equals("sam") ? account("sam", Role.OPERATOR, true, Optional.empty()) : a);
+
+        runner.tick();
+
+        assertThat(vm.selectedProperty().get().status()).as("disabled by the CLI, seen on the timer").isEqualTo("Disabled");
+        assertThat(vm.selectedProperty().get().role()).isEqualTo(Role.OPERATOR.title());
+        stored.removeIf(a -> a.username().equals("sam"));
+        runner.tick();
+        assertThat(vm.selectedProperty().get()).isNull();
+        vm.deactivate();
+        assertThat(runner.activeTimers()).isZero();
     }
 
     @Test

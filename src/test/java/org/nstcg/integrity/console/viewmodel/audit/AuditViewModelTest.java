@@ -199,6 +199,25 @@ class AuditViewModelTest {
     }
 
     @Test
+    void newEntriesAppearOnTheTimerAndAnEntryFilteredAwayLeavesTheDetailPane() {
+        add(3);
+        AuditViewModel vm = viewModel();
+        vm.selectedIdProperty().set(3L);
+        assertThat(vm.detailShownProperty().get()).isTrue();
+
+        trail.entries.add(0, new AuditEntry(4, NOW, "alice", "user.merge", Optional.of("user"), Optional.of("7"), Optional.empty(),
+                Optional.empty(), Optional.empty(), "h3", "h4"));
+        runner.tick();
+        assertThat(vm.rows()).extracting(r -> r.id()).as("the new entry, on the timer").startsWith(4L);
+        assertThat(vm.detailShownProperty().get()).as("the entry shown is still listed").isTrue();
+
+        vm.actorProperty().set("alice");
+        vm.search();
+        assertThat(vm.rows()).extracting(r -> r.id()).doesNotContain(3L);
+        assertThat(vm.detailShownProperty().get()).as("entry 3 (bob's) is no longer listed").isFalse();
+    }
+
+    @Test
     void aVerificationThatCannotReadTheTrailSaysSo() {
         AuditViewModel vm = viewModel();
         // What AuditReader.verify throws when PostgreSQL is down.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -31,11 +32,15 @@ class DuplicatesViewModelTest {
     private final List<String> reads = new ArrayList<>();
     private DuplicateAlerts.Report alerts = new DuplicateAlerts.Report(Optional.empty(), Optional.empty(), List.of());
     private List<DuplicateCandidate> likely = List.of();
+    /** Whether the merges fake merges (and undoes) instead of refusing. */
+    private boolean merging;
+    private final List<String> emptyTextWhileReading = new ArrayList<>();
 
     private final DuplicatesSource source = new DuplicatesSource() {
         @Override
         public DuplicateAlerts.Report alerts() {
             reads.add("alerts");
+            emptyTextWhileReading.add(vm.emptyTextProperty().get());
             return alerts;
         }
 
@@ -62,21 +67,30 @@ class DuplicatesViewModelTest {
 
         @Override
         public MergeOutcome preview(long survivorId, long duplicateId) {
-            return new MergeOutcome.Refused("not in this test");
+            return merging ? new MergeOutcome.Previewed(plan()) : new MergeOutcome.Refused("not in this test");
         }
 
         @Override
         public MergeOutcome merge(long survivorId, long duplicateId, String reason) {
+            if (merging) {
+                likely = List.of();
+                return new MergeOutcome.Merged(12, java.util.UUID.randomUUID(), plan());
+            }
             return new MergeOutcome.Refused("not in this test");
         }
 
         @Override
         public UnmergeOutcome unmerge(long userId, String reason) {
+            if (merging) {
+                likely = List.of(likely(2, 3, 0.91));
+                return new UnmergeOutcome.Unmerged(12, userId, 2, 0, 0, 0);
+            }
             return new UnmergeOutcome.Refused("not in this test");
         }
     };
 
-    private final DuplicatesViewModel vm = new DuplicatesViewModel(source, merges, runner, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final DuplicatesViewModel vm = new DuplicatesViewModel(source, merges, runner, Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofSeconds(5));
 
     @Test
     void theFirstVisitReadsAlertsExactAndLikelyPairsOnce() {
@@ -146,6 +160,89 @@ class DuplicatesViewModelTest {
         vm.kindProperty().set("Likely");
         assertThat(vm.pairs()).isEmpty();
         assertThat(vm.summaryProperty().get()).isEqualTo("0 of them match the filter (0 alert(s), 1 exact and 0 likely pair(s) read).");
+    }
+
+    @Test
+    void everyArrivalAndEveryRefreshPeriodReadsThePairsAgain() {
+        vm.activate();
+        assertThat(emptyTextWhileReading).as("the empty table says it is reading, not that there are none")
+                .containsExactly("Reading the duplicate alerts and pairs…");
+        assertThat(vm.emptyTextProperty().get()).as("the table is empty only when filtered").isEqualTo("No pair matches the filters.");
+        assertThat(vm.pairs()).hasSize(1);
+
+        likely = List.of(likely(2, 3, 0.91));
+        runner.tick();
+        assertThat(vm.pairs()).as("a sign-up made meanwhile appears on the timer").hasSize(2);
+
+        vm.deactivate();
+        assertThat(runner.activeTimers()).isZero();
+        likely = List.of(likely(2, 3, 0.91), likely(5, 6, 0.62));
+        vm.activate();
+        assertThat(vm.pairs()).as("read again on arrival").hasSize(3);
+        assertThat(reads).containsExactly("alerts", "exact 0", "likely 0", "alerts", "exact 0", "likely 0", "alerts", "exact 0", "likely 0");
+        vm.deactivate();
+    }
+
+    @Test
+    void theOpenPairFollowsItsRowAndClosesWhenTheRowIsGone() {
+        likely = List.of(likely(2, 3, 0.91));
+        vm.activate();
+        vm.select(vm.pairs().get(1));
+        assertThat(vm.rightTextProperty().get()).isEqualTo("Name 3\nuser3@example.org\nStatus: active");
+
+        likely = List.of(new DuplicateCandidate(DuplicateCandidate.Kind.LIKELY, party(2L, "user2@example.org", "Name 2", "active"),
+                party(3L, "user3@example.org", "Name Three", "active"), 0.91, List.of("similar names")));
+        runner.tick();
+        assertThat(vm.pairShownProperty().get()).isTrue();
+        assertThat(vm.rightTextProperty().get()).as("redrawn from the row read now").isEqualTo("Name Three\nuser3@example.org\nStatus: active");
+
+        likely = List.of();
+        runner.tick();
+        assertThat(vm.pairShownProperty().get()).as("its row is gone").isFalse();
+        assertThat(vm.wizardShownProperty().get()).isFalse();
+        vm.deactivate();
+    }
+
+    @Test
+    void afterAMergeTheCardSaysTheMergedUserIsMergedAndAfterTheUndoActiveAgain() {
+        merging = true;
+        likely = List.of(likely(2, 3, 0.91));
+        vm.activate();
+        vm.select(vm.pairs().get(1));
+        vm.wizard().preview();
+        vm.wizard().reasonProperty().set("same person");
+        vm.wizard().requestMerge();
+        vm.wizard().confirmMerge();
+
+        assertThat(vm.pairs()).as("the likely pair is gone once one of them is merged").hasSize(1);
+        assertThat(vm.pairShownProperty().get()).as("the merge result and Undo stay").isTrue();
+        assertThat(vm.rightTextProperty().get()).isEqualTo("Name 3\nuser3@example.org\nStatus: merged into user 2");
+        assertThat(vm.leftTextProperty().get()).endsWith("Status: active");
+        runner.tick();
+        assertThat(vm.rightTextProperty().get()).as("the timer keeps it true").endsWith("Status: merged into user 2");
+
+        vm.wizard().undo();
+        assertThat(vm.rightTextProperty().get()).isEqualTo("Name 3\nuser3@example.org\nStatus: active");
+        vm.deactivate();
+    }
+
+    @Test
+    void anAlertClaimsNoStatusItDidNotRead() {
+        alerts = new DuplicateAlerts.Report(Optional.of(42L), Optional.of(NOW), List.of(new Finding("email-uniqueness",
+                Severity.CRITICAL, List.of(8L, 9L), "2 active users share the address bo@x.org",
+                new ObjectMapper().createObjectNode().set("emails", new ObjectMapper().valueToTree(List.of("Bo@x.org", "bo@x.org"))))));
+        vm.refresh();
+
+        vm.select(vm.pairs().get(0));
+
+        assertThat(vm.leftTextProperty().get()).isEqualTo("Bo@x.org");
+    }
+
+    private static org.nstcg.integrity.engine.dedup.MergePlan plan() {
+        return new org.nstcg.integrity.engine.dedup.MergePlan(
+                new org.nstcg.integrity.engine.dedup.MergePlan.UserSummary(2, "user2@example.org", "Name 2", "active", 0, 0),
+                new org.nstcg.integrity.engine.dedup.MergePlan.UserSummary(3, "user3@example.org", "Name 3", "active", 0, 0), 0, 0,
+                List.of(), false, List.of());
     }
 
     private static DuplicateCandidate likely(long a, long b, double score) {

@@ -320,6 +320,25 @@ class SagasViewModelTest {
     }
 
     @Test
+    void theOpenSagaFollowsTheRefreshTimerAndClosesWhenItsRowLeavesThePage() {
+        UUID failed = add(SagaStatus.FAILED_NEEDS_ATTENTION, 1);
+        add(SagaStatus.COMPLETED, 2);
+        SagasViewModel vm = viewModel(true);
+        vm.selectedIdProperty().set(failed.toString());
+        assertThat(vm.detailShownProperty().get()).isTrue();
+
+        source.replace(failed, SagaStatus.RESOLVED);
+        runner.tick();
+        assertThat(vm.detailStatusProperty().get()).as("resolved on another console, seen on the timer")
+                .isEqualTo(StatusFilter.title(SagaStatus.RESOLVED));
+
+        vm.statusProperty().set(StatusFilter.COMPLETED);
+        assertThat(vm.rows()).noneMatch(r -> r.id().equals(failed.toString()));
+        assertThat(vm.detailShownProperty().get()).as("its row is gone from the list").isFalse();
+        assertThat(vm.selectedIdProperty().get()).isNull();
+    }
+
+    @Test
     void aRefreshKeepsTheOpenSagaAndTheReasonBeingTyped() {
         UUID id = add(SagaStatus.FAILED_NEEDS_ATTENTION, 3);
         SagasViewModel vm = viewModel(true);

@@ -3,6 +3,7 @@ package org.nstcg.integrity.console.viewmodel.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ class UsersViewModelTest {
         }
     };
 
-    private final UsersViewModel vm = new UsersViewModel(source, merges, runner, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final UsersViewModel vm = new UsersViewModel(source, merges, runner, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(5));
 
     @Test
     void aSearchShowsTheMatchesAndSaysHowMany() {
@@ -246,6 +247,69 @@ class UsersViewModelTest {
         w.start(5L, 5L);
         w.preview();
         assertThat(w.errorProperty().get()).startsWith("Choose two different users");
+    }
+
+    @Test
+    void aNewSearchWithoutTheShownUserEmptiesTheDetails() {
+        matches = List.of(match(7, "Ada Lovelace"));
+        details = details(7, "active", Optional.empty());
+        vm.queryProperty().set("ada");
+        vm.search();
+        vm.select(7L);
+        assertThat(vm.detailsShownProperty().get()).isTrue();
+
+        matches = List.of(match(7, "Ada Lovelace"), match(8, "Ada Byron"));
+        vm.search();
+        assertThat(vm.detailsShownProperty().get()).as("the user shown is still a result").isTrue();
+
+        matches = List.of(match(9, "Grace Hopper"));
+        vm.queryProperty().set("grace");
+        vm.search();
+        assertThat(vm.detailsShownProperty().get()).as("the user shown is no result of the new search").isFalse();
+        assertThat(vm.wizardShownProperty().get()).isFalse();
+        assertThat(vm.detailsErrorProperty().get()).isEmpty();
+    }
+
+    @Test
+    void theEmptyTableSaysNoUserMatchesTheSearchNamingIt() {
+        assertThat(vm.emptyTextProperty().get()).isEqualTo(UsersViewModel.EMPTY_BEFORE_SEARCH);
+        matches = List.of(match(7, "Ada Lovelace"));
+        vm.queryProperty().set("ada");
+        vm.search();
+
+        matches = List.of();
+        vm.queryProperty().set("zzz");
+        vm.search();
+
+        assertThat(vm.results()).isEmpty();
+        assertThat(vm.emptyTextProperty().get()).isEqualTo("No user matches “zzz”.");
+    }
+
+    @Test
+    void theRefreshTimerAndEachArrivalReadTheLastSearchAndTheShownUserAgain() {
+        matches = List.of(match(7, "Ada Lovelace"));
+        details = details(7, "active", Optional.empty());
+        vm.activate();
+        assertThat(calls).as("nothing to read before a search").isEmpty();
+        vm.queryProperty().set("ada");
+        vm.search();
+        vm.select(7L);
+        vm.queryProperty().set("typed but not searched");
+
+        details = details(7, "merged", Optional.of(3L));
+        calls.clear();
+        runner.tick();
+        assertThat(calls).containsExactlyInAnyOrder("details 7", "search ada " + UsersViewModel.LIMIT);
+        assertThat(vm.subtitleProperty().get()).isEqualTo("User 7 · merged into user 3");
+        assertThat(vm.summaryProperty().get()).isEqualTo("1 user matches “ada”.");
+
+        vm.deactivate();
+        assertThat(runner.activeTimers()).isZero();
+        matches = List.of();
+        vm.activate();
+        assertThat(vm.results()).as("read again on arrival").isEmpty();
+        assertThat(vm.detailsShownProperty().get()).as("the user shown is gone from the results").isFalse();
+        vm.deactivate();
     }
 
     private static UserMatch match(long id, String name) {
