@@ -1,6 +1,6 @@
 package org.nstcg.integrity.console.view.accounts;
 
-import javafx.beans.property.ReadOnlyStringWrapper;
+import org.nstcg.integrity.console.view.TableColumns;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -91,7 +91,7 @@ public final class AccountsView {
     }
 
     private static void column(TableColumn<AccountRow, String> column, java.util.function.Function<AccountRow, String> value) {
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        TableColumns.text(column, value);
     }
 
     @FXML

@@ -1,7 +1,7 @@
 package org.nstcg.integrity.console.view.audit;
 
+import org.nstcg.integrity.console.view.TableColumns;
 import java.util.function.Function;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.collections.ListChangeListener;
 import javafx.css.PseudoClass;
@@ -183,7 +183,7 @@ public final class AuditView {
     }
 
     private static void column(TableColumn<AuditRow, String> column, Function<AuditRow, String> value) {
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        TableColumns.text(column, value);
     }
 
     private static void showWhen(Node node, ObservableBooleanValue condition) {

@@ -1,7 +1,7 @@
 package org.nstcg.integrity.console.view.cache;
 
+import org.nstcg.integrity.console.view.TableColumns;
 import java.util.function.Function;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
@@ -164,7 +164,7 @@ public final class CacheView {
     }
 
     private static void column(TableColumn<PatternRow, String> column, Function<PatternRow, String> value) {
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())).getReadOnlyProperty());
+        TableColumns.text(column, value);
         column.setSortable(false);
     }
 

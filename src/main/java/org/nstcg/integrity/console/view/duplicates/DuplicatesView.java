@@ -17,7 +17,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.StackPane;
 import org.nstcg.integrity.console.service.ViewLoader;
 import org.nstcg.integrity.console.view.users.MergeWizardView;
-import org.nstcg.integrity.console.view.users.TableColumns;
+import org.nstcg.integrity.console.view.TableColumns;
 import org.nstcg.integrity.console.view.users.UsersView;
 import org.nstcg.integrity.console.viewmodel.duplicates.DuplicatePair;
 import org.nstcg.integrity.console.viewmodel.duplicates.DuplicatesViewModel;

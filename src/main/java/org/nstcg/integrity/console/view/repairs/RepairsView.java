@@ -1,9 +1,9 @@
 package org.nstcg.integrity.console.view.repairs;
 
+import org.nstcg.integrity.console.view.TableColumns;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
@@ -178,7 +178,7 @@ public final class RepairsView {
     }
 
     private static void column(TableColumn<RunRow, String> column, Function<RunRow, String> value) {
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())).getReadOnlyProperty());
+        TableColumns.text(column, value);
     }
 
     /** A check: its name and what its latest run found, marked by status. */

@@ -1,8 +1,8 @@
 package org.nstcg.integrity.console.view.sagas;
 
+import org.nstcg.integrity.console.view.TableColumns;
 import java.util.Locale;
 import java.util.function.Function;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
@@ -239,7 +239,7 @@ public final class SagasView {
     }
 
     private static void column(TableColumn<SagaRow, String> column, Function<SagaRow, String> value) {
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        TableColumns.text(column, value);
     }
 
     private static void showWhen(Node node, javafx.beans.value.ObservableBooleanValue condition) {

@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.view.users;
 
+import org.nstcg.integrity.console.view.TableColumns;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
