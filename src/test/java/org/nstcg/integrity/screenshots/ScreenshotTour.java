@@ -118,8 +118,6 @@ class ScreenshotTour {
         shoot(capture, "overview-dark", written, unsettled);
 
         log.info("Screenshots written to {}: {}", outDir, written.stream().map(Path::getFileName).toList());
-        cuts.forEach(c -> log.warn("CUT {}", c));
-        Files.write(outDir.resolve("cuts.txt"), cuts);
         assertThat(written).hasSize(shell.features().size() + 4);
         for (Path png : written) {
             var image = ImageIO.read(png.toFile());
@@ -131,18 +129,11 @@ class ScreenshotTour {
         }
     }
 
-    private final List<String> cuts = new ArrayList<>();
-
     private void shoot(ScreenCapture capture, String name, List<Path> written, List<String> unsettled) throws Exception {
         Path file = outDir.resolve(name + ".png");
         if (!capture.write(file)) {
             unsettled.add(name);
         }
-        ui.robot().interact(() -> {
-            Scene scene = scene(window);
-            javafx.geometry.Bounds all = new javafx.geometry.BoundingBox(0, 0, scene.getWidth(), scene.getHeight());
-            org.nstcg.integrity.support.ElidedText.under(scene.getRoot(), all).forEach(c -> cuts.add(name + ": " + c));
-        });
         written.add(file);
         log.info("Wrote {}", file);
     }

@@ -1,0 +1,81 @@
+package org.nstcg.integrity.screenshots;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.geometry.BoundingBox;
+import javafx.scene.Scene;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nstcg.integrity.console.ConsoleWindow;
+import org.nstcg.integrity.console.ConsoleWindowFixture;
+import org.nstcg.integrity.console.viewmodel.shell.Feature;
+import org.nstcg.integrity.console.viewmodel.shell.ShellViewModel;
+import org.nstcg.integrity.console.viewmodel.users.UsersViewModel;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.account.Session;
+import org.nstcg.integrity.support.ElidedText;
+import org.nstcg.integrity.support.IntegrityTest;
+import org.nstcg.integrity.support.ScreenCapture;
+
+/**
+ * No text is cut without its full value at hand (issue 15 §3): every screen an administrator sees, with the demo
+ * data of the screenshot tour, in the console's 1280×800 window; a visible label, button or table cell whose displayed
+ * text is shorter than its text must carry the whole of it in a tooltip.
+ */
+@IntegrityTest(settings = {"console.refresh=1h", "cache.sample-interval=1h", "checks.interval=off"})
+class ElidedTextUiTest {
+
+    private ConsoleWindowFixture ui;
+
+    @AfterEach
+    void close() throws Exception {
+        if (ui != null) {
+            ui.close();
+        }
+    }
+
+    @Test
+    void noScreenShowsCutTextWithoutItsFullValue(IntegrityEngine engine) throws Exception {
+        Session admin = DemoData.seed(engine);
+        ui = new ConsoleWindowFixture();
+        ConsoleWindow window = ui.open(w -> w.showSignIn(engine));
+        List<String> cuts = new ArrayList<>();
+        Path scratch = Files.createTempDirectory("elided");
+        ScreenCapture capture = new ScreenCapture(window.stage().getScene());
+        check(window, capture, scratch, "signin", cuts);
+
+        ui.robot().interact(() -> window.showShell(engine, admin));
+        ShellViewModel shell = window.shell().orElseThrow();
+        capture = new ScreenCapture(window.stage().getScene());
+        for (Feature feature : shell.features()) {
+            ui.robot().interact(() -> shell.select(feature));
+            check(window, capture, scratch, feature.name().toLowerCase(Locale.ROOT), cuts);
+        }
+        UsersViewModel users = (UsersViewModel) shell.page(Feature.USERS);
+        ui.robot().interact(() -> {
+            shell.select(Feature.USERS);
+            users.queryProperty().set("ada");
+            users.search();
+        });
+        ui.waitUntil(() -> !users.results().isEmpty(), "search results for ada");
+        ui.robot().interact(() -> users.select(users.results().get(0).id()));
+        check(window, capture, scratch, "users-details", cuts);
+
+        assertThat(window.stage().getScene().getWidth()).isEqualTo(1280);
+        assertThat(cuts).as("text shown cut with no tooltip carrying all of it").isEmpty();
+    }
+
+    private void check(ConsoleWindow window, ScreenCapture capture, Path scratch, String name, List<String> cuts) throws Exception {
+        capture.write(scratch.resolve(name + ".png")); // waits until the screen has settled
+        ui.robot().interact(() -> {
+            Scene scene = window.stage().getScene();
+            ElidedText.under(scene.getRoot(), new BoundingBox(0, 0, scene.getWidth(), scene.getHeight()))
+                    .forEach(c -> cuts.add(name + ": " + c));
+        });
+    }
+}
