@@ -146,6 +146,11 @@ final class ScreenWiring {
     private PageViewModel duplicates() {
         return new DuplicatesViewModel(new DuplicatesSource() {
             @Override
+            public boolean mayApplyRepairs() {
+                return session.may(Permission.APPLY_REPAIRS);
+            }
+
+            @Override
             public DuplicateAlerts.Report alerts() {
                 return DuplicateAlerts.latest(actor, engine.checks(), DuplicatesViewModel.PAGE);
             }

@@ -63,4 +63,9 @@ public final class DisplayFormats {
     public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
+
+    /** "1 alert", "3 alerts", "1,204 pairs": a count with its noun, singular for one ({@code plural} for any other). */
+    public static String count(long n, String singular, String plural) {
+        return count(n) + " " + (n == 1 ? singular : plural);
+    }
 }

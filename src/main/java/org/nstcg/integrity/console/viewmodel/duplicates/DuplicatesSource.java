@@ -10,6 +10,11 @@ public interface DuplicatesSource {
     /** The duplicate findings of the latest integrity check run. */
     DuplicateAlerts.Report alerts();
 
+    /** Whether the signed-in user may apply repairs (and so fold a held legacy row in); support may not. */
+    default boolean mayApplyRepairs() {
+        return false;
+    }
+
     /** A page of exact duplicates (the same mailbox). */
     List<DuplicateCandidate> exact(int offset, int limit);
 

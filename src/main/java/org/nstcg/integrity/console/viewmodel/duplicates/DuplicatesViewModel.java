@@ -161,7 +161,8 @@ public final class DuplicatesViewModel implements PageViewModel {
             moreAvailable.set(page.exact().size() >= PAGE || page.likely().size() >= PAGE);
             alertsSummary.set(page.alerts().runId().map(id -> page.alerts().findings().isEmpty()
                     ? "No duplicate alerts in the latest integrity check (run " + id + ", " + when(page.alerts()) + ")."
-                    : page.alerts().findings().size() + " duplicate alert(s) from integrity check run " + id + " (" + when(page.alerts()) + ").")
+                    : DisplayFormats.count(page.alerts().findings().size(), "duplicate alert", "duplicate alerts")
+                      + " from integrity check run " + id + " (" + when(page.alerts()) + ").")
                     .orElse("No integrity check has looked for duplicates yet; an operator runs them on the Repairs screen."));
             if (!rows.equals(pairs)) {
                 pairs.setAll(rows);
@@ -275,7 +276,8 @@ public final class DuplicatesViewModel implements PageViewModel {
         long alerts = pairs.stream().filter(p -> p.kind() == DuplicatePair.Kind.ALERT).count();
         long exact = pairs.stream().filter(p -> p.kind() == DuplicatePair.Kind.EXACT).count();
         long likely = pairs.size() - alerts - exact;
-        String counts = alerts + " alert(s), " + exact + " exact and " + likely + " likely pair(s) read"
+        String counts = DisplayFormats.count(alerts, "alert", "alerts") + ", " + exact + " exact and "
+                + DisplayFormats.count(likely, "likely pair", "likely pairs") + " read"
                 + (moreAvailable.get() ? "; more can be loaded" : "");
         summary.set(shown.size() == pairs.size() ? counts + "."
                 : shown.size() + " of them match the filter (" + counts + ").");
@@ -304,7 +306,11 @@ public final class DuplicatesViewModel implements PageViewModel {
             wizardShown.set(true);
         } else {
             mergeHint.set(pair.right().userId() == null
-                    ? "The other side is a legacy row held at import, not a user: the duplicate-emails repair folds it into the user."
+                    ? (source.mayApplyRepairs()
+                        ? "The other side is a legacy row held at import, not a user: apply the duplicate-emails repair on the"
+                          + " Repairs screen to fold it into the user."
+                        : "The other side is a legacy row held at import, not a user, so it cannot be merged here: an operator"
+                          + " or administrator folds it into the user with the duplicate-emails repair.")
                     : "Only two active users can be merged; " + pair.right().label() + " is " + pair.right().status()
                     + (pair.right().status().equals("merged") ? " already (unmerge it on the Users screen if that was wrong)." : "."));
             wizardShown.set(false);

@@ -228,7 +228,7 @@ public final class MergeWizardViewModel {
         } catch (NumberFormatException e) {
             // said below
         }
-        error.set("Type the id of " + what + " (a number, as shown in the Users search).");
+        error.set("Type the id of " + what + ": the number a user's details show as \"User 42\" (search for them on the Users screen).");
         return null;
     }
 

@@ -247,7 +247,7 @@ public final class UsersViewModel implements PageViewModel {
         refereesSummary.set(d.refereeTotal() == 0 ? "Nobody signed up with this user's code yet."
                 : d.refereeTotal() > d.referees().size() ? "The first " + d.referees().size() + " of " + DisplayFormats.count(d.refereeTotal())
                 + " users referred; double-click one to open it."
-                : DisplayFormats.count(d.refereeTotal()) + " user(s) referred; double-click one to open it.");
+                : DisplayFormats.count(d.refereeTotal(), "user", "users") + " referred; double-click one to open it.");
         mergeHistory.setAll(d.merges().stream().map(m -> new UserRows.Merge(Long.toString(m.mergeId()),
                 "user " + m.mergedId() + " into user " + m.survivorId(), m.status() + m.unmergedBy().map(b -> " by " + b).orElse(""),
                 m.actor(), m.reason().orElse(""))).toList());
@@ -360,8 +360,9 @@ public final class UsersViewModel implements PageViewModel {
     }
 
     static String unmerged(UnmergeOutcome.Unmerged u) {
-        return "Unmerged user " + u.userId() + " from user " + u.survivorId() + ": " + u.pointsReturned() + " point(s), "
-                + u.referralsReturned() + " referred user(s) and " + u.codesReturned() + " referral code(s) returned.";
+        return "Unmerged user " + u.userId() + " from user " + u.survivorId() + ": " + DisplayFormats.count(u.pointsReturned(), "point", "points")
+                + ", " + DisplayFormats.count(u.referralsReturned(), "referred user", "referred users") + " and "
+                + DisplayFormats.count(u.codesReturned(), "referral code", "referral codes") + " returned.";
     }
 
     /** Opens the merge wizard with the shown user as the one merged away; the user to keep is typed. */

@@ -36,7 +36,14 @@ class DuplicatesViewModelTest {
     private boolean merging;
     private final List<String> emptyTextWhileReading = new ArrayList<>();
 
+    private boolean mayApplyRepairs;
+
     private final DuplicatesSource source = new DuplicatesSource() {
+        @Override
+        public boolean mayApplyRepairs() {
+            return mayApplyRepairs;
+        }
+
         @Override
         public DuplicateAlerts.Report alerts() {
             reads.add("alerts");
@@ -101,7 +108,7 @@ class DuplicatesViewModelTest {
 
         assertThat(reads).containsExactly("alerts", "exact 0", "likely 0");
         assertThat(vm.pairs()).extracting(p -> p.kind().label()).containsExactly("Exact", "Likely", "Likely");
-        assertThat(vm.summaryProperty().get()).isEqualTo("0 alert(s), 1 exact and 2 likely pair(s) read.");
+        assertThat(vm.summaryProperty().get()).isEqualTo("0 alerts, 1 exact and 2 likely pairs read.");
         assertThat(vm.alertsSummaryProperty().get()).startsWith("No integrity check has looked for duplicates yet");
         assertThat(vm.moreAvailableProperty().get()).isFalse();
     }
@@ -114,7 +121,7 @@ class DuplicatesViewModelTest {
 
         vm.refresh();
 
-        assertThat(vm.alertsSummaryProperty().get()).isEqualTo("1 duplicate alert(s) from integrity check run 42 (10 min ago).");
+        assertThat(vm.alertsSummaryProperty().get()).isEqualTo("1 duplicate alert from integrity check run 42 (10 min ago).");
         DuplicatePair alert = vm.pairs().get(0);
         assertThat(alert.kind()).isEqualTo(DuplicatePair.Kind.ALERT);
         assertThat(alert.left().summary()).isEqualTo("user 8 · Bo@x.org");
@@ -152,6 +159,13 @@ class DuplicatesViewModelTest {
         vm.select(vm.pairs().get(0));
         assertThat(vm.wizardShownProperty().get()).isFalse();
         assertThat(vm.mergeHintProperty().get()).contains("legacy row held at import");
+        assertThat(vm.mergeHintProperty().get()).as("support has no Repairs screen: it is told who can fold the row in")
+                .contains("an operator or administrator folds it into the user").doesNotContain("Repairs screen");
+
+        mayApplyRepairs = true;
+        vm.select(vm.pairs().get(1));
+        vm.select(vm.pairs().get(0));
+        assertThat(vm.mergeHintProperty().get()).contains("apply the duplicate-emails repair on the Repairs screen");
     }
 
     @Test
@@ -159,7 +173,7 @@ class DuplicatesViewModelTest {
         vm.refresh();
         vm.kindProperty().set("Likely");
         assertThat(vm.pairs()).isEmpty();
-        assertThat(vm.summaryProperty().get()).isEqualTo("0 of them match the filter (0 alert(s), 1 exact and 0 likely pair(s) read).");
+        assertThat(vm.summaryProperty().get()).isEqualTo("0 of them match the filter (0 alerts, 1 exact and 0 likely pairs read).");
     }
 
     @Test
