@@ -164,7 +164,7 @@ class UsersViewModelTest {
 
         assertThat(calls).contains("unmerge 7 two people");
         assertThat(vm.confirmingUnmergeProperty().get()).isFalse();
-        assertThat(vm.actionMessageProperty().get()).startsWith("Unmerged user 7 from user 3: 10 point(s)");
+        assertThat(vm.actionMessageProperty().get()).startsWith("Unmerged user 7 from user 3: 10 points");
         assertThat(calls.get(calls.size() - 1)).as("the user is read again").isEqualTo("details 7");
     }
 
