@@ -12,7 +12,8 @@ import javafx.scene.control.Tooltip;
 /**
  * Binds table columns to the text of view-model rows, and gives tables an empty-state sentence: the one way every
  * screen's tables show text. A cell too narrow for its text shows it cut, and its tooltip carries the whole of it
- * (issue 15: no cut cell without its full value).
+ * (issue 15: no cut cell without its full value); its context menu copies it, or copies or saves the whole table
+ * ({@link TableExport}).
  */
 public final class TableColumns {
 
@@ -45,6 +46,7 @@ public final class TableColumns {
     /** A text cell whose tooltip is its text (one tooltip per cell, reused as the cell is). */
     private static final class FullTextCell<R> extends TableCell<R, String> {
         private final Tooltip tip = new Tooltip();
+        private javafx.scene.control.ContextMenu menu;
 
         FullTextCell() {
             tip.setWrapText(true);
@@ -58,6 +60,10 @@ public final class TableColumns {
             setText(empty ? null : item);
             tip.setText(blank ? "" : item);
             setTooltip(blank ? null : tip);
+            if (!empty && menu == null) {
+                menu = TableExport.menu(this::getTableView, this::getText);
+            }
+            setContextMenu(empty ? null : menu);
         }
     }
 }
