@@ -51,6 +51,15 @@ public final class ConfigLoader {
      * @param flags        values given as command-line flags (highest precedence)
      */
     public EngineConfig load(Optional<Path> explicitFile, Map<ConfigKey, String> flags) {
+        return load(explicitFile, flags, Map.of());
+    }
+
+    /**
+     * As {@link #load(Optional, Map)}, with values typed into the console's connection form on top of the flags:
+     * they are validated as coming from there ({@link ConfigSource#CONNECTION_FORM}), so a message about one names
+     * the form, not a flag nobody typed.
+     */
+    public EngineConfig load(Optional<Path> explicitFile, Map<ConfigKey, String> flags, Map<ConfigKey, String> typed) {
         Map<ConfigKey, EngineConfig.Value> values = new EnumMap<>(ConfigKey.class);
         Path file = explicitFile.orElse(defaultConfigFile());
         if (explicitFile.isPresent() && !Files.isRegularFile(file)) {
@@ -66,6 +75,7 @@ public final class ConfigLoader {
             }
         }
         flags.forEach((key, v) -> values.put(key, new EngineConfig.Value(v, new ConfigSource(ConfigSource.Kind.FLAG, key.flag()))));
+        typed.forEach((key, v) -> values.put(key, new EngineConfig.Value(v, ConfigSource.CONNECTION_FORM)));
         return EngineConfig.of(values, defaultDataDir());
     }
 
