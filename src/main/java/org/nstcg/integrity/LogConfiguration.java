@@ -21,12 +21,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.nstcg.integrity.engine.config.ConfigLoader;
 import org.nstcg.integrity.engine.config.Redaction;
 import org.slf4j.Logger;
 
 /**
  * The logging setup, in code: logs go to a file, never to the terminal (the CLI's stdout and stderr are its own
- * output). Directory {@code -Dintegrity.log.dir}, default {@code ~/.local/state/integrity-console/logs}, rolled daily
+ * output). Directory {@code -Dintegrity.log.dir}, default {@code $XDG_STATE_HOME/integrity-console/logs}, else
+ * {@code $HOME/.local/state/integrity-console/logs} ({@link ConfigLoader#defaultLogDir}), rolled daily
  * and at 20 MB, 14 days and 500 MB kept; the engine's own level {@code -Dintegrity.log.level} (default INFO; DEBUG
  * shows, among others, where start time goes); HikariCP, Flyway, embedded PostgreSQL and Jedis at WARN.
  *
@@ -58,7 +60,7 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         context.addListener(jul);
 
         String dir = System.getProperty("integrity.log.dir",
-                System.getProperty("user.home") + "/.local/state/integrity-console/logs");
+                ConfigLoader.defaultLogDir(System.getenv(), System.getProperty("user.home")).toString());
         configureFile(context, Path.of(dir));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }

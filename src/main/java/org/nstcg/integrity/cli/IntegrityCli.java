@@ -46,7 +46,8 @@ public final class IntegrityCli implements Callable<Integer> {
     CommandSpec spec;
 
     @CommandLine.Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "Config file (default: ~/.config/integrity-console/config.properties).")
+            description = {"Config file (default:", "integrity-console/config.properties",
+                    "in $XDG_CONFIG_HOME, else in ~/.config)."})
     Path configFile;
 
     private final ConsoleStarter consoleStarter;
@@ -63,7 +64,7 @@ public final class IntegrityCli implements Callable<Integer> {
                     .paramLabel(key.secret() ? "SECRET" : "VALUE")
                     .type(String.class)
                     .scopeType(ScopeType.INHERIT)
-                    .description(key.description().replace("%", "%%") + " [" + key.environmentVariable() + "]") // picocli formats descriptions
+                    .description(helpLines(key.description() + " [" + key.environmentVariable() + "]"))
                     .build());
         }
         // Sub-commands are added after the generated flags: inherited options are copied when a sub-command is added.
@@ -95,6 +96,26 @@ public final class IntegrityCli implements Callable<Integer> {
             return ExitCodes.USAGE;
         });
         return rebuilt;
+    }
+
+    /**
+     * A setting's description as picocli help lines: {@code %} escaped (picocli formats descriptions), and a
+     * parenthesised default that names a path on lines of its own, split at its commas, so that picocli, which
+     * wraps a long word after a dot or a slash, never breaks a path in the middle.
+     */
+    static String[] helpLines(String description) {
+        String text = description.replace("%", "%%");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?) (\\((?:empty|default)[^)]*/[^)]*\\))(.*)$").matcher(text);
+        if (!m.matches()) {
+            return new String[] {text};
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add(m.group(1));
+        lines.addAll(List.of(m.group(2).split("(?<=,) ")));
+        if (!m.group(3).isBlank()) {
+            lines.set(lines.size() - 1, lines.get(lines.size() - 1) + m.group(3));
+        }
+        return lines.toArray(String[]::new);
     }
 
     /** Runs the jar's command line and returns the process exit code. */

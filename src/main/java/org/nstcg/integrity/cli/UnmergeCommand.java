@@ -55,10 +55,16 @@ final class UnmergeCommand implements Callable<Integer> {
             ObjectNode root = MergeCommand.JSON.valueToTree(u);
             out.println(MergeCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else {
-            out.println("Unmerged user " + u.userId() + " from user " + u.survivorId() + " (merge " + u.mergeId() + "): " + u.pointsReturned()
-                    + " point(s), " + u.referralsReturned() + " referred user(s) and " + u.codesReturned() + " referral code(s) returned.");
+            out.println("Unmerged user " + u.userId() + " from user " + u.survivorId() + " (merge " + u.mergeId() + "): "
+                    + counted(u.pointsReturned(), "point", "points") + ", " + counted(u.referralsReturned(), "referred user", "referred users")
+                    + " and " + counted(u.codesReturned(), "referral code", "referral codes") + " returned.");
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** "1 point", "30 points". */
+    static String counted(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 }

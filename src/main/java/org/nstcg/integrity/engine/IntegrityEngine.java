@@ -297,6 +297,20 @@ public final class IntegrityEngine implements AutoCloseable {
         registration.refusals().startFlushing(scheduler);
         cacheDivergence.start(scheduler);
         checks.startSchedule(scheduler);
+        if (embedded != null && embedded.owner()) {
+            scheduler.scheduleWithFixedDelay("embedded-servers", EmbeddedServers.WATCH_INTERVAL, EmbeddedServers.WATCH_INTERVAL,
+                    this::restartStoppedEmbeddedServers);
+        }
+    }
+
+    /**
+     * Starts again an embedded server whose process has stopped (same port, same password); the connections the pools
+     * still hold to the dead Redis are dropped, so the next call reconnects instead of failing on each of them.
+     */
+    private void restartStoppedEmbeddedServers() {
+        if (embedded.restartStoppedServers().contains(EmbeddedServers.Server.REDIS)) {
+            redis.discardIdleConnections();
+        }
     }
 
     /** A service engine whose login could rewrite the audit trail says so at start (decision record 0010). */
@@ -572,9 +586,13 @@ public final class IntegrityEngine implements AutoCloseable {
             db = ServerHealth.up("PostgreSQL", config.databaseMode(), dbEndpoint, database.serverVersion());
             schemaVersion = database.schemaVersion();
         } catch (RuntimeException e) {
-            String advice = config.databaseMode() == ServerMode.EMBEDDED
-                    ? "The embedded PostgreSQL has stopped; restart the console to start it again."
-                    : "Check that the server is running, or correct " + database.settings().setting() + ".";
+            String advice = config.databaseMode() != ServerMode.EMBEDDED
+                    ? "Check that the server is running, or correct " + database.settings().setting() + "."
+                    : embeddedWatched() ? embedded.postgresProblem().orElse("The embedded PostgreSQL does not answer;"
+                            + " this console starts it again if its process has stopped.")
+                    : embedded.owner() ? "The embedded PostgreSQL has stopped; restart the console to start it again."
+                    : "The embedded PostgreSQL of the console running as process " + embedded.ownerPid()
+                            + " has stopped; that console starts it again, or restart it.";
             db = ServerHealth.down("PostgreSQL", config.databaseMode(), dbEndpoint,
                     "PostgreSQL at " + dbEndpoint + " does not answer (" + ConnectionFailures.reason(e) + "). " + advice);
         }
@@ -582,9 +600,18 @@ public final class IntegrityEngine implements AutoCloseable {
         try {
             r = ServerHealth.up("Redis", config.redisMode(), redis.settings().endpoint(), redis.ping());
         } catch (ServerUnavailableException e) {
-            r = ServerHealth.down("Redis", config.redisMode(), redis.settings().endpoint(), e.getMessage());
+            String problem = e.getMessage();
+            if (config.redisMode() == ServerMode.EMBEDDED && embeddedWatched()) {
+                problem += " " + embedded.redisProblem().orElse("This console starts the embedded Redis again if its process has stopped.");
+            }
+            r = ServerHealth.down("Redis", config.redisMode(), redis.settings().endpoint(), problem);
         }
         return EngineHealth.of(db, r, schemaVersion, clock.instant());
+    }
+
+    /** Whether this engine watches the embedded servers and starts a stopped one again (a service engine that owns them). */
+    private boolean embeddedWatched() {
+        return embedded != null && embedded.owner() && mode == Mode.SERVICE;
     }
 
     /** The platform's headline figures. */

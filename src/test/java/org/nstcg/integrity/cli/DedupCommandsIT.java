@@ -138,7 +138,7 @@ class DedupCommandsIT {
         assertThat(cli.run(withDb("merge", "--survivor", "x", "--duplicate", "1"))).isEqualTo(ExitCodes.USAGE);
 
         assertThat(cli.run(withDb("unmerge", Long.toString(dee), "--actor", "sam", "--reason", "two people"))).isZero();
-        assertThat(cli.out()).contains("Unmerged user " + dee + " from user " + jane).contains("30 point(s)");
+        assertThat(cli.out()).contains("Unmerged user " + dee + " from user " + jane).contains("30 points");
         assertThat(cli.run(withDb("unmerge", Long.toString(dee)))).isEqualTo(ExitCodes.NOT_APPLICABLE);
         assertThat(cli.err()).isEqualTo("error: cannot unmerge user " + dee + ": user " + dee + " is active, not merged.\n");
         assertThat(cli.run(withDb("unmerge", "999999"))).isEqualTo(ExitCodes.NOT_APPLICABLE);

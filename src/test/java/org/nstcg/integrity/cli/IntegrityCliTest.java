@@ -60,6 +60,25 @@ class IntegrityCliTest {
     }
 
     @Test
+    void helpNeverBreaksADefaultPathInTheMiddleNorWarns() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream stray = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(stray, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run("--help");
+            run("status", "--help");
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(out.toString()).contains("~/.local/share/integrity-console", "$XDG_DATA_HOME/integrity-console",
+                "integrity-console/config.properties", "$XDG_CONFIG_HOME");
+        assertThat(out.toString().lines().map(String::stripTrailing))
+                .as("no line ends inside a path").noneMatch(l -> l.endsWith("~/.") || l.endsWith("/") || l.endsWith("config."));
+        assertThat(stray.toString(java.nio.charset.StandardCharsets.UTF_8) + err).doesNotContain("[picocli WARN]");
+    }
+
+    @Test
     void malformedSettingOnStatusIsOneLineNamingTheKeyWithExitCode78() {
         int code = run("status", "--db-pool-size", "0");
 

@@ -13,6 +13,7 @@ import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.account.SignInOutcome;
 import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.support.IntegrityTest;
+import org.nstcg.integrity.support.ScreenCapture;
 import org.nstcg.integrity.support.TestAccounts;
 import org.nstcg.integrity.support.TestActors;
 import org.nstcg.integrity.support.TestDatabase;
@@ -122,6 +123,43 @@ class SignInUiTest {
         ui.waitUntil(() -> robot.lookup("#updatedAt").tryQuery().map(n -> ((javafx.scene.control.Label) n).getText())
                 .filter(t -> t.startsWith("Updated")).isPresent(), "the overview's first figures");
         WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void anErrorAppearingMovesNeitherTheSignInButtonNorTheSetupButton() throws Exception {
+        ui.open(w -> w.showAccess(engine));
+        ui.waitUntil(() -> robot.lookup("#createButton").tryQuery().isPresent(), "the first-administrator form");
+        double createBefore = sceneY("#createButton");
+        robot.interact(() -> {
+            robot.lookup("#usernameField").queryTextInputControl().setText("grace");
+            robot.lookup("#displayNameField").queryTextInputControl().setText("Grace Hopper");
+            robot.lookup("#passwordField").queryTextInputControl().setText("a long enough passphrase");
+            robot.lookup("#confirmationField").queryTextInputControl().setText("a long enough passphrase, typo");
+        });
+        robot.clickOn("#createButton");
+        ui.waitUntil(() -> ui.text("#message").contains("differ"), "the mismatch message");
+        assertThat(sceneY("#createButton")).as("the create button after the error").isEqualTo(createBefore);
+        ScreenCapture.save(robot, robot.lookup("#createButton").query().getScene().getRoot(), "setup-error");
+
+        TestAccounts.signIn(engine, Role.SUPPORT);
+        ui.open(w -> w.showSignIn(engine));
+        ui.waitUntil(() -> robot.lookup("#signInButton").tryQuery().isPresent(), "the sign-in form");
+        double signInBefore = sceneY("#signInButton");
+        attempt("support", "not the password");
+        ui.waitUntil(() -> ui.text("#message").startsWith(SignInOutcome.FAILED), "the failed sign-in message");
+        assertThat(sceneY("#signInButton")).as("the sign-in button after the error").isEqualTo(signInBefore);
+        ScreenCapture.save(robot, robot.lookup("#signInButton").query().getScene().getRoot(), "signin-error");
+    }
+
+    /** Where a node's top is in its scene, once layout has settled. */
+    private double sceneY(String query) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        return WaitForAsyncUtils.asyncFx(() -> {
+            javafx.scene.Node node = robot.lookup(query).query();
+            node.getScene().getRoot().applyCss();
+            node.getScene().getRoot().layout();
+            return node.localToScene(0, 0).getY();
+        }).get();
     }
 
     private void attempt(String username, String password) {

@@ -10,7 +10,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 
 /**
  * Newer/older paging over a keyset-paged engine list (newest first): the cursor each visited page started at, so
- * Newer goes back without OFFSET, and the "Page 2 · sagas 51–100" line.
+ * Newer goes back without OFFSET, and the "Sagas 51–100 · page 2" line ("Sagas 101–109 of 109 · page 3" on the last).
  *
  * @param <C> the engine's cursor type
  */
@@ -77,11 +77,27 @@ public final class KeysetPager<C> {
         next = nextStart;
         hasNext.set(nextStart.isPresent());
         hasPrevious.set(starts.size() > 1);
-        int number = starts.size();
+        text.set(describe(starts.size(), rows, nextStart.isPresent()));
+    }
+
+    /**
+     * "Sagas 1–50 · page 1" while older pages follow; on the last page the total is known: "Sagas 51–55 of 55 ·
+     * page 2", "Saga 1 of 1"; "No sagas" when there is none.
+     */
+    String describe(int number, int rows, boolean more) {
+        String page = number > 1 ? " · page " + number : "";
+        if (rows == 0) {
+            return "No " + many + (number > 1 ? " on page " + number : "");
+        }
         long first = (long) (number - 1) * pageSize + 1;
-        String span = rows == 1 ? " · " + one + " " + DisplayFormats.count(first)
-                : " · " + many + " " + DisplayFormats.count(first) + "–" + DisplayFormats.count(first + rows - 1);
-        text.set("Page " + number + (rows == 0 ? "" : span + (nextStart.isPresent() ? "" : " (the oldest)")));
+        long last = first + rows - 1;
+        String span = rows == 1 ? capitalized(one) + " " + DisplayFormats.count(first)
+                : capitalized(many) + " " + DisplayFormats.count(first) + "–" + DisplayFormats.count(last);
+        return more ? span + " · page " + number : span + " of " + DisplayFormats.count(last) + page;
+    }
+
+    private static String capitalized(String noun) {
+        return noun.isEmpty() ? noun : Character.toUpperCase(noun.charAt(0)) + noun.substring(1);
     }
 
     public ReadOnlyBooleanProperty hasNextProperty() {
@@ -92,7 +108,7 @@ public final class KeysetPager<C> {
         return hasPrevious.getReadOnlyProperty();
     }
 
-    /** "Page 2 · sagas 51–100", "(the oldest)" on the last page. */
+    /** "Sagas 51–100 · page 2"; on the last page with the total, "Sagas 101–109 of 109 · page 3". */
     public ReadOnlyStringProperty textProperty() {
         return text.getReadOnlyProperty();
     }

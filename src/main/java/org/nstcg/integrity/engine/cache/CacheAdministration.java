@@ -100,13 +100,29 @@ public final class CacheAdministration {
         });
     }
 
+    /**
+     * Checks {@code pattern} by every rule {@link #invalidate} applies before it does anything (well formed, cached
+     * keys only, short enough to audit), so a face can refuse it before asking for a confirmation.
+     *
+     * @throws IllegalArgumentException with a sentence saying why it would be refused
+     */
+    public static void checkInvalidationPattern(String pattern) {
+        CacheKeys.checkPattern(pattern);
+        checkAuditable(pattern);
+        CacheCoordinator.checkInvalidatable(pattern);
+    }
+
     /** The entry an action on {@code pattern} will append, every field checked now, before the action. */
     private static AuditEvent auditable(String who, String action, String pattern) {
+        checkAuditable(pattern);
+        return AuditEvent.of(who, action).target("cache", pattern);
+    }
+
+    private static void checkAuditable(String pattern) {
         if (pattern != null && pattern.length() > MAX_AUDITED_PATTERN) {
             throw new IllegalArgumentException("a key pattern the audit trail can record is 1 to " + MAX_AUDITED_PATTERN
                     + " characters; this one has " + pattern.length());
         }
-        return AuditEvent.of(who, action).target("cache", pattern);
     }
 
     /** The coordinator's counters (hits, misses, fills, invalidations), if {@code actor} may see the cache. */

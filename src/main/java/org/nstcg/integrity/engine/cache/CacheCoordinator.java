@@ -351,13 +351,12 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
     }
 
     /**
-     * Invalidates every cached key matching {@code pattern} ({@code *} alone: every engine pattern), on every
-     * instance; Redis keys are found with {@code SCAN} in batches, never {@code KEYS}.
+     * Checks that {@code pattern} may be invalidated: well formed ({@link CacheKeys#checkPattern}) and naming cached
+     * keys only, never the engine's own state (reservations, guards, the invalidation channel's bookkeeping).
      *
-     * @return how many Redis entries were removed; empty when Redis is down (recorded and replayed later)
-     * @throws IllegalArgumentException for a malformed pattern or one that names the engine's own state
+     * @throws IllegalArgumentException with a sentence saying why not
      */
-    public Optional<Long> invalidatePattern(String pattern) {
+    static void checkInvalidatable(String pattern) {
         CacheKeys.checkPattern(pattern);
         String body = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) : pattern;
         for (String reserved : RESERVED) {
@@ -366,6 +365,17 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
                         + "; name cached keys, such as user:* or count:users");
             }
         }
+    }
+
+    /**
+     * Invalidates every cached key matching {@code pattern} ({@code *} alone: every engine pattern), on every
+     * instance; Redis keys are found with {@code SCAN} in batches, never {@code KEYS}.
+     *
+     * @return how many Redis entries were removed; empty when Redis is down (recorded and replayed later)
+     * @throws IllegalArgumentException for a malformed pattern or one that names the engine's own state
+     */
+    public Optional<Long> invalidatePattern(String pattern) {
+        checkInvalidatable(pattern);
         List<String> patterns = pattern.equals("*") ? CacheKeys.PATTERNS : List.of(pattern);
         for (String p : patterns) {
             localInvalidate(List.of(p), true);

@@ -128,6 +128,18 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
+     * Closes the idle pooled connections (to a Redis that was restarted, say), so the next calls open fresh ones
+     * instead of each failing once on a connection the old server dropped.
+     */
+    public void discardIdleConnections() {
+        try {
+            client.getPool().clear();
+        } catch (RuntimeException e) {
+            log.debug("Could not clear the Redis pool: {}", e.toString());
+        }
+    }
+
+    /**
      * Runs one Redis call if Redis is available.
      *
      * @return the call's result, or empty when Redis is down (the breaker is open, or this call failed)

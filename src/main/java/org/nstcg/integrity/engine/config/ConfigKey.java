@@ -34,7 +34,7 @@ public enum ConfigKey {
     CACHE_NEAR_SIZE("cache.near-size", "10000", "entries each instance keeps in its in-process near cache, 0 to 1000000 (0: none)"),
     CACHE_SAMPLE_INTERVAL("cache.sample-interval", "5s", "how often the divergence sampler compares cached entries with their rows"),
     CACHE_DIVERGENCE_ALERT("cache.divergence-alert", "5%", "divergence of a key pattern that raises an alert, 0% to 100%"),
-    DATA_DIR("data.dir", "", "directory for embedded servers' data (empty: ~/.local/share/integrity-console)"),
+    DATA_DIR("data.dir", "", "directory for embedded servers' data (empty: $XDG_DATA_HOME/integrity-console, else ~/.local/share/integrity-console)"),
     CONSOLE_REFRESH("console.refresh", "5s", "how often the console refreshes live figures, 1s to 1h"),
     CONSOLE_LOCKOUT_ATTEMPTS("console.lockout-attempts", "5", "failed sign-ins in a row after which a console account is locked, 1 to 100"),
     CONSOLE_LOCKOUT_DURATION("console.lockout-duration", "15m", "how long a locked console account stays locked, 1s to 24h"),

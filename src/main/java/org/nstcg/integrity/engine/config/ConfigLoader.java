@@ -29,21 +29,46 @@ public final class ConfigLoader {
         this.home = home;
     }
 
-    /** A loader over this process's environment and home directory. */
+    /** A loader over this process's environment and home directory ({@link #homeDirectory}). */
     public static ConfigLoader forThisProcess() {
-        return new ConfigLoader(System.getenv(), Path.of(System.getProperty("user.home")));
+        return new ConfigLoader(System.getenv(), homeDirectory(System.getenv(), System.getProperty("user.home")));
     }
 
+    /**
+     * The user's home directory: {@code $HOME} when it is set to an absolute path, else {@code userHome} (Java's
+     * {@code user.home}, which on Linux is the passwd entry's and ignores {@code HOME=/tmp/x}).
+     */
+    public static Path homeDirectory(Map<String, String> environment, String userHome) {
+        String home = environment.get("HOME");
+        if (home != null && !home.isBlank() && Path.of(home).isAbsolute()) {
+            return Path.of(home);
+        }
+        return Path.of(userHome);
+    }
+
+    /**
+     * Where logs go by default: {@code $XDG_STATE_HOME/integrity-console/logs}, else
+     * {@code ~/.local/state/integrity-console/logs} under {@link #homeDirectory}.
+     */
+    public static Path defaultLogDir(Map<String, String> environment, String userHome) {
+        return xdgBase(environment, "XDG_STATE_HOME", homeDirectory(environment, userHome).resolve(".local").resolve("state"))
+                .resolve("integrity-console").resolve("logs");
+    }
+
+    /** {@code $variable} when it is an absolute path (the XDG rule: a relative one is ignored), else {@code fallback}. */
+    private static Path xdgBase(Map<String, String> environment, String variable, Path fallback) {
+        String xdg = environment.get(variable);
+        return xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : fallback;
+    }
+
+    /** {@code $XDG_CONFIG_HOME/integrity-console/config.properties}, else under {@code ~/.config}. */
     public Path defaultConfigFile() {
-        String xdg = environment.get("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".config");
-        return base.resolve("integrity-console").resolve("config.properties");
+        return xdgBase(environment, "XDG_CONFIG_HOME", home.resolve(".config")).resolve("integrity-console").resolve("config.properties");
     }
 
+    /** {@code $XDG_DATA_HOME/integrity-console}, else {@code ~/.local/share/integrity-console}. */
     public Path defaultDataDir() {
-        String xdg = environment.get("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("share");
-        return base.resolve("integrity-console");
+        return xdgBase(environment, "XDG_DATA_HOME", home.resolve(".local").resolve("share")).resolve("integrity-console");
     }
 
     /**
@@ -51,6 +76,15 @@ public final class ConfigLoader {
      * @param flags        values given as command-line flags (highest precedence)
      */
     public EngineConfig load(Optional<Path> explicitFile, Map<ConfigKey, String> flags) {
+        return load(explicitFile, flags, Map.of());
+    }
+
+    /**
+     * As {@link #load(Optional, Map)}, with values typed into the console's connection form on top of the flags:
+     * they are validated as coming from there ({@link ConfigSource#CONNECTION_FORM}), so a message about one names
+     * the form, not a flag nobody typed.
+     */
+    public EngineConfig load(Optional<Path> explicitFile, Map<ConfigKey, String> flags, Map<ConfigKey, String> typed) {
         Map<ConfigKey, EngineConfig.Value> values = new EnumMap<>(ConfigKey.class);
         Path file = explicitFile.orElse(defaultConfigFile());
         if (explicitFile.isPresent() && !Files.isRegularFile(file)) {
@@ -66,6 +100,7 @@ public final class ConfigLoader {
             }
         }
         flags.forEach((key, v) -> values.put(key, new EngineConfig.Value(v, new ConfigSource(ConfigSource.Kind.FLAG, key.flag()))));
+        typed.forEach((key, v) -> values.put(key, new EngineConfig.Value(v, ConfigSource.CONNECTION_FORM)));
         return EngineConfig.of(values, defaultDataDir());
     }
 

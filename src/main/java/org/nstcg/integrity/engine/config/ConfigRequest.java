@@ -19,4 +19,9 @@ public record ConfigRequest(Optional<Path> configFile, Map<ConfigKey, String> fl
     public EngineConfig load(ConfigLoader loader) {
         return loader.load(configFile, flags);
     }
+
+    /** Loads it with the values typed into the console's connection form on top (see {@link ConfigLoader#load(Optional, Map, Map)}). */
+    public EngineConfig load(ConfigLoader loader, Map<ConfigKey, String> typed) {
+        return loader.load(configFile, flags, typed);
+    }
 }

@@ -8,7 +8,11 @@ package org.nstcg.integrity.engine.config;
  */
 public record ConfigSource(Kind kind, String detail) {
 
+    /** {@code CONSOLE}: typed into the console's connection form, on top of the flags. */
     public enum Kind { DEFAULT, FILE, ENVIRONMENT, FLAG, CONSOLE }
+
+    /** A value typed into the console's connection form. */
+    public static final ConfigSource CONNECTION_FORM = new ConfigSource(Kind.CONSOLE, "");
 
     public static final ConfigSource DEFAULT = new ConfigSource(Kind.DEFAULT, "");
 
@@ -19,7 +23,7 @@ public record ConfigSource(Kind kind, String detail) {
             case FILE -> "the config file " + detail;
             case ENVIRONMENT -> "the environment variable " + detail;
             case FLAG -> "the command-line flag " + detail;
-            case CONSOLE -> "the connection screen";
+            case CONSOLE -> "the connection screen's form";
         };
     }
 }

@@ -51,6 +51,15 @@ import redis.embedded.RedisServer;
  *   arguments ({@code ps} shows those) nor embedded-redis's settings, which it copies to a file in /tmp.</li>
  *   <li><b>A maintained Redis first.</b> {@link EmbeddedRedisBinary} picks {@code redis.embedded-binary}, else
  *   {@code redis-server} on PATH, else the bundled (end-of-life) one with a warning.</li>
+ *   <li><b>A server that dies is started again by its owner.</b> A service engine that owns the servers calls
+ *   {@link #restartStoppedServers()} every {@link #WATCH_INTERVAL}. A Redis whose process has gone is started again on
+ *   the same port from the same config file (same password), so every client reconnects by itself. A PostgreSQL whose
+ *   postmaster has gone is started again on the same port and data directory ({@code postmaster.pid} removed only
+ *   when its pid now names another program, as for orphans); whether that is safe is PostgreSQL's own interlock: it
+ *   refuses to start while a process of the dead postmaster still holds the old shared memory (which it finds from
+ *   that file and the port), and then we report it and try again at the next pass.
+ *   A {@code postmaster.pid} naming another running PostgreSQL is never touched: that is reported, not restarted.
+ *   What is wrong meanwhile is {@link #postgresProblem()} / {@link #redisProblem()}, which the engine's health shows.</li>
  * </ul>
  */
 public final class EmbeddedServers implements AutoCloseable {
@@ -60,6 +69,12 @@ public final class EmbeddedServers implements AutoCloseable {
     private static final Duration ATTACH_WAIT = Duration.ofSeconds(90);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
     private static final Duration PASSWORD_REQUIRED_WAIT = Duration.ofSeconds(10);
+
+    /** How often a service engine owning the servers looks whether they still run ({@link #restartStoppedServers()}). */
+    public static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
+
+    /** The embedded servers, as {@link #restartStoppedServers()} names those it started again. */
+    public enum Server { POSTGRES, REDIS }
 
     /**
      * What converting a running cluster to passwords needs from SQL, which engine.store speaks
@@ -81,10 +96,20 @@ public final class EmbeddedServers implements AutoCloseable {
     private final Integer redisPort;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final EmbeddedPostgres postgres;
-    private final RedisServer redis;
     private final EmbeddedSecrets secrets;
     private final EmbeddedRedisBinary redisBinary;
+    // The owner's servers and their processes, replaced when restartStoppedServers() starts one again (guarded by this).
+    private EmbeddedPostgres postgres;
+    private RedisServer redis;
+    private Long postgresPid;
+    private Long redisPid;
+    private boolean postgresStopped;
+    private boolean redisStopped;
+    private boolean closed;
+    private String lastRedisFailure; // logged once per distinct reason, not every pass
+    private String lastPostgresFailure;
+    private volatile String postgresProblem;
+    private volatile String redisProblem;
 
     private EmbeddedServers(Path dataDir, boolean owner, long ownerPid, Integer postgresPort, Integer redisPort,
                             FileChannel lockChannel, FileLock lock, EmbeddedPostgres postgres, RedisServer redis,
@@ -100,6 +125,10 @@ public final class EmbeddedServers implements AutoCloseable {
         this.redis = redis;
         this.secrets = secrets;
         this.redisBinary = redisBinary;
+        if (owner) {
+            this.postgresPid = postgres == null ? null : postmasterPid(dataDir).orElse(null);
+            this.redisPid = redis == null ? null : redisPid(dataDir).orElse(null);
+        }
     }
 
     /**
@@ -151,7 +180,7 @@ public final class EmbeddedServers implements AutoCloseable {
                 progress.step(Files.exists(pgData.resolve("PG_VERSION"))
                         ? "Starting the embedded PostgreSQL…"
                         : "Creating the embedded PostgreSQL database (first start)…");
-                pg = startPostgres(dataDir, pgData, secrets, admin);
+                pg = startPostgres(dataDir, pgData, freePort(), secrets, admin);
                 pgPort = pg.getPort();
             }
             if (needRedis) {
@@ -184,7 +213,7 @@ public final class EmbeddedServers implements AutoCloseable {
      * Starts PostgreSQL on {@code pgData} requiring the password of {@code secrets}: a new cluster is made so, an
      * existing one still on trust (or whose password file was lost) is converted once it runs.
      */
-    private static EmbeddedPostgres startPostgres(Path dataDir, Path pgData, EmbeddedSecrets secrets,
+    private static EmbeddedPostgres startPostgres(Path dataDir, Path pgData, int port, EmbeddedSecrets secrets,
                                                   PostgresAdministration admin) throws IOException {
         Files.createDirectories(pgData);
         String password = secrets.postgresPassword();
@@ -199,16 +228,7 @@ public final class EmbeddedServers implements AutoCloseable {
             writePrivateFile(pgData.resolve(PG_HBA), pgHba("trust"));
             convert = true;
         }
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(pgData)
-                .setCleanDataDirectory(false)
-                .setPort(freePort())
-                .setPGStartupWait(Duration.ofSeconds(90))
-                .setLocaleConfig("locale", "C")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("max_connections", "200")
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .setConnectConfig("password", password); // zonky's readiness check logs in with its connect config
+        EmbeddedPostgres.Builder builder = postgresBuilder(pgData, port, password);
         Path pwFile = dataDir.resolve(".initdb-password");
         if (fresh) {
             writePrivateFile(pwFile, password + "\n");
@@ -230,6 +250,20 @@ public final class EmbeddedServers implements AutoCloseable {
             }
         }
         return pg;
+    }
+
+    /** How the embedded PostgreSQL runs, at its first start and at a restart alike. */
+    private static EmbeddedPostgres.Builder postgresBuilder(Path pgData, int port, String password) {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(pgData)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setPGStartupWait(Duration.ofSeconds(90))
+                .setLocaleConfig("locale", "C")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setConnectConfig("password", password); // zonky's readiness check logs in with its connect config
     }
 
     /** Whether every rule of the cluster's pg_hba.conf asks for a SCRAM password. */
@@ -622,11 +656,190 @@ public final class EmbeddedServers implements AutoCloseable {
         return Optional.ofNullable(redisBinary);
     }
 
+    /**
+     * Starts again, on their ports and with their passwords, the servers of this owner whose process has stopped
+     * (killed, crashed). A service engine calls it every {@link #WATCH_INTERVAL}; an attached process has nothing to
+     * watch. Never throws: what could not be started is {@link #postgresProblem()} / {@link #redisProblem()}, and the
+     * next call tries again.
+     *
+     * @return the servers started again by this call
+     */
+    public synchronized java.util.Set<Server> restartStoppedServers() {
+        java.util.Set<Server> restarted = java.util.EnumSet.noneOf(Server.class);
+        if (!owner || closed) {
+            return restarted;
+        }
+        if (redisPort != null && (redisStopped || !alive(redisPid)) && restartRedis()) {
+            restarted.add(Server.REDIS);
+        }
+        if (postgresPort != null && (postgresStopped || !alive(postgresPid)) && restartPostgres()) {
+            restarted.add(Server.POSTGRES);
+        }
+        return restarted;
+    }
+
+    /** What is wrong with the embedded PostgreSQL this owner watches (stopped, being started again, refused to start). */
+    public Optional<String> postgresProblem() {
+        return Optional.ofNullable(postgresProblem);
+    }
+
+    /** What is wrong with the embedded Redis this owner watches (stopped, being started again, refused to start). */
+    public Optional<String> redisProblem() {
+        return Optional.ofNullable(redisProblem);
+    }
+
+    private boolean restartRedis() {
+        if (!redisStopped) {
+            log.warn("The embedded Redis (pid {}) has stopped; starting it again on port {}", redisPid, redisPort);
+            redisStopped = true;
+        }
+        redisProblem = "The embedded Redis (port " + redisPort + ") has stopped; this console is starting it again.";
+        stopQuietly(redis); // reaps the dead process
+        redis = null;
+        try {
+            Files.deleteIfExists(dataDir.resolve("redis").resolve("redis.pid"));
+            redis = startRedis(dataDir.resolve("redis"), redisPort, redisBinary, secrets.redisPassword());
+            redisPid = redisPid(dataDir).orElse(null);
+            redisStopped = false;
+            redisProblem = null;
+            lastRedisFailure = null;
+            rewriteRuntimeFile();
+            log.info("The embedded Redis runs again on port {} (pid {})", redisPort, redisPid);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            stopQuietly(redis);
+            redis = null;
+            String why = rootMessage(e);
+            if (!why.equals(lastRedisFailure)) {
+                log.warn("The embedded Redis could not be started again on port {}: {}", redisPort, why);
+                lastRedisFailure = why;
+            }
+            redisProblem = "The embedded Redis (port " + redisPort + ") has stopped and could not be started again: " + why
+                    + ". This console tries again every " + WATCH_INTERVAL.toSeconds() + " s; if it keeps failing, restart the console.";
+            return false;
+        }
+    }
+
+    private boolean restartPostgres() {
+        Path pgData = dataDir.resolve("postgres");
+        Path pidFile = pgData.resolve("postmaster.pid");
+        if (!postgresStopped) {
+            log.warn("The embedded PostgreSQL (postmaster pid {}) has stopped; starting it again on port {}", postgresPid, postgresPort);
+            postgresStopped = true;
+        }
+        Optional<Long> listed = readFirstLine(pidFile).map(EmbeddedServers::parseLongOrNull);
+        if (listed.isPresent() && !listed.get().equals(postgresPid) && isProgram(listed.get(), List.of("postgres"))) {
+            postgresProblem = "The embedded PostgreSQL (port " + postgresPort + ") has stopped, and another PostgreSQL (pid "
+                    + listed.get() + ") now runs from " + pgData + "; this console does not start a second one."
+                    + " Stop that server, then restart the console.";
+            return false;
+        }
+        List<Long> survivors = postgresProcessesIn(pgData);
+        if (!survivors.isEmpty()) {
+            // A second postmaster on these files while they run could corrupt them; PostgreSQL would refuse too, but
+            // zonky keeps its lock on the directory when a start fails, which would block every later attempt.
+            postgresProblem = "The embedded PostgreSQL (port " + postgresPort + ") has stopped and could not be started again yet:"
+                    + " " + survivors.size() + " of its processes still run (pid " + survivors.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) + "). This console tries again every "
+                    + WATCH_INTERVAL.toSeconds() + " s, once they have ended.";
+            return false;
+        }
+        postgresProblem = "The embedded PostgreSQL (port " + postgresPort + ") has stopped; this console is starting it again.";
+        try {
+            if (listed.isPresent() && ProcessHandle.of(listed.get()).map(ProcessHandle::isAlive).orElse(false)) {
+                // Its pid is now another program's: PostgreSQL would refuse to start, and pg_ctl stop would signal it.
+                // A dead pid stays: PostgreSQL then checks the shared memory the file names is no longer in use.
+                Files.deleteIfExists(pidFile);
+            }
+            closeQuietly(postgres); // lets go of zonky's lock on the data directory; no server answers its stop
+            postgres = null;
+            postgres = postgresBuilder(pgData, postgresPort, secrets.postgresPassword()).start();
+            postgresPid = postmasterPid(dataDir).orElse(null);
+            postgresStopped = false;
+            postgresProblem = null;
+            lastPostgresFailure = null;
+            rewriteRuntimeFile();
+            log.info("The embedded PostgreSQL runs again on port {} (postmaster pid {})", postgresPort, postgresPid);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            String why = rootMessage(e);
+            if (!why.equals(lastPostgresFailure)) {
+                log.warn("The embedded PostgreSQL could not be started again on port {}: {}", postgresPort, why);
+                lastPostgresFailure = why;
+            }
+            postgresProblem = "The embedded PostgreSQL (port " + postgresPort + ") has stopped and could not be started again yet: "
+                    + why + ". This console tries again every " + WATCH_INTERVAL.toSeconds() + " s; if it keeps failing, restart the console.";
+            return false;
+        }
+    }
+
+    private void rewriteRuntimeFile() {
+        try {
+            writeRuntimeFile(dataDir, postgresPort, redisPort, redisBinary);
+        } catch (IOException e) {
+            log.warn("Could not rewrite {} in {}: {}", RUNTIME_FILE, dataDir, e.getMessage());
+        }
+    }
+
+    /** Whether {@code pid} still runs; an unknown pid (no pid file) counts as running, as nothing can be watched. */
+    private static boolean alive(Long pid) {
+        return pid == null || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /**
+     * The PostgreSQL processes still running from {@code pgData} (Linux: every PostgreSQL process works in its data
+     * directory), backends and helpers of a postmaster that died included; empty where {@code /proc} cannot tell.
+     */
+    private static List<Long> postgresProcessesIn(Path pgData) {
+        Path dir;
+        try {
+            dir = pgData.toRealPath();
+        } catch (IOException e) {
+            return List.of();
+        }
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.pid() != ProcessHandle.current().pid())
+                .filter(h -> h.info().command().map(c -> Path.of(c).getFileName().toString().startsWith("postgres")).orElse(false))
+                .filter(h -> {
+                    try {
+                        return Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd")).equals(dir);
+                    } catch (IOException | RuntimeException e) {
+                        return false; // gone meanwhile, another user's, or no /proc
+                    }
+                })
+                .map(ProcessHandle::pid)
+                .sorted()
+                .toList();
+    }
+
+    private static Optional<Long> postmasterPid(Path dataDir) {
+        return readFirstLine(dataDir.resolve("postgres").resolve("postmaster.pid")).map(EmbeddedServers::parseLongOrNull);
+    }
+
+    private static Optional<Long> redisPid(Path dataDir) {
+        return readFirstLine(dataDir.resolve("redis").resolve("redis.pid")).map(EmbeddedServers::parseLongOrNull);
+    }
+
+    /** Whether {@code pid} runs a program whose name starts with one of {@code programs}. */
+    private static boolean isProgram(long pid, List<String> programs) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .flatMap(h -> h.info().command())
+                .map(c -> Path.of(c).getFileName().toString())
+                .map(name -> programs.stream().anyMatch(name::startsWith))
+                .orElse(false);
+    }
+
     /** Stops the servers if this process owns them; an attached process just lets go. */
     @Override
     public void close() {
         if (!owner) {
             return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
         stopQuietly(redis);
         closeQuietly(postgres);

@@ -137,7 +137,7 @@ class SagasScreenUiTest {
         openSagas(Role.OPERATOR);
         ui.waitUntil(() -> table().getItems().size() == 3, "three sagas listed");
         assertThat(table().getItems()).extracting(SagaRow::businessKey).containsExactly("order 2", "order 1", "order 0");
-        assertThat(ui.text("#pageText")).isEqualTo("Page 1 · sagas 1–3 (the oldest)");
+        assertThat(ui.text("#pageText")).isEqualTo("Sagas 1–3 of 3");
         assertThat(robot.lookup("#nextPageButton").queryButton().isDisabled()).isTrue();
 
         chooseStatus(StatusFilter.COMPLETED);

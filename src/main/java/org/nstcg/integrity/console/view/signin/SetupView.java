@@ -34,7 +34,7 @@ public final class SetupView {
         confirmationField.textProperty().bindBidirectional(viewModel.confirmationProperty());
         message.textProperty().bind(viewModel.messageProperty());
         messageBox.visibleProperty().bind(viewModel.messageProperty().isNotEmpty());
-        messageBox.managedProperty().bind(messageBox.visibleProperty());
+        // Hidden but still laid out: its reserved height keeps the form from jumping when a message appears.
         createButton.disableProperty().bind(viewModel.busyProperty());
         Platform.runLater(usernameField::requestFocus);
     }

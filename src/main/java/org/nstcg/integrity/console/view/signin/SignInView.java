@@ -30,7 +30,7 @@ public final class SignInView {
         passwordField.textProperty().bindBidirectional(viewModel.passwordProperty());
         message.textProperty().bind(viewModel.messageProperty());
         messageBox.visibleProperty().bind(viewModel.messageProperty().isNotEmpty());
-        messageBox.managedProperty().bind(messageBox.visibleProperty());
+        // Hidden but still laid out: its reserved height keeps the form from jumping when a message appears.
         signInButton.disableProperty().bind(viewModel.busyProperty());
         usernameField.disableProperty().bind(viewModel.busyProperty());
         passwordField.disableProperty().bind(viewModel.busyProperty());

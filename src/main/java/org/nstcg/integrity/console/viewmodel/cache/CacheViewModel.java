@@ -34,6 +34,7 @@ import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
+import org.nstcg.integrity.engine.cache.CacheAdministration;
 import org.nstcg.integrity.engine.cache.CacheInspector;
 import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
@@ -400,7 +401,7 @@ public final class CacheViewModel implements PageViewModel {
         String pattern = invalidatePattern.get() == null ? "" : invalidatePattern.get().strip();
         invalidateResult.set("");
         try {
-            CacheKeys.checkPattern(pattern);
+            CacheAdministration.checkInvalidationPattern(pattern); // every rule the engine refuses by, before asking
         } catch (IllegalArgumentException e) {
             invalidateError.set(sentence(e.getMessage()));
             return;

@@ -30,13 +30,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design notes: a retry loads the configuration exactly as the first attempt did (file, environment, the
  * original flags) with the form's four values on top, so every other setting (schema, key prefix, timeouts, data
- * directory) is kept. The form's values are then re-tagged as coming from {@link ConfigSource.Kind#CONSOLE}, so a
- * later error message points at this screen rather than at a flag the user never typed.
+ * directory) is kept. The form's values are layered as coming from {@link ConfigSource#CONNECTION_FORM}, not as flags,
+ * so an error message about one (at load or later) points at this form rather than at a flag the user never typed.
  */
 public final class ConnectViewModel {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectViewModel.class);
-    private static final ConfigSource FROM_SCREEN = new ConfigSource(ConfigSource.Kind.CONSOLE, "");
 
     /** What the screen shows. */
     public enum Phase { STARTING, FAILED }
@@ -118,17 +117,7 @@ public final class ConnectViewModel {
     }
 
     private EngineConfig loadConfig(Map<ConfigKey, String> overrides) {
-        if (overrides.isEmpty()) {
-            return request.load(loader);
-        }
-        Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
-        flags.putAll(request.flags());
-        flags.putAll(overrides);
-        EngineConfig config = new ConfigRequest(request.configFile(), flags).load(loader);
-        for (Map.Entry<ConfigKey, String> e : overrides.entrySet()) {
-            config = config.with(e.getKey(), e.getValue(), FROM_SCREEN);
-        }
-        return config;
+        return overrides.isEmpty() ? request.load(loader) : request.load(loader, overrides);
     }
 
     private void showFailure(Throwable failure, EngineConfig attempted) {

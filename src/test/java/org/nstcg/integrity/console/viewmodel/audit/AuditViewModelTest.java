@@ -93,11 +93,11 @@ class AuditViewModelTest {
         assertThat(vm.rows().get(0).when()).isEqualTo("2026-05-02 12:00:00");
         assertThat(vm.rows().get(0).target()).isEqualTo("saga s-52");
         assertThat(vm.rows().get(0).details()).as("one line").isEqualTo("reason 52");
-        assertThat(vm.pageTextProperty().get()).isEqualTo("Page 1 · entries 1–50");
+        assertThat(vm.pageTextProperty().get()).isEqualTo("Entries 1–50 · page 1");
 
         vm.nextPage();
         assertThat(vm.rows()).extracting(r -> r.id()).containsExactly(2L, 1L);
-        assertThat(vm.pageTextProperty().get()).isEqualTo("Page 2 · entries 51–52 (the oldest)");
+        assertThat(vm.pageTextProperty().get()).isEqualTo("Entries 51–52 of 52 · page 2");
         vm.firstPage();
         assertThat(vm.rows().get(0).id()).isEqualTo(52);
     }

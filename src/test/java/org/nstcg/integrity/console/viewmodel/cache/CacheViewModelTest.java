@@ -162,6 +162,22 @@ class CacheViewModelTest {
     }
 
     @Test
+    void aPatternTheEngineWouldRefuseIsExplainedBeforeAnyConfirmationIsAsked() {
+        vm.activate();
+        for (String refused : List.of("reserve:*", "cache:seal", "re*", "user:" + "x".repeat(120))) {
+            vm.invalidatePatternProperty().set(refused);
+            vm.requestInvalidate();
+
+            assertThat(vm.confirmingInvalidateProperty().get()).as(refused).isFalse();
+            assertThat(vm.invalidateErrorProperty().get()).as(refused).isNotEmpty();
+        }
+        vm.invalidatePatternProperty().set("reserve:*");
+        vm.requestInvalidate();
+        assertThat(vm.invalidateErrorProperty().get()).startsWith("'reserve:*' would touch the engine's own state under reserve:");
+        assertThat(cache.invalidated).isNull();
+    }
+
+    @Test
     void anInvalidationWhileRedisIsDownIsRecordedForLater() {
         vm.activate();
         cache.invalidateRemoved = Optional.empty();

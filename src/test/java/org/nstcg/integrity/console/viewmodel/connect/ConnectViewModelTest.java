@@ -106,6 +106,21 @@ class ConnectViewModelTest {
     }
 
     @Test
+    void anInvalidValueTypedIntoTheFormIsNamedAsTheFormsNotAsAFlags() {
+        ConnectViewModel vm = connect(Map.of(ConfigKey.DB_URL, "jdbc:postgresql://127.0.0.1:5999/x"), unreachable());
+        vm.start();
+
+        vm.dbUrlProperty().set("postgres://typed-by-hand");
+        vm.retry();
+
+        assertThat(vm.errorTitleProperty().get()).isEqualTo("The configuration cannot be used");
+        assertThat(vm.errorProperty().get())
+                .startsWith("The setting db.url = 'postgres://typed-by-hand' from the connection screen's form is not valid")
+                .doesNotContain("command-line flag");
+        assertThat(vm.dbUrlProperty().get()).as("what was typed stays in the form").isEqualTo("postgres://typed-by-hand");
+    }
+
+    @Test
     void anUnexpectedFailureShowsAGenericSentence() {
         ConnectViewModel vm = connect(Map.of(), new IllegalStateException("boom in a library"));
 

@@ -140,7 +140,7 @@ class SagasViewModelTest {
         assertThat(vm.rows().get(0).tone()).isEqualTo(SagaTone.SUCCESS);
         assertThat(vm.rows().get(0).started()).isEqualTo("2026-05-02 12:00:00");
         assertThat(vm.rows().get(0).duration()).isEqualTo("2.0 s");
-        assertThat(vm.pageTextProperty().get()).isEqualTo("Page 1 · sagas 1–50");
+        assertThat(vm.pageTextProperty().get()).isEqualTo("Sagas 1–50 · page 1");
         assertThat(vm.hasNextPageProperty().get()).isTrue();
         assertThat(vm.hasPreviousPageProperty().get()).isFalse();
         assertThat(vm.updatedAtProperty().get()).isEqualTo("Updated 12:00:00");
@@ -151,7 +151,7 @@ class SagasViewModelTest {
         assertThat(source.starts.get(source.starts.size() - 1)).isPresent();
         assertThat(vm.rows()).hasSize(5);
         assertThat(vm.rows().get(0).businessKey()).isEqualTo("key 50");
-        assertThat(vm.pageTextProperty().get()).isEqualTo("Page 2 · sagas 51–55 (the oldest)");
+        assertThat(vm.pageTextProperty().get()).isEqualTo("Sagas 51–55 of 55 · page 2");
         assertThat(vm.hasNextPageProperty().get()).isFalse();
         assertThat(vm.hasPreviousPageProperty().get()).isTrue();
 
