@@ -130,7 +130,7 @@ public final class OverviewViewModel implements PageViewModel {
     private void showRollbacks(OverviewFigures.Sagas s) {
         boolean alarming = s.finished() >= SagaMetrics.MIN_SAMPLE && s.rate() > SagaMetrics.ROLLBACK_ALERT_THRESHOLD;
         String detail = s.finished() == 0 ? "No saga finished in the last 24 h"
-                : DisplayFormats.count(s.rolledBack()) + " of " + DisplayFormats.count(s.finished()) + " sagas rolled back in 24 h"
+                : DisplayFormats.count(s.rolledBack()) + " of " + DisplayFormats.count(s.finished(), "saga", "sagas") + " rolled back in 24 h"
                 + (alarming ? " (alert above " + percent(SagaMetrics.ROLLBACK_ALERT_THRESHOLD) + ")" : "");
         rollbacks.show(percent(s.rate()), detail, "Refused sign-ups are not rollbacks and are not counted.", alarming, s.ratePerHour());
     }

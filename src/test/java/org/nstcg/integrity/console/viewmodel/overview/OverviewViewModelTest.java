@@ -102,6 +102,16 @@ class OverviewViewModelTest {
     }
 
     @Test
+    void oneFinishedSagaIsOneSagaNotOneSagas() {
+        answers.add(() -> new OverviewFigures(platform(3), hourly(0), hourly(0), new Sagas(1, 0, hourlyShare(0)), Optional.empty(),
+                hourlyShare(0), 0.05, List.of(), hourly(0), List.of(), NOW));
+
+        overview.refresh();
+
+        assertThat(overview.rollbackTile().detailProperty().get()).isEqualTo("0 of 1 saga rolled back in 24 h");
+    }
+
+    @Test
     void figuresPastTheirThresholdsAskForAttention() {
         answers.add(() -> new OverviewFigures(platform(100), hourly(0), hourly(0), new Sagas(200, 5, hourlyShare(0)),
                 Optional.of(new DivergenceRound(NOW, 100, 9)), hourlyShare(0), 0.05, List.of(), hourly(0),
