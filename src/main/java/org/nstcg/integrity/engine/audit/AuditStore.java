@@ -2,6 +2,7 @@ package org.nstcg.integrity.engine.audit;
 
 import java.util.List;
 import java.util.Optional;
+import org.nstcg.integrity.engine.store.AuditChainLock;
 import org.nstcg.integrity.engine.store.Tx;
 
 /**
@@ -52,7 +53,7 @@ final class AuditStore {
 
     /** Takes the lock that orders appends ({@code audit_append}'s), so that no entry is appended meanwhile. */
     void lockChain(Tx tx) {
-        tx.single("SELECT pg_advisory_xact_lock(hashtext('integrity.audit_log.' || current_schema()))", r -> true);
+        AuditChainLock.await(tx);
     }
 
     Optional<byte[]> fingerprint(Tx tx) {
