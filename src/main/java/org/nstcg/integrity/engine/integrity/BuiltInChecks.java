@@ -165,8 +165,12 @@ public final class BuiltInChecks {
                         + " format('User %s has a referral count of %s but referred %s users', p.user_id, p.referral_count, coalesce(r.n, 0)) AS message,"
                         + " jsonb_build_object('userId', p.user_id, 'referralCount', p.referral_count, 'referred', coalesce(r.n, 0)) AS details"
                         + " FROM profile_totals p JOIN users ru ON ru.id = p.user_id AND ru.status = 'active'"
+                        // Every referred user counts, its registration finished or not: the user row and the referrer's
+                        // count commit in one statement (decision record 0007), while the saga reads RUNNING until its
+                        // completion record is written a few milliseconds later (CompletionWriter). Leaving in-flight
+                        // users out reported a clean platform's referrer as wrong in that window (CI, 2026-12-04).
                         + " LEFT JOIN (SELECT u.referred_by AS id, count(*) AS n FROM users u WHERE u.referred_by IS NOT NULL"
-                        + " AND " + String.format(NOT_IN_FLIGHT, "u") + " GROUP BY u.referred_by) r ON r.id = p.user_id"
+                        + " GROUP BY u.referred_by) r ON r.id = p.user_id"
                         + " WHERE p.referral_count <> coalesce(r.n, 0)");
     }
 

@@ -10,7 +10,8 @@ import org.nstcg.integrity.engine.store.Tx;
 /**
  * Sets each active user's referral count to the number of users whose {@code referred_by} is that user, as
  * {@code referral-count} judges it: the counts of merged and archived users are frozen by design, and a user whose
- * registration saga is still running is not counted yet (its saga adds it at its pivot).
+ * registration saga has not recorded its completion yet counts like any other (its row and its referrer's count
+ * committed together, decision record 0007).
  */
 final class ReferralCountRepair extends SqlRepair {
 
@@ -18,7 +19,6 @@ final class ReferralCountRepair extends SqlRepair {
     private static final String BAD = "SELECT p.user_id, p.referral_count, coalesce(r.n, 0) AS actual FROM profile_totals p"
             + " JOIN users ru ON ru.id = p.user_id AND ru.status = 'active'"
             + " LEFT JOIN (SELECT u.referred_by, count(*) AS n FROM users u WHERE u.referred_by IS NOT NULL"
-            + " AND NOT EXISTS (SELECT 1 FROM sagas s WHERE s.id = u.created_by_saga AND s.status IN ('RUNNING', 'COMPENSATING'))"
             + " GROUP BY u.referred_by) r ON r.referred_by = p.user_id WHERE p.referral_count <> coalesce(r.n, 0)";
 
     ReferralCountRepair(Jdbc jdbc, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
