@@ -291,6 +291,7 @@ public final class IntegrityEngine implements AutoCloseable {
         } catch (EngineException e) {
             log.error("Audited actions will fail: {}", e.getMessage());
         }
+        scheduler.submit("password-hasher", PasswordHasher.DEFAULT::prepare);
         config.auditAnchorInterval().ifPresent(every -> scheduler.scheduleWithFixedDelay("audit-anchor", every, every, this::anchorAudit));
         cacheCoordinator.start(scheduler);
         sagas.startRecovery(scheduler);
