@@ -26,7 +26,10 @@ import redis.clients.jedis.Jedis;
 /**
  * A service engine that owns the embedded servers starts a killed one again, on its port and with its password, so
  * the engine returns to HEALTHY by itself (issue 15 §4: the console stayed DEGRADED after its redis-server was
- * killed). The watcher is stepped with a {@link ManualScheduler}; the only real waits are for killed processes to end.
+ * killed). The watcher is stepped with a {@link ManualScheduler}; the only real waits are for killed processes to end
+ * and for connection attempts to a stopped PostgreSQL to time out, which {@code db.connect-timeout=1s} keeps short
+ * (with the default 5 s, each background task stepped while it was down waited for it: 20 s of the test's 35 s), and
+ * for the pool to open a connection to a restarted one (its retries back off up to that timeout).
  */
 class EmbeddedServersRestartIT {
 
@@ -35,7 +38,7 @@ class EmbeddedServersRestartIT {
 
     private IntegrityEngine start(ManualScheduler scheduler) {
         EngineConfig config = new ConfigLoader(Map.of(), dataDir.resolve("home"))
-                .load(Optional.empty(), Map.of(ConfigKey.DATA_DIR, dataDir.toString()));
+                .load(Optional.empty(), Map.of(ConfigKey.DATA_DIR, dataDir.toString(), ConfigKey.DB_CONNECT_TIMEOUT, "1s"));
         return IntegrityEngine.start(config, scheduler.clock(), ProgressListener.NONE, IntegrityEngine.Mode.SERVICE, scheduler);
     }
 
@@ -49,6 +52,17 @@ class EmbeddedServersRestartIT {
             p.load(r);
         }
         return p.getProperty("redis.password");
+    }
+
+    /** The engine's health once it is HEALTHY, or its last health after {@code limit} (a real server coming back). */
+    private static EngineHealth healthyWithin(IntegrityEngine engine, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        EngineHealth health = engine.health();
+        while (health.state() != EngineHealth.State.HEALTHY && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            health = engine.health();
+        }
+        return health;
     }
 
     private static void killAndWait(long pid) throws Exception {
@@ -132,7 +146,7 @@ class EmbeddedServersRestartIT {
             assertThat(servers.postgresProblem()).isEmpty();
             assertThat(pidIn(dataDir.resolve("postgres/postmaster.pid"))).isNotEqualTo(postmaster);
             assertThat(servers.postgresPort()).hasValue(port);
-            EngineHealth healthy = engine.health();
+            EngineHealth healthy = healthyWithin(engine, Duration.ofSeconds(10));
             assertThat(healthy.state()).as(healthy.toString()).isEqualTo(EngineHealth.State.HEALTHY);
             assertThat(engine.figures().users()).isEqualTo(1);
         }

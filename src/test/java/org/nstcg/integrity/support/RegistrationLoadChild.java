@@ -18,7 +18,9 @@ import org.nstcg.integrity.engine.support.ProgressListener;
  * Run in a child JVM that the crash test kills: starts an engine from {@code key=value} arguments (setting keys,
  * plus {@code run=<id>}), prints {@code READY}, then registers users from 4 threads without pause, half of them
  * referred by an earlier one, until it is killed; with {@code stop-after=<n>}, each thread stops after n registrations
- * and the engine closes and the JVM exits normally ({@link ChildJvm} trains its class archive so).
+ * and the engine closes and the JVM exits normally ({@link ChildJvm} trains its class archive so). With
+ * {@code await-go=true} it prints {@code WAITING} once its JVM is up and its settings are read, and starts the engine
+ * only when a line arrives on stdin: the crash test starts the next child while it recovers from the last kill.
  */
 public final class RegistrationLoadChild {
 
@@ -29,10 +31,13 @@ public final class RegistrationLoadChild {
         Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
         String run = "x";
         int stopAfter = Integer.MAX_VALUE;
+        boolean awaitGo = false;
         for (String a : args) {
             String[] kv = a.split("=", 2);
             if (kv[0].equals("run")) {
                 run = kv[1];
+            } else if (kv[0].equals("await-go")) {
+                awaitGo = Boolean.parseBoolean(kv[1]);
             } else if (kv[0].equals("stop-after")) {
                 stopAfter = Integer.parseInt(kv[1]);
             } else {
@@ -41,6 +46,14 @@ public final class RegistrationLoadChild {
         }
         long main = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
         var config = new ConfigLoader(Map.of(), Path.of("target")).load(Optional.empty(), flags);
+        if (awaitGo) {
+            System.out.println("WAITING");
+            System.out.flush();
+            if (new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine() == null) {
+                return; // the test ended without needing this child
+            }
+            main = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        }
         IntegrityEngine engine = IntegrityEngine.start(config, ProgressListener.NONE);
         List<String> codes = java.util.Collections.synchronizedList(new ArrayList<>());
         // how long the JVM took to reach main and then the engine to start (read by tests that time their children)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,11 +27,11 @@ import org.nstcg.integrity.support.TestServers;
  * registration: every saga COMPLETED or COMPENSATED, no user without profile, no bonus without its referred user,
  * every profile's points equal to its ledger, every referral count equal to the users it referred.
  */
-@IntegrityTest(settings = {"saga.lease=1s", "saga.recovery-interval=1h"})
+@IntegrityTest(settings = {"saga.lease=500ms", "saga.recovery-interval=1h"})
 class RegistrationCrashIT {
 
     private static final int KILLS = 50;
-    private static final Duration LEASE = Duration.ofSeconds(1);
+    private static final Duration LEASE = Duration.ofMillis(500);
 
     private static TestDatabase db;
     private static IntegrityEngine recoverer;
@@ -44,7 +45,13 @@ class RegistrationCrashIT {
     private static List<String> childArgs(int run) {
         return List.of("db.url=" + TestServers.jdbcUrl(), "db.user=" + TestServers.dbUser(), "db.password=" + TestServers.dbPassword(),
                 "db.schema=" + db.schema(), "redis.url=" + TestServers.redisUrl(), "redis.key-prefix=" + db.redisPrefix(),
-                "db.pool.size=6", "saga.lease=1s", "saga.recovery-interval=1h", "run=" + run);
+                "db.pool.size=6", "saga.lease=500ms", "saga.recovery-interval=1h", "run=" + run);
+    }
+
+    private static Process spawn(int run) throws Exception {
+        List<String> args = new ArrayList<>(childArgs(run));
+        args.add("await-go=true");
+        return ChildJvm.builder(RegistrationLoadChild.class, args.toArray(String[]::new)).redirectErrorStream(true).start();
     }
 
     private static long count(String sql) throws Exception {
@@ -81,32 +88,44 @@ class RegistrationCrashIT {
     void fiftyKillsAtRandomMomentsLeaveNoPartialRegistration() throws Exception {
         Random random = new Random(20261125L);
         long interrupted = 0;
-        for (int kill = 1; kill <= KILLS; kill++) {
-            Process child = ChildJvm.builder(RegistrationLoadChild.class, childArgs(kill).toArray(String[]::new))
-                    .redirectErrorStream(true).start();
-            try {
-                ChildJvm.awaitLine(child, "READY", Duration.ofSeconds(120));
-                Thread.sleep(50 + random.nextInt(600));
-            } finally {
-                child.destroyForcibly(); // SIGKILL, mid-registration
-                child.waitFor();
-            }
-            // The dead child's leases expire; a statement its backend was still running when it died may commit a
-            // little later (on a loaded machine) and extend a lease, so recovery runs again until nothing is left,
-            // for at most 10 leases.
-            List<SagaOutcome> recovered = new ArrayList<>();
-            for (int round = 0; round < 10; round++) {
-                Thread.sleep(LEASE.toMillis() + 100);
-                recovered.addAll(recoverer.sagas().recoverExpired());
-                if (count("SELECT count(*) FROM sagas WHERE status IN ('RUNNING', 'COMPENSATING')") == 0) {
-                    break;
+        // Each child's JVM starts while the last kill is recovered (it waits for "GO" before starting its engine, whose
+        // first recovery pass would otherwise race the recoverer's): the test waits for leases, not for JVMs.
+        Process next = spawn(1);
+        try {
+            for (int kill = 1; kill <= KILLS; kill++) {
+                Process child = next;
+                try {
+                    ChildJvm.awaitLine(child, "WAITING", Duration.ofSeconds(120));
+                    child.getOutputStream().write("GO\n".getBytes(StandardCharsets.UTF_8));
+                    child.getOutputStream().flush();
+                    ChildJvm.awaitLine(child, "READY", Duration.ofSeconds(120));
+                    Thread.sleep(50 + random.nextInt(600));
+                } finally {
+                    child.destroyForcibly(); // SIGKILL, mid-registration
+                    child.waitFor();
+                }
+                next = kill < KILLS ? spawn(kill + 1) : null;
+                // The dead child's leases expire; a statement its backend was still running when it died may commit a
+                // little later (on a loaded machine) and extend a lease, so recovery runs again until nothing is left,
+                // for at most 20 leases.
+                List<SagaOutcome> recovered = new ArrayList<>();
+                for (int round = 0; round < 20; round++) {
+                    Thread.sleep(LEASE.toMillis() + 100);
+                    recovered.addAll(recoverer.sagas().recoverExpired());
+                    if (count("SELECT count(*) FROM sagas WHERE status IN ('RUNNING', 'COMPENSATING')") == 0) {
+                        break;
+                    }
+                }
+                interrupted += recovered.size();
+                assertThat(recovered).as("kill %d: recovery finished every saga it took", kill)
+                        .allMatch(o -> o instanceof SagaOutcome.Completed || o instanceof SagaOutcome.Compensated);
+                for (Map.Entry<String, String> invariant : INVARIANTS.entrySet()) {
+                    assertThat(count(invariant.getValue())).as("kill %d: %s", kill, invariant.getKey()).isZero();
                 }
             }
-            interrupted += recovered.size();
-            assertThat(recovered).as("kill %d: recovery finished every saga it took", kill)
-                    .allMatch(o -> o instanceof SagaOutcome.Completed || o instanceof SagaOutcome.Compensated);
-            for (Map.Entry<String, String> invariant : INVARIANTS.entrySet()) {
-                assertThat(count(invariant.getValue())).as("kill %d: %s", kill, invariant.getKey()).isZero();
+        } finally {
+            if (next != null) {
+                next.destroyForcibly();
             }
         }
         assertThat(count("SELECT count(*) FROM users")).as("the children did register users").isGreaterThan(KILLS);
