@@ -83,6 +83,21 @@ public final class ConsoleWindowFixture implements AutoCloseable {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /**
+     * Waits until every background read the window started has handed on its result (so each screen shows its data),
+     * then lets the FX thread apply CSS and lay the scene out.
+     */
+    public void settle() {
+        WaitForAsyncUtils.waitForFxEvents();
+        waitUntil(runner::idle, "the screens' background work to finish");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            javafx.scene.Parent root = window.stage().getScene().getRoot();
+            root.applyCss();
+            root.layout();
+        });
+    }
+
     public FxRobot robot() {
         return robot;
     }

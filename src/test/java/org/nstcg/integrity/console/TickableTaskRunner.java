@@ -12,17 +12,49 @@ import org.nstcg.integrity.console.service.TaskHandle;
 /**
  * The real {@link JavaFxTaskRunner} whose timers a UI test can also fire by hand: {@link #tick()} runs every active
  * timer once, as if its period had passed, so a test proves what the refresh timer does without sleeping for it
- * (the timers still run by themselves too; UI tests set {@code console.refresh=1h} so they never do).
+ * (the timers still run by themselves too; UI tests set {@code console.refresh=1h} so they never do). It also counts
+ * the background work in flight, so a test can wait until every screen has its data ({@link #idle()}) instead of
+ * waiting for the picture to stop changing.
  */
 final class TickableTaskRunner implements FxTaskRunner {
 
     private final JavaFxTaskRunner real = new JavaFxTaskRunner();
     private final List<Runnable> timers = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public <T> TaskHandle run(BackgroundWork<T> work, Consumer<String> onProgress, Consumer<? super T> onSuccess,
                               Consumer<Throwable> onFailure) {
-        return real.run(work, onProgress, onSuccess, onFailure);
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        inFlight.incrementAndGet();
+        // the count falls after the result is handed on, so work that result starts is counted before this ends
+        TaskHandle handle = real.run(work, onProgress, value -> {
+            try {
+                onSuccess.accept(value);
+            } finally {
+                end.run();
+            }
+        }, failure -> {
+            try {
+                onFailure.accept(failure);
+            } finally {
+                end.run();
+            }
+        });
+        return () -> {
+            handle.cancel();
+            end.run();
+        };
+    }
+
+    /** Whether no background work started through this runner is still running or has yet to hand on its result. */
+    boolean idle() {
+        return inFlight.get() == 0;
     }
 
     @Override

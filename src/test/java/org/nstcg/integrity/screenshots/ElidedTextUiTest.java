@@ -2,8 +2,6 @@ package org.nstcg.integrity.screenshots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +18,6 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Session;
 import org.nstcg.integrity.support.ElidedText;
 import org.nstcg.integrity.support.IntegrityTest;
-import org.nstcg.integrity.support.ScreenCapture;
 
 /**
  * No text is cut without its full value at hand (issue 15 §3): every screen an administrator sees, with the demo
@@ -45,16 +42,13 @@ class ElidedTextUiTest {
         ui = new ConsoleWindowFixture();
         ConsoleWindow window = ui.open(w -> w.showSignIn(engine));
         List<String> cuts = new ArrayList<>();
-        Path scratch = Files.createTempDirectory("elided");
-        ScreenCapture capture = new ScreenCapture(window.stage().getScene());
-        check(window, capture, scratch, "signin", cuts);
+        check(window, "signin", cuts);
 
         ui.robot().interact(() -> window.showShell(engine, admin));
         ShellViewModel shell = window.shell().orElseThrow();
-        capture = new ScreenCapture(window.stage().getScene());
         for (Feature feature : shell.features()) {
             ui.robot().interact(() -> shell.select(feature));
-            check(window, capture, scratch, feature.name().toLowerCase(Locale.ROOT), cuts);
+            check(window, feature.name().toLowerCase(Locale.ROOT), cuts);
         }
         UsersViewModel users = (UsersViewModel) shell.page(Feature.USERS);
         ui.robot().interact(() -> {
@@ -64,14 +58,14 @@ class ElidedTextUiTest {
         });
         ui.waitUntil(() -> !users.results().isEmpty(), "search results for ada");
         ui.robot().interact(() -> users.select(users.results().get(0).id()));
-        check(window, capture, scratch, "users-details", cuts);
+        check(window, "users-details", cuts);
 
         assertThat(window.stage().getScene().getWidth()).isEqualTo(1280);
         assertThat(cuts).as("text shown cut with no tooltip carrying all of it").isEmpty();
     }
 
-    private void check(ConsoleWindow window, ScreenCapture capture, Path scratch, String name, List<String> cuts) throws Exception {
-        capture.write(scratch.resolve(name + ".png")); // waits until the screen has settled
+    private void check(ConsoleWindow window, String name, List<String> cuts) {
+        ui.settle(); // every screen's reads have arrived and it is laid out
         ui.robot().interact(() -> {
             Scene scene = window.stage().getScene();
             ElidedText.under(scene.getRoot(), new BoundingBox(0, 0, scene.getWidth(), scene.getHeight()))
