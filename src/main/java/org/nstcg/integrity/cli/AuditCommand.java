@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.audit.AuditAnchor;
 import org.nstcg.integrity.engine.audit.AuditEntry;
@@ -164,7 +165,8 @@ final class AuditCommand {
                 if (json) {
                     ArrayNode array = JSON.createArrayNode();
                     for (AuditEntry e : entries) {
-                        ObjectNode n = array.addObject().put("id", e.id()).put("occurredAt", e.occurredAt().toString())
+                        ObjectNode n = array.addObject().put("id", e.id()).put("link", DeepLink.audit(e.id()).text())
+                                .put("occurredAt", e.occurredAt().toString())
                                 .put("actor", e.actor()).put("action", e.action());
                         n.put("targetType", e.targetType().orElse(null)).put("targetId", e.targetId().orElse(null));
                         n.set("before", e.before().orElse(null));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.integrity.BuiltInChecks;
 import org.nstcg.integrity.engine.integrity.CheckResult;
@@ -86,7 +87,8 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     static ObjectNode json(CheckRun run, int show) {
-        ObjectNode root = JSON.createObjectNode().put("runId", run.id()).put("trigger", run.trigger().label())
+        ObjectNode root = JSON.createObjectNode().put("runId", run.id()).put("link", DeepLink.run(run.id()).text())
+                .put("trigger", run.trigger().label())
                 .put("actor", run.actor().orElse(null)).put("status", run.status().label())
                 .put("startedAt", run.startedAt().toString()).put("finishedAt", run.finishedAt().toString())
                 .put("durationMs", run.duration().toMillis()).put("findings", run.totalFindings());
@@ -111,6 +113,7 @@ final class CheckCommand implements Callable<Integer> {
                 run.trigger().label(), run.actor().orElse("schedule"), run.status().label().toUpperCase(Locale.ROOT), run.totalFindings(),
                 run.totalFindings() == 1 ? "" : "s", run.results().size(), run.results().size() == 1 ? "" : "s",
                 run.duration().toMillis() / 1000.0);
+        out.println("link: " + DeepLink.run(run.id()).text());
         out.printf("%-26s %-9s %-7s %10s %10s%n", "check", "severity", "status", "findings", "duration");
         for (CheckResult r : run.results()) {
             out.printf(Locale.ROOT, "%-26s %-9s %-7s %,10d %7d ms%n", r.name(), r.severity().label(), r.status().label(), r.totalFindings(),

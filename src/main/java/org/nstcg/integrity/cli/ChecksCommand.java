@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.integrity.RunSummary;
 import picocli.CommandLine.Command;
@@ -52,7 +53,8 @@ final class ChecksCommand {
                 if (json) {
                     ArrayNode array = CheckCommand.JSON.createArrayNode();
                     for (RunSummary r : runs) {
-                        ObjectNode n = array.addObject().put("runId", r.id()).put("startedAt", r.startedAt().toString())
+                        ObjectNode n = array.addObject().put("runId", r.id()).put("link", DeepLink.run(r.id()).text())
+                                .put("startedAt", r.startedAt().toString())
                                 .put("finishedAt", r.finishedAt().map(Object::toString).orElse(null)).put("trigger", r.trigger())
                                 .put("status", r.status()).put("actor", r.actor().orElse(null)).put("instance", r.instanceId().orElse(null))
                                 .put("findings", r.totalFindings());

@@ -11,6 +11,7 @@ import org.nstcg.integrity.engine.config.ConfigException;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.ConfigRequest;
 import org.nstcg.integrity.engine.config.Redaction;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.InvalidInputException;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
@@ -39,7 +40,10 @@ public final class IntegrityCli implements Callable<Integer> {
     /** Starts the console window with the given configuration request; returns its exit code. */
     @FunctionalInterface
     public interface ConsoleStarter {
-        int start(ConfigRequest request);
+        /**
+         * @param open the item to land on after sign-in ({@code --open saga/<id>}), if one was asked for
+         */
+        int start(ConfigRequest request, Optional<DeepLink> open);
     }
 
     @Spec
@@ -49,6 +53,11 @@ public final class IntegrityCli implements Callable<Integer> {
             description = {"Config file (default:", "integrity-console/config.properties",
                     "in $XDG_CONFIG_HOME, else in ~/.config)."})
     Path configFile;
+
+    @CommandLine.Option(names = "--open", paramLabel = "LINK", converter = DeepLinkConverter.class,
+            description = {"Open the console on this item once signed in: integrity://saga/ID or saga/ID",
+                    "(also user/ID, audit/ID, run/ID; see Deep links in README.md)."})
+    DeepLink open;
 
     private final ConsoleStarter consoleStarter;
 
@@ -89,6 +98,16 @@ public final class IntegrityCli implements Callable<Integer> {
         rebuilt.setOut(out);
         rebuilt.setErr(err);
         rebuilt.setExecutionExceptionHandler(IntegrityCli::handleExecutionException);
+        rebuilt.setExecutionStrategy(parseResult -> {
+            // --open belongs to the console: with a sub-command it would be silently ignored.
+            if (parseResult.hasSubcommand() && parseResult.hasMatchedOption("--open")) {
+                parseResult.commandSpec().commandLine().getErr().println("error: --open opens the console on an item;"
+                        + " it cannot be used with the '" + parseResult.subcommand().commandSpec().name() + "' command.");
+                parseResult.commandSpec().commandLine().getErr().println("Run with --help for usage.");
+                return ExitCodes.USAGE;
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         rebuilt.setParameterExceptionHandler((ex, args) -> {
             // picocli quotes what it could not match: a mistyped --db-pasword's value would be echoed.
             ex.getCommandLine().getErr().println("error: " + Redaction.text(ex.getMessage(), secretsOf(ex, List.of(args))));
@@ -127,7 +146,7 @@ public final class IntegrityCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return consoleStarter.start(configRequest(spec));
+        return consoleStarter.start(configRequest(spec), Optional.ofNullable(open));
     }
 
     /** Collects {@code --config} and the setting flags from this command and its parents (the innermost wins). */
@@ -176,6 +195,18 @@ public final class IntegrityCli implements Callable<Integer> {
             }
         }
         return secrets;
+    }
+
+    /** Reads {@code --open}'s value; a malformed link is a usage error whose message names the accepted forms. */
+    static final class DeepLinkConverter implements CommandLine.ITypeConverter<DeepLink> {
+        @Override
+        public DeepLink convert(String value) {
+            try {
+                return DeepLink.parse(value);
+            } catch (InvalidInputException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Every failure's message is redacted: it may quote a URL or a value given on the command line. */

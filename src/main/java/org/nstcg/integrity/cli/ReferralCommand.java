@@ -2,6 +2,7 @@ package org.nstcg.integrity.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.referral.ReferralCheck;
 import picocli.CommandLine.Command;
@@ -37,6 +38,7 @@ final class ReferralCommand {
             if (result instanceof ReferralCheck.Known k) {
                 out.printf("valid: %s belongs to user %d (%s, %s)%s%n", k.code(), k.owner().userId(), k.owner().firstName(),
                         k.owner().emailNormalized(), k.owner().viaMerge() ? ", into whom its first owner was merged" : "");
+                out.println("link: " + DeepLink.user(k.owner().userId()).text());
                 return ExitCodes.OK;
             }
             if (result instanceof ReferralCheck.Invalid invalid) {

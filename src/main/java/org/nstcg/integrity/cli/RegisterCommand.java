@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
@@ -60,7 +61,8 @@ final class RegisterCommand implements Callable<Integer> {
                 default -> "";
             };
             return "Registered user " + r.userId() + " with referral code " + r.referralCode() + "." + referral
-                    + r.notice().map(n -> System.lineSeparator() + n).orElse("");
+                    + r.notice().map(n -> System.lineSeparator() + n).orElse("")
+                    + System.lineSeparator() + "link: " + DeepLink.user(r.userId()).text();
         }
         if (outcome instanceof RegistrationOutcome.AlreadyRegistered a) {
             return "Already registered: an active user has the mailbox " + a.emailNormalized() + ".";
@@ -86,6 +88,7 @@ final class RegisterCommand implements Callable<Integer> {
         if (outcome instanceof RegistrationOutcome.Registered r) {
             node.put("outcome", "registered");
             node.put("userId", r.userId());
+            node.put("link", DeepLink.user(r.userId()).text());
             node.put("referralCode", r.referralCode());
             node.put("referral", r.referral().name().toLowerCase(Locale.ROOT));
             r.referrerId().ifPresent(id -> node.put("referrerId", id));

@@ -1,5 +1,8 @@
 package org.nstcg.integrity.cli;
 
+import org.nstcg.integrity.engine.support.ControlCharacters;
+import org.nstcg.integrity.engine.support.DeepLink;
+import org.nstcg.integrity.engine.support.InvalidInputException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -68,7 +71,7 @@ final class SagaArguments {
         }
     }
 
-    /** A saga id: a UUID as printed by {@code sagas list}. */
+    /** A saga id: a UUID as printed by {@code sagas list}, or the saga's link ({@code integrity://saga/<id>}) copied from the console. */
     static final class SagaId implements ITypeConverter<UUID> {
 
         private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -76,6 +79,19 @@ final class SagaArguments {
         @Override
         public UUID convert(String value) {
             String v = value.strip();
+            if (v.contains("/")) {
+                DeepLink link;
+                try {
+                    link = DeepLink.parse(v);
+                } catch (InvalidInputException e) {
+                    throw new TypeConversionException(e.getMessage());
+                }
+                if (link instanceof DeepLink.Saga saga) {
+                    return saga.id();
+                }
+                throw new TypeConversionException("'" + ControlCharacters.escape(v) + "' is the link of a " + link.kind()
+                        + ", not of a saga; give a saga id or integrity://saga/<id>");
+            }
             if (!UUID_FORM.matcher(v).matches()) {
                 throw new TypeConversionException("'" + value + "' is not a saga id; ids are UUIDs as 'sagas list' prints"
                         + " them, like 0b9c6f3e-5d1a-4c3b-9e2f-7a8b9c0d1e2f");

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.nstcg.integrity.engine.saga.SagaEvent;
 import org.nstcg.integrity.engine.saga.SagaMetrics;
 import org.nstcg.integrity.engine.saga.SagaRecord;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.support.Durations;
 
 /** How the {@code sagas} commands print sagas, events and metrics: aligned text for people, JSON for scripts. */
@@ -57,6 +58,7 @@ final class SagaFormat {
     void showText(PrintWriter out, SagaRecord s) {
         out.printf("Saga %s%n", s.id());
         String row = "%-12s %s%n";
+        out.printf(row, "Link", DeepLink.saga(s.id()).text());
         out.printf(row, "Type", s.type());
         out.printf(row, "Key", s.businessKey());
         out.printf(row, "Status", s.status() + " (step " + s.currentStep() + "/" + s.stepCount() + ")");
@@ -104,6 +106,7 @@ final class SagaFormat {
 
     private ObjectNode header(ObjectNode n, SagaRecord s) {
         n.put("id", s.id().toString());
+        n.put("link", DeepLink.saga(s.id()).text());
         n.put("type", s.type());
         n.put("businessKey", s.businessKey());
         n.put("status", s.status().name());

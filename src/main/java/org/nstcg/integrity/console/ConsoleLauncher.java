@@ -1,6 +1,7 @@
 package org.nstcg.integrity.console;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
@@ -9,6 +10,7 @@ import org.nstcg.integrity.console.service.JavaFxTaskRunner;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.config.ConfigLoader;
 import org.nstcg.integrity.engine.config.ConfigRequest;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,12 @@ public final class ConsoleLauncher {
     private ConsoleLauncher() {
     }
 
-    /** Opens the console for the given command-line request; returns the exit code once the window is closed. */
-    public static int launch(ConfigRequest request) {
+    /**
+     * Opens the console for the given command-line request; returns the exit code once the window is closed.
+     *
+     * @param open the item to land on once signed in ({@code --open}), if any
+     */
+    public static int launch(ConfigRequest request, Optional<DeepLink> open) {
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> log.error("Uncaught exception in {}", thread.getName(), e));
         CountDownLatch closed = new CountDownLatch(1);
         AtomicReference<ConsoleWindow> window = new AtomicReference<>();
@@ -37,6 +43,7 @@ public final class ConsoleLauncher {
         Platform.startup(() -> {
             ConsoleWindow w = new ConsoleWindow(new Stage(), runner, Clock.systemDefaultZone());
             window.set(w);
+            open.ifPresent(w::openAfterSignIn);
             w.stage().setOnHidden(e -> {
                 w.stopRefreshing();
                 closed.countDown();

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.config.ConfigLoader;
 import org.nstcg.integrity.engine.config.ConfigRequest;
+import org.nstcg.integrity.engine.support.DeepLink;
 
 /**
  * The console's one window, and the place where view-models meet the engine: they get the engine's methods as
@@ -52,6 +53,8 @@ public final class ConsoleWindow {
     private final Scene scene;
     private final AtomicReference<IntegrityEngine> engine = new AtomicReference<>();
     private ShellViewModel shell;
+    /** The item asked for with {@code --open}: opened once, after the first sign-in. */
+    private DeepLink pendingOpen;
     private boolean dark;
 
     /** Sets up the stage (title, sizes, theme); call on the FX thread, then show one of the screens. */
@@ -65,6 +68,14 @@ public final class ConsoleWindow {
         stage.setMinWidth(1024);
         stage.setMinHeight(700);
         stage.setScene(scene);
+    }
+
+    /**
+     * Lands on {@code link} after the next sign-in (the command line's {@code --open}); the shell says so when the role
+     * may not open it or it does not exist.
+     */
+    public void openAfterSignIn(DeepLink link) {
+        pendingOpen = link;
     }
 
     /** The start screen: loads the configuration, starts the engine, then asks who signs in. */
@@ -150,6 +161,11 @@ public final class ConsoleWindow {
         });
         show(ViewLoader.load(new ShellView(shell)));
         shell.activate();
+        if (pendingOpen != null) {
+            DeepLink link = pendingOpen;
+            pendingOpen = null;
+            shell.open(link);
+        }
     }
 
     private void signOut(IntegrityEngine started, Session session) {

@@ -59,9 +59,12 @@ class CheckCommandsIT {
         for (String name : BuiltInChecks.NAMES) {
             assertThat(cli.out()).containsPattern("(?m)^" + name + "\\s+(info|warning|critical)\\s+passed\\s+0\\s+\\d+ ms$");
         }
+        long runId = Long.parseLong(cli.out().split(" ")[3]);
+        assertThat(cli.out().lines().skip(1).findFirst().orElseThrow()).isEqualTo("link: integrity://run/" + runId);
         assertThat(run("audit", "list", "--action", "check.run", "--json")).isZero();
         JsonNode entries = json.readTree(cli.out()).path("entries");
         assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).path("link").asText()).isEqualTo("integrity://audit/" + entries.get(0).path("id").asLong());
         assertThat(entries.get(0).path("actor").asText()).isEqualTo(org.nstcg.integrity.support.TestActors.cli("olga"));
         assertThat(entries.get(0).path("details").asText()).contains("8 checks, 0 findings");
     }
@@ -95,6 +98,8 @@ class CheckCommandsIT {
         JsonNode runs = json.readTree(cli.out()).path("runs");
         assertThat(runs).hasSize(2);
         assertThat(runs.get(0).path("runId").asLong()).isEqualTo(result.path("runId").asLong());
+        assertThat(result.path("link").asText()).isEqualTo("integrity://run/" + result.path("runId").asLong());
+        assertThat(runs.get(0).path("link").asText()).isEqualTo(result.path("link").asText());
         assertThat(runs.get(0).path("trigger").asText()).isEqualTo("manual");
         assertThat(runs.get(0).path("status").asText()).isEqualTo("failed");
         assertThat(runs.get(0).path("checks").path("points-ledger").path("findings").asLong()).isEqualTo(1);

@@ -12,7 +12,7 @@ final class CliRunner {
     int run(String... args) {
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
-        return IntegrityCli.commandLine(r -> {
+        return IntegrityCli.commandLine((r, open) -> {
             throw new AssertionError("the console must not open");
         }, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
     }

@@ -17,7 +17,7 @@ public final class FailingCommandChild {
     }
 
     public static void main(String[] args) {
-        CommandLine cl = IntegrityCli.commandLine(request -> {
+        CommandLine cl = IntegrityCli.commandLine((request, open) -> {
             throw new IllegalStateException("the console must not open");
         }, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         cl.addSubcommand(new Fail());

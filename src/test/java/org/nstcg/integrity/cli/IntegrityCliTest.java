@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.engine.config.ConfigKey;
 import org.nstcg.integrity.engine.config.ConfigRequest;
+import org.nstcg.integrity.engine.support.DeepLink;
 
 /** The jar's command line: no sub-command opens the console, setting flags work anywhere, bad input is one line. */
 class IntegrityCliTest {
@@ -16,10 +17,12 @@ class IntegrityCliTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
     private final AtomicReference<ConfigRequest> consoleRequest = new AtomicReference<>();
+    private final AtomicReference<java.util.Optional<DeepLink>> consoleOpen = new AtomicReference<>();
 
     private int run(String... args) {
-        return IntegrityCli.commandLine(request -> {
+        return IntegrityCli.commandLine((request, open) -> {
             consoleRequest.set(request);
+            consoleOpen.set(open);
             return 0;
         }, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
     }
@@ -34,6 +37,39 @@ class IntegrityCliTest {
                 .containsEntry(ConfigKey.DB_URL, "jdbc:postgresql://h:5432/d")
                 .containsEntry(ConfigKey.CONSOLE_REFRESH, "2s");
         assertThat(consoleRequest.get().configFile()).contains(Path.of("/tmp/x.properties"));
+    }
+
+    @Test
+    void openGivesTheConsoleTheLinkInEitherForm() {
+        String id = "3f2c9a4e-0b1d-4c5e-8f6a-7b8c9d0e1f2a";
+
+        assertThat(run("--open", "saga/" + id)).isZero();
+        assertThat(consoleOpen.get()).contains(DeepLink.saga(java.util.UUID.fromString(id)));
+        assertThat(run("--open", "integrity://user/42")).isZero();
+        assertThat(consoleOpen.get()).contains(DeepLink.user(42));
+        assertThat(run()).isZero();
+        assertThat(consoleOpen.get()).isEmpty();
+    }
+
+    @Test
+    void aMalformedOpenIsAUsageErrorNamingTheAcceptedFormsAndOpensNothing() {
+        int code = run("--open", "saga/42");
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(consoleRequest.get()).isNull();
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).startsWith("error: Invalid value for option '--open': 'saga/42' does not end in a saga id")
+                .contains("integrity://<kind>/<id> or <kind>/<id>, where <kind> is user, saga, audit or run")
+                .contains("Run with --help for usage.")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void openWithASubCommandIsRefusedRatherThanIgnored() {
+        int code = run("--open", "user/42", "status");
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).startsWith("error: --open opens the console on an item; it cannot be used with the 'status' command.");
     }
 
     @Test

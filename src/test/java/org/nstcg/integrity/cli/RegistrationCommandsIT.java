@@ -37,19 +37,21 @@ class RegistrationCommandsIT {
         assertThat(registered.path("outcome").asText()).isEqualTo("registered");
         String code = registered.path("referralCode").asText();
         assertThat(code).startsWith("CLIX-");
+        assertThat(registered.path("link").asText()).isEqualTo("integrity://user/" + registered.path("userId").asLong());
 
         assertThat(run("register", "--email", "cliuser+again@googlemail.com", "--first-name", "Cli")).isEqualTo(ExitCodes.ALREADY);
         assertThat(cli.out()).startsWith("Already registered: an active user has the mailbox cliuser@gmail.com.");
 
         assertThat(run("register", "--email", "friend.of.cli@example.org", "--first-name", "Fen", "--referral", code.toLowerCase()))
                 .isZero();
-        assertThat(cli.out()).contains("credited");
+        assertThat(cli.out()).contains("credited").containsPattern("(?m)^link: integrity://user/\\d+$");
 
         assertThat(run("register", "--email", "nobody@example", "--first-name", "No")).isEqualTo(ExitCodes.INVALID);
         assertThat(cli.out()).startsWith("Invalid: the email address has a domain");
 
         assertThat(run("referral", "check", code.substring(5))).isZero();
-        assertThat(cli.out()).startsWith("valid: " + code + " belongs to user " + registered.path("userId").asLong());
+        assertThat(cli.out()).startsWith("valid: " + code + " belongs to user " + registered.path("userId").asLong())
+                .contains(System.lineSeparator() + "link: integrity://user/" + registered.path("userId").asLong());
 
         int i = 5;
         while (code.charAt(i) == code.charAt(i + 1)) {

@@ -179,6 +179,35 @@ class SagaCommandsIT {
     }
 
     @Test
+    void showAndListGiveEachSagasDeepLinkAndShowAcceptsTheLinkItself() throws Exception {
+        String id = firstRegistrationId();
+        String link = "integrity://saga/" + id;
+
+        assertThat(run("sagas", "show", id, "--json")).isZero();
+        assertThat(json().path("link").asText()).isEqualTo(link);
+        assertThat(run("sagas", "show", id)).isZero();
+        assertThat(cli.out().lines()).contains("Link         " + link);
+        assertThat(run("sagas", "list", "--json")).isZero();
+        assertThat(json().path("sagas")).allSatisfy(s -> assertThat(s.path("link").asText()).isEqualTo("integrity://saga/" + s.path("id").asText()));
+
+        assertThat(run("sagas", "show", link, "--json")).as("the link copied from the console").isZero();
+        assertThat(json().path("id").asText()).isEqualTo(id);
+        assertThat(run("sagas", "show", "user/42")).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err().lines().findFirst().orElseThrow()).contains("'user/42' is the link of a user, not of a saga");
+    }
+
+    @Test
+    void aMalformedOpenIsAUsageErrorThatNamesTheAcceptedFormsAndOpensNoConsole() {
+        // CliRunner fails the test if the console is started.
+        assertThat(run("--open", "integrity://saga/" + needsAttention + "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.out()).isEmpty();
+        assertThat(cli.err()).startsWith("error: Invalid value for option '--open': 'integrity://saga/" + needsAttention + "x'"
+                        + " does not end in a saga id")
+                .contains("Give integrity://<kind>/<id> or <kind>/<id>, where <kind> is user, saga, audit or run")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void showOfAFailedSagaGivesItsErrors() throws Exception {
         assertThat(run("sagas", "show", needsAttention.toString())).isZero();
         assertThat(cli.out()).contains("FAILED_NEEDS_ATTENTION", "Last error   the undo of Write is broken on purpose")

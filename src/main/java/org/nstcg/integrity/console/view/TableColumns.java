@@ -17,6 +17,8 @@ import javafx.scene.control.Tooltip;
  */
 public final class TableColumns {
 
+    private static final String LINK = TableColumns.class.getName() + ".link";
+
     private TableColumns() {
     }
 
@@ -24,6 +26,25 @@ public final class TableColumns {
     public static <R> void text(TableColumn<R, String> column, Function<R, String> text) {
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(text.apply(cell.getValue())));
         column.setCellFactory(c -> new FullTextCell<>());
+    }
+
+    /**
+     * The rows of {@code table} have deep links ({@code integrity://saga/<id>}): every cell's context menu offers
+     * "Copy link" for its row. The view-model makes the link; the view only hands it over.
+     */
+    public static <R> void links(TableView<R> table, Function<R, String> link) {
+        table.getProperties().put(LINK, link);
+    }
+
+    /** The deep link of the row shown in {@code cell}, or null when its table has none. */
+    @SuppressWarnings("unchecked")
+    private static <R> String linkOf(TableCell<R, ?> cell) {
+        TableView<R> table = cell.getTableView();
+        Object row = cell.getTableRow() == null ? null : cell.getTableRow().getItem();
+        if (table == null || row == null || !(table.getProperties().get(LINK) instanceof Function<?, ?> link)) {
+            return null;
+        }
+        return ((Function<R, String>) link).apply((R) row);
     }
 
     /** What the table says while it has no rows. */
@@ -61,7 +82,7 @@ public final class TableColumns {
             tip.setText(blank ? "" : item);
             setTooltip(blank ? null : tip);
             if (!empty && menu == null) {
-                menu = TableExport.menu(this::getTableView, this::getText);
+                menu = TableExport.menu(this::getTableView, this::getText, () -> linkOf(this));
             }
             setContextMenu(empty ? null : menu);
         }

@@ -63,10 +63,21 @@ public final class TableExport {
         }
     }
 
-    /** The context menu of a cell showing {@code value}: copy it, or copy or save the whole table. */
-    static ContextMenu menu(java.util.function.Supplier<TableView<?>> tableOf, java.util.function.Supplier<String> value) {
+    /**
+     * The context menu of a cell showing {@code value}: copy it, copy the row's deep link (when its table has links, see
+     * {@link TableColumns#links}), or copy or save the whole table.
+     */
+    static ContextMenu menu(java.util.function.Supplier<TableView<?>> tableOf, java.util.function.Supplier<String> value,
+                            java.util.function.Supplier<String> link) {
         MenuItem copy = new MenuItem("Copy");
         copy.setOnAction(e -> toClipboard(value.get()));
+        MenuItem copyLink = new MenuItem("Copy link");
+        copyLink.setOnAction(e -> {
+            String text = link.get();
+            if (text != null && !text.isEmpty()) {
+                toClipboard(text);
+            }
+        });
         MenuItem csv = new MenuItem("Copy table as CSV");
         csv.setOnAction(e -> toClipboard(csv(tableOf.get())));
         MenuItem json = new MenuItem("Copy table as JSON");
@@ -75,7 +86,12 @@ public final class TableExport {
         saveCsv.setOnAction(e -> save(tableOf.get(), "csv"));
         MenuItem saveJson = new MenuItem("Save table as JSON…");
         saveJson.setOnAction(e -> save(tableOf.get(), "json"));
-        return new ContextMenu(copy, new SeparatorMenuItem(), csv, json, saveCsv, saveJson);
+        ContextMenu menu = new ContextMenu(copy, copyLink, new SeparatorMenuItem(), csv, json, saveCsv, saveJson);
+        menu.setOnShowing(e -> {
+            String text = link.get();
+            copyLink.setVisible(text != null && !text.isEmpty());
+        });
+        return menu;
     }
 
     private static void save(TableView<?> table, String kind) {
@@ -94,7 +110,8 @@ public final class TableExport {
         }
     }
 
-    private static void toClipboard(String text) {
+    /** Puts {@code text} on the system clipboard (Copy, Copy link). */
+    public static void toClipboard(String text) {
         ClipboardContent content = new ClipboardContent();
         content.putString(text);
         Clipboard.getSystemClipboard().setContent(content);

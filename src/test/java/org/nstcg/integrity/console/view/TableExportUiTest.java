@@ -87,4 +87,28 @@ class TableExportUiTest {
         });
         assertThat(clip[0]).isEqualTo("plain");
     }
+
+    @Test
+    void copyLinkIsOfferedOnlyByATableWhoseRowsHaveLinksAndCopiesTheRowsLink() throws Exception {
+        TableView<Row> table = table();
+        @SuppressWarnings("unchecked")
+        TableCell<Row, String> cell = robot.lookup(".table-cell").match(n -> n instanceof TableCell<?, ?> c && "plain".equals(c.getText()))
+                .queryAs(TableCell.class);
+        ContextMenu menu = cell.getContextMenu();
+        MenuItem copyLink = menu.getItems().stream().filter(i -> "Copy link".equals(i.getText())).findFirst().orElseThrow();
+        robot.interact(() -> menu.show(cell, 0, 0));
+        assertThat(copyLink.isVisible()).as("a table without links").isFalse();
+        robot.interact(menu::hide);
+
+        robot.interact(() -> TableColumns.links(table, r -> "integrity://user/" + r.id()));
+        robot.interact(() -> menu.show(cell, 0, 0));
+        assertThat(copyLink.isVisible()).isTrue();
+        String[] clip = new String[1];
+        robot.interact(() -> {
+            copyLink.fire();
+            menu.hide();
+            clip[0] = Clipboard.getSystemClipboard().getString();
+        });
+        assertThat(clip[0]).isEqualTo("integrity://user/7");
+    }
 }

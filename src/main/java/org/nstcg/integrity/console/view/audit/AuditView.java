@@ -1,6 +1,7 @@
 package org.nstcg.integrity.console.view.audit;
 
 import org.nstcg.integrity.console.view.TableColumns;
+import org.nstcg.integrity.console.view.TableExport;
 import java.util.function.Function;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.collections.ListChangeListener;
@@ -64,6 +65,7 @@ public final class AuditView {
     @FXML private Node noEntry;
     @FXML private Node detail;
     @FXML private Label detailTitle;
+    @FXML private Button copyLinkButton;
     @FXML private Label detailText;
     @FXML private Label refreshHint;
 
@@ -103,6 +105,7 @@ public final class AuditView {
         column(detailsColumn, AuditRow::details);
         column(idColumn, r -> Long.toString(r.id()));
         auditTable.setItems(viewModel.rows());
+        TableColumns.links(auditTable, viewModel::link);
         emptyText.textProperty().bind(viewModel.emptyTextProperty());
         auditTable.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> {
             // A refresh replaces the rows and clears the selection: the entry shown stays.
@@ -122,6 +125,12 @@ public final class AuditView {
         showWhen(noEntry, viewModel.detailShownProperty().not());
         detailTitle.textProperty().bind(viewModel.detailTitleProperty());
         detailText.textProperty().bind(viewModel.detailTextProperty());
+        showWhen(copyLinkButton, viewModel.detailLinkProperty().isNotEmpty());
+    }
+
+    @FXML
+    private void copyLink() {
+        TableExport.toClipboard(viewModel.detailLinkProperty().get());
     }
 
     private void reselect() {

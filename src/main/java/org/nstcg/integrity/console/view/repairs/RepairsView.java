@@ -62,6 +62,12 @@ public final class RepairsView {
     @FXML private Label repairError;
     @FXML private Label repairHint;
     @FXML private TableView<RunRow> historyTable;
+    @FXML private javafx.scene.control.TabPane tabs;
+    @FXML private javafx.scene.control.Tab historyTab;
+    @FXML private Node runNotice;
+    @FXML private Label runNoticeText;
+    /** The link of the run opened by a link, kept selected across refreshes until the user chooses another. */
+    private String linkedRun;
     @FXML private TableColumn<RunRow, String> runIdColumn;
     @FXML private TableColumn<RunRow, String> startedColumn;
     @FXML private TableColumn<RunRow, String> triggerColumn;
@@ -151,6 +157,46 @@ public final class RepairsView {
         column(findingsColumn, RunRow::findings);
         column(durationColumn, RunRow::duration);
         column(detailsColumn, RunRow::details);
+        TableColumns.links(historyTable, RunRow::link);
+
+        // A run opened by a link: its row selected in the run history, or the notice saying why it is not there.
+        runNoticeText.textProperty().bind(viewModel.runNoticeProperty());
+        showWhen(runNotice, viewModel.runNoticeProperty().isNotEmpty());
+        viewModel.runNoticeProperty().addListener((obs, old, now) -> {
+            if (!now.isEmpty()) {
+                tabs.getSelectionModel().select(historyTab);
+            }
+        });
+        viewModel.shownRunProperty().addListener((obs, old, run) -> showRun(run));
+        // A refresh replaces the rows (and clears the selection): the linked run stays selected until another is chosen.
+        viewModel.runs().addListener((javafx.collections.ListChangeListener<RunRow>) change -> {
+            if (linkedRun != null) {
+                historyTable.getItems().stream().filter(r -> r.link().equals(linkedRun)).findFirst()
+                        .ifPresent(r -> historyTable.getSelectionModel().select(r));
+            }
+        });
+        historyTable.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> {
+            if (row != null && !row.link().equals(linkedRun)) {
+                linkedRun = null;
+            }
+        });
+    }
+
+    private void showRun(RunRow run) {
+        if (run == null) {
+            return;
+        }
+        tabs.getSelectionModel().select(historyTab);
+        linkedRun = run.link();
+        historyTable.getItems().stream().filter(r -> r.link().equals(run.link())).findFirst().ifPresent(r -> {
+            historyTable.getSelectionModel().select(r);
+            historyTable.scrollTo(r);
+        });
+    }
+
+    @FXML
+    private void dismissRunNotice() {
+        viewModel.dismissRunNotice();
     }
 
     private void scrollToEnd(boolean wanted) {

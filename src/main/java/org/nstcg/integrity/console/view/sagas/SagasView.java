@@ -1,6 +1,7 @@
 package org.nstcg.integrity.console.view.sagas;
 
 import org.nstcg.integrity.console.view.TableColumns;
+import org.nstcg.integrity.console.view.TableExport;
 import java.util.Locale;
 import java.util.function.Function;
 import javafx.collections.ListChangeListener;
@@ -39,6 +40,8 @@ import org.nstcg.integrity.console.viewmodel.sagas.TimelineItem;
 public final class SagasView {
 
     private final SagasViewModel viewModel;
+    /** The next reselect scrolls the selected row into view (a saga opened by a link, not by a click). */
+    private boolean scrollToSelection;
 
     @FXML private Label updatedAt;
     @FXML private Node errorBox;
@@ -70,6 +73,7 @@ public final class SagasView {
     @FXML private Node detail;
     @FXML private Label detailTitle;
     @FXML private Label detailStatus;
+    @FXML private Button copyLinkButton;
     @FXML private Label detailFacts;
     @FXML private Node lastErrorBox;
     @FXML private Label detailError;
@@ -139,6 +143,7 @@ public final class SagasView {
                 }
             }
         });
+        TableColumns.links(sagaTable, viewModel::link);
         sagaTable.setItems(viewModel.rows());
         emptyText.textProperty().bind(viewModel.emptyTextProperty());
         sagaTable.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> {
@@ -148,6 +153,19 @@ public final class SagasView {
             }
         });
         viewModel.rows().addListener((ListChangeListener<SagaRow>) change -> reselect());
+        viewModel.selectedIdProperty().addListener((obs, old, id) -> {
+            // Opened by a link, not a click: select and show its row once the page lists it.
+            SagaRow shown = sagaTable.getSelectionModel().getSelectedItem();
+            if (id != null && (shown == null || !shown.id().equals(id))) {
+                scrollToSelection = true;
+                reselect();
+                SagaRow now = sagaTable.getSelectionModel().getSelectedItem();
+                if (now != null && !now.id().equals(id)) {
+                    // The page does not list it (yet): no other row may look chosen meanwhile.
+                    sagaTable.getSelectionModel().clearSelection();
+                }
+            }
+        });
     }
 
     private void reselect() {
@@ -158,6 +176,10 @@ public final class SagasView {
         for (SagaRow row : viewModel.rows()) {
             if (row.id().equals(id)) {
                 sagaTable.getSelectionModel().select(row);
+                if (scrollToSelection) {
+                    scrollToSelection = false;
+                    sagaTable.scrollTo(row);
+                }
                 return;
             }
         }
@@ -173,6 +195,8 @@ public final class SagasView {
         viewModel.detailToneProperty().addListener((obs, old, now) -> toneOf(detailStatus, now));
         toneOf(detailStatus, viewModel.detailToneProperty().get());
         detailFacts.textProperty().bind(viewModel.detailFactsProperty());
+        copyLinkButton.setTooltip(new javafx.scene.control.Tooltip("Copy this saga's link (integrity://saga/…) to paste in a ticket;"
+                + " the console opens it with --open"));
         detailError.textProperty().bind(viewModel.detailErrorProperty());
         showWhen(lastErrorBox, viewModel.detailErrorProperty().isNotEmpty());
         detailData.textProperty().bind(viewModel.detailDataProperty());
@@ -196,6 +220,11 @@ public final class SagasView {
         timelineList.setItems(viewModel.timeline());
         timelineList.setCellFactory(list -> new TimelineCell());
         timelineList.setFocusTraversable(false);
+    }
+
+    @FXML
+    private void copyLink() {
+        TableExport.toClipboard(viewModel.detailLinkProperty().get());
     }
 
     @FXML

@@ -67,6 +67,8 @@ public final class ShellView {
     @FXML private StackPane content;
     @FXML private Node banner;
     @FXML private Label bannerText;
+    @FXML private Node linkNotice;
+    @FXML private Label linkNoticeText;
     @FXML private Label databaseStatus;
     @FXML private Label redisStatus;
     @FXML private Label engineState;
@@ -99,6 +101,10 @@ public final class ShellView {
         });
         viewModel.selectedProperty().addListener((obs, old, feature) -> show(feature));
         show(viewModel.selectedProperty().get());
+
+        linkNoticeText.textProperty().bind(viewModel.linkNoticeProperty());
+        linkNotice.visibleProperty().bind(viewModel.linkNoticeProperty().isNotEmpty());
+        linkNotice.managedProperty().bind(linkNotice.visibleProperty());
 
         StatusBarViewModel status = viewModel.statusBar();
         banner.visibleProperty().bind(status.bannerVisibleProperty());
@@ -179,6 +185,11 @@ public final class ShellView {
         } else {
             popup.showWarning();
         }
+    }
+
+    @FXML
+    private void dismissLinkNotice() {
+        viewModel.dismissLinkNotice();
     }
 
     @FXML

@@ -1,6 +1,7 @@
 package org.nstcg.integrity.console.view.users;
 
 import org.nstcg.integrity.console.view.TableColumns;
+import org.nstcg.integrity.console.view.TableExport;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
@@ -48,6 +49,8 @@ public final class UsersView {
     @FXML private Label detailSubtitle;
     @FXML private ProgressIndicator detailsProgress;
     @FXML private Button mergeButton;
+    @FXML private Button copyLinkButton;
+    @FXML private Label detailsEmptyText;
     @FXML private Button unmergeButton;
     @FXML private Label mergedNote;
     @FXML private Node unmergeBox;
@@ -110,6 +113,7 @@ public final class UsersView {
         show(errorBox, viewModel.errorProperty().isNotEmpty());
 
         resultsTable.setItems(viewModel.results());
+        TableColumns.links(resultsTable, viewModel::link);
         TableColumns.text(nameColumn, UserRows.Match::name);
         TableColumns.text(emailColumn, UserRows.Match::email);
         TableColumns.text(statusColumn, UserRows.Match::status);
@@ -123,6 +127,7 @@ public final class UsersView {
         });
 
         detailsEmpty.visibleProperty().bind(viewModel.detailsShownProperty().not());
+        detailsEmptyText.textProperty().bind(viewModel.detailsEmptyTextProperty());
         show(detailsScroll, viewModel.detailsShownProperty());
         detailTitle.textProperty().bind(viewModel.titleProperty());
         detailSubtitle.textProperty().bind(viewModel.subtitleProperty());
@@ -229,6 +234,11 @@ public final class UsersView {
     @FXML
     private void search() {
         viewModel.search();
+    }
+
+    @FXML
+    private void copyLink() {
+        TableExport.toClipboard(viewModel.detailLinkProperty().get());
     }
 
     @FXML

@@ -32,6 +32,7 @@ import org.nstcg.integrity.engine.audit.AuditEntry;
 import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
 import org.nstcg.integrity.engine.audit.AuditVerification;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,11 +79,12 @@ public final class AuditViewModel implements PageViewModel {
 
     // the chosen entry
     private final ObjectProperty<Long> selectedId = new SimpleObjectProperty<>();
-    /** The entry opened as the chain's first bad entry: shown whatever the page lists. */
+    /** The entry opened as the chain's first bad entry, or by a link: shown whatever the page lists. */
     private Long pinnedId;
     private final StringProperty detailTitle = new SimpleStringProperty("");
     private final StringProperty detailText = new SimpleStringProperty("");
     private final BooleanProperty detailShown = new SimpleBooleanProperty();
+    private final StringProperty detailLink = new SimpleStringProperty("");
 
     // verification
     private final ObjectProperty<VerifyState> verifyState = new SimpleObjectProperty<>(VerifyState.NOT_RUN);
@@ -239,6 +241,7 @@ public final class AuditViewModel implements PageViewModel {
 
     private void showEntry(AuditEntry e) {
         detailShown.set(e != null);
+        detailLink.set(e == null ? "" : DeepLink.audit(e.id()).text());
         if (e == null) {
             detailTitle.set("");
             detailText.set("");
@@ -262,6 +265,24 @@ public final class AuditViewModel implements PageViewModel {
         if (id == null) {
             return;
         }
+        openEntry(id, "Entry " + id + " is missing from the trail: it was removed behind the console's back.");
+    }
+
+    /** Shows the audit entry a link names, whatever the filters and page; the pane says so when there is none. */
+    @Override
+    public void open(DeepLink link) {
+        if (link instanceof DeepLink.AuditEntry entry) {
+            openEntry(entry.id(), "Audit entry " + entry.id() + " was not found: the trail has no entry with this number."
+                    + " Check the link; Verify chain tells whether an entry was removed.");
+        }
+    }
+
+    /** {@code integrity://audit/<id>} of a row, for "Copy link". */
+    public String link(AuditRow row) {
+        return DeepLink.audit(row.id()).text();
+    }
+
+    private void openEntry(long id, String missing) {
         runner.run(progress -> source.entry(id), found -> {
             if (found.isPresent()) {
                 entries.put(id, found.get());
@@ -269,9 +290,10 @@ public final class AuditViewModel implements PageViewModel {
                 pinnedId = id;
                 selectedId.set(id);
             } else {
+                selectedId.set(null);
                 detailShown.set(true);
                 detailTitle.set("Entry " + id);
-                detailText.set("Entry " + id + " is missing from the trail: it was removed behind the console's back.");
+                detailText.set(missing);
             }
         }, failure -> {
             detailShown.set(true);
@@ -404,6 +426,11 @@ public final class AuditViewModel implements PageViewModel {
 
     public ReadOnlyBooleanProperty detailShownProperty() {
         return detailShown;
+    }
+
+    /** The shown entry's {@code integrity://audit/<id>}, for "Copy link"; empty when none is shown. */
+    public ReadOnlyStringProperty detailLinkProperty() {
+        return detailLink;
     }
 
     public ReadOnlyStringProperty detailTitleProperty() {

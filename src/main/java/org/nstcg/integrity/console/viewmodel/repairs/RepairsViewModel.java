@@ -35,6 +35,7 @@ import org.nstcg.integrity.console.viewmodel.repairs.RepairsSource.RepairInfo;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.engine.integrity.CheckResult;
 import org.nstcg.integrity.engine.integrity.CheckRun;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.integrity.Finding;
 import org.nstcg.integrity.engine.integrity.RunSummary;
 import org.nstcg.integrity.engine.repair.PlannedChange;
@@ -113,6 +114,10 @@ public final class RepairsViewModel implements PageViewModel {
     private long headerRun;
 
     private final ObservableList<RunRow> runs = FXCollections.observableArrayList();
+    /** The run a link asked for, until the history is read and it is found there or reported missing. */
+    private Long linkedRun;
+    private final ObjectProperty<RunRow> shownRun = new SimpleObjectProperty<>();
+    private final StringProperty runNotice = new SimpleStringProperty("");
     private final BooleanBinding busy;
     private boolean preferFailing = true;
 
@@ -148,6 +153,51 @@ public final class RepairsViewModel implements PageViewModel {
 
     // Latest results and history ---------------------------------------------------------------------------------
 
+    /** Shows the check run a link names in the run history, or says that the history does not hold it. */
+    @Override
+    public void open(DeepLink link) {
+        if (!(link instanceof DeepLink.CheckRun run)) {
+            return;
+        }
+        linkedRun = run.id();
+        shownRun.set(null);
+        runNotice.set("");
+        // Resolved by the next read of the history, never against a list read before the link was given.
+        live.refresh();
+    }
+
+    private void resolveLinkedRun() {
+        Long wanted = linkedRun;
+        if (wanted == null) {
+            return;
+        }
+        linkedRun = null;
+        String link = DeepLink.run(wanted).text();
+        runs.stream().filter(r -> r.link().equals(link)).findFirst().ifPresentOrElse(r -> {
+            runNotice.set("");
+            shownRun.set(r);
+        }, () -> {
+            shownRun.set(null);
+            runNotice.set("Check run #" + wanted + " was not found: it is not among the last " + HISTORY_RUNS
+                    + " runs shown here. Check the link; 'checks history --limit N' lists older runs.");
+        });
+    }
+
+    /** The run opened by a link: the view selects its row in the run history. */
+    public ReadOnlyObjectProperty<RunRow> shownRunProperty() {
+        return shownRun;
+    }
+
+    /** Why the run a link asked for is not shown; empty when it is (or none was asked for). */
+    public ReadOnlyStringProperty runNoticeProperty() {
+        return runNotice;
+    }
+
+    /** Hides the run notice. */
+    public void dismissRunNotice() {
+        runNotice.set("");
+    }
+
     private void show(List<RunSummary> history) {
         List<CheckRow> rows = new ArrayList<>();
         for (CheckInfo check : source.checks()) {
@@ -158,6 +208,7 @@ public final class RepairsViewModel implements PageViewModel {
         checks.setAll(rows);
         checksEmptyText.set(rows.isEmpty() ? "The suite has no checks." : "");
         runs.setAll(history.stream().map(this::runRow).toList());
+        resolveLinkedRun();
         readStatus.succeeded();
         if (headerRun != 0 && !runningChecks.get()) {
             history.stream().filter(r -> r.finishedAt().isPresent()).findFirst().filter(r -> r.id() > headerRun).ifPresent(r -> {
@@ -215,7 +266,7 @@ public final class RepairsViewModel implements PageViewModel {
                 r.status(), DisplayFormats.count(r.totalFindings()), duration,
                 r.checks().size() + (r.checks().size() == 1 ? " check" : " checks")
                         + (r.checks().size() <= 2 ? " (" + String.join(", ", r.checks().keySet()) + ")" : "")
-                        + (details.isEmpty() ? "" : "; " + details));
+                        + (details.isEmpty() ? "" : "; " + details), DeepLink.run(r.id()).text());
     }
 
     private void showFailure(Throwable failure) {

@@ -33,6 +33,7 @@ import org.nstcg.integrity.engine.saga.SagaPage;
 import org.nstcg.integrity.engine.saga.SagaQuery;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaStatus;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +78,13 @@ public final class SagasViewModel implements PageViewModel {
 
     // the open saga
     private final ObjectProperty<String> selectedId = new SimpleObjectProperty<>();
-    /** The saga retried or resolved here while it is open: it stays open when the action moves it out of the filter. */
+    /**
+     * The saga retried or resolved here, or opened by a link, while it is open: it stays open when the page does not list
+     * it (the action moved it out of the filter, or it is older than the page shown).
+     */
     private String actedOn;
+    /** The saga opened by a link: when it does not exist the pane says the link's saga was not found. */
+    private String linked;
     private final ObjectProperty<SagaRecord> opened = new SimpleObjectProperty<>();
     private final BooleanProperty detailLoading = new SimpleBooleanProperty();
     private final StringProperty detailTitle = new SimpleStringProperty("");
@@ -88,6 +94,7 @@ public final class SagasViewModel implements PageViewModel {
     private final StringProperty detailError = new SimpleStringProperty("");
     private final StringProperty detailData = new SimpleStringProperty("");
     private final StringProperty detailProblem = new SimpleStringProperty("");
+    private final StringProperty detailLink = new SimpleStringProperty("");
     private final ObservableList<TimelineItem> timeline = FXCollections.observableArrayList();
 
     // retry / resolve
@@ -135,6 +142,9 @@ public final class SagasViewModel implements PageViewModel {
         selectedId.addListener((obs, old, now) -> {
             if (now == null || !now.equals(actedOn)) {
                 actedOn = null;
+            }
+            if (now == null || !now.equals(linked)) {
+                linked = null;
             }
             open(now);
         });
@@ -262,6 +272,27 @@ public final class SagasViewModel implements PageViewModel {
 
     // ---- the open saga -------------------------------------------------------------------------------------
 
+    /** Opens the saga a link names, whether or not the page shown lists it. */
+    @Override
+    public void open(DeepLink link) {
+        if (!(link instanceof DeepLink.Saga saga)) {
+            return;
+        }
+        String id = saga.id().toString();
+        actedOn = id;
+        linked = id;
+        if (id.equals(selectedId.get())) {
+            open(id);
+        } else {
+            selectedId.set(id);
+        }
+    }
+
+    /** {@code integrity://saga/<id>} of a row, for "Copy link". */
+    public String link(SagaRow row) {
+        return DeepLink.saga(UUID.fromString(row.id())).text();
+    }
+
     private void open(String id) {
         pending.set(PendingAction.NONE);
         reason.set("");
@@ -273,6 +304,10 @@ public final class SagasViewModel implements PageViewModel {
         UUID uuid = UUID.fromString(id);
         detailLoading.set(true);
         detailProblem.set("");
+        if (opened.get() != null && !opened.get().id().equals(uuid)) {
+            // Never the previous saga's timeline under the new one's selection, even for the time of the read.
+            opened.set(null);
+        }
         runner.run(progress -> source.show(uuid), found -> {
             if (!id.equals(selectedId.get())) {
                 return;
@@ -280,7 +315,9 @@ public final class SagasViewModel implements PageViewModel {
             detailLoading.set(false);
             found.ifPresentOrElse(this::showSaga, () -> {
                 opened.set(null);
-                detailProblem.set("Saga " + id + " is no longer in the log.");
+                detailProblem.set(id.equals(linked) ? "Saga " + id + " was not found: the saga log has no saga with this id."
+                        + " Check the link, or search the list below."
+                        : "Saga " + id + " is no longer in the log.");
             });
         }, failure -> {
             if (!id.equals(selectedId.get())) {
@@ -298,6 +335,7 @@ public final class SagasViewModel implements PageViewModel {
             return;
         }
         opened.set(r);
+        detailLink.set(DeepLink.saga(r.id()).text());
         detailTitle.set(r.type() + " · " + r.businessKey());
         detailStatus.set(StatusFilter.title(r.status()));
         detailTone.set(SagaTone.of(r.status()));
@@ -523,6 +561,11 @@ public final class SagasViewModel implements PageViewModel {
     /** The saga's data as indented JSON. */
     public ReadOnlyStringProperty detailDataProperty() {
         return detailData;
+    }
+
+    /** The open saga's {@code integrity://saga/<id>}, for "Copy link". */
+    public ReadOnlyStringProperty detailLinkProperty() {
+        return detailLink;
     }
 
     /** Why the chosen saga cannot be shown; empty when it can. */

@@ -1,5 +1,7 @@
 package org.nstcg.integrity.console.viewmodel.shell;
 
+import org.nstcg.integrity.engine.support.DeepLink;
+
 /**
  * A screen's view-model as the shell drives it: activated while the screen is shown (live refreshes run only then),
  * deactivated when another screen is chosen or the shell closes, refreshed on F5.
@@ -16,5 +18,12 @@ public interface PageViewModel {
 
     /** F5: read again now. */
     default void refresh() {
+    }
+
+    /**
+     * Shows the item a deep link names (the shell calls it on the screen for the link's kind, once it is shown): selects it,
+     * or says on the screen that it was not found.
+     */
+    default void open(DeepLink link) {
     }
 }

@@ -9,6 +9,11 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import java.util.Locale;
+import org.nstcg.integrity.engine.support.DeepLink;
 
 /**
  * The main frame: the screens the signed-in user's role may see, which one is shown, the theme, who is signed in,
@@ -26,6 +31,7 @@ public final class ShellViewModel {
     private final Runnable signOut;
     private final ObjectProperty<Feature> selected;
     private final BooleanProperty darkTheme = new SimpleBooleanProperty();
+    private final StringProperty linkNotice = new SimpleStringProperty("");
     private boolean active;
 
     /**
@@ -81,6 +87,53 @@ public final class ShellViewModel {
         if (active) {
             page(feature).activate();
         }
+    }
+
+    /**
+     * Lands on the item a deep link names ({@code --open}): its screen, with the item selected there; the screen says when
+     * it does not exist. A link to a screen this role may not see leaves the user where they are, with a notice saying so.
+     */
+    public void open(DeepLink link) {
+        Feature feature = screenOf(link);
+        if (!factories.containsKey(feature)) {
+            linkNotice.set("Your role (" + roleTitle.toLowerCase(Locale.ROOT) + ") cannot open " + plural(link) + ": "
+                    + link.text() + " needs the " + feature.title() + " screen. Ask an "
+                    + (feature == Feature.AUDIT ? "administrator" : "operator or administrator") + " to open it.");
+            return;
+        }
+        linkNotice.set("");
+        select(feature);
+        page(feature).open(link);
+    }
+
+    /** The screen a link lands on: check runs are listed in Repairs' run history. */
+    static Feature screenOf(DeepLink link) {
+        if (link instanceof DeepLink.User) {
+            return Feature.USERS;
+        }
+        if (link instanceof DeepLink.Saga) {
+            return Feature.SAGAS;
+        }
+        return link instanceof DeepLink.AuditEntry ? Feature.AUDIT : Feature.REPAIRS;
+    }
+
+    private static String plural(DeepLink link) {
+        return switch (link.kind()) {
+            case "user" -> "users";
+            case "saga" -> "sagas";
+            case "audit" -> "audit entries";
+            default -> "check runs";
+        };
+    }
+
+    /** Why the link given with {@code --open} was not opened; empty when it was (or none was given). */
+    public ReadOnlyStringProperty linkNoticeProperty() {
+        return linkNotice;
+    }
+
+    /** Hides the link notice. */
+    public void dismissLinkNotice() {
+        linkNotice.set("");
     }
 
     /** Ctrl+digit: selects the screen with that shortcut, if this user may see it. */

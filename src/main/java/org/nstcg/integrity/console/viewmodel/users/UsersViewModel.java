@@ -18,6 +18,7 @@ import org.nstcg.integrity.console.viewmodel.UserMessages;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
 import org.nstcg.integrity.engine.lookup.UserDetails;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.lookup.UserMatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,12 @@ public final class UsersViewModel implements PageViewModel {
     private TaskHandle timer;
     /** The user chosen (shown or being read); null when the details are empty. */
     private Long selectedId;
+    /** The user opened by a link: when they do not exist the details pane says the link's user was not found. */
+    private Long linked;
+    /** What the details pane says while no user is shown. */
+    public static final String SELECT_HINT = "Select a user to see their profile, points ledger, referrals, sagas and audit history.";
+    private final StringProperty detailsEmptyText = new SimpleStringProperty(SELECT_HINT);
+    private final StringProperty detailLink = new SimpleStringProperty("");
 
     private final ReadOnlyBooleanWrapper detailsShown = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper loadingDetails = new ReadOnlyBooleanWrapper();
@@ -163,9 +170,32 @@ public final class UsersViewModel implements PageViewModel {
         emptyText.set("No user matches “" + q + "”.");
         // The details belong to a row of the results: a user the new results do not hold is no longer shown.
         if (selectedId != null && found.stream().noneMatch(m -> m.id() == selectedId)) {
+            Long gone = selectedId;
+            boolean wasLinked = gone.equals(linked);
             select(null);
             detailsError.set("");
+            if (wasLinked) {
+                detailsEmptyText.set(notFound(gone));
+            }
         }
+    }
+
+    /** Shows the user a link names; the details pane says so when there is no such user. */
+    @Override
+    public void open(DeepLink link) {
+        if (link instanceof DeepLink.User user) {
+            linked = user.id();
+            openUser(user.id());
+        }
+    }
+
+    /** {@code integrity://user/<id>} of a search result, for "Copy link". */
+    public String link(UserRows.Match row) {
+        return DeepLink.user(row.id()).text();
+    }
+
+    private static String notFound(long userId) {
+        return "User " + userId + " was not found: no user has this id. Check the link, or search by email, name or referral code.";
     }
 
     /** Shows a user found elsewhere (a referrer, a referee, a pair on the Duplicates screen). */
@@ -190,7 +220,12 @@ public final class UsersViewModel implements PageViewModel {
         actionError.set("");
         wizardShown.set(false);
         selectedId = userId;
+        if (userId != null && !userId.equals(linked)) {
+            linked = null;
+        }
+        detailsEmptyText.set(SELECT_HINT);
         if (userId == null) {
+            detailLink.set("");
             detailsShown.set(false);
             loadingDetails.set(false);
             shown = null;
@@ -209,7 +244,10 @@ public final class UsersViewModel implements PageViewModel {
             loadingDetails.set(false);
             if (found.isEmpty()) {
                 detailsShown.set(false);
+                detailLink.set("");
                 detailsError.set("User " + userId + " does not exist (any more). Search again.");
+                detailsEmptyText.set(Long.valueOf(userId).equals(linked) ? notFound(userId)
+                        : "User " + userId + " does not exist (any more). Search again.");
                 return;
             }
             show(found.get());
@@ -225,6 +263,7 @@ public final class UsersViewModel implements PageViewModel {
     private void show(UserDetails d) {
         shown = d;
         UserDetails.Profile p = d.profile();
+        detailLink.set(DeepLink.user(p.id()).text());
         title.set(p.name());
         subtitle.set("User " + p.id() + " · " + p.status() + p.mergedInto().map(id -> " into user " + id).orElse(""));
         email.set(p.email());
@@ -417,6 +456,16 @@ public final class UsersViewModel implements PageViewModel {
 
     public ReadOnlyStringProperty detailsErrorProperty() {
         return detailsError;
+    }
+
+    /** What the details pane says while it shows no user: choose one, or why the one asked for is not shown. */
+    public ReadOnlyStringProperty detailsEmptyTextProperty() {
+        return detailsEmptyText;
+    }
+
+    /** The shown user's {@code integrity://user/<id>}, for "Copy link"; empty when none is shown. */
+    public ReadOnlyStringProperty detailLinkProperty() {
+        return detailLink;
     }
 
     public ReadOnlyStringProperty titleProperty() {

@@ -22,6 +22,7 @@ import org.nstcg.integrity.engine.audit.AuditPage;
 import org.nstcg.integrity.engine.audit.AuditQuery;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.audit.AuditVerification;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /** The audit screen's state over a fake trail, without a stage. */
@@ -196,6 +197,26 @@ class AuditViewModelTest {
         trail.entries.removeIf(e -> e.id() == 2);
         vm.showFirstBadEntry();
         assertThat(vm.detailTextProperty().get()).isEqualTo("Entry 2 is missing from the trail: it was removed behind the console's back.");
+    }
+
+    @Test
+    void anAuditLinkOpensItsEntryWhateverThePageListsAndSaysWhenThereIsNone() {
+        add(AuditViewModel.PAGE_SIZE + 5);
+        AuditViewModel vm = viewModel();
+        assertThat(vm.rows()).extracting(r -> r.id()).doesNotContain(2L);
+
+        vm.open(DeepLink.audit(2));
+        assertThat(vm.detailTitleProperty().get()).isEqualTo("Entry 2 · saga.retry");
+        assertThat(vm.detailLinkProperty().get()).isEqualTo("integrity://audit/2");
+        runner.tick();
+        assertThat(vm.detailShownProperty().get()).as("kept open although the page does not list it").isTrue();
+        assertThat(vm.link(vm.rows().get(0))).isEqualTo("integrity://audit/" + vm.rows().get(0).id());
+
+        vm.open(DeepLink.audit(9999));
+        assertThat(vm.detailShownProperty().get()).isTrue();
+        assertThat(vm.detailTitleProperty().get()).isEqualTo("Entry 9999");
+        assertThat(vm.detailTextProperty().get()).startsWith("Audit entry 9999 was not found: the trail has no entry with this number.");
+        assertThat(vm.detailLinkProperty().get()).as("no link to copy for what is not there").isEmpty();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.nstcg.integrity.console.viewmodel.repairs;
 
+import org.nstcg.integrity.engine.support.DeepLink;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -64,6 +66,25 @@ class RepairsViewModelTest {
         vm.select(vm.checks().get(2));
         assertThat(vm.repairTitleProperty().get()).isEqualTo("No repair for outbox-backlog");
         assertThat(vm.runs()).extracting(r -> r.id()).containsExactly("#2", "#1");
+    }
+
+    @Test
+    void aRunLinkSelectsThatRunInTheHistoryOrSaysItIsNotThere() {
+        engine.addRun(1, Map.of("orphans", figures("passed", 0)));
+        engine.addRun(2, Map.of("orphans", figures("failed", 1)));
+        vm.activate();
+
+        vm.open(DeepLink.run(1));
+        assertThat(vm.shownRunProperty().get().id()).isEqualTo("#1");
+        assertThat(vm.shownRunProperty().get().link()).isEqualTo("integrity://run/1");
+        assertThat(vm.runNoticeProperty().get()).isEmpty();
+
+        vm.open(DeepLink.run(77));
+        assertThat(vm.shownRunProperty().get()).isNull();
+        assertThat(vm.runNoticeProperty().get()).isEqualTo("Check run #77 was not found: it is not among the last "
+                + RepairsViewModel.HISTORY_RUNS + " runs shown here. Check the link; 'checks history --limit N' lists older runs.");
+        vm.dismissRunNotice();
+        assertThat(vm.runNoticeProperty().get()).isEmpty();
     }
 
     @Test

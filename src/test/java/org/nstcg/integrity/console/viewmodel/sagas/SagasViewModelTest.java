@@ -1,5 +1,7 @@
 package org.nstcg.integrity.console.viewmodel.sagas;
 
+import org.nstcg.integrity.engine.support.DeepLink;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -158,6 +160,43 @@ class SagasViewModelTest {
         vm.previousPage();
         assertThat(vm.rows().get(0).businessKey()).isEqualTo("key 0");
         assertThat(source.starts.get(source.starts.size() - 1)).isEmpty();
+    }
+
+    @Test
+    void aSagaLinkOpensThatSagaEvenBeyondThePageShownAndKeepsItOpenOnRefresh() {
+        UUID older = null;
+        for (int i = 0; i < SagasViewModel.PAGE_SIZE + 5; i++) {
+            UUID id = add(SagaStatus.COMPLETED, i);
+            older = i == SagasViewModel.PAGE_SIZE + 2 ? id : older;
+        }
+        SagasViewModel vm = viewModel(true);
+        String id = older.toString();
+        assertThat(vm.rows()).extracting(SagaRow::id).doesNotContain(id);
+
+        vm.open(DeepLink.saga(older));
+
+        assertThat(vm.selectedIdProperty().get()).isEqualTo(id);
+        assertThat(vm.detailShownProperty().get()).isTrue();
+        assertThat(vm.detailTitleProperty().get()).isEqualTo("probe · key " + (SagasViewModel.PAGE_SIZE + 2));
+        assertThat(vm.detailLinkProperty().get()).isEqualTo("integrity://saga/" + id);
+        runner.tick();
+        assertThat(vm.detailShownProperty().get()).as("open although the page does not list it").isTrue();
+        assertThat(vm.link(vm.rows().get(0))).isEqualTo("integrity://saga/" + vm.rows().get(0).id());
+    }
+
+    @Test
+    void aLinkToASagaThatDoesNotExistSaysSoAndShowsNoOtherSaga() {
+        UUID shown = add(SagaStatus.COMPLETED, 1);
+        SagasViewModel vm = viewModel(true);
+        vm.selectedIdProperty().set(shown.toString());
+        assertThat(vm.detailShownProperty().get()).isTrue();
+        UUID missing = UUID.fromString("00000000-0000-4000-8000-000000000042");
+
+        vm.open(DeepLink.saga(missing));
+
+        assertThat(vm.detailShownProperty().get()).as("not the previous saga's timeline").isFalse();
+        assertThat(vm.detailProblemProperty().get()).isEqualTo("Saga " + missing + " was not found: the saga log has no saga with"
+                + " this id. Check the link, or search the list below.");
     }
 
     @Test

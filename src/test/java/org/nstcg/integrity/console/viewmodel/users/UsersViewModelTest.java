@@ -22,6 +22,7 @@ import org.nstcg.integrity.engine.dedup.MergePlan;
 import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
 import org.nstcg.integrity.engine.lookup.UserDetails;
 import org.nstcg.integrity.engine.lookup.UserMatch;
+import org.nstcg.integrity.engine.support.DeepLink;
 import org.nstcg.integrity.engine.support.EngineException;
 
 /** The Users screen's and the merge wizard's state, without a stage. */
@@ -93,6 +94,35 @@ class UsersViewModelTest {
         assertThat(vm.results()).extracting(r -> r.name()).containsExactly("Ada Lovelace", "Ada Byron");
         assertThat(vm.summaryProperty().get()).isEqualTo("2 users match “ada”.");
         assertThat(vm.errorProperty().get()).isEmpty();
+    }
+
+    @Test
+    void aUserLinkShowsThatUserWithItsLinkToCopy() {
+        matches = List.of(match(7, "Ada Lovelace"));
+
+        vm.open(DeepLink.user(7));
+
+        assertThat(vm.detailsShownProperty().get()).isTrue();
+        assertThat(vm.titleProperty().get()).startsWith("Ada");
+        assertThat(vm.detailLinkProperty().get()).isEqualTo("integrity://user/7");
+        assertThat(vm.link(vm.results().get(0))).isEqualTo("integrity://user/7");
+    }
+
+    @Test
+    void aLinkToAUserWhoDoesNotExistSaysSoInTheDetailsPane() {
+        vm.select(7L);
+        assertThat(vm.detailsShownProperty().get()).isTrue();
+
+        vm.open(DeepLink.user(99));
+
+        assertThat(vm.detailsShownProperty().get()).as("not the previous user").isFalse();
+        assertThat(vm.detailsEmptyTextProperty().get()).isEqualTo("User 99 was not found: no user has this id. Check the link,"
+                + " or search by email, name or referral code.");
+        assertThat(vm.detailLinkProperty().get()).isEmpty();
+
+        vm.select(7L);
+        vm.select(null);
+        assertThat(vm.detailsEmptyTextProperty().get()).isEqualTo(UsersViewModel.SELECT_HINT);
     }
 
     @Test
