@@ -79,7 +79,7 @@ class BlockedSignupsAcrossProcessesIT {
         // The alert's threshold path (alerts.blocked-registrations = 0: any refusal in the last hour) sees it too.
         engine.checks().run(alice, List.of(BuiltInChecks.ORPHANS), ProgressListener.NONE);
         assertThat(alerts()).singleElement()
-                .satisfies(a -> assertThat(a.message()).startsWith("1 registrations were refused in the last hour"));
+                .satisfies(a -> assertThat(a.message()).startsWith("1 registration was refused in the last hour"));
 
         List<String> status = new ArrayList<>(List.of("status", "--json"));
         status.addAll(db.cliFlags());

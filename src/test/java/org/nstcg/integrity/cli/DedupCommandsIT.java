@@ -117,7 +117,7 @@ class DedupCommandsIT {
         long dee = id("janedoe@outlook.com");
         assertThat(cli.run(withDb("merge", "--survivor", Long.toString(jane), "--duplicate", Long.toString(dee), "--dry-run"))).isZero();
         assertThat(cli.out()).contains("would make these changes").contains("referral code DEE-1 (primary of user " + dee + ")")
-                .contains("30 point(s) moved").contains("1 referred user(s) re-pointed");
+                .contains("30 points moved").contains("1 referred user re-pointed");
         assertThat(cli.run(withDb("merge", "--survivor", Long.toString(jane), "--duplicate", Long.toString(dee), "--dry-run"))).isZero();
 
         assertThat(cli.run(withDb("merge", "--survivor", Long.toString(jane), "--duplicate", Long.toString(dee), "--actor", "sam",

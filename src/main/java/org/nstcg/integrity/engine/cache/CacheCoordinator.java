@@ -14,6 +14,7 @@ import org.nstcg.integrity.engine.store.ConnectionFailures;
 import org.nstcg.integrity.engine.store.CacheRows.Missed;
 import org.nstcg.integrity.engine.store.CacheRows.Row;
 import org.nstcg.integrity.engine.store.StoreException;
+import org.nstcg.integrity.engine.support.Counts;
 import org.nstcg.integrity.engine.support.EngineException;
 import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
@@ -464,8 +465,8 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
             missedRecorded.addAndGet(missed.size());
         } catch (StoreException e) {
             // Both servers failed us after a commit: nothing durable is left to do; the TTL bounds the staleness.
-            log.error("Could not record {} missed cache invalidation(s) in PostgreSQL either ({}); they expire within their TTL",
-                    missed.size(), firstLine(e));
+            log.error("Could not record {} in PostgreSQL either ({}); they expire within their TTL",
+                    Counts.of(missed.size(), "missed cache invalidation", "missed cache invalidations"), firstLine(e));
         }
     }
 
@@ -505,7 +506,7 @@ public final class CacheCoordinator implements CacheInvalidator, AutoCloseable {
         }
         if (total > 0) {
             missedReplayed.addAndGet(total);
-            log.info("Replayed {} cache invalidation(s) missed while Redis was unreachable", total);
+            log.info("Replayed {} missed while Redis was unreachable", Counts.of(total, "cache invalidation", "cache invalidations"));
         }
         return total;
     }

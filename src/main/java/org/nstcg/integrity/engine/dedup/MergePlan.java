@@ -1,6 +1,7 @@
 package org.nstcg.integrity.engine.dedup;
 
 import java.util.List;
+import org.nstcg.integrity.engine.support.Counts;
 
 /**
  * Every change a merge would make (its preview) or made.
@@ -30,14 +31,14 @@ public record MergePlan(UserSummary survivor, UserSummary duplicate, int pointsM
         for (CodeChange c : codesBecomingAliases) {
             lines.add("referral code " + c.code() + " (" + c.kindBefore() + " of user " + duplicate.id() + ") becomes an alias of user " + survivor.id());
         }
-        lines.add(referralsRepointed.size() + " referred user(s) re-pointed from user " + duplicate.id() + " to user " + survivor.id()
+        lines.add(Counts.of(referralsRepointed.size(), "referred user", "referred users") + " re-pointed from user " + duplicate.id() + " to user " + survivor.id()
                 + (referralsRepointed.isEmpty() ? "" : ": " + abbreviated(referralsRepointed)));
         if (survivorReferrerCleared) {
             lines.add("user " + survivor.id() + " was referred by user " + duplicate.id() + ": its referrer is cleared");
         }
-        lines.add(pointsMoved + " point(s) moved from user " + duplicate.id() + " (" + duplicate.points() + " → " + (duplicate.points() - pointsMoved)
+        lines.add(Counts.of(pointsMoved, "point", "points") + " moved from user " + duplicate.id() + " (" + duplicate.points() + " → " + (duplicate.points() - pointsMoved)
                 + ") to user " + survivor.id() + " (" + survivor.points() + " → " + (survivor.points() + pointsMoved) + ") through two ledger entries");
-        lines.add(referralCountMoved + " counted referral(s) moved (user " + survivor.id() + ": " + survivor.referralCount() + " → "
+        lines.add(Counts.of(referralCountMoved, "counted referral", "counted referrals") + " moved (user " + survivor.id() + ": " + survivor.referralCount() + " → "
                 + (survivor.referralCount() + referralCountMoved) + ")");
         lines.add("user " + duplicate.id() + " status " + duplicate.status() + " → merged into " + survivor.id());
         return lines;

@@ -12,6 +12,7 @@ import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.store.StoreException;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
+import org.nstcg.integrity.engine.support.Counts;
 import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +131,7 @@ public final class AlertLog implements AlertSink, AutoCloseable {
                 write(a);
             }
             if (!queue.isEmpty()) {
-                log.warn("{} alert(s) not stored in PostgreSQL: the engine stopped before they could be written", queue.size());
+                log.warn("{} not stored in PostgreSQL: the engine stopped before they could be written", Counts.of(queue.size(), "alert", "alerts"));
                 queue.clear();
             }
         }

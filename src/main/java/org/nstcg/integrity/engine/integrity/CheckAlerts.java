@@ -12,6 +12,7 @@ import org.nstcg.integrity.engine.saga.SagaMetrics;
 import org.nstcg.integrity.engine.store.Jdbc;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
+import org.nstcg.integrity.engine.support.Counts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,13 +62,13 @@ final class CheckAlerts {
     void evaluate(CheckRun run) {
         run.result(BuiltInChecks.REFERRAL_CODE_UNIQUENESS).filter(r -> r.status() != CheckResult.Status.ERROR).ifPresent(r ->
                 update(DUPLICATE_REFERRAL_CODES, r.totalFindings() > settings.duplicateReferralCodes(), () -> new Alert("critical",
-                        DUPLICATE_REFERRAL_CODES, "run " + run.id(), r.totalFindings() + " duplicate referral code(s) found (alert above "
+                        DUPLICATE_REFERRAL_CODES, "run " + run.id(), Counts.of(r.totalFindings(), "duplicate referral code", "duplicate referral codes") + " found (alert above "
                         + settings.duplicateReferralCodes() + ", alerts.duplicate-referral-codes): a code may credit the wrong user."
                         + " See 'checks history' and the findings of run " + run.id() + ", then repair them.", clock.instant())));
         try {
             long blocked = blockedLastHour();
             update(BLOCKED_REGISTRATIONS, blocked > settings.blockedRegistrations(), () -> new Alert("warning", BLOCKED_REGISTRATIONS,
-                    "registrations", blocked + " registrations were refused in the last hour because the mailbox was already registered"
+                    "registrations", Counts.of(blocked, "registration was", "registrations were") + " refused in the last hour because the mailbox was already registered"
                     + " (alert above " + settings.blockedRegistrations() + ", alerts.blocked-registrations): look for a broken sign-up"
                     + " form or an abuse pattern.", clock.instant()));
         } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.AlertSink;
+import org.nstcg.integrity.engine.support.Counts;
 import org.nstcg.integrity.engine.support.EngineScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,11 +127,11 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
         givenUp.incrementAndGet();
         settled();
         if (failing.compareAndSet(false, true)) {
-            log.warn("An alert could not be delivered to the webhook at {} ({}) after {} attempt(s) and was dropped; check"
+            log.warn("An alert could not be delivered to the webhook at {} ({}) after {} and was dropped; check"
                     + " alerts.webhook-url and the receiver. Further failures are not logged until a delivery succeeds.",
-                    shownAs, why, n);
+                    shownAs, why, Counts.of(n, "attempt", "attempts"));
         } else {
-            log.debug("Alert to the webhook at {} dropped after {} attempt(s): {}", shownAs, n, why);
+            log.debug("Alert to the webhook at {} dropped after {}: {}", shownAs, Counts.of(n, "attempt", "attempts"), why);
         }
     }
 
@@ -140,7 +141,7 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
         if (closed.get()) {
             givenUp.incrementAndGet();
             settled();
-            log.debug("Alert to the webhook at {} dropped on close after {} attempt(s): {}", shownAs, n - 1, lastFailure);
+            log.debug("Alert to the webhook at {} dropped on close after {}: {}", shownAs, Counts.of(n - 1, "attempt", "attempts"), lastFailure);
             return;
         }
         attempt(body, n);
@@ -209,7 +210,7 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
         }
         closed.set(true);
         if (!drained) {
-            log.warn("{} alert(s) had not reached the webhook at {} within {} ms of closing; they are dropped.", inFlight(), shownAs,
+            log.warn("{} not reached the webhook at {} within {} ms of closing; dropped.", Counts.of(inFlight(), "alert had", "alerts had"), shownAs,
                     wait.toMillis());
         }
         return drained;

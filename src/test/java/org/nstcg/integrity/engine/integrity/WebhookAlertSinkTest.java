@@ -97,7 +97,7 @@ class WebhookAlertSinkTest {
         assertThat(sink.delivered()).isZero();
         assertThat(sink.pending()).isZero();
         assertThat(warnings()).singleElement().satisfies(e -> {
-            assertThat(e.getFormattedMessage()).contains("HTTP 500").contains("3 attempt(s)").contains("http://127.0.0.1:");
+            assertThat(e.getFormattedMessage()).contains("HTTP 500").contains("3 attempts").contains("http://127.0.0.1:");
             assertThat(e.getFormattedMessage()).doesNotContain("secret");
         });
 

@@ -68,7 +68,7 @@ class OverviewViewModelTest {
         blocked.set(23, 1L);
         List<Double> rates = hourlyShare(0);
         rates.set(22, 0.05);
-        Alert newest = new Alert("critical", "integrity.duplicate-referral-codes", "run 7", "2 duplicate referral code(s) found.",
+        Alert newest = new Alert("critical", "integrity.duplicate-referral-codes", "run 7", "2 duplicate referral codes found.",
                 NOW.minusSeconds(300));
         Alert older = new Alert("warning", "saga.rollback-rate", "sagas", "Too many rollbacks.", NOW.minusSeconds(7200));
         answers.add(() -> new OverviewFigures(platform(1_000_000), signUps, blocked, new Sagas(812, 3, rates),
@@ -93,7 +93,7 @@ class OverviewViewModelTest {
         assertThat(overview.alertsTile().valueProperty().get()).isEqualTo("2");
         assertThat(overview.alertsTile().detailProperty().get())
                 .isEqualTo("Raised in 24 h; newest 5 min ago, critical: integrity.duplicate-referral-codes");
-        assertThat(overview.alertsTile().tooltipProperty().get()).isEqualTo("2 duplicate referral code(s) found.");
+        assertThat(overview.alertsTile().tooltipProperty().get()).isEqualTo("2 duplicate referral codes found.");
         assertThat(overview.alertsTile().attentionProperty().get()).isTrue();
         assertThat(overview.lastCheckTile().valueProperty().get()).isEqualTo("12 min ago");
         assertThat(overview.lastCheckTile().detailProperty().get()).isEqualTo("Run 9 · Failed · 17 findings in 2 checks");
