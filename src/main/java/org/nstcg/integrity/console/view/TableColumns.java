@@ -47,6 +47,151 @@ public final class TableColumns {
         return ((Function<R, String>) link).apply((R) row);
     }
 
+    /**
+     * Sizes the columns of {@code table} to their content and lets {@code flexible} take the rest of its width (issue
+     * 15 §3). Each other visible column whose cells are text wants the width of its header or of the widest of its
+     * first {@value #MEASURED_ROWS} rows, at most {@value #MAX_FITTED_WIDTH} px; a column wants only more as rows come
+     * and go, so a table that refreshes does not jump. When the table is too narrow for every column to have what it
+     * wants and {@code flexible} its header's width, the others give up width in proportion, never below
+     * their header (a value cut then is whole in its tooltip). Fitted again when the table's width changes.
+     */
+    public static <R> void fitToContent(TableView<R> table, TableColumn<R, ?> flexible) {
+        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        Runnable refit = () -> javafx.application.Platform.runLater(() -> {
+            measure(table, flexible);
+            fit(table, flexible);
+        });
+        javafx.collections.ListChangeListener<R> rowsChanged = change -> refit.run();
+        table.getItems().addListener(rowsChanged);
+        table.itemsProperty().addListener((obs, old, now) -> {
+            if (old != null) {
+                old.removeListener(rowsChanged);
+            }
+            if (now != null) {
+                now.addListener(rowsChanged);
+            }
+            refit.run();
+        });
+        table.widthProperty().addListener(obs -> fit(table, flexible));
+        table.skinProperty().addListener((obs, old, now) -> refit.run());
+    }
+
+    static final int MEASURED_ROWS = 200;
+    static final double MAX_FITTED_WIDTH = 360;
+    static final double FLEXIBLE_MIN = 120;
+    /** Cell padding and the header's sort arrow, around the text. */
+    private static final double TEXT_MARGIN = 26;
+    /** Room kept for a vertical scroll bar not laid out yet, so the columns do not make a horizontal one appear. */
+    private static final double SCROLL_BAR = 18;
+    private static final String WANTED = TableColumns.class.getName() + ".wanted";
+    private static final String HEADER = TableColumns.class.getName() + ".header";
+
+    /** Records the width each text column wants (header and rows), only ever more. */
+    private static <R> void measure(TableView<R> table, TableColumn<R, ?> flexible) {
+        if (table.getItems() == null) {
+            return;
+        }
+        int rows = Math.min(MEASURED_ROWS, table.getItems().size());
+        javafx.scene.text.Text probe = new javafx.scene.text.Text();
+        for (TableColumn<R, ?> column : table.getColumns()) {
+            probe.setFont(headerFont(table));
+            double header = Math.ceil(width(probe, column.getText()) + TEXT_MARGIN);
+            double widest = header;
+            probe.setFont(cellFont(table, column));
+            boolean text = true;
+            for (int i = 0; i < rows && text; i++) {
+                Object value = column.getCellData(i);
+                if (value == null || value instanceof String) {
+                    widest = Math.max(widest, Math.ceil(width(probe, (String) value) + TEXT_MARGIN));
+                } else {
+                    text = false; // a cell drawn by its own factory (a badge): its width stays the layout's
+                }
+            }
+            if (!text) {
+                continue;
+            }
+            double wanted = Math.max(column.getMinWidth(), Math.min(MAX_FITTED_WIDTH, widest));
+            Object before = column.getProperties().get(WANTED);
+            column.getProperties().put(WANTED, before instanceof Double d ? Math.max(d, wanted) : wanted);
+            column.getProperties().put(HEADER, Math.max(column.getMinWidth(), Math.min(MAX_FITTED_WIDTH, header)));
+        }
+    }
+
+    /** Gives the measured columns their widths within the table's width, and {@code flexible} the rest. */
+    private static <R> void fit(TableView<R> table, TableColumn<R, ?> flexible) {
+        // 2 px of slack: widths that add up to the last fraction of a pixel made the horizontal scroll bar appear
+        double inner = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset() - verticalScrollBar(table) - 2;
+        if (inner <= 0) {
+            return;
+        }
+        double fixed = 0;
+        double wantedSum = 0;
+        double floorSum = 0;
+        for (TableColumn<R, ?> column : table.getColumns()) {
+            if (column == flexible || !column.isVisible()) {
+                continue;
+            }
+            if (column.getProperties().get(WANTED) instanceof Double wanted) {
+                wantedSum += wanted;
+                floorSum += (Double) column.getProperties().get(HEADER);
+            } else {
+                fixed += column.getWidth();
+            }
+        }
+        double flexMin = Math.max(flexible.getMinWidth(), flexible.getProperties().get(HEADER) instanceof Double h ? h : FLEXIBLE_MIN);
+        double room = inner - fixed - flexMin;
+        // every measured column gets what it wants if there is room, else a share of what is left above its header
+        double share = wantedSum <= room ? 1 : Math.max(0, (room - floorSum) / Math.max(1, wantedSum - floorSum));
+        double used = fixed;
+        for (TableColumn<R, ?> column : table.getColumns()) {
+            if (column == flexible || !column.isVisible() || !(column.getProperties().get(WANTED) instanceof Double wanted)) {
+                continue;
+            }
+            double floor = (Double) column.getProperties().get(HEADER);
+            double width = share >= 1 ? wanted : Math.floor(floor + (wanted - floor) * Math.min(1, share));
+            column.setPrefWidth(width);
+            used += width;
+        }
+        flexible.setPrefWidth(Math.max(flexMin, Math.floor(inner - used)));
+    }
+
+    /** The width the table's vertical scroll bar takes: its own once it is laid out, none while hidden. */
+    private static double verticalScrollBar(TableView<?> table) {
+        for (javafx.scene.Node node : table.lookupAll(".scroll-bar")) {
+            if (node instanceof javafx.scene.control.ScrollBar bar && bar.getOrientation() == javafx.geometry.Orientation.VERTICAL) {
+                return bar.isVisible() ? bar.getWidth() : 0;
+            }
+        }
+        return SCROLL_BAR;
+    }
+
+    private static double width(javafx.scene.text.Text probe, String text) {
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        probe.setText(text);
+        return probe.getLayoutBounds().getWidth();
+    }
+
+    /** The font the column's cells are drawn in (its style, monospace ids included), once the table has cells. */
+    private static javafx.scene.text.Font cellFont(TableView<?> table, TableColumn<?, ?> column) {
+        javafx.scene.text.Font any = null;
+        for (javafx.scene.Node node : table.lookupAll(".table-cell")) {
+            if (node instanceof TableCell<?, ?> cell) {
+                if (cell.getTableColumn() == column) {
+                    return cell.getFont();
+                }
+                any = any == null ? cell.getFont() : any;
+            }
+        }
+        return any != null ? any : javafx.scene.text.Font.getDefault();
+    }
+
+    private static javafx.scene.text.Font headerFont(TableView<?> table) {
+        javafx.scene.Node label = table.lookup(".column-header .label");
+        return label instanceof javafx.scene.control.Labeled l ? l.getFont() : javafx.scene.text.Font.getDefault();
+    }
+
     /** What the table says while it has no rows. */
     public static void empty(TableView<?> table, String sentence) {
         Label label = new Label(sentence);

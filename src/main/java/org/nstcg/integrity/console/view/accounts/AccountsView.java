@@ -49,6 +49,7 @@ public final class AccountsView {
     @FXML
     private void initialize() {
         accountsTable.setItems(viewModel.rows());
+        TableColumns.fitToContent(accountsTable, displayNameColumn);
         column(usernameColumn, AccountRow::username);
         column(displayNameColumn, AccountRow::displayName);
         column(roleColumn, AccountRow::role);

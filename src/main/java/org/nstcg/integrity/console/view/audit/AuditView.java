@@ -105,6 +105,7 @@ public final class AuditView {
         column(detailsColumn, AuditRow::details);
         column(idColumn, r -> Long.toString(r.id()));
         auditTable.setItems(viewModel.rows());
+        TableColumns.fitToContent(auditTable, detailsColumn);
         TableColumns.links(auditTable, viewModel::link);
         emptyText.textProperty().bind(viewModel.emptyTextProperty());
         auditTable.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> {

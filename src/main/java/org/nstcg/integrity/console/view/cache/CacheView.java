@@ -89,6 +89,8 @@ public final class CacheView {
         chartCaption.textProperty().bind(viewModel.chartCaptionProperty());
 
         patternTable.setItems(viewModel.patterns());
+
+        TableColumns.fitToContent(patternTable, patternColumn);
         column(patternColumn, PatternRow::pattern);
         column(entriesColumn, PatternRow::entries);
         column(tombstonesColumn, PatternRow::tombstones);

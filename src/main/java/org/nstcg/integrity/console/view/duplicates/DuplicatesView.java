@@ -83,6 +83,7 @@ public final class DuplicatesView {
         SortedList<DuplicatePair> sorted = new SortedList<>(viewModel.pairs());
         sorted.comparatorProperty().bind(pairsTable.comparatorProperty());
         pairsTable.setItems(sorted);
+        TableColumns.fitToContent(pairsTable, reasonsColumn);
         TableColumns.text(kindColumn, p -> p.kind().label());
         TableColumns.text(scoreColumn, DuplicatePair::scoreText);
         TableColumns.text(leftColumn, p -> p.left().summary());

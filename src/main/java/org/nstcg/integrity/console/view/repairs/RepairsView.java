@@ -148,6 +148,8 @@ public final class RepairsView {
         repairHint.setManaged(!viewModel.mayRepair());
 
         historyTable.setItems(viewModel.runs());
+
+        TableColumns.fitToContent(historyTable, detailsColumn);
         historyTable.setPlaceholder(new Label("No run is stored yet. Run the checks now, or wait for the schedule."));
         column(runIdColumn, RunRow::id);
         column(startedColumn, RunRow::startedAt);

@@ -145,6 +145,7 @@ public final class SagasView {
         });
         TableColumns.links(sagaTable, viewModel::link);
         sagaTable.setItems(viewModel.rows());
+        TableColumns.fitToContent(sagaTable, errorColumn);
         emptyText.textProperty().bind(viewModel.emptyTextProperty());
         sagaTable.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> {
             // A refresh replaces the rows and clears the selection: that must not close the open saga.

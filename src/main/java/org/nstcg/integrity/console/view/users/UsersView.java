@@ -113,6 +113,8 @@ public final class UsersView {
         show(errorBox, viewModel.errorProperty().isNotEmpty());
 
         resultsTable.setItems(viewModel.results());
+
+        TableColumns.fitToContent(resultsTable, whyColumn);
         TableColumns.links(resultsTable, viewModel::link);
         TableColumns.text(nameColumn, UserRows.Match::name);
         TableColumns.text(emailColumn, UserRows.Match::email);
@@ -165,6 +167,7 @@ public final class UsersView {
 
         ledgerSummary.textProperty().bind(viewModel.ledgerSummaryProperty());
         ledgerTable.setItems(viewModel.ledger());
+        TableColumns.fitToContent(ledgerTable, ledgerSagaColumn);
         TableColumns.text(ledgerAtColumn, UserRows.Ledger::at);
         TableColumns.text(ledgerDeltaColumn, UserRows.Ledger::delta);
         TableColumns.text(ledgerReasonColumn, UserRows.Ledger::reason);
@@ -173,6 +176,7 @@ public final class UsersView {
 
         refereesSummary.textProperty().bind(viewModel.refereesSummaryProperty());
         refereesTable.setItems(viewModel.referees());
+        TableColumns.fitToContent(refereesTable, refereeEmailColumn);
         TableColumns.text(refereeNameColumn, UserRows.Person::name);
         TableColumns.text(refereeEmailColumn, UserRows.Person::email);
         TableColumns.text(refereeStatusColumn, UserRows.Person::status);
@@ -189,6 +193,8 @@ public final class UsersView {
         });
 
         mergesTable.setItems(viewModel.mergeHistory());
+
+        TableColumns.fitToContent(mergesTable, mergeReasonColumn);
         TableColumns.text(mergeIdColumn, UserRows.Merge::id);
         TableColumns.text(mergeWhatColumn, UserRows.Merge::what);
         TableColumns.text(mergeStatusColumn, UserRows.Merge::status);
@@ -197,6 +203,8 @@ public final class UsersView {
         TableColumns.empty(mergesTable, "Merges this user took part in appear here.");
 
         sagasTable.setItems(viewModel.sagas());
+
+        TableColumns.fitToContent(sagasTable, sagaHowColumn);
         TableColumns.text(sagaAtColumn, UserRows.Saga::at);
         TableColumns.text(sagaTypeColumn, UserRows.Saga::type);
         TableColumns.text(sagaStatusColumn, UserRows.Saga::status);
@@ -205,6 +213,8 @@ public final class UsersView {
         TableColumns.empty(sagasTable, "Registrations, bonuses and merges that touched this user appear here.");
 
         auditTable.setItems(viewModel.audit());
+
+        TableColumns.fitToContent(auditTable, auditDetailsColumn);
         TableColumns.text(auditAtColumn, UserRows.Audit::at);
         TableColumns.text(auditActorColumn, UserRows.Audit::actor);
         TableColumns.text(auditActionColumn, UserRows.Audit::action);
