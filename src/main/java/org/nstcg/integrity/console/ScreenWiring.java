@@ -62,11 +62,15 @@ import org.nstcg.integrity.engine.lookup.UserDetails;
 import org.nstcg.integrity.engine.lookup.UserMatch;
 import org.nstcg.integrity.engine.repair.Repair;
 import org.nstcg.integrity.engine.repair.RepairPlan;
+import org.nstcg.integrity.engine.saga.SagaEvent;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
+import org.nstcg.integrity.engine.support.BulkPreview;
+import org.nstcg.integrity.engine.support.BulkResult;
 import org.nstcg.integrity.engine.saga.SagaPage;
 import org.nstcg.integrity.engine.saga.SagaQuery;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
+import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -218,6 +222,23 @@ final class ScreenWiring {
             @Override
             public void resolve(UUID id, String note) {
                 sagas.resolve(id, actor, note);
+            }
+
+            @Override
+            public boolean needsAttention(SagaQuery filter) {
+                SagaQuery needing = new SagaQuery(Optional.of(SagaStatus.FAILED_NEEDS_ATTENTION), filter.type(), filter.from(), filter.to());
+                return !sagas.page(actor, needing, Optional.empty(), 1).sagas().isEmpty();
+            }
+
+            @Override
+            public BulkPreview<UUID> bulkPreview(SagaEvent.ManualAction action, SagaQuery filter) {
+                return sagas.bulk().preview(actor, action, filter);
+            }
+
+            @Override
+            public BulkResult<UUID> bulkRun(SagaEvent.ManualAction action, List<UUID> ids, String reason, ProgressListener progress,
+                                            BooleanSupplier cancelled) {
+                return sagas.bulk().run(actor, action, ids, reason, progress, cancelled);
             }
         }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.ACT_ON_SAGAS));
     }

@@ -42,8 +42,8 @@ class SagaBulkCommandsIT {
 
         assertThat(run("sagas", "resolve", "--all-matching", "--type", "bulk-cli", "--dry-run")).isZero();
         assertThat(cli.out()).startsWith("2 sagas will be resolved:")
-                .contains("  saga " + broken.get(1) + " (bulk-cli, bulk-cli 1): resolve: marks it resolved by hand; it is not run again")
-                .contains("  saga " + broken.get(0) + " (bulk-cli, bulk-cli 0): resolve:")
+                .contains("  bulk-cli 1 (bulk-cli) · saga " + broken.get(1) + ": resolve: marks it resolved by hand; it is not run again")
+                .contains("  bulk-cli 0 (bulk-cli) · saga " + broken.get(0) + ": resolve:")
                 .contains("Dry run: nothing was changed.");
         assertThat(broken).allSatisfy(id -> assertThat(status(id)).isEqualTo(SagaStatus.FAILED_NEEDS_ATTENTION));
 

@@ -174,7 +174,7 @@ public final class SagaBulkActions {
         }
         return orchestrator.resume(id).match(
                 done -> new BulkResult.Item<>(id, label(r), Outcome.DONE, "retried: it completed"),
-                c -> new BulkResult.Item<>(id, label(r), Outcome.DONE, "retried: it was rolled back, every step it had done undone"),
+                c -> new BulkResult.Item<>(id, label(r), Outcome.DONE, "retried: rolled back, every step undone"),
                 n -> new BulkResult.Item<>(id, label(r), Outcome.FAILED, "retried, but it failed again at " + n.step() + " (" + n.message()
                         + "); it still needs attention"),
                 taken -> new BulkResult.Item<>(id, label(r), Outcome.SKIPPED, "another instance took it over and will finish it"));
@@ -202,7 +202,7 @@ public final class SagaBulkActions {
     }
 
     private static String label(SagaRecord r) {
-        return "saga " + r.id() + " (" + r.type() + ", " + r.businessKey() + ")";
+        return r.businessKey() + " (" + r.type() + ") · saga " + r.id();
     }
 
     private static String phrase(SagaStatus status) {

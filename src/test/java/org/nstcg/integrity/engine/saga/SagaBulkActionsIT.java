@@ -79,7 +79,7 @@ class SagaBulkActionsIT {
                 (message, done, total) -> progress.add(message + " " + done + "/" + total), () -> false);
 
         assertThat(result.items()).extracting(BulkResult.Item::outcome).containsOnly(Outcome.DONE);
-        assertThat(result.items()).extracting(BulkResult.Item::why).containsOnly("retried: it was rolled back, every step it had done undone");
+        assertThat(result.items()).extracting(BulkResult.Item::why).containsOnly("retried: rolled back, every step undone");
         assertThat(result.cancelled()).isFalse();
         assertThat(progress).containsExactly("Retrying saga 1 of 3… 0/3", "Retrying saga 2 of 3… 1/3", "Retrying saga 3 of 3… 2/3",
                 "Retrying finished: 3 of 3 done. 3/3");
