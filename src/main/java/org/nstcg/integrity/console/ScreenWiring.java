@@ -51,6 +51,7 @@ import org.nstcg.integrity.engine.cache.CacheStats;
 import org.nstcg.integrity.engine.cache.DivergenceReport;
 import org.nstcg.integrity.engine.dedup.DuplicateCandidate;
 import org.nstcg.integrity.engine.dedup.MergeOutcome;
+import org.nstcg.integrity.engine.dedup.MergePair;
 import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
 import org.nstcg.integrity.engine.integrity.CheckRun;
 import org.nstcg.integrity.engine.integrity.Finding;
@@ -167,6 +168,16 @@ final class ScreenWiring {
             @Override
             public List<DuplicateCandidate> likely(int offset, int limit) {
                 return engine.dedup().duplicates().likely(actor, offset, limit);
+            }
+
+            @Override
+            public BulkPreview<MergePair> mergePreview(List<MergePair> pairs) {
+                return engine.dedup().merges().bulk().preview(actor, pairs);
+            }
+
+            @Override
+            public BulkResult<MergePair> mergeRun(List<MergePair> pairs, String reason, ProgressListener progress, BooleanSupplier cancelled) {
+                return engine.dedup().merges().bulk().run(actor, pairs, reason, progress, cancelled);
             }
         }, mergeActions(), runner, clock, engine.config().consoleRefresh());
     }
