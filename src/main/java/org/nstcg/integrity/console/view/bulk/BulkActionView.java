@@ -109,6 +109,7 @@ public final class BulkActionView {
         ObservableBooleanValue previewing = viewModel.stepProperty().isEqualTo(Step.PREVIEWED).or(viewModel.stepProperty().isEqualTo(Step.LOADING));
         show(bulkReasonBox, previewing);
         bulkReason.textProperty().bindBidirectional(viewModel.reasonProperty());
+        bulkReason.setPromptText(viewModel.reasonPrompt());
         bulkReason.disableProperty().bind(viewModel.runnableProperty().not());
         bulkReasonError.textProperty().bind(viewModel.reasonErrorProperty());
 

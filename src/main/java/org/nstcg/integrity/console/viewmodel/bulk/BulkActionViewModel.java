@@ -102,6 +102,8 @@ public final class BulkActionViewModel<K> {
     private final javafx.beans.binding.StringBinding runText;
     private AtomicBoolean cancel = new AtomicBoolean();
     private List<K> keys = List.of();
+    /** The preview's label of each item: the summary names items as the preview did. */
+    private final java.util.Map<K, String> labels = new java.util.HashMap<>();
 
     /** @param onFinished called on the FX thread when a run ended (the screen refreshes its panes) */
     public BulkActionViewModel(Source<K> source, FxTaskRunner runner, Texts texts, Runnable onFinished) {
@@ -131,6 +133,8 @@ public final class BulkActionViewModel<K> {
 
     private void previewed(BulkPreview<K> preview) {
         keys = preview.keys();
+        labels.clear();
+        preview.items().forEach(i -> labels.put(i.key(), i.label()));
         rows.setAll(preview.items().stream().map(i -> new Row(i.label(), i.plan(), i.applicable() ? "" : "Left alone")).toList());
         int acting = keys.size();
         int alone = preview.items().size() - acting;
@@ -207,7 +211,7 @@ public final class BulkActionViewModel<K> {
     }
 
     private void finished(BulkResult<K> result) {
-        rows.setAll(result.items().stream().map(i -> new Row(i.label(), i.why(), word(i.outcome()))).toList());
+        rows.setAll(result.items().stream().map(i -> new Row(labels.getOrDefault(i.key(), i.label()), i.why(), word(i.outcome()))).toList());
         int total = result.items().size();
         int done = result.count(Outcome.DONE);
         StringBuilder text = new StringBuilder(result.cancelled() ? "Cancelled: " : "Finished: ")
@@ -254,6 +258,11 @@ public final class BulkActionViewModel<K> {
 
     public String title() {
         return texts.title();
+    }
+
+    /** What the empty reason field asks for: "Say what was fixed, so that the retries can succeed". */
+    public String reasonPrompt() {
+        return "Say " + texts.reasonHint();
     }
 
     /** The Run button's text: "Retry 12 sagas". */
