@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.saga.SagaEvent;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = "The saga log: multi-step operations (registrations…), their events, and manual actions.%n"
                 + "Exit codes: 0 done, 2 server unreachable, 3 no such saga or the action does not apply to its state,"
                 + " 4 the reason is longer than 500 characters, 5 a retry failed again, 64 bad command line (duration, status, id,"
-                + " blank reason).",
+                + " blank reason), 130 Ctrl-C stopped an --all-matching run.",
         subcommands = {SagasCommand.ListSagas.class, SagasCommand.Show.class, SagasCommand.Retry.class,
                 SagasCommand.Resolve.class, SagasCommand.Metrics.class})
 final class SagasCommand {
@@ -112,14 +113,30 @@ final class SagasCommand {
         }
     }
 
-    /** The arguments every manual action shares: which saga, who acts. */
+    /** The arguments every manual action shares: which saga (or every saga matching a filter), who acts. */
     abstract static class ManualAction implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "ID", converter = SagaArguments.SagaId.class, description = "The saga's id (a UUID).")
+        @Parameters(paramLabel = "ID", arity = "0..1", converter = SagaArguments.SagaId.class,
+                description = "The saga's id (a UUID); or --all-matching instead.")
         UUID id;
+
+        @Option(names = "--all-matching", description = "Act on every saga that needs attention and matches --type and --since"
+                + " (the newest 1000 at most), one at a time, each recorded with the reason; prints what it will do first.")
+        boolean allMatching;
+
+        @Option(names = "--type", paramLabel = "TYPE", description = "With --all-matching: only sagas of this type, e.g. registration.")
+        String type;
+
+        @Option(names = "--since", paramLabel = "DURATION", converter = SagaArguments.Since.class,
+                description = "With --all-matching: only sagas started within this look-back: 30s, 15m, 2h, 7d, 2w.")
+        Duration since;
+
+        @Option(names = "--dry-run", description = "With --all-matching: print which sagas it would act on, and how, then stop"
+                + " (nothing changes; no reason needed).")
+        boolean dryRun;
 
         @Mixin
         AuditActor who;
@@ -134,17 +151,45 @@ final class SagasCommand {
         /** The reason or note as typed. */
         abstract String why();
 
+        private boolean reasonGiven(PrintWriter err) {
+            if (why() == null) {
+                err.println("error: " + whyOption + " is required: say what was done and why.");
+                return false;
+            }
+            if (why().isBlank()) {
+                err.println("error: " + whyOption + " must say what was done and why; it is blank.");
+                return false;
+            }
+            return true;
+        }
+
         /** Runs the action on a saga that exists; returns the exit code. */
         abstract int act(SagaService sagas, org.nstcg.integrity.engine.account.Actor by, PrintWriter out);
 
+        /** The engine's name of this action. */
+        abstract SagaEvent.ManualAction action();
+
         @Override
         public final Integer call() {
-            if (why() == null || why().isBlank()) {
-                spec.commandLine().getErr().println("error: " + whyOption + " must say what was done and why; it is blank.");
+            PrintWriter err = spec.commandLine().getErr();
+            if (allMatching == (id != null)) {
+                err.println(id == null ? "error: give the saga's ID, or --all-matching to act on every saga that needs attention."
+                        : "error: give a saga ID or --all-matching, not both.");
+                return ExitCodes.USAGE;
+            }
+            if (!allMatching && (type != null || since != null || dryRun)) {
+                err.println("error: --type, --since and --dry-run go with --all-matching, not with a saga ID.");
+                return ExitCodes.USAGE;
+            }
+            if (!(allMatching && dryRun) && !reasonGiven(err)) {
                 return ExitCodes.USAGE;
             }
             if (!who.valid(spec)) {
                 return ExitCodes.USAGE;
+            }
+            if (allMatching) {
+                return SagaBulkCommand.run(spec, who, action(), Optional.ofNullable(type).map(String::strip), Optional.ofNullable(since),
+                        dryRun, why(), whyOption);
             }
             try (IntegrityEngine engine = EngineStarter.start(spec)) {
                 if (engine.sagas().show(AuditActor.reader(engine), id).isEmpty()) {
@@ -175,15 +220,23 @@ final class SagasCommand {
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = "Runs a FAILED_NEEDS_ATTENTION saga again once its fault is fixed: its compensation, or its steps"
                     + " after the pivot, whichever failed. Recorded as a manual action with actor and reason.%n"
-                    + "Exit code 0 when the saga then finished, 5 when it failed again, 3 when there is no such saga or it"
-                    + " does not need attention, 64 when the reason is blank, 2 server unreachable.")
+                    + "With --all-matching instead of an ID: every saga that needs attention and matches --type and --since,"
+                    + " listed first (--dry-run stops there), then retried one by one.%n"
+                    + "Exit code 0 when the saga then finished (with --all-matching: each one done or skipped), 5 when it failed"
+                    + " again, 3 when there is no such saga or it does not need attention, 64 when the reason is blank,"
+                    + " 130 when Ctrl-C stopped --all-matching, 2 server unreachable.")
     static final class Retry extends ManualAction {
 
-        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "What was fixed, and why a retry now.")
+        @Option(names = "--reason", paramLabel = "TEXT", description = "What was fixed, and why a retry now (required, except for --dry-run).")
         String reason;
 
         Retry() {
             super("--reason");
+        }
+
+        @Override
+        SagaEvent.ManualAction action() {
+            return SagaEvent.ManualAction.RETRY;
         }
 
         @Override
@@ -220,15 +273,23 @@ final class SagasCommand {
     @Command(name = "resolve", mixinStandardHelpOptions = true,
             description = "Marks a FAILED_NEEDS_ATTENTION saga as handled by hand (RESOLVED), recorded as a manual action"
                     + " with actor and note.%n"
-                    + "Exit code 0 resolved, 3 when there is no such saga or it does not need attention, 64 when the note"
-                    + " is blank, 2 server unreachable.")
+                    + "With --all-matching instead of an ID: every saga that needs attention and matches --type and --since,"
+                    + " listed first (--dry-run stops there), then resolved one by one.%n"
+                    + "Exit code 0 resolved (with --all-matching: each one done or skipped), 3 when there is no such saga or it"
+                    + " does not need attention (or one could not be resolved), 64 when the note is blank, 130 when Ctrl-C"
+                    + " stopped --all-matching, 2 server unreachable.")
     static final class Resolve extends ManualAction {
 
-        @Option(names = "--note", required = true, paramLabel = "TEXT", description = "What was done by hand, and why.")
+        @Option(names = "--note", paramLabel = "TEXT", description = "What was done by hand, and why (required, except for --dry-run).")
         String note;
 
         Resolve() {
             super("--note");
+        }
+
+        @Override
+        SagaEvent.ManualAction action() {
+            return SagaEvent.ManualAction.RESOLVE;
         }
 
         @Override

@@ -51,6 +51,7 @@ import org.nstcg.integrity.engine.cache.CacheStats;
 import org.nstcg.integrity.engine.cache.DivergenceReport;
 import org.nstcg.integrity.engine.dedup.DuplicateCandidate;
 import org.nstcg.integrity.engine.dedup.MergeOutcome;
+import org.nstcg.integrity.engine.dedup.MergePair;
 import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
 import org.nstcg.integrity.engine.integrity.CheckRun;
 import org.nstcg.integrity.engine.integrity.Finding;
@@ -62,11 +63,15 @@ import org.nstcg.integrity.engine.lookup.UserDetails;
 import org.nstcg.integrity.engine.lookup.UserMatch;
 import org.nstcg.integrity.engine.repair.Repair;
 import org.nstcg.integrity.engine.repair.RepairPlan;
+import org.nstcg.integrity.engine.saga.SagaEvent;
 import org.nstcg.integrity.engine.saga.SagaOutcome;
+import org.nstcg.integrity.engine.support.BulkPreview;
+import org.nstcg.integrity.engine.support.BulkResult;
 import org.nstcg.integrity.engine.saga.SagaPage;
 import org.nstcg.integrity.engine.saga.SagaQuery;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
+import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -164,6 +169,16 @@ final class ScreenWiring {
             public List<DuplicateCandidate> likely(int offset, int limit) {
                 return engine.dedup().duplicates().likely(actor, offset, limit);
             }
+
+            @Override
+            public BulkPreview<MergePair> mergePreview(List<MergePair> pairs) {
+                return engine.dedup().merges().bulk().preview(actor, pairs);
+            }
+
+            @Override
+            public BulkResult<MergePair> mergeRun(List<MergePair> pairs, String reason, ProgressListener progress, BooleanSupplier cancelled) {
+                return engine.dedup().merges().bulk().run(actor, pairs, reason, progress, cancelled);
+            }
         }, mergeActions(), runner, clock, engine.config().consoleRefresh());
     }
 
@@ -218,6 +233,23 @@ final class ScreenWiring {
             @Override
             public void resolve(UUID id, String note) {
                 sagas.resolve(id, actor, note);
+            }
+
+            @Override
+            public boolean needsAttention(SagaQuery filter) {
+                SagaQuery needing = new SagaQuery(Optional.of(SagaStatus.FAILED_NEEDS_ATTENTION), filter.type(), filter.from(), filter.to());
+                return !sagas.page(actor, needing, Optional.empty(), 1).sagas().isEmpty();
+            }
+
+            @Override
+            public BulkPreview<UUID> bulkPreview(SagaEvent.ManualAction action, SagaQuery filter) {
+                return sagas.bulk().preview(actor, action, filter);
+            }
+
+            @Override
+            public BulkResult<UUID> bulkRun(SagaEvent.ManualAction action, List<UUID> ids, String reason, ProgressListener progress,
+                                            BooleanSupplier cancelled) {
+                return sagas.bulk().run(actor, action, ids, reason, progress, cancelled);
             }
         }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.ACT_ON_SAGAS));
     }

@@ -173,10 +173,12 @@ public final class IntegrityEngine implements AutoCloseable {
         alerts.addSink(alertLog);
         this.accounts = new AccountService(database.jdbc(), audit, PasswordHasher.DEFAULT, clock,
                 config.consoleLockoutAttempts(), config.consoleLockoutDuration());
-        this.sagas = new SagaService(sagaStore, orchestrator, alerts, clock, (tx, sagaId, action, actor, reason, from, to) ->
-                audit.record(tx, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
-                        .states(json.createObjectNode().put("status", from.name()), json.createObjectNode().put("status", to.name()))
-                        .details(reason)));
+        this.sagas = new SagaService(sagaStore, orchestrator, alerts, clock, (tx, sagaId, action, actor, reason, from, to, bulk) -> {
+            com.fasterxml.jackson.databind.node.ObjectNode after = json.createObjectNode().put("status", to.name());
+            bulk.ifPresent(b -> after.put("bulk", b.toString()));
+            audit.record(tx, AuditEvent.of(actor, "saga." + action).target("saga", sagaId.toString())
+                    .states(json.createObjectNode().put("status", from.name()), after).details(reason));
+        });
         this.cacheCoordinator = new CacheCoordinator(redis, new CacheRows(database.jdbc()), new TtlPolicy(config.cacheTtl()),
                 instanceId, background ? config.cacheNearSize() : 0);
         this.cache = new PlatformCache(cacheCoordinator, json);

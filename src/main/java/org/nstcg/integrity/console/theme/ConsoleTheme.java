@@ -23,7 +23,7 @@ public enum ConsoleTheme {
     private static final List<String> SHARED = List.of("base.css", "components/shell.css", "components/overview.css",
             "components/connect.css", "components/placeholder.css", "components/signin.css", "components/duplicates.css",
             "components/sagas.css", "components/cache.css", "components/users.css", "components/repairs.css",
-            "components/audit.css", "components/accounts.css");
+            "components/audit.css", "components/accounts.css", "components/bulk.css");
 
     private final String controlsStylesheet;
     private final String tokens;

@@ -28,6 +28,12 @@ public final class StyleClasses {
     /** A figure past its alert threshold. */
     public static final PseudoClass ATTENTION = PseudoClass.getPseudoClass("attention");
 
+    /** A bulk action's item, by how it ended (or, in the preview, that it will be left alone): colours in bulk.css. */
+    public static final PseudoClass OUTCOME_DONE = PseudoClass.getPseudoClass("outcome-done");
+    public static final PseudoClass OUTCOME_SKIPPED = PseudoClass.getPseudoClass("outcome-skipped");
+    public static final PseudoClass OUTCOME_FAILED = PseudoClass.getPseudoClass("outcome-failed");
+    public static final PseudoClass OUTCOME_ALONE = PseudoClass.getPseudoClass("outcome-alone");
+
     private StyleClasses() {
     }
 }

@@ -141,6 +141,9 @@ public final class MergeSaga {
                     after.set("duplicate", state(json, "merged", s.id(), 0, m.referralCount() - countMoved));
                     after.put("referralsRepointed", row.referralsMoved().size());
                     after.set("codesBecameAliases", json.readTree(row.codesMovedJson()));
+                    if (d.bulk() != null) {
+                        after.put("bulk", d.bulk().toString());
+                    }
                     audit.record(tx, AuditEvent.of(d.actor(), "user.merge").target("user", Long.toString(m.id())).states(before, after)
                             .details("merged into " + s.id() + " (merge " + mergeId + ")" + (d.reason() == null ? "" : ": " + d.reason())));
                     return new MovedAndMarked(mergeId, m.points(), countMoved, List.copyOf(row.referralsMoved()));

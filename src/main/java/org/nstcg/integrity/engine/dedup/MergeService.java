@@ -41,6 +41,7 @@ public final class MergeService {
     private final CacheInvalidator cache;
     private final KnownMailboxes known;
     private final ObjectMapper json;
+    private final BulkMerges bulk = new BulkMerges(this);
 
     public MergeService(Jdbc jdbc, MergeStore store, MergeSaga saga, SagaOrchestrator orchestrator, AuditTrail audit,
                         CacheInvalidator cache, KnownMailboxes known, ObjectMapper json) {
@@ -84,6 +85,16 @@ public final class MergeService {
      * @throws org.nstcg.integrity.engine.account.AccessDeniedException when it may not (nothing is done)
      */
     public MergeOutcome merge(long survivorId, long duplicateId, Actor by, String reason) {
+        return merge(survivorId, duplicateId, by, reason, null);
+    }
+
+    /** Merge several exact duplicates at once, with a preview ({@link BulkMerges}). */
+    public BulkMerges bulk() {
+        return bulk;
+    }
+
+    /** {@link #merge(long, long, Actor, String)} as part of bulk merge {@code bulk} (audited with it), or alone when null. */
+    MergeOutcome merge(long survivorId, long duplicateId, Actor by, String reason, java.util.UUID bulk) {
         String actor = by.authorize(Permission.MERGE_USERS);
         Optional<String> badReason = Reasons.problem(reason);
         if (badReason.isPresent()) {
@@ -94,7 +105,7 @@ public final class MergeService {
             return preview;
         }
         SagaOutcome outcome = orchestrator.run(saga.definition(), "merge:" + duplicateId,
-                new MergeSagaData(survivorId, duplicateId, actor, reason));
+                new MergeSagaData(survivorId, duplicateId, actor, reason, bulk));
         return outcome.match(
                 done -> {
                     MergeSaga.MovedAndMarked moved = done.results().get(MergeSaga.MOVE);

@@ -1,5 +1,6 @@
 package org.nstcg.integrity.engine.saga;
 
+import java.util.Optional;
 import java.util.UUID;
 import org.nstcg.integrity.engine.store.Tx;
 
@@ -10,8 +11,12 @@ import org.nstcg.integrity.engine.store.Tx;
 @FunctionalInterface
 public interface ManualActionRecorder {
 
-    ManualActionRecorder NONE = (tx, sagaId, action, actor, reason, from, to) -> { };
+    ManualActionRecorder NONE = (tx, sagaId, action, actor, reason, from, to, bulk) -> { };
 
-    /** Records the action on {@code tx}, the claiming transaction. */
-    void record(Tx tx, UUID sagaId, String action, String actor, String reason, SagaStatus from, SagaStatus to);
+    /**
+     * Records the action on {@code tx}, the claiming transaction.
+     *
+     * @param bulk the bulk action it is part of ({@link SagaBulkActions}), empty for an action on this saga alone
+     */
+    void record(Tx tx, UUID sagaId, String action, String actor, String reason, SagaStatus from, SagaStatus to, Optional<UUID> bulk);
 }

@@ -175,6 +175,20 @@ public final class SagaOrchestrator implements AutoCloseable {
         return "?";
     }
 
+    /**
+     * What a retry of {@code r} (needing attention, with its events) would do, as a phrase: where it resumes, for
+     * a bulk action's preview.
+     */
+    String retryPlan(SagaRecord r) {
+        if (failedWhileCompensating(r)) {
+            return "retry: resumes its rollback at the undo of " + lastFailedStep(r);
+        }
+        Optional<SagaDefinition<?>> def = registry.find(r.type());
+        String step = def.filter(d -> r.currentStep() < d.steps().size()).map(d -> d.steps().get(r.currentStep()).name())
+                .orElse(lastFailedStep(r));
+        return "retry: resumes at step " + step + " (" + (r.currentStep() + 1) + " of " + r.stepCount() + ")";
+    }
+
     /** Whether the saga's last failure was in a compensation (retry compensates) or after the pivot (retry goes forward). */
     static boolean failedWhileCompensating(SagaRecord r) {
         for (int i = r.events().size() - 1; i >= 0; i--) {

@@ -36,6 +36,7 @@ public final class SagaService implements AutoCloseable {
     private final AlertSink alerts;
     private final Clock clock;
     private final ManualActionRecorder recorder;
+    private final SagaBulkActions bulk;
     private EngineScheduler.Task recovery;
     private volatile boolean rollbackAlarmRaised;
 
@@ -50,10 +51,16 @@ public final class SagaService implements AutoCloseable {
         this.orchestrator = orchestrator;
         this.alerts = alerts;
         this.clock = clock;
+        this.bulk = new SagaBulkActions(this, store, orchestrator);
     }
 
     public SagaOrchestrator orchestrator() {
         return orchestrator;
+    }
+
+    /** Retry or resolve, with a preview, every saga needing attention that a filter matches (or a list of them). */
+    public SagaBulkActions bulk() {
+        return bulk;
     }
 
     /** Starts periodic recovery on {@code scheduler} (first pass at once, then every recovery interval after the last). */
@@ -149,7 +156,7 @@ public final class SagaService implements AutoCloseable {
                     + " retry it from the application that started it, or resolve it by hand.");
         }
         SagaStatus resumeAs = SagaOrchestrator.failedWhileCompensating(r) ? SagaStatus.COMPENSATING : SagaStatus.RUNNING;
-        if (!claimForManualAction(id, SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry")) {
+        if (!claimForManualAction(id, SagaStatus.FAILED_NEEDS_ATTENTION, resumeAs, actor, reason.strip(), "retry", Optional.empty())) {
             throw new EngineException("Saga " + id + " changed meanwhile; look at it again.");
         }
         return orchestrator.resume(id);
@@ -161,17 +168,19 @@ public final class SagaService implements AutoCloseable {
         requireReason(note, "the note");
         SagaRecord r = store.load(id).orElseThrow(() -> new EngineException("There is no saga " + id + "."));
         if (r.status() != SagaStatus.FAILED_NEEDS_ATTENTION
-                || !claimForManualAction(id, SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve")) {
+                || !claimForManualAction(id, SagaStatus.FAILED_NEEDS_ATTENTION, SagaStatus.RESOLVED, actor, note.strip(), "resolve",
+                Optional.empty())) {
             throw new EngineException("Saga " + id + " is " + r.status() + "; only a saga that needs attention can be resolved.");
         }
     }
 
     /**
      * Takes a saga in {@code expected} status for a manual action, appending the action's event and recording it
-     * ({@link ManualActionRecorder}) in the same transaction; false when the saga was not in {@code expected} status.
+     * ({@link ManualActionRecorder}) in the same transaction, as part of {@code bulk} when given; false when the saga was
+     * not in {@code expected} status.
      */
-    private boolean claimForManualAction(UUID id, SagaStatus expected, SagaStatus newStatus, String actor, String reason,
-                                         String action) {
+    boolean claimForManualAction(UUID id, SagaStatus expected, SagaStatus newStatus, String actor, String reason,
+                                 String action, Optional<UUID> bulk) {
         String owner = orchestrator.owner();
         Duration lease = orchestrator.settings().lease();
         return store.jdbc().inTransaction(SagaStore.MANUAL_ACTION, tx -> {
@@ -181,15 +190,16 @@ public final class SagaService implements AutoCloseable {
             }
             int step = claimed.get();
             ObjectNode payload = store.json().createObjectNode().put("action", action);
+            bulk.ifPresent(b -> payload.put("bulk", b.toString()));
             store.advance(tx, new Advance(id, owner, newStatus, step, newStatus, step, lease,
                     List.of(new NewEvent(SagaEvent.Type.MANUAL_ACTION, null, payload, null, actor, reason)), false, null),
                     Optional.empty());
-            recorder.record(tx, id, action, actor, reason, expected, newStatus);
+            recorder.record(tx, id, action, actor, reason, expected, newStatus, bulk);
             return true;
         });
     }
 
-    private static void requireReason(String reason, String what) {
+    static void requireReason(String reason, String what) {
         if (reason == null || reason.isBlank()) {
             throw new EngineException("A manual action on a saga needs a reason: say what was done and why.");
         }

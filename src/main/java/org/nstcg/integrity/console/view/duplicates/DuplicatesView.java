@@ -18,6 +18,7 @@ import javafx.scene.layout.StackPane;
 import org.nstcg.integrity.console.service.ViewLoader;
 import org.nstcg.integrity.console.view.users.MergeWizardView;
 import org.nstcg.integrity.console.view.TableColumns;
+import org.nstcg.integrity.console.view.bulk.BulkActionView;
 import org.nstcg.integrity.console.view.users.UsersView;
 import org.nstcg.integrity.console.viewmodel.duplicates.DuplicatePair;
 import org.nstcg.integrity.console.viewmodel.duplicates.DuplicatesViewModel;
@@ -38,6 +39,7 @@ public final class DuplicatesView {
     @FXML private Label scoreValue;
     @FXML private TextField filterField;
     @FXML private Button loadMoreButton;
+    @FXML private Button mergeSelectedButton;
     @FXML private Label summary;
     @FXML private Node errorBox;
     @FXML private Label errorText;
@@ -91,6 +93,9 @@ public final class DuplicatesView {
         TableColumns.text(reasonsColumn, DuplicatePair::reasons);
         TableColumns.empty(pairsTable, viewModel.emptyTextProperty());
         // Reading the pairs again empties the selection; the pair shown follows its row (and a merge's result stays).
+        pairsTable.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
+        javafx.beans.binding.Bindings.bindContent(viewModel.selection(), pairsTable.getSelectionModel().getSelectedItems());
+        mergeSelectedButton.disableProperty().bind(viewModel.mergeSelectedAvailableProperty().not());
         pairsTable.getSelectionModel().selectedItemProperty().addListener((obs, old, pair) -> {
             if (pair != null) {
                 viewModel.select(pair);
@@ -136,6 +141,11 @@ public final class DuplicatesView {
     @FXML
     private void cancel() {
         viewModel.cancel();
+    }
+
+    @FXML
+    private void mergeSelected() {
+        BulkActionView.open(pairsTable.getScene().getWindow(), viewModel.mergeSelected(), "Pair");
     }
 
     @FXML

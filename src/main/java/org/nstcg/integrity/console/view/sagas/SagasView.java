@@ -2,6 +2,7 @@ package org.nstcg.integrity.console.view.sagas;
 
 import org.nstcg.integrity.console.view.TableColumns;
 import org.nstcg.integrity.console.view.TableExport;
+import org.nstcg.integrity.console.view.bulk.BulkActionView;
 import java.util.Locale;
 import java.util.function.Function;
 import javafx.collections.ListChangeListener;
@@ -54,6 +55,9 @@ public final class SagasView {
     @FXML private DatePicker fromDate;
     @FXML private DatePicker toDate;
     @FXML private Label filterProblem;
+    @FXML private Node bulkActions;
+    @FXML private Button retryAllButton;
+    @FXML private Button resolveAllButton;
     @FXML private TableView<SagaRow> sagaTable;
     @FXML private TableColumn<SagaRow, String> statusColumn;
     @FXML private TableColumn<SagaRow, String> typeColumn;
@@ -113,6 +117,9 @@ public final class SagasView {
         toDate.valueProperty().bindBidirectional(viewModel.toDateProperty());
         filterProblem.textProperty().bind(viewModel.filterProblemProperty());
         showWhen(filterProblem, viewModel.filterProblemProperty().isNotEmpty());
+        showWhen(bulkActions, javafx.beans.binding.Bindings.createBooleanBinding(viewModel::mayAct));
+        retryAllButton.disableProperty().bind(viewModel.bulkAvailableProperty().not());
+        resolveAllButton.disableProperty().bind(viewModel.bulkAvailableProperty().not());
 
         bindTable();
         firstPageButton.disableProperty().bind(viewModel.hasPreviousPageProperty().not());
@@ -246,6 +253,16 @@ public final class SagasView {
     @FXML
     private void nextPage() {
         viewModel.nextPage();
+    }
+
+    @FXML
+    private void retryAll() {
+        BulkActionView.open(sagaTable.getScene().getWindow(), viewModel.bulk(SagasViewModel.BulkAction.RETRY), "Saga");
+    }
+
+    @FXML
+    private void resolveAll() {
+        BulkActionView.open(sagaTable.getScene().getWindow(), viewModel.bulk(SagasViewModel.BulkAction.RESOLVE), "Saga");
     }
 
     @FXML

@@ -1,10 +1,15 @@
 package org.nstcg.integrity.console.viewmodel.duplicates;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.nstcg.integrity.engine.dedup.MergePair;
+import org.nstcg.integrity.engine.support.BulkPreview;
+import org.nstcg.integrity.engine.support.BulkResult;
+import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.dedup.DuplicateCandidate;
 import org.nstcg.integrity.engine.lookup.DuplicateAlerts;
 
-/** The reads the Duplicates screen makes (the wiring checks the permission on each). */
+/** The engine calls the Duplicates screen makes (the engine checks the permission on each). */
 public interface DuplicatesSource {
 
     /** The duplicate findings of the latest integrity check run. */
@@ -20,4 +25,10 @@ public interface DuplicatesSource {
 
     /** A page of likely duplicates, best first. */
     List<DuplicateCandidate> likely(int offset, int limit);
+
+    /** What merging each pair would do, as the signed-in user (who must be allowed to merge); writes nothing. */
+    BulkPreview<MergePair> mergePreview(List<MergePair> pairs);
+
+    /** Merges each pair with one reason, as the signed-in user; stops before the next once cancelled. */
+    BulkResult<MergePair> mergeRun(List<MergePair> pairs, String reason, ProgressListener progress, BooleanSupplier cancelled);
 }

@@ -26,7 +26,13 @@ import org.nstcg.integrity.console.viewmodel.UserMessages;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.console.viewmodel.users.MergeActions;
 import org.nstcg.integrity.console.viewmodel.users.MergeWizardViewModel;
+import java.util.function.BooleanSupplier;
+import org.nstcg.integrity.console.viewmodel.bulk.BulkActionViewModel;
 import org.nstcg.integrity.engine.dedup.DuplicateCandidate;
+import org.nstcg.integrity.engine.dedup.MergePair;
+import org.nstcg.integrity.engine.support.BulkPreview;
+import org.nstcg.integrity.engine.support.BulkResult;
+import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.integrity.Finding;
 import org.nstcg.integrity.engine.lookup.DuplicateAlerts;
 import org.slf4j.Logger;
@@ -79,6 +85,8 @@ public final class DuplicatesViewModel implements PageViewModel {
     private final StringProperty mergeHint = new SimpleStringProperty("");
     private final ReadOnlyBooleanWrapper wizardShown = new ReadOnlyBooleanWrapper();
     private final StringProperty emptyText = new SimpleStringProperty(READING);
+    private final ObservableList<DuplicatePair> selection = FXCollections.observableArrayList();
+    private final javafx.beans.binding.BooleanBinding mergeSelectedAvailable;
     private final Duration refreshPeriod;
     private TaskHandle task = TaskHandle.DONE;
     private TaskHandle timer;
@@ -102,6 +110,8 @@ public final class DuplicatesViewModel implements PageViewModel {
         kind.addListener((obs, old, now) -> applyFilter());
         minScore.addListener((obs, old, now) -> applyFilter());
         filterText.addListener((obs, old, now) -> applyFilter());
+        this.mergeSelectedAvailable = javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> wizard.allowed() && selection.stream().anyMatch(DuplicatesViewModel::twoUsers), selection);
     }
 
     /** The screen is shown: reads the pairs now and then every refresh period, until {@link #deactivate()}. */
@@ -281,6 +291,44 @@ public final class DuplicatesViewModel implements PageViewModel {
                 + (moreAvailable.get() ? "; more can be loaded" : "");
         summary.set(shown.size() == pairs.size() ? counts + "."
                 : shown.size() + " of them match the filter (" + counts + ").");
+    }
+
+    // Merge selected ------------------------------------------------------------------------------------------------
+
+    /** The pairs selected in the table (the view keeps it in step with the table's selection). */
+    public ObservableList<DuplicatePair> selection() {
+        return selection;
+    }
+
+    /** Whether "Merge selected…" is offered: the role may merge and the selection holds a pair of two users. */
+    public javafx.beans.binding.BooleanBinding mergeSelectedAvailableProperty() {
+        return mergeSelectedAvailable;
+    }
+
+    /**
+     * The dialog of "Merge selected…": each selected pair of two users, the second merged into the first, previewed
+     * by the engine (which says why a pair cannot be merged), then merged one by one with one reason. After the run
+     * the pairs are read again.
+     */
+    public BulkActionViewModel<MergePair> mergeSelected() {
+        List<MergePair> chosen = selection.stream().filter(DuplicatesViewModel::twoUsers)
+                .map(p -> new MergePair(p.left().userId(), p.right().userId())).distinct().toList();
+        return new BulkActionViewModel<>(new BulkActionViewModel.Source<>() {
+            @Override
+            public BulkPreview<MergePair> preview() {
+                return source.mergePreview(chosen);
+            }
+
+            @Override
+            public BulkResult<MergePair> run(List<MergePair> keys, String reason, ProgressListener progress, BooleanSupplier cancelled) {
+                return source.mergeRun(keys, reason, progress, cancelled);
+            }
+        }, runner, new BulkActionViewModel.Texts("Merge selected duplicates", "pair", "pairs", "merged", "Merge",
+                "why each pair is one person (a ticket, a confirmation by mail)"), this::read);
+    }
+
+    private static boolean twoUsers(DuplicatePair p) {
+        return p.kind() != DuplicatePair.Kind.ALERT && p.left().userId() != null && p.right().userId() != null;
     }
 
     // The pair side by side -----------------------------------------------------------------------------------------

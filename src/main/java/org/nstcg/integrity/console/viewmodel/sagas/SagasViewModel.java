@@ -21,7 +21,9 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import java.util.function.BooleanSupplier;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.bulk.BulkActionViewModel;
 import org.nstcg.integrity.console.viewmodel.KeysetPager;
 import org.nstcg.integrity.console.viewmodel.ReadStatus;
 import org.nstcg.integrity.console.viewmodel.TimeRange;
@@ -29,7 +31,11 @@ import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
+import org.nstcg.integrity.engine.saga.SagaEvent;
 import org.nstcg.integrity.engine.saga.SagaPage;
+import org.nstcg.integrity.engine.support.BulkPreview;
+import org.nstcg.integrity.engine.support.BulkResult;
+import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.engine.saga.SagaQuery;
 import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaStatus;
@@ -97,6 +103,9 @@ public final class SagasViewModel implements PageViewModel {
     private final StringProperty detailLink = new SimpleStringProperty("");
     private final ObservableList<TimelineItem> timeline = FXCollections.observableArrayList();
 
+    // bulk retry / resolve
+    private final BooleanProperty bulkAvailable = new SimpleBooleanProperty();
+
     // retry / resolve
     private final StringProperty reason = new SimpleStringProperty("");
     private final ObjectProperty<PendingAction> pending = new SimpleObjectProperty<>(PendingAction.NONE);
@@ -111,12 +120,15 @@ public final class SagasViewModel implements PageViewModel {
     /** A confirmation the user has been asked for. */
     public enum PendingAction { NONE, RETRY, RESOLVE }
 
+    /** What a bulk action does to every matching saga that needs attention. */
+    public enum BulkAction { RETRY, RESOLVE }
+
     /** What a read asked for: the filter and the start of the page. */
     private record Request(SagaQuery query, Optional<SagaPage.Cursor> start, Optional<UUID> open) {
     }
 
-    /** What a read found. */
-    private record Snapshot(Request request, SagaPage page, Optional<SagaRecord> open) {
+    /** What a read found; {@code attention} whether the filter matches any saga needing attention (read only for a role that may act). */
+    private record Snapshot(Request request, SagaPage page, Optional<SagaRecord> open, boolean attention) {
     }
 
     /**
@@ -199,7 +211,11 @@ public final class SagasViewModel implements PageViewModel {
     private Snapshot read(Request request) {
         SagaPage page = source.page(request.query(), request.start(), PAGE_SIZE);
         Optional<SagaRecord> open = request.open().flatMap(source::show);
-        return new Snapshot(request, page, open);
+        return new Snapshot(request, page, open, mayAct && attentionMatches(request.query()));
+    }
+
+    private boolean attentionMatches(SagaQuery query) {
+        return (query.status().isEmpty() || query.status().get() == SagaStatus.FAILED_NEEDS_ATTENTION) && source.needsAttention(query);
     }
 
     private void filterChanged() {
@@ -247,6 +263,7 @@ public final class SagasViewModel implements PageViewModel {
         }
         addTypes(page.sagas().stream().map(SagaRecord::type).distinct().toList());
         pager.shown(rows.size(), page.next());
+        bulkAvailable.set(s.attention());
         boolean filtered = !s.request().query().equals(SagaQuery.ALL);
         emptyText.set(filtered ? "No saga matches these filters. Choose another status, type or time."
                 : "No sagas yet. Each registration and merge is a saga; they appear here as they run.");
@@ -439,6 +456,46 @@ public final class SagasViewModel implements PageViewModel {
         runner.run(progress -> source.show(id), found -> found.filter(r -> r.id().toString().equals(selectedId.get()))
                 .ifPresent(this::showSaga), failure -> detailProblem.set(UserMessages.describe(failure, "reading saga " + id, log)));
         live.refresh();
+    }
+
+    // ---- bulk retry / resolve -----------------------------------------------------------------------------
+
+    /**
+     * The dialog of "Retry all matching…" or "Resolve all matching…" over the filter shown now; the view shows it and
+     * calls {@link BulkActionViewModel#load()}. When it has run, the page and the open saga are read again.
+     */
+    public BulkActionViewModel<UUID> bulk(BulkAction which) {
+        SagaEvent.ManualAction action = which == BulkAction.RETRY ? SagaEvent.ManualAction.RETRY : SagaEvent.ManualAction.RESOLVE;
+        SagaQuery filter = currentRequest().query();
+        BulkActionViewModel.Texts texts = action == SagaEvent.ManualAction.RETRY
+                ? new BulkActionViewModel.Texts("Retry all matching sagas", "saga", "sagas", "retried", "Retry",
+                        "what was fixed, so that the retries can succeed")
+                : new BulkActionViewModel.Texts("Resolve all matching sagas", "saga", "sagas", "resolved", "Resolve",
+                        "what was done by hand to finish these sagas");
+        return new BulkActionViewModel<>(new BulkActionViewModel.Source<>() {
+            @Override
+            public BulkPreview<UUID> preview() {
+                return source.bulkPreview(action, filter);
+            }
+
+            @Override
+            public BulkResult<UUID> run(List<UUID> keys, String reason, ProgressListener progress, BooleanSupplier cancelled) {
+                return source.bulkRun(action, keys, reason, progress, cancelled);
+            }
+        }, runner, texts, () -> {
+            SagaRecord open = opened.get();
+            if (open != null) {
+                actedOn = open.id().toString();
+                reopen(open.id());
+            } else {
+                live.refresh();
+            }
+        });
+    }
+
+    /** Whether "Retry all matching…" and "Resolve all matching…" are offered: the role may act and the filter matches sagas that need attention. */
+    public ReadOnlyBooleanProperty bulkAvailableProperty() {
+        return bulkAvailable;
     }
 
     // ---- properties ----------------------------------------------------------------------------------------

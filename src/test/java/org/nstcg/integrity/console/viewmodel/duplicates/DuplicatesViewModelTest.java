@@ -64,6 +64,19 @@ class DuplicatesViewModelTest {
             reads.add("likely " + offset);
             return offset == 0 ? likely : List.of();
         }
+
+        @Override
+        public org.nstcg.integrity.engine.support.BulkPreview<org.nstcg.integrity.engine.dedup.MergePair> mergePreview(
+                List<org.nstcg.integrity.engine.dedup.MergePair> pairs) {
+            throw new UnsupportedOperationException("bulk merges are tested in BulkMergesIT");
+        }
+
+        @Override
+        public org.nstcg.integrity.engine.support.BulkResult<org.nstcg.integrity.engine.dedup.MergePair> mergeRun(
+                List<org.nstcg.integrity.engine.dedup.MergePair> pairs, String reason,
+                org.nstcg.integrity.engine.support.ProgressListener progress, java.util.function.BooleanSupplier cancelled) {
+            throw new UnsupportedOperationException("bulk merges are tested in BulkMergesIT");
+        }
     };
 
     private final MergeActions merges = new MergeActions() {

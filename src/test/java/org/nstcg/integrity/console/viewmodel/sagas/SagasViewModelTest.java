@@ -88,6 +88,22 @@ class SagasViewModelTest {
             replace(id, SagaStatus.RESOLVED);
         }
 
+        @Override
+        public boolean needsAttention(SagaQuery filter) {
+            return log.stream().anyMatch(r -> r.status() == SagaStatus.FAILED_NEEDS_ATTENTION);
+        }
+
+        @Override
+        public org.nstcg.integrity.engine.support.BulkPreview<UUID> bulkPreview(SagaEvent.ManualAction action, SagaQuery filter) {
+            throw new UnsupportedOperationException("bulk actions are tested in SagasBulkUiTest");
+        }
+
+        @Override
+        public org.nstcg.integrity.engine.support.BulkResult<UUID> bulkRun(SagaEvent.ManualAction action, List<UUID> ids, String reason,
+                org.nstcg.integrity.engine.support.ProgressListener progress, java.util.function.BooleanSupplier cancelled) {
+            throw new UnsupportedOperationException("bulk actions are tested in SagasBulkUiTest");
+        }
+
         void replace(UUID id, SagaStatus status) {
             for (int i = 0; i < log.size(); i++) {
                 SagaRecord r = log.get(i);
