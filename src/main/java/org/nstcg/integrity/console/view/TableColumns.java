@@ -26,6 +26,7 @@ public final class TableColumns {
     public static <R> void text(TableColumn<R, String> column, Function<R, String> text) {
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(text.apply(cell.getValue())));
         column.setCellFactory(c -> new FullTextCell<>());
+        column.getProperties().put(TEXT_CELLS, true);
     }
 
     /**
@@ -83,6 +84,8 @@ public final class TableColumns {
     private static final double TEXT_MARGIN = 26;
     /** Room kept for a vertical scroll bar not laid out yet, so the columns do not make a horizontal one appear. */
     private static final double SCROLL_BAR = 18;
+    /** Marks a column whose cells are {@link FullTextCell}s: plain text, measured by {@link #fitToContent}. */
+    private static final String TEXT_CELLS = TableColumns.class.getName() + ".text";
     private static final String WANTED = TableColumns.class.getName() + ".wanted";
     private static final String HEADER = TableColumns.class.getName() + ".header";
 
@@ -94,6 +97,9 @@ public final class TableColumns {
         int rows = Math.min(MEASURED_ROWS, table.getItems().size());
         javafx.scene.text.Text probe = new javafx.scene.text.Text();
         for (TableColumn<R, ?> column : table.getColumns()) {
+            if (!Boolean.TRUE.equals(column.getProperties().get(TEXT_CELLS))) {
+                continue; // a cell drawn by its own factory (a badge, a bold status): its width stays the layout's
+            }
             probe.setFont(headerFont(table));
             double header = Math.ceil(width(probe, column.getText()) + TEXT_MARGIN);
             double widest = header;
