@@ -28,6 +28,14 @@ public final class StyleClasses {
     /** A figure past its alert threshold. */
     public static final PseudoClass ATTENTION = PseudoClass.getPseudoClass("attention");
 
+    /** Ids, codes and hashes (user and saga ids, referral codes, audit hashes): set in a monospace face. */
+    public static final String MONO = "mono";
+    /** A history chart's range picker, and the band a drag across the chart draws before it zooms. */
+    public static final String CHART_RANGE_BAR = "chart-range-bar";
+    public static final String CHART_ZOOM_BAND = "chart-zoom-band";
+    /** "No samples before 14:02" over a chart whose history starts inside the shown span. */
+    public static final String CHART_GAP = "chart-gap";
+
     private StyleClasses() {
     }
 }
