@@ -23,6 +23,9 @@ public final class StyleClasses {
     public static final String SPARKLINE = "sparkline";
     public static final String SPARKLINE_LINE = "sparkline-line";
     public static final String SPARKLINE_POINT = "sparkline-point";
+    /** The times at a sparkline's edges, and "No samples before 14:02" where its history starts inside the span. */
+    public static final String SPARKLINE_AXIS = "sparkline-axis";
+    public static final String SPARKLINE_NOTE = "sparkline-note";
     /** An overview tile that opens its screen when clicked. */
     public static final PseudoClass NAVIGABLE = PseudoClass.getPseudoClass("navigable");
     /** A figure past its alert threshold. */

@@ -190,6 +190,17 @@ public final class ChartRange {
         zoomTo(Instant.ofEpochMilli(Math.round(epochSecondA * 1000)), Instant.ofEpochMilli(Math.round(epochSecondB * 1000)));
     }
 
+    /** Zooms to the part between two fractions (0 = left edge, 1 = right edge) of what is shown now: a drag on a sparkline. */
+    public void zoomToFraction(double a, double b) {
+        Span v = visible();
+        long ms = v.length().toMillis();
+        zoomTo(v.from().plusMillis(Math.round(ms * clamp01(a))), v.from().plusMillis(Math.round(ms * clamp01(b))));
+    }
+
+    private static double clamp01(double f) {
+        return Double.isNaN(f) ? 0 : Math.max(0, Math.min(1, f));
+    }
+
     /** Shows the whole range again. */
     public void resetZoom() {
         if (zoom != null) {
@@ -250,6 +261,13 @@ public final class ChartRange {
         String pattern = span.compareTo(Duration.ofMinutes(10)) <= 0 ? "HH:mm:ss"
                 : span.compareTo(Duration.ofDays(1)) <= 0 ? "HH:mm" : "MM-dd HH:mm";
         return DateTimeFormatter.ofPattern(pattern, Locale.ROOT).format(Instant.ofEpochMilli(Math.round(epochSecond * 1000)).atZone(zone()));
+    }
+
+    /** A label for an edge of the visible span: "14:05", or "12-03 14:05" when the span crosses midnight. */
+    public String edgeLabel(Instant at) {
+        Span v = visible();
+        boolean oneDay = v.from().atZone(zone()).toLocalDate().equals(v.to().minusMillis(1).atZone(zone()).toLocalDate());
+        return DateTimeFormatter.ofPattern(oneDay ? "HH:mm" : "MM-dd HH:mm", Locale.ROOT).format(at.atZone(zone()));
     }
 
     /** What is shown, in words: "14:05 – 15:05 (the last hour)", "Zoomed to 14:20 – 14:35 of the last hour". */
