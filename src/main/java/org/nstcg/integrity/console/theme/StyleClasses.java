@@ -39,6 +39,18 @@ public final class StyleClasses {
     /** "No samples before 14:02" over a chart whose history starts inside the shown span. */
     public static final String CHART_GAP = "chart-gap";
 
+    /** The JSON viewer (view/JsonViewer): the control, its tree, a line, an object or array, its toggle and the token kinds. */
+    public static final String JSON_VIEWER = "json-viewer";
+    public static final String JSON_BODY = "json-body";
+    public static final String JSON_LINE = "json-line";
+    public static final String JSON_BLOCK = "json-block";
+    public static final String JSON_TOGGLE = "json-toggle";
+    public static final String JSON_KEY = "json-key";
+    public static final String JSON_STRING = "json-string";
+    public static final String JSON_NUMBER = "json-number";
+    public static final String JSON_LITERAL = "json-literal";
+    public static final String JSON_PUNCT = "json-punct";
+
     private StyleClasses() {
     }
 }

@@ -8,6 +8,7 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
+import org.nstcg.integrity.console.theme.StyleClasses;
 
 /**
  * Binds table columns to the text of view-model rows, and gives tables an empty-state sentence: the one way every
@@ -24,6 +25,17 @@ public final class TableColumns {
     public static <R> void text(TableColumn<R, String> column, Function<R, String> text) {
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(text.apply(cell.getValue())));
         column.setCellFactory(c -> new FullTextCell<>());
+    }
+
+    /**
+     * The column shows {@code text} of each row, as {@link #text} does, in the monospace face of ids and codes
+     * ({@link StyleClasses#MONO}): user and saga ids, referral codes, audit ids and hashes.
+     */
+    public static <R> void code(TableColumn<R, String> column, Function<R, String> text) {
+        text(column, text);
+        if (!column.getStyleClass().contains(StyleClasses.MONO)) {
+            column.getStyleClass().add(StyleClasses.MONO);
+        }
     }
 
     /** What the table says while it has no rows. */
