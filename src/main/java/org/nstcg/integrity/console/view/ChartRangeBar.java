@@ -50,7 +50,8 @@ public final class ChartRangeBar extends VBox {
         from.setId("rangeFrom");
         to.setId("rangeTo");
         for (TextField f : new TextField[] {from, to}) {
-            f.setPrefColumnCount(10);
+            f.setPrefColumnCount(17);
+            f.setMinWidth(USE_PREF_SIZE);
             f.getStyleClass().add(StyleClasses.MONO);
             f.setOnAction(e -> show.fire());
         }
@@ -60,8 +61,10 @@ public final class ChartRangeBar extends VBox {
         show.setMinWidth(USE_PREF_SIZE);
         Label dash = new Label("to");
         dash.setMinWidth(USE_PREF_SIZE);
-        custom = new HBox(6, from, dash, to, show);
-        custom.setAlignment(Pos.CENTER_LEFT);
+        Label fromCaption = new Label("From");
+        fromCaption.setMinWidth(USE_PREF_SIZE);
+        custom = new HBox(6, fromCaption, from, dash, to, show);
+        custom.setAlignment(Pos.CENTER_RIGHT);
         zoomOut.setId("zoomOutButton");
         zoomOut.setGraphic(new FontIcon("mdomz-zoom_out"));
         zoomOut.setTooltip(new Tooltip("Zoom out: show twice the span"));
@@ -75,12 +78,15 @@ public final class ChartRangeBar extends VBox {
         Label caption = new Label("Range");
         caption.getStyleClass().add("muted");
         caption.setMinWidth(USE_PREF_SIZE);
-        HBox row = new HBox(8, caption, choice, custom, zoomOut, zoomIn, reset);
+        choice.setPrefWidth(160);
+        choice.setMinWidth(USE_PREF_SIZE);
+        HBox row = new HBox(8, caption, choice, zoomOut, zoomIn, reset);
         row.setAlignment(Pos.CENTER_RIGHT);
         error.setId("rangeError");
         error.getStyleClass().add("field-error");
         error.setWrapText(true);
-        getChildren().addAll(row, error);
+        // The typed range on its own line, so the bar fits beside a chart's title at 1280 px.
+        getChildren().addAll(row, custom, error);
     }
 
     /** Shows and edits {@code range} from now on. */

@@ -46,6 +46,10 @@ public final class ChartRange {
             Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30),
             Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(3), Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1));
 
+    private static final List<Duration> TICKS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+            Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2),
+            Duration.ofHours(3), Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1));
+
     /** A span of time, from (inclusive) to (exclusive). */
     public record Span(Instant from, Instant to) {
         public Span {
@@ -164,6 +168,12 @@ public final class ChartRange {
         Span whole = whole();
         Instant from = max(whole.from(), min(a, b));
         Instant to = min(whole.to(), max(a, b));
+        if (to.isAfter(from)) {
+            // Onto whole ticks, so a dragged span reads 09:00 – 15:00 rather than 08:59:37 – 14:58:12.
+            long tick = niceTick(Duration.between(from, to)).toMillis();
+            from = max(whole.from(), Instant.ofEpochMilli(Math.floorDiv(from.toEpochMilli(), tick) * tick));
+            to = min(whole.to(), Instant.ofEpochMilli(-Math.floorDiv(-to.toEpochMilli(), tick) * tick));
+        }
         if (Duration.between(from, to).compareTo(MIN_SPAN) < 0) {
             Instant mid = from.plus(Duration.between(from, to).dividedBy(2));
             Duration half = MIN_SPAN.dividedBy(2);
@@ -250,9 +260,23 @@ public final class ChartRange {
         return BUCKETS.get(BUCKETS.size() - 1);
     }
 
-    /** The time axis' tick unit in seconds: six ticks across the visible span. */
+    /**
+     * The time axis' tick unit in seconds: six ticks across the whole range (its edges labelled), or a round unit
+     * across a zoomed span (whose edges are whole ticks).
+     */
     public double tickSeconds() {
-        return visible().length().toMillis() / 6000.0;
+        return zoom != null ? niceTick(zoom.length()).toSeconds() : visible().length().toMillis() / 6000.0;
+    }
+
+    /** The smallest round tick unit that gives at most eight ticks across {@code span}. */
+    private static Duration niceTick(Duration span) {
+        Duration wanted = span.dividedBy(8);
+        for (Duration t : TICKS) {
+            if (t.compareTo(wanted) >= 0) {
+                return t;
+            }
+        }
+        return TICKS.get(TICKS.size() - 1);
     }
 
     /** A tick label: "14:05:30" in a span of minutes, "14:05" within a day, "12-04 14:00" beyond. */

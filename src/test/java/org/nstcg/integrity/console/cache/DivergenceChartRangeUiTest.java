@@ -34,6 +34,7 @@ import org.nstcg.integrity.engine.cache.CacheStats;
 import org.nstcg.integrity.engine.cache.DivergenceReport;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.support.ProgressListener;
+import org.nstcg.integrity.support.ScreenCapture;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
@@ -79,11 +80,11 @@ class DivergenceChartRangeUiTest {
         assertThat(axis().getTickLabelFormatter().toString(NOW.getEpochSecond())).isEqualTo("15:00");
         assertThat(text("#chartShown")).isEqualTo("12-03 15:00 – 12-04 15:00 (last 24 hours)");
 
-        // Drag across the last quarter of the plot: 09:00 to 15:00.
+        // Drag across the last quarter of the plot, 09:14 to 15:00: onto whole hours, 09:00 to 15:00.
         Node plot = robot.lookup(".chart-plot-background").query();
         Bounds b = plot.localToScreen(plot.getBoundsInLocal());
         double y = b.getMinY() + b.getHeight() / 2;
-        robot.drag(new Point2D(b.getMinX() + b.getWidth() * 0.75, y), MouseButton.PRIMARY)
+        robot.drag(new Point2D(b.getMinX() + b.getWidth() * 0.76, y), MouseButton.PRIMARY)
                 .moveTo(new Point2D(b.getMinX() + b.getWidth() * 0.9, y))
                 .moveTo(new Point2D(b.getMaxX() - 1, y)).release(MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
@@ -93,6 +94,7 @@ class DivergenceChartRangeUiTest {
         assertThat(points()).as("the zoomed span holds only the recent sample")
                 .containsExactly(NOW.minus(Duration.ofMinutes(30)).getEpochSecond());
         assertThat(text("#chartShown")).startsWith("Zoomed to ");
+        ScreenCapture.save(robot, robot.lookup(".cache-page").query(), "cache-zoomed");
         assertThat(robot.lookup("#resetZoomButton").queryAs(Button.class).isDisabled()).isFalse();
 
         robot.clickOn("#zoomInButton");
@@ -105,6 +107,31 @@ class DivergenceChartRangeUiTest {
         assertThat(axis().getLowerBound()).isEqualTo(NOW.minus(Duration.ofHours(24)).getEpochSecond());
         assertThat(points()).hasSize(2);
         assertThat(robot.lookup("#resetZoomButton").queryAs(Button.class).isDisabled()).isTrue();
+    }
+
+    @Test
+    void aTypedFromToRangeIsCheckedThenShown() {
+        robot.clickOn("#rangeChoice");
+        robot.clickOn("From – to…");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            robot.lookup("#rangeFrom").queryAs(javafx.scene.control.TextField.class).setText("2026-12-03 20:00");
+            robot.lookup("#rangeTo").queryAs(javafx.scene.control.TextField.class).setText("2026-12-03 18:00");
+        });
+        robot.clickOn("#rangeShowButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(text("#rangeError")).isEqualTo("The end is not after the start; choose an end later than the start.");
+        ScreenCapture.save(robot, robot.lookup(".cache-page").query(), "cache-custom-range-error");
+
+        robot.interact(() -> robot.lookup("#rangeTo").queryAs(javafx.scene.control.TextField.class).setText("2026-12-03 22:00"));
+        robot.clickOn("#rangeShowButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#rangeError").query().isVisible()).isFalse();
+        assertThat(axis().getLowerBound()).isEqualTo(Instant.parse("2026-12-03T20:00:00Z").getEpochSecond());
+        assertThat(axis().getUpperBound()).isEqualTo(Instant.parse("2026-12-03T22:00:00Z").getEpochSecond());
+        assertThat(points()).as("the sample at 19:00 on the 3rd lies before the range").isEmpty();
+        assertThat(text("#chartEmptyText")).startsWith("No divergence samples in 12-03 20:00 – 22:00.");
+        ScreenCapture.save(robot, robot.lookup(".cache-page").query(), "cache-custom-range");
     }
 
     private List<Long> points() {

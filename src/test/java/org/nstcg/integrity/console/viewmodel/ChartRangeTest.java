@@ -60,6 +60,11 @@ class ChartRangeTest {
         range.zoomTo(NOW.minus(Duration.ofMinutes(30)), NOW.minus(Duration.ofMinutes(30)).plusSeconds(5));
         assertThat(range.visible().length()).isEqualTo(ChartRange.MIN_SPAN);
 
+        range.zoomTo(Instant.parse("2026-12-04T14:12:37Z"), Instant.parse("2026-12-04T14:41:05Z"));
+        assertThat(range.visible()).as("onto whole ticks").isEqualTo(new ChartRange.Span(Instant.parse("2026-12-04T14:10:00Z"),
+                Instant.parse("2026-12-04T14:45:00Z")));
+        assertThat(range.tickSeconds()).isEqualTo(300.0);
+
         range.zoomTo(NOW.minus(Duration.ofHours(3)), NOW.plus(Duration.ofHours(1)));
         assertThat(range.zoomedProperty().get()).as("a span covering the range is no zoom").isFalse();
     }

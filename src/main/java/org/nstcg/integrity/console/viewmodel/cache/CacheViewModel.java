@@ -242,7 +242,7 @@ public final class CacheViewModel implements PageViewModel {
         series.setAll(lines);
         chartFrom.set(s.span().from().toEpochMilli() / 1000.0);
         chartTo.set(s.span().to().toEpochMilli() / 1000.0);
-        chartTick.set(s.span().length().toMillis() / 6000.0);
+        chartTick.set(chartRange.tickSeconds());
         chartShown.set(chartRange.describe());
         chartEmpty.set(!any);
         String every = DisplayFormats.period(source.sampleInterval());
