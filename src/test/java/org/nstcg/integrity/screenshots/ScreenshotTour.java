@@ -129,6 +129,12 @@ class ScreenshotTour {
         ui.robot().interact(() -> audit.selectedIdProperty().set(audit.rows().get(0).id()));
         shoot(capture, "audit-details", written, unsettled);
 
+        var repairs = (org.nstcg.integrity.console.viewmodel.repairs.RepairsViewModel) shell.page(Feature.REPAIRS);
+        ui.robot().interact(() -> shell.select(Feature.REPAIRS));
+        ui.waitUntil(() -> !repairs.findings().isEmpty(), "the selected check's findings");
+        ui.robot().interact(() -> ui.robot().lookup(".finding-list").queryAs(javafx.scene.control.ListView.class).getSelectionModel().select(0));
+        shoot(capture, "repairs-finding", written, unsettled);
+
         ui.robot().interact(() -> {
             shell.select(Feature.OVERVIEW);
             shell.darkThemeProperty().set(true);
@@ -136,7 +142,7 @@ class ScreenshotTour {
         shoot(capture, "overview-dark", written, unsettled);
 
         log.info("Screenshots written to {}: {}", outDir, written.stream().map(Path::getFileName).toList());
-        assertThat(written).hasSize(shell.features().size() + 6);
+        assertThat(written).hasSize(shell.features().size() + 7);
         for (Path png : written) {
             var image = ImageIO.read(png.toFile());
             assertThat(image.getWidth()).as(png.getFileName() + " width").isEqualTo(1280);

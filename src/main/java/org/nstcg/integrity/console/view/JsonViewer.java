@@ -35,6 +35,8 @@ public final class JsonViewer extends VBox {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Indentation per level, in pixels. */
     private static final double INDENT = 16;
+    /** The toggle's width with the gap after it, in pixels. */
+    private static final double TOGGLE_WIDTH = 12;
 
     private final StringProperty json = new SimpleStringProperty(this, "json", "");
     private final VBox body = new VBox(1);
@@ -113,6 +115,7 @@ public final class JsonViewer extends VBox {
             HBox.setHgrow(value, Priority.ALWAYS);
             line.getChildren().add(value);
             line.getStyleClass().add(StyleClasses.JSON_LINE);
+            line.setPadding(new javafx.geometry.Insets(0, 0, 0, TOGGLE_WIDTH)); // keys line up with those after a toggle
             return line;
         }
         boolean object = node.isObject();
@@ -123,9 +126,10 @@ public final class JsonViewer extends VBox {
         block.getStyleClass().add(StyleClasses.JSON_BLOCK);
         Label toggle = new Label("▾");
         toggle.getStyleClass().add(StyleClasses.JSON_TOGGLE);
-        toggle.setMinWidth(USE_PREF_SIZE);
+        toggle.setMinWidth(TOGGLE_WIDTH - 2);
+        toggle.setPrefWidth(TOGGLE_WIDTH - 2);
         toggle.setAccessibleText("Collapse");
-        HBox head = new HBox(2);
+        HBox head = new HBox(2); // the toggle (TOGGLE_WIDTH - 2) and this gap make TOGGLE_WIDTH
         head.setAlignment(Pos.TOP_LEFT);
         head.getStyleClass().add(StyleClasses.JSON_LINE);
         head.getChildren().add(toggle);
@@ -153,7 +157,8 @@ public final class JsonViewer extends VBox {
             }
         }
         Label closeLabel = text(close, StyleClasses.JSON_PUNCT);
-        closeLabel.setPadding(new javafx.geometry.Insets(0, 0, 0, INDENT));
+        // Under the first character after the toggle, as the opening line's key starts.
+        closeLabel.setPadding(new javafx.geometry.Insets(0, 0, 0, TOGGLE_WIDTH));
         block.getChildren().addAll(head, children, closeLabel);
         Runnable flip = () -> {
             boolean collapse = children.isVisible();
