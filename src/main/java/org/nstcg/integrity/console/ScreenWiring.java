@@ -145,7 +145,8 @@ final class ScreenWiring {
 
     private PageViewModel overview() {
         OverviewReader reader = engine.overview();
-        return new OverviewViewModel(() -> reader.read(actor), feature -> session.may(feature.permission()), navigate, runner, clock, engine.config().consoleRefresh());
+        return new OverviewViewModel(() -> reader.read(actor), (from, to, bucket) -> reader.trends(actor, from, to, bucket),
+                feature -> session.may(feature.permission()), navigate, runner, clock, engine.config().consoleRefresh());
     }
 
     private PageViewModel duplicates() {

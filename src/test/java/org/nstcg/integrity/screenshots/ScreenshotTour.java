@@ -111,6 +111,30 @@ class ScreenshotTour {
         ui.robot().interact(() -> users.select(users.results().get(0).id()));
         shoot(capture, "users-details", written, unsettled);
 
+        // Sagas and Audit with an entry opened: the details panes and their JSON viewers.
+        var sagas = (org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel) shell.page(Feature.SAGAS);
+        ui.robot().interact(() -> shell.select(Feature.SAGAS));
+        ui.waitUntil(() -> !sagas.rows().isEmpty(), "the sagas listed");
+        ui.robot().interact(() -> sagas.selectedIdProperty().set(sagas.rows().get(0).id()));
+        ui.waitUntil(() -> !sagas.timeline().isEmpty(), "the saga's timeline");
+        ui.robot().interact(() -> sagas.timeline().stream().filter(t -> !t.result().isEmpty()).findFirst()
+                .ifPresent(t -> sagas.selectedStepProperty().set(t)));
+        // Scrolled to the end of the details pane: the chosen step's result in the JSON viewer.
+        ui.robot().interact(() -> ui.robot().lookup(".saga-detail-scroll").queryAs(javafx.scene.control.ScrollPane.class).setVvalue(1));
+        shoot(capture, "sagas-details", written, unsettled);
+
+        var audit = (org.nstcg.integrity.console.viewmodel.audit.AuditViewModel) shell.page(Feature.AUDIT);
+        ui.robot().interact(() -> shell.select(Feature.AUDIT));
+        ui.waitUntil(() -> !audit.rows().isEmpty(), "the audit entries listed");
+        ui.robot().interact(() -> audit.selectedIdProperty().set(audit.rows().get(0).id()));
+        shoot(capture, "audit-details", written, unsettled);
+
+        var repairs = (org.nstcg.integrity.console.viewmodel.repairs.RepairsViewModel) shell.page(Feature.REPAIRS);
+        ui.robot().interact(() -> shell.select(Feature.REPAIRS));
+        ui.waitUntil(() -> !repairs.findings().isEmpty(), "the selected check's findings");
+        ui.robot().interact(() -> ui.robot().lookup(".finding-list").queryAs(javafx.scene.control.ListView.class).getSelectionModel().select(0));
+        shoot(capture, "repairs-finding", written, unsettled);
+
         ui.robot().interact(() -> {
             shell.select(Feature.OVERVIEW);
             shell.darkThemeProperty().set(true);
@@ -118,7 +142,7 @@ class ScreenshotTour {
         shoot(capture, "overview-dark", written, unsettled);
 
         log.info("Screenshots written to {}: {}", outDir, written.stream().map(Path::getFileName).toList());
-        assertThat(written).hasSize(shell.features().size() + 4);
+        assertThat(written).hasSize(shell.features().size() + 7);
         for (Path png : written) {
             var image = ImageIO.read(png.toFile());
             assertThat(image.getWidth()).as(png.getFileName() + " width").isEqualTo(1280);

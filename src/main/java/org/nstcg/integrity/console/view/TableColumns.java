@@ -8,6 +8,7 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
+import org.nstcg.integrity.console.theme.StyleClasses;
 
 /**
  * Binds table columns to the text of view-model rows, and gives tables an empty-state sentence: the one way every
@@ -196,6 +197,17 @@ public final class TableColumns {
     private static javafx.scene.text.Font headerFont(TableView<?> table) {
         javafx.scene.Node label = table.lookup(".column-header .label");
         return label instanceof javafx.scene.control.Labeled l ? l.getFont() : javafx.scene.text.Font.getDefault();
+    }
+
+    /**
+     * The column shows {@code text} of each row, as {@link #text} does, in the monospace face of ids and codes
+     * ({@link StyleClasses#MONO}): user and saga ids, referral codes, audit ids and hashes.
+     */
+    public static <R> void code(TableColumn<R, String> column, Function<R, String> text) {
+        text(column, text);
+        if (!column.getStyleClass().contains(StyleClasses.MONO)) {
+            column.getStyleClass().add(StyleClasses.MONO);
+        }
     }
 
     /** What the table says while it has no rows. */

@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.nstcg.integrity.engine.cache.DivergenceSampler;
+import org.nstcg.integrity.engine.registration.RefusalCounter;
 import org.nstcg.integrity.engine.registration.RegistrationSaga;
 import org.nstcg.integrity.engine.saga.SagaOrchestrator;
 import org.nstcg.integrity.engine.store.Jdbc;
@@ -93,6 +95,82 @@ public final class OverviewReader {
         by.authorize(Permission.VIEW_OVERVIEW);
         return jdbc.read("read the overview figures", tx -> store.refusalsByHour(tx, RegistrationSaga.Refusal.ALREADY_REGISTERED.code())
                 .stream().mapToLong(OverviewStore.RefusalHour::refusals).sum());
+    }
+
+    /**
+     * The trends over [from, to) in buckets of {@code bucket}, if {@code by} may see the overview: read from the stored
+     * history (sagas, refused sign-ups, divergence samples, the alert log), {@link Double#NaN} where none covers a bucket.
+     *
+     * <p>Where a figure's history starts: the platform's oldest record of any kind (its oldest saga, refusal, sample or
+     * alert: before it there was nothing to count), or the oldest time the figure is kept for if that is later; for
+     * the divergence, the oldest stored sample, and a bucket without a sample has no value at all.
+     *
+     * @throws IllegalArgumentException when the span is empty or needs more than {@link OverviewTrends#MAX_BUCKETS}
+     * @throws EngineException          when PostgreSQL cannot answer
+     */
+    public OverviewTrends trends(Actor by, Instant from, Instant to, Duration bucket) {
+        by.authorize(Permission.VIEW_OVERVIEW);
+        int n = OverviewTrends.buckets(from, to, bucket);
+        long seconds = Math.max(1, bucket.toSeconds());
+        Instant now = clock.instant();
+        return jdbc.read("read the overview trends", tx -> {
+            List<Instant> oldest = store.oldest(tx);
+            Optional<Instant> platformSince = oldest.stream().filter(java.util.Objects::nonNull).min(Instant::compareTo);
+            double[] registrations = new double[n];
+            double[] finished = new double[n];
+            double[] rolledBack = new double[n];
+            for (OverviewStore.Bucket b : store.sagasByBucket(tx, from, to, seconds, RegistrationSaga.TYPE, REJECTED)) {
+                if (b.index() >= 0 && b.index() < n) {
+                    registrations[b.index()] = b.a();
+                    finished[b.index()] = b.b();
+                    rolledBack[b.index()] = b.c();
+                }
+            }
+            double[] rate = new double[n];
+            for (int i = 0; i < n; i++) {
+                rate[i] = finished[i] == 0 ? 0 : rolledBack[i] / finished[i];
+            }
+            double[] blocked = counts(store.refusalsByBucket(tx, from, to, seconds, RegistrationSaga.Refusal.ALREADY_REGISTERED.code()), n);
+            double[] alerts = counts(store.alertsByBucket(tx, from, to, seconds), n);
+            double[] divergence = new double[n];
+            java.util.Arrays.fill(divergence, Double.NaN);
+            for (OverviewStore.Bucket b : store.divergenceByBucket(tx, from, to, seconds)) {
+                if (b.index() >= 0 && b.index() < n) {
+                    divergence[b.index()] = b.a() == 0 ? 0 : (double) b.b() / b.a();
+                }
+            }
+            Optional<Instant> sagasSince = platformSince;
+            Optional<Instant> blockedSince = platformSince.map(p -> later(p, now.minus(RefusalCounter.KEEP)));
+            Optional<Instant> alertsSince = platformSince.map(p -> later(p, now.minus(AlertLog.KEPT)));
+            Optional<Instant> divergenceSince = Optional.ofNullable(oldest.get(2)).map(p -> later(p, now.minus(DivergenceSampler.RETENTION)));
+            return new OverviewTrends(from, to, bucket, trend(registrations, sagasSince, from, bucket),
+                    trend(blocked, blockedSince, from, bucket), trend(rate, sagasSince, from, bucket),
+                    trend(divergence, divergenceSince, from, bucket), trend(alerts, alertsSince, from, bucket));
+        });
+    }
+
+    private static double[] counts(List<OverviewStore.Bucket> buckets, int n) {
+        double[] out = new double[n];
+        for (OverviewStore.Bucket b : buckets) {
+            if (b.index() >= 0 && b.index() < n) {
+                out[b.index()] = b.a();
+            }
+        }
+        return out;
+    }
+
+    /** The values as a trend, NaN in every bucket that ends at or before the history's start (all of them without one). */
+    private static OverviewTrends.Trend trend(double[] values, Optional<Instant> since, Instant from, Duration bucket) {
+        List<Double> out = new ArrayList<>(values.length);
+        for (int i = 0; i < values.length; i++) {
+            Instant end = from.plus(bucket.multipliedBy(i + 1L));
+            out.add(since.isEmpty() || !end.isAfter(since.get()) ? Double.NaN : values[i]);
+        }
+        return new OverviewTrends.Trend(out, since);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** The five statements on one connection, then the alerts. */

@@ -1,5 +1,6 @@
 package org.nstcg.integrity.engine.integrity;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.nstcg.integrity.engine.store.Tx;
@@ -70,5 +71,52 @@ final class OverviewStore {
                 + " FROM (SELECT id, started_at, status FROM integrity_check_runs ORDER BY id DESC LIMIT " + OverviewFigures.RUNS + ") r"
                 + " LEFT JOIN integrity_check_results c ON c.run_id = r.id GROUP BY r.id, r.started_at, r.status ORDER BY r.id DESC",
                 r -> new OverviewFigures.CheckRunFigures(r.getLong(1), r.getInstant(2), r.getString(3), r.getLong(4), r.getLong(5)));
+    }
+
+    /** A bucket of a chosen span: its index from the span's start, and two figures (what each is depends on the query). */
+    record Bucket(int index, long a, long b, long c) {
+    }
+
+    /** The bucket index of {@code column} within [from, to) in buckets of {@code seconds}: SQL for a GROUP BY. */
+    private static String index(String column) {
+        return "floor(extract(epoch FROM " + column + " - ?::timestamptz) / ?)::int";
+    }
+
+    /** Sagas created in [from, to) per bucket: registrations completed, finished, rolled back (refusals excluded). */
+    List<Bucket> sagasByBucket(Tx tx, Instant from, Instant to, long seconds, String registrationType, String refusalPattern) {
+        return tx.list("SELECT " + index("created_at") + ","
+                + " count(*) FILTER (WHERE saga_type = ? AND status = 'COMPLETED'),"
+                + " count(*) FILTER (WHERE status = 'COMPLETED' OR status = 'COMPENSATED' AND coalesce(last_error, '') NOT LIKE ?),"
+                + " count(*) FILTER (WHERE status = 'COMPENSATED' AND coalesce(last_error, '') NOT LIKE ?)"
+                + " FROM sagas WHERE created_at >= ? AND created_at < ? GROUP BY 1",
+                r -> new Bucket(r.getInt(1), r.getLong(2), r.getLong(3), r.getLong(4)),
+                from, seconds, registrationType, refusalPattern, refusalPattern, from, to);
+    }
+
+    /** Sign-ups refused for {@code reason} per bucket of [from, to), every instance's. */
+    List<Bucket> refusalsByBucket(Tx tx, Instant from, Instant to, long seconds, String reason) {
+        return tx.list("SELECT " + index("minute") + ", sum(refusals), 0, 0 FROM signup_refusals"
+                + " WHERE minute >= ? AND minute < ? AND reason = ? GROUP BY 1",
+                r -> new Bucket(r.getInt(1), r.getLong(2), 0, 0), from, seconds, from, to, reason);
+    }
+
+    /** Divergence samples per bucket of [from, to): entries sampled and found divergent. */
+    List<Bucket> divergenceByBucket(Tx tx, Instant from, Instant to, long seconds) {
+        return tx.list("SELECT " + index("sampled_at") + ", sum(sampled), sum(divergent), 0 FROM cache_divergence_samples"
+                + " WHERE sampled_at >= ? AND sampled_at < ? GROUP BY 1",
+                r -> new Bucket(r.getInt(1), r.getLong(2), r.getLong(3), 0), from, seconds, from, to);
+    }
+
+    /** Stored alerts per bucket of [from, to), every instance's. */
+    List<Bucket> alertsByBucket(Tx tx, Instant from, Instant to, long seconds) {
+        return tx.list("SELECT " + index("raised_at") + ", count(*), 0, 0 FROM alert_log WHERE raised_at >= ? AND raised_at < ? GROUP BY 1",
+                r -> new Bucket(r.getInt(1), r.getLong(2), 0, 0), from, seconds, from, to);
+    }
+
+    /** The oldest stored saga, refusal minute, divergence sample and alert (each null when none is stored). */
+    List<Instant> oldest(Tx tx) {
+        return tx.single("SELECT (SELECT min(created_at) FROM sagas), (SELECT min(minute) FROM signup_refusals),"
+                + " (SELECT min(sampled_at) FROM cache_divergence_samples), (SELECT min(raised_at) FROM alert_log)",
+                r -> java.util.Arrays.asList(r.getInstant(1), r.getInstant(2), r.getInstant(3), r.getInstant(4)));
     }
 }

@@ -25,7 +25,7 @@ public final class RefusalCounter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RefusalCounter.class);
     static final Duration FLUSH_EVERY = Duration.ofSeconds(2);
-    static final Duration KEEP = Duration.ofDays(8);
+    public static final Duration KEEP = Duration.ofDays(8);
     /** Completes "Cannot … in PostgreSQL". */
     private static final String WHAT = "write the counts of refused sign-ups";
 

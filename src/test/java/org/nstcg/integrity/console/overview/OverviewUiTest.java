@@ -73,10 +73,39 @@ class OverviewUiTest {
         assertThat(ui.text("#referralCodesValue")).isEqualTo("2");
 
         Sparkline signUps = robot.lookup("#usersTrend").queryAs(Sparkline.class);
-        assertThat(signUps.values()).hasSize(24).endsWith(3L);
+        assertThat(signUps.values()).as("the last 24 h in 10-minute buckets").hasSize(144);
+        assertThat(signUps.values().stream().mapToDouble(Number::doubleValue).filter(v -> !Double.isNaN(v)).sum()).isEqualTo(3.0);
+        assertThat(signUps.values().get(0).doubleValue()).as("before the platform's first record: no value, not 0").isNaN();
         assertThat(robot.lookup("#lastCheckTrend").queryAs(Sparkline.class).values()).containsExactly(5L);
         assertThat(robot.lookup("#lastCheckTile").query().getPseudoClassStates()).contains(PseudoClass.getPseudoClass("attention"));
         assertThat(robot.lookup("#blockedTile").query().getPseudoClassStates()).doesNotContain(PseudoClass.getPseudoClass("attention"));
+    }
+
+    /** Issue 15 §5: picking a range and dragging across a trend change what every trend shows; a drag opens no screen. */
+    @Test
+    void pickingARangeAndDraggingAcrossATrendZoomsTheTrends() throws Exception {
+        open(Role.ADMINISTRATOR);
+        ui.waitForText("#usersValue", "0");
+        Sparkline signUps = robot.lookup("#usersTrend").queryAs(Sparkline.class);
+        ui.waitUntil(() -> signUps.values().size() == 144, "the last 24 h in 10-minute buckets");
+
+        robot.clickOn("#rangeChoice");
+        robot.clickOn("Last hour");
+        ui.waitUntil(() -> signUps.values().size() == 60, "the last hour in 1-minute buckets");
+        assertThat(ui.text("#trendsShown")).endsWith("(last hour)");
+
+        javafx.geometry.Bounds b = signUps.localToScreen(signUps.getBoundsInLocal());
+        double y = b.getMinY() + 10;
+        robot.drag(new javafx.geometry.Point2D(b.getMinX() + b.getWidth() / 2, y), javafx.scene.input.MouseButton.PRIMARY)
+                .moveTo(new javafx.geometry.Point2D(b.getMinX() + b.getWidth() * 0.8, y))
+                .moveTo(new javafx.geometry.Point2D(b.getMaxX() - 1, y)).release(javafx.scene.input.MouseButton.PRIMARY);
+        ui.waitUntil(() -> signUps.values().size() < 40, "the zoomed half hour");
+        assertThat(ui.text("#trendsShown")).startsWith("Zoomed to ");
+        assertThat(robot.lookup("#usersValue").tryQuery()).as("a drag is not a click: still on the overview").isPresent();
+        assertThat(robot.lookup("#divergenceTrend").queryAs(Sparkline.class).values()).hasSize(signUps.values().size());
+
+        robot.clickOn("#resetZoomButton");
+        ui.waitUntil(() -> signUps.values().size() == 60, "the whole hour again");
     }
 
     @Test

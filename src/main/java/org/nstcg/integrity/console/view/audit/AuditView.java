@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.view.audit;
 
+import org.nstcg.integrity.console.view.JsonViewer;
 import org.nstcg.integrity.console.view.TableColumns;
 import org.nstcg.integrity.console.view.TableExport;
 import java.util.function.Function;
@@ -67,6 +68,15 @@ public final class AuditView {
     @FXML private Label detailTitle;
     @FXML private Button copyLinkButton;
     @FXML private Label detailText;
+    @FXML private Node detailsJsonBox;
+    @FXML private JsonViewer detailsJson;
+    @FXML private Node beforeBox;
+    @FXML private JsonViewer beforeJson;
+    @FXML private Node afterBox;
+    @FXML private JsonViewer afterJson;
+    @FXML private Node hashBox;
+    @FXML private Label hashText;
+    @FXML private Label prevHashText;
     @FXML private Label refreshHint;
 
     public AuditView(AuditViewModel viewModel) {
@@ -103,7 +113,7 @@ public final class AuditView {
         column(actionColumn, AuditRow::action);
         column(targetColumn, AuditRow::target);
         column(detailsColumn, AuditRow::details);
-        column(idColumn, r -> Long.toString(r.id()));
+        TableColumns.code(idColumn, r -> Long.toString(r.id()));
         auditTable.setItems(viewModel.rows());
         TableColumns.fitToContent(auditTable, detailsColumn);
         TableColumns.links(auditTable, viewModel::link);
@@ -126,7 +136,18 @@ public final class AuditView {
         showWhen(noEntry, viewModel.detailShownProperty().not());
         detailTitle.textProperty().bind(viewModel.detailTitleProperty());
         detailText.textProperty().bind(viewModel.detailTextProperty());
+        json(detailsJsonBox, detailsJson, viewModel.detailDetailsJsonProperty());
+        json(beforeBox, beforeJson, viewModel.detailBeforeProperty());
+        json(afterBox, afterJson, viewModel.detailAfterProperty());
+        hashText.textProperty().bind(viewModel.detailHashProperty());
+        prevHashText.textProperty().bind(viewModel.detailPrevHashProperty());
+        showWhen(hashBox, viewModel.detailHashProperty().isNotEmpty());
         showWhen(copyLinkButton, viewModel.detailLinkProperty().isNotEmpty());
+    }
+
+    private static void json(Node box, JsonViewer viewer, javafx.beans.value.ObservableStringValue text) {
+        viewer.jsonProperty().bind(text);
+        showWhen(box, javafx.beans.binding.Bindings.createBooleanBinding(() -> !text.get().isEmpty(), text));
     }
 
     @FXML

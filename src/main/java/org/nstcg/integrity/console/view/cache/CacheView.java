@@ -1,5 +1,7 @@
 package org.nstcg.integrity.console.view.cache;
 
+import org.nstcg.integrity.console.view.ChartRangeBar;
+import org.nstcg.integrity.console.view.ChartZoom;
 import org.nstcg.integrity.console.view.TableColumns;
 import java.util.function.Function;
 import javafx.beans.value.ObservableBooleanValue;
@@ -10,16 +12,15 @@ import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
-import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.StackPane;
 import javafx.util.StringConverter;
 import org.nstcg.integrity.console.viewmodel.cache.CacheViewModel;
-import org.nstcg.integrity.console.viewmodel.cache.ChartWindow;
 import org.nstcg.integrity.console.viewmodel.cache.PatternRow;
 import org.nstcg.integrity.console.viewmodel.cache.PatternSeries;
 
@@ -34,7 +35,10 @@ public final class CacheView {
     @FXML private Node errorBox;
     @FXML private Label errorText;
     @FXML private Label errorDetail;
-    @FXML private ChoiceBox<ChartWindow> windowChoice;
+    @FXML private ChartRangeBar rangeBar;
+    @FXML private StackPane chartArea;
+    @FXML private Label chartShown;
+    @FXML private Label chartGap;
     @FXML private LineChart<Number, Number> chart;
     @FXML private NumberAxis timeAxis;
     @FXML private Node chartEmpty;
@@ -80,9 +84,12 @@ public final class CacheView {
         errorDetail.textProperty().bind(viewModel.errorDetailProperty());
         showWhen(errorBox, viewModel.errorProperty().isNotEmpty());
 
-        windowChoice.getItems().setAll(viewModel.windows());
-        windowChoice.valueProperty().bindBidirectional(viewModel.windowProperty());
+        rangeBar.bind(viewModel.chartRange());
+        chartShown.textProperty().bind(viewModel.chartShownProperty());
+        chartGap.textProperty().bind(viewModel.chartGapProperty());
+        showWhen(chartGap, viewModel.chartGapProperty().isNotEmpty().and(viewModel.chartEmptyProperty().not()));
         bindChart();
+        ChartZoom.install(chart, timeAxis, chartArea, viewModel.chartRange());
         chartEmpty.visibleProperty().bind(viewModel.chartEmptyProperty());
         chart.visibleProperty().bind(viewModel.chartEmptyProperty().not());
         chartEmptyText.textProperty().bind(viewModel.chartEmptyTextProperty());

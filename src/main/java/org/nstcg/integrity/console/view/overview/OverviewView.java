@@ -8,6 +8,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.Region;
 import org.nstcg.integrity.console.theme.StyleClasses;
+import org.nstcg.integrity.console.view.ChartRangeBar;
 import org.nstcg.integrity.console.view.Tooltips;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewTile;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
@@ -58,6 +59,8 @@ public final class OverviewView {
     @FXML private Label errorText;
     @FXML private Label errorDetail;
     @FXML private Label refreshHint;
+    @FXML private ChartRangeBar rangeBar;
+    @FXML private Label trendsShown;
 
     public OverviewView(OverviewViewModel viewModel) {
         this.viewModel = viewModel;
@@ -65,6 +68,11 @@ public final class OverviewView {
 
     @FXML
     private void initialize() {
+        rangeBar.bind(viewModel.chartRange());
+        trendsShown.textProperty().bind(viewModel.trendsShownProperty());
+        for (Sparkline s : new Sparkline[] {usersTrend, blockedTrend, rollbackTrend, divergenceTrend, alertsTrend}) {
+            s.setOnSpanSelected((a, b) -> viewModel.chartRange().zoomToFraction(a, b));
+        }
         bind(viewModel.usersTile(), usersTile, usersValue, usersDetail, usersTrend, usersOpen);
         bind(viewModel.blockedTile(), blockedTile, blockedValue, blockedDetail, blockedTrend, blockedOpen);
         bind(viewModel.rollbackTile(), rollbackTile, rollbackValue, rollbackDetail, rollbackTrend, rollbackOpen);
@@ -92,8 +100,11 @@ public final class OverviewView {
         detail.textProperty().bind(tile.detailProperty());
         Tooltips.bindNonEmpty(value, tile.tooltipProperty());
         trend.show(tile.trend());
-        Tooltip.install(trend, new Tooltip(tile.trendCaption()));
-        trend.setAccessibleText(tile.trendCaption());
+        trend.showSpan(tile.trendFromProperty(), tile.trendToProperty(), tile.trendNoteProperty());
+        Tooltip caption = new Tooltip();
+        caption.textProperty().bind(tile.trendCaptionProperty());
+        Tooltip.install(trend, caption);
+        trend.accessibleTextProperty().bind(tile.trendCaptionProperty());
         box.pseudoClassStateChanged(StyleClasses.ATTENTION, tile.attentionProperty().get());
         tile.attentionProperty().addListener((o, was, is) -> box.pseudoClassStateChanged(StyleClasses.ATTENTION, is));
         open.setVisible(tile.navigable());

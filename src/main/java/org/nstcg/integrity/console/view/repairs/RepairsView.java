@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.view.repairs;
 
+import org.nstcg.integrity.console.view.JsonViewer;
 import org.nstcg.integrity.console.view.TableColumns;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
@@ -45,6 +46,7 @@ public final class RepairsView {
     @FXML private Label checkDescription;
     @FXML private Label findingsHeader;
     @FXML private ListView<String> findingList;
+    @FXML private JsonViewer findingDetails;
     @FXML private Label repairTitle;
     @FXML private Label repairDescription;
     @FXML private Button previewButton;
@@ -114,6 +116,10 @@ public final class RepairsView {
                 : viewModel.selectedProperty().get().description(), viewModel.selectedProperty()));
         findingsHeader.textProperty().bind(viewModel.findingsHeaderProperty());
         findingList.setItems(viewModel.findings());
+        findingList.getSelectionModel().selectedIndexProperty().addListener((o, was, is) -> viewModel.selectedFindingProperty().set(is.intValue()));
+        findingDetails.jsonProperty().bind(viewModel.findingDetailsProperty());
+        findingDetails.visibleProperty().bind(viewModel.findingDetailsProperty().isNotEmpty());
+        findingDetails.managedProperty().bind(findingDetails.visibleProperty());
         findingList.setPlaceholder(placeholder(viewModel.findingsEmptyTextProperty()));
 
         repairTitle.textProperty().bind(viewModel.repairTitleProperty());
@@ -151,7 +157,7 @@ public final class RepairsView {
 
         TableColumns.fitToContent(historyTable, detailsColumn);
         historyTable.setPlaceholder(new Label("No run is stored yet. Run the checks now, or wait for the schedule."));
-        column(runIdColumn, RunRow::id);
+        TableColumns.code(runIdColumn, RunRow::id);
         column(startedColumn, RunRow::startedAt);
         column(triggerColumn, RunRow::trigger);
         column(actorColumn, RunRow::actor);

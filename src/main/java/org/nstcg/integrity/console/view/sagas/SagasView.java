@@ -33,6 +33,7 @@ import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.sagas.StatusFilter;
 import org.nstcg.integrity.console.viewmodel.TimeRange;
 import org.nstcg.integrity.console.viewmodel.sagas.TimelineItem;
+import org.nstcg.integrity.console.view.JsonViewer;
 
 /**
  * The sagas page: filters, a paged table of sagas, and the chosen saga's timeline with Retry and Resolve.
@@ -93,7 +94,9 @@ public final class SagasView {
     @FXML private Label actionError;
     @FXML private Label actionResult;
     @FXML private ListView<TimelineItem> timelineList;
-    @FXML private TextArea detailData;
+    @FXML private JsonViewer detailData;
+    @FXML private JsonViewer stepResultJson;
+    @FXML private Label stepResultHint;
 
     public SagasView(SagasViewModel viewModel) {
         this.viewModel = viewModel;
@@ -207,7 +210,11 @@ public final class SagasView {
                 + " the console opens it with --open"));
         detailError.textProperty().bind(viewModel.detailErrorProperty());
         showWhen(lastErrorBox, viewModel.detailErrorProperty().isNotEmpty());
-        detailData.textProperty().bind(viewModel.detailDataProperty());
+        detailData.jsonProperty().bind(viewModel.detailDataProperty());
+        stepResultJson.jsonProperty().bind(viewModel.stepResultProperty());
+        showWhen(stepResultJson, viewModel.stepResultProperty().isNotEmpty());
+        stepResultHint.textProperty().bind(viewModel.stepResultHintProperty());
+        showWhen(stepResultHint, viewModel.stepResultHintProperty().isNotEmpty());
 
         showWhen(actions, viewModel.actionsShownProperty());
         reasonField.textProperty().bindBidirectional(viewModel.reasonProperty());
@@ -228,6 +235,7 @@ public final class SagasView {
         timelineList.setItems(viewModel.timeline());
         timelineList.setCellFactory(list -> new TimelineCell());
         timelineList.setFocusTraversable(false);
+        timelineList.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> viewModel.selectedStepProperty().set(is));
     }
 
     @FXML

@@ -171,7 +171,7 @@ public final class UsersView {
         TableColumns.text(ledgerAtColumn, UserRows.Ledger::at);
         TableColumns.text(ledgerDeltaColumn, UserRows.Ledger::delta);
         TableColumns.text(ledgerReasonColumn, UserRows.Ledger::reason);
-        TableColumns.text(ledgerSagaColumn, UserRows.Ledger::saga);
+        TableColumns.code(ledgerSagaColumn, UserRows.Ledger::saga);
         TableColumns.empty(ledgerTable, "Every change of the user's points appears here.");
 
         refereesSummary.textProperty().bind(viewModel.refereesSummaryProperty());
@@ -180,7 +180,7 @@ public final class UsersView {
         TableColumns.text(refereeNameColumn, UserRows.Person::name);
         TableColumns.text(refereeEmailColumn, UserRows.Person::email);
         TableColumns.text(refereeStatusColumn, UserRows.Person::status);
-        TableColumns.text(refereeCodeColumn, UserRows.Person::code);
+        TableColumns.code(refereeCodeColumn, UserRows.Person::code);
         TableColumns.empty(refereesTable, "Users who signed up with this user's code appear here.");
         refereesTable.setRowFactory(table -> {
             TableRow<UserRows.Person> row = new TableRow<>();
@@ -195,7 +195,7 @@ public final class UsersView {
         mergesTable.setItems(viewModel.mergeHistory());
 
         TableColumns.fitToContent(mergesTable, mergeReasonColumn);
-        TableColumns.text(mergeIdColumn, UserRows.Merge::id);
+        TableColumns.code(mergeIdColumn, UserRows.Merge::id);
         TableColumns.text(mergeWhatColumn, UserRows.Merge::what);
         TableColumns.text(mergeStatusColumn, UserRows.Merge::status);
         TableColumns.text(mergeByColumn, UserRows.Merge::by);
@@ -209,7 +209,7 @@ public final class UsersView {
         TableColumns.text(sagaTypeColumn, UserRows.Saga::type);
         TableColumns.text(sagaStatusColumn, UserRows.Saga::status);
         TableColumns.text(sagaHowColumn, UserRows.Saga::how);
-        TableColumns.text(sagaIdColumn, UserRows.Saga::id);
+        TableColumns.code(sagaIdColumn, UserRows.Saga::id);
         TableColumns.empty(sagasTable, "Registrations, bonuses and merges that touched this user appear here.");
 
         auditTable.setItems(viewModel.audit());

@@ -83,6 +83,11 @@ public final class AuditViewModel implements PageViewModel {
     private Long pinnedId;
     private final StringProperty detailTitle = new SimpleStringProperty("");
     private final StringProperty detailText = new SimpleStringProperty("");
+    private final StringProperty detailDetailsJson = new SimpleStringProperty("");
+    private final StringProperty detailBefore = new SimpleStringProperty("");
+    private final StringProperty detailAfter = new SimpleStringProperty("");
+    private final StringProperty detailHash = new SimpleStringProperty("");
+    private final StringProperty detailPrevHash = new SimpleStringProperty("");
     private final BooleanProperty detailShown = new SimpleBooleanProperty();
     private final StringProperty detailLink = new SimpleStringProperty("");
 
@@ -242,6 +247,7 @@ public final class AuditViewModel implements PageViewModel {
     private void showEntry(AuditEntry e) {
         detailShown.set(e != null);
         detailLink.set(e == null ? "" : DeepLink.audit(e.id()).text());
+        clearDetailParts();
         if (e == null) {
             detailTitle.set("");
             detailText.set("");
@@ -252,11 +258,36 @@ public final class AuditViewModel implements PageViewModel {
                 .append("When: ").append(DisplayFormats.absolute(e.occurredAt(), clock.getZone())).append('\n')
                 .append("Actor: ").append(e.actor()).append('\n');
         e.targetType().ifPresent(t -> b.append("Target: ").append(t).append(e.targetId().map(id -> " " + id).orElse("")).append('\n'));
-        e.details().ifPresent(d -> b.append("Details: ").append(d).append('\n'));
-        e.before().ifPresent(j -> b.append("\nBefore:\n").append(j.toPrettyString()).append('\n'));
-        e.after().ifPresent(j -> b.append("\nAfter:\n").append(j.toPrettyString()).append('\n'));
-        b.append("\nHash:\n").append(e.hash()).append("\nPrevious entry's hash:\n").append(e.prevHash());
-        detailText.set(b.toString());
+        // JSON goes to the viewer (pretty, wrapping, collapsible); plain details stay a line of the text.
+        e.details().filter(d -> !isJson(d)).ifPresent(d -> b.append("Details: ").append(d).append('\n'));
+        detailDetailsJson.set(e.details().filter(AuditViewModel::isJson).orElse(""));
+        detailBefore.set(e.before().map(j -> j.toPrettyString()).orElse(""));
+        detailAfter.set(e.after().map(j -> j.toPrettyString()).orElse(""));
+        detailHash.set(e.hash());
+        detailPrevHash.set(e.prevHash());
+        detailText.set(b.toString().strip());
+    }
+
+    private void clearDetailParts() {
+        detailDetailsJson.set("");
+        detailBefore.set("");
+        detailAfter.set("");
+        detailHash.set("");
+        detailPrevHash.set("");
+    }
+
+    /** Whether audit details are a JSON object or array (older entries hold a sentence). */
+    private static boolean isJson(String details) {
+        String s = details.strip();
+        if (!(s.startsWith("{") && s.endsWith("}")) && !(s.startsWith("[") && s.endsWith("]"))) {
+            return false;
+        }
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(s);
+            return true;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
     }
 
     /** Shows the entry where the chain breaks (after a verification found one), whatever the filters. */
@@ -291,11 +322,13 @@ public final class AuditViewModel implements PageViewModel {
                 selectedId.set(id);
             } else {
                 selectedId.set(null);
+                clearDetailParts();
                 detailShown.set(true);
                 detailTitle.set("Entry " + id);
                 detailText.set(missing);
             }
         }, failure -> {
+            clearDetailParts();
             detailShown.set(true);
             detailTitle.set("Entry " + id);
             detailText.set(UserMessages.describe(failure, "reading audit entry " + id, log));
@@ -440,6 +473,31 @@ public final class AuditViewModel implements PageViewModel {
     /** The chosen entry in full, one field a line. */
     public ReadOnlyStringProperty detailTextProperty() {
         return detailText;
+    }
+
+    /** The entry's details when they are JSON (for the JSON viewer); empty when they are a sentence or absent. */
+    public ReadOnlyStringProperty detailDetailsJsonProperty() {
+        return detailDetailsJson;
+    }
+
+    /** The target's state before the action, pretty JSON; empty when none was recorded. */
+    public ReadOnlyStringProperty detailBeforeProperty() {
+        return detailBefore;
+    }
+
+    /** The target's state after the action, pretty JSON; empty when none was recorded. */
+    public ReadOnlyStringProperty detailAfterProperty() {
+        return detailAfter;
+    }
+
+    /** The entry's hash in the chain. */
+    public ReadOnlyStringProperty detailHashProperty() {
+        return detailHash;
+    }
+
+    /** The previous entry's hash, which this entry's hash covers. */
+    public ReadOnlyStringProperty detailPrevHashProperty() {
+        return detailPrevHash;
     }
 
     public ReadOnlyObjectProperty<VerifyState> verifyStateProperty() {

@@ -3,8 +3,6 @@ package org.nstcg.integrity.console.viewmodel.cache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +27,9 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.ChartRange;
 import org.nstcg.integrity.console.viewmodel.ReadStatus;
+import org.nstcg.integrity.console.viewmodel.TimeRange;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
@@ -40,6 +40,7 @@ import org.nstcg.integrity.engine.cache.CacheKeys;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
 import org.nstcg.integrity.engine.cache.CacheStats;
 import org.nstcg.integrity.engine.cache.DivergenceReport;
+import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.support.Durations;
 import org.nstcg.integrity.engine.support.ServerUnavailableException;
@@ -76,7 +77,8 @@ public final class CacheViewModel implements PageViewModel {
             CacheKeys.COUNT_PATTERN, CacheKeys.LEADERBOARD_PATTERN);
 
     /** What one refresh read. */
-    private record Snapshot(List<DivergenceSample> samples, ChartWindow window, Instant readAt, DivergenceReport latest,
+    private record Snapshot(List<DivergenceSample> samples, ChartRange.Span span, Duration bucket, boolean zoomed, Instant readAt,
+                            DivergenceReport latest,
                             CacheStats stats, Optional<CacheInspector.Overview> contents, Optional<Throwable> contentsFailure) {
     }
 
@@ -91,7 +93,7 @@ public final class CacheViewModel implements PageViewModel {
     private final boolean mayManage;
     private final LiveRefresh<Snapshot> live;
 
-    private final ObjectProperty<ChartWindow> window = new SimpleObjectProperty<>(ChartWindow.HOUR_1);
+    private final ChartRange chartRange;
     private final ObservableList<PatternSeries> series = FXCollections.observableArrayList();
     private final BooleanProperty chartEmpty = new SimpleBooleanProperty(true);
     private final StringProperty chartEmptyText = new SimpleStringProperty("Loading the divergence history…");
@@ -99,6 +101,8 @@ public final class CacheViewModel implements PageViewModel {
     private final DoubleProperty chartTo = new SimpleDoubleProperty();
     private final DoubleProperty chartTick = new SimpleDoubleProperty();
     private final StringProperty chartCaption = new SimpleStringProperty("");
+    private final StringProperty chartShown = new SimpleStringProperty("");
+    private final StringProperty chartGap = new SimpleStringProperty("");
 
     private final ObservableList<PatternRow> patterns = FXCollections.observableArrayList();
     private final StringProperty hitRate = new SimpleStringProperty(NOT_LOADED);
@@ -144,7 +148,8 @@ public final class CacheViewModel implements PageViewModel {
         this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> read(), this::show, this::showFailure);
         this.actionsDisabled = Bindings.createBooleanBinding(() -> !mayManage || rebuilding.get() || invalidating.get(),
                 rebuilding, invalidating);
-        window.addListener((obs, old, now) -> live.refresh());
+        this.chartRange = new ChartRange(clock, TimeRange.LAST_HOUR, Duration.ofSeconds(10));
+        chartRange.versionProperty().addListener((obs, old, now) -> live.refresh());
         invalidatePattern.addListener((obs, old, now) -> {
             invalidateError.set("");
             confirmingInvalidate.set(false);
@@ -173,9 +178,13 @@ public final class CacheViewModel implements PageViewModel {
 
     /** Off the FX thread. */
     private Snapshot read() {
-        ChartWindow w = window.get();
         Instant now = clock.instant();
-        List<DivergenceSample> samples = source.divergence(now.minus(w.length()), w.bucket());
+        ChartRange.Span span = chartRange.visible();
+        Duration bucket = chartRange.bucket();
+        boolean zoomed = chartRange.zoomedProperty().get();
+        // The engine reads "since"; a custom or zoomed span also ends before now, so what follows it is left out here.
+        List<DivergenceSample> samples = source.divergence(span.from(), bucket).stream()
+                .filter(d -> d.sampledAt().isBefore(span.to())).toList();
         DivergenceReport latest = source.latestRound();
         CacheStats before = source.stats();
         Optional<CacheInspector.Overview> contents = Optional.empty();
@@ -194,7 +203,7 @@ public final class CacheViewModel implements PageViewModel {
         }
         CacheStats stats = source.stats();
         lastRedisDown = stats.redisDown() || contentsFailure.map(CacheViewModel::isRedisFailure).orElse(false);
-        return new Snapshot(samples, w, now, latest, stats, contents, contentsFailure);
+        return new Snapshot(samples, span, bucket, zoomed, now, latest, stats, contents, contentsFailure);
     }
 
     private static boolean isRedisFailure(Throwable t) {
@@ -215,7 +224,11 @@ public final class CacheViewModel implements PageViewModel {
             byPattern.put(p, new ArrayList<>());
         }
         boolean any = false;
+        Optional<Instant> first = Optional.empty();
         for (DivergenceSample sample : s.samples()) {
+            if (first.isEmpty() || sample.sampledAt().isBefore(first.get())) {
+                first = Optional.of(sample.sampledAt());
+            }
             List<PatternSeries.Point> points = byPattern.computeIfAbsent(sample.pattern(), p -> new ArrayList<>());
             points.add(new PatternSeries.Point(sample.sampledAt().getEpochSecond(), sample.divergence() * 100));
             any = true;
@@ -227,23 +240,30 @@ public final class CacheViewModel implements PageViewModel {
             }
         });
         series.setAll(lines);
-        long to = s.readAt().getEpochSecond();
-        long from = s.readAt().minus(s.window().length()).getEpochSecond();
-        chartFrom.set(from);
-        chartTo.set(to);
-        chartTick.set((to - from) / 6.0);
+        chartFrom.set(s.span().from().toEpochMilli() / 1000.0);
+        chartTo.set(s.span().to().toEpochMilli() / 1000.0);
+        chartTick.set(chartRange.tickSeconds());
+        chartShown.set(chartRange.describe());
         chartEmpty.set(!any);
         String every = DisplayFormats.period(source.sampleInterval());
+        boolean beforeKept = s.span().from().isBefore(s.readAt().minus(DivergenceSampler.RETENTION));
+        String kept = beforeKept ? " Samples are kept for " + DivergenceSampler.RETENTION.toDays() + " days." : "";
+        String phrase = !s.zoomed() && chartRange.rangeProperty().get() != TimeRange.BETWEEN_DATES
+                ? "the " + chartRange.rangeProperty().get().title().toLowerCase(Locale.ROOT) : chartRange.describe().replace("Zoomed to ", "");
         if (!any) {
             chartEmptyText.set(s.latest().state() == DivergenceReport.State.REDIS_DOWN
-                    ? "No divergence samples in " + s.window().phrase() + ": Redis does not answer, so nothing can be compared."
-                    + " Samples resume when Redis is back."
-                    : "No divergence samples in " + s.window().phrase() + " yet. Every " + every + " the sampler compares cached"
-                    + " entries with their rows in PostgreSQL; a line per key pattern appears as its rounds are stored.");
+                    ? "No divergence samples in " + phrase + ": Redis does not answer, so nothing can be compared."
+                    + " Samples resume when Redis is back." + kept
+                    : "No divergence samples in " + phrase + (s.span().to().isBefore(s.readAt()) ? "." : " yet.")
+                    + " Every " + every + " the sampler compares cached"
+                    + " entries with their rows in PostgreSQL; a line per key pattern appears as its rounds are stored." + kept);
+            chartGap.set("");
+        } else {
+            chartGap.set(chartRange.gapBefore(first).map(g -> g + "." + kept).orElse(kept.strip()));
         }
         chartCaption.set(String.format(Locale.ROOT, "Share of sampled cached entries older than their rows, per key pattern; summed"
-                + " over %s, sampled every %s. An alert is raised above %.1f%%.", DisplayFormats.period(s.window().bucket()), every,
-                source.alertThreshold() * 100));
+                + " over %s, sampled every %s. An alert is raised above %.1f%%. Drag across the chart to zoom into a span.",
+                DisplayFormats.period(s.bucket()), every, source.alertThreshold() * 100));
     }
 
     private void showRedis(Snapshot s) {
@@ -448,22 +468,26 @@ public final class CacheViewModel implements PageViewModel {
 
     // Axis labels ------------------------------------------------------------------------------------------------
 
-    /** A tick label of the chart's time axis: "14:05" in a day's window, "05-02 14:00" in longer ones. */
+    /** A tick label of the chart's time axis: "14:05" in a day's span, "05-02 14:00" in longer ones. */
     public String timeLabel(double epochSecond) {
-        ZoneId zone = clock.getZone();
-        DateTimeFormatter f = window.get().length().compareTo(Duration.ofDays(1)) > 0
-                ? DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT) : DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
-        return f.format(Instant.ofEpochSecond(Math.round(epochSecond)).atZone(zone));
+        return chartRange.timeLabel(epochSecond);
     }
 
     // Properties -------------------------------------------------------------------------------------------------
 
-    public List<ChartWindow> windows() {
-        return List.of(ChartWindow.values());
+    /** The chart's range and zoom. */
+    public ChartRange chartRange() {
+        return chartRange;
     }
 
-    public ObjectProperty<ChartWindow> windowProperty() {
-        return window;
+    /** What the chart shows, in words: "14:05 – 15:05 (last hour)", "Zoomed to 14:20 – 14:35 of last hour". */
+    public ReadOnlyStringProperty chartShownProperty() {
+        return chartShown;
+    }
+
+    /** "No samples before 14:02." when the history starts inside the shown span; empty when it covers it. */
+    public ReadOnlyStringProperty chartGapProperty() {
+        return chartGap;
     }
 
     /** One line per key pattern that has samples in the window, in {@link CacheKeys#PATTERNS} order. */

@@ -22,7 +22,10 @@ public final class OverviewTile {
     private final Feature target;
     private final boolean navigable;
     private final Consumer<Feature> navigate;
-    private final String trendCaption;
+    private final StringProperty trendCaption;
+    private final StringProperty trendFrom = new SimpleStringProperty("");
+    private final StringProperty trendTo = new SimpleStringProperty("");
+    private final StringProperty trendNote = new SimpleStringProperty("");
     private final StringProperty value = new SimpleStringProperty(OverviewViewModel.NOT_LOADED);
     private final StringProperty detail = new SimpleStringProperty("");
     private final StringProperty tooltip = new SimpleStringProperty("");
@@ -34,7 +37,7 @@ public final class OverviewTile {
         this.target = target;
         this.navigable = navigable;
         this.navigate = navigate;
-        this.trendCaption = trendCaption;
+        this.trendCaption = new SimpleStringProperty(trendCaption);
     }
 
     void show(String value, String detail, String tooltip, boolean attention, List<? extends Number> trend) {
@@ -43,6 +46,22 @@ public final class OverviewTile {
         this.tooltip.set(tooltip);
         this.attention.set(attention);
         this.trend.setAll(trend);
+    }
+
+    /** Replaces the trend only (a read over the chosen span). */
+    void trend(List<? extends Number> values) {
+        this.trend.setAll(values);
+    }
+
+    /**
+     * The trend's span as its axis labels it ("14:00", "15:00"), what it shows ("Sign-ups per 10 min, 14:00 – 15:00"),
+     * and where its history starts inside the span ("No samples before 14:02", else empty).
+     */
+    void showSpan(String from, String to, String caption, String note) {
+        trendFrom.set(from);
+        trendTo.set(to);
+        trendCaption.set(caption);
+        trendNote.set(note);
     }
 
     /** Shows {@link #target()}'s screen; does nothing when the role may not see it. */
@@ -69,7 +88,26 @@ public final class OverviewTile {
 
     /** What the sparkline shows: "Sign-ups per hour, last 24 h". */
     public String trendCaption() {
+        return trendCaption.get();
+    }
+
+    public ReadOnlyStringProperty trendCaptionProperty() {
         return trendCaption;
+    }
+
+    /** The time at the trend's left edge ("14:00"); empty for a trend that is not over time. */
+    public ReadOnlyStringProperty trendFromProperty() {
+        return trendFrom;
+    }
+
+    /** The time at the trend's right edge. */
+    public ReadOnlyStringProperty trendToProperty() {
+        return trendTo;
+    }
+
+    /** "No samples before 14:02" when the figure's history starts inside the span; "No samples in this span"; or empty. */
+    public ReadOnlyStringProperty trendNoteProperty() {
+        return trendNote;
     }
 
     /** The figure: "12,480", "0.4 %", "3 min ago". */
@@ -92,7 +130,7 @@ public final class OverviewTile {
         return attention;
     }
 
-    /** The trend, oldest first; empty before the first read. */
+    /** The trend, oldest first; empty before the first read; {@code NaN} where no stored history covers a bucket. */
     public ObservableList<Number> trend() {
         return trendView;
     }

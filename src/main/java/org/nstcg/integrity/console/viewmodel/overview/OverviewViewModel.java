@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -13,12 +14,15 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.nstcg.integrity.console.service.FxTaskRunner;
+import org.nstcg.integrity.console.viewmodel.ChartRange;
 import org.nstcg.integrity.console.viewmodel.ReadStatus;
+import org.nstcg.integrity.console.viewmodel.TimeRange;
 import org.nstcg.integrity.console.viewmodel.DisplayFormats;
 import org.nstcg.integrity.console.viewmodel.LiveRefresh;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
 import org.nstcg.integrity.engine.integrity.OverviewFigures;
+import org.nstcg.integrity.engine.integrity.OverviewTrends;
 import org.nstcg.integrity.engine.saga.SagaMetrics;
 import org.nstcg.integrity.engine.store.PlatformFigures;
 import org.nstcg.integrity.engine.support.Alert;
@@ -47,7 +51,13 @@ public final class OverviewViewModel implements PageViewModel {
 
     private final Clock clock;
     private final ReadStatus readStatus;
-    private final LiveRefresh<OverviewFigures> live;
+    private final LiveRefresh<Snapshot> live;
+    private final ChartRange chartRange;
+    private final StringProperty trendsShown = new SimpleStringProperty("");
+
+    /** One read: the figures, and the trends over the span shown then (when a trend source is given). */
+    private record Snapshot(OverviewFigures figures, Optional<OverviewTrends> trends) {
+    }
 
     private final OverviewTile users;
     private final OverviewTile blocked;
@@ -70,7 +80,18 @@ public final class OverviewViewModel implements PageViewModel {
      */
     public OverviewViewModel(OverviewSource source, Predicate<Feature> mayOpen, Consumer<Feature> navigate, FxTaskRunner runner,
                              Clock clock, Duration refreshPeriod) {
+        this(source, null, mayOpen, navigate, runner, clock, refreshPeriod);
+    }
+
+    /**
+     * @param trends   the trends over a chosen span; {@code null} draws the figures' hourly trends of the last 24 h
+     * @param mayOpen  whether the signed-in role may see a screen: only those tiles click through
+     * @param navigate shows a screen
+     */
+    public OverviewViewModel(OverviewSource source, OverviewTrendSource trends, Predicate<Feature> mayOpen, Consumer<Feature> navigate,
+                             FxTaskRunner runner, Clock clock, Duration refreshPeriod) {
         this.clock = clock;
+        this.chartRange = new ChartRange(clock, TimeRange.LAST_24_HOURS, Duration.ofMinutes(1));
         this.readStatus = new ReadStatus(clock, "The figures", "the figures");
         this.users = tile(Feature.USERS, mayOpen, navigate, "Sign-ups per hour, last 24 h");
         this.blocked = tile(Feature.DUPLICATES, mayOpen, navigate, "Refused sign-ups per hour, last 24 h");
@@ -78,7 +99,12 @@ public final class OverviewViewModel implements PageViewModel {
         this.divergence = tile(Feature.CACHE, mayOpen, navigate, "Share of cached entries differing per hour, last 24 h");
         this.alerts = tile(Feature.REPAIRS, mayOpen, navigate, "Alerts per hour, last 24 h");
         this.lastCheck = tile(Feature.REPAIRS, mayOpen, navigate, "Findings of the last " + OverviewFigures.RUNS + " check runs");
-        this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> source.read(), this::show, this::showFailure);
+        this.live = new LiveRefresh<>(runner, refreshPeriod, progress -> {
+            ChartRange.Span span = chartRange.visible();
+            Duration bucket = chartRange.bucket();
+            return new Snapshot(source.read(), trends == null ? Optional.empty() : Optional.of(trends.trends(span.from(), span.to(), bucket)));
+        }, this::show, this::showFailure);
+        chartRange.versionProperty().addListener((o, was, is) -> live.refresh());
         this.refreshHint = new SimpleStringProperty("Figures refresh every " + DisplayFormats.period(refreshPeriod)
                 + "; press F5 to refresh now. Click a tile to open its screen.");
     }
@@ -102,6 +128,53 @@ public final class OverviewViewModel implements PageViewModel {
     @Override
     public void refresh() {
         live.refresh();
+    }
+
+    private void show(Snapshot s) {
+        show(s.figures());
+        s.trends().ifPresent(this::showTrends);
+    }
+
+    /** The tiles' trends over the chosen span, each labelled with its times and where its history starts. */
+    private void showTrends(OverviewTrends t) {
+        String per = per(t.bucket());
+        String span = chartRange.describe();
+        trendsShown.set(span);
+        String from = chartRange.edgeLabel(t.from());
+        String to = chartRange.edgeLabel(t.to());
+        showTrend(users, t, t.registrations(), "Sign-ups " + per + ", " + span, from, to);
+        showTrend(blocked, t, t.blocked(), "Refused sign-ups " + per + ", " + span, from, to);
+        showTrend(rollbacks, t, t.rollbackRate(), "Share of sagas rolled back " + per + ", " + span, from, to);
+        showTrend(divergence, t, t.divergence(), "Share of cached entries differing " + per + ", " + span, from, to);
+        showTrend(alerts, t, t.alerts(), "Alerts " + per + ", " + span, from, to);
+    }
+
+    private void showTrend(OverviewTile tile, OverviewTrends t, OverviewTrends.Trend trend, String caption, String from, String to) {
+        tile.trend(trend.values());
+        Optional<Integer> first = trend.firstCovered();
+        String note;
+        if (first.isEmpty()) {
+            note = "No samples in this span";
+        } else {
+            Instant start = t.bucketStart(first.get());
+            Instant firstSample = trend.since().filter(since -> since.isAfter(start)).orElse(start);
+            note = first.get() == 0 ? "" : chartRange.gapBefore(Optional.of(firstSample)).orElse("");
+        }
+        tile.showSpan(from, to, caption, note);
+    }
+
+    /** "per minute", "per 10 min", "per hour", "per day". */
+    private static String per(Duration bucket) {
+        if (bucket.equals(Duration.ofMinutes(1))) {
+            return "per minute";
+        }
+        if (bucket.equals(Duration.ofHours(1))) {
+            return "per hour";
+        }
+        if (bucket.equals(Duration.ofDays(1))) {
+            return "per day";
+        }
+        return "per " + DisplayFormats.period(bucket);
     }
 
     private void show(OverviewFigures f) {
@@ -239,6 +312,16 @@ public final class OverviewViewModel implements PageViewModel {
     /** When the integrity checks last ran and what they found. Opens Repairs. */
     public OverviewTile lastCheckTile() {
         return lastCheck;
+    }
+
+    /** The trends' range and zoom (the last check's trend is per run, not over time). */
+    public ChartRange chartRange() {
+        return chartRange;
+    }
+
+    /** What the trends show, in words: "12-03 15:00 – 12-04 15:00 (last 24 hours)"; empty before the first read. */
+    public ReadOnlyStringProperty trendsShownProperty() {
+        return trendsShown;
     }
 
     /** The users count (the users tile's figure). */

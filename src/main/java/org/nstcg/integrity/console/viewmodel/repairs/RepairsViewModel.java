@@ -88,6 +88,10 @@ public final class RepairsViewModel implements PageViewModel {
     private final ObjectProperty<CheckRow> selected = new SimpleObjectProperty<>();
     private final StringProperty checksEmptyText = new SimpleStringProperty("Loading the latest check results…");
     private final ObservableList<String> findings = FXCollections.observableArrayList();
+    /** The findings behind {@link #findings}, in the same order, for their JSON details. */
+    private List<Finding> findingRecords = List.of();
+    private final javafx.beans.property.IntegerProperty selectedFinding = new javafx.beans.property.SimpleIntegerProperty(-1);
+    private final StringProperty findingDetails = new SimpleStringProperty("");
     private final StringProperty findingsHeader = new SimpleStringProperty("");
     private final StringProperty findingsEmptyText = new SimpleStringProperty("");
 
@@ -125,6 +129,7 @@ public final class RepairsViewModel implements PageViewModel {
      * @param mayRepair whether the user may preview and apply repairs (the engine checks again on every call)
      */
     public RepairsViewModel(RepairsSource source, FxTaskRunner runner, Clock clock, Duration refreshPeriod, boolean mayRepair) {
+        selectedFinding.addListener((o, was, is) -> showFindingDetails());
         this.source = source;
         this.runner = runner;
         this.clock = clock;
@@ -313,7 +318,9 @@ public final class RepairsViewModel implements PageViewModel {
             if (selected.get() == null || !selected.get().name().equals(row.name())) {
                 return;
             }
+            findingRecords = List.copyOf(list);
             findings.setAll(list.stream().map(RepairsViewModel::describe).toList());
+            showFindingDetails();
             findingsEmptyText.set(list.isEmpty() ? "The findings of run #" + runId + " are no longer stored." : "");
         }, failure -> findingsEmptyText.set(UserMessages.describe(failure, "reading the findings of " + row.name(), log)));
     }
@@ -326,6 +333,23 @@ public final class RepairsViewModel implements PageViewModel {
             default -> (row.findings() == 1 ? "1 finding" : DisplayFormats.count(row.findings()) + " findings") + " in run #" + runId
                     + ", " + row.ranAt() + shown;
         };
+    }
+
+    private void showFindingDetails() {
+        int i = selectedFinding.get();
+        Finding f = i >= 0 && i < findingRecords.size() ? findingRecords.get(i) : null;
+        findingDetails.set(f == null || f.details() == null || f.details().isNull() || f.details().isMissingNode()
+                || (f.details().isContainerNode() && f.details().isEmpty()) ? "" : f.details().toPrettyString());
+    }
+
+    /** The index in {@link #findings()} of the finding chosen (the view sets it; -1 for none). */
+    public javafx.beans.property.IntegerProperty selectedFindingProperty() {
+        return selectedFinding;
+    }
+
+    /** The chosen finding's details, pretty JSON for the JSON viewer; empty when it has none or none is chosen. */
+    public ReadOnlyStringProperty findingDetailsProperty() {
+        return findingDetails;
     }
 
     static String describe(Finding f) {

@@ -111,7 +111,8 @@ final class SagaTexts {
                 default -> throw new IllegalStateException("unknown saga event " + e.type());
             }
             items.add(new TimelineItem(tone, title, EVENT.format(e.at().atZone(zone)),
-                    "+" + span(Duration.between(r.createdAt(), e.at())), detail, error));
+                    "+" + span(Duration.between(r.createdAt(), e.at())), detail, error,
+                    e.payload().filter(p -> !p.isContainerNode() || !p.isEmpty()).map(SagaTexts::pretty).orElse("")));
         }
         return items;
     }

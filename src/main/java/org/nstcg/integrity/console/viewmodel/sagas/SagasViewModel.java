@@ -102,6 +102,9 @@ public final class SagasViewModel implements PageViewModel {
     private final StringProperty detailProblem = new SimpleStringProperty("");
     private final StringProperty detailLink = new SimpleStringProperty("");
     private final ObservableList<TimelineItem> timeline = FXCollections.observableArrayList();
+    private final javafx.beans.property.ObjectProperty<TimelineItem> selectedStep = new javafx.beans.property.SimpleObjectProperty<>();
+    private final StringProperty stepResult = new SimpleStringProperty("");
+    private final StringProperty stepResultHint = new SimpleStringProperty("");
 
     // bulk retry / resolve
     private final BooleanProperty bulkAvailable = new SimpleBooleanProperty();
@@ -138,6 +141,7 @@ public final class SagasViewModel implements PageViewModel {
         this.source = source;
         this.runner = runner;
         this.clock = clock;
+        selectedStep.addListener((o, was, is) -> showStepResult());
         this.readStatus = new ReadStatus(clock, "The saga log", "the sagas");
         this.mayAct = mayAct;
         this.refreshHint = new SimpleStringProperty("The list refreshes every " + DisplayFormats.period(refreshPeriod)
@@ -367,7 +371,12 @@ public final class SagasViewModel implements PageViewModel {
         detailError.set(r.lastError().orElse(""));
         detailData.set(SagaTexts.pretty(r.data()));
         detailProblem.set("");
-        timeline.setAll(SagaTexts.timeline(r, clock.getZone()));
+        List<TimelineItem> items = SagaTexts.timeline(r, clock.getZone());
+        timeline.setAll(items);
+        if (selectedStep.get() != null && !items.contains(selectedStep.get())) {
+            selectedStep.set(null);
+        }
+        showStepResult();
     }
 
     // ---- retry / resolve -----------------------------------------------------------------------------------
@@ -632,6 +641,31 @@ public final class SagasViewModel implements PageViewModel {
 
     public ObservableList<TimelineItem> timeline() {
         return timeline;
+    }
+
+    /** The timeline entry chosen (the view sets it); its step result shows in {@link #stepResultProperty()}. */
+    public javafx.beans.property.ObjectProperty<TimelineItem> selectedStepProperty() {
+        return selectedStep;
+    }
+
+    /** The chosen entry's step result, pretty JSON for the JSON viewer; empty when it has none or none is chosen. */
+    public ReadOnlyStringProperty stepResultProperty() {
+        return stepResult;
+    }
+
+    /** What the step-result pane says instead of a result: how to get one, or that the entry has none. */
+    public ReadOnlyStringProperty stepResultHintProperty() {
+        return stepResultHint;
+    }
+
+    private void showStepResult() {
+        TimelineItem step = selectedStep.get();
+        stepResult.set(step == null ? "" : step.result());
+        boolean anyResult = timeline.stream().anyMatch(t -> !t.result().isEmpty());
+        stepResultHint.set(step != null && !step.result().isEmpty() ? ""
+                : !anyResult ? "No step of this saga recorded a result."
+                : step == null ? "Choose a completed step in the timeline to see its result."
+                : "\"" + step.title() + "\" recorded no result; choose a completed step to see its result.");
     }
 
     /** Whether Retry and Resolve are offered: the saga needs attention and the role may act. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.nstcg.integrity.console.service.SynchronousTaskRunner;
 import org.nstcg.integrity.console.viewmodel.cache.CacheSource;
 import org.nstcg.integrity.console.viewmodel.cache.CacheViewModel;
-import org.nstcg.integrity.console.viewmodel.cache.ChartWindow;
+import org.nstcg.integrity.console.viewmodel.TimeRange;
 import org.nstcg.integrity.console.viewmodel.cache.PatternSeries;
 import org.nstcg.integrity.engine.cache.CacheInspector;
 import org.nstcg.integrity.engine.cache.CacheRebuilder;
@@ -40,7 +40,7 @@ class CacheViewModelTest {
         assertThat(vm.chartEmptyTextProperty().get()).startsWith("No divergence samples in the last hour yet. Every 5 s the sampler");
         assertThat(vm.series()).isEmpty();
         assertThat(cache.since).isEqualTo(NOW.minus(Duration.ofHours(1)));
-        assertThat(cache.bucket).isEqualTo(ChartWindow.HOUR_1.bucket());
+        assertThat(cache.bucket).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -56,10 +56,48 @@ class CacheViewModelTest {
                 new PatternSeries.Point(NOW.minusSeconds(30).getEpochSecond(), 0.0));
         assertThat(vm.chartToProperty().get()).isEqualTo(NOW.getEpochSecond());
 
-        vm.windowProperty().set(ChartWindow.DAYS_7);
+        vm.chartRange().rangeProperty().set(TimeRange.LAST_7_DAYS);
         assertThat(cache.since).isEqualTo(NOW.minus(Duration.ofDays(7)));
         assertThat(cache.bucket).isEqualTo(Duration.ofHours(1));
         assertThat(vm.chartFromProperty().get()).isEqualTo(NOW.minus(Duration.ofDays(7)).getEpochSecond());
+    }
+
+    /** Issue 15 §5: zooming re-reads the history over the zoomed span, in finer buckets, and the axis follows. */
+    @Test
+    void zoomingReadsTheZoomedSpanInFinerBucketsAndDropsWhatFallsOutside() {
+        cache.samples.add(new DivergenceSample(NOW.minus(Duration.ofMinutes(50)), "user:*", 100, 1, Optional.empty()));
+        cache.samples.add(new DivergenceSample(NOW.minus(Duration.ofMinutes(20)), "user:*", 100, 2, Optional.empty()));
+        vm.chartRange().rangeProperty().set(TimeRange.LAST_24_HOURS);
+        vm.activate();
+        assertThat(cache.bucket).isEqualTo(Duration.ofMinutes(10));
+        assertThat(vm.series().get(0).points()).hasSize(2);
+
+        vm.chartRange().zoomTo(NOW.minus(Duration.ofMinutes(60)), NOW.minus(Duration.ofMinutes(30)));
+
+        assertThat(cache.since).isEqualTo(NOW.minus(Duration.ofMinutes(60)));
+        assertThat(cache.bucket).isEqualTo(Duration.ofSeconds(10));
+        assertThat(vm.chartFromProperty().get()).isEqualTo(NOW.minus(Duration.ofMinutes(60)).getEpochSecond());
+        assertThat(vm.chartToProperty().get()).isEqualTo(NOW.minus(Duration.ofMinutes(30)).getEpochSecond());
+        assertThat(vm.series().get(0).points()).as("the sample after the zoomed span is not drawn")
+                .containsExactly(new PatternSeries.Point(NOW.minus(Duration.ofMinutes(50)).getEpochSecond(), 1.0));
+        assertThat(vm.chartShownProperty().get()).isEqualTo("Zoomed to 11:00 – 11:30 of last 24 hours");
+
+        vm.chartRange().resetZoom();
+        assertThat(cache.since).isEqualTo(NOW.minus(Duration.ofHours(24)));
+        assertThat(vm.series().get(0).points()).hasSize(2);
+    }
+
+    /** Issue 15 §5: a history that starts inside the span says so instead of drawing zeros before it. */
+    @Test
+    void aHistoryStartingInsideTheSpanSaysNoSamplesBeforeItsFirst() {
+        cache.samples.add(new DivergenceSample(Instant.parse("2026-05-02T11:42:10Z"), "user:*", 100, 1, Optional.empty()));
+        vm.activate();
+
+        assertThat(vm.chartGapProperty().get()).isEqualTo("No samples before 11:42.");
+        assertThat(vm.series().get(0).points()).as("no zero points before the first sample").hasSize(1);
+
+        vm.chartRange().rangeProperty().set(TimeRange.LAST_7_DAYS);
+        assertThat(vm.chartGapProperty().get()).isEqualTo("No samples before 05-02 11:42.");
     }
 
     @Test

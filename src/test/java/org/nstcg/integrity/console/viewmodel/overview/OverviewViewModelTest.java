@@ -20,6 +20,7 @@ import org.nstcg.integrity.console.service.SynchronousTaskRunner;
 import org.nstcg.integrity.console.viewmodel.UserMessages;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.engine.integrity.OverviewFigures;
+import org.nstcg.integrity.engine.integrity.OverviewTrends;
 import org.nstcg.integrity.engine.integrity.OverviewFigures.CheckRunFigures;
 import org.nstcg.integrity.engine.integrity.OverviewFigures.DivergenceRound;
 import org.nstcg.integrity.engine.integrity.OverviewFigures.Sagas;
@@ -314,6 +315,54 @@ class OverviewViewModelTest {
     }
 
     // Fixtures ---------------------------------------------------------------------------------------------------------
+
+    // Trends over a chosen span (issue 15 §5) ----------------------------------------------------------------------
+
+    /** The trends read for each span asked, with the span and bucket asked. */
+    private final List<String> asked = new ArrayList<>();
+
+    private OverviewTrends trendsFor(Instant from, Instant to, Duration bucket) {
+        asked.add(from + " " + to + " " + bucket);
+        int n = OverviewTrends.buckets(from, to, bucket);
+        List<Double> counts = new ArrayList<>(Collections.nCopies(n, 2.0));
+        List<Double> late = new ArrayList<>(Collections.nCopies(n, Double.NaN));
+        Instant since = NOW.minus(Duration.ofMinutes(18)); // the sampler started at 11:42
+        for (int i = 0; i < n; i++) {
+            if (from.plus(bucket.multipliedBy(i + 1L)).isAfter(since)) {
+                late.set(i, 0.01);
+            }
+        }
+        OverviewTrends.Trend all = new OverviewTrends.Trend(counts, Optional.of(NOW.minus(Duration.ofDays(30))));
+        return new OverviewTrends(from, to, bucket, all, all, all, new OverviewTrends.Trend(late, Optional.of(since)), all);
+    }
+
+    @Test
+    void trendsFollowThePickedRangeAndTheZoomAndSayWhereAHistoryStarts() {
+        OverviewViewModel vm = new OverviewViewModel(() -> figures(platform(10)), this::trendsFor, f -> true, f -> { }, runner, clock,
+                Duration.ofSeconds(5));
+        vm.refresh();
+        assertThat(asked).last().isEqualTo("2026-05-01T12:00:00Z 2026-05-02T12:00:00Z PT10M");
+        assertThat(vm.usersTile().trend()).hasSize(144);
+        assertThat(vm.usersTile().trendCaption()).isEqualTo("Sign-ups per 10 min, 05-01 12:00 – 05-02 12:00 (last 24 hours)");
+        assertThat(vm.usersTile().trendFromProperty().get()).isEqualTo("05-01 12:00");
+        assertThat(vm.usersTile().trendNoteProperty().get()).isEmpty();
+        assertThat(vm.divergenceTile().trendNoteProperty().get()).isEqualTo("No samples before 11:42");
+        assertThat(vm.divergenceTile().trend().get(0).doubleValue()).as("no history: no value, not 0").isNaN();
+
+        vm.chartRange().rangeProperty().set(org.nstcg.integrity.console.viewmodel.TimeRange.LAST_HOUR);
+        assertThat(asked).last().isEqualTo("2026-05-02T11:00:00Z 2026-05-02T12:00:00Z PT1M");
+        assertThat(vm.usersTile().trend()).hasSize(60);
+        assertThat(vm.usersTile().trendFromProperty().get()).isEqualTo("11:00");
+
+        vm.chartRange().zoomToFraction(0.5, 1.0);
+        assertThat(asked).last().isEqualTo("2026-05-02T11:30:00Z 2026-05-02T12:00:00Z PT1M");
+        assertThat(vm.usersTile().trend()).hasSize(30);
+        assertThat(vm.trendsShownProperty().get()).isEqualTo("Zoomed to 11:30 – 12:00 of last hour");
+        assertThat(vm.divergenceTile().trendNoteProperty().get()).isEqualTo("No samples before 11:42");
+
+        vm.chartRange().zoomToFraction(0.6, 1.0);
+        assertThat(vm.divergenceTile().trendNoteProperty().get()).as("the history covers 11:48 – 12:00").isEmpty();
+    }
 
     private static PlatformFigures platform(long users) {
         return new PlatformFigures(users, users, users, Optional.of(NOW), NOW);

@@ -60,6 +60,9 @@ class RepairsViewModelTest {
         assertThat(vm.selectedProperty().get().name()).isEqualTo("orphans");
         assertThat(engine.findingsAsked).containsExactly("2/orphans");
         assertThat(vm.findings()).containsExactly("orphans problem (ids 42)");
+        assertThat(vm.findingDetailsProperty().get()).as("no finding chosen yet").isEmpty();
+        vm.selectedFindingProperty().set(0);
+        assertThat(vm.findingDetailsProperty().get()).as("for the JSON viewer").isEqualTo("{\n  \"profileId\" : 42\n}");
         assertThat(vm.findingsHeaderProperty().get()).startsWith("1 finding in run #2, ");
         assertThat(vm.repairTitleProperty().get()).isEqualTo("Repair: missing-profile");
 
@@ -267,7 +270,7 @@ class RepairsViewModelTest {
         @Override
         public List<Finding> findings(long runId, String check, int limit) {
             findingsAsked.add(runId + "/" + check);
-            return List.of(new Finding(check, Severity.CRITICAL, List.of(42L), check + " problem", JsonNodeFactory.instance.objectNode()));
+            return List.of(new Finding(check, Severity.CRITICAL, List.of(42L), check + " problem", JsonNodeFactory.instance.objectNode().put("profileId", 42)));
         }
 
         @Override

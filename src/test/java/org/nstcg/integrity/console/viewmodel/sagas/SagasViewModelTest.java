@@ -306,6 +306,16 @@ class SagasViewModelTest {
         assertThat(vm.timeline().get(4).detail()).isEqualTo("Reason: mended");
         assertThat(vm.timeline().get(4).offset()).isEqualTo("+1 min 30 s");
         assertThat(vm.detailDataProperty().get()).contains("\"note\" : \"key 3\"");
+
+        // Issue 15 §3: a step's whole result goes to the JSON viewer when the step is chosen.
+        assertThat(vm.stepResultProperty().get()).isEmpty();
+        assertThat(vm.stepResultHintProperty().get()).isEqualTo("Choose a completed step in the timeline to see its result.");
+        vm.selectedStepProperty().set(vm.timeline().get(1));
+        assertThat(vm.stepResultProperty().get()).isEqualTo("{\n  \"wrote\" : 1\n}");
+        assertThat(vm.stepResultHintProperty().get()).isEmpty();
+        vm.selectedStepProperty().set(vm.timeline().get(0));
+        assertThat(vm.stepResultProperty().get()).isEmpty();
+        assertThat(vm.stepResultHintProperty().get()).startsWith("\"Started\" recorded no result");
     }
 
     @Test
