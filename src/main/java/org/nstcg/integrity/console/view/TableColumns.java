@@ -26,8 +26,9 @@ public final class TableColumns {
     /** The column shows {@code text} of each row, the whole of it in the cell's tooltip. */
     public static <R> void text(TableColumn<R, String> column, Function<R, String> text) {
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(text.apply(cell.getValue())));
-        column.setCellFactory(c -> new FullTextCell<>());
-        column.getProperties().put(TEXT_CELLS, true);
+        javafx.util.Callback<TableColumn<R, String>, TableCell<R, String>> cells = c -> new FullTextCell<>();
+        column.setCellFactory(cells);
+        column.getProperties().put(TEXT_CELLS, cells);
     }
 
     /**
@@ -85,7 +86,7 @@ public final class TableColumns {
     private static final double TEXT_MARGIN = 26;
     /** Room kept for a vertical scroll bar not laid out yet, so the columns do not make a horizontal one appear. */
     private static final double SCROLL_BAR = 18;
-    /** Marks a column whose cells are {@link FullTextCell}s: plain text, measured by {@link #fitToContent}. */
+    /** The cell factory {@link #text} gave a column: while it is still the column's, its cells are plain text, measured by {@link #fitToContent}. */
     private static final String TEXT_CELLS = TableColumns.class.getName() + ".text";
     private static final String WANTED = TableColumns.class.getName() + ".wanted";
     private static final String HEADER = TableColumns.class.getName() + ".header";
@@ -98,7 +99,7 @@ public final class TableColumns {
         int rows = Math.min(MEASURED_ROWS, table.getItems().size());
         javafx.scene.text.Text probe = new javafx.scene.text.Text();
         for (TableColumn<R, ?> column : table.getColumns()) {
-            if (!Boolean.TRUE.equals(column.getProperties().get(TEXT_CELLS))) {
+            if (column.getCellFactory() == null || column.getProperties().get(TEXT_CELLS) != column.getCellFactory()) {
                 continue; // a cell drawn by its own factory (a badge, a bold status): its width stays the layout's
             }
             probe.setFont(headerFont(table));
