@@ -1,6 +1,7 @@
 package org.nstcg.integrity.console.view.repairs;
 
 import org.nstcg.integrity.console.view.JsonViewer;
+import org.nstcg.integrity.console.view.ListCells;
 import org.nstcg.integrity.console.view.TableColumns;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
@@ -116,6 +117,7 @@ public final class RepairsView {
                 : viewModel.selectedProperty().get().description(), viewModel.selectedProperty()));
         findingsHeader.textProperty().bind(viewModel.findingsHeaderProperty());
         findingList.setItems(viewModel.findings());
+        ListCells.wrapping(findingList);
         findingList.getSelectionModel().selectedIndexProperty().addListener((o, was, is) -> viewModel.selectedFindingProperty().set(is.intValue()));
         findingDetails.jsonProperty().bind(viewModel.findingDetailsProperty());
         findingDetails.visibleProperty().bind(viewModel.findingDetailsProperty().isNotEmpty());
@@ -136,6 +138,7 @@ public final class RepairsView {
         planSummary.textProperty().bind(viewModel.planSummaryProperty());
         showWhen(planSummary, viewModel.planSummaryProperty().isNotEmpty());
         changeList.setItems(viewModel.plannedChanges());
+        ListCells.wrapping(changeList);
         showWhen(changeList, Bindings.isNotEmpty(viewModel.plannedChanges()));
         showWhen(confirmBox, stepIs(RepairStep.CONFIRMING));
         // The confirmation and the result come last in the details: bring them into view when they appear.
