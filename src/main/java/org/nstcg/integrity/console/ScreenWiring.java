@@ -9,7 +9,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -24,11 +23,9 @@ import org.nstcg.integrity.console.viewmodel.duplicates.DuplicatesViewModel;
 import org.nstcg.integrity.console.viewmodel.overview.OverviewViewModel;
 import org.nstcg.integrity.console.viewmodel.repairs.RepairsSource;
 import org.nstcg.integrity.console.viewmodel.repairs.RepairsViewModel;
-import org.nstcg.integrity.console.viewmodel.sagas.SagaSource;
 import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.console.viewmodel.shell.Feature;
 import org.nstcg.integrity.console.viewmodel.shell.PageViewModel;
-import org.nstcg.integrity.console.viewmodel.shell.PlaceholderViewModel;
 import org.nstcg.integrity.console.viewmodel.users.MergeActions;
 import org.nstcg.integrity.console.viewmodel.users.UsersSource;
 import org.nstcg.integrity.console.viewmodel.users.UsersViewModel;
@@ -55,7 +52,6 @@ import org.nstcg.integrity.engine.dedup.MergePair;
 import org.nstcg.integrity.engine.dedup.UnmergeOutcome;
 import org.nstcg.integrity.engine.integrity.CheckRun;
 import org.nstcg.integrity.engine.integrity.Finding;
-import org.nstcg.integrity.engine.integrity.OverviewFigures;
 import org.nstcg.integrity.engine.integrity.OverviewReader;
 import org.nstcg.integrity.engine.integrity.RunSummary;
 import org.nstcg.integrity.engine.lookup.DuplicateAlerts;
@@ -63,15 +59,9 @@ import org.nstcg.integrity.engine.lookup.UserDetails;
 import org.nstcg.integrity.engine.lookup.UserMatch;
 import org.nstcg.integrity.engine.repair.Repair;
 import org.nstcg.integrity.engine.repair.RepairPlan;
-import org.nstcg.integrity.engine.saga.SagaEvent;
-import org.nstcg.integrity.engine.saga.SagaOutcome;
 import org.nstcg.integrity.engine.support.BulkPreview;
 import org.nstcg.integrity.engine.support.BulkResult;
-import org.nstcg.integrity.engine.saga.SagaPage;
-import org.nstcg.integrity.engine.saga.SagaQuery;
-import org.nstcg.integrity.engine.saga.SagaRecord;
 import org.nstcg.integrity.engine.saga.SagaService;
-import org.nstcg.integrity.engine.saga.SagaStatus;
 import org.nstcg.integrity.engine.store.CacheRows.DivergenceSample;
 import org.nstcg.integrity.engine.support.Alert;
 import org.nstcg.integrity.engine.support.EngineException;
@@ -210,49 +200,7 @@ final class ScreenWiring {
 
     private PageViewModel sagas() {
         SagaService sagas = engine.sagas();
-        return new SagasViewModel(new SagaSource() {
-            @Override
-            public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
-                return sagas.page(actor, query, after, size);
-            }
-
-            @Override
-            public Optional<SagaRecord> show(UUID id) {
-                return sagas.show(actor, id);
-            }
-
-            @Override
-            public List<String> types() {
-                return sagas.types(actor);
-            }
-
-            @Override
-            public SagaOutcome retry(UUID id, String reason) {
-                return sagas.retry(id, actor, reason);
-            }
-
-            @Override
-            public void resolve(UUID id, String note) {
-                sagas.resolve(id, actor, note);
-            }
-
-            @Override
-            public boolean needsAttention(SagaQuery filter) {
-                SagaQuery needing = new SagaQuery(Optional.of(SagaStatus.FAILED_NEEDS_ATTENTION), filter.type(), filter.from(), filter.to());
-                return !sagas.page(actor, needing, Optional.empty(), 1).sagas().isEmpty();
-            }
-
-            @Override
-            public BulkPreview<UUID> bulkPreview(SagaEvent.ManualAction action, SagaQuery filter) {
-                return sagas.bulk().preview(actor, action, filter);
-            }
-
-            @Override
-            public BulkResult<UUID> bulkRun(SagaEvent.ManualAction action, List<UUID> ids, String reason, ProgressListener progress,
-                                            BooleanSupplier cancelled) {
-                return sagas.bulk().run(actor, action, ids, reason, progress, cancelled);
-            }
-        }, runner, clock, engine.config().consoleRefresh(), session.may(Permission.ACT_ON_SAGAS));
+        return new SagasViewModel(new EngineSagaSource(sagas, actor), runner, clock, engine.config().consoleRefresh(), session.may(Permission.ACT_ON_SAGAS));
     }
 
     private PageViewModel cache() {

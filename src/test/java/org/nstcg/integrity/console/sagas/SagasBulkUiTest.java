@@ -1,5 +1,6 @@
 package org.nstcg.integrity.console.sagas;
 
+import org.nstcg.integrity.console.EngineSagaSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -23,22 +23,12 @@ import org.nstcg.integrity.console.theme.ConsoleTheme;
 import org.nstcg.integrity.console.view.sagas.SagasView;
 import org.nstcg.integrity.console.viewmodel.bulk.BulkActionViewModel;
 import org.nstcg.integrity.console.viewmodel.sagas.SagaRow;
-import org.nstcg.integrity.console.viewmodel.sagas.SagaSource;
 import org.nstcg.integrity.console.viewmodel.sagas.SagasViewModel;
 import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.account.Actor;
 import org.nstcg.integrity.engine.account.Role;
 import org.nstcg.integrity.engine.audit.AuditEntry;
-import org.nstcg.integrity.engine.saga.SagaEvent;
-import org.nstcg.integrity.engine.saga.SagaOutcome;
-import org.nstcg.integrity.engine.saga.SagaPage;
-import org.nstcg.integrity.engine.saga.SagaQuery;
-import org.nstcg.integrity.engine.saga.SagaRecord;
-import org.nstcg.integrity.engine.saga.SagaService;
 import org.nstcg.integrity.engine.saga.SagaStatus;
-import org.nstcg.integrity.engine.support.BulkPreview;
-import org.nstcg.integrity.engine.support.BulkResult;
-import org.nstcg.integrity.engine.support.ProgressListener;
 import org.nstcg.integrity.support.IntegrityTest;
 import org.nstcg.integrity.support.ProbeSagas;
 import org.nstcg.integrity.support.ScreenCapture;
@@ -67,7 +57,7 @@ class SagasBulkUiTest {
         engine = started;
         FxToolkit.registerPrimaryStage();
         Actor operator = Actor.of(TestAccounts.signIn(engine, Role.OPERATOR));
-        viewModel = new SagasViewModel(new EngineSagas(engine.sagas(), operator), runner, Clock.systemDefaultZone(), Duration.ofHours(1), true);
+        viewModel = new SagasViewModel(new EngineSagaSource(engine.sagas(), operator), runner, Clock.systemDefaultZone(), Duration.ofHours(1), true);
         FxToolkit.setupStage(stage -> {
             Scene scene = new Scene(ViewLoader.load(new SagasView(viewModel)), 1280, 800);
             ConsoleTheme.LIGHT.apply(scene);
@@ -154,49 +144,4 @@ class SagasBulkUiTest {
         return engine.sagas().show(TestActors.OPERATOR, id).orElseThrow().status();
     }
 
-    /** The engine's saga service as the console wires it, for the signed-in operator. */
-    private record EngineSagas(SagaService sagas, Actor actor) implements SagaSource {
-
-        @Override
-        public SagaPage page(SagaQuery query, Optional<SagaPage.Cursor> after, int size) {
-            return sagas.page(actor, query, after, size);
-        }
-
-        @Override
-        public Optional<SagaRecord> show(UUID id) {
-            return sagas.show(actor, id);
-        }
-
-        @Override
-        public List<String> types() {
-            return sagas.types(actor);
-        }
-
-        @Override
-        public SagaOutcome retry(UUID id, String reason) {
-            return sagas.retry(id, actor, reason);
-        }
-
-        @Override
-        public void resolve(UUID id, String note) {
-            sagas.resolve(id, actor, note);
-        }
-
-        @Override
-        public boolean needsAttention(SagaQuery filter) {
-            SagaQuery needing = new SagaQuery(Optional.of(SagaStatus.FAILED_NEEDS_ATTENTION), filter.type(), filter.from(), filter.to());
-            return !sagas.page(actor, needing, Optional.empty(), 1).sagas().isEmpty();
-        }
-
-        @Override
-        public BulkPreview<UUID> bulkPreview(SagaEvent.ManualAction action, SagaQuery filter) {
-            return sagas.bulk().preview(actor, action, filter);
-        }
-
-        @Override
-        public BulkResult<UUID> bulkRun(SagaEvent.ManualAction action, List<UUID> ids, String reason, ProgressListener progress,
-                                        BooleanSupplier cancelled) {
-            return sagas.bulk().run(actor, action, ids, reason, progress, cancelled);
-        }
-    }
 }
