@@ -60,6 +60,27 @@ class ElidedTextUiTest {
         ui.robot().interact(() -> users.select(users.results().get(0).id()));
         check(window, "users-details", cuts);
 
+        // The two sides of a pair of users, compared on Duplicates: no line of them may wrap (an email broke mid-word).
+        var duplicates = (org.nstcg.integrity.console.viewmodel.duplicates.DuplicatesViewModel) shell.page(Feature.DUPLICATES);
+        ui.robot().interact(() -> shell.select(Feature.DUPLICATES));
+        ui.waitUntil(() -> duplicates.pairs().stream().anyMatch(p -> p.right().userId() != null), "a pair of two users");
+        ui.robot().interact(() -> duplicates.select(duplicates.pairs().stream().filter(p -> p.right().userId() != null)
+                .findFirst().orElseThrow()));
+        check(window, "duplicates-pair", cuts);
+        List<String> wrapped = new ArrayList<>();
+        ui.robot().interact(() -> {
+            for (String side : List.of("#leftText", "#rightText")) {
+                javafx.scene.control.Label label = ui.robot().lookup(side).queryAs(javafx.scene.control.Label.class);
+                javafx.scene.text.Text unwrapped = new javafx.scene.text.Text(label.getText());
+                unwrapped.setFont(label.getFont());
+                double oneLinePerLine = unwrapped.getLayoutBounds().getHeight() + label.snappedTopInset() + label.snappedBottomInset();
+                if (label.getHeight() > oneLinePerLine + 2) {
+                    wrapped.add(side + " wraps: " + label.getText().replace('\n', '|'));
+                }
+            }
+        });
+        assertThat(wrapped).as("a side of the compared pair wraps a line").isEmpty();
+
         assertThat(window.stage().getScene().getWidth()).isEqualTo(1280);
         assertThat(cuts).as("text shown cut with no tooltip carrying all of it").isEmpty();
     }

@@ -129,6 +129,14 @@ class ScreenshotTour {
         ui.robot().interact(() -> audit.selectedIdProperty().set(audit.rows().get(0).id()));
         shoot(capture, "audit-details", written, unsettled);
 
+        // Duplicates with the likely pair opened: the two sides compared, then the merge preview.
+        var duplicates = (org.nstcg.integrity.console.viewmodel.duplicates.DuplicatesViewModel) shell.page(Feature.DUPLICATES);
+        ui.robot().interact(() -> shell.select(Feature.DUPLICATES));
+        ui.waitUntil(() -> duplicates.pairs().stream().anyMatch(p -> p.right().userId() != null), "a pair of two users");
+        ui.robot().interact(() -> duplicates.select(duplicates.pairs().stream().filter(p -> p.right().userId() != null)
+                .reduce((a, b) -> b).orElseThrow()));
+        shoot(capture, "duplicates-pair", written, unsettled);
+
         var repairs = (org.nstcg.integrity.console.viewmodel.repairs.RepairsViewModel) shell.page(Feature.REPAIRS);
         ui.robot().interact(() -> shell.select(Feature.REPAIRS));
         ui.waitUntil(() -> !repairs.findings().isEmpty(), "the selected check's findings");
@@ -142,7 +150,7 @@ class ScreenshotTour {
         shoot(capture, "overview-dark", written, unsettled);
 
         log.info("Screenshots written to {}: {}", outDir, written.stream().map(Path::getFileName).toList());
-        assertThat(written).hasSize(shell.features().size() + 7);
+        assertThat(written).hasSize(shell.features().size() + 8);
         for (Path png : written) {
             var image = ImageIO.read(png.toFile());
             assertThat(image.getWidth()).as(png.getFileName() + " width").isEqualTo(1280);
