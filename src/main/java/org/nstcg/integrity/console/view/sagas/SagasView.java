@@ -21,7 +21,6 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -344,10 +343,9 @@ public final class SagasView {
                 l.setWrapText(true);
                 l.setMaxWidth(Double.MAX_VALUE);
             }
-            Region gap = new Region();
-            HBox.setHgrow(gap, Priority.ALWAYS);
-            HBox head = new HBox(8, title, gap, when);
-            VBox text = new VBox(2, head, detail, error);
+            // The time under the title, not beside it: on one row in the narrow details pane the title was cut
+            // ("Step ...") and the time too (issue 15 §3).
+            VBox text = new VBox(2, title, when, detail, error);
             HBox.setHgrow(text, Priority.ALWAYS);
             text.setMinWidth(0);
             text.setPrefWidth(0);
