@@ -28,7 +28,7 @@ import org.nstcg.integrity.support.TestAccounts;
 import org.testfx.api.FxRobot;
 
 /**
- * Issue 15 §2 on the Overview, Sagas, Repairs, Audit and Accounts screens (Users and Duplicates have their own): a
+ * Issue 15 §2 on the Overview, Sagas, Cache, Repairs, Audit and Accounts screens (Users and Duplicates have their own): a
  * change made by another console or the CLI shows on the screen at its next refresh tick, without Refresh, in the list
  * and in the open detail pane alike. The refresh timers are fired by hand ({@code console.refresh=1h}).
  */
@@ -140,6 +140,30 @@ class PanesFollowChangesMadeElsewhereUiTest {
         ui.waitUntil(() -> accounts().getItems().stream().anyMatch(r -> r.username().equals("sam") && r.status().equals("Disabled")),
                 "the account shown disabled");
         ui.waitUntil(() -> ui.text("#disableButton").equals("Enable"), "the selected account's action to become Enable");
+    }
+
+    @Test
+    void theCacheScreenSaysWhenItCountedAndCountsEntriesCachedElsewhereOnRefresh() throws Exception {
+        show(Role.OPERATOR, Feature.CACHE);
+        ui.waitUntil(() -> patterns().getItems().stream().anyMatch(r -> r.pattern().equals("user:*") && r.entries().equals("0")),
+                "no user cached yet");
+
+        long id = ((org.nstcg.integrity.engine.registration.RegistrationOutcome.Registered) engine.registration()
+                .register(new RegistrationRequest("ada@example.org", "Ada", "Lovelace", null))).userId();
+        engine.cache().user(id); // another instance reads the user through the cache
+        ui.tickRefreshTimers();
+
+        // Counting walks Redis' whole keyspace, so the counts are at most 30 s old, and the screen says when they were taken.
+        ui.waitUntil(() -> ui.text("#contentsCaption").matches("Entries and tombstones counted at \\d\\d:\\d\\d:\\d\\d; counted again every 30 s.*"),
+                "when the entries were counted");
+        robot.clickOn("#refreshButton");
+        ui.waitUntil(() -> patterns().getItems().stream().anyMatch(r -> r.pattern().equals("user:*") && r.entries().equals("1")),
+                "the cached user counted");
+    }
+
+    @SuppressWarnings("unchecked")
+    private TableView<org.nstcg.integrity.console.viewmodel.cache.PatternRow> patterns() {
+        return robot.lookup("#patternTable").queryAs(TableView.class);
     }
 
     @SuppressWarnings("unchecked")

@@ -44,6 +44,7 @@ public final class CacheView {
     @FXML private Node chartEmpty;
     @FXML private Label chartEmptyText;
     @FXML private Label chartCaption;
+    @FXML private Label contentsCaption;
     @FXML private TableView<PatternRow> patternTable;
     @FXML private TableColumn<PatternRow, String> patternColumn;
     @FXML private TableColumn<PatternRow, String> entriesColumn;
@@ -94,6 +95,7 @@ public final class CacheView {
         chart.visibleProperty().bind(viewModel.chartEmptyProperty().not());
         chartEmptyText.textProperty().bind(viewModel.chartEmptyTextProperty());
         chartCaption.textProperty().bind(viewModel.chartCaptionProperty());
+        contentsCaption.textProperty().bind(viewModel.contentsCaptionProperty());
 
         patternTable.setItems(viewModel.patterns());
 

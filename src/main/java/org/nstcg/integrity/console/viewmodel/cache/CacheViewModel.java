@@ -101,6 +101,8 @@ public final class CacheViewModel implements PageViewModel {
     private final DoubleProperty chartTo = new SimpleDoubleProperty();
     private final DoubleProperty chartTick = new SimpleDoubleProperty();
     private final StringProperty chartCaption = new SimpleStringProperty("");
+    /** When the entries and tombstones shown were counted: they are counted less often than the rest is read. */
+    private final StringProperty contentsCaption = new SimpleStringProperty("");
     private final StringProperty chartShown = new SimpleStringProperty("");
     private final StringProperty chartGap = new SimpleStringProperty("");
 
@@ -284,6 +286,12 @@ public final class CacheViewModel implements PageViewModel {
     }
 
     private void showPatterns(Snapshot s) {
+        if (s.contents().isPresent()) {
+            contentsCaption.set("Entries and tombstones counted at " + DisplayFormats.clockTime(contentsReadAt, clock.getZone())
+                    + "; counted again every " + CONTENTS_EVERY.toSeconds() + " s, after a rebuild or an invalidation, and on F5.");
+        } else if (s.contentsFailure().isPresent()) {
+            contentsCaption.set("Entries and tombstones could not be counted; the last counts are not shown.");
+        }
         Map<String, CacheInspector.PatternFigures> figures = new LinkedHashMap<>();
         s.contents().ifPresent(o -> o.patterns().forEach(p -> figures.put(p.pattern(), p)));
         List<PatternRow> rows = new ArrayList<>();
@@ -515,6 +523,10 @@ public final class CacheViewModel implements PageViewModel {
 
     public ReadOnlyDoubleProperty chartTickProperty() {
         return chartTick;
+    }
+
+    public ReadOnlyStringProperty contentsCaptionProperty() {
+        return contentsCaption;
     }
 
     public ReadOnlyStringProperty chartCaptionProperty() {
