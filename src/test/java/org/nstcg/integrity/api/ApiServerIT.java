@@ -228,6 +228,48 @@ class ApiServerIT {
     }
 
     @Test
+    void stoppingStopsAcceptingAndLetsTheRequestInFlightFinish() throws Exception {
+        ApiServer draining = ApiServer.start(engine, ApiSettings.from(engine.config()).on("127.0.0.1", 0));
+        int port = draining.port();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (Connection holder = db.connect()) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("LOCK TABLE users IN SHARE MODE"); // the sign-up's INSERT waits for it
+            }
+            java.util.concurrent.Future<Answer> inFlight = pool.submit(() ->
+                    post(draining, "application/json", "{\"email\": \"in-flight@example.org\", \"firstName\": \"Ian\"}"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (count(db, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE NOT l.granted"
+                    + " AND c.relname = 'users' AND c.relnamespace = '" + db.schema() + "'::regnamespace") == 0) {
+                assertThat(System.nanoTime()).as("the sign-up reached its INSERT").isLessThan(deadline);
+            }
+
+            java.util.concurrent.Future<?> closing = pool.submit(draining::close);
+            while (accepts(port)) {
+                assertThat(System.nanoTime()).as("the server stopped accepting").isLessThan(deadline);
+            }
+            assertThat(closing.isDone()).as("close waits for the request in flight").isFalse();
+            holder.commit();
+
+            closing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(inFlight.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(201);
+        } finally {
+            pool.shutdownNow();
+            draining.close();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void redisDownIsReadyButDegradedAndPostgresqlDownIs503WritingNothing(@IntegrityTest.OwnSlice TestDatabase own) throws Exception {
         // Nothing listens on port 1: this engine starts DEGRADED. Its pool is then closed, as if PostgreSQL had gone.
         IntegrityEngine lonely = IntegrityEngine.start(own.config(Map.of(ConfigKey.REDIS_URL, "redis://127.0.0.1:1",
