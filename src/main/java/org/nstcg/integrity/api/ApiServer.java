@@ -32,6 +32,8 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MIN_REQUEST_BYTES_PER_SECOND = 512;
+    private static final ApiError TOO_SLOW = ApiError.of(408, "timeout", "The request arrived too slowly; please send it again.");
 
     private final Javalin app;
     private final ApiSettings settings;
@@ -57,6 +59,8 @@ public final class ApiServer implements AutoCloseable {
             });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(settings.maxHeaderBytes());
+                // A body trickled in slower than this is cut off (408): a sign-up is a few hundred bytes.
+                http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
             });
@@ -72,6 +76,16 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/health/live", health::live);
             config.routes.get("/health/ready", health::ready);
             config.routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, refusal(e)));
+            config.routes.exception(org.eclipse.jetty.http.HttpException.RuntimeException.class, (e, ctx) -> {
+                // Jetty refusing the request as it is read: a body sent too slowly (408) or one it cannot parse.
+                log.debug("{} {} refused by Jetty: {}", ctx.method(), ctx.path(), e.getMessage());
+                answer(ctx, e.getCode() == 408 ? TOO_SLOW : ApiError.of(400, "malformed", "The request could not be read; please send it again."));
+            });
+            config.routes.exception(java.io.IOException.class, (e, ctx) -> {
+                // The client went away while its body was read: nobody is left to answer.
+                log.debug("{} {}: the request could not be read ({})", ctx.method(), ctx.path(), e.toString());
+                answer(ctx, ApiError.of(400, "malformed", "The request could not be read; please send it again."));
+            });
             config.routes.exception(EngineException.class, (e, ctx) -> {
                 log.warn("{} {} answered 503: {}", ctx.method(), ctx.path(), e.getMessage());
                 answer(ctx, ApiError.UNAVAILABLE);
