@@ -55,4 +55,19 @@ class ServeCommandIT {
             assertThat(rs.getLong(1)).isEqualTo(1);
         }
     }
+
+    @Test
+    void aPortInUseIsExit2NamingTheSetting(TestDatabase db) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<String> args = new ArrayList<>(List.of("serve", "--api-port", String.valueOf(taken.getLocalPort())));
+            args.addAll(db.cliFlags());
+
+            ChildJvm.Result r = ChildJvm.run(ChildJvm.builder(Launcher.class, args.toArray(String[]::new)), Duration.ofSeconds(120));
+
+            assertThat(r.exitCode()).as(r.stderr()).isEqualTo(ExitCodes.UNAVAILABLE);
+            assertThat(r.stderr()).contains("Cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("api.port (--api-port)")
+                    .doesNotContain("\tat ");
+            assertThat(r.stdout()).doesNotContain("Serving on");
+        }
+    }
 }
