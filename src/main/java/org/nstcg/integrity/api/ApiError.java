@@ -24,7 +24,7 @@ record ApiError(int status, String code, String message, Optional<String> field)
 
     static final ApiError NOT_FOUND = of(404, "not_found", "There is nothing at this address.");
     static final ApiError UNAVAILABLE = of(503, "unavailable",
-            "Sign-ups are not available right now; nothing was saved. Please try again in a few minutes.");
+            "Sign-ups are not available right now and nothing was saved; please try again in a few minutes.");
     static final ApiError INTERNAL = of(500, "internal",
-            "Something went wrong on our side; nothing may have been saved. Please try again, or contact us if it keeps happening.");
+            "Something went wrong on our side; please try again, and contact us if it keeps happening.");
 }

@@ -88,6 +88,7 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.exception(EngineException.class, (e, ctx) -> {
                 log.warn("{} {} answered 503: {}", ctx.method(), ctx.path(), e.getMessage());
+                ctx.header("Retry-After", "30");
                 answer(ctx, ApiError.UNAVAILABLE);
             });
             config.routes.exception(Exception.class, (e, ctx) -> {

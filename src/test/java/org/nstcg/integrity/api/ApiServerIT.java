@@ -288,6 +288,7 @@ class ApiServerIT {
             Answer stillLive = send(degraded, at(degraded, "/health/live").GET());
 
             assertError(signUp, 503, "unavailable");
+            assertThat(signUp.raw().headers().firstValue("Retry-After")).isPresent();
             assertError(check, 503, "unavailable");
             assertThat(notReady.status()).isEqualTo(503);
             assertThat(notReady.body().get("postgresql").asText()).isEqualTo("down");
