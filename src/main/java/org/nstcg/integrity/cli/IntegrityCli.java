@@ -94,6 +94,7 @@ public final class IntegrityCli implements Callable<Integer> {
         cl.addSubcommand(new MergeCommand());
         cl.addSubcommand(new UnmergeCommand());
         cl.addSubcommand(new BenchCommand());
+        cl.addSubcommand(new ServeCommand());
         CommandLine rebuilt = cl;
         rebuilt.setOut(out);
         rebuilt.setErr(err);

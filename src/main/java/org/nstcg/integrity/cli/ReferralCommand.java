@@ -45,9 +45,9 @@ final class ReferralCommand {
                 out.println("invalid: the code " + invalid.reason());
                 return ExitCodes.INVALID;
             }
-            if (result instanceof ReferralCheck.Mistyped) {
+            if (result instanceof ReferralCheck.Mistyped mistyped) {
                 out.println("mistyped: the last character of " + code.strip() + " does not match the others; a letter was"
-                        + " probably changed or two were swapped");
+                        + " probably changed or two were swapped" + mistyped.suggestion().map(s -> " (did you mean " + s + "?)").orElse(""));
                 return ExitCodes.INVALID;
             }
             out.println("unknown: " + code.strip() + " " + ((ReferralCheck.Unknown) result).reason());

@@ -27,11 +27,12 @@ class ArchitectureTest {
     private static final String CONSOLE = "org.nstcg.integrity.console..";
     private static final String CLI = "org.nstcg.integrity.cli..";
     private static final String CLI_BENCH = "org.nstcg.integrity.cli.bench..";
+    private static final String API = "org.nstcg.integrity.api..";
 
     @ArchTest
     void engineKnowsNoFace(JavaClasses classes) {
         noClasses().that().resideInAPackage(ENGINE)
-                .should().dependOnClassesThat().resideInAnyPackage("javafx..", CONSOLE, CLI)
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", CONSOLE, CLI, API)
                 .because("the engine is a plain library that every face calls")
                 .check(classes);
     }
@@ -62,6 +63,14 @@ class ArchitectureTest {
     }
 
     @ArchTest
+    void apiKnowsNoOtherFace(JavaClasses classes) {
+        noClasses().that().resideInAPackage(API)
+                .should().dependOnClassesThat().resideInAnyPackage(CONSOLE, CLI, "javafx..")
+                .because("the HTTP face runs headless beside the console and the CLI, on the engine alone (ARCHITECTURE.md)")
+                .check(classes);
+    }
+
+    @ArchTest
     void consoleLeavesTheFxThreadOnlyThroughTheRunner(JavaClasses classes) {
         noClasses().that().resideInAPackage(CONSOLE)
                 .should().callConstructorWhere(DescribedPredicate.describe("a constructor of Thread",
@@ -72,7 +81,7 @@ class ArchitectureTest {
 
     @ArchTest
     void facesNeverTouchTheAuditTrailsWriter(JavaClasses classes) {
-        noClasses().that().resideInAnyPackage(CONSOLE, CLI)
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI, API)
                 .should().dependOnClassesThat().areAssignableTo(AuditTrail.class)
                 .because("the engine service that acts writes its audit entry (issue 13); a face that wrote one could forget"
                         + " it. Faces read the trail through AuditReader, which checks VIEW_AUDIT")
@@ -81,7 +90,7 @@ class ArchitectureTest {
 
     @ArchTest
     void facesNeverAuthorizeThemselves(JavaClasses classes) {
-        noClasses().that().resideInAnyPackage(CONSOLE, CLI)
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI, API)
                 .should().callMethod(Session.class, "authorize", Permission.class)
                 .orShould().callMethodWhere(DescribedPredicate.describe("Actor.authorize",
                         call -> call.getTarget().getOwner().isAssignableTo(Actor.class) && call.getName().equals("authorize")))
@@ -92,7 +101,7 @@ class ArchitectureTest {
 
     @ArchTest
     void facesNeverActOnSomeoneElsesBehalf(JavaClasses classes) {
-        noClasses().that().resideInAnyPackage(CONSOLE, CLI)
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI, API)
                 .should().callMethod(Actor.class, "onBehalf", Actor.class, Permission.class)
                 .because("Actor.onBehalf grants what another service checks; only an engine service composing others may use it")
                 .check(classes);
@@ -100,7 +109,7 @@ class ArchitectureTest {
 
     @ArchTest
     void facesNeverMakeATrustedOperatorOrASystemActor(JavaClasses classes) {
-        noClasses().that().resideInAnyPackage(CONSOLE, CLI).and().resideOutsideOfPackage(CLI_BENCH)
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI, API).and().resideOutsideOfPackage(CLI_BENCH)
                 .should().callMethod(Actor.class, "operator", String.class)
                 .orShould().callMethod(Actor.class, "system", String.class)
                 .because("a CLI actor is the OS user, made and checked by the engine (IntegrityEngine.cliOperator / cliSignIn),"
@@ -127,7 +136,7 @@ class ArchitectureTest {
 
     @ArchTest
     void facesUseEngineServicesNotItsConnections(JavaClasses classes) {
-        noClasses().that().resideInAnyPackage(CONSOLE, CLI).and().resideOutsideOfPackage("org.nstcg.integrity.cli.bench..")
+        noClasses().that().resideInAnyPackage(CONSOLE, CLI, API).and().resideOutsideOfPackage("org.nstcg.integrity.cli.bench..")
                 .should().callMethod(IntegrityEngine.class, "database")
                 .orShould().callMethod(IntegrityEngine.class, "redis")
                 .because("a face that reached the pool or Redis would bypass the services' permissions, audit and outcomes"

@@ -46,6 +46,9 @@ public enum ConfigKey {
     AUDIT_KEY_FILE("audit.key-file", "", "file holding the key that seals audit entries; every instance of a deployment needs the same file (empty: audit.key in data.dir)"),
     AUDIT_ANCHOR_FILE("audit.anchor-file", "", "file the audit trail's head is appended to, to verify against later (empty: audit-anchors.log in data.dir)"),
     AUDIT_ANCHOR_INTERVAL("audit.anchor-interval", "15m", "how often a console or server anchors the audit trail's head, 1m to 24h (0 or off: never)"),
+    API_PORT("api.port", "8080", "TCP port the serve command's HTTP API listens on, 0 to 65535 (0: any free port, printed at start)"),
+    API_BIND("api.bind", "127.0.0.1", "address the serve command's HTTP API listens on: an IP address such as 127.0.0.1 or 0.0.0.0"
+            + " (every interface), or a host name"),
     ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)",
             Visibility.SECRET), // its path or query is often the receiver's token
     ALERTS_WEBHOOK_ALLOW_INSECURE("alerts.webhook-allow-insecure", "false", "whether alerts.webhook-url may be plain http:// to"

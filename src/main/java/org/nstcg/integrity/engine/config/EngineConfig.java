@@ -66,6 +66,8 @@ public final class EngineConfig {
     private final double cacheDivergenceAlert;
     private final java.util.Optional<Duration> auditAnchorInterval;
     private final Optional<Path> redisEmbeddedBinary;
+    private final int apiPort;
+    private final String apiBind;
 
     private EngineConfig(Map<ConfigKey, Value> values, Path defaultDataDir) {
         EnumMap<ConfigKey, Value> all = new EnumMap<>(ConfigKey.class);
@@ -102,6 +104,8 @@ public final class EngineConfig {
         auditKeyFile();
         auditAnchorFile();
         this.redisEmbeddedBinary = parseExecutable(ConfigKey.REDIS_EMBEDDED_BINARY, "the path of an executable redis-server, such as /usr/bin/redis-server");
+        this.apiPort = parseInt(ConfigKey.API_PORT, 0, 65535);
+        this.apiBind = parseBindAddress();
         String schema = raw(ConfigKey.DB_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
             throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
@@ -248,6 +252,49 @@ public final class EngineConfig {
             return Path.of(raw).toAbsolutePath();
         } catch (InvalidPathException e) {
             throw invalid(key, "a file path");
+        }
+    }
+
+    /** The port {@code serve} listens on; 0 lets the system choose a free one. */
+    public int apiPort() {
+        return apiPort;
+    }
+
+    /** The address {@code serve} listens on: an IP literal (IPv6 without brackets) or a host name. */
+    public String apiBind() {
+        return apiBind;
+    }
+
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]{2,45}");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+    /** Checked by form only: resolving a host name here would make loading the config depend on DNS. */
+    private String parseBindAddress() {
+        String raw = raw(ConfigKey.API_BIND);
+        String address = raw.startsWith("[") && raw.endsWith("]") ? raw.substring(1, raw.length() - 1) : raw;
+        boolean valid;
+        if (address.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+            valid = IPV4.matcher(address).matches();
+        } else if (address.contains(":")) {
+            valid = IPV6.matcher(address).matches() && isIpLiteral(address);
+        } else {
+            valid = HOST_NAME.matcher(address).matches();
+        }
+        if (!valid) {
+            throw invalid(ConfigKey.API_BIND, "an IP address such as 127.0.0.1, 0.0.0.0 or ::1, or a host name such as localhost");
+        }
+        return address;
+    }
+
+    /** An IPv6 literal is parsed, never looked up (InetAddress resolves nothing for a string with a colon). */
+    private static boolean isIpLiteral(String address) {
+        try {
+            java.net.InetAddress.getByName(address);
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

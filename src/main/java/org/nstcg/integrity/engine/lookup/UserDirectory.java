@@ -13,6 +13,7 @@ import org.nstcg.integrity.engine.lookup.UserDetails.MergeRef;
 import org.nstcg.integrity.engine.lookup.UserDetails.Profile;
 import org.nstcg.integrity.engine.lookup.UserLookupStore.Match;
 import org.nstcg.integrity.engine.lookup.UserMatch.Reason;
+import org.nstcg.integrity.engine.referral.CodeCorrections;
 import org.nstcg.integrity.engine.referral.ParsedCode;
 import org.nstcg.integrity.engine.referral.ReferralCodeParser;
 import org.nstcg.integrity.engine.store.Jdbc;

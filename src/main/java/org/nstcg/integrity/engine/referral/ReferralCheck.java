@@ -9,8 +9,13 @@ public sealed interface ReferralCheck {
     record Known(String code, ReferrerRef owner) implements ReferralCheck {
     }
 
-    /** Its check symbol does not match: a typo of some code. */
-    record Mistyped(String typed) implements ReferralCheck {
+    /**
+     * Its check symbol does not match: a typo of some code.
+     *
+     * @param suggestion the one issued code of an active user that is a single typo away (see {@link CodeCorrections}),
+     *                   if exactly one is; empty when none or several are
+     */
+    record Mistyped(String typed, java.util.Optional<String> suggestion) implements ReferralCheck {
     }
 
     /** Not even a candidate (longer than any code): {@code reason} says why; nothing was looked up. */

@@ -23,7 +23,7 @@ public final class ReferralCodes {
         }
         ParsedCode parsed = parser.parse(typed);
         if (parsed instanceof ParsedCode.Mistyped) {
-            return new ReferralCheck.Mistyped(typed);
+            return new ReferralCheck.Mistyped(typed, suggestion(typed));
         }
         if (parsed instanceof ParsedCode.Valid v) {
             return known(v.code().text(), Optional.of(v.code().identity()))
@@ -35,6 +35,24 @@ public final class ReferralCodes {
             return new ReferralCheck.Unknown("", reason);
         }
         return known(legacy, Optional.empty()).orElseGet(() -> new ReferralCheck.Unknown(typed, reason));
+    }
+
+    /**
+     * The only active user's code one typo away from {@code typed}: at most 17 identities pass the check symbol (see
+     * {@link CodeCorrections}), each one indexed look-up; stops at the second owner found, since then none is suggested.
+     */
+    private Optional<String> suggestion(String typed) {
+        Optional<ReferrerRef> only = Optional.empty();
+        for (String identity : CodeCorrections.candidates(typed)) {
+            Optional<ReferrerRef> owner = store.referrer(identity, Optional.of(identity));
+            if (owner.isPresent()) {
+                if (only.isPresent() && only.get().userId() != owner.get().userId()) {
+                    return Optional.empty();
+                }
+                only = owner;
+            }
+        }
+        return only.map(ReferrerRef::code);
     }
 
     private Optional<ReferralCheck> known(String exact, Optional<String> identity) {

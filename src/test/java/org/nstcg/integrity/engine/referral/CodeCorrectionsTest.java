@@ -1,10 +1,8 @@
-package org.nstcg.integrity.engine.lookup;
+package org.nstcg.integrity.engine.referral;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.nstcg.integrity.engine.referral.ParsedCode;
-import org.nstcg.integrity.engine.referral.ReferralCodeParser;
 
 class CodeCorrectionsTest {
 
@@ -47,11 +45,6 @@ class CodeCorrectionsTest {
         assertThat(CodeCorrections.candidates("ada@gmail.com")).isEmpty();
         assertThat(CodeCorrections.candidates(null)).isEmpty();
         assertThat(CodeCorrections.candidates("UUUUUUUUU")).isEmpty();
-    }
-
-    @Test
-    void likeEscapesWildcards() {
-        assertThat(UserDirectory.like("a_b%c\\")).isEqualTo("a\\_b\\%c\\\\%");
     }
 
     private static String validCode() {

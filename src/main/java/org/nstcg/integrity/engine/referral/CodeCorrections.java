@@ -1,12 +1,9 @@
-package org.nstcg.integrity.engine.lookup;
+package org.nstcg.integrity.engine.referral;
 
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.nstcg.integrity.engine.referral.CrockfordBase32;
-import org.nstcg.integrity.engine.referral.DammCheck;
-import org.nstcg.integrity.engine.referral.ReferralCode;
 
 /**
  * The codes a mistyped referral code was probably meant to be: every identity (body and check symbol) one typo away

@@ -1,0 +1,157 @@
+package org.nstcg.integrity.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Optional;
+import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.referral.ReferralCheck;
+import org.nstcg.integrity.engine.registration.RegistrationOutcome;
+import org.nstcg.integrity.engine.registration.RegistrationRequest;
+import org.nstcg.integrity.engine.support.DeepLink;
+
+/**
+ * {@code POST /api/registrations} and {@code GET /api/referrals/{code}}: turn the request into one engine call and
+ * render its sealed outcome as a status code and a JSON body. No policy lives here: what is valid, registered or in
+ * progress is the engine's answer (as for the CLI's {@code register} and {@code referral check}).
+ *
+ * <p>Design notes: the body is refused before the engine sees it when it is not JSON (415), too large (413, judged
+ * by Content-Length and again while reading, since a chunked body has none) or not an object of strings (400). A
+ * sign-up is anonymous: {@link org.nstcg.integrity.engine.registration.RegistrationService#register} takes no actor,
+ * as the platform's form and the CLI's {@code register} call it the same way; the engine's saga writes and audits.
+ */
+final class SignUpEndpoints {
+
+    private static final String[] FIELDS = {"email", "firstName", "lastName", "referralCode"};
+
+    private final IntegrityEngine engine;
+    private final ObjectMapper json;
+    private final int maxBody;
+
+    SignUpEndpoints(IntegrityEngine engine, ObjectMapper json, int maxBody) {
+        this.engine = engine;
+        this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.maxBody = maxBody;
+    }
+
+    void register(Context ctx) throws IOException {
+        Optional<ApiError> refused = checkContentType(ctx).or(() -> checkDeclaredLength(ctx));
+        if (refused.isPresent()) {
+            ApiServer.answer(ctx, refused.get());
+            return;
+        }
+        byte[] body;
+        try (InputStream in = ctx.bodyInputStream()) {
+            body = in.readNBytes(maxBody + 1);
+        }
+        if (body.length > maxBody) {
+            ApiServer.answer(ctx, tooLarge());
+            return;
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            ApiServer.answer(ctx, ApiError.of(400, "malformed", "The request is not valid JSON; send one object such as"
+                    + " {\"email\": \"ada@example.org\", \"firstName\": \"Ada\"}."));
+            return;
+        }
+        if (root == null || !root.isObject()) {
+            ApiServer.answer(ctx, ApiError.of(400, "malformed", "The request must be one JSON object with email and firstName."));
+            return;
+        }
+        String[] values = new String[FIELDS.length];
+        for (int i = 0; i < FIELDS.length; i++) {
+            JsonNode v = root.get(FIELDS[i]);
+            if (v != null && !v.isNull() && !v.isTextual()) {
+                ApiServer.answer(ctx, new ApiError(400, "malformed", "The field " + FIELDS[i] + " must be text.", Optional.of(FIELDS[i])));
+                return;
+            }
+            values[i] = v == null || v.isNull() ? null : v.textValue();
+        }
+        RegistrationOutcome outcome = engine.registration().register(new RegistrationRequest(values[0], values[1], values[2], values[3]));
+        if (outcome instanceof RegistrationOutcome.Registered r) {
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
+            node.put("userId", r.userId());
+            node.put("referralCode", r.referralCode());
+            node.put("referralBonus", r.referral() == RegistrationOutcome.Referral.CREDITED);
+            node.put("message", "You are registered. Your referral code is " + r.referralCode() + "."
+                    + r.notice().map(n -> " " + n).orElse(""));
+            node.put("link", DeepLink.user(r.userId()).text());
+            ApiServer.answer(ctx, 201, node);
+        } else if (outcome instanceof RegistrationOutcome.AlreadyRegistered) {
+            ApiServer.answer(ctx, ApiError.of(409, "already_registered",
+                    "This email address is already registered; sign in instead, or use another address."));
+        } else if (outcome instanceof RegistrationOutcome.InProgress) {
+            ctx.header("Retry-After", "1");
+            ApiServer.answer(ctx, ApiError.of(409, "in_progress",
+                    "A sign-up for this email address is being completed right now; try again in a moment."));
+        } else {
+            RegistrationOutcome.Invalid invalid = (RegistrationOutcome.Invalid) outcome;
+            ApiError error = new ApiError(422, "invalid", "The " + fieldName(invalid.field()) + " " + invalid.reason() + ".",
+                    Optional.of(invalid.field()));
+            ObjectNode node = error.body();
+            if (invalid.field().equals("referralCode")
+                    && engine.referralCodes().check(values[3]) instanceof ReferralCheck.Mistyped m && m.suggestion().isPresent()) {
+                node.put("suggestion", m.suggestion().get());
+            }
+            ApiServer.answer(ctx, 422, node);
+        }
+    }
+
+    void checkReferral(Context ctx) {
+        String typed = ctx.pathParam("code");
+        ReferralCheck check = engine.referralCodes().check(typed);
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        if (check instanceof ReferralCheck.Known k) {
+            node.put("status", "valid");
+            node.put("code", k.code());
+            node.put("firstName", k.owner().firstName());
+            ApiServer.answer(ctx, 200, node);
+        } else if (check instanceof ReferralCheck.Mistyped m) {
+            node.put("status", "mistyped");
+            m.suggestion().ifPresent(s -> node.put("suggestion", s));
+            node.put("message", m.suggestion().map(s -> "This code looks mistyped; did you mean " + s + "?")
+                    .orElse("This code looks mistyped: check it, or leave it empty."));
+            ApiServer.answer(ctx, 422, node);
+        } else {
+            node.put("status", "unknown");
+            node.put("message", "No one has this referral code; check it, or leave it empty.");
+            ApiServer.answer(ctx, 404, node);
+        }
+    }
+
+    private static Optional<ApiError> checkContentType(Context ctx) {
+        String type = ctx.contentType();
+        String mediaType = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (mediaType.equals("application/json")) {
+            return Optional.empty();
+        }
+        return Optional.of(ApiError.of(415, "unsupported_media_type", "Send the sign-up as JSON, with Content-Type: application/json."));
+    }
+
+    private Optional<ApiError> checkDeclaredLength(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        return declared > maxBody ? Optional.of(tooLarge()) : Optional.empty();
+    }
+
+    private ApiError tooLarge() {
+        return ApiError.of(413, "too_large", "The request is larger than " + maxBody / 1024 + " KiB; a sign-up needs far less.");
+    }
+
+    private static String fieldName(String field) {
+        return switch (field) {
+            case "firstName" -> "first name";
+            case "lastName" -> "last name";
+            case "referralCode" -> "referral code";
+            default -> "email address";
+        };
+    }
+}

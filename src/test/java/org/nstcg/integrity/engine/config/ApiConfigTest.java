@@ -1,0 +1,83 @@
+package org.nstcg.integrity.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code api.port} and {@code api.bind}: defaults, their environment and flag twins, and refusals that name the key. */
+class ApiConfigTest {
+
+    @TempDir
+    Path home;
+
+    private ConfigLoader loader(Map<String, String> env) {
+        return new ConfigLoader(env, home);
+    }
+
+    @Test
+    void defaultsListenOnLoopbackPort8080() {
+        EngineConfig config = loader(Map.of()).load(Optional.empty(), Map.of());
+
+        assertThat(config.apiPort()).isEqualTo(8080);
+        assertThat(config.apiBind()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void fileEnvironmentAndFlagsSetThemLikeEveryKey() throws IOException {
+        Path file = home.resolve(".config/integrity-console/config.properties");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "api.port = 9000\napi.bind = 0.0.0.0\n");
+
+        EngineConfig fromFile = loader(Map.of()).load(Optional.empty(), Map.of());
+        EngineConfig fromEnv = loader(Map.of("INTEGRITY_API_PORT", "9001", "INTEGRITY_API_BIND", "::1")).load(Optional.empty(), Map.of());
+        EngineConfig fromFlags = loader(Map.of("INTEGRITY_API_PORT", "9001"))
+                .load(Optional.empty(), Map.of(ConfigKey.API_PORT, "0", ConfigKey.API_BIND, "localhost"));
+
+        assertThat(fromFile.apiPort()).isEqualTo(9000);
+        assertThat(fromFile.apiBind()).isEqualTo("0.0.0.0");
+        assertThat(fromEnv.apiPort()).isEqualTo(9001);
+        assertThat(fromEnv.apiBind()).isEqualTo("::1");
+        assertThat(fromFlags.apiPort()).isZero();
+        assertThat(fromFlags.apiBind()).isEqualTo("localhost");
+        assertThat(ConfigKey.API_PORT.flag()).isEqualTo("--api-port");
+        assertThat(ConfigKey.API_BIND.environmentVariable()).isEqualTo("INTEGRITY_API_BIND");
+    }
+
+    @ParameterizedTest(name = "api.bind = {0} is accepted")
+    @ValueSource(strings = {"10.1.2.3", "[::]", "fe80::1", "api.example.org"})
+    void bindAcceptsAddressesAndHostNames(String bind) {
+        EngineConfig config = loader(Map.of("INTEGRITY_API_BIND", bind)).load(Optional.empty(), Map.of());
+
+        assertThat(config.apiBind()).isEqualTo(bind.replace("[", "").replace("]", ""));
+    }
+
+    @ParameterizedTest(name = "{0} = ''{1}'' is refused")
+    @CsvSource(delimiter = '|', value = {
+            "api.port|http|whole number from 0 to 65535",
+            "api.port|65536|whole number from 0 to 65535",
+            "api.port|-1|whole number from 0 to 65535",
+            "api.bind|256.1.1.1|an IP address such as 127.0.0.1",
+            "api.bind|host name|an IP address such as 127.0.0.1",
+            "api.bind|:::1::|an IP address such as 127.0.0.1",
+            "api.bind|http://127.0.0.1|an IP address such as 127.0.0.1"})
+    void malformedValuesNameTheirKeyAndVariable(String key, String value, String expected) {
+        String variable = ConfigKey.byKey(key).orElseThrow().environmentVariable();
+
+        assertThatThrownBy(() -> loader(Map.of(variable, value)).load(Optional.empty(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("The setting " + key + " = '" + value + "'")
+                .hasMessageContaining(variable)
+                .hasMessageContaining(expected)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key));
+    }
+}
