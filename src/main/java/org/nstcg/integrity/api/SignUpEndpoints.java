@@ -15,7 +15,6 @@ import org.nstcg.integrity.engine.IntegrityEngine;
 import org.nstcg.integrity.engine.referral.ReferralCheck;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
-import org.nstcg.integrity.engine.support.DeepLink;
 
 /**
  * {@code POST /api/registrations} and {@code GET /api/referrals/{code}}: turn the request into one engine call and
@@ -84,7 +83,6 @@ final class SignUpEndpoints {
             node.put("referralBonus", r.referral() == RegistrationOutcome.Referral.CREDITED);
             node.put("message", "You are registered. Your referral code is " + r.referralCode() + "."
                     + r.notice().map(n -> " " + n).orElse(""));
-            node.put("link", DeepLink.user(r.userId()).text());
             ApiServer.answer(ctx, 201, node);
         } else if (outcome instanceof RegistrationOutcome.AlreadyRegistered) {
             ApiServer.answer(ctx, ApiError.of(409, "already_registered",
