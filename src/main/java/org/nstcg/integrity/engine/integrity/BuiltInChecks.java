@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.nstcg.integrity.engine.cache.DivergenceSampler;
 import org.nstcg.integrity.engine.store.LegacyImportStore;
+import org.nstcg.integrity.engine.store.ProfileCredits;
 
 /**
  * The integrity checks of the PRD, each one set-based SQL query (the cache check one sampling round).
@@ -161,17 +162,10 @@ public final class BuiltInChecks {
     static IntegrityCheck referralCount() {
         return new SqlCheck(REFERRAL_COUNT, Severity.WARNING,
                 "Every active user's referral count equals the number of users it referred (whatever their status now).",
-                "SELECT lpad(p.user_id::text, 20, '0') AS k, ARRAY[p.user_id] AS ids,"
-                        + " format('User %s has a referral count of %s but referred %s users', p.user_id, p.referral_count, coalesce(r.n, 0)) AS message,"
-                        + " jsonb_build_object('userId', p.user_id, 'referralCount', p.referral_count, 'referred', coalesce(r.n, 0)) AS details"
-                        + " FROM profile_totals p JOIN users ru ON ru.id = p.user_id AND ru.status = 'active'"
-                        // Every referred user counts, its registration finished or not: the user row and the referrer's
-                        // count commit in one statement (decision record 0007), while the saga reads RUNNING until its
-                        // completion record is written a few milliseconds later (CompletionWriter). Leaving in-flight
-                        // users out reported a clean platform's referrer as wrong in that window (CI, 2026-12-04).
-                        + " LEFT JOIN (SELECT u.referred_by AS id, count(*) AS n FROM users u WHERE u.referred_by IS NOT NULL"
-                        + " GROUP BY u.referred_by) r ON r.id = p.user_id"
-                        + " WHERE p.referral_count <> coalesce(r.n, 0)");
+                "SELECT lpad(m.user_id::text, 20, '0') AS k, ARRAY[m.user_id] AS ids,"
+                        + " format('User %s has a referral count of %s but referred %s users', m.user_id, m.referral_count, m.referred) AS message,"
+                        + " jsonb_build_object('userId', m.user_id, 'referralCount', m.referral_count, 'referred', m.referred) AS details"
+                        + " FROM (" + ProfileCredits.REFERRAL_COUNT_MISMATCHES + ") m");
     }
 
     static IntegrityCheck stuckSagas(Duration stuckAfter) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.nstcg.integrity.engine.audit.AuditTrail;
 import org.nstcg.integrity.engine.cache.CacheCoordinator;
 import org.nstcg.integrity.engine.store.Jdbc;
+import org.nstcg.integrity.engine.store.ProfileCredits;
 import org.nstcg.integrity.engine.store.Tx;
 
 /**
@@ -16,10 +17,8 @@ import org.nstcg.integrity.engine.store.Tx;
 final class ReferralCountRepair extends SqlRepair {
 
     /** Active users' profiles whose referral count (row and stripes, V17) differs from the users they referred. */
-    private static final String BAD = "SELECT p.user_id, p.referral_count, coalesce(r.n, 0) AS actual FROM profile_totals p"
-            + " JOIN users ru ON ru.id = p.user_id AND ru.status = 'active'"
-            + " LEFT JOIN (SELECT u.referred_by, count(*) AS n FROM users u WHERE u.referred_by IS NOT NULL"
-            + " GROUP BY u.referred_by) r ON r.referred_by = p.user_id WHERE p.referral_count <> coalesce(r.n, 0)";
+    private static final String BAD = "SELECT user_id, referral_count, referred AS actual FROM ("
+            + ProfileCredits.REFERRAL_COUNT_MISMATCHES + ") p"; // "p": setProfileFigure orders by p.user_id
 
     ReferralCountRepair(Jdbc jdbc, ObjectMapper json, AuditTrail audit, CacheCoordinator cache) {
         super(jdbc, json, audit, cache);

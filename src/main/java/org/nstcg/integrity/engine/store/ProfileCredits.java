@@ -16,6 +16,19 @@ public final class ProfileCredits {
     private ProfileCredits() {
     }
 
+    /**
+     * Active users whose referral count (row and stripes) differs from the number of users they referred, whatever
+     * those users' status now and whether or not their registration saga has recorded its completion yet (the user row
+     * and the referrer's count commit in one statement, decision record 0007): columns {@code user_id},
+     * {@code referral_count}, {@code referred}. The {@code referral-count} check reports exactly these rows and its
+     * repair sets exactly these counts, so the two cannot disagree (RepairsMatchTheirChecksIT).
+     */
+    public static final String REFERRAL_COUNT_MISMATCHES = "SELECT p.user_id, p.referral_count, coalesce(r.n, 0) AS referred"
+            + " FROM profile_totals p JOIN users ru ON ru.id = p.user_id AND ru.status = 'active'"
+            + " LEFT JOIN (SELECT u.referred_by AS id, count(*) AS n FROM users u WHERE u.referred_by IS NOT NULL"
+            + " GROUP BY u.referred_by) r ON r.id = p.user_id"
+            + " WHERE p.referral_count <> coalesce(r.n, 0)";
+
     /** Moves the stripes of these users into their profile rows, locking the rows first; totals are unchanged. */
     public static void fold(Tx tx, long... userIds) {
         tx.single("SELECT fold_profile_credits(?::bigint[])", r -> Boolean.TRUE, Tx.bigints(userIds));
