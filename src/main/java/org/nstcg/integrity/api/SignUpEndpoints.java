@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
 import org.nstcg.integrity.engine.IntegrityEngine;
+import org.nstcg.integrity.engine.limit.RateDecision;
 import org.nstcg.integrity.engine.referral.ReferralCheck;
 import org.nstcg.integrity.engine.registration.RegistrationOutcome;
 import org.nstcg.integrity.engine.registration.RegistrationRequest;
@@ -33,14 +34,19 @@ final class SignUpEndpoints {
     private final IntegrityEngine engine;
     private final ObjectMapper json;
     private final int maxBody;
+    private final ClientAddress clients;
 
-    SignUpEndpoints(IntegrityEngine engine, ObjectMapper json, int maxBody) {
+    SignUpEndpoints(IntegrityEngine engine, ObjectMapper json, int maxBody, ClientAddress clients) {
+        this.clients = clients;
         this.engine = engine;
         this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.maxBody = maxBody;
     }
 
     void register(Context ctx) throws IOException {
+        if (limited(ctx, engine.signUpLimits().client(clients.of(ctx)), "from your address")) {
+            return;
+        }
         Optional<ApiError> refused = checkContentType(ctx).or(() -> checkDeclaredLength(ctx));
         if (refused.isPresent()) {
             ApiServer.answer(ctx, refused.get());
@@ -75,6 +81,9 @@ final class SignUpEndpoints {
             }
             values[i] = v == null || v.isNull() ? null : v.textValue();
         }
+        if (limited(ctx, engine.signUpLimits().mailbox(values[0]), "for this email address")) {
+            return;
+        }
         RegistrationOutcome outcome = engine.registration().register(new RegistrationRequest(values[0], values[1], values[2], values[3]));
         if (outcome instanceof RegistrationOutcome.Registered r) {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -105,6 +114,9 @@ final class SignUpEndpoints {
     }
 
     void checkReferral(Context ctx) {
+        if (limited(ctx, engine.signUpLimits().client(clients.of(ctx)), "from your address")) {
+            return;
+        }
         String typed = ctx.pathParam("code");
         ReferralCheck check = engine.referralCodes().check(typed);
         ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -124,6 +136,31 @@ final class SignUpEndpoints {
             node.put("message", "No one has this referral code; check it, or leave it empty.");
             ApiServer.answer(ctx, 404, node);
         }
+    }
+
+    /** Answers 429 with Retry-After when {@code decision} is over a limit; nothing is written then. */
+    private static boolean limited(Context ctx, RateDecision decision, String whose) {
+        if (decision instanceof RateDecision.Limited l) {
+            long seconds = l.retryAfterSeconds();
+            ctx.header("Retry-After", Long.toString(seconds));
+            ApiServer.answer(ctx, ApiError.of(429, "rate_limited", "There have been too many attempts " + whose
+                    + "; please try again in " + inAbout(seconds) + "."));
+            return true;
+        }
+        return false;
+    }
+
+    /** "1 second", "45 seconds", "2 minutes", "1 hour". */
+    static String inAbout(long seconds) {
+        if (seconds < 120) {
+            return seconds + (seconds == 1 ? " second" : " seconds");
+        }
+        long minutes = (seconds + 59) / 60;
+        if (minutes < 120) {
+            return minutes + " minutes";
+        }
+        long hours = (minutes + 59) / 60;
+        return hours + " hours";
     }
 
     private static Optional<ApiError> checkContentType(Context ctx) {

@@ -124,6 +124,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final UserDirectory users;
     private final OverviewReader overview;
     private final EngineScheduler scheduler;
+    private final org.nstcg.integrity.engine.limit.SignUpLimits signUpLimits;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread shutdownHook;
 
@@ -194,6 +195,8 @@ public final class IntegrityEngine implements AutoCloseable {
         this.dedup = new Deduplication(database.jdbc(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json, clock);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
+        this.signUpLimits = new org.nstcg.integrity.engine.limit.SignUpLimits(new org.nstcg.integrity.engine.limit.RateLimiter(redis, clock),
+                emails, config.apiRateLimitIp(), config.apiRateLimitMailbox());
         this.users = new UserDirectory(database.jdbc(), emails);
         this.overview = new OverviewReader(database.jdbc(), this::figures,
                 () -> alertLog.since(clock.instant().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
@@ -563,6 +566,11 @@ public final class IntegrityEngine implements AutoCloseable {
     }
 
     /** Look-up of typed referral codes. */
+    /** The rate limits on sign-ups, per client address and per mailbox, shared through Redis. */
+    public org.nstcg.integrity.engine.limit.SignUpLimits signUpLimits() {
+        return signUpLimits;
+    }
+
     public ReferralCodes referralCodes() {
         return referralCodes;
     }

@@ -31,7 +31,7 @@ import redis.clients.jedis.RedisClient;
  * The HTTP API over a real engine (PostgreSQL and Redis): every status code the sign-up form can get, a JSON body
  * with a sentence for each, and nothing written on any refusal. One server on a free loopback port for the class.
  */
-@IntegrityTest
+@IntegrityTest(settings = {"api.rate-limit-ip=off", "api.rate-limit-mailbox=off"}) // limits: ApiRateLimitIT
 class ApiServerIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
