@@ -125,6 +125,7 @@ public final class IntegrityEngine implements AutoCloseable {
     private final OverviewReader overview;
     private final EngineScheduler scheduler;
     private final org.nstcg.integrity.engine.limit.SignUpLimits signUpLimits;
+    private final org.nstcg.integrity.engine.idempotency.IdempotentRequests idempotentRequests;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread shutdownHook;
 
@@ -197,6 +198,7 @@ public final class IntegrityEngine implements AutoCloseable {
         this.referralCodes = new ReferralCodes(registrationStore);
         this.signUpLimits = new org.nstcg.integrity.engine.limit.SignUpLimits(new org.nstcg.integrity.engine.limit.RateLimiter(redis, clock),
                 emails, config.apiRateLimitIp(), config.apiRateLimitMailbox());
+        this.idempotentRequests = new org.nstcg.integrity.engine.idempotency.IdempotentRequests(database.jdbc());
         this.users = new UserDirectory(database.jdbc(), emails);
         this.overview = new OverviewReader(database.jdbc(), this::figures,
                 () -> alertLog.since(clock.instant().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
@@ -569,6 +571,11 @@ public final class IntegrityEngine implements AutoCloseable {
     /** The rate limits on sign-ups, per client address and per mailbox, shared through Redis. */
     public org.nstcg.integrity.engine.limit.SignUpLimits signUpLimits() {
         return signUpLimits;
+    }
+
+    /** The first answers of requests sent with an Idempotency-Key, shared by every instance through PostgreSQL. */
+    public org.nstcg.integrity.engine.idempotency.IdempotentRequests idempotentRequests() {
+        return idempotentRequests;
     }
 
     public ReferralCodes referralCodes() {
