@@ -34,14 +34,17 @@ final class SignUpEndpoints {
 
     private static final String[] FIELDS = {"email", "firstName", "lastName", "referralCode"};
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String CHECK_YOUR_INBOX = "Check your inbox: we have sent an email about this sign-up to the address you gave.";
 
     private final IntegrityEngine engine;
     private final ObjectMapper json;
     private final int maxBody;
     private final ClientAddress clients;
+    private final boolean revealRegistered;
 
     SignUpEndpoints(IntegrityEngine engine, ObjectMapper json, int maxBody, ClientAddress clients) {
         this.clients = clients;
+        this.revealRegistered = engine.config().apiRevealRegistered();
         this.engine = engine;
         this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.maxBody = maxBody;
@@ -141,6 +144,16 @@ final class SignUpEndpoints {
 
     private Answer register(String[] values) {
         RegistrationOutcome outcome = engine.registration().register(new RegistrationRequest(values[0], values[1], values[2], values[3]));
+        if (!revealRegistered && (outcome instanceof RegistrationOutcome.Registered || outcome instanceof RegistrationOutcome.AlreadyRegistered)) {
+            // api.reveal-registered=false: a new and a registered address get the same answer; the owner of a
+            // registered one hears of the attempt by mail (the outbox event), not whoever typed it.
+            if (outcome instanceof RegistrationOutcome.AlreadyRegistered repeated) {
+                engine.registration().recordRepeat(repeated);
+            }
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
+            node.put("message", CHECK_YOUR_INBOX);
+            return new Answer(202, node, Optional.empty(), true);
+        }
         if (outcome instanceof RegistrationOutcome.Registered r) {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
             node.put("userId", r.userId());

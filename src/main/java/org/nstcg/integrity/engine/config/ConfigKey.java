@@ -53,6 +53,8 @@ public enum ConfigKey {
             + " shared by every serve instance (off: no limit)"),
     API_RATE_LIMIT_MAILBOX("api.rate-limit-mailbox", "5/1h", "sign-up attempts for one mailbox (however it is spelt), <n>/<duration>"
             + " such as 5/1h, shared by every serve instance (off: no limit)"),
+    API_REVEAL_REGISTERED("api.reveal-registered", "true", "whether serve answers a sign-up for a registered address 409 already_registered"
+            + " (true), or 202 check your inbox like a new sign-up, telling the owner through the outbox (false)"),
     API_TRUSTED_PROXIES("api.trusted-proxies", "", "comma-separated IP addresses or CIDR ranges of the proxies in front of serve, e.g."
             + " 10.0.0.0/8,192.168.1.5; X-Forwarded-For is believed only from them (empty: never)"),
     ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)",

@@ -71,6 +71,7 @@ public final class EngineConfig {
     private final Optional<RateLimit> apiRateLimitIp;
     private final Optional<RateLimit> apiRateLimitMailbox;
     private final List<IpRange> apiTrustedProxies;
+    private final boolean apiRevealRegistered;
 
     private EngineConfig(Map<ConfigKey, Value> values, Path defaultDataDir) {
         EnumMap<ConfigKey, Value> all = new EnumMap<>(ConfigKey.class);
@@ -112,6 +113,7 @@ public final class EngineConfig {
         this.apiRateLimitIp = parseRateLimit(ConfigKey.API_RATE_LIMIT_IP);
         this.apiRateLimitMailbox = parseRateLimit(ConfigKey.API_RATE_LIMIT_MAILBOX);
         this.apiTrustedProxies = parseTrustedProxies();
+        this.apiRevealRegistered = parseBoolean(ConfigKey.API_REVEAL_REGISTERED);
         String schema = raw(ConfigKey.DB_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
             throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
@@ -279,6 +281,11 @@ public final class EngineConfig {
     /** How many sign-up attempts one normalised mailbox may get ({@code api.rate-limit-mailbox}); empty: no limit. */
     public Optional<RateLimit> apiRateLimitMailbox() {
         return apiRateLimitMailbox;
+    }
+
+    /** Whether {@code serve} tells a sign-up form that an address is already registered ({@code api.reveal-registered}). */
+    public boolean apiRevealRegistered() {
+        return apiRevealRegistered;
     }
 
     /** The proxies whose {@code X-Forwarded-For} {@code serve} believes ({@code api.trusted-proxies}). */
