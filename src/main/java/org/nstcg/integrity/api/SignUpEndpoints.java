@@ -34,7 +34,7 @@ final class SignUpEndpoints {
 
     private static final String[] FIELDS = {"email", "firstName", "lastName", "referralCode"};
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    static final String CHECK_YOUR_INBOX = "Check your inbox: we have sent an email about this sign-up to the address you gave.";
+    static final String CHECK_YOUR_INBOX = "Check your inbox: we are sending an email about this sign-up to the address you gave.";
 
     private final IntegrityEngine engine;
     private final ObjectMapper json;
@@ -219,17 +219,17 @@ final class SignUpEndpoints {
         return false;
     }
 
-    /** "1 second", "45 seconds", "2 minutes", "1 hour". */
+    /** "1 second", "45 seconds", "2 minutes", "1 hour", "3 hours" (rounded up: never sooner than Retry-After). */
     static String inAbout(long seconds) {
         if (seconds < 120) {
             return seconds + (seconds == 1 ? " second" : " seconds");
         }
         long minutes = (seconds + 59) / 60;
-        if (minutes < 120) {
+        if (minutes < 60) {
             return minutes + " minutes";
         }
         long hours = (minutes + 59) / 60;
-        return hours + " hours";
+        return hours + (hours == 1 ? " hour" : " hours");
     }
 
     private static Optional<ApiError> checkContentType(Context ctx) {

@@ -44,7 +44,8 @@ class ClientAddressTest {
     void retryAfterReadsInWordsWithPlurals() {
         assertThat(SignUpEndpoints.inAbout(1)).isEqualTo("1 second");
         assertThat(SignUpEndpoints.inAbout(45)).isEqualTo("45 seconds");
-        assertThat(SignUpEndpoints.inAbout(3599)).isEqualTo("60 minutes");
+        assertThat(SignUpEndpoints.inAbout(150)).isEqualTo("3 minutes");
+        assertThat(SignUpEndpoints.inAbout(3600)).isEqualTo("1 hour");
         assertThat(SignUpEndpoints.inAbout(7300)).isEqualTo("3 hours");
     }
 }
