@@ -121,7 +121,12 @@ final class SignUpEndpoints {
                 }
                 answer = register(values);
             } catch (RuntimeException e) {
-                engine.idempotentRequests().release(claimed);
+                try {
+                    engine.idempotentRequests().release(claimed);
+                } catch (RuntimeException releasing) {
+                    // PostgreSQL is gone too: the claim is taken over by a retry after IdempotentRequests.ABANDONED.
+                    e.addSuppressed(releasing);
+                }
                 throw e;
             }
             if (answer.lasting()) {

@@ -353,12 +353,15 @@ class ApiServerIT {
             lonely.database().close();
             long before = rows(own);
             Answer signUp = post(degraded, "application/json", "{\"email\": \"down@example.org\", \"firstName\": \"Dee\"}");
+            Answer keyed = send(degraded, at(degraded, "/api/registrations").header("Content-Type", "application/json")
+                    .header("Idempotency-Key", "down-1").POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"down@example.org\", \"firstName\": \"Dee\"}")));
             Answer check = send(degraded, at(degraded, "/api/referrals/NOPE-NOTACODE").GET());
             Answer notReady = send(degraded, at(degraded, "/health/ready").GET());
             Answer stillLive = send(degraded, at(degraded, "/health/live").GET());
 
             assertError(signUp, 503, "unavailable");
             assertThat(signUp.raw().headers().firstValue("Retry-After")).isPresent();
+            assertError(keyed, 503, "unavailable");
             assertError(check, 503, "unavailable");
             assertThat(notReady.status()).isEqualTo(503);
             assertThat(notReady.body().get("postgresql").asText()).isEqualTo("down");
