@@ -45,7 +45,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts listening; throws when the address cannot be bound (the message says which). */
     public static ApiServer start(IntegrityEngine engine, ApiSettings settings) {
-        SignUpEndpoints signUps = new SignUpEndpoints(engine, JSON, settings.maxBodyBytes());
+        SignUpEndpoints signUps = new SignUpEndpoints(engine, JSON, settings.maxBodyBytes(), new ClientAddress(settings.trustedProxies()));
         HealthEndpoints health = new HealthEndpoints(engine);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

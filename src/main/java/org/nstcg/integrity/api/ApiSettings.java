@@ -1,6 +1,8 @@
 package org.nstcg.integrity.api;
 
 import java.time.Duration;
+import java.util.List;
+import org.nstcg.integrity.engine.config.IpRange;
 import org.nstcg.integrity.engine.config.EngineConfig;
 
 /**
@@ -12,19 +14,22 @@ import org.nstcg.integrity.engine.config.EngineConfig;
  * @param maxHeaderBytes  largest request line and headers; larger ones are answered 431 by Jetty
  * @param idleTimeout     how long a connection may send nothing (a slow or stalled client is cut off)
  * @param drainTimeout    on stop, how long requests in flight may take to finish
+ * @param trustedProxies  the proxies whose {@code X-Forwarded-For} is believed ({@code api.trusted-proxies})
  */
-public record ApiSettings(String bind, int port, int maxBodyBytes, int maxHeaderBytes, Duration idleTimeout, Duration drainTimeout) {
+public record ApiSettings(String bind, int port, int maxBodyBytes, int maxHeaderBytes, Duration idleTimeout, Duration drainTimeout,
+        List<IpRange> trustedProxies) {
 
     /** 16 KiB: a sign-up is a few hundred bytes. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
 
     /** The settings of {@code config}, with the fixed limits. */
     public static ApiSettings from(EngineConfig config) {
-        return new ApiSettings(config.apiBind(), config.apiPort(), MAX_BODY_BYTES, 8 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(20));
+        return new ApiSettings(config.apiBind(), config.apiPort(), MAX_BODY_BYTES, 8 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(20),
+                config.apiTrustedProxies());
     }
 
     /** The same limits on another address (tests listen on a free loopback port). */
     public ApiSettings on(String bind, int port) {
-        return new ApiSettings(bind, port, maxBodyBytes, maxHeaderBytes, idleTimeout, drainTimeout);
+        return new ApiSettings(bind, port, maxBodyBytes, maxHeaderBytes, idleTimeout, drainTimeout, trustedProxies);
     }
 }

@@ -124,6 +124,8 @@ public final class IntegrityEngine implements AutoCloseable {
     private final UserDirectory users;
     private final OverviewReader overview;
     private final EngineScheduler scheduler;
+    private final org.nstcg.integrity.engine.limit.SignUpLimits signUpLimits;
+    private final org.nstcg.integrity.engine.idempotency.IdempotentRequests idempotentRequests;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread shutdownHook;
 
@@ -194,6 +196,9 @@ public final class IntegrityEngine implements AutoCloseable {
         this.dedup = new Deduplication(database.jdbc(), emails, generator, orchestrator, audit, cacheCoordinator, knownMailboxes, json, clock);
         registry.register(dedup.merges().saga().definition());
         this.referralCodes = new ReferralCodes(registrationStore);
+        this.signUpLimits = new org.nstcg.integrity.engine.limit.SignUpLimits(new org.nstcg.integrity.engine.limit.RateLimiter(redis, clock),
+                emails, config.apiRateLimitIp(), config.apiRateLimitMailbox());
+        this.idempotentRequests = new org.nstcg.integrity.engine.idempotency.IdempotentRequests(database.jdbc());
         this.users = new UserDirectory(database.jdbc(), emails);
         this.overview = new OverviewReader(database.jdbc(), this::figures,
                 () -> alertLog.since(clock.instant().minus(Duration.ofHours(OverviewFigures.HOURS)), 1000),
@@ -563,6 +568,16 @@ public final class IntegrityEngine implements AutoCloseable {
     }
 
     /** Look-up of typed referral codes. */
+    /** The rate limits on sign-ups, per client address and per mailbox, shared through Redis. */
+    public org.nstcg.integrity.engine.limit.SignUpLimits signUpLimits() {
+        return signUpLimits;
+    }
+
+    /** The first answers of requests sent with an Idempotency-Key, shared by every instance through PostgreSQL. */
+    public org.nstcg.integrity.engine.idempotency.IdempotentRequests idempotentRequests() {
+        return idempotentRequests;
+    }
+
     public ReferralCodes referralCodes() {
         return referralCodes;
     }

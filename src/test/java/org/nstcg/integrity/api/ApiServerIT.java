@@ -31,7 +31,7 @@ import redis.clients.jedis.RedisClient;
  * The HTTP API over a real engine (PostgreSQL and Redis): every status code the sign-up form can get, a JSON body
  * with a sentence for each, and nothing written on any refusal. One server on a free loopback port for the class.
  */
-@IntegrityTest
+@IntegrityTest(settings = {"api.rate-limit-ip=off", "api.rate-limit-mailbox=off"}) // limits: ApiRateLimitIT
 class ApiServerIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -119,6 +119,76 @@ class ApiServerIT {
         Answer again = post("{\"email\": \"gracehopper@gmail.com\", \"firstName\": \"Grace\"}");
         assertError(again, 409, "already_registered");
         assertThat(rows(db)).isEqualTo(before);
+    }
+
+    private static Answer postWithKey(String key, String body) throws Exception {
+        return send(server, at(server, "/api/registrations").header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerNotA409() throws Exception {
+        String key = java.util.UUID.randomUUID().toString();
+        Answer first = postWithKey(key, "{\"email\": \"retry@example.org\", \"firstName\": \"Rita\"}");
+        long after = rows(db);
+
+        Answer retried = postWithKey(key, "{ \"firstName\": \"Rita\",  \"email\": \"retry@example.org\" }");
+        Answer withoutKey = post("{\"email\": \"retry@example.org\", \"firstName\": \"Rita\"}");
+
+        assertThat(first.status()).as(first.raw().body()).isEqualTo(201);
+        assertThat(retried.status()).isEqualTo(201);
+        assertThat(retried.body()).isEqualTo(first.body());
+        assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertError(withoutKey, 409, "already_registered");
+        assertThat(rows(db)).isEqualTo(after);
+        assertThat(count(db, "SELECT count(*) FROM users WHERE email_normalized = 'retry@example.org'")).isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherSignUpIs422AndWritesNothing() throws Exception {
+        String key = java.util.UUID.randomUUID().toString();
+        assertThat(postWithKey(key, "{\"email\": \"once@example.org\", \"firstName\": \"Olive\"}").status()).isEqualTo(201);
+        long before = rows(db);
+
+        Answer reused = postWithKey(key, "{\"email\": \"twice@example.org\", \"firstName\": \"Olive\"}");
+        Answer badKey = postWithKey(" ", "{\"email\": \"twice@example.org\", \"firstName\": \"Olive\"}");
+
+        assertError(reused, 422, "idempotency_key_reused");
+        assertError(badKey, 400, "malformed");
+        assertThat(rows(db)).isEqualTo(before);
+        assertThat(count(db, "SELECT count(*) FROM users WHERE email_normalized = 'twice@example.org'")).isZero();
+    }
+
+    @Test
+    void concurrentPostsWithOneIdempotencyKeyMakeOneUser() throws Exception {
+        String key = java.util.UUID.randomUUID().toString();
+        String body = "{\"email\": \"racing@example.org\", \"firstName\": \"Rae\"}";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<Answer> answers = new java.util.ArrayList<>();
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Answer>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return postWithKey(key, body);
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<Answer> f : futures) {
+                answers.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<Answer> created = answers.stream().filter(a -> a.status() == 201).toList();
+        assertThat(created).isNotEmpty();
+        assertThat(created).allSatisfy(a -> assertThat(a.body()).isEqualTo(created.get(0).body()));
+        assertThat(answers).allSatisfy(a -> assertThat(a.status()).as(a.raw().body()).isIn(201, 409));
+        answers.stream().filter(a -> a.status() == 409).forEach(a -> assertError(a, 409, "in_progress"));
+        assertThat(count(db, "SELECT count(*) FROM users WHERE email_normalized = 'racing@example.org'")).isEqualTo(1);
+        assertThat(count(db, "SELECT count(*) FROM sagas WHERE business_key = 'racing@example.org'")).isEqualTo(1);
     }
 
     @Test
@@ -283,12 +353,15 @@ class ApiServerIT {
             lonely.database().close();
             long before = rows(own);
             Answer signUp = post(degraded, "application/json", "{\"email\": \"down@example.org\", \"firstName\": \"Dee\"}");
+            Answer keyed = send(degraded, at(degraded, "/api/registrations").header("Content-Type", "application/json")
+                    .header("Idempotency-Key", "down-1").POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"down@example.org\", \"firstName\": \"Dee\"}")));
             Answer check = send(degraded, at(degraded, "/api/referrals/NOPE-NOTACODE").GET());
             Answer notReady = send(degraded, at(degraded, "/health/ready").GET());
             Answer stillLive = send(degraded, at(degraded, "/health/live").GET());
 
             assertError(signUp, 503, "unavailable");
             assertThat(signUp.raw().headers().firstValue("Retry-After")).isPresent();
+            assertError(keyed, 503, "unavailable");
             assertError(check, 503, "unavailable");
             assertThat(notReady.status()).isEqualTo(503);
             assertThat(notReady.body().get("postgresql").asText()).isEqualTo("down");

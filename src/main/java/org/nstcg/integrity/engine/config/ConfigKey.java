@@ -49,6 +49,14 @@ public enum ConfigKey {
     API_PORT("api.port", "8080", "TCP port the serve command's HTTP API listens on, 0 to 65535 (0: any free port, printed at start)"),
     API_BIND("api.bind", "127.0.0.1", "address the serve command's HTTP API listens on: an IP address such as 127.0.0.1 or 0.0.0.0"
             + " (every interface), or a host name"),
+    API_RATE_LIMIT_IP("api.rate-limit-ip", "30/1m", "sign-ups and referral checks one client address may make, <n>/<duration> such as 30/1m,"
+            + " shared by every serve instance (off: no limit)"),
+    API_RATE_LIMIT_MAILBOX("api.rate-limit-mailbox", "5/1h", "sign-up attempts for one mailbox (however it is spelt), <n>/<duration>"
+            + " such as 5/1h, shared by every serve instance (off: no limit)"),
+    API_REVEAL_REGISTERED("api.reveal-registered", "true", "whether serve answers a sign-up for a registered address 409 already_registered"
+            + " (true), or 202 check your inbox like a new sign-up, telling the owner through the outbox (false)"),
+    API_TRUSTED_PROXIES("api.trusted-proxies", "", "comma-separated IP addresses or CIDR ranges of the proxies in front of serve, e.g."
+            + " 10.0.0.0/8,192.168.1.5; X-Forwarded-For is believed only from them (empty: never)"),
     ALERTS_WEBHOOK_URL("alerts.webhook-url", "", "http(s) URL that receives every alert as a JSON POST (empty: none)",
             Visibility.SECRET), // its path or query is often the receiver's token
     ALERTS_WEBHOOK_ALLOW_INSECURE("alerts.webhook-allow-insecure", "false", "whether alerts.webhook-url may be plain http:// to"

@@ -68,6 +68,10 @@ public final class EngineConfig {
     private final Optional<Path> redisEmbeddedBinary;
     private final int apiPort;
     private final String apiBind;
+    private final Optional<RateLimit> apiRateLimitIp;
+    private final Optional<RateLimit> apiRateLimitMailbox;
+    private final List<IpRange> apiTrustedProxies;
+    private final boolean apiRevealRegistered;
 
     private EngineConfig(Map<ConfigKey, Value> values, Path defaultDataDir) {
         EnumMap<ConfigKey, Value> all = new EnumMap<>(ConfigKey.class);
@@ -106,6 +110,10 @@ public final class EngineConfig {
         this.redisEmbeddedBinary = parseExecutable(ConfigKey.REDIS_EMBEDDED_BINARY, "the path of an executable redis-server, such as /usr/bin/redis-server");
         this.apiPort = parseInt(ConfigKey.API_PORT, 0, 65535);
         this.apiBind = parseBindAddress();
+        this.apiRateLimitIp = parseRateLimit(ConfigKey.API_RATE_LIMIT_IP);
+        this.apiRateLimitMailbox = parseRateLimit(ConfigKey.API_RATE_LIMIT_MAILBOX);
+        this.apiTrustedProxies = parseTrustedProxies();
+        this.apiRevealRegistered = parseBoolean(ConfigKey.API_REVEAL_REGISTERED);
         String schema = raw(ConfigKey.DB_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
             throw invalid(ConfigKey.DB_SCHEMA, "a lower-case SQL identifier such as public or integrity");
@@ -263,6 +271,57 @@ public final class EngineConfig {
     /** The address {@code serve} listens on: an IP literal (IPv6 without brackets) or a host name. */
     public String apiBind() {
         return apiBind;
+    }
+
+    /** How many sign-ups and referral checks one client address may make ({@code api.rate-limit-ip}); empty: no limit. */
+    public Optional<RateLimit> apiRateLimitIp() {
+        return apiRateLimitIp;
+    }
+
+    /** How many sign-up attempts one normalised mailbox may get ({@code api.rate-limit-mailbox}); empty: no limit. */
+    public Optional<RateLimit> apiRateLimitMailbox() {
+        return apiRateLimitMailbox;
+    }
+
+    /** Whether {@code serve} tells a sign-up form that an address is already registered ({@code api.reveal-registered}). */
+    public boolean apiRevealRegistered() {
+        return apiRevealRegistered;
+    }
+
+    /** The proxies whose {@code X-Forwarded-For} {@code serve} believes ({@code api.trusted-proxies}). */
+    public List<IpRange> apiTrustedProxies() {
+        return apiTrustedProxies;
+    }
+
+    private static final Pattern RATE_LIMIT = Pattern.compile("(\\d{1,7})\\s*/\\s*(\\d{1,6})?\\s*(ms|s|m|h)");
+
+    private Optional<RateLimit> parseRateLimit(ConfigKey key) {
+        String raw = raw(key).toLowerCase(Locale.ROOT);
+        if (raw.equals("off")) {
+            return Optional.empty();
+        }
+        Matcher m = RATE_LIMIT.matcher(raw);
+        if (m.matches()) {
+            int permits = Integer.parseInt(m.group(1));
+            Duration window = toDuration(m.group(2) == null ? 1 : Long.parseLong(m.group(2)), m.group(3));
+            if (permits >= 1 && permits <= 1_000_000 && window.compareTo(Duration.ofSeconds(1)) >= 0 && window.compareTo(Duration.ofDays(1)) <= 0) {
+                return Optional.of(new RateLimit(permits, window));
+            }
+        }
+        throw invalid(key, "<requests>/<duration> such as 30/1m or 5/1h (1 to 1000000 requests, in 1s to 24h), or off");
+    }
+
+    private List<IpRange> parseTrustedProxies() {
+        String raw = raw(ConfigKey.API_TRUSTED_PROXIES);
+        List<IpRange> ranges = new java.util.ArrayList<>();
+        for (String part : raw.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            ranges.add(IpRange.parse(part.strip()).orElseThrow(() -> invalid(ConfigKey.API_TRUSTED_PROXIES,
+                    "comma-separated IP addresses or CIDR ranges such as 10.0.0.0/8,192.168.1.5,::1")));
+        }
+        return List.copyOf(ranges);
     }
 
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");

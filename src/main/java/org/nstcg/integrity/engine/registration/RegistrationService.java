@@ -58,6 +58,22 @@ public final class RegistrationService {
     }
 
     /** The counts of sign-ups refused as duplicates, by every path. */
+    /**
+     * For a sign-up form that does not reveal whether an address is registered ({@code api.reveal-registered=false}):
+     * puts a {@code user.registration_repeated} event in the outbox, so the platform's mailer can tell the address's
+     * owner instead of the form telling whoever typed it.
+     *
+     * @throws EngineException when PostgreSQL cannot be used (nothing was written)
+     */
+    public void recordRepeat(RegistrationOutcome.AlreadyRegistered repeated) {
+        try {
+            store.recordRepeatedRegistration(repeated.emailNormalized());
+        } catch (StoreException e) {
+            throw new EngineException("PostgreSQL at " + databaseEndpoint + " could not record the repeated registration ("
+                    + e.reason() + "); try again when the database is back.", e);
+        }
+    }
+
     public RefusalCounter refusals() {
         return refusals;
     }

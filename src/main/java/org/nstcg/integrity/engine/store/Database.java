@@ -113,7 +113,7 @@ public final class Database implements AutoCloseable {
      * engine whose schema history ends at it, every migration successful, skips Flyway (its start-up, classpath scan
      * and checksum validation were a third of a one-shot command's engine start); a service engine always runs Flyway.
      */
-    static final int LATEST_MIGRATION = 21;
+    static final int LATEST_MIGRATION = 22;
 
     /** Checks that the server answers; returns whether the schema's history ends, all successful, at {@link #LATEST_MIGRATION}. */
     private static boolean probe(DatabaseSettings s) {

@@ -146,6 +146,17 @@ public final class RegistrationStore {
     }
 
     /** Compensation of the outbox event (only while unpublished events can still be withdrawn). */
+    /**
+     * Writes a "registration repeated" outbox event for the active user of {@code emailNormalized}, for the platform's
+     * mailer to tell its owner that someone tried to sign the address up again; returns whether there was such a user.
+     */
+    public boolean recordRepeatedRegistration(String emailNormalized) {
+        return jdbc.inTransaction("record a repeated registration", tx -> tx.update(
+                "INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload)"
+                        + " SELECT 'user', id::text, 'user.registration_repeated', jsonb_build_object('userId', id, 'attemptedAt', now())"
+                        + " FROM users WHERE email_normalized = ? AND status = 'active'", emailNormalized) > 0);
+    }
+
     public void deleteRegisteredEvent(Tx tx, UUID sagaId) {
         tx.update("DELETE FROM outbox_events WHERE saga_id = ?::uuid AND published_at IS NULL", sagaId.toString());
     }

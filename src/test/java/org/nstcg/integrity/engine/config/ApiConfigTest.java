@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code api.port} and {@code api.bind}: defaults, their environment and flag twins, and refusals that name the key. */
+
+/**
+ * {@code api.port}, {@code api.bind}, the rate limits and {@code api.trusted-proxies}: defaults, their environment and
+ * flag twins, and refusals that name the key.
+ */
 class ApiConfigTest {
 
     @TempDir
@@ -30,6 +35,28 @@ class ApiConfigTest {
 
         assertThat(config.apiPort()).isEqualTo(8080);
         assertThat(config.apiBind()).isEqualTo("127.0.0.1");
+        assertThat(config.apiRateLimitIp()).contains(new RateLimit(30, Duration.ofMinutes(1)));
+        assertThat(config.apiRateLimitMailbox()).contains(new RateLimit(5, Duration.ofHours(1)));
+        assertThat(config.apiTrustedProxies()).isEmpty();
+    }
+
+    @Test
+    void rateLimitsTakeCountSlashDurationOrOffAndProxiesTakeAddressesAndRanges() {
+        EngineConfig config = loader(Map.of("INTEGRITY_API_RATE_LIMIT_IP", "100 / 30s", "INTEGRITY_API_RATE_LIMIT_MAILBOX", "OFF",
+                "INTEGRITY_API_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.5,fd00::/8"))
+                .load(Optional.empty(), Map.of());
+        EngineConfig flags = loader(Map.of()).load(Optional.empty(), Map.of(ConfigKey.API_RATE_LIMIT_IP, "off",
+                ConfigKey.API_RATE_LIMIT_MAILBOX, "3/h"));
+
+        assertThat(config.apiRateLimitIp()).contains(new RateLimit(100, Duration.ofSeconds(30)));
+        assertThat(config.apiRateLimitMailbox()).isEmpty();
+        assertThat(config.apiTrustedProxies()).extracting(IpRange::toString).containsExactly("10.0.0.0/8", "192.168.1.5", "fd00::/8");
+        assertThat(config.apiTrustedProxies().get(0).contains(IpRange.literal("10.200.3.4").orElseThrow())).isTrue();
+        assertThat(config.apiTrustedProxies().get(0).contains(IpRange.literal("11.0.0.1").orElseThrow())).isFalse();
+        assertThat(config.apiTrustedProxies().get(2).contains(IpRange.literal("fd12::1").orElseThrow())).isTrue();
+        assertThat(flags.apiRateLimitIp()).isEmpty();
+        assertThat(flags.apiRateLimitMailbox()).contains(new RateLimit(3, Duration.ofHours(1)));
+        assertThat(ConfigKey.API_RATE_LIMIT_MAILBOX.flag()).isEqualTo("--api-rate-limit-mailbox");
     }
 
     @Test
@@ -69,7 +96,15 @@ class ApiConfigTest {
             "api.bind|256.1.1.1|an IP address such as 127.0.0.1",
             "api.bind|host name|an IP address such as 127.0.0.1",
             "api.bind|:::1::|an IP address such as 127.0.0.1",
-            "api.bind|http://127.0.0.1|an IP address such as 127.0.0.1"})
+            "api.bind|http://127.0.0.1|an IP address such as 127.0.0.1",
+            "api.rate-limit-ip|30|<requests>/<duration> such as 30/1m",
+            "api.rate-limit-ip|0/1m|<requests>/<duration> such as 30/1m",
+            "api.rate-limit-ip|30/1d|<requests>/<duration> such as 30/1m",
+            "api.rate-limit-mailbox|5/100ms|<requests>/<duration> such as 30/1m",
+            "api.rate-limit-mailbox|none|<requests>/<duration> such as 30/1m",
+            "api.trusted-proxies|proxy.example.org|comma-separated IP addresses or CIDR ranges",
+            "api.trusted-proxies|10.0.0.0/33|comma-separated IP addresses or CIDR ranges",
+            "api.trusted-proxies|10.0.0.1/8/8|comma-separated IP addresses or CIDR ranges"})
     void malformedValuesNameTheirKeyAndVariable(String key, String value, String expected) {
         String variable = ConfigKey.byKey(key).orElseThrow().environmentVariable();
 
