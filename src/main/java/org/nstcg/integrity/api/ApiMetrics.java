@@ -85,8 +85,7 @@ final class ApiMetrics implements AutoCloseable {
     /** Counts one answered request: its latency and, for a sign-up, its outcome. */
     void answered(Context ctx, float millis) {
         try {
-            Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-            String route = endpoint == null ? UNMATCHED : endpoint.path;
+            String route = route(ctx);
             String status = Integer.toString(ctx.statusCode());
             Timer.builder("integrity.http.server.requests")
                     .description("Requests answered, by route template, method and status")
@@ -104,6 +103,16 @@ final class ApiMetrics implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.debug("Could not count the request {} {}", ctx.method(), ctx.path(), e);
+        }
+    }
+
+    /** The matched route's template, or {@value #UNMATCHED} (an unknown path must not become a label value). */
+    private static String route(Context ctx) {
+        try {
+            Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+            return endpoint == null || endpoint.path == null ? UNMATCHED : endpoint.path;
+        } catch (RuntimeException e) {
+            return UNMATCHED;
         }
     }
 

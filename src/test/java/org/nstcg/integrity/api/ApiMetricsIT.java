@@ -86,6 +86,11 @@ class ApiMetricsIT {
         assertThat(post("{\"email\": \"not an address\", \"firstName\": \"Mina\"}")).isEqualTo(422);
         assertThat(post("{\"email\": \"also not one\", \"firstName\": \"Mina\"}")).isEqualTo(422);
 
+        assertThat(get(server, "/no/such/path/ada@example.org").statusCode()).isEqualTo(404);
+        HttpResponse<String> beforeSampling = get(server, "/metrics");
+        engine.cache().userCount(); // puts count:* in Redis, for the round to compare
+        engine.cache().leaderboard();
+        org.nstcg.integrity.engine.cache.DivergenceReport round = engine.cacheDivergence().sampleNow();
         HttpResponse<String> scrape = get(server, "/metrics");
 
         assertThat(scrape.statusCode()).isEqualTo(200);
@@ -100,7 +105,19 @@ class ApiMetricsIT {
         assertThat(value(s, "integrity_http_server_requests_seconds_bucket", route, "status=\"422\"", "le=\"+Inf\"")).isEqualTo(2);
         assertThat(s.stream().filter(l -> l.startsWith("integrity_http_server_requests_seconds_bucket{") && l.contains(route)).count())
                 .as("histogram buckets").isGreaterThan(10);
-        assertThat(s).noneMatch(l -> l.contains("@")); // no email (nor any typed text) in a label
+        assertThat(value(s, "integrity_http_server_requests_seconds_count", "route=\"unmatched\"", "status=\"404\"")).isEqualTo(1);
+        assertThat(s).noneMatch(l -> l.contains("@") || l.contains("no/such")); // no email, nor any typed path, in a label
+        assertThat(present(samples(beforeSampling), "integrity_cache_divergence_ratio")).as("not measured yet: absent, not 0").isFalse();
+        assertThat(round.patterns()).anyMatch(p -> p.sampled() > 0);
+        for (org.nstcg.integrity.engine.store.CacheRows.DivergenceSample p : round.patterns()) {
+            String pattern = "pattern=\"" + p.pattern() + "\"";
+            if (p.sampled() > 0) {
+                assertThat(value(s, "integrity_cache_divergence_ratio", pattern)).isEqualTo(p.divergence());
+            } else {
+                assertThat(s).as("nothing sampled for " + p.pattern() + ": absent, not 0")
+                        .noneMatch(l -> l.startsWith("integrity_cache_divergence_ratio{") && l.contains(pattern));
+            }
+        }
 
         assertThat(value(s, "integrity_redis_up")).isEqualTo(1);
         assertThat(value(s, "integrity_sagas_stuck")).isZero();
