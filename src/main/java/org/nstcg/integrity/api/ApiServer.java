@@ -5,8 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -18,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face: the sign-up API and health checks over one engine, on Javalin (Jetty 12).
+ * The HTTP face: the sign-up API, health checks, metrics and the OpenAPI document over one engine, on Javalin (Jetty 12).
  *
  * <p>Design notes: this face only renders. Every route is one engine call whose outcome becomes a status code and
  * a JSON body ({@link ApiError} for refusals); nothing here decides what is valid or writes anything itself. An
@@ -35,18 +41,33 @@ public final class ApiServer implements AutoCloseable {
     private static final long MIN_REQUEST_BYTES_PER_SECOND = 512;
     private static final ApiError TOO_SLOW = ApiError.of(408, "timeout", "The request arrived too slowly; please send it again.");
 
+    static final String REGISTRATIONS = "/api/registrations";
+    static final String OPENAPI = "/api/openapi.json";
+    private static final String OPENAPI_RESOURCE = "/org/nstcg/integrity/api/openapi.json";
+
+    /** A route this server answers: its method and path template as Javalin matches it. */
+    record Route(String method, String path) {
+    }
+
     private final Javalin app;
     private final ApiSettings settings;
+    private final ApiMetrics metrics;
+    private final List<Route> routes;
 
-    private ApiServer(Javalin app, ApiSettings settings) {
+    private ApiServer(Javalin app, ApiSettings settings, ApiMetrics metrics, List<Route> routes) {
         this.app = app;
         this.settings = settings;
+        this.metrics = metrics;
+        this.routes = routes;
     }
 
     /** Starts listening; throws when the address cannot be bound (the message says which). */
     public static ApiServer start(IntegrityEngine engine, ApiSettings settings) {
         SignUpEndpoints signUps = new SignUpEndpoints(engine, JSON, settings.maxBodyBytes(), new ClientAddress(settings.trustedProxies()));
         HealthEndpoints health = new HealthEndpoints(engine);
+        ApiMetrics metrics = new ApiMetrics(engine);
+        byte[] openApi = openApiDocument();
+        List<Route> routes = new ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -71,10 +92,13 @@ public final class ApiServer implements AutoCloseable {
                 connector.setIdleTimeout(settings.idleTimeout().toMillis());
                 return connector;
             });
-            config.routes.post("/api/registrations", signUps::register);
-            config.routes.get("/api/referrals/{code}", signUps::checkReferral);
-            config.routes.get("/health/live", health::live);
-            config.routes.get("/health/ready", health::ready);
+            config.requestLogger.http(metrics::answered);
+            route(config, routes, "POST", REGISTRATIONS, signUps::register);
+            route(config, routes, "GET", "/api/referrals/{code}", signUps::checkReferral);
+            route(config, routes, "GET", "/health/live", health::live);
+            route(config, routes, "GET", "/health/ready", health::ready);
+            route(config, routes, "GET", "/metrics", metrics::scrape);
+            route(config, routes, "GET", OPENAPI, ctx -> ctx.status(200).contentType("application/json").result(openApi));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, refusal(e)));
             config.routes.exception(org.eclipse.jetty.http.HttpException.RuntimeException.class, (e, ctx) -> {
                 // Jetty refusing the request as it is read: a body sent too slowly (408) or one it cannot parse.
@@ -105,10 +129,37 @@ public final class ApiServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             app.stop();
+            metrics.close();
             throw new EngineException("Cannot listen on " + settings.bind() + ":" + settings.port() + " (" + rootMessage(e) + ")."
                     + " Choose another port with api.port (--api-port) or address with api.bind (--api-bind), or stop what uses it.", e);
         }
-        return new ApiServer(app, settings);
+        return new ApiServer(app, settings, metrics, List.copyOf(routes));
+    }
+
+    private static void route(io.javalin.config.JavalinConfig config, List<Route> routes, String method, String path, Handler handler) {
+        switch (method) {
+            case "GET" -> config.routes.get(path, handler);
+            case "POST" -> config.routes.post(path, handler);
+            default -> throw new IllegalArgumentException(method);
+        }
+        routes.add(new Route(method, path));
+    }
+
+    /** The OpenAPI document served at {@value #OPENAPI}, as written in the resource file. */
+    static byte[] openApiDocument() {
+        try (InputStream in = ApiServer.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The routes this server answers, in the order registered. */
+    List<Route> routes() {
+        return routes;
     }
 
     /** The port listened on (the chosen one when {@code api.port} is 0). */
@@ -135,7 +186,11 @@ public final class ApiServer implements AutoCloseable {
     /** Stops accepting, lets requests in flight finish (bounded by the drain timeout), then stops. */
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } finally {
+            metrics.close();
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -156,6 +211,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     static void answer(Context ctx, ApiError error) {
+        if (ctx.attribute(ApiMetrics.OUTCOME) == null) {
+            ctx.attribute(ApiMetrics.OUTCOME, error.code());
+        }
         answer(ctx, error.status(), error.body());
     }
 

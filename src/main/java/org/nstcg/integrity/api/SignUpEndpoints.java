@@ -34,6 +34,11 @@ final class SignUpEndpoints {
 
     private static final String[] FIELDS = {"email", "firstName", "lastName", "referralCode"};
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /**
+     * Every status {@code POST /api/registrations} can answer: the outcomes below, Jetty's 408 for a body sent too
+     * slowly, and ApiServer's 500 and 503 (the OpenAPI document must list these, and only these).
+     */
+    static final java.util.Set<Integer> REGISTRATION_STATUSES = java.util.Set.of(201, 202, 400, 408, 409, 413, 415, 422, 429, 500, 503);
     static final String CHECK_YOUR_INBOX = "Check your inbox: we are sending an email about this sign-up to the address you gave.";
 
     private final IntegrityEngine engine;
@@ -103,6 +108,7 @@ final class SignUpEndpoints {
         IdempotencyClaim claim = engine.idempotentRequests().claim(key, IdempotentRequests.hash(Arrays.asList(values)));
         if (claim instanceof IdempotencyClaim.Replay replay) {
             ctx.header("Idempotent-Replayed", "true");
+            ctx.attribute(ApiMetrics.OUTCOME, "replayed");
             ApiServer.answer(ctx, replay.status(), json.readTree(replay.body()));
         } else if (claim instanceof IdempotencyClaim.Reused) {
             ApiServer.answer(ctx, ApiError.of(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different"
@@ -139,10 +145,11 @@ final class SignUpEndpoints {
     }
 
     /** An answer to a sign-up; {@code lasting} when a retry with the same Idempotency-Key is to get it again. */
-    private record Answer(int status, ObjectNode body, Optional<String> retryAfter, boolean lasting) {
+    private record Answer(int status, ObjectNode body, Optional<String> retryAfter, boolean lasting, String outcome) {
     }
 
     private static void render(Context ctx, Answer answer) {
+        ctx.attribute(ApiMetrics.OUTCOME, answer.outcome());
         answer.retryAfter().ifPresent(r -> ctx.header("Retry-After", r));
         ApiServer.answer(ctx, answer.status(), answer.body());
     }
@@ -157,7 +164,7 @@ final class SignUpEndpoints {
             }
             ObjectNode node = JsonNodeFactory.instance.objectNode();
             node.put("message", CHECK_YOUR_INBOX);
-            return new Answer(202, node, Optional.empty(), true);
+            return new Answer(202, node, Optional.empty(), true, "accepted");
         }
         if (outcome instanceof RegistrationOutcome.Registered r) {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -166,14 +173,16 @@ final class SignUpEndpoints {
             node.put("referralBonus", r.referral() == RegistrationOutcome.Referral.CREDITED);
             node.put("message", "You are registered. Your referral code is " + r.referralCode() + "."
                     + r.notice().map(n -> " " + n).orElse(""));
-            return new Answer(201, node, Optional.empty(), true);
+            return new Answer(201, node, Optional.empty(), true, "registered");
         } else if (outcome instanceof RegistrationOutcome.AlreadyRegistered) {
             return new Answer(409, ApiError.of(409, "already_registered",
-                    "This email address is already registered; sign in instead, or use another address.").body(), Optional.empty(), true);
+                    "This email address is already registered; sign in instead, or use another address.").body(), Optional.empty(), true,
+                    "already_registered");
         } else if (outcome instanceof RegistrationOutcome.InProgress) {
             // Not lasting: a retry after the other sign-up finished gets that outcome, not this one.
             return new Answer(409, ApiError.of(409, "in_progress",
-                    "A sign-up for this email address is being completed right now; try again in a moment.").body(), Optional.of("1"), false);
+                    "A sign-up for this email address is being completed right now; try again in a moment.").body(), Optional.of("1"), false,
+                    "in_progress");
         } else {
             RegistrationOutcome.Invalid invalid = (RegistrationOutcome.Invalid) outcome;
             ApiError error = new ApiError(422, "invalid", "The " + fieldName(invalid.field()) + " " + invalid.reason() + ".",
@@ -183,7 +192,7 @@ final class SignUpEndpoints {
                     && engine.referralCodes().check(values[3]) instanceof ReferralCheck.Mistyped m && m.suggestion().isPresent()) {
                 node.put("suggestion", m.suggestion().get());
             }
-            return new Answer(422, node, Optional.empty(), true);
+            return new Answer(422, node, Optional.empty(), true, "invalid");
         }
     }
 

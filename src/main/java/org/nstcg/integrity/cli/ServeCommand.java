@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serves the HTTP sign-up API (POST /api/registrations, GET /api/referrals/CODE, /health/live,"
-                + " /health/ready) on api.bind:api.port until SIGTERM or Ctrl-C.%n"
+                + " /health/ready, /metrics, /api/openapi.json) on api.bind:api.port until SIGTERM or Ctrl-C.%n"
                 + "Exit code 0 when stopped, 2 when a server is unreachable or the port cannot be bound.")
 final class ServeCommand implements Callable<Integer> {
 

@@ -642,6 +642,31 @@ public final class IntegrityEngine implements AutoCloseable {
         }
     }
 
+    /** Outbox events the platform's publisher has not taken yet: the backlog a monitor watches. */
+    public long outboxBacklog() {
+        try {
+            return database.outboxBacklog();
+        } catch (StoreException e) {
+            throw new EngineException("Cannot read the outbox backlog from PostgreSQL at " + database.settings().endpoint()
+                    + " (" + e.reason() + ").", e);
+        }
+    }
+
+    /** Whether Redis answered this engine's last call (false while its circuit is open). No I/O. */
+    public boolean redisAvailable() {
+        return !redis.isDown();
+    }
+
+    /**
+     * Publishes the connection pool's figures to a monitoring registry (HikariCP's Micrometer tracker), for a face
+     * that serves them. A pool takes one registry in its life.
+     *
+     * @return whether {@code registry} receives them (false when another registry already does)
+     */
+    public boolean publishPoolMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        return database.publishPoolMetrics(registry);
+    }
+
     private static String describe(org.nstcg.integrity.engine.dedup.MergeOutcome o) {
         if (o instanceof org.nstcg.integrity.engine.dedup.MergeOutcome.Previewed p) {
             return String.join("; ", p.plan().changes());

@@ -289,6 +289,26 @@ public final class Database implements AutoCloseable {
                 Optional.ofNullable(r.getInstant(4)), r.getInstant(5))));
     }
 
+    /** Events in the outbox that the platform's publisher has not taken yet (its backlog). */
+    public long outboxBacklog() {
+        return jdbc.read("read the outbox backlog", tx -> tx.single("SELECT count(*) FROM outbox_events WHERE published_at IS NULL",
+                r -> r.getLong(1)));
+    }
+
+    /**
+     * Publishes the pool's figures (connections active, idle, pending; acquire and usage times) to {@code registry},
+     * through HikariCP's own Micrometer tracker. A pool takes one registry in its life: a second call is refused.
+     *
+     * @return whether {@code registry} now receives the figures (false when another registry already does)
+     */
+    public synchronized boolean publishPoolMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        if (dataSource.getMetricRegistry() != null || dataSource.getMetricsTrackerFactory() != null) {
+            return dataSource.getMetricRegistry() == registry;
+        }
+        dataSource.setMetricRegistry(registry);
+        return true;
+    }
+
     @Override
     public void close() {
         dataSource.close();
