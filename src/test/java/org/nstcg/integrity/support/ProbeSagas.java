@@ -55,19 +55,27 @@ public final class ProbeSagas {
                 SagaSettings.defaults().withBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)),
                 Clock.systemUTC(), pause -> { }, alert -> { }));
         List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(needingAttention(quick, type, type + " " + i));
+        }
+        return ids;
+    }
+
+    /**
+     * Runs one probe of {@code type} on {@code orchestrator} (business key and note {@code key}) with its undo broken;
+     * it ends FAILED_NEEDS_ATTENTION, and the undo is mended again, so that a retry rolls it back.
+     */
+    public static synchronized UUID needingAttention(SagaOrchestrator orchestrator, String type, String key) {
         BROKEN.set(true);
         try {
-            for (int i = 0; i < count; i++) {
-                SagaOutcome outcome = quick.run(definition, type + " " + i, new Probe(type + " " + i));
-                if (!(outcome instanceof SagaOutcome.NeedsAttention)) {
-                    throw new IllegalStateException("a probe with its undo broken should need attention, but: " + outcome);
-                }
-                ids.add(outcome.sagaId());
+            SagaOutcome outcome = orchestrator.run(DEFINITIONS.computeIfAbsent(type, ProbeSagas::probe), key, new Probe(key));
+            if (!(outcome instanceof SagaOutcome.NeedsAttention)) {
+                throw new IllegalStateException("a probe with its undo broken should need attention, but: " + outcome);
             }
+            return outcome.sagaId();
         } finally {
             BROKEN.set(false);
         }
-        return ids;
     }
 
     private static SagaDefinition<Probe> probe(String type) {
